@@ -35,5 +35,10 @@ export interface GpuSpec {
   idleW: number;
   /** Default on-demand price per GPU-hour, USD (editable in the scenario). */
   priceUsdPerHour: number;
+  /** Optional descriptive extras (UI tooltips); the cost model never reads them. */
+  memoryType?: string;
+  /** What the scale-up link physically is (NVLink 4 via NVSwitch, PCIe Gen4 x16, xGMI, ICI, ...). */
+  scaleUpTech?: string;
+  notes?: string;
   sources: Record<string, string>;
 }
