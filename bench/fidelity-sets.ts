@@ -1,0 +1,137 @@
+/**
+ * Turns the public measurement sets in ../shared/reference into Scenarios, row by row, with the
+ * engine settings each source reports. Shared by bench/fidelity.ts (and the simulator re-run).
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ScenarioInput } from '../src/core/scenario/schema.ts';
+
+export const REFERENCE_DIR = resolve(import.meta.dirname, '../../shared/reference');
+
+export interface FidelityCase {
+  set: 'trtllm-offline-throughput' | 'serving-latency-h100';
+  group: string;
+  label: string;
+  scenario: ScenarioInput;
+  measured: { outputTokPerSec?: number; ttftMs?: number; tpotMs?: number };
+}
+
+const GPU_BY_HARDWARE: [RegExp, string][] = [
+  [/^H100 SXM/, 'h100-sxm'],
+  [/^H200/, 'h200'],
+  [/^B200/, 'b200'],
+  [/^GH200/, 'h200'],
+];
+
+function modelIdFor(name: string): string | null {
+  if (/Llama-3\.[13]-70B/.test(name)) return 'llama-3.1-70b';
+  if (/Llama-3\.1-8B/.test(name)) return 'llama-3.1-8b';
+  if (/Llama-3\.1-405B/.test(name)) return 'llama-3.1-405b';
+  if (/Qwen3-32B/.test(name)) return 'qwen3-32b';
+  if (/Qwen3-235B-A22B/.test(name)) return 'qwen3-235b-a22b';
+  if (/gpt-oss-120b/.test(name)) return 'gpt-oss-120b';
+  return null;
+}
+
+interface MeasurementRow {
+  model: string;
+  precision: string;
+  hardware: string;
+  num_gpus: number;
+  parallelism: { TP: number; PP: number; EP: number; DP: number };
+  input_len: number;
+  output_len: number;
+  output_throughput_tok_s: number;
+}
+
+/** TensorRT-LLM v0.19 offline max-throughput rows: all requests queued, trtllm-bench defaults. */
+export function trtllmOfflineCases(): { cases: FidelityCase[]; skipped: string[] } {
+  const rows = (JSON.parse(readFileSync(resolve(REFERENCE_DIR, 'measurements.json'), 'utf8')) as { rows: MeasurementRow[] }).rows;
+  const cases: FidelityCase[] = [];
+  const skipped: string[] = [];
+  for (const r of rows) {
+    const model = modelIdFor(r.model);
+    const gpu = GPU_BY_HARDWARE.find(([re]) => re.test(r.hardware))?.[1];
+    if (!model || !gpu) {
+      skipped.push(`${r.model} on ${r.hardware}`);
+      continue;
+    }
+    const fp4 = /FP4/i.test(r.precision);
+    const dtype = fp4 ? 'nvfp4' : 'fp8';
+    const requests = 3000;
+    cases.push({
+      set: 'trtllm-offline-throughput',
+      group: `${model} ${gpu} ${dtype}`,
+      label: `${model} ${gpu} TP${r.parallelism.TP} ${r.input_len}/${r.output_len}`,
+      scenario: {
+        version: 1,
+        model,
+        precision: { weights: dtype, activations: dtype, kvCache: 'fp8' },
+        cluster: { gpu, nodes: 1, gpusPerNode: 8 },
+        plan: { tp: r.parallelism.TP, pp: r.parallelism.PP, dp: 1, ep: 1, attentionDp: 1 },
+        // trtllm-bench heuristics: large max batch, 8192 max tokens, kv_cache_free_gpu_mem_fraction ≈ 0.95.
+        runtime: { maxNumSeqs: 2048, maxBatchedTokens: 8192, chunkedPrefill: true, gpuMemoryUtilization: 0.95, kvBlockSize: 32, cudaGraphs: true },
+        workload: { inputTokens: r.input_len, outputTokens: r.output_len, requests, arrival: { kind: 'offline' } },
+      },
+      measured: { outputTokPerSec: r.output_throughput_tok_s },
+    });
+  }
+  return { cases, skipped };
+}
+
+function parseCsv(text: string): Record<string, string>[] {
+  const [header, ...lines] = text.trim().split(/\r?\n/);
+  const cols = header!.split(',');
+  return lines.map((l) => {
+    const v = l.split(',');
+    return Object.fromEntries(cols.map((c, i) => [c, v[i] ?? '']));
+  });
+}
+
+const intOr = (s: string | undefined, d: number) => (s && /^\d+$/.test(s) && Number(s) > 0 ? Number(s) : d);
+
+/** aiconfigurator's H100 silicon points: closed-loop clients at fixed concurrency, mean TTFT/TPOT. Aggregated rows only. */
+export function servingLatencyCases(): { cases: FidelityCase[]; skipped: string[] } {
+  const path = resolve(REFERENCE_DIR, 'serving-latency-h100.csv');
+  if (!existsSync(path)) return { cases: [], skipped: ['serving-latency-h100.csv missing'] };
+  const cases: FidelityCase[] = [];
+  const skipped: string[] = [];
+  for (const r of parseCsv(readFileSync(path, 'utf8'))) {
+    if (r.mode !== 'agg') {
+      skipped.push(`${r.model_path} ${r.mode} (disaggregated rows come with the simulator)`);
+      continue;
+    }
+    const model = modelIdFor(r.model_path ?? '');
+    if (!model) {
+      skipped.push(`${r.model_path} (not in the catalog)`);
+      continue;
+    }
+    const gemm = r.gemm_quant_mode ?? '';
+    const weights = gemm.startsWith('fp8') ? 'fp8' : gemm === 'nvfp4' ? 'fp4' : 'bf16';
+    // Hopper has no fp4 tensor cores: MXFP4/NVFP4 weights run weight-only with bf16 activations.
+    const activations = weights === 'fp8' ? 'fp8' : 'bf16';
+    const kvCache = weights === 'fp8' ? 'fp8' : 'bf16';
+    const tp = intOr(r.tp_size, 1);
+    const adp = intOr(r.attention_dp_size, 1);
+    const ep = intOr(r.moe_ep_size, 1);
+    const conc = intOr(r.concurrency, 1);
+    const isl = intOr(r.isl, 1);
+    const osl = intOr(r.osl, 1);
+    cases.push({
+      set: 'serving-latency-h100',
+      group: `${model} ${r.backend}`,
+      label: `${model} ${r.backend} tp${tp} adp${adp} ep${ep} ${isl}/${osl} c${conc}`,
+      scenario: {
+        version: 1,
+        model,
+        precision: { weights, activations, kvCache },
+        cluster: { gpu: 'h100-sxm', nodes: Math.max(1, Math.ceil((tp * adp * intOr(r.pp_size, 1)) / 8)), gpusPerNode: 8 },
+        plan: { tp, pp: intOr(r.pp_size, 1), dp: 1, ep, attentionDp: adp },
+        runtime: { maxNumSeqs: Math.max(conc, intOr(r.batch_size, conc)), maxBatchedTokens: 8192, chunkedPrefill: true, gpuMemoryUtilization: 0.9, kvBlockSize: 32, cudaGraphs: true },
+        workload: { inputTokens: isl, outputTokens: osl, requests: conc * 10, arrival: { kind: 'concurrency', users: conc } },
+      },
+      measured: { ttftMs: Number(r.silicon_ttft_ms), tpotMs: Number(r.silicon_tpot_ms) },
+    });
+  }
+  return { cases, skipped };
+}

@@ -1,0 +1,119 @@
+/**
+ * The shape of one iteration's batch, reduced to the sums every cost formula needs. Built from the
+ * exact per-sequence composition (simulator) or from a uniform batch (closed-form estimator).
+ */
+export interface SeqStep {
+  /** Tokens of this sequence already in the KV cache. */
+  ctx: number;
+  /** Tokens processed this step (1 for decode, a prompt chunk for prefill). */
+  newTokens: number;
+  /** True when this step yields a sampled token (decode, or the last chunk of a prompt). */
+  emits: boolean;
+}
+
+export interface BatchShape {
+  /** New tokens in the step, over the whole instance. */
+  tokens: number;
+  seqs: number;
+  /** Sequences that sample a token this step (LM head rows). */
+  logitTokens: number;
+  /** Σ causal (query, key) pairs: Σ newTokens·ctx + newTokens(newTokens+1)/2. */
+  attnPairs: number;
+  /** Same with keys limited to the last `window` positions (sliding-window layers). */
+  attnPairsWindow: number;
+  /** Σ keys read from KV: Σ (ctx + newTokens). */
+  kvReadTokens: number;
+  kvReadTokensWindow: number;
+  /** Part of kvReadTokens (and attnPairs) that belongs to decoding sequences (one new token each). */
+  decodeKvReadTokens: number;
+  decodeKvReadTokensWindow: number;
+  /** True when every sequence decodes one token (CUDA-graph eligible). */
+  decodeOnly: boolean;
+}
+
+/** Causal pairs of n new queries after c cached keys, each query seeing at most w keys. */
+export function causalPairs(c: number, n: number, w: number): number {
+  if (!Number.isFinite(w) || w >= c + n) return n * c + (n * (n + 1)) / 2;
+  // Query i (1-based) sees min(c + i, w) keys.
+  const full = Math.max(0, Math.min(n, w - c)); // queries that see all c+i ≤ w keys
+  const rampPairs = full * c + (full * (full + 1)) / 2;
+  return rampPairs + (n - full) * w;
+}
+
+export function shapeOf(steps: readonly SeqStep[], window: number | null): BatchShape {
+  const w = window ?? Infinity;
+  let tokens = 0;
+  let logit = 0;
+  let pairs = 0;
+  let pairsW = 0;
+  let kv = 0;
+  let kvW = 0;
+  let dec = 0;
+  let decW = 0;
+  let decodeOnly = steps.length > 0;
+  for (const s of steps) {
+    if (s.newTokens === 1) {
+      dec += s.ctx + 1;
+      decW += Math.min(s.ctx + 1, w);
+    }
+    tokens += s.newTokens;
+    if (s.emits) logit++;
+    pairs += causalPairs(s.ctx, s.newTokens, Infinity);
+    pairsW += causalPairs(s.ctx, s.newTokens, w);
+    kv += s.ctx + s.newTokens;
+    kvW += Math.min(s.ctx + s.newTokens, w);
+    if (s.newTokens !== 1) decodeOnly = false;
+  }
+  return { tokens, seqs: steps.length, logitTokens: logit, attnPairs: pairs, attnPairsWindow: pairsW, kvReadTokens: kv, kvReadTokensWindow: kvW, decodeKvReadTokens: dec, decodeKvReadTokensWindow: decW, decodeOnly };
+}
+
+/** `count` identical sequences each with `ctx` cached tokens and `newTokens` this step. */
+export function uniformShape(count: number, ctx: number, newTokens: number, emits: boolean, window: number | null): BatchShape {
+  const w = window ?? Infinity;
+  return {
+    tokens: count * newTokens,
+    seqs: count,
+    logitTokens: emits ? count : 0,
+    attnPairs: count * causalPairs(ctx, newTokens, Infinity),
+    attnPairsWindow: count * causalPairs(ctx, newTokens, w),
+    kvReadTokens: count * (ctx + newTokens),
+    kvReadTokensWindow: count * Math.min(ctx + newTokens, w),
+    decodeKvReadTokens: newTokens === 1 ? count * (ctx + 1) : 0,
+    decodeKvReadTokensWindow: newTokens === 1 ? count * Math.min(ctx + 1, w) : 0,
+    decodeOnly: newTokens === 1 && count > 0,
+  };
+}
+
+export function addShapes(a: BatchShape, b: BatchShape): BatchShape {
+  return {
+    tokens: a.tokens + b.tokens,
+    seqs: a.seqs + b.seqs,
+    logitTokens: a.logitTokens + b.logitTokens,
+    attnPairs: a.attnPairs + b.attnPairs,
+    attnPairsWindow: a.attnPairsWindow + b.attnPairsWindow,
+    kvReadTokens: a.kvReadTokens + b.kvReadTokens,
+    kvReadTokensWindow: a.kvReadTokensWindow + b.kvReadTokensWindow,
+    decodeKvReadTokens: a.decodeKvReadTokens + b.decodeKvReadTokens,
+    decodeKvReadTokensWindow: a.decodeKvReadTokensWindow + b.decodeKvReadTokensWindow,
+    decodeOnly: (a.seqs === 0 || a.decodeOnly) && (b.seqs === 0 || b.decodeOnly) && a.seqs + b.seqs > 0,
+  };
+}
+
+/** Divide a batch evenly over `parts` groups (attention-DP groups, pipeline micro-batches). */
+export const EMPTY_SHAPE: BatchShape = uniformShape(0, 0, 0, false, null);
+
+export function scaleShape(s: BatchShape, parts: number): BatchShape {
+  if (parts === 1) return s;
+  return {
+    tokens: s.tokens / parts,
+    seqs: s.seqs / parts,
+    logitTokens: s.logitTokens / parts,
+    attnPairs: s.attnPairs / parts,
+    attnPairsWindow: s.attnPairsWindow / parts,
+    kvReadTokens: s.kvReadTokens / parts,
+    kvReadTokensWindow: s.kvReadTokensWindow / parts,
+    decodeKvReadTokens: s.decodeKvReadTokens / parts,
+    decodeKvReadTokensWindow: s.decodeKvReadTokensWindow / parts,
+    decodeOnly: s.decodeOnly,
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * Closed-form steady-state estimator: microseconds per plan, used as the search's first pass and the
+ * UI's slider-speed path. It assumes every request has the mean input I and output O tokens and that
+ * the engine runs continuous batching at a steady concurrency C per instance:
+ *
+ *   cycle(C)   = O · t_decode(C, ctx = I + O/2) + t_prefill(C·I tokens in maxBatchedTokens chunks)
+ *   throughput = C·O / cycle(C)                 (tokens/s per instance)
+ *   TPOT       = cycle(C) / O                   (decode steps stretched by interleaved prefills)
+ *   TTFT       = queueing wait + t_prefill(own prompt)
+ * C is the smallest of: the KV capacity in sequences, maxNumSeqs, and the offered concurrency
+ * (closed-loop users; Little's law C = λ·E2E for open arrivals, solved by fixed-point iteration).
+ * Queueing for open arrivals uses the M/D/1 Pollaczek–Khinchine mean wait of the prefill server.
+ */
+import { kvBytesForContext, kvBytesPerToken } from '../model/params.ts';
+import type { Workload } from '../scenario/schema.ts';
+import { uniformShape } from './batch.ts';
+import type { Deployment } from './deployment.ts';
+import { iterationCost } from './iteration.ts';
+import { memoryReport, type MemoryReport } from './memory.ts';
+
+export interface SteadyState {
+  /** Sequences decoding concurrently per instance. */
+  concurrency: number;
+  /** Upper bound on concurrency from KV capacity and maxNumSeqs. */
+  maxConcurrency: number;
+  limitedBy: 'kv-cache' | 'max-num-seqs' | 'offered-load';
+  decodeStepS: number;
+  prefillPerRequestS: number;
+  cycleS: number;
+  ttftS: number;
+  tpotS: number;
+  e2eS: number;
+  /** Output tokens/s per instance. */
+  outputTokPerSecPerInstance: number;
+  /** Fraction of time the instance is computing (1 for closed loops that saturate it). */
+  busyFraction: number;
+  overloaded: boolean;
+  memory: MemoryReport;
+}
+
+/** Sequences of `tokens` total length the KV cache holds per instance (sliding-window layers keep only the window). */
+export function seqsFitting(dep: Deployment, mem: MemoryReport, tokens: number): number {
+  const { runtime, instance, model } = dep;
+  if (mem.maxKvTokensPerGroup <= 0) return 0;
+  const padded = Math.ceil(tokens / runtime.kvBlockSize) * runtime.kvBlockSize;
+  // Full-attention-equivalent tokens one sequence occupies.
+  const effectiveTokens = kvBytesForContext(model, padded, 1) / kvBytesPerToken(model, 1);
+  return Math.floor(mem.maxKvTokensPerGroup / effectiveTokens) * instance.attentionDp;
+}
+
+/** Time to prefill `prompts` prompts of `promptLen` tokens, packed into maxBatchedTokens chunks. */
+export function prefillTimeS(dep: Deployment, prompts: number, promptLen: number): number {
+  if (prompts <= 0) return 0;
+  const chunk = dep.runtime.chunkedPrefill ? dep.runtime.maxBatchedTokens : Math.max(dep.runtime.maxBatchedTokens, promptLen);
+  const window = dep.model.slidingWindow;
+  if (promptLen <= chunk) {
+    const perChunk = Math.floor(chunk / promptLen);
+    const full = Math.floor(prompts / perChunk);
+    const rest = prompts - full * perChunk;
+    const t = full > 0 ? full * iterationCost(dep, uniformShape(perChunk, 0, promptLen, true, window)).timeS : 0;
+    return t + (rest > 0 ? iterationCost(dep, uniformShape(rest, 0, promptLen, true, window)).timeS : 0);
+  }
+  // A long prompt runs as successive chunks, each attending to the chunks before it.
+  let one = 0;
+  for (let done = 0; done < promptLen; done += chunk) {
+    const n = Math.min(chunk, promptLen - done);
+    one += iterationCost(dep, uniformShape(1, done, n, done + n >= promptLen, window)).timeS;
+  }
+  return prompts * one;
+}
+
+/** Mean time for a prompt of a wave of `c` prompts (arriving together) to finish prefill. */
+export function waveMeanPrefillS(dep: Deployment, c: number, promptLen: number): number {
+  const chunk = dep.runtime.chunkedPrefill ? dep.runtime.maxBatchedTokens : Math.max(dep.runtime.maxBatchedTokens, promptLen);
+  const perChunk = Math.max(1, Math.floor(chunk / promptLen));
+  const whole = Math.ceil(c);
+  // Prompts finish in groups of perChunk; group j ends after j groups of prefill.
+  const groups = Math.ceil(whole / perChunk);
+  const groupS = prefillTimeS(dep, Math.min(perChunk, whole), promptLen);
+  let sum = 0;
+  for (let j = 1; j <= groups; j++) sum += j * groupS * Math.min(perChunk, whole - (j - 1) * perChunk);
+  return sum / whole;
+}
+
+export function decodeStepS(dep: Deployment, seqs: number, ctx: number): number {
+  if (seqs <= 0) return 0;
+  const pp = dep.instance.pp;
+  // With pp stages, pp micro-batches of seqs/pp are in flight; each waits for the whole pipeline.
+  const micro = seqs / pp;
+  const cost = iterationCost(dep, uniformShape(micro, ctx, 1, true, dep.model.slidingWindow));
+  const stageMax = Math.max(...cost.stageTimesS);
+  return pp > 1 ? Math.max(cost.timeS, pp * (stageMax + cost.p2pS)) : cost.timeS;
+}
+
+function cycleAt(dep: Deployment, c: number, I: number, O: number): { cycleS: number; dec: number; pre: number } {
+  const dec = decodeStepS(dep, c, I + O / 2);
+  const pre = prefillTimeS(dep, c, I);
+  return { cycleS: O * dec + pre, dec, pre };
+}
+
+export function steadyState(dep: Deployment, w: Workload): SteadyState {
+  const mem = memoryReport(dep);
+  const I = w.inputTokens;
+  const O = w.outputTokens;
+  const kvSeqs = mem.fits ? seqsFitting(dep, mem, I + O) : 0;
+  const numSeqsCap = dep.runtime.maxNumSeqs * dep.instance.attentionDp;
+  const maxC = Math.min(kvSeqs, numSeqsCap);
+  const limitedBy: SteadyState['limitedBy'] = kvSeqs < numSeqsCap ? 'kv-cache' : 'max-num-seqs';
+  const empty: SteadyState = { concurrency: 0, maxConcurrency: 0, limitedBy, decodeStepS: 0, prefillPerRequestS: 0, cycleS: Infinity, ttftS: Infinity, tpotS: Infinity, e2eS: Infinity, outputTokPerSecPerInstance: 0, busyFraction: 0, overloaded: true, memory: mem };
+  if (maxC < 1) return empty;
+  const dp = dep.dp;
+  const prefillOne = prefillTimeS(dep, 1, I);
+  const a = w.arrival;
+  if (a.kind === 'offline' || a.kind === 'concurrency') {
+    const offered = a.kind === 'offline' ? Math.ceil(w.requests / dp) : Math.ceil(a.users / dp);
+    const c = Math.max(1, Math.min(maxC, offered));
+    const { cycleS, dec } = cycleAt(dep, c, I, O);
+    const thr = (c * O) / cycleS;
+    const tpot = cycleS / O;
+    // Own prefill shares iterations with the running decodes (chunked) or stalls them (not chunked).
+    const ownPrefill = prefillOne + (dep.runtime.chunkedPrefill ? Math.ceil(I / dep.runtime.maxBatchedTokens) * dec : 0);
+    let wait: number;
+    if (a.kind === 'offline') {
+      // Requests start in waves of c as earlier ones finish: mean wait = (waves − 1)/2 · request lifetime.
+      const waves = offered / c;
+      wait = Math.max(0, (waves - 1) / 2) * cycleS;
+    } else {
+      // Closed loop: the c clients start together, so the first wave of c prompts is prefilled back to
+      // back (a prompt waits for the chunks ahead of it). Requests then finish staggered by those same
+      // chunk steps, so later arrivals find at most their own chunk group ahead of them. The mean over
+      // the scenario's `requests` weights the two regimes. Users beyond the batch also wait for a slot.
+      const total = Math.max(w.requests / dp, c);
+      const firstWave = Math.max(0, waveMeanPrefillS(dep, c, I) - prefillOne);
+      wait = (c * firstWave) / total + (offered > c ? (offered - c) / (thr / O) : 0);
+    }
+    const ttft = wait + ownPrefill;
+    return { concurrency: c, maxConcurrency: maxC, limitedBy: offered <= maxC ? 'offered-load' : limitedBy, decodeStepS: dec, prefillPerRequestS: prefillOne, cycleS, ttftS: ttft, tpotS: tpot, e2eS: ttft + (O - 1) * tpot, outputTokPerSecPerInstance: thr, busyFraction: 1, overloaded: false, memory: mem };
+  }
+  // Open arrivals: λ per instance; find C with C = λ·E2E(C).
+  const lambda = a.ratePerSec / dp;
+  const cv2 = a.kind === 'gamma' ? a.cv * a.cv : 1;
+  const maxThrReq = (maxC * O) / cycleAt(dep, maxC, I, O).cycleS / O;
+  if (lambda >= maxThrReq) {
+    const { cycleS, dec } = cycleAt(dep, maxC, I, O);
+    return { ...empty, concurrency: maxC, maxConcurrency: maxC, limitedBy, decodeStepS: dec, prefillPerRequestS: prefillOne, cycleS, tpotS: cycleS / O, outputTokPerSecPerInstance: (maxC * O) / cycleS, busyFraction: 1, overloaded: true };
+  }
+  let c = Math.max(1, Math.min(maxC, lambda * (prefillOne + O * decodeStepS(dep, 1, I))));
+  let res = cycleAt(dep, c, I, O);
+  for (let i = 0; i < 30; i++) {
+    const e2e = res.cycleS + prefillOne;
+    const next = Math.max(1, Math.min(maxC, lambda * e2e));
+    if (Math.abs(next - c) < 0.01 * c) {
+      c = next;
+      break;
+    }
+    c = 0.5 * c + 0.5 * next;
+    res = cycleAt(dep, c, I, O);
+  }
+  res = cycleAt(dep, c, I, O);
+  const tpot = res.cycleS / O;
+  // The instance is busy for the share of time its work takes at this rate.
+  const busy = Math.min(1, (lambda * res.cycleS) / Math.max(c, 1e-9));
+  // Prefill queue: M/G/1 with service prefillOne, utilisation ρ = λ·prefillOne (Kingman / P-K with arrival cv).
+  const rho = Math.min(0.999, lambda * prefillOne);
+  const waitQ = ((cv2 + 0) / 2) * (rho / (1 - rho)) * prefillOne;
+  const ttft = waitQ + prefillOne + (dep.runtime.chunkedPrefill ? res.dec : 0);
+  const thr = lambda * O;
+  return { concurrency: c, maxConcurrency: maxC, limitedBy: 'offered-load', decodeStepS: res.dec, prefillPerRequestS: prefillOne, cycleS: res.cycleS, ttftS: ttft, tpotS: tpot, e2eS: ttft + (O - 1) * tpot, outputTokPerSecPerInstance: thr, busyFraction: busy, overloaded: false, memory: mem };
+}

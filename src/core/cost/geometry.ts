@@ -1,0 +1,71 @@
+/**
+ * Per-GPU geometry of a deployment, derived once: sharded head counts, byte widths and achievable
+ * rates. Cached per Deployment object so the simulator's per-iteration cost stays cheap.
+ */
+import { bytesPerElement, peakTflopsFor } from '../hardware/dtype.ts';
+import type { Dtype } from '../hardware/types.ts';
+import { CALIBRATION } from './calibration.ts';
+import type { Deployment } from './deployment.ts';
+
+export interface Geometry {
+  /** Query heads per GPU (attention is split over tp). */
+  qHeads: number;
+  /** KV heads per GPU: nkv/tp, or 1 replicated head when tp > nkv (vLLM/TRT-LLM replicate KV heads). */
+  kvHeads: number;
+  /** Bytes of one weight element of the linear layers (embedding/LM head stay 16-bit). */
+  weightBytes: number;
+  /** Bytes per activation element fed to GEMMs (fp8 activations halve them). */
+  gemmActBytes: number;
+  /** Bytes per element on the wire for TP/EP collectives and PP sends (bf16 in every engine we model). */
+  commBytes: number;
+  kvBytes: number;
+  /** KV bytes per token per layer held by one GPU (full-attention layer). */
+  kvBytesPerTokenLayerGpu: number;
+  /** Achievable GEMM FLOP/s at large M, and the dtype the math runs in. */
+  gemmPeakFlopsPerS: number;
+  gemmMathDtype: Dtype;
+  attentionFlopsPerS: number;
+  hbmBytesPerS: number;
+  attentionDecodeBytesPerS: number;
+}
+
+const cache = new WeakMap<Deployment, Geometry>();
+
+function fractionFor(math: Dtype): number {
+  if (math === 'fp4' || math === 'nvfp4') return CALIBRATION.gemmPeakFraction.fp4;
+  if (math === 'fp8' || math === 'int8') return CALIBRATION.gemmPeakFraction.fp8;
+  return CALIBRATION.gemmPeakFraction.bf16;
+}
+
+export function geometryOf(dep: Deployment): Geometry {
+  const hit = cache.get(dep);
+  if (hit) return hit;
+  const { model, gpu, precision, instance } = dep;
+  const att = model.attention;
+  const kvBytes = bytesPerElement(precision.kvCache);
+  const kvHeads = att.kind === 'mla' ? 1 : Math.max(1, att.numKvHeads / instance.tp);
+  const kvBytesPerTokenLayerGpu =
+    att.kind === 'mla'
+      ? (att.kvLoraRank + att.qkRopeHeadDim) * kvBytes // the latent is replicated on every TP rank
+      : 2 * Math.ceil(kvHeads) * att.headDim * kvBytes;
+  const gemm = peakTflopsFor(gpu, precision.weights, precision.activations);
+  // Attention math runs in fp8 only when both the KV cache and activations are fp8 (TRT-LLM FP8 FMHA).
+  const attnMath = precision.kvCache === 'fp8' && precision.activations === 'fp8' && gpu.denseTflops.fp8 ? gpu.denseTflops.fp8 : gpu.denseTflops.bf16;
+  const hbm = gpu.memoryBandwidthGBps * 1e9;
+  const g: Geometry = {
+    qHeads: att.numHeads / instance.tp,
+    kvHeads: Math.ceil(kvHeads),
+    weightBytes: bytesPerElement(precision.weights),
+    gemmActBytes: precision.activations === 'fp8' || precision.activations === 'fp4' || precision.activations === 'nvfp4' ? 1 : 2,
+    commBytes: 2,
+    kvBytes,
+    kvBytesPerTokenLayerGpu,
+    gemmPeakFlopsPerS: gemm.tflops * 1e12 * fractionFor(gemm.mathDtype),
+    gemmMathDtype: gemm.mathDtype,
+    attentionFlopsPerS: attnMath * 1e12 * CALIBRATION.attentionPrefillPeakFraction,
+    hbmBytesPerS: hbm * CALIBRATION.hbmFraction,
+    attentionDecodeBytesPerS: hbm * CALIBRATION.attentionDecodeHbmFraction,
+  };
+  cache.set(dep, g);
+  return g;
+}

@@ -1,0 +1,251 @@
+/**
+ * Time of one serving iteration (one forward pass over a batch) on one instance, op by op.
+ *
+ * Per decoder layer on one GPU (tp-way tensor parallel, Megatron-LM column/row split, Shoeybi et al. 2019):
+ *   QKV GEMM   M=T_a  K=h            N=(q_heads + 2·kv_heads)·d      (GQA-correct: kv heads, not q heads)
+ *   attention  prefill: 4·q_heads·d·pairs FLOPs (QKᵀ and PV, causal pairs); decode: reads every cached key
+ *   O GEMM     M=T_a  K=q_heads·d    N=h
+ *   FFN        gate_up M=T_a K=h N=2·I/tp; down M=T_a K=I/tp N=h   (or routed experts, see moeOps)
+ *   2 all-reduces of T_a·h over tp (after attention and after the FFN)
+ * T_a = tokens per attention-DP group. MLA (DeepSeek-V2, 2024) replaces QKV with the low-rank
+ * q_a/q_b/kv_a/kv_b path and attends in the latent space while decoding (weight absorption).
+ * Each op's time is its roofline time; kernel-launch gaps and a per-step host overhead are added.
+ */
+import type { LayerSpec } from '../model/types.ts';
+import { CALIBRATION } from './calibration.ts';
+import { collectiveTimeS, linkFor, type CollectiveKind } from './collectives.ts';
+import type { Deployment } from './deployment.ts';
+import { geometryOf, type Geometry } from './geometry.ts';
+import { gemmEfficiency, rooflineTime, type OpCost, type OpKind } from './roofline.ts';
+import type { BatchShape } from './batch.ts';
+
+export interface IterationCost {
+  /** Latency of the step through every pipeline stage, host overhead included, seconds. */
+  timeS: number;
+  /** Compute + communication time of each pipeline stage, seconds. */
+  stageTimesS: number[];
+  /** Pipeline send/recv time between consecutive stages (each boundary), seconds. */
+  p2pS: number;
+  /** Launch gaps + host overhead, seconds. */
+  overheadS: number;
+  /** The ops, when asked for (Gantt, roofline); omitted on the simulator's fast path. */
+  ops?: OpCost[];
+}
+
+type Emit = (op: OpCost) => void;
+
+interface Ctx {
+  dep: Deployment;
+  g: Geometry;
+  shape: BatchShape;
+  /** Tokens per attention-DP group. */
+  ta: number;
+  stage: number;
+  emit: Emit | undefined;
+}
+
+function record(c: Ctx, name: string, kind: OpKind, flops: number, bytes: number, t: { timeS: number; computeS: number; memoryS: number; bound: OpCost['bound'] }, shape: string, count: number): number {
+  c.emit?.({ name, kind, flops, bytes, timeS: t.timeS, computeS: t.computeS, memoryS: t.memoryS, bound: t.bound, shape, count, stage: c.stage });
+  return t.timeS * count;
+}
+
+/** A GEMM [M×K]·[K×N] with weights of `weightBytes` per element. */
+export function gemmOp(c: Ctx, name: string, m: number, k: number, n: number, count: number, kind: OpKind = 'gemm', weightBytes = c.g.weightBytes): number {
+  if (m <= 0 || count <= 0) return 0;
+  const flops = 2 * m * k * n;
+  const bytes = k * n * weightBytes + (m * k + m * n) * c.g.gemmActBytes;
+  const rate = c.g.gemmPeakFlopsPerS * gemmEfficiency(m, 1);
+  const t = rooflineTime(flops, bytes, rate, c.g.hbmBytesPerS);
+  return record(c, name, kind, flops, bytes, t, `M=${fmt(m)} K=${fmt(k)} N=${fmt(n)}`, count);
+}
+
+function elementwiseOp(c: Ctx, name: string, bytes: number, count: number, kind: OpKind = 'elementwise'): number {
+  if (bytes <= 0 || count <= 0) return 0;
+  const t = rooflineTime(0, bytes, 1, c.g.hbmBytesPerS);
+  return record(c, name, kind, 0, bytes, t, `${fmt(bytes / 1e6)} MB`, count);
+}
+
+function collectiveOp(c: Ctx, name: string, kind: CollectiveKind, bufferBytes: number, n: number, count: number, opKind: OpKind = 'collective'): number {
+  if (count <= 0 || bufferBytes <= 0 || (n <= 1 && kind !== 'send-recv')) return 0;
+  const link = linkFor(c.dep.gpu, kind === 'send-recv' ? c.dep.instance.gpus : n, c.dep.links.scaleUpDomainGpus);
+  const timeS = collectiveTimeS(kind, bufferBytes, n, link);
+  return record(c, name, opKind, 0, bufferBytes, { timeS, computeS: 0, memoryS: 0, bound: 'network' }, `${kind} ${fmt(bufferBytes / 1e6)} MB × ${n} GPUs (${link.scope})`, count);
+}
+
+function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
+  const { dep, g, shape } = c;
+  const att = dep.model.attention;
+  const adp = dep.instance.attentionDp;
+  const sliding = layer.attention === 'sliding';
+  const pairs = (sliding ? shape.attnPairsWindow : shape.attnPairs) / adp;
+  const kvRead = (sliding ? shape.kvReadTokensWindow : shape.kvReadTokens) / adp;
+  const decKv = (sliding ? shape.decodeKvReadTokensWindow : shape.decodeKvReadTokens) / adp;
+  const prefillPairs = Math.max(0, pairs - decKv);
+  const prefillKv = Math.max(0, kvRead - decKv);
+  const h = dep.model.hiddenSize;
+  const ta = c.ta;
+  let t = 0;
+  if (att.kind === 'mla') {
+    const qkHead = att.qkNopeHeadDim + att.qkRopeHeadDim;
+    // Fused q_a + kv_a down-projection (replicated on every TP rank in vLLM/SGLang).
+    t += gemmOp(c, 'q_a+kv_a proj', ta, h, (att.qLoraRank ?? 0) + att.kvLoraRank + att.qkRopeHeadDim, count);
+    t += gemmOp(c, 'q_b proj', ta, att.qLoraRank ?? h, g.qHeads * qkHead, count);
+    // kv_b up-projection; while decoding the same weights are absorbed into q and o (same FLOPs per token).
+    t += gemmOp(c, 'kv_b / absorb', ta, att.kvLoraRank, g.qHeads * (att.qkNopeHeadDim + att.vHeadDim), count);
+    const latent = att.kvLoraRank + att.qkRopeHeadDim;
+    t += attentionCore(c, 'attention prefill (MLA)', prefillPairs * g.qHeads * 2 * (qkHead + att.vHeadDim), prefillKv * g.kvBytesPerTokenLayerGpu, false, count);
+    t += attentionCore(c, 'attention decode (MLA latent)', decKv * g.qHeads * 2 * (latent + att.kvLoraRank), decKv * g.kvBytesPerTokenLayerGpu, true, count);
+    t += gemmOp(c, 'o proj', ta, g.qHeads * att.vHeadDim, h, count);
+  } else {
+    t += gemmOp(c, 'qkv proj', ta, h, (g.qHeads + 2 * g.kvHeads) * att.headDim, count);
+    t += attentionCore(c, 'attention prefill', 4 * g.qHeads * att.headDim * prefillPairs, prefillKv * g.kvBytesPerTokenLayerGpu, false, count);
+    t += attentionCore(c, 'attention decode', 4 * g.qHeads * att.headDim * decKv, decKv * g.kvBytesPerTokenLayerGpu, true, count);
+    t += gemmOp(c, 'o proj', ta, g.qHeads * att.headDim, h, count);
+  }
+  return t;
+}
+
+function attentionCore(c: Ctx, name: string, flops: number, kvBytes: number, decode: boolean, count: number): number {
+  if (flops <= 0 && kvBytes <= 0) return 0;
+  const { g } = c;
+  const bytesPerS = decode ? g.attentionDecodeBytesPerS : g.hbmBytesPerS;
+  const t = rooflineTime(flops, kvBytes, g.attentionFlopsPerS, bytesPerS);
+  return record(c, name, 'attention', flops, kvBytes, t, decode ? 'paged decode' : 'causal prefill', count);
+}
+
+function denseFfnOps(c: Ctx, width: number, splitOver: number, count: number, label = 'mlp'): number {
+  const { dep } = c;
+  const h = dep.model.hiddenSize;
+  const w = width / splitOver;
+  const up = dep.model.gatedMlp ? 2 * w : w;
+  return gemmOp(c, `${label} gate_up`, c.ta, h, up, count) + gemmOp(c, `${label} down`, c.ta, w, h, count);
+}
+
+/**
+ * Routed experts on one GPU. The instance's T tokens each pick topK experts; the GPU holds E/ep
+ * experts, each split moeTp ways, so it computes T·topK/(ep·moeTp)... of the expert FLOPs, times the
+ * load imbalance. It reads the weights of the local experts that at least one token chose:
+ * P(expert used) = 1 − (1 − topK/E)^T under uniform routing.
+ */
+function moeOps(c: Ctx, count: number): number {
+  const { dep, g } = c;
+  const moe = dep.model.moe!;
+  const { ep, moeTp, tp, attentionDp } = dep.instance;
+  const h = dep.model.hiddenSize;
+  const T = c.ta * attentionDp;
+  let t = gemmOp(c, 'router', c.ta, h, moe.numExperts, count, 'moe', 2);
+  const routed = T * moe.topK;
+  const meanPerRank = routed / ep;
+  const imbalance = ep > 1 && meanPerRank > 0 ? Math.min(ep, 1 + Math.sqrt((2 * Math.log(ep)) / meanPerRank)) * CALIBRATION.moeRoutingSkew : 1;
+  const tokensHere = (meanPerRank * Math.min(imbalance, ep)) / 1; // token-expert rows this GPU's experts see
+  const localExperts = moe.numExperts / ep;
+  const pUsed = 1 - Math.pow(1 - moe.topK / moe.numExperts, T);
+  const activeLocal = Math.max(Math.min(localExperts, 1), localExperts * pUsed);
+  const wCols = (dep.model.gatedMlp ? 3 : 2) * moe.expertIntermediateSize / moeTp;
+  const flops = 2 * tokensHere * h * wCols;
+  const bytes = activeLocal * h * wCols * g.weightBytes + 2 * tokensHere * h * g.gemmActBytes;
+  const rate = g.gemmPeakFlopsPerS * gemmEfficiency(tokensHere / Math.max(activeLocal, 1), 1);
+  const rt = rooflineTime(flops, bytes, rate, g.hbmBytesPerS);
+  t += record(c, 'experts (grouped GEMM)', 'moe', flops, bytes, rt, `${fmt(tokensHere)} rows × ${fmt(activeLocal)}/${fmt(localExperts)} experts, imbalance ${imbalance.toFixed(2)}`, count);
+  if (moe.numSharedExperts > 0) t += denseFfnOps(c, moe.numSharedExperts * moe.sharedIntermediateSize, tp, count, 'shared expert');
+  if (attentionDp > 1 && ep > 1) {
+    // Attention-DP groups hold different tokens: dispatch to and combine from the expert ranks (DeepEP-style all-to-all).
+    const buf = (c.ta / tp) * moe.topK * h * g.commBytes;
+    t += collectiveOp(c, 'EP dispatch', 'all-to-all', buf, tp * attentionDp, count);
+    t += collectiveOp(c, 'EP combine', 'all-to-all', buf, tp * attentionDp, count);
+  }
+  return t;
+}
+
+function layerOps(c: Ctx, layer: LayerSpec, count: number): number {
+  const { dep, g } = c;
+  const { tp, attentionDp } = dep.instance;
+  const h = dep.model.hiddenSize;
+  let t = attentionOps(c, layer, count);
+  const arBuf = c.ta * h * g.commBytes;
+  t += collectiveOp(c, 'TP all-reduce (attn)', 'all-reduce', arBuf, tp, count);
+  const isMoe = layer.ffn === 'moe' && dep.model.moe;
+  t += isMoe ? moeOps(c, count) : denseFfnOps(c, dep.model.intermediateSize, tp, count);
+  // The FFN output is reduced over the attention group (tp); with attention-DP the combine above did it.
+  if (!(isMoe && attentionDp > 1 && dep.instance.ep > 1)) t += collectiveOp(c, `TP all-reduce (${isMoe ? 'moe' : 'mlp'})`, 'all-reduce', arBuf, tp, count);
+  // RMSNorm ×2, rotary, activation, residual adds: memory-bound, ~10 passes over the hidden state.
+  const ffnWidth = isMoe ? 0 : (dep.model.intermediateSize / tp) * 3;
+  t += elementwiseOp(c, 'norms/rope/act/residual', c.ta * (10 * h + ffnWidth) * 2, count);
+  return t;
+}
+
+function fmt(x: number): string {
+  if (x >= 1e4) return `${Math.round(x / 1e3)}k`;
+  return Number.isInteger(x) ? String(x) : x.toFixed(1);
+}
+
+/** Group a stage's layers by (attention kind, ffn kind) so each distinct layer is costed once. */
+function layerGroups(layers: readonly LayerSpec[]): { layer: LayerSpec; count: number }[] {
+  const groups: { layer: LayerSpec; count: number }[] = [];
+  for (const l of layers) {
+    const gr = groups.find((x) => x.layer.attention === l.attention && x.layer.ffn === l.ffn);
+    if (gr) gr.count++;
+    else groups.push({ layer: l, count: 1 });
+  }
+  return groups;
+}
+
+const stageGroupCache = new WeakMap<Deployment, { layer: LayerSpec; count: number }[][]>();
+
+function stageGroups(dep: Deployment): { layer: LayerSpec; count: number }[][] {
+  const hit = stageGroupCache.get(dep);
+  if (hit) return hit;
+  const out: { layer: LayerSpec; count: number }[][] = [];
+  let start = 0;
+  for (const n of dep.instance.stageLayers) {
+    out.push(layerGroups(dep.model.layers.slice(start, start + n)));
+    start += n;
+  }
+  stageGroupCache.set(dep, out);
+  return out;
+}
+
+/** Cost of one forward pass of `shape` (instance-wide batch) through every stage. */
+export function iterationCost(dep: Deployment, shape: BatchShape, detail = false): IterationCost {
+  const ops: OpCost[] = [];
+  const emit: Emit | undefined = detail ? (op) => ops.push(op) : undefined;
+  const g = geometryOf(dep);
+  const { pp, attentionDp, tp } = dep.instance;
+  const ta = shape.tokens / attentionDp;
+  const groups = stageGroups(dep);
+  const stageTimesS: number[] = [];
+  const useGraphs = dep.runtime.cudaGraphs && shape.decodeOnly && shape.seqs / attentionDp <= CALIBRATION.cudaGraphMaxBatch;
+  const launchS = (useGraphs ? CALIBRATION.launchUsGraph : CALIBRATION.launchUsEager) / 1e6;
+  let launches = 0;
+  const h = dep.model.hiddenSize;
+  for (let s = 0; s < pp; s++) {
+    const c: Ctx = { dep, g, shape, ta, stage: s, emit };
+    let t = 0;
+    if (shape.tokens > 0) {
+      if (s === 0) t += elementwiseOp(c, 'embedding', ta * h * 2, 1, 'embedding');
+      for (const { layer, count } of groups[s] ?? []) {
+        t += layerOps(c, layer, count);
+        launches += count * (layer.ffn === 'moe' ? CALIBRATION.kernelsPerMoeLayer : CALIBRATION.kernelsPerDenseLayer);
+      }
+      if (s === pp - 1 && shape.logitTokens > 0) {
+        const m = shape.logitTokens / attentionDp;
+        const vocab = dep.model.vocabSize;
+        t += gemmOp(c, 'lm head', m, h, vocab / tp, 1, 'gemm', 2);
+        t += collectiveOp(c, 'logits all-gather', 'all-gather', m * vocab * 4, tp, 1);
+        t += elementwiseOp(c, 'sampling', m * (vocab / tp) * 4 * 3, 1, 'sampling');
+      }
+    }
+    stageTimesS.push(t);
+  }
+  let p2pS = 0;
+  if (pp > 1 && shape.tokens > 0) {
+    const c: Ctx = { dep, g, shape, ta, stage: 0, emit };
+    p2pS = collectiveOp(c, 'PP send/recv', 'send-recv', ta * h * g.commBytes, 2, 1, 'p2p');
+  }
+  const overheadS = shape.tokens > 0 ? launches * launchS / Math.max(pp, 1) * 1 + CALIBRATION.iterationOverheadMs / 1e3 : 0;
+  if (emit && shape.tokens > 0) {
+    ops.push({ name: useGraphs ? 'launch gaps (CUDA graph) + host' : 'kernel launches + host', kind: 'overhead', flops: 0, bytes: 0, timeS: overheadS, computeS: 0, memoryS: 0, bound: 'overhead', shape: `${launches} kernels`, count: 1, stage: 0 });
+  }
+  const timeS = stageTimesS.reduce((a, b) => a + b, 0) + (pp - 1) * p2pS + overheadS;
+  return detail ? { timeS, stageTimesS, p2pS, overheadS, ops } : { timeS, stageTimesS, p2pS, overheadS };
+}

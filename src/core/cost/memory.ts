@@ -1,0 +1,160 @@
+/**
+ * Memory per GPU, the way vLLM sizes its KV cache (vllm/v1/worker/gpu_worker.py determine_available_memory):
+ *   KV budget = gpuMemoryUtilization · memory − weights − peak activations − non-torch reserve,
+ * then rounded down to whole `kvBlockSize`-token blocks. Weights are sharded per stage: attention and
+ * dense FFN over tp, routed experts over ep (each expert over moeTp), embedding on the first stage and
+ * the LM head on the last (both vocab-parallel over tp, kept 16-bit as quantized checkpoints do).
+ */
+import { countParams, kvBytesPerToken } from '../model/params.ts';
+import type { ModelSpec } from '../model/types.ts';
+import { GB } from '../units.ts';
+import type { Deployment } from './deployment.ts';
+import { geometryOf } from './geometry.ts';
+
+/**
+ * Memory held outside the weights/activations/KV accounting, GB: CUDA context and cuBLAS workspaces
+ * (~0.5 GB), NCCL buffers (~0.3-1 GB with tp > 1) and captured CUDA graphs (~0.3-1 GB). vLLM logs
+ * report 0.5-2 GB of such "non-torch" + graph memory on H100; we take 1 GB + 0.5 GB when tp > 1.
+ */
+export function reservedGB(tp: number, cudaGraphs: boolean): number {
+  return 0.6 + (tp > 1 ? 0.5 : 0) + (cudaGraphs ? 0.4 : 0);
+}
+
+export interface GpuMemory {
+  label: string;
+  stage: number;
+  weightsGB: number;
+  kvCacheGB: number;
+  activationsGB: number;
+  reservedGB: number;
+  totalGB: number;
+  capacityGB: number;
+  /** Usable by ParaKV's budget: gpuMemoryUtilization · capacity. */
+  budgetGB: number;
+  /** KV tokens this GPU's share of the cache holds (for its stage's layers). */
+  kvTokens: number;
+}
+
+export interface MemoryReport {
+  perGpu: GpuMemory[];
+  /** KV tokens one attention group (one scheduler) can hold: min over stages, block-rounded. */
+  maxKvTokensPerGroup: number;
+  /** KV tokens over the whole instance (× attentionDp). */
+  maxKvTokens: number;
+  /** KV bytes per token over all layers of the model at the KV dtype (one copy, not per GPU). */
+  kvBytesPerToken: number;
+  fits: boolean;
+  /** When it does not fit: the largest shortfall over stages, GB, and what takes the memory. */
+  shortfallGB: number;
+  explanation: string;
+}
+
+/** Parameters of one routed expert (gate, up, down). */
+export function expertParams(m: ModelSpec): number {
+  if (!m.moe) return 0;
+  return (m.gatedMlp ? 3 : 2) * m.hiddenSize * m.moe.expertIntermediateSize;
+}
+
+/** Weight bytes one GPU of stage `stage` holds. */
+export function weightBytesPerGpu(dep: Deployment, stage: number): number {
+  const { model: m, instance } = dep;
+  const g = geometryOf(dep);
+  const params = countParams(m);
+  const first = instance.stageLayers.slice(0, stage).reduce((a, b) => a + b, 0);
+  const n = instance.stageLayers[stage] ?? 0;
+  let bytes = 0;
+  for (let i = first; i < first + n; i++) {
+    const layer = m.layers[i]!;
+    const p = params.perLayer[i]!;
+    bytes += p.norms * 2;
+    if (m.attention.kind === 'mla') {
+      // q_a/kv_a down-projections are replicated; the rest splits over tp.
+      const a = m.attention;
+      const replicated = m.hiddenSize * ((a.qLoraRank ?? 0) + a.kvLoraRank + a.qkRopeHeadDim);
+      bytes += (replicated + (p.attention - replicated) / instance.tp) * g.weightBytes;
+    } else {
+      bytes += (p.attention / instance.tp) * g.weightBytes;
+    }
+    if (layer.ffn === 'moe' && m.moe) {
+      const experts = m.moe.numExperts * expertParams(m);
+      const router = p.ffn - experts - sharedParams(m);
+      bytes += (experts / (instance.ep * instance.moeTp)) * g.weightBytes;
+      bytes += (sharedParams(m) / instance.tp) * g.weightBytes + router * 2;
+    } else {
+      bytes += (p.ffn / instance.tp) * g.weightBytes;
+    }
+  }
+  if (stage === 0) bytes += (params.embeddingParams / instance.tp) * 2;
+  if (stage === instance.pp - 1) {
+    // Tied embeddings share one tensor on a single stage; with pp > 1 the last stage needs its own copy.
+    const lmHead = params.lmHeadParams > 0 ? params.lmHeadParams : instance.pp > 1 ? params.embeddingParams : 0;
+    bytes += (lmHead / instance.tp) * 2 + m.hiddenSize * 2; // + final norm
+  }
+  return bytes;
+}
+
+function sharedParams(m: ModelSpec): number {
+  if (!m.moe) return 0;
+  return m.moe.numSharedExperts * (m.gatedMlp ? 3 : 2) * m.hiddenSize * m.moe.sharedIntermediateSize;
+}
+
+/**
+ * Peak activation memory of the profiling forward pass at maxBatchedTokens tokens: the live hidden
+ * states, the QKV output, the widest FFN intermediate (gate+up), and fp32 logits of the sampled rows.
+ */
+export function activationBytesPerGpu(dep: Deployment): number {
+  const { model: m, instance, runtime } = dep;
+  const g = geometryOf(dep);
+  const t = runtime.maxBatchedTokens;
+  const att = m.attention;
+  const qkv = (g.qHeads + 2 * g.kvHeads) * att.headDim;
+  const denseWidth = (m.intermediateSize / instance.tp) * (m.gatedMlp ? 3 : 2);
+  const moeWidth = m.moe ? (m.moe.topK * m.moe.expertIntermediateSize * (m.gatedMlp ? 3 : 2) * instance.attentionDp) / (instance.ep * instance.moeTp) : 0;
+  const hidden = t * (4 * m.hiddenSize + qkv + Math.max(denseWidth, moeWidth)) * 2;
+  const logits = Math.min(runtime.maxNumSeqs, t) * (m.vocabSize / instance.tp) * 4;
+  return hidden + logits;
+}
+
+export function memoryReport(dep: Deployment): MemoryReport {
+  const { model: m, gpu, instance, runtime } = dep;
+  const g = geometryOf(dep);
+  const capacityGB = gpu.memoryGB;
+  const budgetGB = capacityGB * runtime.gpuMemoryUtilization;
+  const activationsGB = activationBytesPerGpu(dep) / GB;
+  const resGB = reservedGB(instance.tp, runtime.cudaGraphs);
+  const perGpu: GpuMemory[] = [];
+  let maxTokens = Infinity;
+  let shortfall = 0;
+  let worst = '';
+  for (let s = 0; s < instance.pp; s++) {
+    const weightsGB = weightBytesPerGpu(dep, s) / GB;
+    const freeGB = budgetGB - weightsGB - activationsGB - resGB;
+    const kvPerToken = (instance.stageLayers[s] ?? 0) * g.kvBytesPerTokenLayerGpu;
+    const rawTokens = freeGB > 0 && kvPerToken > 0 ? Math.floor((freeGB * GB) / kvPerToken) : 0;
+    const tokens = Math.floor(rawTokens / runtime.kvBlockSize) * runtime.kvBlockSize;
+    const kvCacheGB = (tokens * kvPerToken) / GB;
+    maxTokens = Math.min(maxTokens, tokens);
+    if (freeGB <= 0 && -freeGB > shortfall) {
+      shortfall = -freeGB;
+      worst = `stage ${s}: weights ${weightsGB.toFixed(1)} GB + activations ${activationsGB.toFixed(1)} GB + reserve ${resGB.toFixed(1)} GB > ${budgetGB.toFixed(1)} GB budget (${(runtime.gpuMemoryUtilization * 100).toFixed(0)}% of ${capacityGB} GB)`;
+    }
+    perGpu.push({
+      label: instance.pp > 1 ? `stage ${s}` : 'every GPU',
+      stage: s,
+      weightsGB,
+      kvCacheGB,
+      activationsGB,
+      reservedGB: resGB,
+      totalGB: weightsGB + kvCacheGB + activationsGB + resGB,
+      capacityGB,
+      budgetGB,
+      kvTokens: tokens,
+    });
+  }
+  const perGroup = Number.isFinite(maxTokens) ? maxTokens : 0;
+  const fits = shortfall === 0 && perGroup > 0;
+  let explanation = '';
+  if (shortfall > 0) explanation = `Does not fit by ${shortfall.toFixed(1)} GB per GPU — ${worst}. Raise tp/pp/ep, use smaller weights (fp8/int4), or lower maxBatchedTokens.`;
+  else if (perGroup === 0) explanation = 'No room left for a single KV block — raise gpuMemoryUtilization or shard the model further.';
+  return { perGpu, maxKvTokensPerGroup: perGroup, maxKvTokens: perGroup * instance.attentionDp, kvBytesPerToken: kvBytesPerToken(m, g.kvBytes), fits, shortfallGB: shortfall, explanation };
+}

@@ -1,0 +1,145 @@
+/**
+ * Evaluate one Scenario into the CLI/UI result shape. Until the simulator lands this uses the
+ * closed-form steady-state estimator: percentiles then equal the mean.
+ */
+import { uniformShape } from '../cost/batch.ts';
+import { resolveDeployment, type Deployment } from '../cost/deployment.ts';
+import { steadyState, type SteadyState } from '../cost/estimator.ts';
+import { geometryOf } from '../cost/geometry.ts';
+import { iterationCost } from '../cost/iteration.ts';
+import type { MemoryReport } from '../cost/memory.ts';
+import type { OpCost } from '../cost/roofline.ts';
+import { countParams } from '../model/params.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { describeBottleneck } from './bottleneck.ts';
+import { constantStats, costUsdPerMOutputTokens, energyJPerOutputToken, type Stats } from './metrics.ts';
+
+export interface EvaluationResult {
+  method: 'steady-state' | 'simulation';
+  model: { name: string; totalParams: number; activeParams: number; kvBytesPerToken: number };
+  gpu: { id: string; name: string };
+  plan: { tp: number; pp: number; dp: number; ep: number; attentionDp: number; moeTp: number; gpusUsed: number };
+  memory: {
+    perGpu: { label: string; weightsGB: number; kvCacheGB: number; activationsGB: number; reservedGB: number; totalGB: number; capacityGB: number }[];
+    maxKvTokens: number;
+    maxConcurrentSeqs: number;
+    fits: boolean;
+    shortfallGB: number;
+  };
+  metrics: {
+    outputTokPerSec: number;
+    outputTokPerSecPerGpu: number;
+    totalTokPerSec: number;
+    requestsPerSec: number;
+    ttftMs: Stats;
+    tpotMs: Stats;
+    e2eMs: Stats;
+    goodputReqPerSec: number;
+    sloAttainment: number;
+    energyJPerOutputToken: number;
+    costUsdPerMOutputTokens: number;
+    concurrency: number;
+    busyFraction: number;
+    overloaded: boolean;
+  };
+  bottleneck: string;
+  warnings: string[];
+}
+
+function round(x: number, digits = 4): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** Math.max(0, digits - Math.ceil(Math.log10(Math.abs(x) + 1e-300)));
+  return Math.round(x * f) / f;
+}
+
+export function planWarnings(dep: Deployment, scenario: Scenario): string[] {
+  const w: string[] = [];
+  const g = geometryOf(dep);
+  const { precision } = scenario;
+  if ((precision.weights === 'fp8' && precision.activations === 'fp8') || precision.activations === 'fp4' || precision.activations === 'nvfp4') {
+    if (g.gemmMathDtype === 'bf16' || g.gemmMathDtype === 'fp16') w.push(`${dep.gpu.name} has no ${precision.activations} tensor cores: GEMMs are costed at bf16 speed (weights still stored at ${precision.weights}).`);
+  }
+  if (dep.instance.tp > dep.links.scaleUpDomainGpus) w.push(`tp=${dep.instance.tp} spans more than one NVLink domain (${dep.links.scaleUpDomainGpus} GPUs): every all-reduce crosses the scale-out network.`);
+  if (dep.gpusUsed < dep.clusterGpus) w.push(`The plan uses ${dep.gpusUsed} of the cluster's ${dep.clusterGpus} GPUs.`);
+  if (dep.model.attention.kind !== 'mla' && dep.instance.tp > dep.model.attention.numKvHeads) w.push(`tp=${dep.instance.tp} exceeds the ${dep.model.attention.numKvHeads} KV heads: KV heads are replicated, so KV memory per token does not shrink further.`);
+  const ctx = scenario.workload.inputTokens + scenario.workload.outputTokens;
+  if (ctx > dep.model.maxContextTokens) w.push(`input+output = ${ctx} tokens exceeds ${dep.model.name}'s context window of ${dep.model.maxContextTokens}.`);
+  return w;
+}
+
+function memorySection(mem: MemoryReport, ss: SteadyState) {
+  return {
+    perGpu: mem.perGpu.map((p) => ({
+      label: p.label,
+      weightsGB: round(p.weightsGB),
+      kvCacheGB: round(p.kvCacheGB),
+      activationsGB: round(p.activationsGB),
+      reservedGB: round(p.reservedGB),
+      totalGB: round(p.totalGB),
+      capacityGB: p.capacityGB,
+    })),
+    maxKvTokens: mem.maxKvTokens,
+    maxConcurrentSeqs: Math.floor(ss.maxConcurrency),
+    fits: mem.fits,
+    shortfallGB: round(mem.shortfallGB),
+  };
+}
+
+/** Ops of a representative decode step at the steady-state batch (for the bottleneck, Gantt, roofline). */
+export function representativeDecodeOps(dep: Deployment, scenario: Scenario, concurrency: number): OpCost[] {
+  const w = scenario.workload;
+  const seqs = Math.max(1, concurrency / dep.instance.pp);
+  return iterationCost(dep, uniformShape(seqs, w.inputTokens + w.outputTokens / 2, 1, true, dep.model.slidingWindow), true).ops ?? [];
+}
+
+export function evaluateSteadyState(scenario: Scenario): EvaluationResult {
+  const dep = resolveDeployment(scenario);
+  const params = countParams(dep.model);
+  const ss = steadyState(dep, scenario.workload);
+  const w = scenario.workload;
+  const warnings = planWarnings(dep, scenario);
+  const gpus = dep.gpusUsed;
+  const out = ss.outputTokPerSecPerInstance * dep.dp;
+  const reqPerSec = out / w.outputTokens;
+  const ttftMs = ss.ttftS * 1e3;
+  const tpotMs = ss.tpotS * 1e3;
+  const meets = ss.memory.fits && !ss.overloaded && ttftMs <= scenario.slo.ttftMs && tpotMs <= scenario.slo.tpotMs;
+  let bottleneck: string;
+  if (!ss.memory.fits) {
+    bottleneck = ss.memory.explanation;
+    warnings.push(ss.memory.explanation);
+  } else {
+    const ops = representativeDecodeOps(dep, scenario, ss.concurrency);
+    const computeBound = ops.filter((o) => o.kind === 'gemm').some((o) => o.bound === 'compute');
+    bottleneck = describeBottleneck(ops, ss.limitedBy, ss.concurrency, computeBound);
+    if (ss.overloaded) {
+      bottleneck = `Overloaded: arrivals outpace the ${(reqPerSec).toFixed(2)} req/s this plan can serve, so the queue grows without bound. ` + bottleneck;
+      warnings.push('Overloaded: latencies are unbounded; add replicas or lower the arrival rate.');
+    }
+  }
+  return {
+    method: 'steady-state',
+    model: { name: dep.model.name, totalParams: params.totalParams, activeParams: params.activeParams, kvBytesPerToken: ss.memory.kvBytesPerToken },
+    gpu: { id: dep.gpu.id, name: dep.gpu.name },
+    plan: { tp: dep.instance.tp, pp: dep.instance.pp, dp: dep.dp, ep: dep.instance.ep, attentionDp: dep.instance.attentionDp, moeTp: dep.instance.moeTp, gpusUsed: gpus },
+    memory: memorySection(ss.memory, ss),
+    metrics: {
+      outputTokPerSec: round(out),
+      outputTokPerSecPerGpu: round(out / gpus),
+      totalTokPerSec: round(reqPerSec * (w.inputTokens + w.outputTokens)),
+      requestsPerSec: round(reqPerSec),
+      ttftMs: constantStats(round(ttftMs)),
+      tpotMs: constantStats(round(tpotMs)),
+      e2eMs: constantStats(round(ss.e2eS * 1e3)),
+      goodputReqPerSec: meets ? round(reqPerSec) : 0,
+      sloAttainment: meets ? 1 : 0,
+      energyJPerOutputToken: round(energyJPerOutputToken(dep.gpu, gpus, ss.busyFraction, out)),
+      costUsdPerMOutputTokens: round(costUsdPerMOutputTokens(dep.gpu, gpus, out)),
+      concurrency: round(ss.concurrency),
+      busyFraction: round(ss.busyFraction),
+      overloaded: ss.overloaded,
+    },
+    bottleneck,
+    warnings,
+  };
+}

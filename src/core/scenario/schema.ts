@@ -1,0 +1,156 @@
+/**
+ * The Scenario: one versioned JSON shape for the URL, saved files, the CLI and tests.
+ * Every number is bounded so a hostile link cannot ask for a 10^9-GPU cluster; every error
+ * names the field path (zod issue path) and what is allowed.
+ * Add fields with `.default()`; bump SCENARIO_VERSION only for changes a default cannot absorb.
+ */
+import { z } from 'zod';
+
+export const SCENARIO_VERSION = 1;
+
+const int = (name: string, min: number, max: number) =>
+  z
+    .number({ error: `${name} must be a number` })
+    .int({ error: `${name} must be a whole number` })
+    .min(min, { error: `${name} must be at least ${min}` })
+    .max(max, { error: `${name} must be at most ${max}` });
+
+const num = (name: string, min: number, max: number) =>
+  z
+    .number({ error: `${name} must be a number` })
+    .refine(Number.isFinite, { error: `${name} must be finite` })
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `${name} must be at least ${min}` })
+        .max(max, { error: `${name} must be at most ${max}` }),
+    );
+
+export const WEIGHT_DTYPES = ['bf16', 'fp16', 'fp8', 'int8', 'int4', 'nvfp4', 'fp4'] as const;
+export const ACTIVATION_DTYPES = ['bf16', 'fp16', 'fp8', 'nvfp4', 'fp4'] as const;
+export const KV_DTYPES = ['bf16', 'fp16', 'fp8', 'int8', 'int4', 'int2'] as const;
+
+const dtypeEnum = <T extends readonly [string, ...string[]]>(name: string, values: T) =>
+  z.enum(values, { error: `${name} must be one of ${values.join(', ')}` });
+
+export const precisionSchema = z.object({
+  weights: dtypeEnum('precision.weights', WEIGHT_DTYPES).default('bf16'),
+  activations: dtypeEnum('precision.activations', ACTIVATION_DTYPES).default('bf16'),
+  kvCache: dtypeEnum('precision.kvCache', KV_DTYPES).default('bf16'),
+});
+
+/** Any GPU catalog figure may be overridden (e.g. a de-rated bandwidth or a negotiated price). */
+export const gpuOverridesSchema = z
+  .object({
+    memoryGB: num('gpuOverrides.memoryGB', 1, 4096),
+    memoryBandwidthGBps: num('gpuOverrides.memoryBandwidthGBps', 10, 100_000),
+    bf16Tflops: num('gpuOverrides.bf16Tflops', 1, 100_000),
+    fp8Tflops: num('gpuOverrides.fp8Tflops', 1, 100_000),
+    fp4Tflops: num('gpuOverrides.fp4Tflops', 1, 100_000),
+    int8Tops: num('gpuOverrides.int8Tops', 1, 100_000),
+    scaleUpGBps: num('gpuOverrides.scaleUpGBps', 1, 100_000),
+    scaleUpLatencyUs: num('gpuOverrides.scaleUpLatencyUs', 0, 10_000),
+    scaleOutGBps: num('gpuOverrides.scaleOutGBps', 0.1, 100_000),
+    scaleOutLatencyUs: num('gpuOverrides.scaleOutLatencyUs', 0, 100_000),
+    hostLinkGBps: num('gpuOverrides.hostLinkGBps', 0.1, 10_000),
+    priceUsdPerHour: num('gpuOverrides.priceUsdPerHour', 0, 1000),
+    tdpW: num('gpuOverrides.tdpW', 1, 10_000),
+    idleW: num('gpuOverrides.idleW', 0, 10_000),
+  })
+  .partial()
+  .strict();
+
+export const clusterSchema = z.object({
+  gpu: z.string({ error: 'cluster.gpu must be a GPU catalog id (see `parakv list gpus`)' }).min(1),
+  nodes: int('cluster.nodes', 1, 1024).default(1),
+  gpusPerNode: int('cluster.gpusPerNode', 1, 128).default(8),
+  /** GPUs per NVLink/NVSwitch domain; defaults to the GPU's own (8 on HGX, 72 on NVL72), capped by the cluster. */
+  scaleUpDomainGpus: int('cluster.scaleUpDomainGpus', 1, 1024).optional(),
+  gpuOverrides: gpuOverridesSchema.optional(),
+});
+
+export const poolSchema = z.object({
+  instances: int('plan.pool.instances', 1, 1024).default(1),
+  tp: int('plan.pool.tp', 1, 1024).default(1),
+  pp: int('plan.pool.pp', 1, 256).default(1),
+  ep: int('plan.pool.ep', 1, 1024).default(1),
+  attentionDp: int('plan.pool.attentionDp', 1, 1024).default(1),
+});
+
+export const planSchema = z.object({
+  tp: int('plan.tp', 1, 1024).default(1),
+  pp: int('plan.pp', 1, 256).default(1),
+  dp: int('plan.dp', 1, 4096).default(1),
+  ep: int('plan.ep', 1, 1024).default(1),
+  attentionDp: int('plan.attentionDp', 1, 1024).default(1),
+  /** Prefill/decode disaggregation: when both pools are set they replace tp/pp/dp/ep/attentionDp. */
+  prefill: poolSchema.optional(),
+  decode: poolSchema.optional(),
+});
+
+export const runtimeSchema = z.object({
+  maxNumSeqs: int('runtime.maxNumSeqs', 1, 65_536).default(256),
+  maxBatchedTokens: int('runtime.maxBatchedTokens', 16, 1_048_576).default(8192),
+  chunkedPrefill: z.boolean().default(true),
+  gpuMemoryUtilization: num('runtime.gpuMemoryUtilization', 0.05, 0.99).default(0.9),
+  kvBlockSize: int('runtime.kvBlockSize', 1, 1024).default(16),
+  cudaGraphs: z.boolean().default(true),
+  prefixCaching: z.boolean().default(false),
+  schedulerPolicy: z.enum(['decode-first', 'prefill-first'], { error: 'runtime.schedulerPolicy must be decode-first or prefill-first' }).default('decode-first'),
+});
+
+export const arrivalSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('offline') }),
+    z.object({ kind: z.literal('poisson'), ratePerSec: num('workload.arrival.ratePerSec', 1e-6, 1e5) }),
+    z.object({
+      kind: z.literal('gamma'),
+      ratePerSec: num('workload.arrival.ratePerSec', 1e-6, 1e5),
+      cv: num('workload.arrival.cv', 0.01, 20),
+    }),
+    z.object({ kind: z.literal('concurrency'), users: int('workload.arrival.users', 1, 100_000) }),
+  ],
+  { error: 'workload.arrival.kind must be offline, poisson, gamma or concurrency' },
+);
+
+export const workloadSchema = z.object({
+  inputTokens: int('workload.inputTokens', 1, 2_097_152).default(1024),
+  outputTokens: int('workload.outputTokens', 1, 262_144).default(256),
+  requests: int('workload.requests', 1, 1_000_000).default(1000),
+  arrival: arrivalSchema.default({ kind: 'offline' }),
+  seed: int('workload.seed', 0, 2 ** 31 - 1).default(1),
+});
+
+export const sloSchema = z.object({
+  ttftMs: num('slo.ttftMs', 1, 3_600_000).default(2000),
+  tpotMs: num('slo.tpotMs', 0.1, 60_000).default(100),
+});
+
+/** A pasted Hugging Face config.json, imported by core/model/hf. */
+export const customModelSchema = z.object({
+  name: z.string().min(1).max(200),
+  hf: z.record(z.string(), z.unknown(), { error: 'model.hf must be a config.json object' }),
+});
+
+export const scenarioSchema = z.object({
+  version: z.literal(SCENARIO_VERSION, { error: `version must be ${SCENARIO_VERSION}` }),
+  model: z.union([z.string().min(1), customModelSchema], {
+    error: 'model must be a catalog id (see `parakv list models`) or { name, hf: <config.json> }',
+  }),
+  precision: precisionSchema.default({ weights: 'bf16', activations: 'bf16', kvCache: 'bf16' }),
+  cluster: clusterSchema,
+  plan: planSchema.default({ tp: 1, pp: 1, dp: 1, ep: 1, attentionDp: 1 }),
+  runtime: runtimeSchema.default(runtimeSchema.parse({})),
+  workload: workloadSchema.default(workloadSchema.parse({})),
+  slo: sloSchema.default({ ttftMs: 2000, tpotMs: 100 }),
+});
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Precision = Scenario['precision'];
+export type Plan = Scenario['plan'];
+export type PoolPlan = z.output<typeof poolSchema>;
+export type Runtime = Scenario['runtime'];
+export type Workload = Scenario['workload'];
+export type Arrival = Workload['arrival'];
