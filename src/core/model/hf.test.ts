@@ -1,0 +1,373 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fromHfConfig, ModelImportError, parseHfConfigText } from './hf.ts';
+import { countParams, kvBytesForContext, kvBytesPerToken } from './params.ts';
+import type { ModelSpec } from './types.ts';
+
+const HF_DIR = fileURLToPath(new URL('../../../../shared/reference/hf-configs/', import.meta.url));
+
+const hfFiles = (): string[] => readdirSync(HF_DIR).filter((f) => f.endsWith('.json')).sort();
+const readHf = (f: string): unknown => parseHfConfigText(readFileSync(`${HF_DIR}${f}`, 'utf8'));
+
+/** Expected outcome for every file in hf-configs: the error field for rejected ones. */
+const REJECTED: Record<string, string> = {
+  'MiniMaxAI--MiniMax-M3.json': 'sparse_attention_config',
+  'Qwen--Qwen3.5-122B-A10B.json': 'text_config.layer_types',
+  'Qwen--Qwen3.5-27B.json': 'text_config.layer_types',
+  'Qwen--Qwen3.5-35B-A3B.json': 'text_config.layer_types',
+  'Qwen--Qwen3.5-397B-A17B.json': 'text_config.layer_types',
+  'XiaomiMiMo--MiMo-V2-Flash.json': 'swa_num_key_value_heads',
+  'deepseek-ai--DeepSeek-V3.2.json': 'index_topk',
+  'deepseek-ai--DeepSeek-V4-Flash.json': 'compress_ratios',
+  'deepseek-ai--DeepSeek-V4-Pro.json': 'compress_ratios',
+  'google--gemma-4-26B-A4B.json': 'text_config.attention_k_eq_v',
+  'moonshotai--Kimi-K3.json': 'text_config.linear_attn_config',
+  'nvidia--DeepSeek-V3.2-NVFP4.json': 'index_topk',
+  'nvidia--DeepSeek-V4-Flash-NVFP4.json': 'compress_ratios',
+  'nvidia--DeepSeek-V4-Pro-NVFP4.json': 'compress_ratios',
+  'nvidia--GLM-5-NVFP4.json': 'index_topk',
+  'nvidia--GLM-5.1-NVFP4.json': 'index_topk',
+  'nvidia--GLM-5.2-NVFP4.json': 'index_topk',
+  'nvidia--Gemma-4-26B-A4B-NVFP4.json': 'text_config.attention_k_eq_v',
+  'nvidia--Gemma-4-31B-IT-NVFP4.json': 'text_config.attention_k_eq_v',
+  'nvidia--Llama-3_3-Nemotron-Super-49B-v1.json': 'block_configs',
+  'nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-BF16.json': 'hybrid_override_pattern',
+  'nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-NVFP4.json': 'hybrid_override_pattern',
+  'nvidia--NVIDIA-Nemotron-3-Super-120B-A12B-FP8.json': 'hybrid_override_pattern',
+  'nvidia--NVIDIA-Nemotron-3-Super-120B-A12B-NVFP4.json': 'hybrid_override_pattern',
+  'nvidia--NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16.json': 'layers_block_type',
+  'nvidia--NVIDIA-Nemotron-3-Ultra-550B-A55B-FP8.json': 'layers_block_type',
+  'nvidia--NVIDIA-Nemotron-3-Ultra-550B-A55B-NVFP4.json': 'layers_block_type',
+  'nvidia--NVIDIA-Nemotron-3.5-Lightning-30B-A3B-NVFP4.json': 'layers_block_type',
+  'nvidia--Nemotron-H-56B-Base-8K.json': 'hybrid_override_pattern',
+  'nvidia--Qwen3.5-122B-A10B-NVFP4.json': 'text_config.layer_types',
+  'nvidia--Qwen3.5-397B-A17B-NVFP4.json': 'text_config.layer_types',
+  'nvidia--Qwen3.6-27B-NVFP4.json': 'text_config.layer_types',
+  'nvidia--Qwen3.6-35B-A3B-NVFP4.json': 'text_config.layer_types',
+  'sgl-project--DeepSeek-V4-Flash-FP8.json': 'compress_ratios',
+  'sgl-project--DeepSeek-V4-Pro-FP8.json': 'compress_ratios',
+  'stepfun-ai--Step-3.7-Flash-FP8.json': 'architectures',
+  'stepfun-ai--Step-3.7-Flash.json': 'architectures',
+  'zai-org--GLM-5-FP8.json': 'index_topk',
+  'zai-org--GLM-5.1-FP8.json': 'index_topk',
+  'zai-org--GLM-5.1.json': 'index_topk',
+  'zai-org--GLM-5.2-FP8.json': 'index_topk',
+  'zai-org--GLM-5.2.json': 'index_topk',
+  'zai-org--GLM-5.json': 'index_topk',
+};
+
+/** Imported files: [total B, active B (incl. input embedding)] against published figures, ±2%. */
+const PUBLISHED: Record<string, [number, number]> = {
+  'Qwen--Qwen3-0.6B.json': [0.6, 0.6],
+  'Qwen--Qwen3-8B.json': [8.2, 8.2],
+  'Qwen--Qwen3-32B.json': [32.8, 32.8],
+  'Qwen--Qwen3-Coder-480B-A35B-Instruct.json': [480, 35.5],
+  'moonshotai--Kimi-K2-Instruct.json': [1026, 32.9],
+  'meta-llama--Llama-4-Scout-17B-16E-Instruct.json': [107.8, 17.2],
+  'meta-llama--Llama-4-Maverick-17B-128E-Instruct.json': [400.7, 17.2],
+  'MiniMaxAI--MiniMax-M2.5.json': [228.7, 11.0],
+};
+
+function expectSane(m: ModelSpec): void {
+  const p = countParams(m);
+  for (const v of [p.totalParams, p.activeParams, p.embeddingParams, kvBytesPerToken(m, 2), kvBytesForContext(m, 4096, 2)]) {
+    expect(Number.isFinite(v)).toBe(true);
+    expect(v).toBeGreaterThan(0);
+  }
+  expect(p.activeParams).toBeLessThanOrEqual(p.totalParams);
+  expect(Number.isSafeInteger(p.totalParams)).toBe(true);
+  expect(m.layers.length).toBeGreaterThan(0);
+}
+
+function importError(fn: () => unknown): ModelImportError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ModelImportError);
+    return e as ModelImportError;
+  }
+  throw new Error('expected a ModelImportError, but the import succeeded');
+}
+
+describe('every shared/reference/hf-configs file imports or is rejected with ModelImportError', () => {
+  it('finds the directory', () => {
+    expect(existsSync(HF_DIR)).toBe(true);
+    expect(hfFiles().length).toBeGreaterThan(60);
+  });
+  for (const f of hfFiles()) {
+    it(f, () => {
+      const cfg = readHf(f);
+      const rejected = REJECTED[f];
+      if (rejected) {
+        const err = importError(() => fromHfConfig(cfg, { id: f }));
+        expect(err.field).toBe(rejected);
+        expect(err.message.startsWith(`${rejected}: `)).toBe(true);
+        expect(err.message).toMatch(/not supported|not modeled/);
+      } else {
+        const m = fromHfConfig(cfg, { id: f });
+        expectSane(m);
+        const pub = PUBLISHED[f];
+        if (pub) {
+          const p = countParams(m);
+          expect(Math.abs(p.totalParams / 1e9 - pub[0]) / pub[0]).toBeLessThan(0.02);
+          expect(Math.abs(p.activeParams / 1e9 - pub[1]) / pub[1]).toBeLessThan(0.02);
+        }
+      }
+    });
+  }
+});
+
+const llama = (): Record<string, unknown> => ({
+  architectures: ['LlamaForCausalLM'],
+  model_type: 'llama',
+  hidden_size: 4096,
+  intermediate_size: 14336,
+  num_hidden_layers: 32,
+  num_attention_heads: 32,
+  num_key_value_heads: 8,
+  vocab_size: 128256,
+  max_position_embeddings: 131072,
+});
+
+describe('broken configs throw ModelImportError naming the field', () => {
+  it('null / non-object config', () => {
+    for (const bad of [null, undefined, 42, 'config', [1, 2]]) {
+      const e = importError(() => fromHfConfig(bad, { id: 'x' }));
+      expect(e.field).toBe('config');
+      expect(e.message).toMatch(/expected a config\.json object/);
+    }
+  });
+  it('missing hidden_size', () => {
+    const c = llama();
+    delete c['hidden_size'];
+    const e = importError(() => fromHfConfig(c, { id: 'x' }));
+    expect(e.field).toBe('hidden_size');
+    expect(e.message).toMatch(/^hidden_size: missing; expected a positive integer/);
+  });
+  it('negative heads', () => {
+    const e = importError(() => fromHfConfig({ ...llama(), num_attention_heads: -32 }, { id: 'x' }));
+    expect(e.field).toBe('num_attention_heads');
+    expect(e.message).toMatch(/positive integer.*got -32/);
+  });
+  it('heads not divisible by kv heads', () => {
+    const e = importError(() => fromHfConfig({ ...llama(), num_key_value_heads: 5 }, { id: 'x' }));
+    expect(e.field).toBe('num_key_value_heads');
+    expect(e.message).toMatch(/multiple of num_key_value_heads \(5\)/);
+  });
+  it('string where a number is expected', () => {
+    const e = importError(() => fromHfConfig({ ...llama(), hidden_size: '4096' }, { id: 'x' }));
+    expect(e.field).toBe('hidden_size');
+    expect(e.message).toMatch(/got string "4096"/);
+  });
+  it('non-integer, NaN, Infinity, zero', () => {
+    for (const v of [4096.5, Number.NaN, Number.POSITIVE_INFINITY, 0]) {
+      expect(importError(() => fromHfConfig({ ...llama(), vocab_size: v }, { id: 'x' })).field).toBe('vocab_size');
+    }
+  });
+  it('wrong boolean type', () => {
+    expect(importError(() => fromHfConfig({ ...llama(), tie_word_embeddings: 'yes' }, { id: 'x' })).field).toBe('tie_word_embeddings');
+  });
+  it('head_dim not derivable', () => {
+    const e = importError(() => fromHfConfig({ ...llama(), num_attention_heads: 24, num_key_value_heads: 8, hidden_size: 4000 }, { id: 'x' }));
+    expect(e.field).toBe('head_dim');
+  });
+  it('Gemma-2 without head_dim', () => {
+    const e = importError(() =>
+      fromHfConfig({ ...llama(), architectures: ['Gemma2ForCausalLM'], sliding_window: 4096 }, { id: 'x' }),
+    );
+    expect(e.field).toBe('head_dim');
+    expect(e.message).toMatch(/Gemma-2/);
+  });
+  it('missing architecture and model_type', () => {
+    const c = llama();
+    delete c['architectures'];
+    delete c['model_type'];
+    expect(importError(() => fromHfConfig(c, { id: 'x' })).field).toBe('architectures');
+  });
+  it('architectures not an array', () => {
+    expect(importError(() => fromHfConfig({ ...llama(), architectures: 'LlamaForCausalLM' }, { id: 'x' })).field).toBe('architectures');
+  });
+  it('unknown architecture', () => {
+    const e = importError(() => fromHfConfig({ ...llama(), architectures: ['FooForCausalLM'] }, { id: 'x' }));
+    expect(e.field).toBe('architectures');
+    expect(e.message).toMatch(/"FooForCausalLM" is not a supported architecture; supported: .*LlamaForCausalLM/);
+  });
+  it('layer_types of the wrong length or kind', () => {
+    expect(importError(() => fromHfConfig({ ...llama(), layer_types: ['full_attention'] }, { id: 'x' })).field).toBe('layer_types');
+    expect(importError(() => fromHfConfig({ ...llama(), layer_types: 'alternating' }, { id: 'x' })).field).toBe('layer_types');
+  });
+  it('sliding layers without a window', () => {
+    const types = Array.from({ length: 32 }, (_, i) => (i % 2 ? 'full_attention' : 'sliding_attention'));
+    expect(importError(() => fromHfConfig({ ...llama(), layer_types: types }, { id: 'x' })).field).toBe('sliding_window');
+  });
+  it('MoE top-k larger than the expert count', () => {
+    const c = { ...llama(), architectures: ['MixtralForCausalLM'], num_local_experts: 8, num_experts_per_tok: 9 };
+    expect(importError(() => fromHfConfig(c, { id: 'x' })).field).toBe('num_experts_per_tok');
+  });
+  it('DeepSeek missing kv_lora_rank', () => {
+    const c = {
+      architectures: ['DeepseekV3ForCausalLM'],
+      hidden_size: 2048,
+      num_hidden_layers: 4,
+      num_attention_heads: 16,
+      vocab_size: 1000,
+      max_position_embeddings: 4096,
+      intermediate_size: 4096,
+      qk_nope_head_dim: 128,
+      qk_rope_head_dim: 64,
+      v_head_dim: 128,
+    };
+    const e = importError(() => fromHfConfig(c, { id: 'x' }));
+    expect(e.field).toBe('kv_lora_rank');
+  });
+  it('nested text_config fields are reported with their path', () => {
+    const c = { architectures: ['Llama4ForConditionalGeneration'], text_config: { model_type: 'llama4_text', hidden_size: 5120 } };
+    const e = importError(() => fromHfConfig(c, { id: 'x' }));
+    expect(e.field).toBe('text_config.num_hidden_layers');
+  });
+  it('conflicting tie_word_embeddings between wrapper and text_config', () => {
+    const c = { architectures: ['Qwen3VLForConditionalGeneration'], tie_word_embeddings: false, text_config: { ...llama(), model_type: 'qwen3_vl_text', architectures: undefined, tie_word_embeddings: true } };
+    expect(importError(() => fromHfConfig(c, { id: 'x' })).field).toBe('tie_word_embeddings');
+  });
+  it('mutated real configs never produce another error type or a non-finite number', () => {
+    const bases = ['meta-llama--Meta-Llama-3.1-8B.json', 'deepseek-ai--DeepSeek-V3.json', 'openai--gpt-oss-20b.json', 'meta-llama--Llama-4-Maverick-17B-128E-Instruct.json', 'Qwen--Qwen3-30B-A3B.json'].map(
+      (f) => readHf(f) as Record<string, unknown>,
+    );
+    const keys = [...new Set(bases.flatMap((b) => Object.keys(b)))];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...bases),
+        fc.constantFrom(...keys),
+        fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer({ min: -5, max: 300 }), fc.double(), fc.string(), fc.boolean(), fc.array(fc.integer({ min: -1, max: 40 }), { maxLength: 4 })),
+        (base, key, value) => {
+          const c: Record<string, unknown> = { ...base };
+          if (value === undefined) delete c[key];
+          else c[key] = value;
+          try {
+            expectSane(fromHfConfig(c, { id: 'fuzz' }));
+          } catch (e) {
+            expect(e).toBeInstanceOf(ModelImportError);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('architecture semantics', () => {
+  const byFile = (f: string): ModelSpec => fromHfConfig(readHf(f), { id: f });
+
+  it('Llama: defaults head_dim to hidden/heads, untied, all full attention', () => {
+    const m = fromHfConfig(llama(), { id: 'l', hfId: 'meta-llama/Llama-3.1-8B' });
+    expect(m.attention.headDim).toBe(128);
+    expect(m.tieWordEmbeddings).toBe(false);
+    expect(m.slidingWindow).toBeNull();
+    expect(m.name).toBe('meta-llama/Llama-3.1-8B');
+    expect(m.layers.every((l) => l.attention === 'full' && l.ffn === 'dense')).toBe(true);
+  });
+  it('Llama attention_bias adds q/k/v and o biases; Qwen2 always has q/k/v bias only', () => {
+    const lb = fromHfConfig({ ...llama(), attention_bias: true }, { id: 'l' });
+    expect([lb.attention.qkvBias, lb.attention.oBias]).toEqual([true, true]);
+    expect(countParams(lb).totalParams - countParams(fromHfConfig(llama(), { id: 'l' })).totalParams).toBe(32 * (4096 + 1024 + 1024 + 4096));
+    const q2 = fromHfConfig({ ...llama(), architectures: ['Qwen2ForCausalLM'] }, { id: 'q' });
+    expect([q2.attention.qkvBias, q2.attention.oBias]).toEqual([true, false]);
+  });
+  it('Qwen3 has per-head qk-norm; Qwen2/3 slide only with use_sliding_window, from max_window_layers', () => {
+    const q3 = byFile('Qwen--Qwen3-8B.json');
+    expect(q3.attention.qkNorm).toBe(true);
+    expect(q3.slidingWindow).toBeNull();
+    const sw = fromHfConfig({ ...llama(), architectures: ['Qwen2ForCausalLM'], sliding_window: 4096, use_sliding_window: true, max_window_layers: 28 }, { id: 'q' });
+    expect(sw.layers.filter((l) => l.attention === 'sliding').length).toBe(4);
+    expect(sw.layers[28]?.attention).toBe('sliding');
+  });
+  it('Qwen3-MoE honours mlp_only_layers and decoder_sparse_step', () => {
+    const base = readHf('Qwen--Qwen3-30B-A3B.json') as Record<string, unknown>;
+    const m = fromHfConfig({ ...base, mlp_only_layers: [0, 1], decoder_sparse_step: 2 }, { id: 'q' });
+    expect(m.layers.filter((l) => l.ffn === 'moe').length).toBe(23); // odd layers 1,3,..,47 minus layer 1
+    expect(m.layers[1]?.ffn).toBe('dense');
+    expect(m.layers[3]?.ffn).toBe('moe');
+  });
+  it('Qwen3-VL: text decoder only, tie from text_config', () => {
+    const m = byFile('Qwen--Qwen3-VL-2B-Instruct.json');
+    expect(m.tieWordEmbeddings).toBe(true);
+    expect(countParams(m).lmHeadParams).toBe(0);
+    expect(m.notes?.some((n) => n.includes('Text decoder only'))).toBe(true);
+  });
+  it('Gemma-2: head_dim 128 ≠ hidden/heads, tied by default, 4 norms per layer, alternating window', () => {
+    const m = fromHfConfig(
+      { architectures: ['Gemma2ForCausalLM'], hidden_size: 4608, intermediate_size: 36864, num_hidden_layers: 46, num_attention_heads: 32, num_key_value_heads: 16, head_dim: 128, vocab_size: 256000, max_position_embeddings: 8192, sliding_window: 4096 },
+      { id: 'g' },
+    );
+    expect(m.attention.headDim).toBe(128);
+    expect(m.tieWordEmbeddings).toBe(true);
+    expect(m.normsPerLayer).toBe(4);
+    expect(m.layers.map((l) => l.attention).slice(0, 4)).toEqual(['sliding', 'full', 'sliding', 'full']);
+  });
+  it('gpt-oss: sinks, biases, router bias, layer_types', () => {
+    const m = byFile('openai--gpt-oss-120b.json');
+    expect(m.attention).toMatchObject({ sinks: true, qkvBias: true, oBias: true });
+    expect(m.moe).toMatchObject({ numExperts: 128, topK: 4, routerBias: true });
+    expect(m.mlpBias).toBe(true);
+    expect(m.slidingWindow).toBe(128);
+    expect(m.layers.filter((l) => l.attention === 'sliding').length).toBe(18);
+  });
+  it('DeepSeek-V3: MLA, 3 dense + 58 MoE layers, MTP excluded', () => {
+    const m = byFile('deepseek-ai--DeepSeek-V3.json');
+    expect(m.attention).toMatchObject({ kind: 'mla', qLoraRank: 1536, kvLoraRank: 512, headDim: 192, vHeadDim: 128 });
+    expect(m.layers.length).toBe(61);
+    expect(m.layers.filter((l) => l.ffn === 'dense').length).toBe(3);
+    expect(m.moe).toMatchObject({ numSharedExperts: 1, sharedIntermediateSize: 2048, routerBias: false });
+    expect(m.numMtpLayers).toBe(1);
+    expect(m.notes?.join(' ')).toMatch(/multi-token-prediction/);
+  });
+  it('DeepSeek q_lora_rank null means a full q projection; moe_layer_freq spaces MoE layers', () => {
+    const c = {
+      architectures: ['DeepseekV2ForCausalLM'],
+      hidden_size: 2048, num_hidden_layers: 6, num_attention_heads: 16, vocab_size: 1000, max_position_embeddings: 4096,
+      intermediate_size: 4096, kv_lora_rank: 512, q_lora_rank: null, qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128,
+      n_routed_experts: 8, num_experts_per_tok: 2, moe_intermediate_size: 512, first_k_dense_replace: 1, moe_layer_freq: 2,
+    };
+    const m = fromHfConfig(c, { id: 'd' });
+    expect(m.attention.qLoraRank).toBeNull();
+    expect(m.layers.map((l) => l.ffn)).toEqual(['dense', 'dense', 'moe', 'dense', 'moe', 'dense']);
+    expect(countParams(m).perLayer[0]?.attention).toBe(2048 * 16 * 192 + 2048 * 576 + 512 + 512 * 16 * 256 + 16 * 128 * 2048);
+  });
+  it('Kimi-K2 imports as DeepSeek-V3 architecture; Kimi-K2.5 via its text_config', () => {
+    const k2 = byFile('moonshotai--Kimi-K2-Instruct.json');
+    const k25 = byFile('moonshotai--Kimi-K2.5.json');
+    expect(k2.attention.kind).toBe('mla');
+    expect(countParams(k25).totalParams).toBe(countParams(k2).totalParams);
+  });
+  it('Llama-4 Maverick: MoE every other layer, dense layers use intermediate_size_mlp, one shared expert', () => {
+    const m = byFile('meta-llama--Llama-4-Maverick-17B-128E-Instruct.json');
+    expect(m.layers[0]?.ffn).toBe('dense');
+    expect(m.layers[1]?.ffn).toBe('moe');
+    expect(m.intermediateSize).toBe(16384);
+    expect(m.moe).toMatchObject({ numExperts: 128, topK: 1, expertIntermediateSize: 8192, numSharedExperts: 1, sharedIntermediateSize: 8192 });
+    expect(m.attentionChunkSize).toBe(8192);
+    const s = byFile('meta-llama--Llama-4-Scout-17B-16E-Instruct.json');
+    expect(s.layers.every((l) => l.ffn === 'moe')).toBe(true);
+  });
+  it('MiniMax-M2: per-layer qk-norm width, MTP excluded', () => {
+    const m = byFile('MiniMaxAI--MiniMax-M2.5.json');
+    expect(m.attention.qkNormScope).toBe('layer');
+    expect(m.numMtpLayers).toBe(3);
+  });
+});
+
+describe('parseHfConfigText', () => {
+  it('accepts Python-style Infinity/NaN outside strings only', () => {
+    expect(parseHfConfigText('{"a": [0.0, Infinity], "b": -Infinity, "c": NaN, "s": "Infinity NaN"}')).toEqual({
+      a: [0, Number.POSITIVE_INFINITY],
+      b: Number.NEGATIVE_INFINITY,
+      c: null,
+      s: 'Infinity NaN',
+    });
+  });
+  it('throws ModelImportError on invalid JSON', () => {
+    expect(importError(() => parseHfConfigText('{"a": ')).field).toBe('config');
+  });
+});
