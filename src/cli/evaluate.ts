@@ -1,0 +1,63 @@
+/**
+ * `parakv evaluate <scenario.json|-> [--format table]`: one scenario → one result, an array → an
+ * array of results in the same order (an invalid element gets { error } and exit code 2 at the end).
+ */
+import { ScenarioError } from '../core/cost/deployment.ts';
+import { evaluateSteadyState, type EvaluationResult } from '../core/evaluate/evaluate.ts';
+import { parseScenario } from '../core/scenario/validate.ts';
+import type { CliIo } from './io.ts';
+import { fmtNum, renderTable } from './table.ts';
+
+export type Evaluator = (scenario: Parameters<typeof evaluateSteadyState>[0]) => EvaluationResult;
+
+/** Evaluate untrusted JSON; user errors come back as { error } naming the field. */
+export function evaluateJson(input: unknown, evaluate: Evaluator): EvaluationResult | { error: string } {
+  const parsed = parseScenario(input);
+  if (!parsed.ok) return { error: parsed.errors.join('; ') };
+  try {
+    return evaluate(parsed.scenario);
+  } catch (e) {
+    if (e instanceof ScenarioError) return { error: e.message };
+    throw e;
+  }
+}
+
+export function formatResultTable(r: EvaluationResult): string {
+  const m = r.metrics;
+  const lines = [
+    `${r.model.name} on ${r.plan.gpusUsed}× ${r.gpu.name} — TP${r.plan.tp} PP${r.plan.pp} DP${r.plan.dp}${r.plan.ep > 1 ? ` EP${r.plan.ep}` : ''}${r.plan.attentionDp > 1 ? ` attnDP${r.plan.attentionDp}` : ''} (${r.method})`,
+    `params ${fmtNum(r.model.totalParams / 1e9)}B total / ${fmtNum(r.model.activeParams / 1e9)}B active · KV ${fmtNum(r.model.kvBytesPerToken / 1024)} KiB/token`,
+    '',
+    renderTable(
+      ['memory per GPU', 'weights GB', 'KV GB', 'activations GB', 'reserved GB', 'total GB', 'capacity GB'],
+      r.memory.perGpu.map((g) => [g.label, fmtNum(g.weightsGB), fmtNum(g.kvCacheGB), fmtNum(g.activationsGB), fmtNum(g.reservedGB), fmtNum(g.totalGB), fmtNum(g.capacityGB)]),
+    ),
+    `fits: ${r.memory.fits ? 'yes' : `NO (short by ${fmtNum(r.memory.shortfallGB)} GB)`} · max KV tokens ${fmtNum(r.memory.maxKvTokens)} · max concurrent seqs ${fmtNum(r.memory.maxConcurrentSeqs)}`,
+    '',
+    renderTable(
+      ['metric', 'mean', 'p50', 'p90', 'p99'],
+      (['ttftMs', 'tpotMs', 'e2eMs'] as const).map((k) => [k, fmtNum(m[k].mean), fmtNum(m[k].p50), fmtNum(m[k].p90), fmtNum(m[k].p99)]),
+    ),
+    '',
+    `output ${fmtNum(m.outputTokPerSec)} tok/s (${fmtNum(m.outputTokPerSecPerGpu)} per GPU) · ${fmtNum(m.requestsPerSec)} req/s · goodput ${fmtNum(m.goodputReqPerSec)} req/s (SLO attainment ${fmtNum(m.sloAttainment * 100)}%)`,
+    `energy ${fmtNum(m.energyJPerOutputToken)} J/token · cost $${fmtNum(m.costUsdPerMOutputTokens)} per M output tokens`,
+    '',
+    `bottleneck: ${r.bottleneck}`,
+    ...r.warnings.map((w) => `warning: ${w}`),
+  ];
+  return lines.join('\n');
+}
+
+export function runEvaluate(inputs: unknown, format: 'json' | 'table', evaluate: Evaluator, io: CliIo): number {
+  const many = Array.isArray(inputs);
+  const items = many ? (inputs as unknown[]) : [inputs];
+  const results = items.map((x) => evaluateJson(x, evaluate));
+  const bad = results.map((r, i) => ('error' in r ? `scenario${many ? `[${i}]` : ''}: ${r.error}` : null)).filter((x): x is string => x !== null);
+  if (format === 'table') {
+    io.stdout(results.map((r, i) => ('error' in r ? `[${i}] error: ${r.error}` : formatResultTable(r))).join('\n\n') + '\n');
+  } else {
+    io.stdout(JSON.stringify(many ? results : results[0], null, 2) + '\n');
+  }
+  for (const b of bad) io.stderr(b + '\n');
+  return bad.length ? 2 : 0;
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { main } from './main.ts';
+import type { CliIo } from './io.ts';
+import { MODELS } from '../core/model/catalog.ts';
+import { GPU_IDS } from '../core/hardware/gpus.ts';
+
+function fakeIo(files: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    readFile: (p) => {
+      if (!(p in files)) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+      return files[p]!;
+    },
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+  };
+  return { io, out: () => out.join(''), err: () => err.join('') };
+}
+
+/** Smallest catalog-valid TP (dividing the heads) and enough H100 nodes for fp8 weights. */
+function scenarioFor(m: (typeof MODELS)[number]) {
+  const tp = [8, 4, 2, 1].find((t) => m.attention.numHeads % t === 0)!;
+  return { version: 1, model: m.id, precision: { weights: 'fp8', activations: 'fp8', kvCache: 'fp8' }, cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 }, plan: { tp }, workload: { inputTokens: 512, outputTokens: 128 } };
+}
+
+describe('parakv evaluate', () => {
+  it('evaluates every catalog model on h100-sxm in one process, with the documented fields', async () => {
+    const scenarios = MODELS.map(scenarioFor);
+    const f = fakeIo({ 'all.json': JSON.stringify(scenarios) });
+    const code = await main(['evaluate', 'all.json'], f.io);
+    expect(code).toBe(0);
+    const results = JSON.parse(f.out()) as Record<string, any>[];
+    expect(results).toHaveLength(MODELS.length);
+    results.forEach((r, i) => {
+      expect(r.model.name).toBe(MODELS[i]!.name);
+      for (const k of ['totalParams', 'activeParams', 'kvBytesPerToken']) expect(r.model[k]).toBeGreaterThan(0);
+      for (const k of ['weightsGB', 'kvCacheGB', 'activationsGB', 'reservedGB', 'totalGB', 'capacityGB']) expect(typeof r.memory.perGpu[0][k]).toBe('number');
+      expect(typeof r.memory.maxKvTokens).toBe('number');
+      expect(typeof r.memory.fits).toBe('boolean');
+      for (const k of ['outputTokPerSec', 'outputTokPerSecPerGpu', 'totalTokPerSec', 'requestsPerSec', 'goodputReqPerSec', 'sloAttainment', 'energyJPerOutputToken', 'costUsdPerMOutputTokens']) expect(k in r.metrics).toBe(true);
+      for (const k of ['ttftMs', 'tpotMs', 'e2eMs']) expect(Object.keys(r.metrics[k])).toEqual(['mean', 'p50', 'p90', 'p99']);
+      expect(r.bottleneck.length).toBeGreaterThan(20);
+      expect(Array.isArray(r.warnings)).toBe(true);
+      if (r.memory.fits) expect(r.metrics.outputTokPerSec).toBeGreaterThan(0);
+      else expect(r.bottleneck).toMatch(/Does not fit by/);
+    });
+    // The 8B model fits on one H100 with room; the 1T-parameter Kimi-K2 does not fit on 8.
+    expect(results[MODELS.findIndex((m) => m.id === 'llama-3.1-8b')]!.memory.fits).toBe(true);
+    expect(results[MODELS.findIndex((m) => m.id === 'kimi-k2')]!.memory.fits).toBe(false);
+  });
+
+  it('an invalid array element gets { error } in its slot and exit code 2 after the rest', async () => {
+    const good = scenarioFor(MODELS[0]!);
+    const f = fakeIo({ 'mix.json': JSON.stringify([good, { version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: -1 } }, good]) });
+    expect(await main(['evaluate', 'mix.json'], f.io)).toBe(2);
+    const results = JSON.parse(f.out()) as Record<string, any>[];
+    expect(results[0]!.metrics).toBeDefined();
+    expect(results[1]!.error).toMatch(/cluster\.nodes must be at least 1/);
+    expect(results[2]!.metrics).toBeDefined();
+    expect(f.err()).toMatch(/^scenario\[1\]: cluster\.nodes/);
+  });
+
+  it('user errors are one line on stderr with exit 2, never a stack trace', async () => {
+    for (const [args, files, pattern] of [
+      [['evaluate', 'missing.json'], {}, /cannot read missing\.json: ENOENT/],
+      [['evaluate', 'bad.json'], { 'bad.json': '{ nope' }, /bad\.json is not valid JSON/],
+      [['validate', 'x.json'], { 'x.json': '{"version":1,"model":"llama-3.1-8b","cluster":{"gpu":"h100-sxm"},"plan":{"tp":"eight"}}' }, /plan\.tp must be a number/],
+      [['evaluate', 'x.json', '--format', 'xml'], { 'x.json': '{}' }, /--format must be json or table/],
+      [['frobnicate'], {}, /unknown command "frobnicate"/],
+      [['list', 'cats'], {}, /list what\?/],
+    ] as const) {
+      const f = fakeIo(files as Record<string, string>);
+      expect(await main([...args], f.io)).toBe(2);
+      expect(f.err()).toMatch(pattern);
+      expect(f.err()).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('--format table prints the plan, memory, latency table and bottleneck', async () => {
+    const f = fakeIo({ 's.json': JSON.stringify(scenarioFor(MODELS.find((m) => m.id === 'llama-3.1-70b')!)) });
+    expect(await main(['evaluate', 's.json', '--format', 'table'], f.io)).toBe(0);
+    expect(f.out()).toMatch(/Llama 3\.1 70B on 8× NVIDIA H100/);
+    expect(f.out()).toMatch(/ttftMs/);
+    expect(f.out()).toMatch(/bottleneck: /);
+  });
+
+  it('list gpus/models prints every catalog id', async () => {
+    const f = fakeIo();
+    expect(await main(['list', 'gpus', '--json'], f.io)).toBe(0);
+    expect((JSON.parse(f.out()) as { id: string }[]).map((g) => g.id)).toEqual([...GPU_IDS]);
+    const m = fakeIo();
+    expect(await main(['list', 'models'], m.io)).toBe(0);
+    for (const model of MODELS) expect(m.out()).toContain(model.id);
+  });
+
+  it('the bin entry runs through npx-style node invocation', () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const out = execFileSync(process.execPath, [resolve(root, 'bin/parakv.mjs'), 'validate', resolve(root, 'examples/llama70b-h100.json')], { encoding: 'utf8' });
+    expect(out.trim()).toBe('valid');
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * `parakv` — the CLI over src/core. Exit 0 on success, 2 on invalid input (one line naming the
+ * field on stderr), 1 on an internal error.
+ */
+import { readFileSync } from 'node:fs';
+import { GPUS } from '../core/hardware/gpus.ts';
+import { MODELS } from '../core/model/catalog.ts';
+import { countParams, kvBytesPerToken } from '../core/model/params.ts';
+import { evaluateSteadyState } from '../core/evaluate/evaluate.ts';
+import { parseScenario } from '../core/scenario/validate.ts';
+import { UsageError, parseJsonText, type CliIo } from './io.ts';
+import { runEvaluate } from './evaluate.ts';
+import { fmtNum, renderTable } from './table.ts';
+
+const HELP = `parakv — plan LLM serving parallelism and KV-cache strategy
+
+usage:
+  parakv evaluate <scenario.json|-> [--format json|table]
+  parakv validate <scenario.json|->
+  parakv search <scenario.json> [--objective ...] [--top N] [--json]
+  parakv list models|gpus [--json]
+`;
+
+export const nodeIo: CliIo = {
+  readFile: (path) => (path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8')),
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
+  return v;
+}
+
+function positional(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith('--')) {
+      if (['--format', '--objective', '--secondary', '--top', '--kv', '--max-num-seqs', '--max-batched-tokens', '--link'].includes(a)) i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+function readInput(path: string | undefined, io: CliIo): unknown {
+  if (!path) throw new UsageError('missing <scenario.json> (or - for stdin)');
+  let text: string;
+  try {
+    text = io.readFile(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseJsonText(text, path === '-' ? 'stdin' : path);
+}
+
+function list(what: string | undefined, json: boolean, io: CliIo): number {
+  if (what === 'models') {
+    const rows = MODELS.map((m) => {
+      const p = countParams(m);
+      return { id: m.id, name: m.name, totalParamsB: p.totalParams / 1e9, activeParamsB: p.activeParams / 1e9, layers: m.layers.length, attention: m.attention.kind, heads: m.attention.numHeads, kvHeads: m.attention.numKvHeads, experts: m.moe ? `${m.moe.topK}/${m.moe.numExperts}` : '', kvBytesPerTokenBf16: kvBytesPerToken(m, 2) };
+    });
+    io.stdout(json ? JSON.stringify(rows, null, 2) + '\n' : renderTable(['id', 'name', 'total B', 'active B', 'layers', 'attn', 'heads', 'kv', 'experts', 'KV B/tok bf16'], rows.map((r) => [r.id, r.name, fmtNum(r.totalParamsB), fmtNum(r.activeParamsB), r.layers, r.attention, r.heads, r.kvHeads, r.experts, r.kvBytesPerTokenBf16])) + '\n');
+    return 0;
+  }
+  if (what === 'gpus') {
+    const rows = GPUS.map((g) => ({ id: g.id, name: g.name, memoryGB: g.memoryGB, memoryBandwidthGBps: g.memoryBandwidthGBps, bf16Tflops: g.denseTflops.bf16, fp8Tflops: g.denseTflops.fp8, fp4Tflops: g.denseTflops.fp4, scaleUpGBps: g.scaleUpGBps, scaleOutGBps: g.scaleOutGBps, tdpW: g.tdpW, priceUsdPerHour: g.priceUsdPerHour }));
+    io.stdout(json ? JSON.stringify(rows, null, 2) + '\n' : renderTable(['id', 'name', 'GB', 'GB/s', 'bf16 TF', 'fp8 TF', 'fp4 TF', 'NVLink GB/s', 'NIC GB/s', 'TDP W', '$/h'], rows.map((r) => [r.id, r.name, r.memoryGB, r.memoryBandwidthGBps, r.bf16Tflops, r.fp8Tflops ?? '-', r.fp4Tflops ?? '-', r.scaleUpGBps, r.scaleOutGBps, r.tdpW, r.priceUsdPerHour])) + '\n');
+    return 0;
+  }
+  throw new UsageError('list what? use `parakv list models` or `parakv list gpus`');
+}
+
+export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> {
+  const [cmd, ...args] = argv;
+  try {
+    switch (cmd) {
+      case 'evaluate': {
+        const format = flag(args, '--format') ?? 'json';
+        if (format !== 'json' && format !== 'table') throw new UsageError('--format must be json or table');
+        return runEvaluate(readInput(positional(args)[0], io), format, evaluateSteadyState, io);
+      }
+      case 'validate': {
+        const parsed = parseScenario(readInput(positional(args)[0], io));
+        if (!parsed.ok) throw new UsageError(parsed.errors.join('; '));
+        io.stdout('valid\n');
+        return 0;
+      }
+      case 'list':
+        return list(positional(args)[0], args.includes('--json'), io);
+      case 'search': {
+        const mod = await import('./search.ts').catch(() => null);
+        if (!mod) throw new UsageError('search is not available in this build');
+        return await mod.runSearch(args, io);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(HELP);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${cmd}"\n${HELP}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`parakv: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`parakv: internal error: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parseScenario } from './validate.ts';
+import { resolveDeployment, ScenarioError } from '../cost/deployment.ts';
+
+const base = { version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm' } };
+
+function errorsOf(x: unknown): string[] {
+  const r = parseScenario(x);
+  return r.ok ? [] : r.errors;
+}
+
+describe('scenario schema', () => {
+  it('fills defaults for everything but model and cluster', () => {
+    const r = parseScenario(base);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.scenario.plan).toEqual({ tp: 1, pp: 1, dp: 1, ep: 1, attentionDp: 1 });
+    expect(r.scenario.runtime.gpuMemoryUtilization).toBe(0.9);
+    expect(r.scenario.workload.arrival).toEqual({ kind: 'offline' });
+  });
+
+  it.each([
+    [{ ...base, cluster: { gpu: 'h100-sxm', nodes: 0 } }, /cluster\.nodes must be at least 1/],
+    [{ ...base, cluster: { gpu: 'h100-sxm', nodes: 1e9 } }, /cluster\.nodes must be at most 1024/],
+    [{ ...base, plan: { tp: -2 } }, /plan\.tp must be at least 1/],
+    [{ ...base, plan: { tp: 2.5 } }, /plan\.tp must be a whole number/],
+    [{ ...base, runtime: { gpuMemoryUtilization: 1.5 } }, /runtime\.gpuMemoryUtilization must be at most 0\.99/],
+    [{ ...base, workload: { inputTokens: 'lots' } }, /workload\.inputTokens must be a number/],
+    [{ ...base, precision: { weights: 'fp3' } }, /precision\.weights must be one of/],
+    [{ ...base, version: 7 }, /version must be 1/],
+    [{ ...base, workload: { arrival: { kind: 'poisson', ratePerSec: 0 } } }, /ratePerSec must be at least/],
+    [null, /scenario must be a JSON object/],
+    [[1, 2], /scenario must be a JSON object/],
+  ])('rejects %j naming the field', (input, pattern) => {
+    expect(errorsOf(input).join('\n')).toMatch(pattern);
+  });
+
+  it('rejects NaN and Infinity', () => {
+    expect(errorsOf({ ...base, workload: { inputTokens: NaN } }).join()).toMatch(/inputTokens/);
+    expect(errorsOf({ ...base, slo: { ttftMs: Infinity } }).join()).toMatch(/slo\.ttftMs/);
+  });
+
+  it('property: arbitrary JSON never throws', () => {
+    fc.assert(fc.property(fc.jsonValue(), (v) => void parseScenario(v)), { numRuns: 300 });
+    fc.assert(fc.property(fc.record({ version: fc.constant(1), model: fc.string(), cluster: fc.record({ gpu: fc.string(), nodes: fc.integer() }), plan: fc.record({ tp: fc.integer(), pp: fc.integer() }) }, { requiredKeys: [] }), (v) => void parseScenario(v)), { numRuns: 300 });
+  });
+});
+
+describe('plan meaning checks', () => {
+  function resolve(x: unknown) {
+    const r = parseScenario(x);
+    if (!r.ok) throw new Error(r.errors.join());
+    return resolveDeployment(r.scenario);
+  }
+  it('unknown catalog ids name the field and the fix', () => {
+    expect(() => resolve({ ...base, model: 'gpt-5' })).toThrow(/model: unknown model "gpt-5" — run `parakv list models`/);
+    expect(() => resolve({ ...base, cluster: { gpu: 'h900' } })).toThrow(/cluster\.gpu: unknown GPU "h900"/);
+  });
+  it('a plan larger than the cluster is refused', () => {
+    expect(() => resolve({ ...base, plan: { tp: 8, dp: 2 } })).toThrow(/16 GPUs, but the cluster has 1×8 = 8/);
+  });
+  it('tp must divide the heads, ep needs an MoE model', () => {
+    expect(() => resolve({ ...base, plan: { tp: 3 } })).toThrow(ScenarioError);
+    expect(() => resolve({ ...base, plan: { ep: 2, tp: 2 } })).toThrow(/ep=2 needs a mixture-of-experts model/);
+  });
+  it('GPUs used = dp·pp·tp·attentionDp and moeTp = tp·attentionDp/ep', () => {
+    const dep = resolve({ version: 1, model: 'deepseek-v3', cluster: { gpu: 'h200', nodes: 2, gpusPerNode: 8 }, plan: { tp: 4, attentionDp: 4, ep: 8 } });
+    expect(dep.gpusUsed).toBe(16);
+    expect(dep.instance.moeTp).toBe(2);
+  });
+  it('a pasted HF config with a missing field errors under model.hf', () => {
+    expect(() => resolve({ ...base, model: { name: 'mine', hf: { num_hidden_layers: 4 } } })).toThrow(/^model\.hf\./);
+  });
+});
