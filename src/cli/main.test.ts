@@ -101,4 +101,20 @@ describe('parakv evaluate', () => {
     const out = execFileSync(process.execPath, [resolve(root, 'bin/parakv.mjs'), 'validate', resolve(root, 'examples/llama70b-h100.json')], { encoding: 'utf8' });
     expect(out.trim()).toBe('valid');
   });
+
+  it('link → evaluate --link reproduces the same numbers; a garbage link is a one-line error', async () => {
+    const scenario = JSON.stringify(scenarioFor(MODELS.find((m) => m.id === 'qwen3-32b')!));
+    const l = fakeIo({ 's.json': scenario });
+    expect(await main(['link', 's.json', '--base', 'https://example.org/parakv/'], l.io)).toBe(0);
+    const url = l.out().trim();
+    expect(url).toMatch(/^https:\/\/example\.org\/parakv\/#s1\.[A-Za-z0-9_-]+$/);
+    const a = fakeIo({ 's.json': scenario });
+    await main(['evaluate', 's.json'], a.io);
+    const b = fakeIo();
+    expect(await main(['evaluate', '--link', url], b.io)).toBe(0);
+    expect(JSON.parse(b.out())).toEqual(JSON.parse(a.out()));
+    const bad = fakeIo();
+    expect(await main(['evaluate', '--link', url.slice(0, -10)], bad.io)).toBe(2);
+    expect(bad.err()).toMatch(/^parakv: link: /);
+  });
 });

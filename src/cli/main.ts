@@ -10,12 +10,15 @@ import { evaluateSteadyState } from '../core/evaluate/evaluate.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { UsageError, parseJsonText, type CliIo } from './io.ts';
 import { runEvaluate } from './evaluate.ts';
+import { scenarioFromLink, scenarioToLink } from '../core/share/scenario-link.ts';
 import { fmtNum, renderTable } from './table.ts';
 
 const HELP = `parakv — plan LLM serving parallelism and KV-cache strategy
 
 usage:
   parakv evaluate <scenario.json|-> [--format json|table]
+  parakv evaluate --link '<url or #s1.… fragment>' [--format json|table]
+  parakv link <scenario.json|-> [--base https://host/path/]
   parakv validate <scenario.json|->
   parakv search <scenario.json> [--objective ...] [--top N] [--json]
   parakv list models|gpus [--json]
@@ -40,7 +43,7 @@ function positional(args: string[]): string[] {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a.startsWith('--')) {
-      if (['--format', '--objective', '--secondary', '--top', '--kv', '--max-num-seqs', '--max-batched-tokens', '--link'].includes(a)) i++;
+      if (['--format', '--objective', '--secondary', '--top', '--kv', '--max-num-seqs', '--max-batched-tokens', '--link', '--base'].includes(a)) i++;
       continue;
     }
     out.push(a);
@@ -83,7 +86,20 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
       case 'evaluate': {
         const format = flag(args, '--format') ?? 'json';
         if (format !== 'json' && format !== 'table') throw new UsageError('--format must be json or table');
+        const link = flag(args, '--link');
+        if (link !== undefined) {
+          const decoded = await scenarioFromLink(link);
+          if (!decoded.ok) throw new UsageError(`link: ${decoded.error}`);
+          return runEvaluate(decoded.value, format, evaluateSteadyState, io);
+        }
         return runEvaluate(readInput(positional(args)[0], io), format, evaluateSteadyState, io);
+      }
+      case 'link': {
+        const parsed = parseScenario(readInput(positional(args)[0], io));
+        if (!parsed.ok) throw new UsageError(parsed.errors.join('; '));
+        const base = flag(args, '--base') ?? '';
+        io.stdout(`${base}#${await scenarioToLink(parsed.scenario)}\n`);
+        return 0;
       }
       case 'validate': {
         const parsed = parseScenario(readInput(positional(args)[0], io));
