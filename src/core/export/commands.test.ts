@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../scenario/validate.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { flagValue, modelArg, sglangCommand, shellQuote, trtKvFraction, trtllmCommand, vllmCommand } from './commands.ts';
+
+function scenario(input: Record<string, unknown>): Scenario {
+  const r = parseScenario({ version: 1, ...input });
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return r.scenario;
+}
+
+const dense = scenario({
+  model: 'llama-3.1-70b',
+  cluster: { gpu: 'h100-sxm', nodes: 2, gpusPerNode: 8 },
+  plan: { tp: 4, pp: 2, dp: 2 },
+  precision: { weights: 'bf16', activations: 'bf16', kvCache: 'fp8' },
+  runtime: { maxNumSeqs: 128, maxBatchedTokens: 4096, chunkedPrefill: true, prefixCaching: true, gpuMemoryUtilization: 0.92, kvBlockSize: 32 },
+  workload: { inputTokens: 2000, outputTokens: 500 },
+});
+
+const moe = scenario({
+  model: 'deepseek-v3',
+  cluster: { gpu: 'h200', nodes: 2, gpusPerNode: 8 },
+  plan: { tp: 1, dp: 1, ep: 16, attentionDp: 16 },
+  precision: { weights: 'fp8', activations: 'fp8', kvCache: 'bf16' },
+});
+
+describe('vLLM command', () => {
+  it('carries every plan and runtime knob as the matching flag', () => {
+    const { argv, text } = vllmCommand(dense);
+    expect(argv.slice(0, 3)).toEqual(['vllm', 'serve', 'meta-llama/Llama-3.1-70B']);
+    expect(flagValue(argv, '--tensor-parallel-size')).toBe('4');
+    expect(flagValue(argv, '--pipeline-parallel-size')).toBe('2');
+    expect(flagValue(argv, '--data-parallel-size')).toBe('1');
+    expect(flagValue(argv, '--kv-cache-dtype')).toBe('fp8');
+    expect(flagValue(argv, '--max-num-seqs')).toBe('128');
+    expect(flagValue(argv, '--max-num-batched-tokens')).toBe('4096');
+    expect(flagValue(argv, '--enable-chunked-prefill')).toBe('');
+    expect(flagValue(argv, '--enable-prefix-caching')).toBe('');
+    expect(flagValue(argv, '--gpu-memory-utilization')).toBe('0.92');
+    expect(flagValue(argv, '--block-size')).toBe('32');
+    expect(flagValue(argv, '--max-model-len')).toBe('2500');
+    expect(flagValue(argv, '--enable-expert-parallel')).toBeNull();
+    // Two replicas of 8 GPUs on 2 nodes: one command per replica, said in a comment.
+    expect(text).toMatch(/^# Plan has dp=2 replicas of 8 GPUs/);
+    expect(text).toContain(' \\\n  --tensor-parallel-size 4 \\\n');
+  });
+
+  it('launches same-node replicas from one command and turns off disabled features', () => {
+    const s = scenario({ model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1 }, plan: { tp: 2, dp: 4 }, runtime: { chunkedPrefill: false, prefixCaching: false, cudaGraphs: false } });
+    const { argv, text } = vllmCommand(s);
+    expect(flagValue(argv, '--data-parallel-size')).toBe('4');
+    expect(argv).toContain('--no-enable-chunked-prefill');
+    expect(argv).toContain('--no-enable-prefix-caching');
+    expect(argv).toContain('--enforce-eager');
+    expect(text.startsWith('#')).toBe(false);
+  });
+
+  it('maps attention-DP + EP onto --data-parallel-size and --enable-expert-parallel', () => {
+    const { argv, notes } = vllmCommand(moe);
+    expect(flagValue(argv, '--tensor-parallel-size')).toBe('1');
+    expect(flagValue(argv, '--data-parallel-size')).toBe('16');
+    expect(argv).toContain('--enable-expert-parallel');
+    expect(flagValue(argv, '--quantization')).toBe('fp8');
+    expect(flagValue(argv, '--kv-cache-dtype')).toBe('auto');
+    expect(flagValue(argv, '--distributed-executor-backend')).toBe('ray');
+    expect(notes.join(' ')).toMatch(/spans 2 nodes/);
+  });
+
+  it('says when the engine cannot express a KV dtype', () => {
+    const s = scenario({ model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1 }, precision: { kvCache: 'int4' } });
+    const { argv, text } = vllmCommand(s);
+    expect(flagValue(argv, '--kv-cache-dtype')).toBe('auto');
+    expect(text).toMatch(/# vLLM has no int4 KV cache/);
+  });
+});
+
+describe('SGLang command', () => {
+  it('uses --tp/--dp/--ep with dp-attention for attention-DP plans', () => {
+    const { argv } = sglangCommand(moe);
+    expect(argv.slice(0, 5)).toEqual(['python', '-m', 'sglang.launch_server', '--model-path', 'deepseek-ai/DeepSeek-V3']);
+    expect(flagValue(argv, '--tp')).toBe('16');
+    expect(flagValue(argv, '--dp')).toBe('16');
+    expect(argv).toContain('--enable-dp-attention');
+    expect(flagValue(argv, '--ep')).toBe('16');
+    expect(flagValue(argv, '--nnodes')).toBe('2');
+  });
+
+  it('maps runtime knobs', () => {
+    const { argv } = sglangCommand(dense);
+    expect(flagValue(argv, '--tp')).toBe('4');
+    expect(flagValue(argv, '--pp-size')).toBe('2');
+    expect(flagValue(argv, '--dp')).toBeNull();
+    expect(flagValue(argv, '--kv-cache-dtype')).toBe('fp8_e4m3');
+    expect(flagValue(argv, '--max-running-requests')).toBe('128');
+    expect(flagValue(argv, '--chunked-prefill-size')).toBe('4096');
+    expect(flagValue(argv, '--page-size')).toBe('32');
+    expect(flagValue(argv, '--mem-fraction-static')).toBe('0.92');
+    expect(argv).not.toContain('--disable-radix-cache');
+  });
+});
+
+describe('TensorRT-LLM command', () => {
+  it('puts parallel sizes on the command line and KV settings in the extra options file', () => {
+    const { argv, text } = trtllmCommand(moe);
+    expect(argv.slice(0, 4)).toEqual(['trtllm-serve', 'deepseek-ai/DeepSeek-V3', '--backend', 'pytorch']);
+    expect(flagValue(argv, '--tp_size')).toBe('16');
+    expect(flagValue(argv, '--pp_size')).toBe('1');
+    expect(flagValue(argv, '--ep_size')).toBe('16');
+    expect(flagValue(argv, '--max_batch_size')).toBe('256');
+    expect(flagValue(argv, '--max_num_tokens')).toBe('8192');
+    expect(text).toContain('enable_attention_dp: true');
+    expect(text).toContain("cat > extra-llm-api-config.yml <<'EOF'");
+  });
+
+  it('translates the KV budget into a fraction of the memory left after weights', () => {
+    const mem = { weightsGB: 20, activationsGB: 2, reservedGB: 2, kvCacheGB: 48, capacityGB: 80 };
+    expect(trtKvFraction(dense, mem)).toBeCloseTo(48 / 56, 10);
+    expect(trtKvFraction(dense)).toBe(0.92);
+    expect(flagValue(trtllmCommand(dense, mem).argv, '--kv_cache_free_gpu_memory_fraction')).toBe('0.86');
+  });
+});
+
+describe('helpers', () => {
+  it('quotes shell words only when needed', () => {
+    expect(shellQuote('meta-llama/Llama-3.1-70B')).toBe('meta-llama/Llama-3.1-70B');
+    expect(shellQuote("it's here")).toBe("'it'\\''s here'");
+    expect(shellQuote('')).toBe("''");
+  });
+
+  it('uses a placeholder path for a pasted config', () => {
+    const s = scenario({ model: { name: 'My Model (v2)', hf: { architectures: ['LlamaForCausalLM'] } }, cluster: { gpu: 'h100-sxm' } });
+    expect(modelArg(s)).toBe('/path/to/My-Model-v2');
+  });
+});

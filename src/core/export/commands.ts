@@ -1,0 +1,244 @@
+/**
+ * Engine launch commands for a plan (pure). One Scenario → the command a person pastes to serve that
+ * plan with vLLM, SGLang or TensorRT-LLM (`trtllm-serve`, PyTorch backend).
+ *
+ * Mapping of ParaKV's parallel vocabulary (see core/cost/deployment.ts) onto each engine:
+ *  - one ParaKV *instance* (tp · attentionDp · pp GPUs) is one engine server;
+ *  - `dp` whole replicas: vLLM/SGLang launch them from one command (built-in data-parallel load
+ *    balancing) when all replicas fit on one node and no attention-DP/EP is involved; otherwise the
+ *    command is for one instance and a comment says to start `dp` of them behind a load balancer;
+ *  - attention-DP: vLLM `--data-parallel-size` + `--enable-expert-parallel` (EP spans TP×DP);
+ *    SGLang `--tp <tp·adp> --dp <adp> --enable-dp-attention --ep <ep>`; TensorRT-LLM
+ *    `enable_attention_dp` with `--tp_size <tp·adp>`;
+ *  - where an engine cannot express a knob (e.g. an int4 KV cache) the command keeps the engine's
+ *    default and a `#` comment line says so. Comments come first so the command stays copy-pasteable.
+ */
+import { getModel } from '../model/catalog.ts';
+import type { Scenario } from '../scenario/schema.ts';
+
+export type Engine = 'vllm' | 'sglang' | 'trtllm';
+
+export const ENGINES: readonly { id: Engine; label: string }[] = [
+  { id: 'vllm', label: 'vLLM' },
+  { id: 'sglang', label: 'SGLang' },
+  { id: 'trtllm', label: 'TensorRT-LLM' },
+];
+
+export interface EngineCommand {
+  engine: Engine;
+  /** Shell text: comment lines, then the command (multi-line with `\` continuations). */
+  text: string;
+  /** The argv of the launch command itself (no comments), for tests and copying. */
+  argv: string[];
+  notes: string[];
+}
+
+/** Optional memory figures (from the evaluation) used to translate the KV budget for TensorRT-LLM. */
+export interface MemoryHint {
+  weightsGB: number;
+  activationsGB: number;
+  reservedGB: number;
+  kvCacheGB: number;
+  capacityGB: number;
+}
+
+const SAFE = /^[A-Za-z0-9_./:=@%+,-]+$/;
+
+/** POSIX shell quoting: bare when safe, else single quotes with embedded quotes escaped. */
+export function shellQuote(s: string): string {
+  if (s.length > 0 && SAFE.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The model argument: the catalog's Hugging Face id, or a placeholder path for a pasted config. */
+export function modelArg(scenario: Scenario): string {
+  if (typeof scenario.model === 'string') return getModel(scenario.model)?.hfId ?? scenario.model;
+  const slug = scenario.model.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+  return `/path/to/${slug}`;
+}
+
+interface Layout {
+  tp: number;
+  pp: number;
+  dp: number;
+  ep: number;
+  adp: number;
+  instanceGpus: number;
+  /** All dp replicas launched by one command. */
+  replicasInOneCommand: boolean;
+  nodesPerInstance: number;
+}
+
+function layout(s: Scenario): Layout {
+  const { tp, pp, dp, ep, attentionDp: adp } = s.plan;
+  const instanceGpus = tp * pp * adp;
+  const replicasInOneCommand = dp > 1 && adp === 1 && ep === 1 && instanceGpus * dp <= s.cluster.gpusPerNode;
+  return { tp, pp, dp, ep, adp, instanceGpus, replicasInOneCommand, nodesPerInstance: Math.ceil(instanceGpus / s.cluster.gpusPerNode) };
+}
+
+function render(comments: string[], argv: string[], prelude: string[] = []): string {
+  const lines = comments.map((c) => `# ${c}`);
+  lines.push(...prelude);
+  const parts: string[] = [];
+  let i = 0;
+  // The executable (and sub-command / model) on the first line, then one flag (with its value) per line.
+  const head: string[] = [];
+  while (i < argv.length && !argv[i]!.startsWith('--')) head.push(argv[i++]!);
+  parts.push(head.map(shellQuote).join(' '));
+  while (i < argv.length) {
+    const flag = argv[i++]!;
+    const vals: string[] = [];
+    while (i < argv.length && !argv[i]!.startsWith('--')) vals.push(argv[i++]!);
+    parts.push([flag, ...vals].map(shellQuote).join(' '));
+  }
+  lines.push(parts.join(' \\\n  '));
+  return lines.join('\n');
+}
+
+function replicaComments(L: Layout, s: Scenario, engine: string): string[] {
+  const c: string[] = [];
+  if (L.dp > 1 && !L.replicasInOneCommand) {
+    c.push(`Plan has dp=${L.dp} replicas of ${L.instanceGpus} GPU${L.instanceGpus === 1 ? '' : 's'}: run this command on ${L.dp} separate GPU sets and put a load balancer in front.`);
+  }
+  if (L.nodesPerInstance > 1) {
+    c.push(`One ${engine} instance spans ${L.nodesPerInstance} nodes of ${s.cluster.gpusPerNode} GPUs: start it on every node as the multi-node section of the ${engine} docs describes.`);
+  }
+  return c;
+}
+
+const fmtFraction = (x: number) => String(Math.round(x * 100) / 100);
+
+function weightQuantNote(s: Scenario, c: string[]): string | null {
+  const w = s.precision.weights;
+  if (w === 'bf16' || w === 'fp16') return null;
+  if (w === 'fp8') return 'fp8';
+  c.push(`Weights are ${w} in this plan: serve a checkpoint already quantized to ${w} (e.g. an AWQ/GPTQ/NVFP4 export); the engine reads the format from it.`);
+  return null;
+}
+
+export function vllmCommand(s: Scenario): EngineCommand {
+  const L = layout(s);
+  const rt = s.runtime;
+  const c: string[] = [];
+  const notes: string[] = [];
+  const argv = ['vllm', 'serve', modelArg(s)];
+  argv.push('--tensor-parallel-size', String(L.tp));
+  argv.push('--pipeline-parallel-size', String(L.pp));
+  argv.push('--data-parallel-size', String(L.replicasInOneCommand ? L.dp : L.adp));
+  if (L.ep > 1) {
+    argv.push('--enable-expert-parallel');
+    if (L.ep !== L.tp * L.adp) notes.push(`vLLM sets the expert-parallel size to tp × dp = ${L.tp * L.adp}; this plan asks for ep=${L.ep}.`);
+  }
+  if (L.nodesPerInstance > 1) argv.push('--distributed-executor-backend', 'ray');
+  const kv = s.precision.kvCache;
+  if (kv === 'fp8') argv.push('--kv-cache-dtype', 'fp8');
+  else {
+    argv.push('--kv-cache-dtype', 'auto');
+    if (kv !== 'bf16' && kv !== 'fp16') notes.push(`vLLM has no ${kv} KV cache: it keeps the model dtype (auto). Choose fp8 for a compressed cache.`);
+  }
+  const q = weightQuantNote(s, c);
+  if (q === 'fp8') argv.push('--quantization', 'fp8');
+  argv.push('--dtype', s.precision.activations === 'fp16' ? 'float16' : 'bfloat16');
+  argv.push('--max-model-len', String(s.workload.inputTokens + s.workload.outputTokens));
+  argv.push('--max-num-seqs', String(rt.maxNumSeqs));
+  argv.push('--max-num-batched-tokens', String(rt.maxBatchedTokens));
+  argv.push(rt.chunkedPrefill ? '--enable-chunked-prefill' : '--no-enable-chunked-prefill');
+  argv.push(rt.prefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching');
+  argv.push('--block-size', String(rt.kvBlockSize));
+  argv.push('--gpu-memory-utilization', fmtFraction(rt.gpuMemoryUtilization));
+  if (!rt.cudaGraphs) argv.push('--enforce-eager');
+  const comments = [...replicaComments(L, s, 'vLLM'), ...c, ...notes];
+  return { engine: 'vllm', text: render(comments, argv), argv, notes: comments };
+}
+
+export function sglangCommand(s: Scenario): EngineCommand {
+  const L = layout(s);
+  const rt = s.runtime;
+  const c: string[] = [];
+  const notes: string[] = [];
+  const argv = ['python', '-m', 'sglang.launch_server', '--model-path', modelArg(s)];
+  argv.push('--tp', String(L.tp * L.adp));
+  if (L.adp > 1) argv.push('--dp', String(L.adp), '--enable-dp-attention');
+  else if (L.replicasInOneCommand) argv.push('--dp', String(L.dp));
+  if (L.ep > 1) argv.push('--ep', String(L.ep));
+  if (L.pp > 1) argv.push('--pp-size', String(L.pp));
+  if (L.nodesPerInstance > 1) argv.push('--nnodes', String(L.nodesPerInstance), '--node-rank', '0', '--dist-init-addr', 'HEAD_NODE_IP:5000');
+  const kv = s.precision.kvCache;
+  if (kv === 'fp8') argv.push('--kv-cache-dtype', 'fp8_e4m3');
+  else {
+    argv.push('--kv-cache-dtype', 'auto');
+    if (kv !== 'bf16' && kv !== 'fp16') notes.push(`SGLang has no ${kv} KV cache: it keeps the model dtype (auto).`);
+  }
+  if (weightQuantNote(s, c) === 'fp8') argv.push('--quantization', 'fp8');
+  argv.push('--dtype', s.precision.activations === 'fp16' ? 'float16' : 'bfloat16');
+  argv.push('--context-length', String(s.workload.inputTokens + s.workload.outputTokens));
+  argv.push('--max-running-requests', String(rt.maxNumSeqs));
+  argv.push('--chunked-prefill-size', rt.chunkedPrefill ? String(rt.maxBatchedTokens) : '-1');
+  if (!rt.chunkedPrefill) argv.push('--max-prefill-tokens', String(rt.maxBatchedTokens));
+  if (!rt.prefixCaching) argv.push('--disable-radix-cache');
+  argv.push('--page-size', String(rt.kvBlockSize));
+  argv.push('--mem-fraction-static', fmtFraction(rt.gpuMemoryUtilization));
+  if (!rt.cudaGraphs) argv.push('--disable-cuda-graph');
+  if (L.nodesPerInstance > 1) notes.push('On node i, repeat the command with --node-rank i.');
+  const comments = [...replicaComments(L, s, 'SGLang'), ...c, ...notes];
+  return { engine: 'sglang', text: render(comments, argv), argv, notes: comments };
+}
+
+/**
+ * TensorRT-LLM budgets the KV cache as a fraction of the memory left after weights
+ * (`free_gpu_memory_fraction`), vLLM as a fraction of the whole GPU. With the evaluation's memory
+ * figures we translate one into the other; without them we pass the vLLM value through.
+ */
+export function trtKvFraction(s: Scenario, mem?: MemoryHint): number {
+  if (!mem) return s.runtime.gpuMemoryUtilization;
+  const free = mem.capacityGB - mem.weightsGB - mem.activationsGB - mem.reservedGB;
+  if (!(free > 0)) return s.runtime.gpuMemoryUtilization;
+  return Math.min(0.99, Math.max(0.05, mem.kvCacheGB / free));
+}
+
+export function trtllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
+  const L = layout(s);
+  const rt = s.runtime;
+  const c: string[] = [];
+  const notes: string[] = [];
+  const yaml: string[] = [];
+  if (L.adp > 1) yaml.push('enable_attention_dp: true');
+  yaml.push(`enable_chunked_prefill: ${rt.chunkedPrefill ? 'true' : 'false'}`);
+  yaml.push('kv_cache_config:');
+  const kv = s.precision.kvCache;
+  if (kv === 'fp8') yaml.push('  dtype: fp8');
+  else if (kv !== 'bf16' && kv !== 'fp16') notes.push(`The TensorRT-LLM PyTorch backend has no ${kv} KV cache here: it keeps the model dtype.`);
+  yaml.push(`  enable_block_reuse: ${rt.prefixCaching ? 'true' : 'false'}`);
+  yaml.push(`  tokens_per_block: ${rt.kvBlockSize}`);
+  yaml.push(`  free_gpu_memory_fraction: ${fmtFraction(trtKvFraction(s, mem))}`);
+  if (!rt.cudaGraphs) yaml.push('cuda_graph_config: null');
+  else yaml.push('cuda_graph_config:', `  max_batch_size: ${Math.min(rt.maxNumSeqs, 512)}`);
+  if (weightQuantNote(s, c) === 'fp8') c.push('fp8 weights: serve an FP8 checkpoint (e.g. one exported with NVIDIA ModelOpt); trtllm-serve reads the quantization from it.');
+  const argv = ['trtllm-serve', modelArg(s), '--backend', 'pytorch'];
+  argv.push('--tp_size', String(L.tp * L.adp));
+  argv.push('--pp_size', String(L.pp));
+  if (L.ep > 1) argv.push('--ep_size', String(L.ep));
+  argv.push('--max_batch_size', String(rt.maxNumSeqs));
+  argv.push('--max_num_tokens', String(rt.maxBatchedTokens));
+  argv.push('--max_seq_len', String(s.workload.inputTokens + s.workload.outputTokens));
+  argv.push('--kv_cache_free_gpu_memory_fraction', fmtFraction(trtKvFraction(s, mem)));
+  argv.push('--extra_llm_api_options', 'extra-llm-api-config.yml');
+  const comments = [...replicaComments(L, s, 'TensorRT-LLM'), ...c, ...notes];
+  const prelude = ["cat > extra-llm-api-config.yml <<'EOF'", ...yaml, 'EOF'];
+  if (L.nodesPerInstance > 1) comments.push(`Multi-node: launch with mpirun/srun across the ${L.nodesPerInstance} nodes (trtllm-llmapi-launch).`);
+  return { engine: 'trtllm', text: render(comments, argv, prelude), argv, notes: comments };
+}
+
+export function engineCommand(engine: Engine, s: Scenario, mem?: MemoryHint): EngineCommand {
+  if (engine === 'vllm') return vllmCommand(s);
+  if (engine === 'sglang') return sglangCommand(s);
+  return trtllmCommand(s, mem);
+}
+
+/** Value of `--flag` in an argv (null when absent, '' for a bare switch). */
+export function flagValue(argv: readonly string[], flag: string): string | null {
+  const i = argv.indexOf(flag);
+  if (i < 0) return null;
+  const next = argv[i + 1];
+  return next === undefined || next.startsWith('--') ? '' : next;
+}

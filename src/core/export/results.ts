@@ -1,0 +1,128 @@
+/**
+ * Search results as files: CSV (one row per ranked plan, then the rejected plans) and JSON (the
+ * scenario that was searched, the options and every plan with its full evaluation). Pure: the UI
+ * turns the strings into downloads.
+ */
+import type { RankedPlan, SearchResult } from '../search/types.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { memoryHeadroom } from '../views/headroom.ts';
+
+export const CSV_COLUMNS = [
+  'rank',
+  'status',
+  'plan',
+  'layout',
+  'tp',
+  'pp',
+  'dp',
+  'ep',
+  'attention_dp',
+  'gpus',
+  'kv_dtype',
+  'max_num_seqs',
+  'max_batched_tokens',
+  'method',
+  'output_tok_per_s_per_gpu',
+  'goodput_req_per_s',
+  'ttft_p50_ms',
+  'ttft_p99_ms',
+  'tpot_p50_ms',
+  'tpot_p99_ms',
+  'usd_per_m_output_tokens',
+  'j_per_output_token',
+  'kv_free_fraction',
+  'shortfall_gb',
+  'on_pareto',
+  'bottleneck',
+  'reason',
+] as const;
+
+/** RFC 4180 field: quoted when it holds a comma, quote, CR or LF; formula-looking text is prefixed with ' (CSV injection). */
+export function csvField(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '';
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function rankedRow(p: RankedPlan, rank: number): (string | number | boolean | null)[] {
+  const r = p.result;
+  const sc = p.candidate.scenario;
+  const w = sc.workload ?? {};
+  const h = memoryHeadroom(r, w.inputTokens ?? 1024, w.outputTokens ?? 256);
+  return [
+    rank,
+    'ranked',
+    p.candidate.label,
+    p.candidate.knobs.kind,
+    r.plan.tp,
+    r.plan.pp,
+    r.plan.dp,
+    r.plan.ep,
+    r.plan.attentionDp,
+    r.plan.gpusUsed,
+    p.candidate.knobs.kvDtype,
+    p.candidate.knobs.maxNumSeqs,
+    p.candidate.knobs.maxBatchedTokens,
+    p.method,
+    r.metrics.outputTokPerSecPerGpu,
+    r.metrics.goodputReqPerSec,
+    r.metrics.ttftMs.p50,
+    r.metrics.ttftMs.p99,
+    r.metrics.tpotMs.p50,
+    r.metrics.tpotMs.p99,
+    r.metrics.costUsdPerMOutputTokens,
+    r.metrics.energyJPerOutputToken,
+    h.kvFreeFraction,
+    h.shortfallGB,
+    p.onPareto,
+    r.bottleneck,
+    p.reason,
+  ];
+}
+
+export function resultsCsv(result: SearchResult): string {
+  const rows: string[] = [CSV_COLUMNS.join(',')];
+  result.ranked.forEach((p, i) => rows.push(rankedRow(p, i + 1).map(csvField).join(',')));
+  for (const rej of result.rejected) {
+    const plan = rej.candidate.scenario.plan ?? {};
+    const row: (string | number | null)[] = CSV_COLUMNS.map(() => null);
+    row[1] = 'rejected';
+    row[2] = rej.candidate.label;
+    row[3] = rej.candidate.knobs.kind;
+    row[4] = plan.tp ?? 1;
+    row[5] = plan.pp ?? 1;
+    row[6] = plan.dp ?? 1;
+    row[7] = plan.ep ?? 1;
+    row[8] = plan.attentionDp ?? 1;
+    row[10] = rej.candidate.knobs.kvDtype;
+    row[11] = rej.candidate.knobs.maxNumSeqs;
+    row[12] = rej.candidate.knobs.maxBatchedTokens;
+    row[CSV_COLUMNS.length - 1] = rej.reason;
+    rows.push(row.map(csvField).join(','));
+  }
+  return rows.join('\r\n') + '\r\n';
+}
+
+export const RESULTS_FORMAT = 'parakv-search-results';
+
+export function resultsJson(result: SearchResult, searched: Scenario, options?: unknown): string {
+  return JSON.stringify(
+    {
+      format: RESULTS_FORMAT,
+      version: 1,
+      scenario: searched,
+      options: options ?? null,
+      objective: result.objective,
+      secondary: result.secondary,
+      counts: result.counts,
+      elapsedMs: result.elapsedMs,
+      ranked: result.ranked.map((p, i) => ({ rank: i + 1, id: p.candidate.id, label: p.candidate.label, group: p.candidate.group, knobs: p.candidate.knobs, method: p.method, onPareto: p.onPareto, reason: p.reason, value: p.value, secondaryValue: p.secondaryValue, result: p.result })),
+      pareto: result.pareto.map((p) => p.candidate.id),
+      rejected: result.rejected.map((r) => ({ id: r.candidate.id, label: r.candidate.label, knobs: r.candidate.knobs, reason: r.reason })),
+    },
+    (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+    2,
+  );
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { resolveDeployment } from '../cost/deployment.ts';
+import { iterationCost } from '../cost/iteration.ts';
+import { evaluateSteadyState } from '../evaluate/evaluate.ts';
+import { MODELS } from '../model/catalog.ts';
+import { parseScenario } from '../scenario/validate.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { expandStage, GANTT_KINDS, ganttKindOf, planGantt, type PlanGantt } from './gantt.ts';
+import { decodePhaseShape, prefillPhaseShape } from './shapes.ts';
+
+function scenario(input: Record<string, unknown>): Scenario {
+  const r = parseScenario({ version: 1, ...input });
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return r.scenario;
+}
+
+const BUBBLE = GANTT_KINDS.indexOf('bubble');
+
+function laneSpans(g: PlanGantt, lane: number) {
+  const out: { s: number; e: number; kind: number; detail: number; layer: number }[] = [];
+  for (let i = 0; i < g.spans.lane.length; i++) {
+    if (g.spans.lane[i] === lane) out.push({ s: g.spans.startUs[i]!, e: g.spans.endUs[i]!, kind: g.spans.kind[i]!, detail: g.spans.detail[i]!, layer: g.spans.layer[i]! });
+  }
+  return out.sort((a, b) => a.s - b.s);
+}
+
+describe('planGantt', () => {
+  const s70 = scenario({ model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm', nodes: 1 }, plan: { tp: 8 } });
+  const ev70 = evaluateSteadyState(s70);
+
+  it('a pp=1 decode step lasts exactly the cost model iteration time, with no bubbles', () => {
+    const g = planGantt(s70, ev70.metrics.concurrency, { phases: ['decode'], decodeSteps: 1 });
+    const dep = resolveDeployment(s70);
+    const cost = iterationCost(dep, decodePhaseShape(dep, s70, ev70.metrics.concurrency).shape);
+    expect(g.makespanUs).toBeCloseTo(cost.timeS * 1e6, 6);
+    expect(g.lanes).toHaveLength(8);
+    expect([...g.spans.kind].includes(BUBBLE)).toBe(false);
+    // Every lane of the TP group runs the same spans.
+    expect(laneSpans(g, 3).length).toBe(laneSpans(g, 0).length);
+  });
+
+  it('spans never overlap within a lane and tile each phase', () => {
+    const s = scenario({ model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm', nodes: 2 }, plan: { tp: 4, pp: 2, dp: 2 } });
+    const ev = evaluateSteadyState(s);
+    const g = planGantt(s, ev.metrics.concurrency);
+    expect(g.lanes).toHaveLength(16);
+    for (let lane = 0; lane < g.lanes.length; lane++) {
+      const spans = laneSpans(g, lane);
+      for (let i = 1; i < spans.length; i++) expect(spans[i]!.s).toBeGreaterThanOrEqual(spans[i - 1]!.e - 1e-6);
+      // Spans (bubbles included) cover the lane from 0 to the makespan without holes.
+      const covered = spans.reduce((a, x) => a + (x.e - x.s), 0);
+      expect(covered).toBeCloseTo(g.makespanUs, 3);
+    }
+  });
+
+  it('pipeline parallelism shows bubbles while the pipeline fills and stage work equals the cost model', () => {
+    const s = scenario({ model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm', nodes: 1 }, plan: { tp: 4, pp: 2 } });
+    const ev = evaluateSteadyState(s);
+    const g = planGantt(s, ev.metrics.concurrency, { phases: ['prefill'] });
+    const dep = resolveDeployment(s);
+    const cost = iterationCost(dep, prefillPhaseShape(dep, s).shape);
+    const stage1 = g.lanes.findIndex((l) => l.stage === 1);
+    const spans = laneSpans(g, stage1);
+    expect(spans[0]!.kind).toBe(BUBBLE); // stage 1 waits for stage 0
+    const work = spans.filter((x) => x.kind !== BUBBLE).reduce((a, x) => a + (x.e - x.s), 0);
+    expect(work).toBeCloseTo(cost.stageTimesS[1]! * 1e6, 3);
+    // One micro-batch through two stages: makespan = both stages + one send + host overhead.
+    expect(g.makespanUs).toBeCloseTo(cost.timeS * 1e6, 3);
+  });
+
+  it('layers appear in model order, interleaving alternating layer kinds', () => {
+    const s = scenario({ model: 'gemma-2-27b', cluster: { gpu: 'h100-sxm', nodes: 1 }, plan: { tp: 8 } });
+    const ev = evaluateSteadyState(s);
+    const g = planGantt(s, ev.metrics.concurrency, { phases: ['decode'], decodeSteps: 1 });
+    const layers = laneSpans(g, 0).map((x) => x.layer).filter((l) => l >= 0);
+    const order = layers.filter((l, i) => i === 0 || l !== layers[i - 1]);
+    expect(order).toEqual(Array.from({ length: 46 }, (_, i) => i));
+  });
+
+  it('expands every catalog model into its layers in order', () => {
+    for (const m of MODELS) {
+      const heads = m.attention.numHeads;
+      const tp = heads % 8 === 0 ? 8 : heads % 4 === 0 ? 4 : 1;
+      const ep = m.moe ? tp : 1;
+      const s = scenario({ model: m.id, cluster: { gpu: 'b200', nodes: 4 }, plan: { tp, pp: 2, ep } });
+      const dep = resolveDeployment(s);
+      const ops = iterationCost(dep, decodePhaseShape(dep, s, 8).shape, true).ops ?? [];
+      const seen: number[] = [];
+      for (let st = 0; st < 2; st++) {
+        for (const step of expandStage(dep, ops, st)) if (step.layer >= 0 && seen[seen.length - 1] !== step.layer) seen.push(step.layer);
+      }
+      expect(seen, m.id).toEqual(Array.from({ length: m.layers.length }, (_, i) => i));
+    }
+  });
+
+  it('caps the lanes and says which GPUs are hidden', () => {
+    const s = scenario({ model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 8 }, plan: { tp: 1, dp: 64 } });
+    const ev = evaluateSteadyState(s);
+    const g = planGantt(s, ev.metrics.concurrency, { maxLanes: 16 });
+    expect(g.lanes).toHaveLength(16);
+    expect(g.lanesTotal).toBe(64);
+    expect(g.note).toMatch(/16 of 64/);
+    expect(g.lanes[15]!.group).toMatch(/Replica 15 · node 1/);
+  });
+
+  it('maps op kinds onto the palette', () => {
+    expect(ganttKindOf('p2p')).toBe('collective');
+    expect(ganttKindOf('embedding')).toBe('elementwise');
+    expect(ganttKindOf('overhead')).toBe('other');
+    expect(GANTT_KINDS).toEqual(['attention', 'gemm', 'moe', 'collective', 'kv-transfer', 'bubble', 'idle', 'elementwise', 'sampling', 'other']);
+  });
+
+  it('throws the engine error for a plan that does not resolve', () => {
+    const s = scenario({ model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm', nodes: 1 }, plan: { tp: 3 } });
+    expect(() => planGantt(s, 1)).toThrow(/plan\.tp/);
+  });
+});

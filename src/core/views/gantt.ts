@@ -1,0 +1,352 @@
+/**
+ * Plan Gantt (pure): turns the op-level cost of one serving instance into per-GPU spans over time.
+ *
+ * Where the numbers come from: `iterationCost(dep, shape, true).ops` (core/cost/iteration.ts) for a
+ * decode step and a prefill iteration (see shapes.ts). No cost arithmetic happens here: every span
+ * lasts exactly its op's roofline `timeS`; this module only places ops in time.
+ *
+ * Placement:
+ *  - Ops of one pipeline stage run back to back in the order the cost model emits them, expanded
+ *    per decoder layer (the cost model groups identical layers with a `count`; we re-interleave
+ *    them in the model's layer order so alternating sliding/full or dense/MoE layers read right).
+ *  - Pipeline parallelism is list-scheduled: micro-batch m starts on stage s when stage s is free
+ *    and stage s−1 has finished m and sent it (the PP send/recv op occupies the sending stage).
+ *    In the second decode step, m starts on stage 0 only after it left the last stage (a token
+ *    must be sampled before the next one is fed back). Gaps inside a phase become 'bubble' spans.
+ *  - Host overhead (launch gaps + scheduler) is one span per micro-batch on stage 0, the iteration
+ *    overhead divided over the micro-batches.
+ *  - Every GPU of a stage (TP ranks, attention-DP groups) and every replica runs the same schedule,
+ *    so lanes of one stage share spans. Past `maxLanes` lanes, only some are listed (`lanesTotal`).
+ *
+ * Time space: microseconds from the start of the first phase.
+ */
+import type { Deployment } from '../cost/deployment.ts';
+import { resolveDeployment } from '../cost/deployment.ts';
+import { iterationCost } from '../cost/iteration.ts';
+import type { OpCost, OpKind } from '../cost/roofline.ts';
+import type { LayerSpec } from '../model/types.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { decodePhaseShape, prefillPhaseShape, type Phase, type PhaseShape } from './shapes.ts';
+
+/** Span kinds, in palette order (index = value stored in `spans.kind`). Same names as charts/theme OP_KINDS. */
+export const GANTT_KINDS = ['attention', 'gemm', 'moe', 'collective', 'kv-transfer', 'bubble', 'idle', 'elementwise', 'sampling', 'other'] as const;
+export type GanttKind = (typeof GANTT_KINDS)[number];
+
+const KIND_INDEX: Record<GanttKind, number> = Object.fromEntries(GANTT_KINDS.map((k, i) => [k, i])) as Record<GanttKind, number>;
+
+/** Map a cost-model op kind to a Gantt span kind. */
+export function ganttKindOf(kind: OpKind | 'bubble'): GanttKind {
+  switch (kind) {
+    case 'gemm':
+      return 'gemm';
+    case 'attention':
+      return 'attention';
+    case 'moe':
+      return 'moe';
+    case 'collective':
+    case 'p2p':
+      return 'collective';
+    case 'kv-transfer':
+      return 'kv-transfer';
+    case 'elementwise':
+    case 'embedding':
+      return 'elementwise';
+    case 'sampling':
+      return 'sampling';
+    case 'bubble':
+      return 'bubble';
+    default:
+      return 'other';
+  }
+}
+
+export interface GanttLane {
+  label: string;
+  /** Header the lane is grouped under: replica, pipeline stage, node. */
+  group: string;
+  gpu: number;
+  node: number;
+  stage: number;
+  replica: number;
+}
+
+/** What hovering a span shows. Shared by every span of the same op in the same phase and stage. */
+export interface GanttDetail {
+  name: string;
+  kind: GanttKind;
+  opKind: OpKind | 'bubble';
+  phase: Phase;
+  stage: number;
+  shape: string;
+  flops: number;
+  bytes: number;
+  timeUs: number;
+  bound: OpCost['bound'] | 'wait';
+}
+
+export interface GanttPhaseMark {
+  phase: Phase;
+  label: string;
+  startUs: number;
+  endUs: number;
+  describe: string;
+}
+
+/** Struct-of-arrays span table (the shape charts/gantt draws), plus the decoder layer per span. */
+export interface GanttSpans {
+  lane: Uint16Array;
+  startUs: Float64Array;
+  endUs: Float64Array;
+  kind: Uint8Array;
+  detail: number[];
+  /** Decoder layer index within the model (−1 for non-layer spans). */
+  layer: Int16Array;
+}
+
+export interface PlanGantt {
+  lanes: GanttLane[];
+  spans: GanttSpans;
+  details: GanttDetail[];
+  phases: GanttPhaseMark[];
+  makespanUs: number;
+  /** GPUs the plan uses; `lanes.length` may be smaller (see `note`). */
+  lanesTotal: number;
+  note: string | null;
+}
+
+export interface GanttOptions {
+  /** Phases in time order; default decode then prefill. */
+  phases?: readonly Phase[];
+  /** Decode steps to lay out back to back (2 shows the pipeline's steady state). */
+  decodeSteps?: number;
+  /** Most lanes listed. */
+  maxLanes?: number;
+}
+
+/** One op occurrence in a stage's timeline. */
+interface Step {
+  op: OpCost;
+  layer: number;
+}
+
+const LAYER_END = 'norms/rope/act/residual';
+const SUFFIX_NAMES = new Set(['lm head', 'logits all-gather', 'sampling']);
+
+function layerKey(l: LayerSpec): string {
+  return `${l.attention}|${l.ffn}`;
+}
+
+/**
+ * The ops of stage `s`, in execution order, one entry per layer occurrence. Returns null when the
+ * emitted op list does not have the expected structure (the caller then falls back to group order).
+ */
+export function expandStage(dep: Deployment, ops: readonly OpCost[], s: number): Step[] {
+  const stageOps = ops.filter((o) => o.stage === s && o.kind !== 'overhead' && o.kind !== 'p2p');
+  const prefix = stageOps.filter((o) => o.kind === 'embedding');
+  const suffix = stageOps.filter((o) => o.kind !== 'embedding' && SUFFIX_NAMES.has(o.name) && o.count === 1);
+  const middle = stageOps.filter((o) => !prefix.includes(o) && !suffix.includes(o));
+  // Split the layer ops into groups; every layer ends with the elementwise op.
+  const groups: OpCost[][] = [];
+  let cur: OpCost[] = [];
+  for (const o of middle) {
+    cur.push(o);
+    if (o.name === LAYER_END) {
+      groups.push(cur);
+      cur = [];
+    }
+  }
+  const start = dep.instance.stageLayers.slice(0, s).reduce((a, b) => a + b, 0);
+  const layers = dep.model.layers.slice(start, start + (dep.instance.stageLayers[s] ?? 0));
+  const keys: string[] = [];
+  for (const l of layers) if (!keys.includes(layerKey(l))) keys.push(layerKey(l));
+  const out: Step[] = prefix.map((op) => ({ op, layer: -1 }));
+  const consistent = cur.length === 0 && groups.length === keys.length && groups.every((g, i) => g.every((o) => o.count === layers.filter((l) => layerKey(l) === keys[i]).length));
+  if (consistent) {
+    layers.forEach((l, i) => {
+      const g = groups[keys.indexOf(layerKey(l))] ?? [];
+      for (const op of g) out.push({ op, layer: start + i });
+    });
+  } else {
+    // Unknown structure: each op once per count, in emission order (still exact per-op times).
+    let layer = start;
+    for (const o of middle) {
+      for (let k = 0; k < o.count; k++) out.push({ op: o, layer: o.count > 1 ? layer + k : -1 });
+      if (o.name === LAYER_END) layer += o.count;
+    }
+  }
+  for (const op of suffix) out.push({ op, layer: -1 });
+  return out;
+}
+
+class SpanBuilder {
+  lane: number[] = [];
+  start: number[] = [];
+  end: number[] = [];
+  kind: number[] = [];
+  detail: number[] = [];
+  layer: number[] = [];
+  push(lane: number, s: number, e: number, kind: GanttKind, detail: number, layer: number) {
+    if (!(e > s)) return;
+    this.lane.push(lane);
+    this.start.push(s);
+    this.end.push(e);
+    this.kind.push(KIND_INDEX[kind]);
+    this.detail.push(detail);
+    this.layer.push(layer);
+  }
+  build(): GanttSpans {
+    return {
+      lane: Uint16Array.from(this.lane),
+      startUs: Float64Array.from(this.start),
+      endUs: Float64Array.from(this.end),
+      kind: Uint8Array.from(this.kind),
+      detail: this.detail,
+      layer: Int16Array.from(this.layer),
+    };
+  }
+}
+
+/** A span on one stage, before it is copied to that stage's lanes. */
+interface StageSpan {
+  stage: number;
+  startUs: number;
+  endUs: number;
+  kind: GanttKind;
+  detail: number;
+  layer: number;
+}
+
+function laneList(dep: Deployment, gpusPerNode: number, maxLanes: number): { lanes: GanttLane[]; total: number; note: string | null } {
+  const { tp, pp, attentionDp } = dep.instance;
+  const ranks = tp * attentionDp;
+  const instGpus = dep.instance.gpus;
+  const total = dep.dp * instGpus;
+  const ranksShown = Math.max(1, Math.min(ranks, Math.floor(maxLanes / pp)));
+  const replicasShown = Math.max(1, Math.min(dep.dp, Math.floor(maxLanes / (pp * ranksShown))));
+  const lanes: GanttLane[] = [];
+  for (let r = 0; r < replicasShown; r++) {
+    for (let s = 0; s < pp; s++) {
+      const first = r * instGpus + s * ranks;
+      const nodeA = Math.floor(first / gpusPerNode);
+      const nodeB = Math.floor((first + ranks - 1) / gpusPerNode);
+      const where = nodeA === nodeB ? `node ${nodeA}` : `nodes ${nodeA}–${nodeB}`;
+      const group = [dep.dp > 1 ? `Replica ${r}` : null, pp > 1 ? `Stage ${s}` : null, where].filter(Boolean).join(' · ');
+      for (let j = 0; j < ranksShown; j++) {
+        const gpu = first + j;
+        const role = attentionDp > 1 ? `DP${Math.floor(j / tp)}·TP${j % tp}` : tp > 1 ? `TP${j}` : '';
+        lanes.push({ label: `GPU ${gpu}${role ? ` ${role}` : ''}`, group, gpu, node: Math.floor(gpu / gpusPerNode), stage: s, replica: r });
+      }
+    }
+  }
+  let note: string | null = null;
+  if (lanes.length < total) {
+    const parts: string[] = [];
+    if (ranksShown < ranks) parts.push(`${ranksShown} of ${ranks} GPUs per stage`);
+    if (replicasShown < dep.dp) parts.push(`${replicasShown} of ${dep.dp} replicas`);
+    note = `Showing ${lanes.length} of ${total} GPUs (${parts.join(', ')}): the hidden GPUs run the same schedule as the ones shown.`;
+  }
+  return { lanes, total, note };
+}
+
+/** Lay out the phases of one instance. Spans are per stage; lanes copy their stage's spans. */
+export function scheduleStages(dep: Deployment, phases: readonly PhaseShape[], decodeSteps: number): { spans: StageSpan[]; details: GanttDetail[]; marks: GanttPhaseMark[]; makespanUs: number } {
+  const pp = dep.instance.pp;
+  const details: GanttDetail[] = [];
+  const detailIndex = new Map<string, number>();
+  const detailOf = (op: OpCost | null, phase: Phase, stage: number, bubble?: { us: number; why: string }): number => {
+    const key = op ? `${phase}|${stage}|${op.name}|${op.kind}` : `${phase}|${stage}|bubble|${bubble?.why ?? ''}`;
+    const hit = detailIndex.get(key);
+    if (hit !== undefined && op) return hit;
+    const d: GanttDetail = op
+      ? { name: op.name, kind: ganttKindOf(op.kind), opKind: op.kind, phase, stage, shape: op.shape, flops: op.flops, bytes: op.bytes, timeUs: op.timeS * 1e6, bound: op.bound }
+      : { name: 'pipeline bubble', kind: 'bubble', opKind: 'bubble', phase, stage, shape: bubble?.why ?? '', flops: 0, bytes: 0, timeUs: bubble?.us ?? 0, bound: 'wait' };
+    details.push(d);
+    detailIndex.set(key, details.length - 1);
+    return details.length - 1;
+  };
+
+  const spans: StageSpan[] = [];
+  const marks: GanttPhaseMark[] = [];
+  let t0 = 0;
+  for (const ph of phases) {
+    const cost = iterationCost(dep, ph.shape, true);
+    const ops = cost.ops ?? [];
+    const steps = Array.from({ length: pp }, (_, s) => expandStage(dep, ops, s));
+    const p2p = ops.find((o) => o.kind === 'p2p') ?? null;
+    const overhead = ops.find((o) => o.kind === 'overhead') ?? null;
+    const m = ph.microBatches;
+    const iterations = ph.phase === 'decode' ? Math.max(1, decodeSteps) : 1;
+    const free = new Array<number>(pp).fill(t0);
+    // Time micro-batch j left the last stage in the previous decode step.
+    const exited = new Array<number>(m).fill(t0);
+    const phaseStart = t0;
+    const busy: { s: number; a: number; b: number }[] = [];
+    for (let it = 0; it < iterations; it++) {
+      for (let j = 0; j < m; j++) {
+        let ready = exited[j] ?? t0;
+        for (let s = 0; s < pp; s++) {
+          let t = Math.max(free[s] ?? t0, ready);
+          const a = t;
+          if (s === 0 && overhead) {
+            const us = (overhead.timeS * 1e6) / m;
+            spans.push({ stage: s, startUs: t, endUs: t + us, kind: 'other', detail: detailOf(overhead, ph.phase, s), layer: -1 });
+            t += us;
+          }
+          for (const st of steps[s] ?? []) {
+            const us = st.op.timeS * 1e6;
+            if (!(us > 0)) continue;
+            spans.push({ stage: s, startUs: t, endUs: t + us, kind: ganttKindOf(st.op.kind), detail: detailOf(st.op, ph.phase, s), layer: st.layer });
+            t += us;
+          }
+          if (s < pp - 1 && p2p) {
+            const us = p2p.timeS * 1e6;
+            spans.push({ stage: s, startUs: t, endUs: t + us, kind: 'collective', detail: detailOf(p2p, ph.phase, s), layer: -1 });
+            t += us;
+          }
+          busy.push({ s, a, b: t });
+          free[s] = t;
+          ready = t;
+        }
+        exited[j] = ready;
+      }
+    }
+    const end = Math.max(...free, phaseStart);
+    // Gaps inside the phase on each stage are pipeline bubbles.
+    for (let s = 0; s < pp; s++) {
+      const mine = busy.filter((b) => b.s === s).sort((x, y) => x.a - y.a);
+      let cursor = phaseStart;
+      for (const b of [...mine, { s, a: end, b: end }]) {
+        if (b.a - cursor > 1e-6) {
+          const us = b.a - cursor;
+          const why = s === 0 ? 'waiting for the micro-batch to come back from the last stage' : `waiting for stage ${s - 1}`;
+          spans.push({ stage: s, startUs: cursor, endUs: b.a, kind: 'bubble', detail: detailOf(null, ph.phase, s, { us, why }), layer: -1 });
+        }
+        cursor = Math.max(cursor, b.b);
+      }
+    }
+    marks.push({ phase: ph.phase, label: ph.phase === 'decode' ? (iterations > 1 ? `${iterations} decode steps` : 'decode step') : 'prefill iteration', startUs: phaseStart, endUs: end, describe: ph.describe });
+    t0 = end;
+  }
+  return { spans, details, marks, makespanUs: t0 };
+}
+
+export function ganttFromDeployment(dep: Deployment, scenario: Scenario, concurrency: number, opts: GanttOptions = {}): PlanGantt {
+  const phaseList = opts.phases ?? ['decode', 'prefill'];
+  const shapes = phaseList.map((p) => (p === 'decode' ? decodePhaseShape(dep, scenario, concurrency) : prefillPhaseShape(dep, scenario)));
+  const { spans, details, marks, makespanUs } = scheduleStages(dep, shapes, opts.decodeSteps ?? 2);
+  const { lanes, total, note } = laneList(dep, scenario.cluster.gpusPerNode, opts.maxLanes ?? 32);
+  const b = new SpanBuilder();
+  lanes.forEach((lane, li) => {
+    for (const sp of spans) if (sp.stage === lane.stage) b.push(li, sp.startUs, sp.endUs, sp.kind, sp.detail, sp.layer);
+  });
+  return { lanes, spans: b.build(), details, phases: marks, makespanUs, lanesTotal: total, note };
+}
+
+/**
+ * Gantt of the scenario's plan at the steady-state concurrency (per instance) reported by
+ * `evaluateSteadyState(scenario).metrics.concurrency`. Throws the engine's ScenarioError for a plan
+ * that does not resolve (the caller shows it).
+ */
+export function planGantt(scenario: Scenario, concurrency: number, opts: GanttOptions = {}): PlanGantt {
+  return ganttFromDeployment(resolveDeployment(scenario), scenario, concurrency, opts);
+}
