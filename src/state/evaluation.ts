@@ -1,0 +1,64 @@
+/**
+ * Cached, non-throwing wrappers over the engine for the selected plan. The Scenario object is the
+ * cache key (the store replaces it on every edit, never mutates it), so a re-render with the same
+ * scenario costs a WeakMap lookup. Engine errors (a plan that does not divide the model, more GPUs
+ * than the cluster) come back as `{ ok: false, field, message }` for the UI to show next to the field.
+ */
+import { ScenarioError } from '../core/cost/deployment.ts';
+import { evaluateSteadyState, type EvaluationResult } from '../core/evaluate/evaluate.ts';
+import { ModelImportError } from '../core/model/hf.ts';
+import type { Scenario } from '../core/scenario/schema.ts';
+import { planGantt, type GanttOptions, type PlanGantt } from '../core/views/gantt.ts';
+import { planRoofline, type PlanRoofline } from '../core/views/roofline.ts';
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; field: string | null; message: string };
+
+function fail(e: unknown): { ok: false; field: string | null; message: string } {
+  if (e instanceof ScenarioError) return { ok: false, field: e.field, message: e.message };
+  if (e instanceof ModelImportError) return { ok: false, field: `model.hf.${e.field}`, message: e.message };
+  return { ok: false, field: null, message: e instanceof Error ? e.message : String(e) };
+}
+
+export function attempt<T>(f: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: f() };
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+const evalCache = new WeakMap<Scenario, Outcome<EvaluationResult>>();
+
+/** evaluateSteadyState for the selected plan; cached per scenario object. */
+export function evaluateScenario(s: Scenario): Outcome<EvaluationResult> {
+  const hit = evalCache.get(s);
+  if (hit) return hit;
+  const out = attempt(() => evaluateSteadyState(s));
+  evalCache.set(s, out);
+  return out;
+}
+
+const ganttCache = new WeakMap<Scenario, Map<string, Outcome<PlanGantt>>>();
+
+export function ganttOf(s: Scenario, concurrency: number, opts: GanttOptions = {}): Outcome<PlanGantt> {
+  const key = `${concurrency}|${JSON.stringify(opts)}`;
+  let m = ganttCache.get(s);
+  if (!m) ganttCache.set(s, (m = new Map()));
+  const hit = m.get(key);
+  if (hit) return hit;
+  const out = attempt(() => planGantt(s, concurrency, opts));
+  m.set(key, out);
+  return out;
+}
+
+const rooflineCache = new WeakMap<Scenario, Map<number, Outcome<PlanRoofline>>>();
+
+export function rooflineOf(s: Scenario, concurrency: number): Outcome<PlanRoofline> {
+  let m = rooflineCache.get(s);
+  if (!m) rooflineCache.set(s, (m = new Map()));
+  const hit = m.get(concurrency);
+  if (hit) return hit;
+  const out = attempt(() => planRoofline(s, concurrency));
+  m.set(concurrency, out);
+  return out;
+}

@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateSteadyState } from '../core/evaluate/evaluate.ts';
+import { applyKnobs, knobsId } from '../core/search/space.ts';
+import type { Candidate, PlanKnobs, RankedPlan, SearchProgress, SearchResult } from '../core/search/types.ts';
+import type { KeyValueStorage } from '../core/share/saved.ts';
+import { DEFAULT_SCENARIO } from './defaults.ts';
+import { SearchCancelled, type SearchBackend } from './search-backend.ts';
+import { createAppStore, currentKnobsId, sanitizeSearchDraft, searchKey, SESSION_KEY, DEFAULT_SEARCH_DRAFT } from './store.ts';
+
+class MemStorage implements KeyValueStorage {
+  map = new Map<string, string>();
+  failWrites = false;
+  getItem(k: string) {
+    return this.map.get(k) ?? null;
+  }
+  setItem(k: string, v: string) {
+    if (this.failWrites) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    this.map.set(k, v);
+  }
+  removeItem(k: string) {
+    this.map.delete(k);
+  }
+}
+
+function ranked(plan: PlanKnobs['plan'], kvDtype: PlanKnobs['kvDtype'] = 'bf16'): RankedPlan {
+  const knobs: PlanKnobs = { kind: 'colocated', plan, kvDtype, maxNumSeqs: 256, maxBatchedTokens: 8192 };
+  const scenario = applyKnobs(DEFAULT_SCENARIO, knobs);
+  const candidate: Candidate = { id: knobsId(knobs), index: 0, label: `TP${plan.tp} DP${plan.dp}`, group: `TP${plan.tp}`, knobs, scenario };
+  const result = evaluateSteadyState(scenario);
+  return { candidate, result, method: 'steady-state', onPareto: true, reason: '', value: result.metrics.outputTokPerSecPerGpu, secondaryValue: result.metrics.ttftMs.p99 };
+}
+
+const RESULT: SearchResult = {
+  objective: 'throughput-per-gpu',
+  secondary: 'ttft-p99',
+  ranked: [ranked({ tp: 4, pp: 1, dp: 4, ep: 1, attentionDp: 1 }, 'fp8'), ranked({ tp: 8, pp: 1, dp: 2, ep: 1, attentionDp: 1 })],
+  pareto: [],
+  rejected: [],
+  counts: { enumerated: 2, infeasible: 0, pruned: 0, simulated: 0 },
+  elapsedMs: 5,
+};
+
+/** A backend whose runs the test settles by hand. */
+function manualBackend() {
+  const runs: { resolve: (r: SearchResult) => void; reject: (e: unknown) => void; progress: (p: SearchProgress) => void; cancelled: boolean }[] = [];
+  const backend: SearchBackend = {
+    label: 'test',
+    run: (_s, _o, onProgress) => {
+      let resolve!: (r: SearchResult) => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<SearchResult>((a, b) => {
+        resolve = a;
+        reject = b;
+      });
+      const entry = { resolve, reject, progress: onProgress, cancelled: false };
+      runs.push(entry);
+      return {
+        promise,
+        cancel: () => {
+          entry.cancelled = true;
+          reject(new SearchCancelled());
+        },
+      };
+    },
+  };
+  return { backend, runs };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('scenario slice', () => {
+  it('commits valid edits and keeps the last valid value with a message for invalid ones', () => {
+    const store = createAppStore({ storage: new MemStorage(), search: manualBackend().backend });
+    const st = store.getState();
+    expect(st.setField(['runtime', 'maxNumSeqs'], 64)).toBe(true);
+    expect(store.getState().scenario.runtime.maxNumSeqs).toBe(64);
+    expect(st.setField(['runtime', 'maxNumSeqs'], 0)).toBe(false);
+    expect(store.getState().scenario.runtime.maxNumSeqs).toBe(64);
+    expect(store.getState().fieldErrors['runtime.maxNumSeqs']).toBe('runtime.maxNumSeqs must be at least 1');
+    st.setField(['runtime', 'maxNumSeqs'], 32);
+    expect(store.getState().fieldErrors).toEqual({});
+  });
+
+  it('resets the plan to one that resolves when the model changes under it', () => {
+    const store = createAppStore({ storage: new MemStorage(), search: manualBackend().backend });
+    store.getState().setModelOrCluster({ model: 'qwen2.5-72b' }); // 64 heads: TP8 DP2 still resolves, kept
+    expect(store.getState().scenario.plan.tp).toBe(8);
+    store.getState().setField(['plan', 'tp'], 16);
+    store.getState().setField(['plan', 'dp'], 1);
+    store.getState().setModelOrCluster({ cluster: { ...store.getState().scenario.cluster, nodes: 1 } }); // 8 GPUs < TP16: reset
+    const s = store.getState();
+    expect(s.scenario.cluster.nodes).toBe(1);
+    expect(s.scenario.plan.tp * s.scenario.plan.pp * s.scenario.plan.dp).toBeLessThanOrEqual(8);
+    expect(s.view.toast).toMatch(/previous plan does not fit this cluster/);
+  });
+});
+
+describe('search slice', () => {
+  it('runs, reports progress, and marks results stale when inputs change but not when a plan is selected', async () => {
+    const { backend, runs } = manualBackend();
+    const store = createAppStore({ storage: new MemStorage(), search: backend, now: () => 1000 });
+    store.getState().setSearchOptions({ kvDtypes: ['bf16', 'fp8'] });
+    store.getState().runSearch();
+    expect(store.getState().search.status).toBe('running');
+    runs[0]!.progress({ done: 10, total: 10, bestLabel: 'TP4 DP4', bestValue: 100 });
+    expect(store.getState().search.progress?.done).toBe(10);
+    runs[0]!.resolve(RESULT);
+    await flush();
+    const s = store.getState();
+    expect(s.search.status).toBe('done');
+    expect(s.search.key).toBe(searchKey(s.scenario, s.searchOptions));
+
+    // Selecting a searched plan changes plan + varied knobs only: still fresh.
+    s.selectCandidate(RESULT.ranked[0]!.candidate.id);
+    const after = store.getState();
+    expect(after.scenario.plan).toMatchObject({ tp: 4, dp: 4 });
+    expect(after.scenario.precision.kvCache).toBe('fp8');
+    expect(currentKnobsId(after.scenario)).toBe(RESULT.ranked[0]!.candidate.id);
+    expect(searchKey(after.scenario, after.searchOptions)).toBe(after.search.key);
+
+    // Editing the workload makes them stale.
+    after.setField(['workload', 'inputTokens'], 2000);
+    const edited = store.getState();
+    expect(searchKey(edited.scenario, edited.searchOptions)).not.toBe(edited.search.key);
+  });
+
+  it('cancels a running search and ignores a superseded one', async () => {
+    const { backend, runs } = manualBackend();
+    const store = createAppStore({ storage: new MemStorage(), search: backend });
+    store.getState().runSearch();
+    store.getState().cancelSearch();
+    await flush();
+    expect(runs[0]!.cancelled).toBe(true);
+    expect(store.getState().search.status).toBe('cancelled');
+
+    store.getState().runSearch();
+    store.getState().runSearch(); // supersedes the first
+    expect(runs[1]!.cancelled).toBe(true);
+    runs[2]!.reject(new Error('kv dtype int2 is not supported'));
+    await flush();
+    expect(store.getState().search.status).toBe('error');
+    expect(store.getState().search.error).toBe('kv dtype int2 is not supported');
+  });
+
+  it('keeps two plans for comparison at most', () => {
+    const store = createAppStore({ storage: new MemStorage(), search: manualBackend().backend });
+    const st = store.getState();
+    st.toggleCompare('a');
+    st.toggleCompare('b');
+    st.toggleCompare('c');
+    expect(store.getState().view.compare).toEqual(['b', 'c']);
+    st.toggleCompare('b');
+    expect(store.getState().view.compare).toEqual(['c']);
+  });
+
+  it('sanitizes persisted search options', () => {
+    expect(sanitizeSearchDraft({ objective: 'rm -rf', maxNumSeqs: [64, -1, 1.5, 128], kvDtypes: ['fp8', '<script>'] })).toEqual({ ...DEFAULT_SEARCH_DRAFT, maxNumSeqs: [64, 128], kvDtypes: ['fp8'] });
+  });
+});
+
+describe('persistence', () => {
+  it('restores the last session, validating it', async () => {
+    const storage = new MemStorage();
+    const a = createAppStore({ storage, search: manualBackend().backend });
+    await a.persist.rehydrate();
+    a.getState().setField(['workload', 'outputTokens'], 999);
+    a.getState().setTheme('dark');
+    const b = createAppStore({ storage, search: manualBackend().backend });
+    expect(b.getState().scenario.workload.outputTokens).toBe(DEFAULT_SCENARIO.workload.outputTokens); // skipHydration
+    await b.persist.rehydrate();
+    expect(b.getState().scenario.workload.outputTokens).toBe(999);
+    expect(b.getState().view.theme).toBe('dark');
+  });
+
+  it('starts from the default with a banner when the stored session is invalid', async () => {
+    const storage = new MemStorage();
+    storage.setItem(SESSION_KEY, JSON.stringify({ state: { scenario: { version: 1, model: 'x', cluster: { gpu: 'h100-sxm', nodes: 0 } } }, version: 1 }));
+    const s = createAppStore({ storage, search: manualBackend().backend });
+    await s.persist.rehydrate();
+    expect(s.getState().scenario).toEqual(DEFAULT_SCENARIO);
+    expect(s.getState().banner?.kind).toBe('session-error');
+    expect(s.getState().banner?.message).toMatch(/cluster\.nodes must be at least 1/);
+  });
+
+  it('reports a storage quota failure once and keeps working', async () => {
+    const storage = new MemStorage();
+    const s = createAppStore({ storage, search: manualBackend().backend });
+    await s.persist.rehydrate();
+    storage.failWrites = true;
+    s.getState().setField(['workload', 'outputTokens'], 500);
+    expect(s.getState().scenario.workload.outputTokens).toBe(500);
+    expect(s.getState().banner?.kind).toBe('storage-error');
+    expect(s.getState().banner?.message).toMatch(/quota/);
+  });
+});
+
+describe('saved scenarios', () => {
+  it('saves, renames, duplicates, opens, deletes, exports and imports', () => {
+    const storage = new MemStorage();
+    const store = createAppStore({ storage, search: manualBackend().backend });
+    const st = store.getState();
+    expect(st.saveCurrent('70B chat')).toBe(true);
+    const id = store.getState().saved.items[0]!.id;
+    expect(st.renameSaved(id, '70B chat on 2 nodes')).toBe(true);
+    expect(st.duplicateSaved(id)).toBe(true);
+    expect(store.getState().saved.items.map((i) => i.name)).toEqual(['70B chat on 2 nodes', '70B chat on 2 nodes (copy)']);
+    st.setField(['workload', 'inputTokens'], 4000);
+    expect(st.openSaved(id)).toBe(true);
+    expect(store.getState().scenario.workload.inputTokens).toBe(DEFAULT_SCENARIO.workload.inputTokens);
+    const exported = st.exportSaved();
+    expect(st.deleteSaved(id)).toBe(true);
+    expect(store.getState().saved.items).toHaveLength(1);
+    const r = st.importSaved(exported);
+    expect(r.added).toBe(2);
+    expect(store.getState().saved.items).toHaveLength(3);
+    const bad = st.importSaved('{"items":[{"name":"x","scenario":{"version":1}}]}');
+    expect(bad.added).toBe(0);
+    expect(bad.errors[0]).toMatch(/Item 1 \("x"\): invalid scenario/);
+  });
+
+  it('reports a failed save without losing the list', () => {
+    const storage = new MemStorage();
+    const store = createAppStore({ storage, search: manualBackend().backend });
+    store.getState().saveCurrent('one');
+    storage.failWrites = true;
+    expect(store.getState().saveCurrent('two')).toBe(false);
+    expect(store.getState().saved.items.map((i) => i.name)).toEqual(['one']);
+    expect(store.getState().saved.messages.join(' ')).toMatch(/two/);
+  });
+});

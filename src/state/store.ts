@@ -1,0 +1,475 @@
+/**
+ * The app store: one vanilla zustand store (React reads it through `useApp` in ./react.tsx).
+ *
+ * Slices and what each field means:
+ *  - scenario: THE source of truth. Always a valid, defaults-filled Scenario; shareable (URL hash,
+ *    saved scenarios, last session). The selected plan is `scenario.plan` (+ the runtime knobs), so a
+ *    link reproduces the selection.
+ *  - fieldErrors: field path → schema message for an edit that was NOT committed (the input keeps
+ *    the typed text, the scenario keeps its last valid value).
+ *  - searchOptions / search: what the next search varies, and the last search's job state. Results
+ *    are "stale" when the inputs they were computed for differ from the current ones (searchKey).
+ *  - view: tabs, theme, table sort, plans picked for comparison. Not shared in links.
+ *  - saved: the saved-scenarios library (core/share/saved over an injected storage).
+ *  - banner: one app-level message (bad link, storage failure, restored session problem).
+ *
+ * Persistence: zustand `persist` (version 1, skipHydration) keeps scenario, searchOptions and a few
+ * view prefs under `parakv.session`; main.tsx rehydrates before applying the URL hash.
+ */
+import { createStore, type Mutate, type StoreApi } from 'zustand/vanilla';
+import { persist, type PersistStorage, type StorageValue } from 'zustand/middleware';
+import type { Scenario } from '../core/scenario/schema.ts';
+import { parseScenario } from '../core/scenario/validate.ts';
+import { applyKnobs, knobsId } from '../core/search/space.ts';
+import type { PlanKnobs, RankedPlan, SearchOptions, SearchProgress, SearchResult } from '../core/search/types.ts';
+import {
+  addScenarios,
+  deleteScenario,
+  duplicateScenario,
+  exportLibraryJson,
+  importLibraryJson,
+  loadLibrary,
+  renameScenario,
+  saveScenario,
+  type KeyValueStorage,
+  type SavedScenario,
+} from '../core/share/saved.ts';
+import { validateScenarioJson } from '../core/share/scenario-link.ts';
+import { planResolves, startingPlan } from '../core/views/startPlan.ts';
+import { DEFAULT_SCENARIO } from './defaults.ts';
+import { editScenario, pathKey, type FieldPath } from './paths.ts';
+import { isCancelled, type SearchBackend, type SearchRun } from './search-backend.ts';
+
+export type DetailTab = 'memory' | 'gantt' | 'roofline' | 'latency' | 'command';
+export type Theme = 'light' | 'dark' | 'system';
+export type SortKey = 'rank' | 'throughput' | 'goodput' | 'ttftP50' | 'ttftP99' | 'tpotP50' | 'tpotP99' | 'cost' | 'energy' | 'headroom';
+export type GanttPhases = 'both' | 'decode' | 'prefill';
+
+/** The search options a person edits (the rest keep core's defaults). */
+export type SearchOptionsDraft = Pick<
+  SearchOptions,
+  'objective' | 'secondary' | 'allowTpAcrossNodes' | 'allowDisaggregation' | 'kvDtypes' | 'maxNumSeqs' | 'maxBatchedTokens' | 'top' | 'simulateTop' | 'replicas'
+>;
+
+export const DEFAULT_SEARCH_DRAFT: SearchOptionsDraft = {
+  objective: 'throughput-per-gpu',
+  secondary: 'ttft-p99',
+  allowTpAcrossNodes: false,
+  allowDisaggregation: false,
+  kvDtypes: [],
+  maxNumSeqs: [],
+  maxBatchedTokens: [],
+  top: 20,
+  simulateTop: 8,
+  replicas: 'all',
+};
+
+export interface Banner {
+  kind: 'link-error' | 'storage-error' | 'session-error' | 'info';
+  message: string;
+}
+
+export interface SearchState {
+  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  progress: SearchProgress | null;
+  result: SearchResult | null;
+  error: string | null;
+  /** The scenario the result was computed for. */
+  searched: Scenario | null;
+  /** searchKey(searched, options) when it ran. */
+  key: string | null;
+  startedAt: number | null;
+  elapsedMs: number | null;
+  backend: string;
+}
+
+export interface ViewState {
+  detailTab: DetailTab;
+  theme: Theme;
+  sort: { key: SortKey; dir: 'asc' | 'desc' };
+  /** Candidate ids picked for side-by-side comparison (at most two). */
+  compare: string[];
+  ganttPhases: GanttPhases;
+  savedOpen: boolean;
+  /** A short-lived note (e.g. "Plan reset to TP8 DP2 for the new model"). */
+  toast: string | null;
+}
+
+export interface SavedState {
+  items: SavedScenario<Scenario>[];
+  /** Problems from loading/importing, and failed writes (quota), in words. */
+  messages: string[];
+}
+
+export interface AppState {
+  scenario: Scenario;
+  fieldErrors: Record<string, string>;
+  searchOptions: SearchOptionsDraft;
+  search: SearchState;
+  view: ViewState;
+  saved: SavedState;
+  banner: Banner | null;
+
+  /** Replace the scenario (from a link, a saved entry, an import); clears field errors. */
+  setScenario(s: Scenario): void;
+  /** Edit one field; commits when the schema accepts the whole scenario, else records the message. Returns whether it committed. */
+  setField(path: FieldPath, value: unknown): boolean;
+  clearFieldError(path: FieldPath): void;
+  /** Change model or cluster and, if the current plan no longer resolves, start from a plan that does. */
+  setModelOrCluster(patch: Partial<Pick<Scenario, 'model' | 'cluster'>>): void;
+
+  setSearchOptions(patch: Partial<SearchOptionsDraft>): void;
+  runSearch(): void;
+  cancelSearch(): void;
+  /** Make a searched candidate the selected plan (its knobs applied to the current scenario). */
+  selectCandidate(id: string): void;
+
+  setDetailTab(t: DetailTab): void;
+  setTheme(t: Theme): void;
+  setSort(key: SortKey): void;
+  toggleCompare(id: string): void;
+  clearCompare(): void;
+  setGanttPhases(p: GanttPhases): void;
+  setSavedOpen(open: boolean): void;
+  setToast(msg: string | null): void;
+  setBanner(b: Banner | null): void;
+
+  reloadSaved(): void;
+  saveCurrent(name: string): boolean;
+  renameSaved(id: string, name: string): boolean;
+  duplicateSaved(id: string): boolean;
+  deleteSaved(id: string): boolean;
+  openSaved(id: string): boolean;
+  importSaved(text: string): { added: number; errors: string[] };
+  exportSaved(): string;
+  dismissSavedMessages(): void;
+}
+
+export interface StoreDeps {
+  /** localStorage in the browser; a Map-backed fake in tests. */
+  storage: KeyValueStorage;
+  search: SearchBackend;
+  now?: () => number;
+}
+
+/** The store with zustand's persist API (`store.persist.rehydrate()`). */
+export type AppStore = Mutate<StoreApi<AppState>, [['zustand/persist', Persisted]]>;
+
+/** Inputs that, when changed, invalidate search results: everything but the selection (plan + the knobs the search varies). */
+export function searchKey(s: Scenario, o: SearchOptionsDraft): string {
+  const precision = o.kvDtypes.length > 0 ? { ...s.precision, kvCache: '*' } : s.precision;
+  const runtime = {
+    ...s.runtime,
+    maxNumSeqs: o.maxNumSeqs.length > 0 ? '*' : s.runtime.maxNumSeqs,
+    maxBatchedTokens: o.maxBatchedTokens.length > 0 ? '*' : s.runtime.maxBatchedTokens,
+  };
+  return JSON.stringify({ model: s.model, cluster: s.cluster, workload: s.workload, slo: s.slo, precision, runtime, options: o });
+}
+
+/** The candidate id the scenario's current plan and knobs correspond to. */
+export function currentKnobsId(s: Scenario): string {
+  const knobs: PlanKnobs = {
+    kind: s.plan.prefill && s.plan.decode ? 'disaggregated' : 'colocated',
+    plan: s.plan,
+    kvDtype: s.precision.kvCache,
+    maxNumSeqs: s.runtime.maxNumSeqs,
+    maxBatchedTokens: s.runtime.maxBatchedTokens,
+  };
+  return knobsId(knobs);
+}
+
+export function findCandidate(result: SearchResult | null, id: string): RankedPlan | undefined {
+  if (!result) return undefined;
+  return result.ranked.find((p) => p.candidate.id === id) ?? result.pareto.find((p) => p.candidate.id === id);
+}
+
+const OBJECTIVE_SET = new Set(['throughput-per-gpu', 'goodput', 'ttft-p50', 'ttft-p99', 'tpot-p50', 'tpot-p99', 'cost', 'energy']);
+
+/** Accept only well-typed fields from a persisted (untrusted) options object. */
+export function sanitizeSearchDraft(x: unknown): SearchOptionsDraft {
+  const o = (x !== null && typeof x === 'object' ? x : {}) as Record<string, unknown>;
+  const d = { ...DEFAULT_SEARCH_DRAFT };
+  if (typeof o.objective === 'string' && OBJECTIVE_SET.has(o.objective)) d.objective = o.objective as SearchOptions['objective'];
+  if (typeof o.secondary === 'string' && OBJECTIVE_SET.has(o.secondary)) d.secondary = o.secondary as SearchOptions['secondary'];
+  if (typeof o.allowTpAcrossNodes === 'boolean') d.allowTpAcrossNodes = o.allowTpAcrossNodes;
+  if (typeof o.allowDisaggregation === 'boolean') d.allowDisaggregation = o.allowDisaggregation;
+  const ints = (v: unknown, lo: number, hi: number) => (Array.isArray(v) ? v.filter((n): n is number => Number.isInteger(n) && n >= lo && n <= hi).slice(0, 16) : []);
+  if (Array.isArray(o.kvDtypes)) d.kvDtypes = o.kvDtypes.filter((v): v is string => typeof v === 'string' && /^[a-z0-9]{2,6}$/.test(v)).slice(0, 8);
+  d.maxNumSeqs = ints(o.maxNumSeqs, 1, 65_536);
+  d.maxBatchedTokens = ints(o.maxBatchedTokens, 16, 1_048_576);
+  if (Number.isInteger(o.top) && (o.top as number) >= 1 && (o.top as number) <= 200) d.top = o.top as number;
+  if (Number.isInteger(o.simulateTop) && (o.simulateTop as number) >= 0 && (o.simulateTop as number) <= 64) d.simulateTop = o.simulateTop as number;
+  if (o.replicas === 'all' || o.replicas === 'max') d.replicas = o.replicas;
+  return d;
+}
+
+const IDLE_SEARCH = (backend: string): SearchState => ({ status: 'idle', progress: null, result: null, error: null, searched: null, key: null, startedAt: null, elapsedMs: null, backend });
+
+export const SESSION_KEY = 'parakv.session';
+
+interface Persisted {
+  scenario: Scenario;
+  searchOptions: SearchOptionsDraft;
+  view: Pick<ViewState, 'theme' | 'detailTab' | 'ganttPhases'>;
+}
+
+/** JSON storage over the injected key/value store that never throws (quota, disabled storage). */
+function safeStorage(storage: KeyValueStorage, onError: (msg: string) => void): PersistStorage<Persisted> {
+  return {
+    getItem: (name) => {
+      try {
+        const text = storage.getItem(name);
+        return text === null ? null : (JSON.parse(text) as StorageValue<Persisted>);
+      } catch {
+        onError('Your last session could not be read, so ParaKV started from the default scenario.');
+        return null;
+      }
+    },
+    setItem: (name, value) => {
+      try {
+        storage.setItem(name, JSON.stringify(value));
+      } catch (e) {
+        onError(`Could not save your session in this browser (${e instanceof Error ? e.message : String(e)}). Your work is still in the page and in the link.`);
+      }
+    },
+    removeItem: (name) => {
+      try {
+        storage.removeItem(name);
+      } catch {
+        // nothing to lose
+      }
+    },
+  };
+}
+
+const DETAIL_TABS: readonly DetailTab[] = ['memory', 'gantt', 'roofline', 'latency', 'command'];
+
+export function createAppStore(deps: StoreDeps): AppStore {
+  const now = deps.now ?? (() => Date.now());
+  let run: SearchRun | null = null;
+  let job = 0;
+  let lastProgressAt = 0;
+  let storeRef: AppStore | null = null;
+
+  const store: AppStore = createStore<AppState>()(
+    persist(
+      (set, get) => {
+        const savedMsg = (msg: string) => set((s) => ({ saved: { ...s.saved, messages: [...s.saved.messages, msg].slice(-5) } }));
+        const reload = () => {
+          const { items, errors } = loadLibrary(deps.storage, validateScenarioJson);
+          set((s) => ({ saved: { items, messages: [...s.saved.messages, ...errors.map((e) => e.error)].slice(-5) } }));
+        };
+        return {
+          scenario: DEFAULT_SCENARIO,
+          fieldErrors: {},
+          searchOptions: DEFAULT_SEARCH_DRAFT,
+          search: IDLE_SEARCH(deps.search.label),
+          view: { detailTab: 'memory', theme: 'system', sort: { key: 'rank', dir: 'asc' }, compare: [], ganttPhases: 'both', savedOpen: false, toast: null },
+          saved: { items: [], messages: [] },
+          banner: null,
+
+          setScenario: (scenario) => set({ scenario, fieldErrors: {} }),
+          setField: (path, value) => {
+            const r = editScenario(get().scenario, path, value);
+            const key = pathKey(path);
+            if (r.ok) {
+              set((s) => {
+                if (!(key in s.fieldErrors)) return { scenario: r.scenario };
+                const fieldErrors = { ...s.fieldErrors };
+                delete fieldErrors[key];
+                return { scenario: r.scenario, fieldErrors };
+              });
+              return true;
+            }
+            set((s) => ({ fieldErrors: { ...s.fieldErrors, [key]: r.message } }));
+            return false;
+          },
+          clearFieldError: (path) =>
+            set((s) => {
+              const key = pathKey(path);
+              if (!(key in s.fieldErrors)) return {};
+              const fieldErrors = { ...s.fieldErrors };
+              delete fieldErrors[key];
+              return { fieldErrors };
+            }),
+          setModelOrCluster: (patch) => {
+            const cur = get().scenario;
+            const parsed = parseScenario({ ...cur, ...patch });
+            if (!parsed.ok) {
+              set((s) => ({ fieldErrors: { ...s.fieldErrors, [patch.model !== undefined ? 'model' : 'cluster']: parsed.errors[0] ?? 'invalid value' } }));
+              return;
+            }
+            let next = parsed.scenario;
+            let toast: string | null = null;
+            let ok: boolean;
+            try {
+              ok = planResolves(next);
+            } catch {
+              ok = true; // model/GPU errors are shown by the evaluation, not fixed here
+            }
+            if (!ok) {
+              const plan = startingPlan(next);
+              if (plan) {
+                next = { ...next, plan };
+                toast = `The previous plan does not fit this ${patch.model !== undefined ? 'model' : 'cluster'}: starting from TP${plan.tp}${plan.pp > 1 ? ` PP${plan.pp}` : ''} DP${plan.dp}${plan.ep > 1 ? ` EP${plan.ep}` : ''}. Run a search for the best plan.`;
+              }
+            }
+            set((s) => ({ scenario: next, fieldErrors: {}, view: toast ? { ...s.view, toast } : s.view }));
+          },
+
+          setSearchOptions: (patch) => set((s) => ({ searchOptions: { ...s.searchOptions, ...patch } })),
+          runSearch: () => {
+            run?.cancel();
+            const { scenario, searchOptions } = get();
+            const id = ++job;
+            const key = searchKey(scenario, searchOptions);
+            const startedAt = now();
+            set((s) => ({ search: { ...s.search, status: 'running', progress: { done: 0, total: 0, bestLabel: null, bestValue: null }, error: null, startedAt, elapsedMs: null }, view: { ...s.view, compare: [] } }));
+            let r: SearchRun;
+            try {
+              r = deps.search.run(scenario, searchOptions, (p) => {
+                if (id !== job) return;
+                const t = now();
+                // Throttle store updates to ~20/s; the last one (done === total) always lands.
+                if (p.done < p.total && t - lastProgressAt < 50) return;
+                lastProgressAt = t;
+                set((s) => ({ search: { ...s.search, progress: p } }));
+              });
+            } catch (e) {
+              set((s) => ({ search: { ...s.search, status: 'error', error: e instanceof Error ? e.message : String(e) } }));
+              return;
+            }
+            run = r;
+            r.promise.then(
+              (result) => {
+                if (id !== job) return;
+                run = null;
+                set((s) => ({ search: { ...s.search, status: 'done', result, searched: scenario, key, error: null, elapsedMs: now() - startedAt, progress: s.search.progress ? { ...s.search.progress, done: s.search.progress.total } : null } }));
+              },
+              (e: unknown) => {
+                if (id !== job) return;
+                run = null;
+                if (isCancelled(e)) set((s) => ({ search: { ...s.search, status: 'cancelled', elapsedMs: now() - startedAt } }));
+                else set((s) => ({ search: { ...s.search, status: 'error', error: e instanceof Error ? e.message : String(e), elapsedMs: now() - startedAt } }));
+              },
+            );
+          },
+          cancelSearch: () => {
+            run?.cancel();
+          },
+          selectCandidate: (id) => {
+            const p = findCandidate(get().search.result, id);
+            if (!p) return;
+            set((s) => ({ scenario: applyKnobs(s.scenario, p.candidate.knobs), fieldErrors: {} }));
+          },
+
+          setDetailTab: (detailTab) => set((s) => ({ view: { ...s.view, detailTab } })),
+          setTheme: (theme) => set((s) => ({ view: { ...s.view, theme } })),
+          setSort: (key) =>
+            set((s) => {
+              const cur = s.view.sort;
+              const defaultDir: 'asc' | 'desc' = key === 'throughput' || key === 'goodput' || key === 'headroom' ? 'desc' : 'asc';
+              const dir = cur.key === key ? (cur.dir === 'asc' ? 'desc' : 'asc') : defaultDir;
+              return { view: { ...s.view, sort: { key, dir } } };
+            }),
+          toggleCompare: (id) =>
+            set((s) => {
+              const has = s.view.compare.includes(id);
+              const compare = has ? s.view.compare.filter((x) => x !== id) : [...s.view.compare, id].slice(-2);
+              return { view: { ...s.view, compare } };
+            }),
+          clearCompare: () => set((s) => ({ view: { ...s.view, compare: [] } })),
+          setGanttPhases: (ganttPhases) => set((s) => ({ view: { ...s.view, ganttPhases } })),
+          setSavedOpen: (savedOpen) => set((s) => ({ view: { ...s.view, savedOpen } })),
+          setToast: (toast) => set((s) => ({ view: { ...s.view, toast } })),
+          setBanner: (banner) => set({ banner }),
+
+          reloadSaved: reload,
+          saveCurrent: (name) => {
+            const r = saveScenario(deps.storage, name, get().scenario);
+            if (!r.ok) {
+              savedMsg(r.error);
+              return false;
+            }
+            reload();
+            return true;
+          },
+          renameSaved: (id, name) => {
+            const r = renameScenario(deps.storage, id, name);
+            if (!r.ok) savedMsg(r.error);
+            reload();
+            return r.ok;
+          },
+          duplicateSaved: (id) => {
+            const r = duplicateScenario(deps.storage, id);
+            if (!r.ok) savedMsg(r.error);
+            reload();
+            return r.ok;
+          },
+          deleteSaved: (id) => {
+            const r = deleteScenario(deps.storage, id);
+            if (!r.ok) savedMsg(r.error);
+            reload();
+            return r.ok;
+          },
+          openSaved: (id) => {
+            const item = get().saved.items.find((i) => i.id === id);
+            if (!item) {
+              savedMsg('That saved scenario no longer exists.');
+              return false;
+            }
+            set((s) => ({ scenario: item.scenario, fieldErrors: {}, view: { ...s.view, toast: `Opened “${item.name}”.` } }));
+            return true;
+          },
+          importSaved: (text) => {
+            const { items, errors } = importLibraryJson(text, validateScenarioJson);
+            const messages = errors.map((e) => e.error);
+            let added = 0;
+            if (items.length > 0) {
+              const r = addScenarios(deps.storage, items);
+              if (r.ok) added = r.value.length;
+              else messages.push(r.error);
+            }
+            if (messages.length > 0) set((s) => ({ saved: { ...s.saved, messages: [...s.saved.messages, ...messages].slice(-5) } }));
+            reload();
+            return { added, errors: messages };
+          },
+          exportSaved: () => exportLibraryJson(get().saved.items),
+          dismissSavedMessages: () => set((s) => ({ saved: { ...s.saved, messages: [] } })),
+        };
+      },
+      {
+        name: SESSION_KEY,
+        version: 1,
+        skipHydration: true,
+        storage: safeStorage(deps.storage, (message) => {
+          // Reported once; the app keeps working from memory and the URL.
+          const st = storeRef?.getState();
+          if (st && st.banner?.kind !== 'storage-error') st.setBanner({ kind: 'storage-error', message });
+        }),
+        partialize: (s): Persisted => ({ scenario: s.scenario, searchOptions: s.searchOptions, view: { theme: s.view.theme, detailTab: s.view.detailTab, ganttPhases: s.view.ganttPhases } }),
+        migrate: (persisted) => persisted as Persisted,
+        merge: (persisted, current) => {
+          const p = (persisted ?? {}) as Partial<Record<keyof Persisted, unknown>>;
+          let scenario = current.scenario;
+          let banner = current.banner;
+          if (p.scenario !== undefined) {
+            const r = parseScenario(p.scenario);
+            if (r.ok) scenario = r.scenario;
+            else banner = { kind: 'session-error', message: `Your last session could not be restored (${r.errors[0] ?? 'invalid scenario'}), so ParaKV started from the default scenario.` };
+          }
+          const v = (p.view ?? {}) as Partial<ViewState>;
+          const view: ViewState = {
+            ...current.view,
+            theme: v.theme === 'light' || v.theme === 'dark' || v.theme === 'system' ? v.theme : current.view.theme,
+            detailTab: typeof v.detailTab === 'string' && DETAIL_TABS.includes(v.detailTab) ? v.detailTab : current.view.detailTab,
+            ganttPhases: v.ganttPhases === 'both' || v.ganttPhases === 'decode' || v.ganttPhases === 'prefill' ? v.ganttPhases : current.view.ganttPhases,
+          };
+          return { ...current, scenario, banner, searchOptions: sanitizeSearchDraft(p.searchOptions), view };
+        },
+      },
+    ),
+  );
+  storeRef = store;
+  return store;
+}
