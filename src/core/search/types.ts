@@ -3,7 +3,7 @@
  * the UI. Plain data only: everything here crosses the worker boundary by structured clone.
  */
 import type { EvaluationResult } from '../evaluate/evaluate.ts';
-import type { ScenarioInput } from '../scenario/schema.ts';
+import type { Plan, Scenario, ScenarioInput } from '../scenario/schema.ts';
 
 export type Objective =
   | 'throughput-per-gpu' // max output tok/s per GPU
@@ -35,15 +35,42 @@ export interface SearchOptions {
   simulateTop: number;
   /** Rows returned in the ranked table. */
   top: number;
+  /**
+   * Plans that leave GPUs idle: 'all' enumerates every replica count dp = 1 … ⌊GPUs / instance⌋
+   * (fewer replicas can win on cost or energy under a fixed arrival rate); 'max' keeps only the
+   * largest dp that fits. Either way a partial plan is whole DP replicas of one valid instance.
+   */
+  replicas: 'all' | 'max';
+  /** Largest pipeline depth inside a disaggregated pool (1 = pools use TP/EP/attention-DP only). */
+  disaggMaxPp: number;
+  /** Rejected plans listed in the result (all are counted). */
+  maxRejected: number;
+}
+
+/** The knobs one candidate sets on the base scenario; everything else is the scenario's. */
+export interface PlanKnobs {
+  /** 'colocated': plan.tp/pp/dp/ep/attentionDp; 'disaggregated': plan.prefill + plan.decode pools. */
+  kind: 'colocated' | 'disaggregated';
+  plan: Plan;
+  kvDtype: Scenario['precision']['kvCache'];
+  maxNumSeqs: number;
+  maxBatchedTokens: number;
 }
 
 /** One candidate: the scenario with its plan/runtime knobs substituted. */
 export interface Candidate {
   id: string;
+  /** Position in the enumeration order (ties in ranking break on it, so results never depend on sharding). */
+  index: number;
   /** Short label, e.g. "TP4 PP2 DP1 · fp8 KV · 256 seqs". */
   label: string;
   /** Parallelism family used to colour the Pareto chart, e.g. "TP4·PP2". */
   group: string;
+  knobs: PlanKnobs;
+  /**
+   * The base scenario with the knobs applied. Model, cluster, workload and SLO objects are shared
+   * by reference with the base, so a structured clone of many candidates copies them once.
+   */
   scenario: ScenarioInput;
 }
 
@@ -55,6 +82,9 @@ export interface RankedPlan {
   onPareto: boolean;
   /** Why it ranks where it does (e.g. "fp8 KV doubles concurrency: 2.1× goodput"). */
   reason: string;
+  /** Objective values (natural units, e.g. ms, tok/s/GPU) for the primary and secondary objective. */
+  value: number;
+  secondaryValue: number;
 }
 
 export interface RejectedPlan {
@@ -70,12 +100,47 @@ export interface SearchProgress {
   bestValue: number | null;
 }
 
+/** What one shard (index % of === shard) found: enough for an exact merge. */
+export interface ShardResult {
+  shard: number;
+  of: number;
+  objective: Objective;
+  secondary: Objective;
+  /** The shard's top max(top, simulateTop) plans plus its Pareto front, best first. */
+  kept: RankedPlan[];
+  /** Infeasible plans in enumeration order, at most options.maxRejected. */
+  rejected: RejectedPlan[];
+  counts: { enumerated: number; infeasible: number; pruned: number; evaluated: number };
+  elapsedMs: number;
+}
+
 export interface SearchResult {
   objective: Objective;
   secondary: Objective;
   ranked: RankedPlan[];
+  /** Plans ranked after `top`, kept up to simulateTop so a second pass can re-rank them. */
+  runnersUp?: RankedPlan[];
+  /** The Pareto front over (objective, secondary), ordered by the primary objective. */
+  pareto: RankedPlan[];
+  /** Infeasible plans, lowest enumeration index first, at most options.maxRejected (all are counted). */
   rejected: RejectedPlan[];
-  /** Candidates enumerated, pruned by bounds, and simulated. */
-  counts: { enumerated: number; infeasible: number; pruned: number; simulated: number };
+  /** Candidates enumerated, rejected, pruned by bounds, evaluated in the first pass, and simulated. */
+  counts: { enumerated: number; infeasible: number; pruned: number; simulated: number; evaluated?: number };
   elapsedMs: number;
 }
+
+/** Size of the space before running, by part, so the UI can show it and say what to narrow. */
+export interface CandidateCount {
+  total: number;
+  colocated: number;
+  disaggregated: number;
+  /** Runtime knob combinations multiplied into every structural plan (KV dtypes × seqs × chunk sizes). */
+  knobCombos: number;
+  /** Structural plans (parallel layouts) before the runtime knobs. */
+  structural: { colocated: number; disaggregated: number };
+  /** True when total > options.maxCandidates. */
+  tooLarge: boolean;
+}
+
+/** Any scenario → result estimator (closed-form steady state, or the simulator). */
+export type Evaluator = (scenario: Scenario) => EvaluationResult;

@@ -1,0 +1,171 @@
+/**
+ * The search's first pass over one candidate: screen it (valid? fits? → rejection in words), bound
+ * it (the best each objective could possibly be, for pruning), and evaluate it with the closed-form
+ * estimator — the engine's `evaluateSteadyState` for colocated plans, the P/D composition in
+ * disagg.ts for disaggregated ones.
+ */
+import { ScenarioError } from '../cost/deployment.ts';
+import { evaluateSteadyState, type EvaluationResult } from '../evaluate/evaluate.ts';
+import { gpuPowerW } from '../evaluate/metrics.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { checkPools, evaluateDisaggregatedSteadyState, kvTransfer, poolsOf } from './disagg.ts';
+import { ProfileCache, type InstanceProfile } from './profile.ts';
+import { applyKnobs } from './space.ts';
+import type { Objective, PlanKnobs } from './types.ts';
+import { estimatorWorkload, steadyView } from './workload-view.ts';
+
+/** Natural-unit optimistic values: no plan evaluation can beat these. */
+export type Bounds = Record<Objective, number>;
+
+export type Screen = { ok: false; reason: string } | { ok: true; bounds: Bounds };
+
+export type Outcome = { ok: true; result: EvaluationResult } | { ok: false; reason: string };
+
+/**
+ * Rounding slack: EvaluationResult metrics are rounded to 4 significant digits, so a bound is
+ * loosened by 0.1 % in the optimistic direction before it is compared with rounded values.
+ */
+const SLACK = 1e-3;
+
+/** The evaluator's 4-significant-digit rounding (evaluate.ts), to bound a value that is exact, like λ. */
+function round4(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** Math.max(0, 4 - Math.ceil(Math.log10(Math.abs(x) + 1e-300)));
+  return Math.round(x * f) / f;
+}
+
+/** Upper bound on the rounded report of an exactly known rate (reports are rounded to 4 digits). */
+function capAbove(x: number): number {
+  return Math.max(x, round4(x));
+}
+
+/** Closed-form evaluation of any scenario (colocated or disaggregated), trace summarised. */
+export function evaluateFast(scenario: Scenario, cache?: ProfileCache): EvaluationResult {
+  const view = steadyView(scenario);
+  return poolsOf(view) ? evaluateDisaggregatedSteadyState(view, cache) : evaluateSteadyState(view);
+}
+
+interface ThroughputBound {
+  /** Output tokens/s over the whole plan, upper bound (from the cost model; loosened by SLACK). */
+  outTokPerS: number;
+  /** Requests/s the workload offers at most (open arrivals), exact; Infinity for closed loops. */
+  offeredReqPerS: number;
+  gpus: number;
+  ttftFloorS: number;
+  tpotFloorS: number;
+  /** Lowest busy fraction the plan can run at (1 for closed loops that keep it saturated). */
+  minBusy: number;
+}
+
+/**
+ * Turn a throughput ceiling and latency floors into per-objective optimistic values.
+ * Why it holds: every objective is monotone in (throughput, TTFT, TPOT, GPUs); goodput is zero
+ * whenever a latency floor already breaks its SLO.
+ */
+function boundsFrom(t: ThroughputBound, s: Scenario, O: number, price: number, powerW: number): Bounds {
+  // Open arrivals cap throughput at exactly λ·O; the model ceiling gets rounding slack.
+  const reqPerS = Math.min((t.outTokPerS * (1 + SLACK)) / O, capAbove(t.offeredReqPerS));
+  const out = reqPerS * O;
+  const ttftMs = t.ttftFloorS * 1e3 * (1 - SLACK);
+  const tpotMs = t.tpotFloorS * 1e3 * (1 - SLACK);
+  const meets = ttftMs <= s.slo.ttftMs && tpotMs <= s.slo.tpotMs;
+  const costLb = out > 0 ? ((t.gpus * price) / 3600 / out) * 1e6 * (1 - SLACK) : 0;
+  const energyLb = out > 0 ? ((t.gpus * powerW) / out) * (1 - SLACK) : 0;
+  // Reports are rounded to 4 digits after these divisions, so round each bound the optimistic way too.
+  const up = (x: number) => Math.max(x, round4(x));
+  const down = (x: number) => Math.min(x, round4(x));
+  return {
+    'throughput-per-gpu': up(out / t.gpus),
+    goodput: meets ? up(reqPerS) : 0,
+    'ttft-p50': down(ttftMs),
+    'ttft-p99': down(ttftMs),
+    'tpot-p50': down(tpotMs),
+    'tpot-p99': down(tpotMs),
+    cost: down(costLb),
+    energy: down(energyLb),
+  };
+}
+
+/**
+ * Colocated ceiling: a decode step can never be cheaper than one sequence decoding one token
+ * (every GPU still reads its weights once per step — the weights-read limit), and a replica never
+ * runs more than its KV-limited concurrency, so output ≤ dp · min(maxC, offered) / t_step(1).
+ */
+export function colocatedBound(prof: InstanceProfile, view: Scenario, dp: number): ThroughputBound {
+  const w = estimatorWorkload(view);
+  const a = w.arrival;
+  const closed = a.kind === 'offline' || a.kind === 'concurrency';
+  const offered = closed ? Math.ceil((a.kind === 'offline' ? w.requests : a.users) / dp) : Infinity;
+  const perInstance = Math.min(prof.maxConcurrency, offered) / prof.decodeFloorS;
+  return { outTokPerS: perInstance * dp, offeredReqPerS: closed ? Infinity : a.ratePerSec, gpus: prof.dep.instance.gpus * dp, ttftFloorS: prof.prefillOneS, tpotFloorS: prof.decodeFloorS, minBusy: closed ? 1 : 0 };
+}
+
+/** Per-candidate screening and evaluation, with profile caches shared across one search. */
+export class PlanEvaluator {
+  readonly profiles = new ProfileCache();
+  /** The base scenario as the estimator sees it (trace summarised). */
+  readonly view: Scenario;
+
+  constructor(base: Scenario) {
+    this.view = steadyView(base);
+  }
+
+  private profilesOf(k: PlanKnobs): { ok: false; reason: string } | { ok: true; s: Scenario; profs: InstanceProfile[] } {
+    const s = applyKnobs(this.view, k);
+    try {
+      const pools = poolsOf(s);
+      if (!pools) {
+        const p = this.profiles.get(s, s.plan, 'colocated');
+        if (p.rejection !== null) return { ok: false, reason: p.rejection };
+        return { ok: true, s, profs: [p] };
+      }
+      const p = this.profiles.get(s, pools.prefill, 'prefill');
+      const d = this.profiles.get(s, pools.decode, 'decode');
+      checkPools(s, d.dep.model);
+      const why = [p.rejection, d.rejection].filter((x): x is string => x !== null);
+      if (why.length > 0) return { ok: false, reason: why.join('; ') };
+      return { ok: true, s, profs: [p, d] };
+    } catch (e) {
+      if (e instanceof ScenarioError) return { ok: false, reason: e.message };
+      throw e;
+    }
+  }
+
+  /** Feasibility and optimistic bounds, without evaluating the plan. */
+  screen(k: PlanKnobs): Screen {
+    const r = this.profilesOf(k);
+    if (!r.ok) return r;
+    const { s, profs } = r;
+    const w = estimatorWorkload(s);
+    const gpu = profs[0]!.dep.gpu;
+    let t: ThroughputBound;
+    if (profs.length === 1) {
+      t = colocatedBound(profs[0]!, s, s.plan.dp);
+    } else {
+      const pools = poolsOf(s)!;
+      const [p, d] = profs as [InstanceProfile, InstanceProfile];
+      const tx = kvTransfer(s, p, d, pools, w.inputTokens);
+      const P = pools.prefill.instances;
+      const D = pools.decode.instances;
+      const req = Math.min(P * p.prefillRate(), (D * d.maxConcurrency) / (w.outputTokens * d.decodeFloorS), tx.capacityReqPerSec);
+      const a = w.arrival;
+      t = { outTokPerS: req * w.outputTokens, offeredReqPerS: a.kind === 'poisson' || a.kind === 'gamma' ? a.ratePerSec : Infinity, gpus: P * p.dep.instance.gpus + D * d.dep.instance.gpus, ttftFloorS: p.prefillOneS + tx.seconds, tpotFloorS: d.decodeFloorS, minBusy: 0 };
+    }
+    return { ok: true, bounds: boundsFrom(t, s, w.outputTokens, gpu.priceUsdPerHour, gpuPowerW(gpu, t.minBusy)) };
+  }
+
+  /** Closed-form evaluation of a screened-feasible candidate. */
+  evaluate(k: PlanKnobs): EvaluationResult {
+    const s = applyKnobs(this.view, k);
+    return poolsOf(s) ? evaluateDisaggregatedSteadyState(s, this.profiles) : evaluateSteadyState(s);
+  }
+
+  /** Screen + evaluate, as one outcome (used for the comparison siblings behind reasons). */
+  outcome(k: PlanKnobs): Outcome {
+    const sc = this.screen(k);
+    if (!sc.ok) return sc;
+    const result = this.evaluate(k);
+    if (!result.memory.fits) return { ok: false, reason: result.bottleneck };
+    return { ok: true, result };
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * Plan search: shard → merge → second pass.
+ *
+ * searchShard walks its share of the space (candidate index % of === shard) in two phases:
+ *   1. screen every candidate: invalid or memory-infeasible → `rejected` with the reason; the rest
+ *      get optimistic bounds (evaluate-plan.ts) without being evaluated;
+ *   2. evaluate survivors best-bound first with the closed-form estimator, skipping ("pruned") any
+ *      whose bound can neither reach the current k-th best on the objective nor escape strict
+ *      domination by the current Pareto front — so pruning never changes the top-k or the front.
+ * It returns its top-k (k = max(top, simulateTop)) and its Pareto front. mergeShards unions them:
+ * the global top-k and front are subsets of the union, ties break on the candidate index, and
+ * rejected lists keep the lowest indexes, so any sharding yields the same result as one shard.
+ * The second pass re-evaluates the first `simulateTop` plans with an injected evaluator (the
+ * simulator when it exists) and re-ranks them ahead of the rest.
+ */
+import { ScenarioError } from '../cost/deployment.ts';
+import type { EvaluationResult } from '../evaluate/evaluate.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { PlanEvaluator } from './evaluate-plan.ts';
+import { explainPlan } from './explain.ts';
+import { objectiveValue, toScore } from './objectives.ts';
+import { DEFAULT_SEARCH_OPTIONS, SearchOptionError, applyKnobs, buildSpace, countSpace, enumerateKnobs, makeCandidate, resolveOptions, tooLargeError } from './space.ts';
+import type { Evaluator, Objective, PlanKnobs, RankedPlan, RejectedPlan, SearchOptions, SearchProgress, SearchResult, ShardResult } from './types.ts';
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** Progress callbacks at most this often (plus one at the end). */
+export const PROGRESS_INTERVAL_MS = 50;
+
+/** Ranking key: primary score, secondary score, total output, then enumeration index. */
+interface Key {
+  s1: number;
+  s2: number;
+  out: number;
+  index: number;
+}
+
+function desc(a: number, b: number): number {
+  return a === b ? 0 : a > b ? -1 : 1;
+}
+
+/** < 0 when `a` ranks before `b`. */
+export function compareKeys(a: Key, b: Key): number {
+  return desc(a.s1, b.s1) || desc(a.s2, b.s2) || desc(a.out, b.out) || a.index - b.index;
+}
+
+/** a dominates b: at least as good on both objectives and better on one. */
+function dominates(a: Pick<Key, 's1' | 's2'>, b: Pick<Key, 's1' | 's2'>): boolean {
+  return a.s1 >= b.s1 && a.s2 >= b.s2 && (a.s1 > b.s1 || a.s2 > b.s2);
+}
+
+/** Insert into a Pareto front (mutates and returns it). */
+function addToFront<T extends Key>(front: T[], x: T): T[] {
+  for (const f of front) if (dominates(f, x)) return front;
+  const kept = front.filter((f) => !dominates(x, f));
+  kept.push(x);
+  return kept;
+}
+
+/** Insert into a sorted top-k list (mutates). */
+function addToTop<T extends Key>(top: T[], x: T, k: number): void {
+  if (top.length >= k && compareKeys(x, top[top.length - 1]!) >= 0) return;
+  let i = top.length;
+  while (i > 0 && compareKeys(x, top[i - 1]!) < 0) i--;
+  top.splice(i, 0, x);
+  if (top.length > k) top.pop();
+}
+
+export function keyOf(p: RankedPlan, objective: Objective, secondary: Objective): Key {
+  return { s1: toScore(p.value, objective), s2: toScore(p.secondaryValue, secondary), out: p.result.metrics.outputTokPerSec, index: p.candidate.index };
+}
+
+/** The non-dominated subset, in ranking order. */
+export function paretoFront(plans: readonly RankedPlan[], objective: Objective, secondary: Objective): RankedPlan[] {
+  let front: (Key & { p: RankedPlan })[] = [];
+  for (const p of plans) front = addToFront(front, { ...keyOf(p, objective, secondary), p });
+  return front.sort(compareKeys).map((f) => f.p);
+}
+
+function shareSize(total: number, shard: number, of: number): number {
+  return shard < total ? Math.floor((total - shard - 1) / of) + 1 : 0;
+}
+
+interface Evaluated extends Key {
+  knobs: PlanKnobs;
+  result: EvaluationResult;
+}
+
+/** Evaluate this shard's share of the space (index % of === shard) with the closed-form estimator. */
+export function searchShard(scenario: Scenario, options: Partial<SearchOptions>, shard: number, of: number, onProgress?: (p: SearchProgress) => void): ShardResult {
+  const t0 = now();
+  if (!Number.isInteger(of) || of < 1) throw new SearchOptionError('of', `shard count must be a whole number ≥ 1 (got ${String(of)})`);
+  if (!Number.isInteger(shard) || shard < 0 || shard >= of) throw new SearchOptionError('shard', `must be a whole number in [0, ${of - 1}] (got ${String(shard)})`);
+  const o = resolveOptions(scenario, options);
+  const space = buildSpace(scenario, o);
+  const count = countSpace(space);
+  if (count.tooLarge) throw tooLargeError(count, o);
+  const ev = new PlanEvaluator(scenario);
+  const total = shareSize(count.total, shard, of);
+  const k = Math.max(o.top, o.simulateTop);
+  const rejected: RejectedPlan[] = [];
+  let infeasible = 0;
+  let pruned = 0;
+  let evaluated = 0;
+  let done = 0;
+  const top: Evaluated[] = [];
+  let front: Evaluated[] = [];
+  let last = t0;
+  const reject = (index: number, knobs: PlanKnobs, reason: string) => {
+    infeasible++;
+    if (rejected.length < o.maxRejected) rejected.push({ candidate: makeCandidate(scenario, index, knobs, o), reason });
+  };
+  const progress = (force: boolean) => {
+    if (!onProgress) return;
+    const t = now();
+    if (!force && t - last < PROGRESS_INTERVAL_MS) return;
+    last = t;
+    const best = top[0];
+    onProgress({ done, total, bestLabel: best ? makeCandidate(scenario, best.index, best.knobs, o).label : null, bestValue: best ? objectiveValue(best.result, o.objective) : null });
+  };
+
+  // Phase 1: screen (enumeration order) — rejections and bounds, no evaluation.
+  const survivors: { index: number; knobs: PlanKnobs; ub1: number; ub2: number }[] = [];
+  for (const { index, knobs } of enumerateKnobs(space, shard, of)) {
+    const sc = ev.screen(knobs);
+    if (!sc.ok) {
+      reject(index, knobs, sc.reason);
+      done++;
+      if ((done & 63) === 0) progress(false);
+      continue;
+    }
+    survivors.push({ index, knobs, ub1: toScore(sc.bounds[o.objective], o.objective), ub2: toScore(sc.bounds[o.secondary], o.secondary) });
+  }
+
+  // Phase 2: best bound first, so the k-th best rises early and later candidates prune.
+  survivors.sort((a, b) => desc(a.ub1, b.ub1) || desc(a.ub2, b.ub2) || a.index - b.index);
+  for (const c of survivors) {
+    done++;
+    // The actual (s1, s2) is ≤ (ub1, ub2) componentwise. It cannot enter the top-k when the bound is
+    // lexicographically below the k-th key, nor the front when a front point dominates the bound.
+    const kth = top.length >= k ? top[k - 1]! : null;
+    const ub = { s1: c.ub1, s2: c.ub2 };
+    if (kth && (c.ub1 < kth.s1 || (c.ub1 === kth.s1 && c.ub2 < kth.s2)) && front.some((f) => dominates(f, ub))) {
+      pruned++;
+    } else {
+      let result: EvaluationResult;
+      try {
+        result = ev.evaluate(c.knobs);
+      } catch (e) {
+        if (!(e instanceof ScenarioError)) throw e;
+        reject(c.index, c.knobs, e.message);
+        continue;
+      }
+      evaluated++;
+      if (!result.memory.fits) {
+        reject(c.index, c.knobs, result.bottleneck);
+        continue;
+      }
+      const x: Evaluated = { s1: toScore(objectiveValue(result, o.objective), o.objective), s2: toScore(objectiveValue(result, o.secondary), o.secondary), out: result.metrics.outputTokPerSec, index: c.index, knobs: c.knobs, result };
+      addToTop(top, x, k);
+      front = addToFront(front, x);
+    }
+    if ((done & 15) === 0) progress(false);
+  }
+
+  // Kept = top-k ∪ front, each with its candidate and reason.
+  const keptByIndex = new Map<number, Evaluated>();
+  for (const x of [...top, ...front]) keptByIndex.set(x.index, x);
+  const frontIdx = new Set(front.map((f) => f.index));
+  const kept = [...keptByIndex.values()].sort(compareKeys).map(
+    (x): RankedPlan => ({
+      candidate: makeCandidate(scenario, x.index, x.knobs, o),
+      result: x.result,
+      method: 'steady-state',
+      onPareto: frontIdx.has(x.index),
+      reason: explainPlan(ev, space, x.knobs, x.result, o.objective, o.secondary),
+      value: objectiveValue(x.result, o.objective),
+      secondaryValue: objectiveValue(x.result, o.secondary),
+    }),
+  );
+  progress(true);
+  rejected.sort((a, b) => a.candidate.index - b.candidate.index);
+  return { shard, of, objective: o.objective, secondary: o.secondary, kept, rejected, counts: { enumerated: total, infeasible, pruned, evaluated }, elapsedMs: now() - t0 };
+}
+
+/** Merge options: the parts of SearchOptions a merge needs. */
+export type MergeOptions = Partial<Pick<SearchOptions, 'objective' | 'secondary' | 'top' | 'simulateTop' | 'maxRejected'>>;
+
+/** Pure merge of shard results into the ranked list, the Pareto front and the rejected list. */
+export function mergeShards(results: readonly ShardResult[], options: MergeOptions = {}): SearchResult {
+  const first = results[0];
+  if (!first) throw new SearchOptionError('results', 'nothing to merge');
+  const objective = options.objective ?? first.objective;
+  const secondary = options.secondary ?? first.secondary;
+  for (const r of results) {
+    if (r.objective !== objective || r.secondary !== secondary) throw new SearchOptionError('objective', `shard ${r.shard} ranked by ${r.objective}/${r.secondary}, not ${objective}/${secondary}`);
+  }
+  const top = options.top ?? DEFAULT_SEARCH_OPTIONS.top;
+  const k = Math.max(top, options.simulateTop ?? DEFAULT_SEARCH_OPTIONS.simulateTop);
+  const maxRejected = options.maxRejected ?? DEFAULT_SEARCH_OPTIONS.maxRejected;
+  const byIndex = new Map<number, RankedPlan>();
+  for (const r of results) for (const p of r.kept) byIndex.set(p.candidate.index, p);
+  const all = [...byIndex.values()];
+  const keyed = all.map((p) => ({ ...keyOf(p, objective, secondary), p })).sort(compareKeys);
+  const pareto = paretoFront(all, objective, secondary);
+  const onFront = new Set(pareto.map((p) => p.candidate.index));
+  const mark = (p: RankedPlan): RankedPlan => ({ ...p, onPareto: onFront.has(p.candidate.index) });
+  const ranked = keyed.slice(0, k).map((x) => mark(x.p));
+  const rejected = results.flatMap((r) => r.rejected).sort((a, b) => a.candidate.index - b.candidate.index).slice(0, maxRejected);
+  const sum = (f: (r: ShardResult) => number) => results.reduce((a, r) => a + f(r), 0);
+  return {
+    objective,
+    secondary,
+    ranked: ranked.slice(0, top),
+    runnersUp: ranked.slice(top),
+    pareto: pareto.map(mark),
+    rejected,
+    counts: { enumerated: sum((r) => r.counts.enumerated), infeasible: sum((r) => r.counts.infeasible), pruned: sum((r) => r.counts.pruned), evaluated: sum((r) => r.counts.evaluated), simulated: 0 },
+    elapsedMs: Math.max(...results.map((r) => r.elapsedMs)),
+  };
+}
+
+/** The plans the second pass should re-evaluate: the first `simulateTop` of the merged ranking. */
+export function plansToRefine(merged: SearchResult, simulateTop: number): RankedPlan[] {
+  return [...merged.ranked, ...(merged.runnersUp ?? [])].slice(0, simulateTop);
+}
+
+/** Re-evaluate plans with `evaluator` (the simulator); a plan that no longer fits is rejected. */
+export function refinePlans(base: Scenario, plans: readonly RankedPlan[], evaluator: Evaluator, objective: Objective, secondary: Objective): { refined: RankedPlan[]; rejected: RejectedPlan[] } {
+  const refined: RankedPlan[] = [];
+  const rejected: RejectedPlan[] = [];
+  for (const p of plans) {
+    let result: EvaluationResult;
+    try {
+      result = evaluator(applyKnobs(base, p.candidate.knobs));
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      rejected.push({ candidate: p.candidate, reason: e.message });
+      continue;
+    }
+    if (!result.memory.fits) {
+      rejected.push({ candidate: p.candidate, reason: result.bottleneck });
+      continue;
+    }
+    refined.push({ ...p, result, method: result.method, value: objectiveValue(result, objective), secondaryValue: objectiveValue(result, secondary) });
+  }
+  return { refined, rejected };
+}
+
+/**
+ * Fold second-pass results into a merged result: refined plans rank first (by their new values),
+ * the rest keep their first-pass order; the Pareto front is recomputed on the final values.
+ */
+export function applyRefinement(merged: SearchResult, refined: readonly RankedPlan[], rejected: readonly RejectedPlan[], options: MergeOptions = {}): SearchResult {
+  const { objective, secondary } = merged;
+  const top = options.top ?? DEFAULT_SEARCH_OPTIONS.top;
+  const gone = new Set(rejected.map((r) => r.candidate.id));
+  const newer = new Map(refined.map((p) => [p.candidate.id, p]));
+  const order = refined.map((p) => ({ ...keyOf(p, objective, secondary), p })).sort(compareKeys).map((x) => x.p);
+  const rest = [...merged.ranked, ...(merged.runnersUp ?? [])].filter((p) => !gone.has(p.candidate.id) && !newer.has(p.candidate.id));
+  const all = [...order, ...rest];
+  const frontPool = new Map<string, RankedPlan>();
+  for (const p of [...merged.pareto, ...all]) if (!gone.has(p.candidate.id)) frontPool.set(p.candidate.id, newer.get(p.candidate.id) ?? p);
+  const pareto = paretoFront([...frontPool.values()], objective, secondary);
+  const onFront = new Set(pareto.map((p) => p.candidate.id));
+  const mark = (p: RankedPlan): RankedPlan => ({ ...p, onPareto: onFront.has(p.candidate.id) });
+  return {
+    ...merged,
+    ranked: all.slice(0, top).map(mark),
+    runnersUp: all.slice(top).map(mark),
+    pareto: pareto.map(mark),
+    rejected: [...merged.rejected, ...rejected],
+    counts: { ...merged.counts, infeasible: merged.counts.infeasible + rejected.length, simulated: refined.filter((p) => p.method === 'simulation').length },
+  };
+}
+
+/**
+ * Single-threaded search: shard 0 of 1, merge, then the second pass with `evaluator` over the top
+ * `simulateTop` plans. Without an evaluator the first pass (closed form) is final.
+ */
+export function search(scenario: Scenario, options: Partial<SearchOptions> = {}, evaluator?: Evaluator, onProgress?: (p: SearchProgress) => void): SearchResult {
+  const t0 = now();
+  const o = resolveOptions(scenario, options);
+  let res = mergeShards([searchShard(scenario, o, 0, 1, onProgress)], o);
+  if (evaluator && o.simulateTop > 0) {
+    const { refined, rejected } = refinePlans(scenario, plansToRefine(res, o.simulateTop), evaluator, o.objective, o.secondary);
+    res = applyRefinement(res, refined, rejected, o);
+  }
+  return { ...res, elapsedMs: now() - t0 };
+}
