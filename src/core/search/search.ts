@@ -269,7 +269,7 @@ export function applyRefinement(merged: SearchResult, refined: readonly RankedPl
     ranked: all.slice(0, top).map(mark),
     runnersUp: all.slice(top).map(mark),
     pareto: pareto.map(mark),
-    rejected: [...merged.rejected, ...rejected],
+    rejected: [...merged.rejected, ...[...rejected].sort((a, b) => a.candidate.index - b.candidate.index)],
     counts: { ...merged.counts, infeasible: merged.counts.infeasible + rejected.length, simulated: refined.filter((p) => p.method === 'simulation').length },
   };
 }

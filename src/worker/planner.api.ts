@@ -1,0 +1,66 @@
+/**
+ * The planner's worker API: plain functions over core, exposed with comlink by planner.worker.ts
+ * and imported directly by unit tests and the main-thread fallback. Inputs are untrusted
+ * (structured-cloned from the page): scenarios are re-validated here, and errors carry the field.
+ * Only plain data crosses the boundary; a progress callback is a comlink proxy.
+ */
+import type { EvaluationResult } from '../core/evaluate/evaluate.ts';
+import type { Scenario, ScenarioInput } from '../core/scenario/schema.ts';
+import { parseScenario } from '../core/scenario/validate.ts';
+import { evaluateFast } from '../core/search/evaluate-plan.ts';
+import { refinePlans, searchShard } from '../core/search/search.ts';
+import { loadSimulator } from '../core/search/simulator.ts';
+import { countCandidates, resolveOptions } from '../core/search/space.ts';
+import type { CandidateCount, RankedPlan, RejectedPlan, SearchOptions, SearchProgress, ShardResult } from '../core/search/types.ts';
+
+/** A scenario that fails validation; the message lists every problem with its field path. */
+export class ScenarioInputError extends Error {
+  constructor(readonly errors: string[]) {
+    super(errors.join('; '));
+    this.name = 'ScenarioInputError';
+  }
+}
+
+export function parseOrThrow(input: ScenarioInput | Scenario | unknown): Scenario {
+  const r = parseScenario(input);
+  if (!r.ok) throw new ScenarioInputError(r.errors);
+  return r.scenario;
+}
+
+export const plannerApi = {
+  /** Size of the space (and whether it is over maxCandidates) without listing it. */
+  countCandidates(scenario: ScenarioInput, options: Partial<SearchOptions> = {}): CandidateCount {
+    return countCandidates(parseOrThrow(scenario), options);
+  },
+
+  /** Evaluate shard `shard` of `of` (candidate index % of === shard) with the closed-form estimator. */
+  searchShard(scenario: ScenarioInput, options: Partial<SearchOptions>, shard: number, of: number, onProgress?: (p: SearchProgress) => void): ShardResult {
+    // Each call over comlink is a postMessage: the core already throttles to one per ~50 ms.
+    return searchShard(parseOrThrow(scenario), options, shard, of, onProgress ? (p) => void onProgress(p) : undefined);
+  },
+
+  /**
+   * Second pass: re-evaluate `plans` with the simulator (closed form when this build has none, in
+   * which case `simulated` is false and the plans come back unchanged).
+   */
+  async refine(scenario: ScenarioInput, plans: RankedPlan[], options: Partial<SearchOptions> = {}): Promise<{ refined: RankedPlan[]; rejected: RejectedPlan[]; simulated: boolean }> {
+    const s = parseOrThrow(scenario);
+    const o = resolveOptions(s, options);
+    const sim = await loadSimulator();
+    if (!sim) return { refined: plans, rejected: [], simulated: false };
+    return { ...refinePlans(s, plans, sim, o.objective, o.secondary), simulated: true };
+  },
+
+  /** One scenario: simulated when the simulator is available, else closed form. */
+  async evaluate(scenario: ScenarioInput, method: 'auto' | 'steady-state' = 'auto'): Promise<EvaluationResult> {
+    const s = parseOrThrow(scenario);
+    const sim = method === 'auto' ? await loadSimulator() : null;
+    return sim ? sim(s) : evaluateFast(s);
+  },
+
+  async hasSimulator(): Promise<boolean> {
+    return (await loadSimulator()) !== null;
+  },
+};
+
+export type PlannerApi = typeof plannerApi;

@@ -1,0 +1,3 @@
+import * as Comlink from 'comlink';
+import { plannerApi } from './planner.api.ts';
+Comlink.expose(plannerApi);

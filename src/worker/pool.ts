@@ -1,0 +1,331 @@
+/**
+ * A pool of planner Web Workers that runs one search at a time, sharded.
+ *
+ * - Size: navigator.hardwareConcurrency − 1 (at least 1, at most 8) unless given.
+ * - A search counts its space on the main thread (cheap), refuses one over maxCandidates, shards
+ *   it (candidate index % of), runs the shards on the workers, merges them (core mergeShards), then
+ *   sends the top `simulateTop` plans back to the workers for the simulator's second pass.
+ * - Progress: per-shard callbacks are folded into one {done, total, best so far} event, emitted at
+ *   most once per `progressIntervalMs` (50 ms) plus a final one.
+ * - Cancel: a CPU-bound shard never reads messages, so cancelling terminates every busy worker
+ *   (replacements spawn lazily) and rejects the run with an AbortError at once. A generation counter
+ *   tags every job; anything that settles for an older generation is dropped.
+ * - If a Worker cannot be constructed (no Worker, blocked by CSP, a bundling error), the pool runs
+ *   the same API on the main thread, one small shard at a time, yielding between shards so a cancel
+ *   still lands between them.
+ * The worker factory is injectable, so all of this is unit-tested in Node with fake workers.
+ */
+import * as Comlink from 'comlink';
+import type { Remote } from 'comlink';
+import type { Scenario, ScenarioInput } from '../core/scenario/schema.ts';
+import { OBJECTIVE_INFO, toScore } from '../core/search/objectives.ts';
+import { applyRefinement, mergeShards, plansToRefine } from '../core/search/search.ts';
+import { resolveOptions, tooLargeError } from '../core/search/space.ts';
+import type { SearchOptions, SearchProgress, SearchResult, ShardResult } from '../core/search/types.ts';
+import { parseOrThrow, plannerApi, type PlannerApi } from './planner.api.ts';
+
+/** What the pool needs from a worker: its comlink remote and a way to kill it. */
+export interface WorkerHandle {
+  api: Remote<PlannerApi>;
+  terminate(): void;
+}
+
+export type WorkerFactory = () => WorkerHandle;
+
+export interface PoolOptions {
+  /** Workers to run at most (default from navigator.hardwareConcurrency). */
+  size?: number;
+  createWorker?: WorkerFactory;
+  /** Minimum spacing of progress events, ms (default 50). */
+  progressIntervalMs?: number;
+  /** Candidates per shard below which fewer shards are used (default 64). */
+  minShardSize?: number;
+  now?: () => number;
+}
+
+/** Same shape as state/search-backend's SearchRun (structural, so worker/ does not import state/). */
+export interface SearchRun {
+  promise: Promise<SearchResult>;
+  cancel(): void;
+}
+
+export const abortError = (): Error => {
+  const e = new Error('Search cancelled');
+  e.name = 'AbortError';
+  return e;
+};
+
+export function defaultPoolSize(hardwareConcurrency = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined): number {
+  return Math.max(1, Math.min(8, (hardwareConcurrency || 4) - 1));
+}
+
+/** The real worker: the URL literal must sit inside `new Worker()` for Vite to bundle it. */
+export function spawnPlannerWorker(): WorkerHandle {
+  const worker = new Worker(new URL('./planner.worker.ts', import.meta.url), { type: 'module', name: 'planner' });
+  return { api: Comlink.wrap<PlannerApi>(worker), terminate: () => worker.terminate() };
+}
+
+interface Slot {
+  handle: WorkerHandle;
+  busy: boolean;
+  /** Rejects the job running on this slot (set while busy). */
+  reject: ((e: unknown) => void) | null;
+}
+
+interface Queued {
+  gen: number;
+  start: (slot: Slot) => void;
+  reject: (e: unknown) => void;
+}
+
+const sleep0 = () => new Promise<void>((r) => setTimeout(r, 0));
+
+export class PlannerPool {
+  readonly size: number;
+  private readonly createWorker: WorkerFactory;
+  private readonly progressIntervalMs: number;
+  private readonly minShardSize: number;
+  private readonly now: () => number;
+  private slots: Slot[] = [];
+  private queue: Queued[] = [];
+  private generation = 0;
+  /** Set once a Worker failed to construct: from then on jobs run on the main thread. */
+  private mainThread = false;
+
+  constructor(opts: PoolOptions = {}) {
+    this.size = Math.max(1, Math.floor(opts.size ?? defaultPoolSize()));
+    this.createWorker = opts.createWorker ?? spawnPlannerWorker;
+    this.progressIntervalMs = opts.progressIntervalMs ?? 50;
+    this.minShardSize = opts.minShardSize ?? 64;
+    this.now = opts.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
+  }
+
+  /** "4 workers" or "main thread" (for the UI). */
+  get label(): string {
+    return this.mainThread ? 'main thread' : `${this.size} worker${this.size === 1 ? '' : 's'}`;
+  }
+
+  /** Workers alive now (tests and diagnostics). */
+  get liveWorkers(): number {
+    return this.slots.length;
+  }
+
+  /** Start a search; a new run supersedes (cancels) the previous one. */
+  run(scenario: Scenario | ScenarioInput, options: Partial<SearchOptions>, onProgress: (p: SearchProgress) => void = () => undefined): SearchRun {
+    this.cancel();
+    const gen = this.generation;
+    let rejectRun: (e: unknown) => void = () => undefined;
+    const cancelled = new Promise<never>((_, reject) => {
+      rejectRun = reject;
+    });
+    const work = this.search(gen, scenario, options, onProgress);
+    // Whichever settles first: the search, or a cancel of this generation.
+    const promise = Promise.race([work, cancelled]);
+    work.catch(() => undefined);
+    cancelled.catch(() => undefined);
+    this.onCancel = (e) => rejectRun(e);
+    return {
+      promise,
+      cancel: () => {
+        if (this.generation === gen) this.cancel();
+      },
+    };
+  }
+
+  private onCancel: ((e: unknown) => void) | null = null;
+
+  /** Stop everything now: terminate busy workers, reject queued and running jobs, drop late results. */
+  cancel(reason: unknown = abortError()): void {
+    this.generation++;
+    for (const q of this.queue.splice(0)) q.reject(reason);
+    for (const s of this.slots) {
+      if (!s.busy) continue;
+      s.handle.terminate();
+      s.reject?.(reason);
+    }
+    this.slots = this.slots.filter((s) => !s.busy);
+    const cb = this.onCancel;
+    this.onCancel = null;
+    cb?.(reason);
+  }
+
+  /** Terminate every worker (the pool can still be used; workers respawn on demand). */
+  dispose(): void {
+    this.cancel();
+    for (const s of this.slots) s.handle.terminate();
+    this.slots = [];
+  }
+
+  private stale(gen: number): boolean {
+    return gen !== this.generation;
+  }
+
+  /** Run `job` on a worker (or queue it); rejects with AbortError if its generation is cancelled. */
+  private exec<T>(gen: number, job: (api: Remote<PlannerApi>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const start = (slot: Slot) => {
+        slot.busy = true;
+        slot.reject = reject;
+        job(slot.handle.api).then(
+          (v) => {
+            if (this.stale(gen)) return; // cancelled meanwhile: the run already rejected
+            slot.busy = false;
+            slot.reject = null;
+            resolve(v);
+            this.next();
+          },
+          (e: unknown) => {
+            if (this.stale(gen)) return;
+            slot.busy = false;
+            slot.reject = null;
+            reject(e);
+            this.next();
+          },
+        );
+      };
+      if (this.stale(gen)) return reject(abortError());
+      const slot = this.idleSlot();
+      if (slot) start(slot);
+      else this.queue.push({ gen, start, reject });
+    });
+  }
+
+  private next(): void {
+    while (this.queue.length > 0) {
+      const slot = this.idleSlot();
+      if (!slot) return;
+      const q = this.queue.shift()!;
+      if (this.stale(q.gen)) {
+        q.reject(abortError());
+        continue;
+      }
+      q.start(slot);
+    }
+  }
+
+  private idleSlot(): Slot | null {
+    const idle = this.slots.find((s) => !s.busy);
+    if (idle) return idle;
+    if (this.slots.length >= this.size) return null;
+    const slot: Slot = { handle: this.spawn(), busy: false, reject: null };
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private spawn(): WorkerHandle {
+    if (!this.mainThread) {
+      try {
+        return this.createWorker();
+      } catch {
+        this.mainThread = true;
+      }
+    }
+    return mainThreadHandle();
+  }
+
+  private async search(gen: number, input: Scenario | ScenarioInput, options: Partial<SearchOptions>, onProgress: (p: SearchProgress) => void): Promise<SearchResult> {
+    const t0 = this.now();
+    const scenario = parseOrThrow(input);
+    const o = resolveOptions(scenario, options);
+    const count = await this.countOnMain(scenario, o);
+    if (count.tooLarge) throw tooLargeError(count, o);
+    // Probe a worker first so a construction failure switches to main-thread shards before sharding.
+    this.idleSlot();
+    const workers = this.mainThread ? 1 : this.size;
+    const of = this.mainThread ? Math.max(1, Math.min(64, Math.ceil(count.total / 2000))) : Math.max(1, Math.min(workers, Math.ceil(count.total / this.minShardSize)));
+    const progress = new ProgressFolder(of, count.total, o, this.now, this.progressIntervalMs, (p) => {
+      if (!this.stale(gen)) onProgress(p);
+    });
+    let shards: ShardResult[];
+    if (this.mainThread) {
+      shards = [];
+      for (let i = 0; i < of; i++) {
+        await sleep0(); // let a cancel (or the UI) in between shards
+        shards.push(await this.exec(gen, (api) => api.searchShard(scenario, o, i, of, (p) => progress.update(i, p))));
+      }
+    } else {
+      shards = await Promise.all(Array.from({ length: of }, (_, i) => this.exec(gen, (api) => api.searchShard(scenario, o, i, of, Comlink.proxy((p: SearchProgress) => progress.update(i, p))))));
+    }
+    if (this.stale(gen)) throw abortError();
+    let merged = mergeShards(shards, o);
+    const toRefine = plansToRefine(merged, o.simulateTop);
+    if (toRefine.length > 0) {
+      const parts = Math.max(1, Math.min(workers, toRefine.length));
+      const chunks = Array.from({ length: parts }, (_, i) => toRefine.filter((_, j) => j % parts === i));
+      const outs = await Promise.all(chunks.map((c) => this.exec(gen, (api) => api.refine(scenario, c, o))));
+      if (this.stale(gen)) throw abortError();
+      if (outs.some((x) => x.simulated)) {
+        merged = applyRefinement(
+          merged,
+          outs.flatMap((x) => x.refined),
+          outs.flatMap((x) => x.rejected),
+          o,
+        );
+      }
+    }
+    progress.finish();
+    return { ...merged, elapsedMs: this.now() - t0 };
+  }
+
+  /** Counting is cheap and pure: do it here rather than round-trip a worker. */
+  private async countOnMain(scenario: Scenario, o: SearchOptions) {
+    return plannerApi.countCandidates(scenario, o);
+  }
+}
+
+/** Folds per-shard progress into one throttled event: done/total summed, best over shards. */
+export class ProgressFolder {
+  private readonly done: number[];
+  private readonly best: ({ label: string; value: number } | null)[];
+  private last = -Infinity;
+
+  constructor(
+    shards: number,
+    private readonly total: number,
+    private readonly o: SearchOptions,
+    private readonly now: () => number,
+    private readonly intervalMs: number,
+    private readonly emit: (p: SearchProgress) => void,
+  ) {
+    this.done = new Array<number>(shards).fill(0);
+    this.best = new Array<{ label: string; value: number } | null>(shards).fill(null);
+  }
+
+  update(shard: number, p: SearchProgress): void {
+    this.done[shard] = p.done;
+    if (p.bestLabel !== null && p.bestValue !== null) this.best[shard] = { label: p.bestLabel, value: p.bestValue };
+    const t = this.now();
+    if (t - this.last < this.intervalMs) return;
+    this.last = t;
+    this.emit(this.snapshot(this.done.reduce((a, b) => a + b, 0)));
+  }
+
+  finish(): void {
+    this.emit(this.snapshot(this.total));
+  }
+
+  private snapshot(done: number): SearchProgress {
+    let best: { label: string; value: number } | null = null;
+    for (const b of this.best) if (b && (!best || toScore(b.value, this.o.objective) > toScore(best.value, this.o.objective))) best = b;
+    return { done: Math.min(done, this.total), total: this.total, bestLabel: best?.label ?? null, bestValue: best?.value ?? null };
+  }
+}
+
+/** The API on the main thread, shaped like a comlink remote (every call returns a promise). */
+function mainThreadHandle(): WorkerHandle {
+  const api = {
+    countCandidates: async (...a: Parameters<PlannerApi['countCandidates']>) => plannerApi.countCandidates(...a),
+    searchShard: async (...a: Parameters<PlannerApi['searchShard']>) => plannerApi.searchShard(...a),
+    refine: (...a: Parameters<PlannerApi['refine']>) => plannerApi.refine(...a),
+    evaluate: (...a: Parameters<PlannerApi['evaluate']>) => plannerApi.evaluate(...a),
+    hasSimulator: () => plannerApi.hasSimulator(),
+  };
+  return { api: api as unknown as Remote<PlannerApi>, terminate: () => undefined };
+}
+
+/** Human label for a progress event: "1,234 / 5,000 plans · best TP4 DP2 (512 tok/s/GPU)". */
+export function formatProgress(p: SearchProgress, o: SearchOptions['objective']): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const best = p.bestLabel !== null && p.bestValue !== null ? ` · best ${p.bestLabel} (${Number(p.bestValue.toPrecision(4))} ${OBJECTIVE_INFO[o].unit})` : '';
+  return `${n(p.done)} / ${n(p.total)} plans${best}`;
+}
