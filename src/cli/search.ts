@@ -1,0 +1,248 @@
+/**
+ * `parakv search <scenario.json> [options]`: the same search the app runs, single-threaded in Node.
+ * Closed-form first pass over every plan, then the simulator over the top `--simulate-top`
+ * (unless --fast). Prints a ranked table with a reason per plan, the Pareto front and the first
+ * rejected plans — or all of it as JSON. Exit 0 on success, 2 on bad input (one line naming the
+ * field or flag), 1 on an internal error.
+ */
+import { ScenarioError } from '../core/cost/deployment.ts';
+import { KV_DTYPES, type Scenario } from '../core/scenario/schema.ts';
+import { inlineTracePath } from '../core/scenario/trace-path.ts';
+import { parseScenario } from '../core/scenario/validate.ts';
+import { OBJECTIVES, OBJECTIVE_INFO, isObjective } from '../core/search/objectives.ts';
+import { search } from '../core/search/search.ts';
+import { loadSimulator } from '../core/search/simulator.ts';
+import { SearchOptionError, countCandidates } from '../core/search/space.ts';
+import type { Objective, RankedPlan, SearchOptions, SearchResult } from '../core/search/types.ts';
+import { UsageError, parseJsonText, type CliIo } from './io.ts';
+import { fmtNum, renderTable } from './table.ts';
+
+export const SEARCH_HELP = `usage: parakv search <scenario.json|-> [options]
+
+  --objective O           rank by O (default throughput-per-gpu)
+  --secondary O           second axis of the Pareto front (default ttft-p99)
+                          O: ${OBJECTIVES.join(', ')}
+  --top N                 rows in the ranked table (default 10)
+  --kv a,b                KV-cache dtypes to try (default: the scenario's)
+  --max-num-seqs a,b      maxNumSeqs values to try (default: the scenario's)
+  --max-batched-tokens a,b  chunk sizes to try (default: the scenario's)
+  --allow-disagg          also try prefill/decode-disaggregated splits
+  --allow-tp-across-nodes let tensor parallel groups span NVLink domains
+  --replicas all|max      partial-cluster plans: every replica count (default) or only the largest
+  --simulate-top N        simulate the best N plans after the closed-form pass (default 8)
+  --fast                  closed form only (no simulation)
+  --max-candidates N      refuse larger spaces (default 200000)
+  --json                  machine-readable output
+`;
+
+const VALUE_FLAGS = ['--objective', '--secondary', '--top', '--kv', '--max-num-seqs', '--max-batched-tokens', '--replicas', '--simulate-top', '--max-candidates'] as const;
+const BOOL_FLAGS = ['--json', '--allow-disagg', '--allow-tp-across-nodes', '--fast', '--help', '-h'] as const;
+
+interface Parsed {
+  path: string | null;
+  values: Map<string, string>;
+  flags: Set<string>;
+}
+
+function parseArgs(args: string[]): Parsed {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if ((VALUE_FLAGS as readonly string[]).includes(name)) {
+      const v = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : args[++i];
+      if (v === undefined || (v.startsWith('--') && eq < 0)) throw new UsageError(`${name} needs a value`);
+      values.set(name, v);
+    } else if ((BOOL_FLAGS as readonly string[]).includes(a)) {
+      flags.add(a);
+    } else if (a.startsWith('-') && a !== '-') {
+      throw new UsageError(`unknown option ${a} (see parakv search --help)`);
+    } else {
+      positional.push(a);
+    }
+  }
+  if (positional.length > 1) throw new UsageError(`one scenario file at a time (got ${positional.join(', ')})`);
+  return { path: positional[0] ?? null, values, flags };
+}
+
+function intFlag(name: string, v: string | undefined, lo: number, hi: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < lo || n > hi) throw new UsageError(`${name} must be a whole number in [${lo}, ${hi}] (got "${v}")`);
+  return n;
+}
+
+function listFlag(name: string, v: string | undefined, lo: number, hi: number): number[] | undefined {
+  if (v === undefined) return undefined;
+  return v.split(',').map((x) => intFlag(name, x.trim(), lo, hi)!);
+}
+
+function objectiveFlag(name: string, v: string | undefined): Objective | undefined {
+  if (v === undefined) return undefined;
+  if (!isObjective(v)) throw new UsageError(`${name} must be one of ${OBJECTIVES.join(', ')} (got "${v}")`);
+  return v;
+}
+
+/** Search options from the flags (only those given; the rest default in core). */
+export function optionsFromArgs(p: Parsed): Partial<SearchOptions> {
+  const o: Partial<SearchOptions> = {};
+  const objective = objectiveFlag('--objective', p.values.get('--objective'));
+  if (objective) o.objective = objective;
+  const secondary = objectiveFlag('--secondary', p.values.get('--secondary'));
+  if (secondary) o.secondary = secondary;
+  const top = intFlag('--top', p.values.get('--top'), 1, 1000);
+  if (top !== undefined) o.top = top;
+  const kv = p.values.get('--kv');
+  if (kv !== undefined) {
+    o.kvDtypes = kv.split(',').map((x) => x.trim());
+    for (const d of o.kvDtypes) if (!(KV_DTYPES as readonly string[]).includes(d)) throw new UsageError(`--kv: "${d}" is not a KV dtype (${KV_DTYPES.join(', ')})`);
+  }
+  const seqs = listFlag('--max-num-seqs', p.values.get('--max-num-seqs'), 1, 65_536);
+  if (seqs) o.maxNumSeqs = seqs;
+  const mbt = listFlag('--max-batched-tokens', p.values.get('--max-batched-tokens'), 16, 1_048_576);
+  if (mbt) o.maxBatchedTokens = mbt;
+  const replicas = p.values.get('--replicas');
+  if (replicas !== undefined) {
+    if (replicas !== 'all' && replicas !== 'max') throw new UsageError(`--replicas must be all or max (got "${replicas}")`);
+    o.replicas = replicas;
+  }
+  const simTop = intFlag('--simulate-top', p.values.get('--simulate-top'), 0, 1000);
+  if (simTop !== undefined) o.simulateTop = simTop;
+  if (p.flags.has('--fast')) o.simulateTop = 0;
+  const maxC = intFlag('--max-candidates', p.values.get('--max-candidates'), 1, 50_000_000);
+  if (maxC !== undefined) o.maxCandidates = maxC;
+  if (p.flags.has('--allow-disagg')) o.allowDisaggregation = true;
+  if (p.flags.has('--allow-tp-across-nodes')) o.allowTpAcrossNodes = true;
+  return o;
+}
+
+/** Read, inline the trace path, validate: a Scenario or a UsageError naming the field. */
+function loadScenario(path: string | null, io: CliIo): Scenario {
+  if (path === null) throw new UsageError('missing <scenario.json> (or - for stdin)');
+  let text: string;
+  try {
+    text = io.readFile(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const raw = parseJsonText(text, path === '-' ? 'stdin' : path);
+  const inlined = inlineTracePath(raw, path, (p) => io.readFile(p));
+  if (!inlined.ok) throw new UsageError(inlined.error);
+  const parsed = parseScenario(inlined.value);
+  if (!parsed.ok) throw new UsageError(parsed.errors.join('; '));
+  return parsed.scenario;
+}
+
+const f = (x: number) => fmtNum(x);
+
+interface Column {
+  header: string;
+  cell(p: RankedPlan, rank: number): string | number;
+  /** Hidden when it repeats one of the two objective columns. */
+  same?: Objective;
+}
+
+function columns(o: Objective, o2: Objective): Column[] {
+  const h = (x: Objective) => `${OBJECTIVE_INFO[x].label} (${OBJECTIVE_INFO[x].unit})`;
+  const all: Column[] = [
+    { header: '#', cell: (_, r) => r },
+    { header: 'plan', cell: (p) => p.candidate.label },
+    { header: h(o), cell: (p) => f(p.value) },
+    { header: h(o2), cell: (p) => f(p.secondaryValue) },
+    { header: 'tok/s/GPU', cell: (p) => f(p.result.metrics.outputTokPerSecPerGpu), same: 'throughput-per-gpu' },
+    { header: 'TTFT p99 ms', cell: (p) => f(p.result.metrics.ttftMs.p99), same: 'ttft-p99' },
+    { header: 'TPOT p99 ms', cell: (p) => f(p.result.metrics.tpotMs.p99), same: 'tpot-p99' },
+    { header: 'goodput req/s', cell: (p) => f(p.result.metrics.goodputReqPerSec), same: 'goodput' },
+    { header: 'GPUs', cell: (p) => p.result.plan.gpusUsed },
+    { header: 'method', cell: (p) => (p.method === 'simulation' ? 'sim' : 'closed') },
+    { header: 'Pareto', cell: (p) => (p.onPareto ? '*' : '') },
+  ];
+  return all.filter((c) => c.same !== o && c.same !== o2);
+}
+
+export function formatSearchTable(s: Scenario, r: SearchResult, simulated: boolean): string {
+  const o = r.objective;
+  const o2 = r.secondary;
+  const c = r.counts;
+  const first = r.ranked[0]?.result;
+  const name = first ? `${first.model.name} on ${s.cluster.nodes}×${s.cluster.gpusPerNode} ${first.gpu.name}` : `${typeof s.model === 'string' ? s.model : s.model.name} on ${s.cluster.nodes}×${s.cluster.gpusPerNode} ${s.cluster.gpu}`;
+  const dir = (x: Objective) => (OBJECTIVE_INFO[x].maximize ? 'higher is better' : 'lower is better');
+  const lines = [
+    `${name}: ${c.enumerated.toLocaleString('en-US')} candidate plans — ${c.infeasible.toLocaleString('en-US')} rejected, ${c.pruned.toLocaleString('en-US')} pruned by bounds, ${(c.evaluated ?? 0).toLocaleString('en-US')} evaluated in closed form, ${c.simulated} simulated (${Math.round(r.elapsedMs)} ms)`,
+    `ranked by ${OBJECTIVE_INFO[o].label} (${dir(o)}); Pareto front over ${OBJECTIVE_INFO[o].label} × ${OBJECTIVE_INFO[o2].label} (${dir(o2)})${simulated ? '' : ' — closed form only'}`,
+    '',
+  ];
+  if (r.ranked.length === 0) {
+    lines.push('No plan fits this cluster. Why the first plans were rejected:');
+  } else {
+    const cols = columns(o, o2);
+    lines.push(renderTable(cols.map((c) => c.header), r.ranked.map((p, i) => cols.map((c) => c.cell(p, i + 1)))));
+    lines.push('', 'why:');
+    r.ranked.forEach((p, i) => lines.push(`${String(i + 1).padStart(3)}. ${p.reason}`));
+    const off = r.pareto.filter((p) => !r.ranked.some((q) => q.candidate.id === p.candidate.id));
+    lines.push('', `Pareto front: ${r.pareto.length} plan${r.pareto.length === 1 ? '' : 's'}${off.length > 0 ? ` (${off.length} not in the table above)` : ''}`);
+    for (const p of r.pareto.slice(0, 12)) lines.push(`  ${p.candidate.label}: ${f(p.value)} ${OBJECTIVE_INFO[o].unit}, ${f(p.secondaryValue)} ${OBJECTIVE_INFO[o2].unit}`);
+    if (r.pareto.length > 12) lines.push(`  … and ${r.pareto.length - 12} more (--json for all)`);
+    if (r.ranked[0]) lines.push('', `best plan bottleneck: ${r.ranked[0].result.bottleneck}`);
+  }
+  if (r.rejected.length > 0) {
+    lines.push('', `rejected: ${c.infeasible.toLocaleString('en-US')} plans${c.infeasible > 5 ? ', first 5' : ''}`);
+    for (const x of r.rejected.slice(0, 5)) lines.push(`  ${x.candidate.label}: ${x.reason}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** JSON output: candidates without their (large, repeated) scenario copies. */
+export function searchJson(r: SearchResult): unknown {
+  const plan = (p: RankedPlan, i?: number) => ({
+    ...(i !== undefined ? { rank: i + 1 } : {}),
+    id: p.candidate.id,
+    label: p.candidate.label,
+    group: p.candidate.group,
+    knobs: p.candidate.knobs,
+    value: p.value,
+    secondaryValue: p.secondaryValue,
+    method: p.method,
+    onPareto: p.onPareto,
+    reason: p.reason,
+    result: p.result,
+  });
+  return {
+    objective: r.objective,
+    secondary: r.secondary,
+    counts: r.counts,
+    elapsedMs: Math.round(r.elapsedMs),
+    ranked: r.ranked.map((p, i) => plan(p, i)),
+    pareto: r.pareto.map((p) => plan(p)),
+    rejected: r.rejected.map((x) => ({ id: x.candidate.id, label: x.candidate.label, knobs: x.candidate.knobs, reason: x.reason })),
+  };
+}
+
+export async function runSearch(args: string[], io: CliIo): Promise<number> {
+  try {
+    const p = parseArgs(args);
+    if (p.flags.has('--help') || p.flags.has('-h')) {
+      io.stdout(SEARCH_HELP);
+      return 0;
+    }
+    const options = optionsFromArgs(p);
+    const scenario = loadScenario(p.path, io);
+    const count = countCandidates(scenario, options);
+    if (!count.tooLarge && count.total > 2000 && !p.flags.has('--json')) io.stderr(`searching ${count.total.toLocaleString('en-US')} candidate plans…\n`);
+    const sim = (options.simulateTop ?? 8) > 0 ? await loadSimulator() : null;
+    const result = search(scenario, options, sim ?? undefined);
+    if (p.flags.has('--json')) io.stdout(JSON.stringify(searchJson(result), null, 2) + '\n');
+    else io.stdout(formatSearchTable(scenario, result, sim !== null && result.counts.simulated > 0));
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof SearchOptionError || e instanceof ScenarioError) {
+      io.stderr(`parakv search: ${e.message.split('\n')[0]}\n`);
+      return 2;
+    }
+    io.stderr(`parakv search: internal error: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
