@@ -44,8 +44,9 @@ interface Ctx {
   emit: Emit | undefined;
 }
 
-function record(c: Ctx, name: string, kind: OpKind, flops: number, bytes: number, t: { timeS: number; computeS: number; memoryS: number; bound: OpCost['bound'] }, shape: string, count: number): number {
-  c.emit?.({ name, kind, flops, bytes, timeS: t.timeS, computeS: t.computeS, memoryS: t.memoryS, bound: t.bound, shape, count, stage: c.stage });
+function record(c: Ctx, name: string, kind: OpKind, flops: number, bytes: number, t: { timeS: number; computeS: number; memoryS: number; bound: OpCost['bound'] }, shape: () => string, count: number): number {
+  // `shape` is a thunk so the simulator's fast path (no emit) never formats strings.
+  c.emit?.({ name, kind, flops, bytes, timeS: t.timeS, computeS: t.computeS, memoryS: t.memoryS, bound: t.bound, shape: shape(), count, stage: c.stage });
   return t.timeS * count;
 }
 
@@ -56,20 +57,20 @@ export function gemmOp(c: Ctx, name: string, m: number, k: number, n: number, co
   const bytes = k * n * weightBytes + (m * k + m * n) * c.g.gemmActBytes;
   const rate = c.g.gemmPeakFlopsPerS * gemmEfficiency(m, 1);
   const t = rooflineTime(flops, bytes, rate, c.g.hbmBytesPerS);
-  return record(c, name, kind, flops, bytes, t, `M=${fmt(m)} K=${fmt(k)} N=${fmt(n)}`, count);
+  return record(c, name, kind, flops, bytes, t, () => `M=${fmt(m)} K=${fmt(k)} N=${fmt(n)}`, count);
 }
 
 function elementwiseOp(c: Ctx, name: string, bytes: number, count: number, kind: OpKind = 'elementwise'): number {
   if (bytes <= 0 || count <= 0) return 0;
   const t = rooflineTime(0, bytes, 1, c.g.hbmBytesPerS);
-  return record(c, name, kind, 0, bytes, t, `${fmt(bytes / 1e6)} MB`, count);
+  return record(c, name, kind, 0, bytes, t, () => `${fmt(bytes / 1e6)} MB`, count);
 }
 
 function collectiveOp(c: Ctx, name: string, kind: CollectiveKind, bufferBytes: number, n: number, count: number, opKind: OpKind = 'collective'): number {
   if (count <= 0 || bufferBytes <= 0 || (n <= 1 && kind !== 'send-recv')) return 0;
   const link = linkFor(c.dep.gpu, kind === 'send-recv' ? c.dep.instance.gpus : n, c.dep.links.scaleUpDomainGpus);
   const timeS = collectiveTimeS(kind, bufferBytes, n, link);
-  return record(c, name, opKind, 0, bufferBytes, { timeS, computeS: 0, memoryS: 0, bound: 'network' }, `${kind} ${fmt(bufferBytes / 1e6)} MB × ${n} GPUs (${link.scope})`, count);
+  return record(c, name, opKind, 0, bufferBytes, { timeS, computeS: 0, memoryS: 0, bound: 'network' }, () => `${kind} ${fmt(bufferBytes / 1e6)} MB × ${n} GPUs (${link.scope})`, count);
 }
 
 function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
@@ -110,7 +111,7 @@ function attentionCore(c: Ctx, name: string, flops: number, kvBytes: number, dec
   const { g } = c;
   const bytesPerS = decode ? g.attentionDecodeBytesPerS : g.hbmBytesPerS;
   const t = rooflineTime(flops, kvBytes, g.attentionFlopsPerS, bytesPerS);
-  return record(c, name, 'attention', flops, kvBytes, t, decode ? 'paged decode' : 'causal prefill', count);
+  return record(c, name, 'attention', flops, kvBytes, t, () => (decode ? 'paged decode' : 'causal prefill'), count);
 }
 
 function denseFfnOps(c: Ctx, width: number, splitOver: number, count: number, label = 'mlp'): number {
@@ -146,7 +147,7 @@ function moeOps(c: Ctx, count: number): number {
   const bytes = activeLocal * h * wCols * g.weightBytes + 2 * tokensHere * h * g.gemmActBytes;
   const rate = g.gemmPeakFlopsPerS * gemmEfficiency(tokensHere / Math.max(activeLocal, 1), 1);
   const rt = rooflineTime(flops, bytes, rate, g.hbmBytesPerS);
-  t += record(c, 'experts (grouped GEMM)', 'moe', flops, bytes, rt, `${fmt(tokensHere)} rows × ${fmt(activeLocal)}/${fmt(localExperts)} experts, imbalance ${imbalance.toFixed(2)}`, count);
+  t += record(c, 'experts (grouped GEMM)', 'moe', flops, bytes, rt, () => `${fmt(tokensHere)} rows × ${fmt(activeLocal)}/${fmt(localExperts)} experts, imbalance ${imbalance.toFixed(2)}`, count);
   if (moe.numSharedExperts > 0) t += denseFfnOps(c, moe.numSharedExperts * moe.sharedIntermediateSize, tp, count, 'shared expert');
   if (attentionDp > 1 && ep > 1) {
     // Attention-DP groups hold different tokens: dispatch to and combine from the expert ranks (DeepEP-style all-to-all).

@@ -1,10 +1,11 @@
 /**
- * Evaluate one Scenario into the CLI/UI result shape. Until the simulator lands this uses the
- * closed-form steady-state estimator: percentiles then equal the mean.
+ * Evaluate one Scenario into the CLI/UI result shape with the closed-form steady-state estimator
+ * (percentiles then equal the mean). `evaluateSimulated` (simulated.ts) simulates the workload
+ * instead and reuses the helpers exported here.
  */
 import { uniformShape } from '../cost/batch.ts';
 import { resolveDeployment, type Deployment } from '../cost/deployment.ts';
-import { steadyState, type SteadyState } from '../cost/estimator.ts';
+import { steadyState } from '../cost/estimator.ts';
 import { geometryOf } from '../cost/geometry.ts';
 import { iterationCost } from '../cost/iteration.ts';
 import type { MemoryReport } from '../cost/memory.ts';
@@ -46,7 +47,8 @@ export interface EvaluationResult {
   warnings: string[];
 }
 
-function round(x: number, digits = 4): number {
+/** Round to `digits` significant digits (keeps JSON output readable; non-finite values pass through). */
+export function round(x: number, digits = 4): number {
   if (!Number.isFinite(x)) return x;
   const f = 10 ** Math.max(0, digits - Math.ceil(Math.log10(Math.abs(x) + 1e-300)));
   return Math.round(x * f) / f;
@@ -67,7 +69,7 @@ export function planWarnings(dep: Deployment, scenario: Scenario): string[] {
   return w;
 }
 
-function memorySection(mem: MemoryReport, ss: SteadyState) {
+export function memorySection(mem: MemoryReport, maxConcurrentSeqs: number): EvaluationResult['memory'] {
   return {
     perGpu: mem.perGpu.map((p) => ({
       label: p.label,
@@ -79,17 +81,21 @@ function memorySection(mem: MemoryReport, ss: SteadyState) {
       capacityGB: p.capacityGB,
     })),
     maxKvTokens: mem.maxKvTokens,
-    maxConcurrentSeqs: Math.floor(ss.maxConcurrency),
+    maxConcurrentSeqs: Math.floor(maxConcurrentSeqs),
     fits: mem.fits,
     shortfallGB: round(mem.shortfallGB),
   };
 }
 
-/** Ops of a representative decode step at the steady-state batch (for the bottleneck, Gantt, roofline). */
-export function representativeDecodeOps(dep: Deployment, scenario: Scenario, concurrency: number): OpCost[] {
+/**
+ * Ops of a representative decode step at the steady-state batch (for the bottleneck, Gantt, roofline).
+ * `ctxTokens` defaults to the scenario's input + output/2 (the simulator passes its workload's means).
+ */
+export function representativeDecodeOps(dep: Deployment, scenario: Scenario, concurrency: number, ctxTokens?: number): OpCost[] {
   const w = scenario.workload;
   const seqs = Math.max(1, concurrency / dep.instance.pp);
-  return iterationCost(dep, uniformShape(seqs, w.inputTokens + w.outputTokens / 2, 1, true, dep.model.slidingWindow), true).ops ?? [];
+  const ctx = ctxTokens ?? w.inputTokens + w.outputTokens / 2;
+  return iterationCost(dep, uniformShape(seqs, ctx, 1, true, dep.model.slidingWindow), true).ops ?? [];
 }
 
 export function evaluateSteadyState(scenario: Scenario): EvaluationResult {
@@ -122,7 +128,7 @@ export function evaluateSteadyState(scenario: Scenario): EvaluationResult {
     model: { name: dep.model.name, totalParams: params.totalParams, activeParams: params.activeParams, kvBytesPerToken: ss.memory.kvBytesPerToken },
     gpu: { id: dep.gpu.id, name: dep.gpu.name },
     plan: { tp: dep.instance.tp, pp: dep.instance.pp, dp: dep.dp, ep: dep.instance.ep, attentionDp: dep.instance.attentionDp, moeTp: dep.instance.moeTp, gpusUsed: gpus },
-    memory: memorySection(ss.memory, ss),
+    memory: memorySection(ss.memory, ss.maxConcurrency),
     metrics: {
       outputTokPerSec: round(out),
       outputTokPerSecPerGpu: round(out / gpus),

@@ -5,6 +5,8 @@
  * Add fields with `.default()`; bump SCENARIO_VERSION only for changes a default cannot absorb.
  */
 import { z } from 'zod';
+import { lengthDistSchema } from '../workload/schema.ts';
+import { TRACE_FORMATS, type TraceFormat } from '../workload/traces.ts';
 
 export const SCENARIO_VERSION = 1;
 
@@ -97,6 +99,14 @@ export const runtimeSchema = z.object({
   cudaGraphs: z.boolean().default(true),
   prefixCaching: z.boolean().default(false),
   schedulerPolicy: z.enum(['decode-first', 'prefill-first'], { error: 'runtime.schedulerPolicy must be decode-first or prefill-first' }).default('decode-first'),
+  /** What the simulator does when the KV cache runs out: drop and re-prefill later (vLLM default) or copy to host memory and back. */
+  preemption: z.enum(['recompute', 'swap'], { error: 'runtime.preemption must be recompute or swap' }).default('recompute'),
+  /** How requests are spread over DP replicas (and over the instances of each disaggregated pool). */
+  router: z
+    .enum(['round-robin', 'least-outstanding', 'prefix-affinity'], { error: 'runtime.router must be round-robin, least-outstanding or prefix-affinity' })
+    .default('least-outstanding'),
+  /** Fraction of KV blocks kept free when admitting new requests (vLLM v0 `watermark`, 0.01). */
+  kvWatermark: num('runtime.kvWatermark', 0, 0.5).default(0.01),
 });
 
 export const arrivalSchema = z.discriminatedUnion(
@@ -114,12 +124,46 @@ export const arrivalSchema = z.discriminatedUnion(
   { error: 'workload.arrival.kind must be offline, poisson, gamma or concurrency' },
 );
 
+/** Largest inlined trace text, characters (the trace parsers cap rows and line lengths too). */
+export const MAX_TRACE_DATA_CHARS = 64 * 1024 * 1024;
+
+/**
+ * A request trace that replaces the fixed lengths and the arrival process. `data` is the file's
+ * text; `path` (relative to the scenario file) is only for the CLI, which inlines it into `data`
+ * before evaluation (core/scenario/trace-path.ts). `timing: 'scenario'` keeps the trace's lengths but
+ * takes arrivals from `workload.arrival` (e.g. closed-loop users over real prompt lengths).
+ */
+export const traceSchema = z
+  .object({
+    format: z.enum(TRACE_FORMATS as unknown as [TraceFormat, ...TraceFormat[]], { error: `workload.trace.format must be one of ${TRACE_FORMATS.join(', ')}` }),
+    data: z.string({ error: 'workload.trace.data must be the trace file as text' }).max(MAX_TRACE_DATA_CHARS, { error: `workload.trace.data must be at most ${MAX_TRACE_DATA_CHARS} characters` }).optional(),
+    path: z.string({ error: 'workload.trace.path must be a file path' }).min(1).max(4096).optional(),
+    timing: z.enum(['trace', 'scenario'], { error: 'workload.trace.timing must be trace or scenario' }).default('trace'),
+  })
+  .strict()
+  .refine((t) => (t.data === undefined) !== (t.path === undefined), { error: 'workload.trace needs exactly one of data (the text) or path (CLI only)' });
+
+/** Prefix-cache knobs for synthetic workloads (a trace with hash ids brings its own). */
+export const prefixSchema = z
+  .object({
+    /** Every prompt starts with the same this-many tokens (a shared system prompt). */
+    sharedPrefixTokens: int('workload.prefix.sharedPrefixTokens', 0, 2_097_152).optional(),
+    /** Fraction of every prompt found in the prefix cache, whatever the cache holds. */
+    hitRate: num('workload.prefix.hitRate', 0, 1).optional(),
+  })
+  .strict();
+
 export const workloadSchema = z.object({
   inputTokens: int('workload.inputTokens', 1, 2_097_152).default(1024),
   outputTokens: int('workload.outputTokens', 1, 262_144).default(256),
   requests: int('workload.requests', 1, 1_000_000).default(1000),
   arrival: arrivalSchema.default({ kind: 'offline' }),
   seed: int('workload.seed', 0, 2 ** 31 - 1).default(1),
+  /** Length distributions; when set they replace inputTokens / outputTokens. */
+  input: lengthDistSchema.optional(),
+  output: lengthDistSchema.optional(),
+  trace: traceSchema.optional(),
+  prefix: prefixSchema.optional(),
 });
 
 export const sloSchema = z.object({
@@ -154,3 +198,5 @@ export type PoolPlan = z.output<typeof poolSchema>;
 export type Runtime = Scenario['runtime'];
 export type Workload = Scenario['workload'];
 export type Arrival = Workload['arrival'];
+export type TraceInput = NonNullable<Workload['trace']>;
+export type PrefixKnobs = NonNullable<Workload['prefix']>;

@@ -1,0 +1,443 @@
+/**
+ * Evaluate one Scenario by simulating its workload (core/sim): the same EvaluationResult the
+ * closed-form path returns, with measured wall-clock latencies (queueing included) and real
+ * percentiles, plus a `simulation` section (stability verdict, KV usage over time, preemptions,
+ * prefix hits, KV transfers, and an optional compact timeline for the UI).
+ *
+ * Never throws for a plan that does not fit memory (fits = false with the explanation); throws
+ * ScenarioError for scenarios that cannot be resolved (unknown model, tp not dividing the heads,
+ * a bad trace row — listed by line number).
+ */
+import { resolvePools, type Pool } from '../cost/pools.ts';
+import { seqsFitting } from '../cost/estimator.ts';
+import { memoryReport, type MemoryReport } from '../cost/memory.ts';
+import { countParams } from '../model/params.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { kvTransferLinkFor, simulate, STATUS_DONE, STATUS_REJECTED, type IterationTimeline, type SimRaw } from '../sim/engine.ts';
+import { buildWorkload, DEFAULT_MAX_SIM_REQUESTS } from '../sim/requests.ts';
+import { stabilityVerdict, type Stability } from '../sim/stability.ts';
+import { downsampleSteps, statsOf, type DownsampledSeries } from '../sim/stats.ts';
+import { describeBottleneck } from './bottleneck.ts';
+import { memorySection, planWarnings, representativeDecodeOps, round, type EvaluationResult } from './evaluate.ts';
+import { costUsdPerMOutputTokens, gpuPowerW, type Stats } from './metrics.ts';
+
+export const DEFAULT_MAX_SIM_ITERATIONS = 5_000_000;
+export const DEFAULT_TIMELINE_ITERATIONS = 5000;
+
+export interface SimulateOptions {
+  /** Cap on simulated requests (default 20,000); the rest of a longer workload is left out with a warning. */
+  maxRequests?: number;
+  /** Cap on simulated iterations (default 5,000,000); the run stops early with a warning. */
+  maxIterations?: number;
+  /** Include the per-request / per-iteration timeline (typed arrays) for the UI. Default false. */
+  timeline?: boolean;
+  /** Iteration rows kept in the timeline (default 5,000). */
+  timelineIterations?: number;
+  /** Testing: simulate every decode step as its own event instead of merging identical runs. */
+  disableLeaps?: boolean;
+}
+
+export interface SimTimeline {
+  requests: {
+    arrivalS: Float64Array;
+    /** First admission to a prefill (NaN if never started). */
+    prefillStartS: Float64Array;
+    firstTokenS: Float64Array;
+    endS: Float64Array;
+    /** Instance that finished the request (global index: pools in `simulation.pools` order). */
+    instance: Int32Array;
+    /** Instance that ran the prompt (differs from `instance` only with disaggregation). */
+    prefillInstance: Int32Array;
+  };
+  iterations: IterationTimeline;
+}
+
+export interface SimPoolSummary {
+  role: Pool['role'];
+  instances: number;
+  tp: number;
+  pp: number;
+  ep: number;
+  attentionDp: number;
+  gpus: number;
+  /** First global instance index of this pool in the timeline. */
+  firstInstance: number;
+  busyFraction: number;
+  kvTokensPerGroup: number;
+  fits: boolean;
+}
+
+export interface SimulationSummary {
+  source: string;
+  requests: number;
+  finished: number;
+  rejected: number;
+  unfinished: number;
+  /** Why the run stopped before every request finished, or null. */
+  truncated: string | null;
+  makespanS: number;
+  iterations: number;
+  /** Scheduler launches (a run of identical decode steps is one launch). */
+  launches: number;
+  /** iterationCost evaluations the run needed. */
+  costEvaluations: number;
+  preemptions: number;
+  recomputedTokens: number;
+  swappedOutTokens: number;
+  prefillTokensComputed: number;
+  decodeTokens: number;
+  prefixHitTokens: number;
+  /** Hit tokens / prompt tokens of first admissions; null without prefix caching. */
+  prefixHitRate: number | null;
+  /** Arrival → first scheduled (queueing before prefill), ms. */
+  queueMs: Stats;
+  /** Gap between consecutive tokens of a request, over all tokens, ms (log-binned: ±0.14 %). */
+  itlMs: Stats;
+  /** Prefill end → KV on the decode instance (link queueing included), ms; null unless disaggregated. */
+  kvTransferMs: Stats | null;
+  kvTransferLink: { scope: 'nvlink' | 'nic'; GBpsPerGpu: number; lanes: number } | null;
+  peakKvFraction: number;
+  kvUsage: DownsampledSeries;
+  peakRunningPerGroup: number;
+  meanRunningPerInstance: number;
+  stability: Stability;
+  pools: SimPoolSummary[];
+  /** What this simulator does not model (stated so results are read correctly). */
+  notModelled: string[];
+  timeline?: SimTimeline;
+}
+
+export type SimulatedEvaluation = EvaluationResult & { method: 'simulation'; simulation: SimulationSummary };
+
+export const NOT_MODELLED: readonly string[] = [
+  'speculative decoding, multi-token prediction and structured-output overheads',
+  'load imbalance between attention-DP groups inside one iteration (the combined batch is costed as evenly spread)',
+  'prefix-cached blocks are not shared in KV accounting: a hit skips prefill compute but the request still allocates its own blocks',
+  'host memory for swapped KV is unbounded; CPU offload tiers (LMCache) and KV compression are not simulated',
+  'async scheduling overlap: the host overhead sits on the critical path of every iteration',
+  'network contention between KV transfers and collectives; each prefill instance sends one transfer at a time',
+];
+
+function emptyStats(): Stats {
+  return { mean: NaN, p50: NaN, p90: NaN, p99: NaN };
+}
+
+function roundStats(s: Stats): Stats {
+  return { mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99) };
+}
+
+function mergeMemory(pools: Pool[], mems: MemoryReport[], maxSeqs: number): EvaluationResult['memory'] {
+  if (pools.length === 1) return memorySection(mems[0]!, maxSeqs);
+  const parts = pools.map((p, i) => ({ role: p.role, m: memorySection(mems[i]!, maxSeqs) }));
+  return {
+    perGpu: parts.flatMap(({ role, m }) => m.perGpu.map((g) => ({ ...g, label: `${role} · ${g.label}` }))),
+    maxKvTokens: parts.find((x) => x.role === 'decode')!.m.maxKvTokens,
+    maxConcurrentSeqs: Math.floor(maxSeqs),
+    fits: parts.every((x) => x.m.fits),
+    shortfallGB: Math.max(...parts.map((x) => x.m.shortfallGB)),
+  };
+}
+
+/** Simulate the scenario's workload on its plan. */
+export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}): SimulatedEvaluation {
+  const rp = resolvePools(scenario);
+  const serve = rp.pools.find((p) => p.role !== 'prefill')!;
+  const dep = serve.dep;
+  const params = countParams(dep.model);
+  const mems = rp.pools.map((p) => memoryReport(p.dep));
+  const serveMem = mems[rp.pools.indexOf(serve)]!;
+  const fits = mems.every((m) => m.fits);
+
+  const warnings: string[] = [];
+  if (!rp.disaggregated) warnings.push(...planWarnings(dep, scenario));
+  else {
+    // Per-pool plan warnings; one said by both pools is said once. GPU usage is reported for the plan as a whole.
+    const per = rp.pools.map((p) => planWarnings(p.dep, scenario).filter((w) => !w.startsWith('The plan uses ')));
+    const [a, b] = [per[0]!, per[1]!];
+    for (const w of a) warnings.push(b.includes(w) ? w : `prefill pool: ${w}`);
+    for (const w of b) if (!a.includes(w)) warnings.push(`decode pool: ${w}`);
+    if (rp.gpusUsed < rp.clusterGpus) warnings.push(`The plan uses ${rp.gpusUsed} of the cluster's ${rp.clusterGpus} GPUs.`);
+    warnings.push('Disaggregated plan: `plan` shows the decode pool (dp = decode instances); both pools are in simulation.pools.');
+  }
+  const workload = buildWorkload(scenario, opts.maxRequests ?? DEFAULT_MAX_SIM_REQUESTS);
+  warnings.push(...workload.warnings);
+  const reqs = workload.requests;
+  let sumIn = 0;
+  let sumOut = 0;
+  let tooLong = 0;
+  for (const r of reqs) {
+    sumIn += r.inputTokens;
+    sumOut += r.outputTokens;
+    if (r.inputTokens + r.outputTokens > dep.model.maxContextTokens) tooLong++;
+  }
+  const meanIn = reqs.length > 0 ? sumIn / reqs.length : 0;
+  const meanOut = reqs.length > 0 ? sumOut / reqs.length : 0;
+  if (tooLong > 0 && (scenario.workload.trace || scenario.workload.input || scenario.workload.output)) {
+    warnings.push(`${tooLong} request(s) exceed ${dep.model.name}'s context window of ${dep.model.maxContextTokens} tokens (simulated anyway).`);
+  }
+  const kvSeqs = serveMem.fits ? seqsFitting(dep, serveMem, Math.max(1, Math.round(meanIn + meanOut))) : 0;
+  const maxSeqs = Math.min(kvSeqs, dep.runtime.maxNumSeqs * dep.instance.attentionDp);
+  const memory = mergeMemory(rp.pools, mems, maxSeqs);
+  const plan = { tp: dep.instance.tp, pp: dep.instance.pp, dp: serve.instances, ep: dep.instance.ep, attentionDp: dep.instance.attentionDp, moeTp: dep.instance.moeTp, gpusUsed: rp.gpusUsed };
+  const base = {
+    method: 'simulation' as const,
+    model: { name: dep.model.name, totalParams: params.totalParams, activeParams: params.activeParams, kvBytesPerToken: serveMem.kvBytesPerToken },
+    gpu: { id: dep.gpu.id, name: dep.gpu.name },
+    plan,
+    memory,
+  };
+  let firstInstance = 0;
+  const poolSummary = (busy: (i: number) => number): SimPoolSummary[] =>
+    rp.pools.map((p, i) => {
+      const s: SimPoolSummary = {
+        role: p.role,
+        instances: p.instances,
+        tp: p.dep.instance.tp,
+        pp: p.dep.instance.pp,
+        ep: p.dep.instance.ep,
+        attentionDp: p.dep.instance.attentionDp,
+        gpus: p.gpus,
+        firstInstance,
+        busyFraction: round(busy(i)),
+        kvTokensPerGroup: mems[i]!.maxKvTokensPerGroup,
+        fits: mems[i]!.fits,
+      };
+      firstInstance += p.instances;
+      return s;
+    });
+
+  if (!fits) {
+    const explanation = mems
+      .map((m, i) => (m.fits ? '' : rp.disaggregated ? `${rp.pools[i]!.role} pool: ${m.explanation}` : m.explanation))
+      .filter((x) => x)
+      .join(' ');
+    warnings.push(explanation);
+    const none = emptyStats();
+    return {
+      ...base,
+      metrics: {
+        outputTokPerSec: 0,
+        outputTokPerSecPerGpu: 0,
+        totalTokPerSec: 0,
+        requestsPerSec: 0,
+        ttftMs: none,
+        tpotMs: none,
+        e2eMs: none,
+        goodputReqPerSec: 0,
+        sloAttainment: 0,
+        energyJPerOutputToken: Infinity,
+        costUsdPerMOutputTokens: Infinity,
+        concurrency: 0,
+        busyFraction: 0,
+        overloaded: false,
+      },
+      bottleneck: explanation,
+      warnings,
+      simulation: {
+        source: workload.source,
+        requests: reqs.length,
+        finished: 0,
+        rejected: 0,
+        unfinished: reqs.length,
+        truncated: 'the plan does not fit in GPU memory: nothing was simulated',
+        makespanS: 0,
+        iterations: 0,
+        launches: 0,
+        costEvaluations: 0,
+        preemptions: 0,
+        recomputedTokens: 0,
+        swappedOutTokens: 0,
+        prefillTokensComputed: 0,
+        decodeTokens: 0,
+        prefixHitTokens: 0,
+        prefixHitRate: null,
+        queueMs: none,
+        itlMs: none,
+        kvTransferMs: null,
+        kvTransferLink: null,
+        peakKvFraction: 0,
+        kvUsage: { tS: [], mean: [], max: [] },
+        peakRunningPerGroup: 0,
+        meanRunningPerInstance: 0,
+        stability: { overloaded: false, reason: 'Not simulated: the plan does not fit.', offeredReqPerSec: null, servedReqPerSec: 0, queueGrowth: 0, ttftFirstQuarterS: NaN, ttftLastQuarterS: NaN },
+        pools: poolSummary(() => 0),
+        notModelled: [...NOT_MODELLED],
+      },
+    };
+  }
+
+  const link = kvTransferLinkFor(rp);
+  const raw = simulate({
+    pools: rp.pools.map((p, i) => ({ role: p.role, dep: p.dep, instances: p.instances, kvTokensPerGroup: mems[i]!.maxKvTokensPerGroup })),
+    requests: reqs,
+    closedLoopUsers: workload.closedLoopUsers,
+    prefix: workload.prefix,
+    kvTransfer: link,
+    maxIterations: Math.max(1, Math.floor(opts.maxIterations ?? DEFAULT_MAX_SIM_ITERATIONS)),
+    timelineIterations: opts.timeline === true ? Math.max(0, Math.floor(opts.timelineIterations ?? DEFAULT_TIMELINE_ITERATIONS)) : 0,
+    disableLeaps: opts.disableLeaps === true,
+  });
+  return summarize(scenario, raw, { base, warnings, workloadSource: workload.source, openLoop: workload.openLoop, rp, serve, poolSummary, link, opts, prefixOn: workload.prefix.kind !== 'none', meanCtx: meanIn + meanOut / 2 });
+}
+
+interface SummaryCtx {
+  base: Pick<EvaluationResult, 'method' | 'model' | 'gpu' | 'plan' | 'memory'> & { method: 'simulation' };
+  warnings: string[];
+  workloadSource: string;
+  openLoop: boolean;
+  rp: ReturnType<typeof resolvePools>;
+  serve: Pool;
+  poolSummary: (busy: (i: number) => number) => SimPoolSummary[];
+  link: ReturnType<typeof kvTransferLinkFor>;
+  opts: SimulateOptions;
+  prefixOn: boolean;
+  meanCtx: number;
+}
+
+function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEvaluation {
+  const n = raw.n;
+  const ttft = new Float64Array(n).fill(NaN);
+  const tpot = new Float64Array(n).fill(NaN);
+  const e2e = new Float64Array(n).fill(NaN);
+  const queue = new Float64Array(n).fill(NaN);
+  let finished = 0;
+  let rejected = 0;
+  let outTok = 0;
+  let inTok = 0;
+  let meets = 0;
+  let runningS = 0;
+  const slo = scenario.slo;
+  for (let i = 0; i < n; i++) {
+    const st = raw.status[i]!;
+    if (st === STATUS_REJECTED) rejected++;
+    if (st !== STATUS_DONE) continue;
+    finished++;
+    const a = raw.arrivalS[i]!;
+    const f = raw.firstTokenS[i]!;
+    const e = raw.endS[i]!;
+    const o = raw.outputTokens[i]!;
+    outTok += o;
+    inTok += raw.inputTokens[i]!;
+    ttft[i] = f - a;
+    e2e[i] = e - a;
+    queue[i] = raw.prefillStartS[i]! - a;
+    runningS += e - raw.prefillStartS[i]!;
+    // TPOT per request: (E2E − TTFT) / (output − 1), vLLM benchmark_serving's definition.
+    if (o > 1) tpot[i] = (e - f) / (o - 1);
+    if (ttft[i]! * 1e3 <= slo.ttftMs && (o <= 1 || tpot[i]! * 1e3 <= slo.tpotMs)) meets++;
+  }
+  const makespan = finished > 0 ? raw.lastEndS - raw.firstArrivalS : 0;
+  const perS = (x: number) => (makespan > 0 ? x / makespan : 0);
+  const out = perS(outTok);
+  const rp = c.rp;
+  const busyOf = (i: number) => {
+    const p = raw.pools[i]!;
+    return makespan > 0 ? Math.min(1, p.busyStageS / (p.instances * p.pp * makespan)) : 0;
+  };
+  let busyNum = 0;
+  let busyDen = 0;
+  let powerW = 0;
+  rp.pools.forEach((p, i) => {
+    const b = busyOf(i);
+    busyNum += b * p.gpus;
+    busyDen += p.gpus;
+    powerW += p.gpus * gpuPowerW(p.dep.gpu, b);
+  });
+  const busyFraction = busyDen > 0 ? busyNum / busyDen : 0;
+  const stability = stabilityVerdict({ openLoop: c.openLoop, arrivalS: raw.arrivalS, ttftS: ttft, queueT: raw.queueT, queueLen: raw.queueLen, finished, makespanS: makespan });
+  const dep = c.serve.dep;
+  const meanRunning = makespan > 0 ? runningS / makespan / c.serve.instances : 0;
+
+  const warnings = [...c.warnings];
+  if (rejected > 0) warnings.push(`${rejected} request(s) rejected: ${raw.rejectReason ?? 'too large'}.`);
+  if (raw.truncated !== null) warnings.push(`Simulation incomplete: ${raw.truncated}; metrics cover the ${finished} finished requests.`);
+  if (raw.preemptions > 0) warnings.push(`${raw.preemptions} preemption(s) (${dep.runtime.preemption}): the KV cache ran out; ${dep.runtime.preemption === 'recompute' ? `${raw.recomputedTokens} tokens were recomputed` : `${raw.swapOutTokens} tokens were swapped to host memory`}.`);
+
+  let limitedBy: 'kv-cache' | 'max-num-seqs' | 'offered-load' = 'offered-load';
+  if (raw.preemptions > 0 || (raw.blockedByKv > 0 && raw.blockedByKv >= raw.blockedBySeqs)) limitedBy = 'kv-cache';
+  else if (raw.blockedBySeqs > 0) limitedBy = 'max-num-seqs';
+  const conc = limitedBy === 'offered-load' ? meanRunning : raw.peakRunningPerGroup * dep.instance.attentionDp;
+  const ops = representativeDecodeOps(dep, scenario, Math.max(1, conc), c.meanCtx);
+  const computeBound = ops.filter((o) => o.kind === 'gemm').some((o) => o.bound === 'compute');
+  let bottleneck = describeBottleneck(ops, limitedBy, Math.max(1, conc), computeBound);
+  const kvTransferMs = c.link !== null ? statsOf(raw.kvTransferS, 1e3) : null;
+  if (kvTransferMs !== null && Number.isFinite(kvTransferMs.mean)) {
+    bottleneck += ` Prefill→decode KV transfer over ${c.link!.scope === 'nvlink' ? 'NVLink' : 'the NIC'} adds ${kvTransferMs.mean.toFixed(1)} ms to TTFT on average.`;
+  }
+  if (stability.overloaded) {
+    bottleneck = `${stability.reason} ` + bottleneck;
+    warnings.push('Overloaded: latencies grow with the run length; add replicas or lower the arrival rate.');
+  }
+  const ttftMs = statsOf(ttft, 1e3);
+  const tpotMs = statsOf(tpot, 1e3);
+  const e2eMs = statsOf(e2e, 1e3);
+
+  const simulation: SimulationSummary = {
+    source: c.workloadSource,
+    requests: n,
+    finished,
+    rejected,
+    unfinished: n - finished - rejected,
+    truncated: raw.truncated,
+    makespanS: round(makespan),
+    iterations: raw.iterations,
+    launches: raw.launches,
+    costEvaluations: raw.costCalls,
+    preemptions: raw.preemptions,
+    recomputedTokens: raw.recomputedTokens,
+    swappedOutTokens: raw.swapOutTokens,
+    prefillTokensComputed: raw.prefillTokens,
+    decodeTokens: raw.decodeTokens,
+    prefixHitTokens: raw.prefixHitTokens,
+    prefixHitRate: c.prefixOn && raw.promptTokensAdmitted > 0 ? round(raw.prefixHitTokens / raw.promptTokensAdmitted) : null,
+    queueMs: roundStats(statsOf(queue, 1e3)),
+    itlMs: roundStats(raw.itl.stats(1e3)),
+    kvTransferMs: kvTransferMs !== null ? roundStats(kvTransferMs) : null,
+    kvTransferLink: c.link !== null ? { scope: c.link.scope, GBpsPerGpu: c.link.GBpsPerGpu, lanes: c.link.lanes } : null,
+    peakKvFraction: round(raw.peakKvFraction),
+    kvUsage: downsampleSteps(raw.kvT, raw.kvFrac, Number.isFinite(raw.lastEndS) ? raw.lastEndS : (raw.kvT[raw.kvT.length - 1] ?? 0), 500),
+    peakRunningPerGroup: raw.peakRunningPerGroup,
+    meanRunningPerInstance: round(meanRunning),
+    stability,
+    pools: c.poolSummary(busyOf),
+    notModelled: [...NOT_MODELLED],
+  };
+  if (c.opts.timeline === true) {
+    const tl = raw.timeline;
+    simulation.timeline = {
+      requests: { arrivalS: raw.arrivalS, prefillStartS: raw.prefillStartS, firstTokenS: raw.firstTokenS, endS: raw.endS, instance: raw.instance, prefillInstance: raw.prefillInstance },
+      iterations: {
+        count: tl.count,
+        total: tl.total,
+        startS: tl.startS.slice(0, tl.count),
+        durationS: tl.durationS.slice(0, tl.count),
+        instance: tl.instance.slice(0, tl.count),
+        prefillTokens: tl.prefillTokens.slice(0, tl.count),
+        decodeSeqs: tl.decodeSeqs.slice(0, tl.count),
+        steps: tl.steps.slice(0, tl.count),
+      },
+    };
+  }
+  return {
+    ...c.base,
+    metrics: {
+      outputTokPerSec: round(out),
+      outputTokPerSecPerGpu: round(out / rp.gpusUsed),
+      totalTokPerSec: round(perS(inTok + outTok)),
+      requestsPerSec: round(perS(finished)),
+      ttftMs: roundStats(ttftMs),
+      tpotMs: roundStats(tpotMs),
+      e2eMs: roundStats(e2eMs),
+      goodputReqPerSec: round(perS(meets)),
+      sloAttainment: n > 0 ? round(meets / n) : 0,
+      energyJPerOutputToken: out > 0 ? round(powerW / out) : Infinity,
+      costUsdPerMOutputTokens: round(costUsdPerMOutputTokens(dep.gpu, rp.gpusUsed, out)),
+      concurrency: round(meanRunning),
+      busyFraction: round(busyFraction),
+      overloaded: stability.overloaded,
+    },
+    bottleneck,
+    warnings,
+    simulation,
+  };
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { shapeOf, uniformShape } from '../cost/batch.ts';
+import { resolveDeployment } from '../cost/deployment.ts';
+import { iterationCost } from '../cost/iteration.ts';
+import { memoryReport } from '../cost/memory.ts';
+import { resolvePools } from '../cost/pools.ts';
+import { parseScenario } from '../scenario/validate.ts';
+import { kvTransferLinkFor, simulate, STATUS_DONE, transferTimeS } from './engine.ts';
+
+function setup(input: Record<string, unknown>) {
+  const p = parseScenario({ version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', gpusPerNode: 1 }, ...input });
+  if (!p.ok) throw new Error(p.errors.join('; '));
+  const dep = resolveDeployment(p.scenario);
+  return { dep, kv: memoryReport(dep).maxKvTokensPerGroup };
+}
+
+describe('simulate(): hand-checked timings', () => {
+  it('one request: TTFT = its prefill iteration, then one decode step per token', () => {
+    const { dep, kv } = setup({});
+    const raw = simulate({
+      pools: [{ role: 'mixed', dep, instances: 1, kvTokensPerGroup: kv }],
+      requests: [{ id: 0, arrivalS: 2, inputTokens: 100, outputTokens: 5 }],
+      closedLoopUsers: null,
+      prefix: { kind: 'none' },
+      kvTransfer: null,
+      maxIterations: 1000,
+      timelineIterations: 100,
+    });
+    const prefill = iterationCost(dep, shapeOf([{ ctx: 0, newTokens: 100, emits: true }], null)).timeS;
+    let decode = 0;
+    for (let j = 0; j < 4; j++) decode += iterationCost(dep, uniformShape(1, 100 + j, 1, true, null)).timeS;
+    expect(raw.status[0]).toBe(STATUS_DONE);
+    expect(raw.prefillStartS[0]).toBe(2);
+    expect(raw.firstTokenS[0]! - 2).toBeCloseTo(prefill, 12);
+    expect(raw.endS[0]! - raw.firstTokenS[0]!).toBeCloseTo(decode, 12);
+    expect(raw.iterations).toBe(5);
+    expect(raw.prefillTokens).toBe(100);
+    expect(raw.decodeTokens).toBe(4);
+    // The four decode steps are one merged row of the timeline.
+    expect(raw.timeline.count).toBe(2);
+    expect(Array.from(raw.timeline.steps.subarray(0, 2))).toEqual([1, 4]);
+    expect(raw.itl.weight).toBe(4);
+  });
+
+  it('chunked prefill splits a long prompt over the token budget', () => {
+    const { dep, kv } = setup({ runtime: { maxBatchedTokens: 1000 } });
+    const raw = simulate({
+      pools: [{ role: 'mixed', dep, instances: 1, kvTokensPerGroup: kv }],
+      requests: [{ id: 0, arrivalS: 0, inputTokens: 2500, outputTokens: 2 }],
+      closedLoopUsers: null,
+      prefix: { kind: 'none' },
+      kvTransfer: null,
+      maxIterations: 1000,
+      timelineIterations: 100,
+    });
+    const chunks = [0, 1000, 2000].map((c, i) => iterationCost(dep, shapeOf([{ ctx: c, newTokens: i < 2 ? 1000 : 500, emits: i === 2 }], null)).timeS);
+    expect(raw.firstTokenS[0]).toBeCloseTo(chunks[0]! + chunks[1]! + chunks[2]!, 12);
+    expect(Array.from(raw.timeline.prefillTokens.subarray(0, 3))).toEqual([1000, 1000, 500]);
+  });
+
+  it('a disaggregated request waits for its KV on the link', () => {
+    const p = parseScenario({
+      version: 1,
+      model: 'llama-3.1-8b',
+      cluster: { gpu: 'h100-sxm', nodes: 2, gpusPerNode: 8, gpuOverrides: { scaleOutGBps: 1 } },
+      plan: { prefill: { instances: 1, tp: 8 }, decode: { instances: 1, tp: 8 } },
+    });
+    if (!p.ok) throw new Error(p.errors.join());
+    const rp = resolvePools(p.scenario);
+    const link = kvTransferLinkFor(rp)!;
+    expect(link.scope).toBe('nic');
+    const pools = rp.pools.map((x) => ({ role: x.role, dep: x.dep, instances: x.instances, kvTokensPerGroup: memoryReport(x.dep).maxKvTokensPerGroup }));
+    const raw = simulate({
+      pools,
+      requests: [
+        { id: 0, arrivalS: 0, inputTokens: 1000, outputTokens: 3 },
+        { id: 1, arrivalS: 0, inputTokens: 1000, outputTokens: 3 },
+      ],
+      closedLoopUsers: null,
+      prefix: { kind: 'none' },
+      kvTransfer: link,
+      maxIterations: 1000,
+      timelineIterations: 0,
+    });
+    // 1000 tokens × 128 KiB (32 layers × 8 KV heads × 128 × 2 × 2 B) over 8 NICs of 1 GB/s at 80 %.
+    expect(link.lanes).toBe(8);
+    const wire = transferTimeS(1000 * 32 * 8 * 128 * 2 * 2, link);
+    expect(wire).toBeCloseTo(0.02048 + link.latencyS, 6);
+    // Both prompts finish prefill together; the second transfer queues behind the first.
+    expect(raw.kvTransferS[0]).toBeCloseTo(wire, 9);
+    expect(raw.kvTransferS[1]).toBeCloseTo(2 * wire, 9);
+    expect(raw.firstTokenS[1]! - raw.firstTokenS[0]!).toBeGreaterThan(wire * 0.99);
+    expect(Array.from(raw.prefillInstance)).toEqual([0, 0]);
+    expect(Array.from(raw.instance)).toEqual([1, 1]);
+  });
+});

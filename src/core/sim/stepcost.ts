@@ -1,0 +1,158 @@
+/**
+ * Per-iteration cost for the simulator: `iterationCost(dep, shapeOf(steps, window))` for the exact
+ * batch, with two shortcuts that change no number:
+ *
+ * 1. The BatchShape is accumulated in place (`add`), the same sums `shapeOf` computes, without
+ *    building SeqStep objects.
+ * 2. A decode-only batch of n sequences costs an affine function of its KV reads:
+ *      stage_s(n, K, Kw) = a_s(n) + b_s(n)·K + bw_s(n)·Kw
+ *    with K = Σ(ctx+1) and Kw = Σ min(ctx+1, window). Every op of iteration.ts is either independent
+ *    of the context (GEMMs, collectives, launches: they see n tokens) or a decode-attention roofline
+ *    max(c1·K, c2·K) = max(c1, c2)·K, so three evaluations per n give the exact coefficients, and a
+ *    run of identical decode steps costs O(1) per step.
+ */
+import { causalPairs, type BatchShape } from '../cost/batch.ts';
+import type { Deployment } from '../cost/deployment.ts';
+import { iterationCost } from '../cost/iteration.ts';
+
+/** Stage-level timing of one micro-batch (see IterationCost). */
+export interface StepTimes {
+  /** Compute + communication per pipeline stage, seconds. */
+  stageS: Float64Array;
+  p2pS: number;
+  overheadS: number;
+}
+
+/** Decode-only cost coefficients for one batch size. */
+export interface DecodeCoef {
+  a: Float64Array;
+  b: Float64Array;
+  bw: Float64Array;
+  p2pS: number;
+  overheadS: number;
+  /** Whole-step (pp = 1 path) coefficients: Σ stages + (pp−1)·p2p + overhead. */
+  totalA: number;
+  totalB: number;
+  totalBw: number;
+}
+
+function emptyShape(): BatchShape {
+  return { tokens: 0, seqs: 0, logitTokens: 0, attnPairs: 0, attnPairsWindow: 0, kvReadTokens: 0, kvReadTokensWindow: 0, decodeKvReadTokens: 0, decodeKvReadTokensWindow: 0, decodeOnly: false };
+}
+
+export class StepCoster {
+  readonly pp: number;
+  /** Sliding-window size in tokens (Infinity when the model has none). */
+  readonly window: number;
+  /** True when some layers use the windowed sums (the Kw coefficient matters). */
+  readonly hasSliding: boolean;
+  /** The batch being accumulated. */
+  readonly acc: BatchShape = emptyShape();
+  /** Cost evaluations made through iterationCost (for the bench). */
+  costCalls = 0;
+  private coefs: (DecodeCoef | undefined)[] = [];
+  private probe: BatchShape = emptyShape();
+
+  constructor(readonly dep: Deployment) {
+    this.pp = dep.instance.pp;
+    this.window = dep.model.slidingWindow ?? Infinity;
+    this.hasSliding = dep.model.slidingWindow !== null && dep.model.layers.some((l) => l.attention === 'sliding');
+  }
+
+  reset(): void {
+    const s = this.acc;
+    s.tokens = 0;
+    s.seqs = 0;
+    s.logitTokens = 0;
+    s.attnPairs = 0;
+    s.attnPairsWindow = 0;
+    s.kvReadTokens = 0;
+    s.kvReadTokensWindow = 0;
+    s.decodeKvReadTokens = 0;
+    s.decodeKvReadTokensWindow = 0;
+    s.decodeOnly = false;
+  }
+
+  /** Add one sequence's step: `n` new tokens after `ctx` cached ones (mirrors batch.ts shapeOf). */
+  add(ctx: number, n: number, emits: boolean): void {
+    const s = this.acc;
+    const w = this.window;
+    if (s.seqs === 0) s.decodeOnly = true;
+    if (n === 1) {
+      s.decodeKvReadTokens += ctx + 1;
+      s.decodeKvReadTokensWindow += Math.min(ctx + 1, w);
+    } else {
+      s.decodeOnly = false;
+    }
+    s.tokens += n;
+    s.seqs++;
+    if (emits) s.logitTokens++;
+    s.attnPairs += causalPairs(ctx, n, Infinity);
+    s.attnPairsWindow += causalPairs(ctx, n, w);
+    s.kvReadTokens += ctx + n;
+    s.kvReadTokensWindow += Math.min(ctx + n, w);
+  }
+
+  /** Exact cost of the accumulated batch. */
+  costAcc(out: StepTimes): void {
+    this.costCalls++;
+    const c = iterationCost(this.dep, this.acc);
+    for (let s = 0; s < this.pp; s++) out.stageS[s] = c.stageTimesS[s] ?? 0;
+    out.p2pS = c.p2pS;
+    out.overheadS = c.overheadS;
+  }
+
+  private evalDecode(n: number, k: number, kw: number) {
+    const p = this.probe;
+    p.tokens = n;
+    p.seqs = n;
+    p.logitTokens = n;
+    p.attnPairs = k;
+    p.attnPairsWindow = kw;
+    p.kvReadTokens = k;
+    p.kvReadTokensWindow = kw;
+    p.decodeKvReadTokens = k;
+    p.decodeKvReadTokensWindow = kw;
+    p.decodeOnly = true;
+    this.costCalls++;
+    return iterationCost(this.dep, p);
+  }
+
+  /** Coefficients for a decode-only batch of n sequences (every sequence emits a token). */
+  decodeCoef(n: number): DecodeCoef {
+    const hit = this.coefs[n];
+    if (hit) return hit;
+    const pp = this.pp;
+    const k0 = n * 1000;
+    const dk = n * 2000;
+    const c0 = this.evalDecode(n, k0, k0);
+    const c1 = this.evalDecode(n, k0 + dk, k0);
+    const c2 = this.hasSliding ? this.evalDecode(n, k0, k0 + dk) : c0;
+    const a = new Float64Array(pp);
+    const b = new Float64Array(pp);
+    const bw = new Float64Array(pp);
+    let sa = 0;
+    let sb = 0;
+    let sbw = 0;
+    for (let s = 0; s < pp; s++) {
+      const t0 = c0.stageTimesS[s] ?? 0;
+      b[s] = ((c1.stageTimesS[s] ?? 0) - t0) / dk;
+      bw[s] = this.hasSliding ? ((c2.stageTimesS[s] ?? 0) - t0) / dk : 0;
+      a[s] = t0 - b[s]! * k0 - bw[s]! * k0;
+      sa += a[s]!;
+      sb += b[s]!;
+      sbw += bw[s]!;
+    }
+    const coef: DecodeCoef = { a, b, bw, p2pS: c0.p2pS, overheadS: c0.overheadS, totalA: sa + (pp - 1) * c0.p2pS + c0.overheadS, totalB: sb, totalBw: sbw };
+    this.coefs[n] = coef;
+    return coef;
+  }
+
+  /** Stage times of a decode-only batch of n sequences with K = Σ(ctx+1), Kw = Σ min(ctx+1, window). */
+  decode(n: number, k: number, kw: number, out: StepTimes): void {
+    const c = this.decodeCoef(n);
+    for (let s = 0; s < this.pp; s++) out.stageS[s] = c.a[s]! + c.b[s]! * k + c.bw[s]! * kw;
+    out.p2pS = c.p2pS;
+    out.overheadS = c.overheadS;
+  }
+}
