@@ -132,6 +132,7 @@ export const MAX_TRACE_DATA_CHARS = 64 * 1024 * 1024;
  * text; `path` (relative to the scenario file) is only for the CLI, which inlines it into `data`
  * before evaluation (core/scenario/trace-path.ts). `timing: 'scenario'` keeps the trace's lengths but
  * takes arrivals from `workload.arrival` (e.g. closed-loop users over real prompt lengths).
+ * With a trace, `workload.requests` is ignored: every row replays (up to the simulator's request cap).
  */
 export const traceSchema = z
   .object({

@@ -170,7 +170,7 @@ export interface SimRaw {
 export const PREFIX_AFFINITY_SLACK = 32;
 
 // Request states.
-const S_PENDING = 0;
+// 0 = not arrived yet (typed arrays start at 0).
 const S_WAITING = 1;
 const S_RUNNING = 2;
 const S_TRANSFER = 3;
@@ -834,9 +834,12 @@ class Engine {
       this.setWake(inst, t);
       return;
     }
-    const launched = this.launch(inst, t);
+    this.launch(inst, t);
     let next = inst.inflight.length > 0 ? inst.inflight[0]!.endS : Infinity;
-    if (launched && inst.inflight.length < inst.pool.pp) next = Math.min(next, inst.stageFree[0]!);
+    // With a free micro-batch slot, try again when stage 0 frees (a launch just now, or stage 0 still
+    // busy with a later micro-batch while sequences became ready).
+    const sf = inst.stageFree[0]!;
+    if (inst.inflight.length < inst.pool.pp && sf > t) next = Math.min(next, sf);
     if (next < Infinity) this.setWake(inst, next);
   }
 

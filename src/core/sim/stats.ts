@@ -49,9 +49,9 @@ const LO = 1 - HI;
 /** Mantissa bits kept per bin: 2^8 = 256 bins per octave, so a bin spans 0.27 % of its value. */
 const MANTISSA_BITS = 8;
 const SHIFT = 20 - MANTISSA_BITS;
-/** Exponents 1023−40 (≈ 9e-13) to 1023+40 (≈ 1e12): anything outside is clamped to the end bins. */
-const EXP_LO = 1023 - 40;
-const EXP_HI = 1023 + 40;
+/** Exponents 1023−27 (≈ 7e-9) to 1023+23 (≈ 8e6): anything outside is clamped to the end bins. */
+const EXP_LO = 1023 - 27;
+const EXP_HI = 1023 + 23;
 const BIN_BASE = EXP_LO << MANTISSA_BITS;
 const BINS = (EXP_HI - EXP_LO) << MANTISSA_BITS;
 
