@@ -1,0 +1,16 @@
+/** Shared fixtures for the kv tests (not exported from index.ts). */
+import { parseScenario } from '../scenario/validate.ts';
+import { resolveDeployment, type Deployment } from '../cost/deployment.ts';
+
+/** One serving deployment from a partial scenario (defaults: 1 node × 1 GPU). */
+export function deployment(model: string, gpu: string, extra: Record<string, unknown> = {}): Deployment {
+  const p = parseScenario({ version: 1, model, cluster: { gpu, nodes: 1, gpusPerNode: 8 }, ...extra });
+  if (!p.ok) throw new Error(p.errors.join('; '));
+  return resolveDeployment(p.scenario);
+}
+
+/** The worked example: Llama-3.1-8B on one H100 SXM (80 GB), vLLM defaults (0.9 utilisation, 16-token blocks). */
+export const llama8bH100 = (): Deployment => deployment('llama-3.1-8b', 'h100-sxm');
+
+export const KiB = 1024;
+export const GiB = 2 ** 30;
