@@ -18,6 +18,7 @@
  */
 import { createStore, type Mutate, type StoreApi } from 'zustand/vanilla';
 import { persist, type PersistStorage, type StorageValue } from 'zustand/middleware';
+import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { applyKnobs, knobsId } from '../core/search/space.ts';
@@ -51,9 +52,10 @@ export type SearchOptionsDraft = Pick<
   'objective' | 'secondary' | 'allowTpAcrossNodes' | 'allowDisaggregation' | 'kvDtypes' | 'maxNumSeqs' | 'maxBatchedTokens' | 'top' | 'simulateTop' | 'replicas'
 >;
 
+/** Goodput first (requests/s that meet both SLOs), cheapest among equals: "a plan I can trust at my SLO". */
 export const DEFAULT_SEARCH_DRAFT: SearchOptionsDraft = {
-  objective: 'throughput-per-gpu',
-  secondary: 'ttft-p99',
+  objective: 'goodput',
+  secondary: 'cost',
   allowTpAcrossNodes: false,
   allowDisaggregation: false,
   kvDtypes: [],
@@ -101,6 +103,15 @@ export interface SavedState {
   messages: string[];
 }
 
+/** An on-demand simulation of the selected plan (with its per-request timeline, for latency CDFs). */
+export interface SimState {
+  /** JSON of the scenario it ran for; stale when the scenario changed since. */
+  key: string | null;
+  status: 'idle' | 'running' | 'done' | 'error';
+  result: SimulatedEvaluation | null;
+  error: string | null;
+}
+
 export interface AppState {
   scenario: Scenario;
   fieldErrors: Record<string, string>;
@@ -109,11 +120,16 @@ export interface AppState {
   view: ViewState;
   saved: SavedState;
   banner: Banner | null;
+  sim: SimState;
 
   /** Replace the scenario (from a link, a saved entry, an import); clears field errors. */
   setScenario(s: Scenario): void;
-  /** Edit one field; commits when the schema accepts the whole scenario, else records the message. Returns whether it committed. */
-  setField(path: FieldPath, value: unknown): boolean;
+  /**
+   * Edit one field; commits when the schema accepts the whole scenario, else records the message.
+   * With `keepPlanValid`, a plan the edit breaks (e.g. fewer GPUs than it needs) is replaced by a
+   * starting plan that resolves, and a toast says so. Returns whether it committed.
+   */
+  setField(path: FieldPath, value: unknown, opts?: { keepPlanValid?: 'model' | 'cluster' }): boolean;
   clearFieldError(path: FieldPath): void;
   /** Change model or cluster and, if the current plan no longer resolves, start from a plan that does. */
   setModelOrCluster(patch: Partial<Pick<Scenario, 'model' | 'cluster'>>): void;
@@ -123,6 +139,8 @@ export interface AppState {
   cancelSearch(): void;
   /** Make a searched candidate the selected plan (its knobs applied to the current scenario). */
   selectCandidate(id: string): void;
+  /** Simulate the selected plan (current scenario) with a per-request timeline. */
+  simulateSelected(): void;
 
   setDetailTab(t: DetailTab): void;
   setTheme(t: Theme): void;
@@ -149,8 +167,19 @@ export interface StoreDeps {
   /** localStorage in the browser; a Map-backed fake in tests. */
   storage: KeyValueStorage;
   search: SearchBackend;
+  /** Simulates one scenario with its timeline (default: the simulator, loaded lazily, on the main thread). */
+  simulate?: (s: Scenario) => Promise<SimulatedEvaluation>;
   now?: () => number;
 }
+
+/** The simulator on the main thread, loaded on first use, after a tick so the UI can show "Simulating…". */
+async function simulateOnMainThread(s: Scenario): Promise<SimulatedEvaluation> {
+  await new Promise((r) => setTimeout(r, 30));
+  const m = await import('../core/evaluate/simulated.ts');
+  return m.evaluateSimulated(s, { timeline: true });
+}
+
+export const scenarioKey = (s: Scenario): string => JSON.stringify(s);
 
 /** The store with zustand's persist API (`store.persist.rehydrate()`). */
 export type AppStore = Mutate<StoreApi<AppState>, [['zustand/persist', Persisted]]>;
@@ -203,6 +232,21 @@ export function sanitizeSearchDraft(x: unknown): SearchOptionsDraft {
   return d;
 }
 
+/** The scenario, with its plan replaced by a starting plan when it no longer resolves (and a note saying so). */
+export function withValidPlan(next: Scenario, what: 'model' | 'cluster'): { scenario: Scenario; toast: string | null } {
+  let ok: boolean;
+  try {
+    ok = planResolves(next);
+  } catch {
+    return { scenario: next, toast: null }; // model/GPU errors are shown by the evaluation, not fixed here
+  }
+  if (ok) return { scenario: next, toast: null };
+  const plan = startingPlan(next);
+  if (!plan) return { scenario: next, toast: null };
+  const label = `TP${plan.tp}${plan.pp > 1 ? ` PP${plan.pp}` : ''} DP${plan.dp}${plan.ep > 1 ? ` EP${plan.ep}` : ''}`;
+  return { scenario: { ...next, plan }, toast: `The previous plan does not fit this ${what}: starting from ${label}. Run a search for the best plan.` };
+}
+
 const IDLE_SEARCH = (backend: string): SearchState => ({ status: 'idle', progress: null, result: null, error: null, searched: null, key: null, startedAt: null, elapsedMs: null, backend });
 
 export const SESSION_KEY = 'parakv.session';
@@ -247,6 +291,8 @@ const DETAIL_TABS: readonly DetailTab[] = ['memory', 'gantt', 'roofline', 'laten
 export function createAppStore(deps: StoreDeps): AppStore {
   const now = deps.now ?? (() => Date.now());
   let run: SearchRun | null = null;
+  let simJob = 0;
+  const simulate = deps.simulate ?? simulateOnMainThread;
   let job = 0;
   let lastProgressAt = 0;
   let storeRef: AppStore | null = null;
@@ -267,22 +313,23 @@ export function createAppStore(deps: StoreDeps): AppStore {
           view: { detailTab: 'memory', theme: 'system', sort: { key: 'rank', dir: 'asc' }, compare: [], ganttPhases: 'both', savedOpen: false, toast: null },
           saved: { items: [], messages: [] },
           banner: null,
+          sim: { key: null, status: 'idle', result: null, error: null },
 
           setScenario: (scenario) => set({ scenario, fieldErrors: {} }),
-          setField: (path, value) => {
+          setField: (path, value, opts) => {
             const r = editScenario(get().scenario, path, value);
             const key = pathKey(path);
-            if (r.ok) {
-              set((s) => {
-                if (!(key in s.fieldErrors)) return { scenario: r.scenario };
-                const fieldErrors = { ...s.fieldErrors };
-                delete fieldErrors[key];
-                return { scenario: r.scenario, fieldErrors };
-              });
-              return true;
+            if (!r.ok) {
+              set((s) => ({ fieldErrors: { ...s.fieldErrors, [key]: r.message } }));
+              return false;
             }
-            set((s) => ({ fieldErrors: { ...s.fieldErrors, [key]: r.message } }));
-            return false;
+            const fixed = opts?.keepPlanValid ? withValidPlan(r.scenario, opts.keepPlanValid) : { scenario: r.scenario, toast: null };
+            set((s) => {
+              const fieldErrors = { ...s.fieldErrors };
+              delete fieldErrors[key];
+              return { scenario: fixed.scenario, fieldErrors, view: fixed.toast ? { ...s.view, toast: fixed.toast } : s.view };
+            });
+            return true;
           },
           clearFieldError: (path) =>
             set((s) => {
@@ -295,26 +342,13 @@ export function createAppStore(deps: StoreDeps): AppStore {
           setModelOrCluster: (patch) => {
             const cur = get().scenario;
             const parsed = parseScenario({ ...cur, ...patch });
+            const what = patch.model !== undefined ? 'model' : 'cluster';
             if (!parsed.ok) {
-              set((s) => ({ fieldErrors: { ...s.fieldErrors, [patch.model !== undefined ? 'model' : 'cluster']: parsed.errors[0] ?? 'invalid value' } }));
+              set((s) => ({ fieldErrors: { ...s.fieldErrors, [what]: parsed.errors[0] ?? 'invalid value' } }));
               return;
             }
-            let next = parsed.scenario;
-            let toast: string | null = null;
-            let ok: boolean;
-            try {
-              ok = planResolves(next);
-            } catch {
-              ok = true; // model/GPU errors are shown by the evaluation, not fixed here
-            }
-            if (!ok) {
-              const plan = startingPlan(next);
-              if (plan) {
-                next = { ...next, plan };
-                toast = `The previous plan does not fit this ${patch.model !== undefined ? 'model' : 'cluster'}: starting from TP${plan.tp}${plan.pp > 1 ? ` PP${plan.pp}` : ''} DP${plan.dp}${plan.ep > 1 ? ` EP${plan.ep}` : ''}. Run a search for the best plan.`;
-              }
-            }
-            set((s) => ({ scenario: next, fieldErrors: {}, view: toast ? { ...s.view, toast } : s.view }));
+            const fixed = withValidPlan(parsed.scenario, what);
+            set((s) => ({ scenario: fixed.scenario, fieldErrors: {}, view: fixed.toast ? { ...s.view, toast: fixed.toast } : s.view }));
           },
 
           setSearchOptions: (patch) => set((s) => ({ searchOptions: { ...s.searchOptions, ...patch } })),
@@ -361,6 +395,21 @@ export function createAppStore(deps: StoreDeps): AppStore {
             const p = findCandidate(get().search.result, id);
             if (!p) return;
             set((s) => ({ scenario: applyKnobs(s.scenario, p.candidate.knobs), fieldErrors: {} }));
+          },
+
+          simulateSelected: () => {
+            const scenario = get().scenario;
+            const key = scenarioKey(scenario);
+            const id = ++simJob;
+            set({ sim: { key, status: 'running', result: null, error: null } });
+            simulate(scenario).then(
+              (result) => {
+                if (id === simJob) set({ sim: { key, status: 'done', result, error: null } });
+              },
+              (e: unknown) => {
+                if (id === simJob) set({ sim: { key, status: 'error', result: null, error: e instanceof Error ? e.message : String(e) } });
+              },
+            );
           },
 
           setDetailTab: (detailTab) => set((s) => ({ view: { ...s.view, detailTab } })),

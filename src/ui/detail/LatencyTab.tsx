@@ -1,0 +1,159 @@
+/**
+ * Latency distributions and KV-cache usage over time, from the simulator. Sources, best first:
+ * an on-demand simulation of this exact scenario (with a per-request timeline → real CDFs), the
+ * search's simulated result for this plan (percentiles and KV usage, no per-request data), or
+ * nothing yet — then the tab offers to simulate the plan.
+ */
+import { LineChart } from '../../charts/index.ts';
+import type { EvaluationResult } from '../../core/evaluate/evaluate.ts';
+import type { SimulatedEvaluation, SimulationSummary } from '../../core/evaluate/simulated.ts';
+import type { Stats } from '../../core/evaluate/metrics.ts';
+import type { Scenario } from '../../core/scenario/schema.ts';
+import { kvUsageSeries, latencyCdfs } from '../../core/views/latency.ts';
+import { useActions, useApp } from '../../state/react.tsx';
+import { scenarioKey } from '../../state/store.ts';
+import { fmtInt, fmtMs, fmtNum, fmtPct } from '../format.ts';
+import { IconAlert, IconInfo, IconPlay } from '../icons.tsx';
+
+function isSimulated(r: EvaluationResult): r is SimulatedEvaluation {
+  return r.method === 'simulation' && 'simulation' in r;
+}
+
+function StatsTable({ r, sim }: { r: EvaluationResult; sim: SimulationSummary }) {
+  const rows: [string, Stats][] = [
+    ['TTFT', r.metrics.ttftMs],
+    ['TPOT', r.metrics.tpotMs],
+    ['End to end', r.metrics.e2eMs],
+    ['Queueing', sim.queueMs],
+    ['Inter-token', sim.itlMs],
+  ];
+  return (
+    <div className="table-wrap">
+      <table className="table" aria-label="Latency percentiles">
+        <thead>
+          <tr>
+            <th scope="col" className="l">
+              Latency (ms)
+            </th>
+            <th scope="col">mean</th>
+            <th scope="col">p50</th>
+            <th scope="col">p90</th>
+            <th scope="col">p99</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([k, s]) => (
+            <tr key={k}>
+              <th scope="row" className="l">
+                {k}
+              </th>
+              <td>{fmtNum(s.mean)}</td>
+              <td>{fmtNum(s.p50)}</td>
+              <td>{fmtNum(s.p90)}</td>
+              <td>{fmtNum(s.p99)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function SimView({ r, scenario, withTimeline }: { r: SimulatedEvaluation; scenario: Scenario; withTimeline: boolean }) {
+  const sim = r.simulation;
+  const cdfs = withTimeline ? latencyCdfs(sim) : null;
+  const kv = kvUsageSeries(sim);
+  const { simulateSelected } = useActions();
+  return (
+    <>
+      <div className={`callout ${sim.stability.overloaded ? 'callout--danger' : 'callout--info'}`}>
+        {sim.stability.overloaded ? <IconAlert /> : <IconInfo />}
+        <p>
+          Simulated {fmtInt(sim.finished)} of {fmtInt(sim.requests)} requests over {fmtNum(sim.makespanS)} s ({sim.source}). {sim.stability.reason}
+          {sim.preemptions > 0 ? ` ${fmtInt(sim.preemptions)} preemptions.` : ''}
+          {sim.prefixHitRate !== null ? ` Prefix-cache hit rate ${fmtPct(sim.prefixHitRate)}.` : ''} Peak KV use {fmtPct(sim.peakKvFraction)}.
+        </p>
+      </div>
+      {cdfs ? (
+        <div data-testid="latency-cdf">
+          <LineChart
+            title="Latency CDFs (per request)"
+            xLabel="Latency (ms, log scale)"
+            yLabel="Share of requests"
+            xLog
+            series={[
+              { label: 'TTFT', points: cdfs.ttftMs },
+              { label: 'Queueing', points: cdfs.queueMs, dashed: true },
+              { label: 'End to end', points: cdfs.e2eMs },
+            ]}
+            markers={[{ x: scenario.slo.ttftMs, label: `TTFT SLO ${fmtMs(scenario.slo.ttftMs)}` }]}
+            hLines={[{ y: 0.99, label: 'p99' }]}
+            height={300}
+          />
+        </div>
+      ) : (
+        <div className="row row--wrap">
+          <span className="caption">Per-request CDFs need a run with a timeline.</span>
+          <button type="button" className="btn btn--sm" onClick={simulateSelected} data-testid="simulate-plan">
+            <IconPlay /> Simulate with per-request timeline
+          </button>
+        </div>
+      )}
+      <StatsTable r={r} sim={sim} />
+      <div data-testid="kv-usage-chart">
+        <LineChart
+          title="KV-cache usage over time"
+          xLabel="Time (s)"
+          yLabel="KV pool in use (%)"
+          series={[
+            { label: 'Mean per bin', points: kv.mean },
+            { label: 'Peak per bin', points: kv.max, dashed: true },
+          ]}
+          hLines={[{ y: 100, label: 'full' }]}
+          height={240}
+        />
+      </div>
+      <p className="caption">Not modelled by the simulator: {sim.notModelled.join('; ')}.</p>
+    </>
+  );
+}
+
+export function LatencyTab({ result, scenario }: { result: EvaluationResult; scenario: Scenario }) {
+  const sim = useApp((s) => s.sim);
+  const { simulateSelected } = useActions();
+  const fresh = sim.key === scenarioKey(scenario);
+
+  if (fresh && sim.status === 'running') {
+    return (
+      <div className="loading" role="status" data-testid="latency-running">
+        Simulating {fmtInt(scenario.workload.requests)} requests on this plan…
+      </div>
+    );
+  }
+  if (fresh && sim.status === 'error') {
+    return (
+      <div className="callout callout--danger" role="alert">
+        <IconAlert />
+        <p>The simulation failed: {sim.error}. Fix the input it names, then simulate again.</p>
+      </div>
+    );
+  }
+  if (fresh && sim.result) return <SimView r={sim.result} scenario={scenario} withTimeline />;
+  if (isSimulated(result)) return <SimView r={result} scenario={scenario} withTimeline={false} />;
+  const m = result.metrics;
+  return (
+    <div className="stack" data-testid="latency-empty">
+      <div className="callout callout--info">
+        <IconInfo />
+        <p>
+          This plan has a closed-form estimate only (means: TTFT {fmtMs(m.ttftMs.mean)}, TPOT {fmtMs(m.tpotMs.mean)}, end to end {fmtMs(m.e2eMs.mean)}), so its p50 and p99 equal the mean. Simulate it to see the distributions, queueing and KV usage over time.
+        </p>
+      </div>
+      <div>
+        <button type="button" className="btn btn--primary" onClick={simulateSelected} data-testid="simulate-plan">
+          <IconPlay /> Simulate this plan
+        </button>
+      </div>
+    </div>
+  );
+}

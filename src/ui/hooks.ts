@@ -1,0 +1,36 @@
+/**
+ * Hooks that connect components to the engine through the state layer's cached wrappers. The
+ * evaluation follows a deferred copy of the scenario, so typing or dragging a slider never waits
+ * for the engine (React renders the input first, then the numbers).
+ */
+import { useCallback, useDeferredValue } from 'react';
+import type { Scenario } from '../core/scenario/schema.ts';
+import { evaluateScenario } from '../state/evaluation.ts';
+import { useApp } from '../state/react.tsx';
+
+export function useDeferredScenario(): Scenario {
+  const scenario = useApp((s) => s.scenario);
+  return useDeferredValue(scenario);
+}
+
+/** The selected plan's closed-form evaluation (cached per scenario). */
+export function useEvaluation() {
+  const scenario = useDeferredScenario();
+  return { scenario, outcome: evaluateScenario(scenario) };
+}
+
+/**
+ * The engine's message for a field when the current scenario does not resolve there (e.g. "plan.tp:
+ * tp=3 must divide the 64 attention heads"); returns a lookup by field path or prefix.
+ */
+export function useEngineError(): (field: string) => string | undefined {
+  const scenario = useApp((s) => s.scenario);
+  const outcome = evaluateScenario(scenario);
+  return useCallback(
+    (field: string) => {
+      if (outcome.ok || outcome.field === null) return undefined;
+      return outcome.field === field || outcome.field.startsWith(`${field}.`) ? outcome.message.replace(/^[\w.[\]]+:\s*/, '') : undefined;
+    },
+    [outcome],
+  );
+}

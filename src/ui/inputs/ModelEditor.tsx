@@ -1,0 +1,278 @@
+/**
+ * Model: a searchable catalog picker with the facts that matter for serving (params, layers, heads,
+ * MoE and MLA shape, KV bytes per token at the chosen KV dtype), Hugging Face config.json import by
+ * paste, file or drop, and the weight/activation precision.
+ */
+import { useDeferredValue, useId, useMemo, useState, type DragEvent } from 'react';
+import { bytesPerElement } from '../../core/hardware/dtype.ts';
+import { MODELS, getModel } from '../../core/model/catalog.ts';
+import { fromHfConfig, ModelImportError, parseHfConfigText } from '../../core/model/hf.ts';
+import { countParams, kvBytesPerToken } from '../../core/model/params.ts';
+import type { ModelSpec } from '../../core/model/types.ts';
+import { ACTIVATION_DTYPES, WEIGHT_DTYPES, type Scenario } from '../../core/scenario/schema.ts';
+import { useActions, useApp } from '../../state/react.tsx';
+import { fmtBytes, fmtInt, fmtParams } from '../format.ts';
+import { useEngineError } from '../hooks.ts';
+import { IconChevron, IconUpload } from '../icons.tsx';
+import { Section, SelectField } from './fields.tsx';
+
+type Resolved = { ok: true; spec: ModelSpec } | { ok: false; message: string };
+
+const customCache = new WeakMap<object, Resolved>();
+
+export function resolveModelSpec(model: Scenario['model']): Resolved {
+  if (typeof model === 'string') {
+    const spec = getModel(model);
+    return spec ? { ok: true, spec } : { ok: false, message: `Unknown model “${model}”: pick one from the catalog.` };
+  }
+  const hit = customCache.get(model);
+  if (hit) return hit;
+  let out: Resolved;
+  try {
+    out = { ok: true, spec: fromHfConfig(model.hf, { id: 'custom', name: model.name }) };
+  } catch (e) {
+    out = { ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+  customCache.set(model, out);
+  return out;
+}
+
+const PARAMS = new Map(MODELS.map((m) => [m.id, countParams(m)]));
+
+function tags(m: ModelSpec): string[] {
+  const t: string[] = [];
+  if (m.moe) t.push('MoE');
+  if (m.attention.kind === 'mla') t.push('MLA');
+  else if (m.attention.numKvHeads === 1) t.push('MQA');
+  else if (m.attention.numKvHeads < m.attention.numHeads) t.push('GQA');
+  else t.push('MHA');
+  if (m.slidingWindow !== null) t.push('SWA');
+  return t;
+}
+
+function ModelFacts({ spec, kvDtype }: { spec: ModelSpec; kvDtype: Scenario['precision']['kvCache'] }) {
+  const p = useMemo(() => PARAMS.get(spec.id) ?? countParams(spec), [spec]);
+  const kv = kvBytesPerToken(spec, bytesPerElement(kvDtype));
+  const a = spec.attention;
+  return (
+    <dl className="facts" data-testid="model-facts">
+      <div className="facts__title">
+        {spec.name}
+        {tags(spec).map((t) => (
+          <span key={t} className="badge badge--accent">
+            {t}
+          </span>
+        ))}
+      </div>
+      <dt>Parameters</dt>
+      <dd>{spec.moe ? `${fmtParams(p.totalParams)} total · ${fmtParams(p.activeParams)} active` : fmtParams(p.totalParams)}</dd>
+      <dt>Layers · hidden</dt>
+      <dd>
+        {spec.layers.length} · {fmtInt(spec.hiddenSize)}
+      </dd>
+      <dt>Heads · KV heads</dt>
+      <dd>{a.kind === 'mla' ? `${a.numHeads} · latent (MLA)` : `${a.numHeads} · ${a.numKvHeads} × ${a.headDim}`}</dd>
+      {a.kind === 'mla' && (
+        <>
+          <dt>MLA latent</dt>
+          <dd>
+            kv rank {a.kvLoraRank} + rope {a.qkRopeHeadDim}
+            {a.qLoraRank !== null ? ` · q rank ${a.qLoraRank}` : ''}
+          </dd>
+        </>
+      )}
+      {spec.moe && (
+        <>
+          <dt>Experts</dt>
+          <dd>
+            {spec.moe.numExperts} routed, top-{spec.moe.topK}
+            {spec.moe.numSharedExperts > 0 ? ` + ${spec.moe.numSharedExperts} shared` : ''}
+          </dd>
+        </>
+      )}
+      {spec.slidingWindow !== null && (
+        <>
+          <dt>Sliding window</dt>
+          <dd>{fmtInt(spec.slidingWindow)} tokens</dd>
+        </>
+      )}
+      <dt>KV cache / token</dt>
+      <dd>
+        {fmtBytes(kv)} <span className="field__hint">({kvDtype})</span>
+      </dd>
+      <dt>Context window</dt>
+      <dd>{fmtInt(spec.maxContextTokens)} tokens</dd>
+      {spec.hfId && <dd className="source facts__full">{spec.hfId}</dd>}
+    </dl>
+  );
+}
+
+function ConfigImport() {
+  const { setModelOrCluster } = useActions();
+  const [name, setName] = useState('My model');
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [drag, setDrag] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const id = useId();
+
+  const importText = (raw: string, fileName?: string) => {
+    setDone(null);
+    try {
+      const config = parseHfConfigText(raw);
+      const label = (fileName ? fileName.replace(/\.json$/i, '') : name).trim() || 'Imported model';
+      const spec = fromHfConfig(config, { id: 'custom', name: label });
+      if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new ModelImportError('config', 'expected a JSON object');
+      setModelOrCluster({ model: { name: label.slice(0, 200), hf: config as Record<string, unknown> } });
+      setError(null);
+      setDone(`Imported ${spec.name}: ${spec.layers.length} layers, ${spec.attention.numHeads} heads.`);
+    } catch (e) {
+      if (e instanceof ModelImportError) setError(e.field === 'config' ? e.message : `Field “${e.field}”: ${e.message.replace(`${e.field}: `, '')}`);
+      else setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const onDrop = async (e: DragEvent) => {
+    e.preventDefault();
+    setDrag(false);
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    if (file.size > 4 * 1024 * 1024) {
+      setError('That file is larger than 4 MB; a config.json is a few kB.');
+      return;
+    }
+    const t = await file.text();
+    setText(t);
+    importText(t, file.name === 'config.json' ? undefined : file.name);
+  };
+
+  return (
+    <details className="disclosure">
+      <summary>
+        <IconChevron /> Import a Hugging Face config.json
+      </summary>
+      <div
+        className={`disclosure__body dropzone${drag ? ' dropzone--active' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDrag(true);
+        }}
+        onDragLeave={() => setDrag(false)}
+        onDrop={(e) => void onDrop(e)}
+      >
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-name`}>
+            Name
+          </label>
+          <input id={`${id}-name`} className="input" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-text`}>
+            <span>config.json</span>
+            <span className="field__hint">paste, or drop a file here</span>
+          </label>
+          <textarea
+            id={`${id}-text`}
+            className={`textarea${error ? ' input--invalid' : ''}`}
+            value={text}
+            spellCheck={false}
+            placeholder={'{ "architectures": ["LlamaForCausalLM"], "hidden_size": 4096, … }'}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${id}-err` : undefined}
+            onChange={(e) => setText(e.target.value)}
+          />
+          {error && (
+            <div className="field__error" id={`${id}-err`} role="alert">
+              {error}
+            </div>
+          )}
+          {done && <div className="field__note">{done}</div>}
+        </div>
+        <div className="row">
+          <button type="button" className="btn btn--sm btn--primary" disabled={text.trim() === ''} onClick={() => importText(text)}>
+            Use this config
+          </button>
+          <label className="btn btn--sm">
+            <IconUpload /> Choose file…
+            <input
+              type="file"
+              accept=".json,application/json"
+              className="visually-hidden"
+              onChange={async (e) => {
+                const f = e.target.files?.[0];
+                if (!f) return;
+                const t = await f.text();
+                setText(t);
+                importText(t, f.name === 'config.json' ? undefined : f.name);
+                e.target.value = '';
+              }}
+            />
+          </label>
+        </div>
+      </div>
+    </details>
+  );
+}
+
+export function ModelEditor() {
+  const model = useApp((s) => s.scenario.model);
+  const precision = useApp((s) => s.scenario.precision);
+  const modelError = useApp((s) => s.fieldErrors['model']);
+  const { setModelOrCluster, setField } = useActions();
+  const [query, setQuery] = useState('');
+  const q = useDeferredValue(query.trim().toLowerCase());
+  const list = useMemo(
+    () => MODELS.filter((m) => q === '' || `${m.name} ${m.family ?? ''} ${m.id} ${m.hfId ?? ''} ${tags(m).join(' ')}`.toLowerCase().includes(q)),
+    [q],
+  );
+  const resolved = resolveModelSpec(model);
+  const engineError = useEngineError();
+  const selectedId = typeof model === 'string' ? model : null;
+  const id = useId();
+
+  return (
+    <Section title="Model" summary={resolved.ok ? resolved.spec.name : 'invalid'} testId="model-editor">
+      <div className="field">
+        <label className="field__label" htmlFor={`${id}-q`}>
+          <span>Catalog</span>
+          <span className="field__hint">{MODELS.length} models</span>
+        </label>
+        <div className="picker">
+          <input id={`${id}-q`} className="input" type="search" placeholder="Search: llama, moe, deepseek…" value={query} onChange={(e) => setQuery(e.target.value)} aria-controls={`${id}-list`} data-testid="model-search" />
+          <ul className="picker__list" id={`${id}-list`} role="listbox" aria-label="Models">
+            {list.map((m) => (
+              <li key={m.id} role="presentation">
+                <button type="button" role="option" aria-selected={m.id === selectedId} className="picker__item" data-testid={`model-${m.id}`} onClick={() => setModelOrCluster({ model: m.id })}>
+                  {m.name}
+                  <span className="meta">
+                    {fmtParams(PARAMS.get(m.id)?.totalParams ?? 0)}
+                    {m.moe ? ` · ${fmtParams(PARAMS.get(m.id)?.activeParams ?? 0)} act` : ''}
+                  </span>
+                </button>
+              </li>
+            ))}
+            {list.length === 0 && <li className="picker__empty">No catalog model matches “{query}”. Import its config.json below.</li>}
+          </ul>
+        </div>
+        {modelError && (
+          <div className="field__error" role="alert">
+            {modelError}
+          </div>
+        )}
+      </div>
+      {resolved.ok ? (
+        <ModelFacts spec={resolved.spec} kvDtype={precision.kvCache} />
+      ) : (
+        <div className="field__error" role="alert">
+          {resolved.message}
+        </div>
+      )}
+      {typeof model !== 'string' && <div className="field__note">Using an imported config.json (“{model.name}”). Pick a catalog model to switch back.</div>}
+      <ConfigImport />
+      <div className="grid-2">
+        <SelectField label="Weights" hint="dtype" value={precision.weights} options={WEIGHT_DTYPES.map((d) => ({ value: d, label: d }))} onChange={(v) => setField(['precision', 'weights'], v)} error={engineError('precision.weights')} />
+        <SelectField label="Activations" hint="dtype" value={precision.activations} options={ACTIVATION_DTYPES.map((d) => ({ value: d, label: d }))} onChange={(v) => setField(['precision', 'activations'], v)} error={engineError('precision.activations')} />
+      </div>
+    </Section>
+  );
+}
