@@ -179,12 +179,33 @@ const emptyMetrics = (): EvaluationResult['metrics'] => ({
  * Evaluate a disaggregated scenario with the closed-form composition above. `cache` lets a search
  * reuse pool profiles across the many pool pairings of one base scenario.
  */
-export function evaluateDisaggregatedSteadyState(s: Scenario, cache: ProfileCache = new ProfileCache()): EvaluationResult {
+export interface DisaggEvalOptions {
+  /**
+   * false: metrics only — no per-GPU memory rows, bottleneck text or warnings (the search scores
+   * tens of thousands of pool pairings this way and details only the plans it keeps). Default true.
+   */
+  detail?: boolean;
+  /** The pools were already checked against the model and the cluster (skip checkPools). */
+  checked?: boolean;
+}
+
+const paramsCache = new WeakMap<object, ReturnType<typeof countParams>>();
+function paramsOf(model: Parameters<typeof countParams>[0]): ReturnType<typeof countParams> {
+  let p = paramsCache.get(model);
+  if (!p) {
+    p = countParams(model);
+    paramsCache.set(model, p);
+  }
+  return p;
+}
+
+export function evaluateDisaggregatedSteadyState(s: Scenario, cache: ProfileCache = new ProfileCache(), opts: DisaggEvalOptions = {}): EvaluationResult {
+  const detail = opts.detail !== false;
   const pools = poolsOf(s);
   if (!pools) throw new ScenarioError('plan', 'a disaggregated plan needs both plan.prefill and plan.decode');
   const p = cache.get(s, pools.prefill, 'prefill');
   const d = cache.get(s, pools.decode, 'decode');
-  checkPools(s, d.dep.model);
+  if (opts.checked !== true) checkPools(s, d.dep.model);
   const w = estimatorWorkload(s);
   const P = pools.prefill.instances;
   const D = pools.decode.instances;
@@ -192,19 +213,28 @@ export function evaluateDisaggregatedSteadyState(s: Scenario, cache: ProfileCach
   const gpusD = D * d.dep.instance.gpus;
   const gpus = gpusP + gpusD;
   const clusterGpus = s.cluster.nodes * s.cluster.gpusPerNode;
-  const params = countParams(d.dep.model);
+  const params = paramsOf(d.dep.model);
   const dep = d.dep;
-  const memEntries = [
-    ...p.mem.perGpu.map((g) => ({ ...g, label: `prefill · ${g.label}` })),
-    ...d.mem.perGpu.map((g) => ({ ...g, label: `decode · ${g.label}` })),
-  ].map((g) => ({ label: g.label, weightsGB: round(g.weightsGB), kvCacheGB: round(g.kvCacheGB), activationsGB: round(g.activationsGB), reservedGB: round(g.reservedGB), totalGB: round(g.totalGB), capacityGB: g.capacityGB }));
+  const memEntries = detail
+    ? [...p.mem.perGpu.map((g) => ({ ...g, label: `prefill · ${g.label}` })), ...d.mem.perGpu.map((g) => ({ ...g, label: `decode · ${g.label}` }))].map((g) => ({
+        label: g.label,
+        weightsGB: round(g.weightsGB),
+        kvCacheGB: round(g.kvCacheGB),
+        activationsGB: round(g.activationsGB),
+        reservedGB: round(g.reservedGB),
+        totalGB: round(g.totalGB),
+        capacityGB: g.capacityGB,
+      }))
+    : [];
   const fits = p.rejection === null && d.rejection === null;
   const warnings: string[] = [];
-  for (const [name, prof] of [['prefill', p], ['decode', d]] as const) {
-    if (prof.dep.instance.tp > prof.dep.links.scaleUpDomainGpus) warnings.push(`${name} pool tp=${prof.dep.instance.tp} spans more than one NVLink domain (${prof.dep.links.scaleUpDomainGpus} GPUs).`);
+  if (detail) {
+    for (const [name, prof] of [['prefill', p], ['decode', d]] as const) {
+      if (prof.dep.instance.tp > prof.dep.links.scaleUpDomainGpus) warnings.push(`${name} pool tp=${prof.dep.instance.tp} spans more than one NVLink domain (${prof.dep.links.scaleUpDomainGpus} GPUs).`);
+    }
+    if (gpus < clusterGpus) warnings.push(`The plan uses ${gpus} of the cluster's ${clusterGpus} GPUs.`);
+    warnings.push(`Disaggregated: result.plan shows the decode pool (${D}× ${shapeGroup(pools.decode)}); the prefill pool is ${P}× ${shapeGroup(pools.prefill)}.`);
   }
-  if (gpus < clusterGpus) warnings.push(`The plan uses ${gpus} of the cluster's ${clusterGpus} GPUs.`);
-  warnings.push(`Disaggregated: result.plan shows the decode pool (${D}× ${shapeGroup(pools.decode)}); the prefill pool is ${P}× ${shapeGroup(pools.prefill)}.`);
   const base = {
     method: 'steady-state' as const,
     model: { name: dep.model.name, totalParams: params.totalParams, activeParams: params.activeParams, kvBytesPerToken: d.mem.kvBytesPerToken },
@@ -230,6 +260,23 @@ export function evaluateDisaggregatedSteadyState(s: Scenario, cache: ProfileCach
   const tpotMs = st.tpotS * 1e3;
   const meets = !st.overloaded && ttftMs <= s.slo.ttftMs && tpotMs <= s.slo.tpotMs;
   const powerW = gpusP * gpuPowerW(dep.gpu, st.busyPrefill) + gpusD * gpuPowerW(dep.gpu, st.busyDecode);
+  const metrics: EvaluationResult['metrics'] = {
+    outputTokPerSec: round(out),
+    outputTokPerSecPerGpu: round(out / gpus),
+    totalTokPerSec: round(st.reqPerSec * (w.inputTokens + O)),
+    requestsPerSec: round(st.reqPerSec),
+    ttftMs: constantStats(round(ttftMs)),
+    tpotMs: constantStats(round(tpotMs)),
+    e2eMs: constantStats(round(ttftMs + (O - 1) * tpotMs)),
+    goodputReqPerSec: meets ? round(st.reqPerSec) : 0,
+    sloAttainment: meets ? 1 : 0,
+    energyJPerOutputToken: round(out > 0 ? powerW / out : Infinity),
+    costUsdPerMOutputTokens: round(costUsdPerMOutputTokens(dep.gpu, gpus, out)),
+    concurrency: round(st.concurrency),
+    busyFraction: round((gpusP * st.busyPrefill + gpusD * st.busyDecode) / gpus),
+    overloaded: st.overloaded,
+  };
+  if (!detail) return { ...base, memory, metrics, bottleneck: '', warnings };
   const ops = representativeDecodeOps(dep, poolScenario(s, pools.decode), st.concurrency);
   const computeBound = ops.filter((o) => o.kind === 'gemm').some((o) => o.bound === 'compute');
   const rp = P * p.prefillRate();
@@ -248,22 +295,7 @@ export function evaluateDisaggregatedSteadyState(s: Scenario, cache: ProfileCach
   return {
     ...base,
     memory,
-    metrics: {
-      outputTokPerSec: round(out),
-      outputTokPerSecPerGpu: round(out / gpus),
-      totalTokPerSec: round(st.reqPerSec * (w.inputTokens + O)),
-      requestsPerSec: round(st.reqPerSec),
-      ttftMs: constantStats(round(ttftMs)),
-      tpotMs: constantStats(round(tpotMs)),
-      e2eMs: constantStats(round(ttftMs + (O - 1) * tpotMs)),
-      goodputReqPerSec: meets ? round(st.reqPerSec) : 0,
-      sloAttainment: meets ? 1 : 0,
-      energyJPerOutputToken: round(out > 0 ? powerW / out : Infinity),
-      costUsdPerMOutputTokens: round(costUsdPerMOutputTokens(dep.gpu, gpus, out)),
-      concurrency: round(st.concurrency),
-      busyFraction: round((gpusP * st.busyPrefill + gpusD * st.busyDecode) / gpus),
-      overloaded: st.overloaded,
-    },
+    metrics,
     bottleneck,
     warnings,
   };

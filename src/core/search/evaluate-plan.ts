@@ -154,10 +154,14 @@ export class PlanEvaluator {
     return { ok: true, bounds: boundsFrom(t, s, w.outputTokens, gpu.priceUsdPerHour, gpuPowerW(gpu, t.minBusy)) };
   }
 
-  /** Closed-form evaluation of a screened-feasible candidate. */
-  evaluate(k: PlanKnobs): EvaluationResult {
+  /**
+   * Closed-form evaluation of a screened-feasible candidate. `detail: false` may leave out the
+   * memory rows, bottleneck text and warnings (metrics are identical): the search scores with it and
+   * details only the plans it keeps.
+   */
+  evaluate(k: PlanKnobs, detail = true): EvaluationResult {
     const s = applyKnobs(this.view, k);
-    return poolsOf(s) ? evaluateDisaggregatedSteadyState(s, this.profiles) : evaluateSteadyState(s);
+    return poolsOf(s) ? evaluateDisaggregatedSteadyState(s, this.profiles, { detail, checked: true }) : evaluateSteadyState(s);
   }
 
   /** Screen + evaluate, as one outcome (used for the comparison siblings behind reasons). */

@@ -124,6 +124,9 @@ describe('search invariants', () => {
       const opts: Partial<SearchOptions> = { objective, secondary, allowDisaggregation: true, kvDtypes: ['bf16', 'fp8'], top: 5, simulateTop: 0 };
       const r = search(s, opts);
       expect(r.counts.pruned).toBeGreaterThan(0);
+      const full = search(s, { ...opts, prune: false });
+      expect(full.counts.pruned).toBe(0);
+      expect(essence(full)).toEqual(essence(r));
       const all = enumerateCandidates(s, opts)
         .map((c) => ({ c, r: evaluateFast(c.scenario as Scenario) }))
         .filter((x) => x.r.memory.fits && x.r.memory.maxConcurrentSeqs >= 1);

@@ -140,12 +140,12 @@ export function searchShard(scenario: Scenario, options: Partial<SearchOptions>,
     // lexicographically below the k-th key, nor the front when a front point dominates the bound.
     const kth = top.length >= k ? top[k - 1]! : null;
     const ub = { s1: c.ub1, s2: c.ub2 };
-    if (kth && (c.ub1 < kth.s1 || (c.ub1 === kth.s1 && c.ub2 < kth.s2)) && front.some((f) => dominates(f, ub))) {
+    if (o.prune !== false && kth && (c.ub1 < kth.s1 || (c.ub1 === kth.s1 && c.ub2 < kth.s2)) && front.some((f) => dominates(f, ub))) {
       pruned++;
     } else {
       let result: EvaluationResult;
       try {
-        result = ev.evaluate(c.knobs);
+        result = ev.evaluate(c.knobs, false);
       } catch (e) {
         if (!(e instanceof ScenarioError)) throw e;
         reject(c.index, c.knobs, e.message);
@@ -170,7 +170,8 @@ export function searchShard(scenario: Scenario, options: Partial<SearchOptions>,
   const kept = [...keptByIndex.values()].sort(compareKeys).map(
     (x): RankedPlan => ({
       candidate: makeCandidate(scenario, x.index, x.knobs, o),
-      result: x.result,
+      // Scored without detail; the kept few get their memory rows, bottleneck and warnings now.
+      result: ev.evaluate(x.knobs, true),
       method: 'steady-state',
       onPareto: frontIdx.has(x.index),
       reason: explainPlan(ev, space, x.knobs, x.result, o.objective, o.secondary),

@@ -58,6 +58,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   replicas: 'all',
   disaggMaxPp: 1,
   maxRejected: 500,
+  prune: true,
 };
 
 function intList(field: string, values: readonly number[], lo: number, hi: number): number[] {
@@ -89,6 +90,7 @@ export function resolveOptions(scenario: Scenario, partial: Partial<SearchOption
     ...o,
     allowTpAcrossNodes: o.allowTpAcrossNodes === true,
     allowDisaggregation: o.allowDisaggregation === true,
+    prune: o.prune !== false,
     kvDtypes: kv,
     maxNumSeqs: intList('maxNumSeqs', o.maxNumSeqs.length > 0 ? o.maxNumSeqs : [scenario.runtime.maxNumSeqs], 1, 65_536),
     maxBatchedTokens: intList('maxBatchedTokens', o.maxBatchedTokens.length > 0 ? o.maxBatchedTokens : [scenario.runtime.maxBatchedTokens], 16, 1_048_576),

@@ -45,6 +45,11 @@ export interface SearchOptions {
   disaggMaxPp: number;
   /** Rejected plans listed in the result (all are counted). */
   maxRejected: number;
+  /**
+   * Skip plans whose optimistic bounds cannot reach the top-k or the Pareto front (default true;
+   * the result is the same either way — false evaluates every feasible plan, for checks and benches).
+   */
+  prune?: boolean;
 }
 
 /** The knobs one candidate sets on the base scenario; everything else is the scenario's. */
