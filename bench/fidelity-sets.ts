@@ -23,6 +23,13 @@ const GPU_BY_HARDWARE: [RegExp, string][] = [
   [/^GH200/, 'h200'],
 ];
 
+/** Models outside the catalog, imported from their real config.json like a user would paste it. */
+function hfModelFor(name: string): ScenarioInput['model'] | null {
+  const file = resolve(REFERENCE_DIR, 'hf-configs', `${name.replace('/', '--')}.json`);
+  if (!existsSync(file)) return null;
+  return { name, hf: JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> };
+}
+
 function modelIdFor(name: string): string | null {
   if (/Llama-3\.[13]-70B/.test(name)) return 'llama-3.1-70b';
   if (/Llama-3\.1-8B/.test(name)) return 'llama-3.1-8b';
@@ -30,6 +37,8 @@ function modelIdFor(name: string): string | null {
   if (/Qwen3-32B/.test(name)) return 'qwen3-32b';
   if (/Qwen3-235B-A22B/.test(name)) return 'qwen3-235b-a22b';
   if (/gpt-oss-120b/.test(name)) return 'gpt-oss-120b';
+  if (/DeepSeek-V3/.test(name)) return 'deepseek-v3';
+  if (/DeepSeek-R1/.test(name)) return 'deepseek-r1';
   return null;
 }
 
@@ -98,11 +107,7 @@ export function servingLatencyCases(): { cases: FidelityCase[]; skipped: string[
   const cases: FidelityCase[] = [];
   const skipped: string[] = [];
   for (const r of parseCsv(readFileSync(path, 'utf8'))) {
-    if (r.mode !== 'agg') {
-      skipped.push(`${r.model_path} ${r.mode} (disaggregated rows come with the simulator)`);
-      continue;
-    }
-    const model = modelIdFor(r.model_path ?? '');
+    const model = modelIdFor(r.model_path ?? '') ?? hfModelFor(r.model_path ?? '');
     if (!model) {
       skipped.push(`${r.model_path} (not in the catalog)`);
       continue;
@@ -112,23 +117,34 @@ export function servingLatencyCases(): { cases: FidelityCase[]; skipped: string[
     // Hopper has no fp4 tensor cores: MXFP4/NVFP4 weights run weight-only with bf16 activations.
     const activations = weights === 'fp8' ? 'fp8' : 'bf16';
     const kvCache = weights === 'fp8' ? 'fp8' : 'bf16';
+    const disagg = r.mode === 'disagg';
     const tp = intOr(r.tp_size, 1);
     const adp = intOr(r.attention_dp_size, 1);
     const ep = intOr(r.moe_ep_size, 1);
     const conc = intOr(r.concurrency, 1);
     const isl = intOr(r.isl, 1);
     const osl = intOr(r.osl, 1);
+    const pool = (side: 'prefill' | 'decode') => {
+      const ptp = intOr(r[`${side}_tp_size`], 1);
+      const padp = intOr(r[`${side}_attention_dp_size`], 1);
+      // aiconfigurator: a worker has tp × attention-DP GPUs; MoE layers span them as ep ranks.
+      return { instances: intOr(r[`${side}_num_workers`], 1), tp: ptp, pp: 1, ep: intOr(r[`${side}_moe_ep_size`], 1), attentionDp: padp };
+    };
+    const plan = disagg ? { prefill: pool('prefill'), decode: pool('decode') } : { tp, pp: intOr(r.pp_size, 1), dp: 1, ep, attentionDp: adp };
+    const gpusNeeded = disagg
+      ? [plan.prefill!, plan.decode!].reduce((a, p) => a + p.instances * p.tp * p.attentionDp, 0)
+      : tp * adp * intOr(r.pp_size, 1);
     cases.push({
       set: 'serving-latency-h100',
-      group: `${model} ${r.backend}`,
-      label: `${model} ${r.backend} tp${tp} adp${adp} ep${ep} ${isl}/${osl} c${conc}`,
+      group: `${typeof model === 'string' ? model : model.name} ${r.backend}${disagg ? ' disagg' : ''}`,
+      label: `${typeof model === 'string' ? model : model.name} ${r.backend} ${disagg ? `P${JSON.stringify(plan.prefill)} D${JSON.stringify(plan.decode)}` : `tp${tp} adp${adp} ep${ep}`} ${isl}/${osl} c${conc}`,
       scenario: {
         version: 1,
         model,
         precision: { weights, activations, kvCache },
-        cluster: { gpu: 'h100-sxm', nodes: Math.max(1, Math.ceil((tp * adp * intOr(r.pp_size, 1)) / 8)), gpusPerNode: 8 },
-        plan: { tp, pp: intOr(r.pp_size, 1), dp: 1, ep, attentionDp: adp },
-        runtime: { maxNumSeqs: Math.max(conc, intOr(r.batch_size, conc)), maxBatchedTokens: 8192, chunkedPrefill: true, gpuMemoryUtilization: 0.9, kvBlockSize: 32, cudaGraphs: true },
+        cluster: { gpu: 'h100-sxm', nodes: Math.max(1, Math.ceil(gpusNeeded / 8)), gpusPerNode: 8 },
+        plan,
+        runtime: { maxNumSeqs: Math.max(conc, intOr(r.batch_size, conc), intOr(r.decode_batch_size, 0)), maxBatchedTokens: 8192, chunkedPrefill: true, gpuMemoryUtilization: 0.9, kvBlockSize: 32, cudaGraphs: true },
         workload: { inputTokens: isl, outputTokens: osl, requests: conc * 10, arrival: { kind: 'concurrency', users: conc } },
       },
       measured: { ttftMs: Number(r.silicon_ttft_ms), tpotMs: Number(r.silicon_tpot_ms) },

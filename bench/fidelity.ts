@@ -4,7 +4,8 @@
  * (add `--rows` to print every row).
  */
 import { parseScenario } from '../src/core/scenario/validate.ts';
-import { evaluateSteadyState } from '../src/core/evaluate/evaluate.ts';
+import { evaluateFast } from '../src/core/search/evaluate-plan.ts';
+import { evaluateSimulated } from '../src/core/evaluate/simulated.ts';
 import { servingLatencyCases, trtllmOfflineCases, type FidelityCase } from './fidelity-sets.ts';
 
 type Metric = 'outputTokPerSec' | 'ttftMs' | 'tpotMs';
@@ -20,7 +21,14 @@ export type Evaluator = (c: FidelityCase) => Partial<Record<Metric, number>>;
 export const steadyStateEvaluator: Evaluator = (c) => {
   const p = parseScenario(c.scenario);
   if (!p.ok) throw new Error(p.errors.join('; '));
-  const r = evaluateSteadyState(p.scenario);
+  const r = evaluateFast(p.scenario);
+  return { outputTokPerSec: r.metrics.outputTokPerSec, ttftMs: r.metrics.ttftMs.mean, tpotMs: r.metrics.tpotMs.mean };
+};
+
+export const simulationEvaluator: Evaluator = (c) => {
+  const p = parseScenario(c.scenario);
+  if (!p.ok) throw new Error(p.errors.join('; '));
+  const r = evaluateSimulated(p.scenario);
   return { outputTokPerSec: r.metrics.outputTokPerSec, ttftMs: r.metrics.ttftMs.mean, tpotMs: r.metrics.tpotMs.mean };
 };
 
@@ -86,5 +94,7 @@ export function runFidelity(evaluate: Evaluator, printRows = false): Record<stri
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runFidelity(steadyStateEvaluator, process.argv.includes('--rows'));
+  const sim = process.argv.includes('--sim');
+  console.log(`engine: ${sim ? 'discrete-event simulator' : 'closed-form steady-state estimator'} (--sim switches)`);
+  runFidelity(sim ? simulationEvaluator : steadyStateEvaluator, process.argv.includes('--rows'));
 }

@@ -117,4 +117,29 @@ describe('parakv evaluate', () => {
     expect(await main(['evaluate', '--link', url.slice(0, -10)], bad.io)).toBe(2);
     expect(bad.err()).toMatch(/^parakv: link: /);
   });
+
+  it('evaluate simulates by default (real percentiles); --fast keeps the closed form', async () => {
+    const scenario = { ...scenarioFor(MODELS.find((m) => m.id === 'llama-3.1-8b')!), workload: { inputTokens: 512, outputTokens: 128, requests: 300, arrival: { kind: 'poisson', ratePerSec: 20 } } };
+    const sim = fakeIo({ 's.json': JSON.stringify(scenario) });
+    expect(await main(['evaluate', 's.json'], sim.io)).toBe(0);
+    const a = JSON.parse(sim.out());
+    expect(a.method).toBe('simulation');
+    expect(a.metrics.ttftMs.p99).toBeGreaterThan(a.metrics.ttftMs.p50);
+    const fast = fakeIo({ 's.json': JSON.stringify(scenario) });
+    expect(await main(['evaluate', 's.json', '--fast'], fast.io)).toBe(0);
+    const b = JSON.parse(fast.out());
+    expect(b.method).toBe('steady-state');
+    expect(b.metrics.ttftMs.p99).toBe(b.metrics.ttftMs.p50);
+  });
+
+  it('a trace path is read relative to the scenario file; a missing one names the field', async () => {
+    const scenario = { ...scenarioFor(MODELS.find((m) => m.id === 'llama-3.1-8b')!), workload: { trace: { format: 'apex-jsonl', path: 'traces/t.jsonl' } } };
+    const rows = [0, 1, 2].map((i) => JSON.stringify({ StartTimeOffset: i * 5e8, ContextTokens: 100 + i, GeneratedTokens: 20 })).join('\n');
+    const ok = fakeIo({ 'dir/s.json': JSON.stringify(scenario), 'dir/traces/t.jsonl': rows });
+    expect(await main(['evaluate', 'dir/s.json'], ok.io)).toBe(0);
+    expect(JSON.parse(ok.out()).simulation.finished).toBe(3);
+    const missing = fakeIo({ 'dir/s.json': JSON.stringify(scenario) });
+    expect(await main(['evaluate', 'dir/s.json'], missing.io)).toBe(2);
+    expect(missing.err()).toMatch(/workload\.trace\.path: cannot read "dir\/traces\/t\.jsonl"/);
+  });
 });

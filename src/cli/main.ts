@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { GPUS } from '../core/hardware/gpus.ts';
 import { MODELS } from '../core/model/catalog.ts';
 import { countParams, kvBytesPerToken } from '../core/model/params.ts';
-import { evaluateSteadyState } from '../core/evaluate/evaluate.ts';
+import { evaluateSimulated } from '../core/evaluate/simulated.ts';
+import { evaluateFast } from '../core/search/evaluate-plan.ts';
+import { inlineTracePath } from '../core/scenario/trace-path.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { UsageError, parseJsonText, type CliIo } from './io.ts';
 import { runEvaluate } from './evaluate.ts';
@@ -16,8 +18,9 @@ import { fmtNum, renderTable } from './table.ts';
 const HELP = `parakv — plan LLM serving parallelism and KV-cache strategy
 
 usage:
-  parakv evaluate <scenario.json|-> [--format json|table]
-  parakv evaluate --link '<url or #s1.… fragment>' [--format json|table]
+  parakv evaluate <scenario.json|-> [--format json|table] [--fast]
+  parakv evaluate --link '<url or #s1.… fragment>' [--format json|table] [--fast]
+      simulates the workload (discrete-event); --fast uses the closed-form estimator
   parakv link <scenario.json|-> [--base https://host/path/]
   parakv validate <scenario.json|->
   parakv search <scenario.json> [--objective ...] [--top N] [--json]
@@ -62,6 +65,16 @@ function readInput(path: string | undefined, io: CliIo): unknown {
   return parseJsonText(text, path === '-' ? 'stdin' : path);
 }
 
+/** A trace given by `path` is read relative to the scenario file (core never touches the file system). */
+function withTraceInlined(json: unknown, scenarioPath: string | undefined, io: CliIo): unknown {
+  const inline = (one: unknown) => {
+    const r = inlineTracePath(one, scenarioPath ?? null, (p) => io.readFile(p));
+    if (!r.ok) throw new UsageError(r.error);
+    return r.value;
+  };
+  return Array.isArray(json) ? json.map(inline) : inline(json);
+}
+
 function list(what: string | undefined, json: boolean, io: CliIo): number {
   if (what === 'models') {
     const rows = MODELS.map((m) => {
@@ -86,13 +99,15 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
       case 'evaluate': {
         const format = flag(args, '--format') ?? 'json';
         if (format !== 'json' && format !== 'table') throw new UsageError('--format must be json or table');
+        const evaluate = args.includes('--fast') ? (s: Parameters<typeof evaluateFast>[0]) => evaluateFast(s) : (s: Parameters<typeof evaluateSimulated>[0]) => evaluateSimulated(s);
         const link = flag(args, '--link');
         if (link !== undefined) {
           const decoded = await scenarioFromLink(link);
           if (!decoded.ok) throw new UsageError(`link: ${decoded.error}`);
-          return runEvaluate(decoded.value, format, evaluateSteadyState, io);
+          return runEvaluate(decoded.value, format, evaluate, io);
         }
-        return runEvaluate(readInput(positional(args)[0], io), format, evaluateSteadyState, io);
+        const path = positional(args)[0];
+        return runEvaluate(withTraceInlined(readInput(path, io), path, io), format, evaluate, io);
       }
       case 'link': {
         const parsed = parseScenario(readInput(positional(args)[0], io));
