@@ -153,10 +153,13 @@ describe('PlannerPool', () => {
     const sim = await loadSimulator();
     const opts = { ...OPTIONS, simulateTop: 3, top: 5 };
     const pool = new PlannerPool({ size: 2, createWorker: comlinkWorkers(), minShardSize: 8 });
-    const r = await pool.run(SCENARIO, opts).promise;
+    const events: SearchProgress[] = [];
+    const r = await pool.run(SCENARIO, opts, (p) => events.push(p)).promise;
     const expected = search(parseOrThrow(SCENARIO), opts, sim ?? undefined);
     expect(essence(r)).toEqual(essence(expected));
     expect(r.counts.simulated).toBe(sim ? 3 : 0);
+    // The second pass reports each simulated plan (then the final event repeats the count).
+    expect([...new Set(events.filter((e) => e.phase === 'simulation').map((e) => e.simulated?.done))]).toEqual(sim ? [0, 1, 2, 3] : []);
     pool.dispose();
   });
 
@@ -189,6 +192,6 @@ describe('ProgressFolder', () => {
     for (let i = 1; i < out.length - 1; i++) expect(out[i]!.t - out[i - 1]!.t).toBeGreaterThanOrEqual(50);
     expect(out.length).toBeLessThanOrEqual(1000 / 50 + 2);
     const last = out[out.length - 1]!.p;
-    expect(last).toEqual({ done: 200, total: 200, bestLabel: 'plan 100', bestValue: 900 });
+    expect(last).toEqual({ done: 200, total: 200, bestLabel: 'plan 100', bestValue: 900, phase: 'closed-form' });
   });
 });

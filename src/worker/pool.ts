@@ -250,9 +250,17 @@ export class PlannerPool {
     let merged = mergeShards(shards, o);
     const toRefine = plansToRefine(merged, o.simulateTop);
     if (toRefine.length > 0) {
-      const parts = Math.max(1, Math.min(workers, toRefine.length));
-      const chunks = Array.from({ length: parts }, (_, i) => toRefine.filter((_, j) => j % parts === i));
-      const outs = await Promise.all(chunks.map((c) => this.exec(gen, (api) => api.refine(scenario, c, o))));
+      // One plan per job: the queue spreads them over the workers and progress counts each one.
+      let simDone = 0;
+      progress.simulation(0, toRefine.length);
+      const outs = await Promise.all(
+        toRefine.map((plan) =>
+          this.exec(gen, (api) => api.refine(scenario, [plan], o)).then((x) => {
+            progress.simulation(++simDone, toRefine.length);
+            return x;
+          }),
+        ),
+      );
       if (this.stale(gen)) throw abortError();
       if (outs.some((x) => x.simulated)) {
         merged = applyRefinement(
@@ -300,14 +308,25 @@ export class ProgressFolder {
     this.emit(this.snapshot(this.done.reduce((a, b) => a + b, 0)));
   }
 
+  /** Second pass: every simulated plan is reported (there are few, and each takes a while). */
+  simulation(done: number, total: number): void {
+    this.sim = { done, total };
+    this.last = this.now();
+    this.emit(this.snapshot(this.total));
+  }
+
   finish(): void {
     this.emit(this.snapshot(this.total));
   }
 
+  private sim: { done: number; total: number } | null = null;
+
   private snapshot(done: number): SearchProgress {
     let best: { label: string; value: number } | null = null;
     for (const b of this.best) if (b && (!best || toScore(b.value, this.o.objective) > toScore(best.value, this.o.objective))) best = b;
-    return { done: Math.min(done, this.total), total: this.total, bestLabel: best?.label ?? null, bestValue: best?.value ?? null };
+    const p: SearchProgress = { done: Math.min(done, this.total), total: this.total, bestLabel: best?.label ?? null, bestValue: best?.value ?? null, phase: this.sim ? 'simulation' : 'closed-form' };
+    if (this.sim) p.simulated = { ...this.sim };
+    return p;
   }
 }
 

@@ -103,6 +103,10 @@ export interface SearchProgress {
   total: number;
   bestLabel: string | null;
   bestValue: number | null;
+  /** 'closed-form' while candidates are screened and scored; 'simulation' during the second pass. */
+  phase?: 'closed-form' | 'simulation';
+  /** Second pass: plans simulated so far, of how many. */
+  simulated?: { done: number; total: number };
 }
 
 /** What one shard (index % of === shard) found: enough for an exact merge. */
