@@ -91,7 +91,41 @@ describe('scenario slice', () => {
     const s = store.getState();
     expect(s.scenario.cluster.nodes).toBe(1);
     expect(s.scenario.plan.tp * s.scenario.plan.pp * s.scenario.plan.dp).toBeLessThanOrEqual(8);
-    expect(s.view.toast).toMatch(/previous plan does not fit this cluster/);
+    expect(s.view.toast).toMatch(/previous plan does not work with this cluster/);
+  });
+});
+
+describe('plan reset on model change', () => {
+  it('starts from a plan that fits when the new model does not fit the old plan', () => {
+    const store = createAppStore({ storage: new MemStorage(), search: manualBackend().backend });
+    store.getState().setModelOrCluster({ model: 'llama-3.1-405b' }); // TP8 DP2: 810 GB of bf16 weights over 8 GPUs does not fit
+    const s = store.getState();
+    expect(s.scenario.plan).toMatchObject({ tp: 8, pp: 2, dp: 1 });
+    expect(s.view.toast).toMatch(/does not fit in memory with this model: starting from TP8 PP2 DP1/);
+  });
+});
+
+describe('simulation on demand', () => {
+  it('runs the injected simulator for the current scenario and drops superseded runs', async () => {
+    const calls: string[] = [];
+    let finish: (() => void) | null = null;
+    const store = createAppStore({
+      storage: new MemStorage(),
+      search: manualBackend().backend,
+      simulate: (sc) => {
+        calls.push(sc.model as string);
+        return new Promise((resolve) => {
+          finish = () => resolve({ ...evaluateSteadyState(sc), method: 'simulation' } as never);
+        });
+      },
+    });
+    store.getState().simulateSelected();
+    expect(store.getState().sim.status).toBe('running');
+    expect(store.getState().sim.key).toBe(JSON.stringify(store.getState().scenario));
+    finish!();
+    await flush();
+    expect(store.getState().sim.status).toBe('done');
+    expect(calls).toEqual(['llama-3.1-70b']);
   });
 });
 
@@ -109,6 +143,11 @@ describe('search slice', () => {
     const s = store.getState();
     expect(s.search.status).toBe('done');
     expect(s.search.key).toBe(searchKey(s.scenario, s.searchOptions));
+    // The winner is selected right away.
+    expect(currentKnobsId(s.scenario)).toBe(RESULT.ranked[0]!.candidate.id);
+    expect(s.view.toast).toMatch(/Selected the best plan: TP4 DP4/);
+    s.selectCandidate(RESULT.ranked[1]!.candidate.id);
+    expect(store.getState().scenario.plan).toMatchObject({ tp: 8, dp: 2 });
 
     // Selecting a searched plan changes plan + varied knobs only: still fresh.
     s.selectCandidate(RESULT.ranked[0]!.candidate.id);

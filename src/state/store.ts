@@ -21,6 +21,7 @@ import { persist, type PersistStorage, type StorageValue } from 'zustand/middlew
 import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
+import { evaluateFast } from '../core/search/evaluate-plan.ts';
 import { applyKnobs, knobsId } from '../core/search/space.ts';
 import type { PlanKnobs, RankedPlan, SearchOptions, SearchProgress, SearchResult } from '../core/search/types.ts';
 import {
@@ -232,19 +233,33 @@ export function sanitizeSearchDraft(x: unknown): SearchOptionsDraft {
   return d;
 }
 
-/** The scenario, with its plan replaced by a starting plan when it no longer resolves (and a note saying so). */
+/**
+ * The scenario, with its plan replaced by a starting plan when it no longer resolves or no longer
+ * fits in memory (and a note saying so). Used when the model or cluster changes under a plan.
+ */
 export function withValidPlan(next: Scenario, what: 'model' | 'cluster'): { scenario: Scenario; toast: string | null } {
-  let ok: boolean;
+  let verdict: 'ok' | 'broken' | 'no-fit';
   try {
-    ok = planResolves(next);
+    verdict = !planResolves(next) ? 'broken' : evaluateFast(next).memory.fits ? 'ok' : 'no-fit';
   } catch {
     return { scenario: next, toast: null }; // model/GPU errors are shown by the evaluation, not fixed here
   }
-  if (ok) return { scenario: next, toast: null };
+  if (verdict === 'ok') return { scenario: next, toast: null };
   const plan = startingPlan(next);
   if (!plan) return { scenario: next, toast: null };
+  const candidate = { ...next, plan };
+  if (verdict === 'no-fit') {
+    let fits = false;
+    try {
+      fits = evaluateFast(candidate).memory.fits;
+    } catch {
+      fits = false;
+    }
+    if (!fits) return { scenario: next, toast: null };
+  }
   const label = `TP${plan.tp}${plan.pp > 1 ? ` PP${plan.pp}` : ''} DP${plan.dp}${plan.ep > 1 ? ` EP${plan.ep}` : ''}`;
-  return { scenario: { ...next, plan }, toast: `The previous plan does not fit this ${what}: starting from ${label}. Run a search for the best plan.` };
+  const why = verdict === 'broken' ? 'does not work with' : 'does not fit in memory with';
+  return { scenario: candidate, toast: `The previous plan ${why} this ${what}: starting from ${label}. Run a search for the best plan.` };
 }
 
 const IDLE_SEARCH = (backend: string): SearchState => ({ status: 'idle', progress: null, result: null, error: null, searched: null, key: null, startedAt: null, elapsedMs: null, backend });
@@ -379,6 +394,11 @@ export function createAppStore(deps: StoreDeps): AppStore {
                 if (id !== job) return;
                 run = null;
                 set((s) => ({ search: { ...s.search, status: 'done', result, searched: scenario, key, error: null, elapsedMs: now() - startedAt, progress: s.search.progress ? { ...s.search.progress, done: s.search.progress.total } : null } }));
+                // Show the winner: select rank 1 (the previous plan stays one step back in browser history).
+                const best = result.ranked[0];
+                if (best && get().search.key === searchKey(get().scenario, get().searchOptions) && currentKnobsId(get().scenario) !== best.candidate.id) {
+                  set((s) => ({ scenario: applyKnobs(s.scenario, best.candidate.knobs), view: { ...s.view, toast: `Selected the best plan: ${best.candidate.label}.` } }));
+                }
               },
               (e: unknown) => {
                 if (id !== job) return;

@@ -13,7 +13,7 @@ describe('bottleneckLabel', () => {
   it('names the dominant part of a decode step and the batch limit', () => {
     const r = ev({ model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm' }, plan: { tp: 8 }, workload: { arrival: { kind: 'offline' }, requests: 5000 } });
     expect(r.bottleneck).toMatch(/dominated by/);
-    expect(bottleneckLabel(r)).toMatch(/^(Weight reads|KV-cache reads|GEMM compute|Communication|Launch overhead) \d+%( · (KV|seq)-capped)?$/);
+    expect(bottleneckLabel(r)).toMatch(/^(Weights|KV reads|GEMM compute|Comms|Launch\/host) \d+%( · (KV|seq) cap)?$/);
   });
 
   it('says when the plan does not fit or is overloaded', () => {

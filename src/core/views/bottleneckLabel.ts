@@ -6,11 +6,11 @@
 import type { EvaluationResult } from '../evaluate/evaluate.ts';
 
 const TOP: readonly [RegExp, string][] = [
-  [/^reading weights/, 'Weight reads'],
+  [/^reading weights/, 'Weights'],
   [/^GEMM compute/, 'GEMM compute'],
-  [/^reading the KV cache/, 'KV-cache reads'],
-  [/^communication/, 'Communication'],
-  [/^kernel-launch/, 'Launch overhead'],
+  [/^reading the KV cache/, 'KV reads'],
+  [/^communication/, 'Comms'],
+  [/^kernel-launch/, 'Launch/host'],
 ];
 
 export function bottleneckLabel(r: Pick<EvaluationResult, 'bottleneck' | 'memory' | 'metrics'>): string {
@@ -22,7 +22,7 @@ export function bottleneckLabel(r: Pick<EvaluationResult, 'bottleneck' | 'memory
     const what = m[1] ?? '';
     label = `${TOP.find(([re]) => re.test(what))?.[1] ?? what} ${m[2]}%`;
   }
-  if (/KV-cache capacity caps the batch/.test(r.bottleneck)) label += ' · KV-capped';
-  else if (/maxNumSeqs caps the batch/.test(r.bottleneck)) label += ' · seq-capped';
+  if (/KV-cache capacity caps the batch/.test(r.bottleneck)) label += ' · KV cap';
+  else if (/maxNumSeqs caps the batch/.test(r.bottleneck)) label += ' · seq cap';
   return label;
 }

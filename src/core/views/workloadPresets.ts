@@ -29,7 +29,7 @@ export const WORKLOAD_PRESETS: readonly WorkloadPreset[] = Object.freeze([
   },
   {
     id: 'code',
-    label: 'Code completion',
+    label: 'Code',
     workload: { inputTokens: 2048, outputTokens: 28, arrival: { kind: 'poisson', ratePerSec: 2.57 }, requests: 2000 },
     suggests: { prefixCaching: false },
     source: 'Azure LLM inference trace 2023, code (AzurePublicDataset AzureLLMInferenceTrace_code.csv; Patel et al., Splitwise, ISCA 2024; CC-BY 4.0)',
@@ -37,7 +37,7 @@ export const WORKLOAD_PRESETS: readonly WorkloadPreset[] = Object.freeze([
   },
   {
     id: 'long-context',
-    label: 'Long-context summarization',
+    label: 'Long context',
     workload: { inputTokens: 15325, outputTokens: 149, arrival: { kind: 'poisson', ratePerSec: 3.91 }, requests: 1000 },
     suggests: { prefixCaching: true },
     source: 'Mooncake FAST\'25 synthetic trace (kvcache-ai/Mooncake FAST25-release/traces/synthetic_trace.jsonl, built from public long-document datasets; Qin et al., FAST 2025; Apache-2.0)',
@@ -45,7 +45,7 @@ export const WORKLOAD_PRESETS: readonly WorkloadPreset[] = Object.freeze([
   },
   {
     id: 'agentic',
-    label: 'Agentic multi-turn',
+    label: 'Agentic',
     workload: { inputTokens: 8596, outputTokens: 182, arrival: { kind: 'concurrency', users: 32 }, requests: 2000 },
     suggests: { prefixCaching: true },
     source: 'Mooncake FAST\'25 tool-agent trace (kvcache-ai/Mooncake FAST25-release/traces/toolagent_trace.jsonl; mean lengths from the release README; Qin et al., FAST 2025; Apache-2.0)',

@@ -43,7 +43,7 @@ export function PlanGanttChart({ scenario, concurrency, phases, title, height }:
   if (!out.ok || !data) return <p className="caption">The Gantt needs a plan that resolves: {out.ok ? '' : out.message}</p>;
   const g = out.value;
   return (
-    <>
+    <div className="stack">
       <GanttCanvas title={title} lanes={g.lanes.map((l) => ({ label: l.label, group: l.group }))} spans={data.spans} kinds={KINDS} details={data.details} height={height ?? 360} />
       <p className="caption">
         {g.phases.map((p, i) => (
@@ -54,7 +54,7 @@ export function PlanGanttChart({ scenario, concurrency, phases, title, height }:
         ))}{' '}
         {g.note}
       </p>
-    </>
+    </div>
   );
 }
 

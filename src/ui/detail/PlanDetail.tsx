@@ -82,7 +82,7 @@ function Kpis({ r, scenario }: { r: EvaluationResult; scenario: Scenario }) {
         tone={h.fits ? undefined : 'bad'}
         testId="kpi-memory"
       />
-      <Kpi label="Steady-state batch" value={fmtNum(m.concurrency)} unit="seqs" sub={m.overloaded ? 'overloaded: queue grows' : 'per instance'} tone={m.overloaded ? 'bad' : undefined} testId="kpi-batch" />
+      <Kpi label="Steady-state batch" value={fmtNum(m.concurrency)} unit="seqs" sub={!r.memory.fits ? 'plan does not fit' : m.overloaded ? 'overloaded: queue grows' : 'per instance'} tone={m.overloaded || !r.memory.fits ? 'bad' : undefined} testId="kpi-batch" />
     </div>
   );
 }

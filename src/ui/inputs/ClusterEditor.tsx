@@ -137,6 +137,23 @@ export function ClusterEditor() {
           plan={engineError('plan') ? null : plan}
         />
       )}
+      <div className="topology__toolbar" role="group" aria-label="Edit the cluster on the drawing">
+        <span>Nodes</span>
+        <button type="button" className="btn btn--sm btn--icon" aria-label="Remove a node" disabled={cluster.nodes <= 1} onClick={() => setField(['cluster', 'nodes'], cluster.nodes - 1, keep)}>
+          −
+        </button>
+        <button type="button" className="btn btn--sm btn--icon" aria-label="Add a node" disabled={cluster.nodes >= 1024} onClick={() => setField(['cluster', 'nodes'], cluster.nodes + 1, keep)}>
+          +
+        </button>
+        <span className="spacer" />
+        <span>GPUs per node</span>
+        <button type="button" className="btn btn--sm btn--icon" aria-label="Halve the GPUs per node" disabled={cluster.gpusPerNode <= 1} onClick={() => setField(['cluster', 'gpusPerNode'], cluster.gpusPerNode % 2 === 0 ? cluster.gpusPerNode / 2 : cluster.gpusPerNode - 1, keep)}>
+          −
+        </button>
+        <button type="button" className="btn btn--sm btn--icon" aria-label="Double the GPUs per node" disabled={cluster.gpusPerNode >= 128} onClick={() => setField(['cluster', 'gpusPerNode'], Math.min(128, cluster.gpusPerNode * 2), keep)}>
+          +
+        </button>
+      </div>
       <div className="grid-3">
         <ScenarioNumber path={['cluster', 'nodes']} label="Nodes" step={1} min={1} max={1024} keepPlanValid="cluster" testId="cluster-nodes" />
         <ScenarioNumber path={['cluster', 'gpusPerNode']} label="GPUs / node" step={1} min={1} max={128} keepPlanValid="cluster" />
@@ -152,21 +169,6 @@ export function ClusterEditor() {
           onCommit={(v) => setField(['cluster', 'scaleUpDomainGpus'], v, keep)}
           error={domainError}
         />
-      </div>
-      <div className="row row--wrap">
-        <span className="field__note">Edit on the drawing:</span>
-        <button type="button" className="btn btn--sm" aria-label="Remove a node" disabled={cluster.nodes <= 1} onClick={() => setField(['cluster', 'nodes'], cluster.nodes - 1, keep)}>
-          − node
-        </button>
-        <button type="button" className="btn btn--sm" aria-label="Add a node" disabled={cluster.nodes >= 1024} onClick={() => setField(['cluster', 'nodes'], cluster.nodes + 1, keep)}>
-          + node
-        </button>
-        <button type="button" className="btn btn--sm" aria-label="Fewer GPUs per node" disabled={cluster.gpusPerNode <= 1} onClick={() => setField(['cluster', 'gpusPerNode'], Math.max(1, cluster.gpusPerNode / 2 >= 1 && cluster.gpusPerNode % 2 === 0 ? cluster.gpusPerNode / 2 : cluster.gpusPerNode - 1), keep)}>
-          − GPUs
-        </button>
-        <button type="button" className="btn btn--sm" aria-label="More GPUs per node" disabled={cluster.gpusPerNode >= 128} onClick={() => setField(['cluster', 'gpusPerNode'], Math.min(128, cluster.gpusPerNode * 2), keep)}>
-          + GPUs
-        </button>
       </div>
       <div className="field__note">
         {total} GPUs · scale-up domain of {domain} · {gpu ? `${gpu.memoryGB} GB, ${fmtNum(gpu.memoryBandwidthGBps / 1000, 3)} TB/s, ${gpu.denseTflops.bf16} BF16 TFLOPS each, $${gpu.priceUsdPerHour}/h` : ''}

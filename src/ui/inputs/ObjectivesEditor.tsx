@@ -24,7 +24,7 @@ export function ObjectivesEditor() {
   const o = useAppShallow((s) => ({ objective: s.searchOptions.objective, secondary: s.searchOptions.secondary, top: s.searchOptions.top }));
   const { setSearchOptions } = useActions();
   return (
-    <Section title="Objectives & SLOs" summary={`TTFT ≤ ${fmtMs(slo.ttftMs)} · TPOT ≤ ${fmtMs(slo.tpotMs)}`} testId="objectives-editor">
+    <Section title="Objectives & SLOs" summary={`${fmtMs(slo.ttftMs)} · ${fmtMs(slo.tpotMs)}`} testId="objectives-editor">
       <div className="grid-2">
         <ScenarioNumber path={['slo', 'ttftMs']} label="TTFT SLO" unit="ms" step={100} min={1} testId="slo-ttft" />
         <ScenarioNumber path={['slo', 'tpotMs']} label="TPOT SLO" unit="ms" step={5} min={0.1} testId="slo-tpot" />

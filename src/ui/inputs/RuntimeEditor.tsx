@@ -45,7 +45,7 @@ export function RuntimeEditor() {
       <div className="field">
         <label className="field__label" htmlFor="gpu-util">
           <span>GPU memory utilisation</span>
-          <span className="field__hint">share of HBM the engine may use</span>
+          <span className="field__hint">share of HBM</span>
         </label>
         <div className="range-row">
           <input
@@ -63,8 +63,8 @@ export function RuntimeEditor() {
         </div>
       </div>
       <div className="grid-2">
-        <ScenarioNumber path={['runtime', 'maxNumSeqs']} label="Max sequences" hint="maxNumSeqs" step={16} min={1} testId="max-num-seqs" />
-        <ScenarioNumber path={['runtime', 'maxBatchedTokens']} label="Max batched tokens" hint="chunk" unit="tok" step={1024} min={16} />
+        <ScenarioNumber path={['runtime', 'maxNumSeqs']} label="Max sequences" step={16} min={1} testId="max-num-seqs" title="maxNumSeqs: most sequences in one batch" />
+        <ScenarioNumber path={['runtime', 'maxBatchedTokens']} label="Batched tokens" unit="tok" step={1024} min={16} title="maxBatchedTokens: most tokens per iteration (the prefill chunk size)" />
       </div>
       <ScenarioToggle path={['runtime', 'chunkedPrefill']} label="Chunked prefill" note="Split long prompts into max-batched-token chunks that share steps with decodes." />
       <ScenarioToggle path={['runtime', 'prefixCaching']} label="Prefix caching" />
@@ -116,8 +116,8 @@ export function RuntimeEditor() {
         label="Replica counts"
         value={opts.replicas}
         options={[
-          { value: 'all', label: 'Every replica count (fewer GPUs can be cheaper)' },
-          { value: 'max', label: 'Only the most replicas that fit' },
+          { value: 'all', label: 'Every count (can use fewer GPUs)' },
+          { value: 'max', label: 'Only the most that fit' },
         ]}
         onChange={(v) => setSearchOptions({ replicas: v })}
       />

@@ -12,7 +12,7 @@ import { matchWorkloadPreset, WORKLOAD_PRESETS } from '../../core/views/workload
 import { useActions, useApp } from '../../state/react.tsx';
 import { fmtInt, fmtNum, fmtPct } from '../format.ts';
 import { IconChevron, IconUpload } from '../icons.tsx';
-import { ScenarioNumber, Section, SelectField, Toggle } from './fields.tsx';
+import { ScenarioNumber, Section, SelectField } from './fields.tsx';
 
 const ARRIVALS: readonly { value: Arrival['kind']; label: string }[] = [
   { value: 'poisson', label: 'Open loop · Poisson' },
@@ -219,7 +219,7 @@ export function WorkloadEditor() {
               type="button"
               className="chip"
               aria-pressed={preset?.id === p.id}
-              title={p.source}
+              title={`${p.note} Source: ${p.source}`}
               data-testid={`preset-${p.id}`}
               onClick={() => {
                 setField(['workload'], { ...workload, ...p.workload });
@@ -262,7 +262,6 @@ export function WorkloadEditor() {
         <ScenarioNumber path={['workload', 'seed']} label="Random seed" step={1} min={0} />
       </div>
       <TraceUpload />
-      <Toggle label="Prefix caching" checked={prefixCaching} onChange={(v) => setField(['runtime', 'prefixCaching'], v)} note="Reuse KV of shared prompt prefixes (also under Runtime & KV)." />
     </Section>
   );
 }

@@ -107,10 +107,6 @@ export function PlanTable({ result }: { result: SearchResult }) {
             <th scope="col" className="l">
               Bottleneck
             </th>
-            <th scope="col" className="c">
-              <span className="visually-hidden">Compare</span>
-              <span aria-hidden="true">⇄</span>
-            </th>
           </tr>
         </thead>
         <tbody>
@@ -123,7 +119,12 @@ export function PlanTable({ result }: { result: SearchResult }) {
             const tpotBad = m.tpotMs.p99 > slo.tpotMs;
             return (
               <tr key={id} aria-selected={selected} data-testid="plan-row" data-plan-id={id} className={r.rank === 1 ? 'row-best' : undefined} onClick={() => selectCandidate(id)}>
-                <td className="l cell-muted">{r.rank}</td>
+                <td className="l cell-muted" onClick={(e) => e.stopPropagation()}>
+                  <label className="rank-cell" title="Tick two plans to compare them">
+                    <input type="checkbox" checked={compare.includes(id)} onChange={() => toggleCompare(id)} aria-label={`Compare ${p.candidate.label}`} />
+                    {r.rank}
+                  </label>
+                </td>
                 <td className="l">
                   <div className="plan-cell">
                     <button
@@ -159,9 +160,6 @@ export function PlanTable({ result }: { result: SearchResult }) {
                   <div className="bn" title={p.result.bottleneck}>
                     {bottleneckLabel(p.result)}
                   </div>
-                </td>
-                <td className="c" onClick={(e) => e.stopPropagation()}>
-                  <input type="checkbox" checked={compare.includes(id)} onChange={() => toggleCompare(id)} aria-label={`Compare ${p.candidate.label}`} />
                 </td>
               </tr>
             );

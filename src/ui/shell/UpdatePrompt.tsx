@@ -2,6 +2,7 @@
  * Service worker registration (vite-plugin-pwa, `registerType: 'prompt'`): says when the app is
  * ready offline, and offers a reload when a new version is waiting. Nothing reloads by itself.
  */
+import { useEffect } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 
 export function UpdatePrompt() {
@@ -14,6 +15,12 @@ export function UpdatePrompt() {
       // No service worker (e.g. a plain-http preview or a blocked context): the app works online as usual.
     },
   });
+  // "Ready offline" is news once; it leaves by itself. An update waits for the person.
+  useEffect(() => {
+    if (!offlineReady || needRefresh) return;
+    const t = setTimeout(() => setOfflineReady(false), 5000);
+    return () => clearTimeout(t);
+  }, [offlineReady, needRefresh, setOfflineReady]);
   if (!needRefresh && !offlineReady) return null;
   return (
     <div className="toast" role="status" data-testid="update-prompt">
