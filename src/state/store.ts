@@ -249,7 +249,7 @@ export function withValidPlan(next: Scenario, what: 'model' | 'cluster'): { scen
   if (!plan) return { scenario: next, toast: null };
   const candidate = { ...next, plan };
   if (verdict === 'no-fit') {
-    let fits = false;
+    let fits: boolean;
     try {
       fits = evaluateFast(candidate).memory.fits;
     } catch {
