@@ -104,8 +104,16 @@ function cause(k: PlanKnobs, a: EvaluationResult, sib: Sibling, b: EvaluationRes
       return k.maxBatchedTokens > sib.knobs.maxBatchedTokens
         ? `${k.maxBatchedTokens}-token chunks prefill more per step (TTFT ${fmtMs(a.metrics.ttftMs.p50)} vs ${fmtMs(b.metrics.ttftMs.p50)} ms)`
         : `${k.maxBatchedTokens}-token chunks interleave prefill with decode more finely (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
-    case 'pools':
-      return `this P/D split balances the pools better (${f2(a.metrics.requestsPerSec)} vs ${f2(b.metrics.requestsPerSec)} req/s)`;
+    case 'pools': {
+      const kp = k.plan.prefill!;
+      const sp = sib.knobs.plan.prefill!;
+      const [role, mine, theirs] = kp.instances !== sp.instances ? ['prefill', kp.instances, sp.instances] : ['decode', k.plan.decode!.instances, sib.knobs.plan.decode!.instances];
+      const what = `${mine} ${role} instance${mine > 1 ? 's' : ''} instead of ${theirs}`;
+      if (o.startsWith('ttft')) return `${what} give TTFT ${fmtMs(a.metrics.ttftMs.p50)} vs ${fmtMs(b.metrics.ttftMs.p50)} ms`;
+      if (o.startsWith('tpot')) return `${what} give TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms`;
+      if ((o === 'cost' || o === 'energy' || o === 'throughput-per-gpu') && mine < theirs) return `${what} serve${mine > 1 ? '' : 's'} the load on fewer GPUs (${a.plan.gpusUsed} vs ${b.plan.gpusUsed})`;
+      return `${what} serve ${f2(a.metrics.requestsPerSec)} vs ${f2(b.metrics.requestsPerSec)} req/s`;
+    }
     case 'disagg':
       return a.metrics.tpotMs.p50 < b.metrics.tpotMs.p50
         ? `prefill no longer stalls decode (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`
