@@ -5,7 +5,8 @@
  * than the cluster) come back as `{ ok: false, field, message }` for the UI to show next to the field.
  */
 import { ScenarioError } from '../core/cost/deployment.ts';
-import { evaluateSteadyState, type EvaluationResult } from '../core/evaluate/evaluate.ts';
+import type { EvaluationResult } from '../core/evaluate/evaluate.ts';
+import { evaluateFast } from '../core/search/evaluate-plan.ts';
 import { ModelImportError } from '../core/model/hf.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
 import { planGantt, type GanttOptions, type PlanGantt } from '../core/views/gantt.ts';
@@ -29,11 +30,14 @@ export function attempt<T>(f: () => T): Outcome<T> {
 
 const evalCache = new WeakMap<Scenario, Outcome<EvaluationResult>>();
 
-/** evaluateSteadyState for the selected plan; cached per scenario object. */
+/**
+ * The closed-form evaluation of the selected plan (colocated, or P/D disaggregated; a trace is
+ * summarised to its means) — the same first pass the search uses; cached per scenario object.
+ */
 export function evaluateScenario(s: Scenario): Outcome<EvaluationResult> {
   const hit = evalCache.get(s);
   if (hit) return hit;
-  const out = attempt(() => evaluateSteadyState(s));
+  const out = attempt(() => evaluateFast(s));
   evalCache.set(s, out);
   return out;
 }

@@ -133,3 +133,25 @@ describe('helpers', () => {
     expect(modelArg(s)).toBe('/path/to/My-Model-v2');
   });
 });
+
+describe('disaggregated plans', () => {
+  const pd = scenario({
+    model: 'llama-3.1-70b',
+    cluster: { gpu: 'h100-sxm', nodes: 2 },
+    plan: { prefill: { instances: 2, tp: 4 }, decode: { instances: 1, tp: 8 } },
+  });
+
+  it('emits one server per pool with the pool’s parallel sizes and the KV connector', async () => {
+    const { engineCommand } = await import('./commands.ts');
+    const c = engineCommand('vllm', pd);
+    expect(flagValue(c.pools!.prefill, '--tensor-parallel-size')).toBe('4');
+    expect(flagValue(c.pools!.decode, '--tensor-parallel-size')).toBe('8');
+    expect(flagValue(c.pools!.prefill, '--kv-transfer-config')).toBe('{"kv_connector":"NixlConnector","kv_role":"kv_both"}');
+    expect(c.text).toMatch(/^# Prefill\/decode disaggregated plan/);
+    expect(c.text).toContain('# ── Prefill pool: 2 instances of TP4');
+    expect(c.text).toContain(`--kv-transfer-config '{"kv_connector":"NixlConnector","kv_role":"kv_both"}'`);
+    const sg = engineCommand('sglang', pd);
+    expect(flagValue(sg.pools!.prefill, '--disaggregation-mode')).toBe('prefill');
+    expect(flagValue(sg.pools!.decode, '--disaggregation-mode')).toBe('decode');
+  });
+});

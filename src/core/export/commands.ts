@@ -31,6 +31,8 @@ export interface EngineCommand {
   /** The argv of the launch command itself (no comments), for tests and copying. */
   argv: string[];
   notes: string[];
+  /** For a disaggregated plan: the argv of each pool's server (`argv` is then the decode pool's). */
+  pools?: { prefill: string[]; decode: string[] };
 }
 
 /** Optional memory figures (from the evaluation) used to translate the KV budget for TensorRT-LLM. */
@@ -229,7 +231,49 @@ export function trtllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   return { engine: 'trtllm', text: render(comments, argv, prelude), argv, notes: comments };
 }
 
+/** One pool of a disaggregated plan as a colocated scenario (dp = the pool's instances). */
+export function poolScenario(s: Scenario, role: 'prefill' | 'decode'): Scenario {
+  const p = s.plan[role];
+  if (!p) throw new Error(`the plan has no ${role} pool`);
+  return { ...s, plan: { tp: p.tp, pp: p.pp, dp: p.instances, ep: p.ep, attentionDp: p.attentionDp } };
+}
+
+/** Flags that turn a server into one side of a P/D deployment (vLLM NIXL connector, SGLang disaggregation mode). */
+const DISAGG_FLAGS: Record<Engine, (role: 'prefill' | 'decode') => string[]> = {
+  vllm: () => ['--kv-transfer-config', '{"kv_connector":"NixlConnector","kv_role":"kv_both"}'],
+  sglang: (role) => ['--disaggregation-mode', role, '--disaggregation-transfer-backend', 'nixl'],
+  trtllm: () => [],
+};
+
+const DISAGG_NOTE: Record<Engine, string> = {
+  vllm: 'Put a P/D proxy in front (vLLM examples: disagg_proxy / toy_proxy_server) that sends each request to a prefill server, then to a decode server.',
+  sglang: 'Put the SGLang router in front: python -m sglang_router.launch_router --pd-disaggregation --prefill http://P:30000 --decode http://D:30001',
+  trtllm: 'TensorRT-LLM runs P/D through `trtllm-serve disaggregated -c disagg_config.yaml`: list these two servers as its context (prefill) and generation (decode) servers, with cache_transceiver_config enabled in both option files.',
+};
+
+function disaggregatedCommand(engine: Engine, s: Scenario, mem?: MemoryHint): EngineCommand {
+  const parts = (['prefill', 'decode'] as const).map((role) => {
+    const ps = poolScenario(s, role);
+    const c = engine === 'vllm' ? vllmCommand(ps) : engine === 'sglang' ? sglangCommand(ps) : trtllmCommand(ps, mem);
+    const extra = DISAGG_FLAGS[engine](role);
+    const argv = [...c.argv, ...extra];
+    const pool = s.plan[role]!;
+    const head = `${role === 'prefill' ? 'Prefill' : 'Decode'} pool: ${pool.instances} instance${pool.instances === 1 ? '' : 's'} of TP${pool.tp}${pool.pp > 1 ? ` PP${pool.pp}` : ''}${pool.ep > 1 ? ` EP${pool.ep}` : ''}${pool.attentionDp > 1 ? ` ADP${pool.attentionDp}` : ''}`;
+    const text = extra.length > 0 ? `${c.text} \\\n  ${extra.map(shellQuote).join(' ')}` : c.text;
+    return { argv, text: `# ── ${head}\n${text}`, notes: c.notes };
+  });
+  const note = `Prefill/decode disaggregated plan. ${DISAGG_NOTE[engine]}`;
+  return {
+    engine,
+    text: `# ${note}\n\n${parts[0]!.text}\n\n${parts[1]!.text}`,
+    argv: parts[1]!.argv,
+    notes: [note, ...parts.flatMap((p) => p.notes)],
+    pools: { prefill: parts[0]!.argv, decode: parts[1]!.argv },
+  };
+}
+
 export function engineCommand(engine: Engine, s: Scenario, mem?: MemoryHint): EngineCommand {
+  if (s.plan.prefill && s.plan.decode) return disaggregatedCommand(engine, s, mem);
   if (engine === 'vllm') return vllmCommand(s);
   if (engine === 'sglang') return sglangCommand(s);
   return trtllmCommand(s, mem);

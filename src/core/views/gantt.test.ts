@@ -115,3 +115,21 @@ describe('planGantt', () => {
     expect(() => planGantt(s, 1)).toThrow(/plan\.tp/);
   });
 });
+
+describe('planGantt with prefill/decode disaggregation', () => {
+  it('lays out the prefill pool on prefill iterations and the decode pool on decode steps', () => {
+    const s = scenario({
+      model: 'llama-3.1-8b',
+      cluster: { gpu: 'h100-sxm', nodes: 1 },
+      plan: { prefill: { instances: 2, tp: 1 }, decode: { instances: 1, tp: 4 } },
+    });
+    const g = planGantt(s, 32);
+    expect(g.lanes.map((l) => l.gpu)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(g.lanes[0]!.group).toMatch(/^Prefill pool/);
+    expect(g.lanes[2]!.group).toMatch(/^Decode pool/);
+    const phasesOf = (lane: number) => new Set([...g.spans.detail.keys()].filter((i) => g.spans.lane[i] === lane).map((i) => g.details[g.spans.detail[i]!]!.phase));
+    expect([...phasesOf(0)]).toEqual(['prefill']);
+    expect([...phasesOf(3)]).toEqual(['decode']);
+    expect(g.note).toMatch(/KV transfer/);
+  });
+});

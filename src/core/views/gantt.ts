@@ -22,6 +22,7 @@
  */
 import type { Deployment } from '../cost/deployment.ts';
 import { resolveDeployment } from '../cost/deployment.ts';
+import { resolvePools } from '../cost/pools.ts';
 import { iterationCost } from '../cost/iteration.ts';
 import type { OpCost, OpKind } from '../cost/roofline.ts';
 import type { LayerSpec } from '../model/types.ts';
@@ -348,5 +349,42 @@ export function ganttFromDeployment(dep: Deployment, scenario: Scenario, concurr
  * that does not resolve (the caller shows it).
  */
 export function planGantt(scenario: Scenario, concurrency: number, opts: GanttOptions = {}): PlanGantt {
-  return ganttFromDeployment(resolveDeployment(scenario), scenario, concurrency, opts);
+  const rp = resolvePools(scenario);
+  if (!rp.disaggregated) return ganttFromDeployment(resolveDeployment(scenario), scenario, concurrency, opts);
+  return disaggregatedGantt(rp.pools, scenario, concurrency, opts);
+}
+
+/**
+ * A disaggregated plan: the prefill pool's GPUs run prefill iterations and the decode pool's GPUs
+ * run decode steps, side by side from t = 0 (GPU numbers: prefill pool first). `concurrency` is the
+ * decode instances' batch. The KV hand-off between pools is not drawn (the simulator times it).
+ */
+function disaggregatedGantt(pools: ReturnType<typeof resolvePools>['pools'], scenario: Scenario, concurrency: number, opts: GanttOptions): PlanGantt {
+  const wanted = opts.phases ?? ['decode', 'prefill'];
+  const parts = pools
+    .filter((p) => wanted.includes(p.role === 'prefill' ? 'prefill' : 'decode'))
+    .map((p) => ({ role: p.role, g: ganttFromDeployment(p.dep, scenario, concurrency, { ...opts, phases: [p.role === 'prefill' ? 'prefill' : 'decode'], maxLanes: Math.max(4, Math.floor((opts.maxLanes ?? 32) / 2)) }), gpus: p.gpus }));
+  const lanes: GanttLane[] = [];
+  const details: GanttDetail[] = [];
+  const b = new SpanBuilder();
+  const phases: GanttPhaseMark[] = [];
+  const notes: string[] = [];
+  let gpuOffset = 0;
+  let total = 0;
+  for (const { role, g, gpus } of parts) {
+    const laneBase = lanes.length;
+    const detailBase = details.length;
+    const pool = role === 'prefill' ? 'Prefill pool' : 'Decode pool';
+    for (const l of g.lanes) lanes.push({ ...l, gpu: l.gpu + gpuOffset, label: l.label.replace(/^GPU \d+/, `GPU ${l.gpu + gpuOffset}`), group: `${pool} · ${l.group}` });
+    details.push(...g.details);
+    for (let i = 0; i < g.spans.lane.length; i++) {
+      b.push(laneBase + g.spans.lane[i]!, g.spans.startUs[i]!, g.spans.endUs[i]!, GANTT_KINDS[g.spans.kind[i]!]!, detailBase + g.spans.detail[i]!, g.spans.layer[i]!);
+    }
+    phases.push(...g.phases.map((m) => ({ ...m, label: `${pool}: ${m.label}` })));
+    if (g.note) notes.push(`${pool}: ${g.note}`);
+    gpuOffset += gpus;
+    total += g.lanesTotal;
+  }
+  notes.push('The two pools run concurrently; the prefill→decode KV transfer between them is not drawn.');
+  return { lanes, spans: b.build(), details, phases, makespanUs: Math.max(0, ...phases.map((p) => p.endUs)), lanesTotal: total, note: notes.join(' ') };
 }

@@ -9,6 +9,7 @@
  */
 import type { Deployment } from '../cost/deployment.ts';
 import { resolveDeployment } from '../cost/deployment.ts';
+import { resolvePools } from '../cost/pools.ts';
 import { geometryOf } from '../cost/geometry.ts';
 import { iterationCost } from '../cost/iteration.ts';
 import type { OpCost } from '../cost/roofline.ts';
@@ -125,5 +126,15 @@ export function rooflineFromDeployment(dep: Deployment, scenario: Scenario, conc
 
 /** Roofline of the scenario's plan at the per-instance steady-state concurrency. Throws ScenarioError for an unresolvable plan. */
 export function planRoofline(scenario: Scenario, concurrency: number): PlanRoofline {
-  return rooflineFromDeployment(resolveDeployment(scenario), scenario, concurrency);
+  const rp = resolvePools(scenario);
+  if (!rp.disaggregated) return rooflineFromDeployment(resolveDeployment(scenario), scenario, concurrency);
+  // Disaggregated: prefill points from the prefill pool's sharding, decode points from the decode pool's.
+  const pre = rooflineFromDeployment(rp.pools.find((p) => p.role === 'prefill')!.dep, scenario, concurrency);
+  const dec = rooflineFromDeployment(rp.pools.find((p) => p.role === 'decode')!.dep, scenario, concurrency);
+  return {
+    ...dec,
+    points: [...pre.points.filter((p) => p.phase === 'prefill'), ...dec.points.filter((p) => p.phase === 'decode')],
+    offRoof: [...pre.offRoof.filter((p) => p.phase === 'prefill'), ...dec.offRoof.filter((p) => p.phase === 'decode')],
+    describe: { prefill: `prefill pool, ${pre.describe.prefill}`, decode: `decode pool, ${dec.describe.decode}` },
+  };
 }

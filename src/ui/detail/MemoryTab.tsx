@@ -9,8 +9,9 @@ export function MemoryTab({ result, scenario }: { result: EvaluationResult; scen
   const cap = mem.perGpu[0]?.capacityGB ?? 0;
   const pp = result.plan.pp;
   const perStageGpus = result.plan.tp * result.plan.attentionDp;
+  const disagg = Boolean(scenario.plan.prefill && scenario.plan.decode);
   const gpus = mem.perGpu.map((g, i) => ({
-    label: pp > 1 ? `Stage ${i} (${perStageGpus} GPU${perStageGpus === 1 ? '' : 's'} × ${result.plan.dp})` : `Every GPU (×${result.plan.gpusUsed})`,
+    label: disagg ? g.label : pp > 1 ? `Stage ${i} (${perStageGpus} GPU${perStageGpus === 1 ? '' : 's'} × ${result.plan.dp})` : `Every GPU (×${result.plan.gpusUsed})`,
     weightsGB: g.weightsGB,
     kvCacheGB: g.kvCacheGB,
     activationsGB: g.activationsGB,
