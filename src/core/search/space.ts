@@ -53,7 +53,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   maxNumSeqs: [],
   maxBatchedTokens: [],
   maxCandidates: 200_000,
-  simulateTop: 8,
+  simulateTop: 4,
   top: 10,
   replicas: 'all',
   disaggMaxPp: 1,
