@@ -7,6 +7,7 @@
 import { ScenarioError } from '../core/cost/deployment.ts';
 import type { EvaluationResult } from '../core/evaluate/evaluate.ts';
 import { evaluateFast } from '../core/search/evaluate-plan.ts';
+import { steadyView } from '../core/search/workload-view.ts';
 import { ModelImportError } from '../core/model/hf.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
 import { planGantt, type GanttOptions, type PlanGantt } from '../core/views/gantt.ts';
@@ -50,7 +51,8 @@ export function ganttOf(s: Scenario, concurrency: number, opts: GanttOptions = {
   if (!m) ganttCache.set(s, (m = new Map()));
   const hit = m.get(key);
   if (hit) return hit;
-  const out = attempt(() => planGantt(s, concurrency, opts));
+  // Distributions and traces are drawn at their mean lengths, as the closed form sees them.
+  const out = attempt(() => planGantt(steadyView(s), concurrency, opts));
   m.set(key, out);
   return out;
 }
@@ -62,7 +64,7 @@ export function rooflineOf(s: Scenario, concurrency: number): Outcome<PlanRoofli
   if (!m) rooflineCache.set(s, (m = new Map()));
   const hit = m.get(concurrency);
   if (hit) return hit;
-  const out = attempt(() => planRoofline(s, concurrency));
+  const out = attempt(() => planRoofline(steadyView(s), concurrency));
   m.set(concurrency, out);
   return out;
 }

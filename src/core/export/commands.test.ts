@@ -155,3 +155,14 @@ describe('disaggregated plans', () => {
     expect(flagValue(sg.pools!.decode, '--disaggregation-mode')).toBe('decode');
   });
 });
+
+describe('maxModelLen', () => {
+  it('covers the longest request the workload can send, within the model window', async () => {
+    const { maxModelLen } = await import('./commands.ts');
+    const base = { model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm' } };
+    expect(maxModelLen(scenario({ ...base, workload: { inputTokens: 1000, outputTokens: 200 } }))).toBe(1200);
+    expect(maxModelLen(scenario({ ...base, workload: { input: { kind: 'uniform', min: 10, max: 3000 }, output: { kind: 'fixed', tokens: 500 } } }))).toBe(3500);
+    expect(maxModelLen(scenario({ ...base, workload: { input: { kind: 'lognormal', median: 800, sigma: 1 } } }))).toBe(131072);
+    expect(flagValue(vllmCommand(scenario({ ...base, workload: { input: { kind: 'uniform', min: 10, max: 3000 } } })).argv, '--max-model-len')).toBe('3256');
+  });
+});

@@ -13,8 +13,10 @@
  *  - where an engine cannot express a knob (e.g. an int4 KV cache) the command keeps the engine's
  *    default and a `#` comment line says so. Comments come first so the command stays copy-pasteable.
  */
+import { resolveModel } from '../cost/deployment.ts';
 import { getModel } from '../model/catalog.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { distUpper } from '../views/lengthPreview.ts';
 
 export type Engine = 'vllm' | 'sglang' | 'trtllm';
 
@@ -57,6 +59,26 @@ export function modelArg(scenario: Scenario): string {
   if (typeof scenario.model === 'string') return getModel(scenario.model)?.hfId ?? scenario.model;
   const slug = scenario.model.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
   return `/path/to/${slug}`;
+}
+
+/**
+ * The context length to configure: the longest request the workload can send (prompt + output),
+ * capped by the model's window. Fixed lengths give input + output; bounded distributions their
+ * maxima; an unbounded distribution or a trace the model's window (so no request is refused).
+ */
+export function maxModelLen(s: Scenario): number {
+  const w = s.workload;
+  let window = Infinity;
+  try {
+    window = resolveModel(s.model).maxContextTokens;
+  } catch {
+    // unresolvable model: fall back to the workload's own bound
+  }
+  if (w.trace) return Number.isFinite(window) ? window : w.inputTokens + w.outputTokens;
+  const inp = w.input ? distUpper(w.input) : w.inputTokens;
+  const out = w.output ? distUpper(w.output) : w.outputTokens;
+  if (inp === null || out === null) return Number.isFinite(window) ? window : w.inputTokens + w.outputTokens;
+  return Math.min(inp + out, window);
 }
 
 interface Layout {
@@ -141,7 +163,7 @@ export function vllmCommand(s: Scenario): EngineCommand {
   const q = weightQuantNote(s, c);
   if (q === 'fp8') argv.push('--quantization', 'fp8');
   argv.push('--dtype', s.precision.activations === 'fp16' ? 'float16' : 'bfloat16');
-  argv.push('--max-model-len', String(s.workload.inputTokens + s.workload.outputTokens));
+  argv.push('--max-model-len', String(maxModelLen(s)));
   argv.push('--max-num-seqs', String(rt.maxNumSeqs));
   argv.push('--max-num-batched-tokens', String(rt.maxBatchedTokens));
   argv.push(rt.chunkedPrefill ? '--enable-chunked-prefill' : '--no-enable-chunked-prefill');
@@ -173,7 +195,7 @@ export function sglangCommand(s: Scenario): EngineCommand {
   }
   if (weightQuantNote(s, c) === 'fp8') argv.push('--quantization', 'fp8');
   argv.push('--dtype', s.precision.activations === 'fp16' ? 'float16' : 'bfloat16');
-  argv.push('--context-length', String(s.workload.inputTokens + s.workload.outputTokens));
+  argv.push('--context-length', String(maxModelLen(s)));
   argv.push('--max-running-requests', String(rt.maxNumSeqs));
   argv.push('--chunked-prefill-size', rt.chunkedPrefill ? String(rt.maxBatchedTokens) : '-1');
   if (!rt.chunkedPrefill) argv.push('--max-prefill-tokens', String(rt.maxBatchedTokens));
@@ -222,7 +244,7 @@ export function trtllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   if (L.ep > 1) argv.push('--ep_size', String(L.ep));
   argv.push('--max_batch_size', String(rt.maxNumSeqs));
   argv.push('--max_num_tokens', String(rt.maxBatchedTokens));
-  argv.push('--max_seq_len', String(s.workload.inputTokens + s.workload.outputTokens));
+  argv.push('--max_seq_len', String(maxModelLen(s)));
   argv.push('--kv_cache_free_gpu_memory_fraction', fmtFraction(trtKvFraction(s, mem)));
   argv.push('--extra_llm_api_options', 'extra-llm-api-config.yml');
   const comments = [...replicaComments(L, s, 'TensorRT-LLM'), ...c, ...notes];

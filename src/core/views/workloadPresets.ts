@@ -59,6 +59,7 @@ export function getWorkloadPreset(id: string): WorkloadPreset | undefined {
 
 /** The preset whose lengths and arrivals equal the workload's, if any (to show it as selected). */
 export function matchWorkloadPreset(w: Workload): WorkloadPreset | undefined {
+  if (w.input || w.output || w.trace) return undefined;
   return WORKLOAD_PRESETS.find(
     (p) => p.workload.inputTokens === w.inputTokens && p.workload.outputTokens === w.outputTokens && JSON.stringify(p.workload.arrival) === JSON.stringify(w.arrival),
   );

@@ -4,12 +4,14 @@
  * search's simulated result for this plan (percentiles and KV usage, no per-request data), or
  * nothing yet — then the tab offers to simulate the plan.
  */
-import { LineChart } from '../../charts/index.ts';
+import { useMemo } from 'react';
+import { GanttCanvas, LineChart } from '../../charts/index.ts';
 import type { EvaluationResult } from '../../core/evaluate/evaluate.ts';
 import type { SimulatedEvaluation, SimulationSummary } from '../../core/evaluate/simulated.ts';
 import type { Stats } from '../../core/evaluate/metrics.ts';
 import type { Scenario } from '../../core/scenario/schema.ts';
 import { kvUsageSeries, latencyCdfs } from '../../core/views/latency.ts';
+import { REQUEST_KINDS, requestTimeline } from '../../core/views/requestTimeline.ts';
 import { useActions, useApp } from '../../state/react.tsx';
 import { scenarioKey } from '../../state/store.ts';
 import { fmtInt, fmtMs, fmtNum, fmtPct } from '../format.ts';
@@ -59,6 +61,25 @@ function StatsTable({ r, sim }: { r: EvaluationResult; sim: SimulationSummary })
   );
 }
 
+const REQUEST_KIND_COLORS: Record<(typeof REQUEST_KINDS)[number], string> = {
+  queued: 'var(--kind-bubble, #c3c8cf)',
+  prefill: 'var(--chart-prefill, #4269d0)',
+  decode: 'var(--chart-decode, #e8590c)',
+};
+
+function RequestTimelineChart({ sim }: { sim: SimulationSummary }) {
+  const t = useMemo(() => (sim.timeline ? requestTimeline(sim.timeline, 400) : null), [sim]);
+  if (!t || t.lanes.length === 0) return null;
+  return (
+    <div data-testid="request-timeline">
+      <GanttCanvas title="Request timeline (queued · prefill · decode)" lanes={t.lanes} spans={t.spans} kinds={REQUEST_KINDS.map((k) => ({ name: k, color: REQUEST_KIND_COLORS[k] }))} details={t.details} height={320} />
+      <p className="caption">
+        The first {fmtInt(t.shown)} of {fmtInt(t.total)} finished requests by arrival, one lane each, grouped by the instance that served them.
+      </p>
+    </div>
+  );
+}
+
 function SimView({ r, scenario, withTimeline }: { r: SimulatedEvaluation; scenario: Scenario; withTimeline: boolean }) {
   const sim = r.simulation;
   const cdfs = withTimeline ? latencyCdfs(sim) : null;
@@ -100,6 +121,7 @@ function SimView({ r, scenario, withTimeline }: { r: SimulatedEvaluation; scenar
         </div>
       )}
       <StatsTable r={r} sim={sim} />
+      {withTimeline && <RequestTimelineChart sim={sim} />}
       <div data-testid="kv-usage-chart">
         <LineChart
           title="KV-cache usage over time"

@@ -7,12 +7,14 @@ import { useId, useState, type DragEvent } from 'react';
 import { Histogram } from '../../charts/index.ts';
 import type { Arrival } from '../../core/scenario/schema.ts';
 import { detectTraceFormat, parseTrace, TRACE_FORMATS, type TraceFormat } from '../../core/workload/traces.ts';
-import { summarizeTrace, type TraceSummary } from '../../core/workload/summary.ts';
+import { empiricalFrom, summarizeTrace, type TraceSummary } from '../../core/workload/summary.ts';
+import type { RequestSpec } from '../../core/workload/types.ts';
 import { matchWorkloadPreset, WORKLOAD_PRESETS } from '../../core/views/workloadPresets.ts';
 import { useActions, useApp } from '../../state/react.tsx';
 import { fmtInt, fmtNum, fmtPct } from '../format.ts';
 import { IconChevron, IconUpload } from '../icons.tsx';
 import { ScenarioNumber, Section, SelectField } from './fields.tsx';
+import { LengthField } from './LengthField.tsx';
 
 const ARRIVALS: readonly { value: Arrival['kind']; label: string }[] = [
   { value: 'poisson', label: 'Open loop · Poisson' },
@@ -27,6 +29,8 @@ function rateOf(a: Arrival): number {
 
 interface TraceState {
   fileName: string;
+  text: string;
+  requests: RequestSpec[];
   format: TraceFormat;
   summary: TraceSummary | null;
   inputs: number[];
@@ -41,6 +45,7 @@ const MAX_TRACE_BYTES = 64 * 1024 * 1024;
 
 function TraceUpload() {
   const { setField } = useActions();
+  const workload = useApp((st) => st.scenario.workload);
   const [trace, setTrace] = useState<TraceState | null>(null);
   const [drag, setDrag] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -66,12 +71,14 @@ function TraceUpload() {
       }
       const r = parseTrace(format, text);
       if (!r.ok) {
-        setTrace({ fileName: file.name, format, summary: null, inputs: [], outputs: [], errors: r.errors, message: r.message, warnings: [], warningCount: 0 });
+        setTrace({ fileName: file.name, text: '', requests: [], format, summary: null, inputs: [], outputs: [], errors: r.errors, message: r.message, warnings: [], warningCount: 0 });
         return;
       }
       const n = Math.min(r.requests.length, 20_000);
       setTrace({
         fileName: file.name,
+        text,
+        requests: r.requests,
         format,
         summary: summarizeTrace(r.requests),
         inputs: r.requests.slice(0, n).map((q) => q.inputTokens),
@@ -86,15 +93,25 @@ function TraceUpload() {
     }
   };
 
-  const apply = () => {
+  /** Mean lengths and rate (closed form); optionally the trace's length distributions or the trace itself (simulator). */
+  const apply = (how: 'means' | 'distributions' | 'replay') => {
     const s = trace?.summary;
-    if (!s) return;
-    setField(['workload', 'inputTokens'], Math.max(1, Math.round(s.input.mean)));
-    setField(['workload', 'outputTokens'], Math.max(1, Math.round(s.output.mean)));
-    setField(['workload', 'requests'], Math.min(1_000_000, s.requests));
-    setField(['workload', 'arrival'], s.ratePerSec !== null && s.ratePerSec > 0 ? { kind: 'poisson', ratePerSec: Number(s.ratePerSec.toPrecision(4)) } : { kind: 'offline' });
+    if (!trace || !s) return;
+    const arrival = s.ratePerSec !== null && s.ratePerSec > 0 ? { kind: 'poisson' as const, ratePerSec: Number(s.ratePerSec.toPrecision(4)) } : { kind: 'offline' as const };
+    const next: Record<string, unknown> = { ...workload, inputTokens: Math.max(1, Math.round(s.input.mean)), outputTokens: Math.max(1, Math.round(s.output.mean)), requests: Math.min(1_000_000, s.requests), arrival };
+    delete next.input;
+    delete next.output;
+    delete next.trace;
+    if (how === 'distributions') {
+      const e = empiricalFrom(trace.requests, 2000);
+      next.input = e.input;
+      next.output = e.output;
+    }
+    if (how === 'replay') next.trace = { format: trace.format, data: trace.text, timing: 'trace' };
+    if (!setField(['workload'], next)) return;
     if (s.prefixReuseFraction !== null && s.prefixReuseFraction > 0.2) setField(['runtime', 'prefixCaching'], true);
-    setApplied(`Workload set from ${trace?.fileName}: mean lengths, ${fmtInt(s.requests)} requests, ${s.ratePerSec ? `Poisson at ${fmtNum(s.ratePerSec)} req/s` : 'offline'}.`);
+    const what = how === 'means' ? 'mean lengths' : how === 'distributions' ? 'length distributions (2,000 values each)' : 'the full trace for the simulator to replay';
+    setApplied(`Workload set from ${trace.fileName}: ${what}, ${fmtInt(s.requests)} requests, ${s.ratePerSec ? `Poisson at ${fmtNum(s.ratePerSec)} req/s` : 'offline'}.${how === 'replay' && trace.text.length > 40_000 ? ' The trace is too large for a share link: save the scenario to keep it.' : ''}`);
   };
 
   const onDrop = (e: DragEvent) => {
@@ -188,10 +205,18 @@ function TraceUpload() {
                 {trace.warningCount > trace.warnings.length && <li>… {fmtInt(trace.warningCount - trace.warnings.length)} more</li>}
               </ol>
             )}
-            <button type="button" className="btn btn--sm btn--primary" onClick={apply}>
-              Use this trace’s means and rate
-            </button>
-            <div className="field__note">The closed-form planner uses mean lengths; the histograms show the spread the means hide.</div>
+            <div className="row row--wrap">
+              <button type="button" className="btn btn--sm btn--primary" onClick={() => apply('means')} data-testid="trace-apply-means">
+                Use means &amp; rate
+              </button>
+              <button type="button" className="btn btn--sm" onClick={() => apply('distributions')}>
+                Use its distributions
+              </button>
+              <button type="button" className="btn btn--sm" onClick={() => apply('replay')}>
+                Replay the trace
+              </button>
+            </div>
+            <div className="field__note">The closed form plans on mean lengths; distributions and a replayed trace are used by the simulator (Latency tab, and the search’s top plans).</div>
           </div>
         )}
         {applied && <div className="field__note">{applied}</div>}
@@ -222,7 +247,11 @@ export function WorkloadEditor() {
               title={`${p.note} Source: ${p.source}`}
               data-testid={`preset-${p.id}`}
               onClick={() => {
-                setField(['workload'], { ...workload, ...p.workload });
+                const { input: _i, output: _o, trace: _t, ...rest } = workload;
+                void _i;
+                void _o;
+                void _t;
+                setField(['workload'], { ...rest, ...p.workload });
                 if (p.suggests.prefixCaching && !prefixCaching) setField(['runtime', 'prefixCaching'], true);
               }}
             >
@@ -236,10 +265,8 @@ export function WorkloadEditor() {
           </div>
         )}
       </div>
-      <div className="grid-2">
-        <ScenarioNumber path={['workload', 'inputTokens']} label="Prompt length" unit="tokens" step={64} min={1} testId="input-tokens" />
-        <ScenarioNumber path={['workload', 'outputTokens']} label="Output length" unit="tokens" step={16} min={1} testId="output-tokens" />
-      </div>
+      <LengthField which="input" />
+      <LengthField which="output" />
       <SelectField
         label="Arrivals"
         value={a.kind}
@@ -261,6 +288,20 @@ export function WorkloadEditor() {
         <ScenarioNumber path={['workload', 'requests']} label="Requests" step={100} min={1} note={a.kind === 'offline' ? 'the batch size of the job' : 'length of the run'} />
         <ScenarioNumber path={['workload', 'seed']} label="Random seed" step={1} min={0} />
       </div>
+      {workload.trace && (
+        <div className="callout callout--info" data-testid="trace-active">
+          <div className="stack">
+            <span>
+              Replaying a {workload.trace.format} trace ({fmtInt(workload.trace.data?.length ?? 0)} characters): the simulator uses its requests and arrival times; the closed form uses its means.
+            </span>
+            <div>
+              <button type="button" className="btn btn--sm" onClick={() => setField(['workload', 'trace'], undefined)}>
+                Stop replaying
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
       <TraceUpload />
     </Section>
   );
