@@ -94,7 +94,7 @@ export function LengthField({ which }: { which: 'input' | 'output' }) {
           <NumberField label="Max" unit="tok" value={p.max} step={64} min={1} onCommit={(v) => v !== undefined && apply(mode, { ...p, max: v })} />
         </div>
       )}
-      {sample && <Histogram title={`${label} (preview)`} xLabel="tokens" values={sample} bins={24} width={300} height={140} />}
+      {sample && <Histogram title={`${label} (preview)`} xLabel="tokens" values={sample} bins={24} height={140} />}
     </div>
   );
 }

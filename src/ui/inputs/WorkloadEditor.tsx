@@ -195,8 +195,8 @@ function TraceUpload() {
               <dt>Prefix reuse</dt>
               <dd>{trace.summary.prefixReuseFraction !== null ? fmtPct(trace.summary.prefixReuseFraction, 1) : 'no prefix hashes'}</dd>
             </dl>
-            <Histogram title="Prompt lengths" xLabel="tokens" values={trace.inputs} bins={24} width={300} height={150} />
-            <Histogram title="Output lengths" xLabel="tokens" values={trace.outputs} bins={24} width={300} height={150} />
+            <Histogram title="Prompt lengths" xLabel="tokens" values={trace.inputs} bins={24} height={150} />
+            <Histogram title="Output lengths" xLabel="tokens" values={trace.outputs} bins={24} height={150} />
             {trace.warningCount > 0 && (
               <ol className="issues issues--warn" aria-label="Trace warnings">
                 {trace.warnings.map((w, i) => (

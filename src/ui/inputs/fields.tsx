@@ -58,14 +58,21 @@ export function NumberField(p: NumberFieldProps) {
   const [local, setLocal] = useState<string | null>(null);
   const [focused, setFocused] = useState(false);
   const [prev, setPrev] = useState(p.value);
-  // Follow external changes (links, presets, undo) unless the person is typing here.
+  /** The last value this input sent to the store (to tell its own echo from an external change). */
+  const [sent, setSent] = useState<number | undefined | null>(null);
+  // Follow external changes (back/forward, links, presets); keep the typed text while its own edit echoes back.
   if (p.value !== prev) {
     setPrev(p.value);
-    if (!focused) {
+    if (!focused || p.value !== sent) {
       setText(show(p.value));
       setLocal(null);
+      setSent(null);
     }
   }
+  const commit = (v: number | undefined) => {
+    setSent(v);
+    p.onCommit(v);
+  };
   const error = local ?? p.error;
   const onChange = (t: string) => {
     setText(t);
@@ -73,7 +80,7 @@ export function NumberField(p: NumberFieldProps) {
     if (trimmed === '') {
       if (p.optional) {
         setLocal(null);
-        p.onCommit(undefined);
+        commit(undefined);
       } else setLocal(`${p.label} is required`);
       return;
     }
@@ -83,7 +90,7 @@ export function NumberField(p: NumberFieldProps) {
       return;
     }
     setLocal(null);
-    p.onCommit(n);
+    commit(n);
   };
   return (
     <div className="field">
@@ -117,7 +124,7 @@ export function NumberField(p: NumberFieldProps) {
               const clamped = Math.min(p.max ?? Infinity, Math.max(p.min ?? -Infinity, next));
               setText(String(clamped));
               setLocal(null);
-              p.onCommit(clamped);
+              commit(clamped);
             }
           }}
         />
