@@ -3,7 +3,7 @@
  * evaluation follows a deferred copy of the scenario, so typing or dragging a slider never waits
  * for the engine (React renders the input first, then the numbers).
  */
-import { useCallback, useDeferredValue } from 'react';
+import { useCallback, useDeferredValue, useEffect, useState } from 'react';
 import type { Scenario } from '../core/scenario/schema.ts';
 import { evaluateScenario } from '../state/evaluation.ts';
 import { useApp } from '../state/react.tsx';
@@ -33,4 +33,18 @@ export function useEngineError(): (field: string) => string | undefined {
     },
     [outcome],
   );
+}
+
+/**
+ * `value`, but only once it has stopped changing for `ms` (slow views such as the Gantt follow the
+ * settled scenario, so dragging a slider stays smooth; the numbers above them follow every change).
+ */
+export function useSettled<T>(value: T, ms = 200): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    if (Object.is(value, settled)) return;
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, settled, ms]);
+  return settled;
 }

@@ -1,5 +1,5 @@
 /** Gantt of the plan: one lane per GPU, spans from the op costs of a decode step and a prefill iteration. */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { GanttCanvas } from '../../charts/index.ts';
 import type { GanttDetail as ChartDetail, SpanTable } from '../../charts/index.ts';
 import type { EvaluationResult } from '../../core/evaluate/evaluate.ts';
@@ -9,6 +9,7 @@ import { ganttOf } from '../../state/evaluation.ts';
 import { useActions, useApp } from '../../state/react.tsx';
 import type { GanttPhases } from '../../state/store.ts';
 import { fmtMs } from '../format.ts';
+import { useSettled } from '../hooks.ts';
 import { Segmented } from '../inputs/fields.tsx';
 
 const KINDS = GANTT_KINDS.map((name) => ({ name }));
@@ -37,14 +38,15 @@ export function chartData(g: PlanGantt): { spans: SpanTable; details: ChartDetai
 
 const PHASES: Record<GanttPhases, ('decode' | 'prefill')[]> = { both: ['decode', 'prefill'], decode: ['decode'], prefill: ['prefill'] };
 
-export function PlanGanttChart({ scenario, concurrency, phases, title, height }: { scenario: Scenario; concurrency: number; phases: GanttPhases; title: string; height?: number }) {
+export const PlanGanttChart = memo(function PlanGanttChart({ scenario, concurrency, phases, title, height }: { scenario: Scenario; concurrency: number; phases: GanttPhases; title: string; height?: number }) {
   const out = ganttOf(scenario, concurrency, { phases: PHASES[phases] });
   const data = useMemo(() => (out.ok ? chartData(out.value) : null), [out]);
+  const lanes = useMemo(() => (out.ok ? out.value.lanes.map((l) => ({ label: l.label, group: l.group })) : []), [out]);
   if (!out.ok || !data) return <p className="caption">The Gantt needs a plan that resolves: {out.ok ? '' : out.message}</p>;
   const g = out.value;
   return (
     <div className="stack">
-      <GanttCanvas title={title} lanes={g.lanes.map((l) => ({ label: l.label, group: l.group }))} spans={data.spans} kinds={KINDS} details={data.details} height={height ?? 360} />
+      <GanttCanvas title={title} lanes={lanes} spans={data.spans} kinds={KINDS} details={data.details} height={height ?? 360} />
       <p className="caption">
         {g.phases.map((p, i) => (
           <span key={p.phase}>
@@ -56,10 +58,14 @@ export function PlanGanttChart({ scenario, concurrency, phases, title, height }:
       </p>
     </div>
   );
-}
+});
 
 export function GanttTab({ scenario, result }: { scenario: Scenario; result: EvaluationResult }) {
   const phases = useApp((s) => s.view.ganttPhases);
+  // Thousands of spans: redraw once an edit settles, not on every slider step.
+  const settledScenario = useSettled(scenario, 200);
+  const settledConcurrency = useSettled(result.metrics.concurrency, 200);
+  const pending = settledScenario !== scenario;
   const { setGanttPhases } = useActions();
   return (
     <>
@@ -77,8 +83,8 @@ export function GanttTab({ scenario, result }: { scenario: Scenario; result: Eva
         />
         <span>Wheel to zoom, drag to pan, double-click to reset; hover a span for its op, shape, FLOPs, bytes and bound.</span>
       </div>
-      <div data-testid="gantt-chart">
-        <PlanGanttChart scenario={scenario} concurrency={result.metrics.concurrency} phases={phases} title="Per-GPU timeline" />
+      <div data-testid="gantt-chart" className={pending ? 'is-pending' : undefined} aria-busy={pending}>
+        <PlanGanttChart scenario={settledScenario} concurrency={settledConcurrency} phases={phases} title="Per-GPU timeline" />
       </div>
     </>
   );

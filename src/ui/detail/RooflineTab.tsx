@@ -4,9 +4,12 @@ import type { EvaluationResult } from '../../core/evaluate/evaluate.ts';
 import type { Scenario } from '../../core/scenario/schema.ts';
 import { rooflineOf } from '../../state/evaluation.ts';
 import { fmtPct } from '../format.ts';
+import { useSettled } from '../hooks.ts';
 
 export function RooflineTab({ scenario, result }: { scenario: Scenario; result: EvaluationResult }) {
-  const out = rooflineOf(scenario, result.metrics.concurrency);
+  const settledScenario = useSettled(scenario, 120);
+  const settledConcurrency = useSettled(result.metrics.concurrency, 120);
+  const out = rooflineOf(settledScenario, settledConcurrency);
   if (!out.ok) return <p className="caption">The roofline needs a plan that resolves: {out.message}</p>;
   const r = out.value;
   const off = (phase: 'prefill' | 'decode') =>

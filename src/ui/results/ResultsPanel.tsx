@@ -65,7 +65,7 @@ function SearchBar() {
             </div>
             <div className="progress__text">
               <span className="num">
-                {p && p.total > 0 ? `${fmtInt(p.done)} / ${fmtInt(p.total)} plans evaluated` : 'Starting…'}
+                {p && p.total > 0 ? (p.done >= p.total ? `${fmtInt(p.total)} plans evaluated · simulating the best ones…` : `${fmtInt(p.done)} / ${fmtInt(p.total)} plans evaluated`) : 'Starting…'}
               </span>
               <span>{p?.bestLabel ? `Best so far: ${p.bestLabel} · ${fmtNum(p.bestValue)} ${info.unit}` : ''}</span>
             </div>
