@@ -15,7 +15,7 @@ import { downloadText } from '../download.ts';
 import { fmtDuration, fmtInt, fmtNum } from '../format.ts';
 import { IconAlert, IconDownload, IconPlay, IconStop } from '../icons.tsx';
 import { objectiveAxisLabel } from '../inputs/ObjectivesEditor.tsx';
-import { PlanTable } from './PlanTable.tsx';
+import { PlanTable, shortLabel } from './PlanTable.tsx';
 
 /** Are the results computed for the current inputs? */
 export function useStale(): boolean {
@@ -107,13 +107,13 @@ function SearchBar() {
   );
 }
 
-function paretoPoints(result: SearchResult): ParetoPoint[] {
+function paretoPoints(result: SearchResult, kvVaried: boolean): ParetoPoint[] {
   const byId = new Map<string, RankedPlan>();
   for (const p of [...result.ranked, ...result.pareto]) if (!byId.has(p.candidate.id)) byId.set(p.candidate.id, p);
   const pts: ParetoPoint[] = [];
   for (const p of byId.values()) {
     if (!Number.isFinite(p.value) || !Number.isFinite(p.secondaryValue)) continue;
-    pts.push({ id: p.candidate.id, x: p.secondaryValue, y: p.value, label: p.candidate.label, group: p.candidate.group, onFrontier: p.onPareto });
+    pts.push({ id: p.candidate.id, x: p.secondaryValue, y: p.value, label: shortLabel(p.candidate.label, kvVaried), group: p.candidate.group, onFrontier: p.onPareto });
   }
   return pts;
 }
@@ -121,7 +121,8 @@ function paretoPoints(result: SearchResult): ParetoPoint[] {
 function ParetoPanel({ result }: { result: SearchResult }) {
   const scenario = useApp((s) => s.scenario);
   const { selectCandidate } = useActions();
-  const points = useMemo(() => paretoPoints(result), [result]);
+  const kvVaried = useApp((s) => s.searchOptions.kvDtypes.length > 1);
+  const points = useMemo(() => paretoPoints(result, kvVaried), [result, kvVaried]);
   const xs = points.map((p) => p.x).filter((x) => x > 0);
   const xLog = xs.length > 1 && Math.max(...xs) / Math.min(...xs) > 100;
   const step: FrontierStep = OBJECTIVE_INFO[result.secondary].maximize ? 'before' : 'after';
