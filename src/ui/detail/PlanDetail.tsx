@@ -12,7 +12,7 @@ import { memoryHeadroom } from '../../core/views/headroom.ts';
 import { useActions, useApp } from '../../state/react.tsx';
 import { currentKnobsId, findCandidate, searchKey, type DetailTab } from '../../state/store.ts';
 import { fmtGB, fmtInt, fmtMs, fmtNum, fmtPct, fmtUsd } from '../format.ts';
-import { useEvaluation } from '../hooks.ts';
+import { useEngineError, useEvaluation } from '../hooks.ts';
 import { IconAlert, IconInfo } from '../icons.tsx';
 import { ScenarioNumber } from '../inputs/fields.tsx';
 import { CommandTab } from './CommandTab.tsx';
@@ -89,6 +89,9 @@ function Kpis({ r, scenario }: { r: EvaluationResult; scenario: Scenario }) {
 
 function PlanEditor() {
   const plan = useApp((s) => s.scenario.plan);
+  const engineError = useEngineError();
+  // "dp·pp·tp·attentionDp GPUs > cluster" names the plan as a whole: mark the replica count.
+  const planWide = engineError('plan') !== undefined && ['tp', 'pp', 'dp', 'ep', 'attentionDp'].every((f) => engineError(`plan.${f}`) === undefined);
   const disagg = Boolean(plan.prefill && plan.decode);
   const { setField } = useActions();
   if (disagg) {
@@ -102,11 +105,11 @@ function PlanEditor() {
   }
   return (
     <div className="plan-editor" role="group" aria-label="Edit the plan by hand">
-      <ScenarioNumber path={['plan', 'tp']} label="TP" step={1} min={1} testId="plan-tp" />
-      <ScenarioNumber path={['plan', 'pp']} label="PP" step={1} min={1} testId="plan-pp" />
-      <ScenarioNumber path={['plan', 'dp']} label="DP" step={1} min={1} testId="plan-dp" />
-      <ScenarioNumber path={['plan', 'ep']} label="EP" step={1} min={1} testId="plan-ep" />
-      <ScenarioNumber path={['plan', 'attentionDp']} label="Attn-DP" step={1} min={1} />
+      <ScenarioNumber path={['plan', 'tp']} label="TP" step={1} min={1} testId="plan-tp" invalid={Boolean(engineError('plan.tp'))} />
+      <ScenarioNumber path={['plan', 'pp']} label="PP" step={1} min={1} testId="plan-pp" invalid={Boolean(engineError('plan.pp'))} />
+      <ScenarioNumber path={['plan', 'dp']} label="DP" step={1} min={1} testId="plan-dp" invalid={Boolean(engineError('plan.dp')) || planWide} />
+      <ScenarioNumber path={['plan', 'ep']} label="EP" step={1} min={1} testId="plan-ep" invalid={Boolean(engineError('plan.ep'))} />
+      <ScenarioNumber path={['plan', 'attentionDp']} label="Attn-DP" step={1} min={1} invalid={Boolean(engineError('plan.attentionDp'))} />
     </div>
   );
 }
@@ -165,7 +168,7 @@ export function PlanDetail() {
           <PlanEditor />
         </div>
         {!outcome.ok && !row && (
-          <div className="callout callout--danger explain" role="alert" data-testid="plan-error">
+          <div className="callout callout--danger" role="alert" data-testid="plan-error">
             <IconAlert />
             <p>
               This plan cannot be evaluated: {outcome.message}. Change the highlighted input, or run a search to get valid plans.

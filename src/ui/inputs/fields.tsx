@@ -48,6 +48,8 @@ export interface NumberFieldProps {
   overridden?: boolean;
   title?: string;
   compact?: boolean;
+  /** Mark the input invalid without a message of its own (the message is shown elsewhere). */
+  invalid?: boolean;
 }
 
 const show = (v: number | undefined) => (v === undefined ? '' : String(v));
@@ -101,13 +103,13 @@ export function NumberField(p: NumberFieldProps) {
       <div className="field__control">
         <input
           id={id}
-          className={`input num${error ? ' input--invalid' : ''}${p.overridden ? ' input--overridden' : ''}`}
+          className={`input num${error || p.invalid ? ' input--invalid' : ''}${p.overridden ? ' input--overridden' : ''}`}
           type="text"
           inputMode="decimal"
           value={text}
           placeholder={p.placeholder}
           title={p.title}
-          aria-invalid={error ? true : undefined}
+          aria-invalid={error || p.invalid ? true : undefined}
           aria-describedby={error ? `${id}-err` : undefined}
           data-testid={p.testId}
           onChange={(e) => onChange(e.target.value)}
