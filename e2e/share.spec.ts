@@ -48,3 +48,11 @@ test('browser back/forward move between edited states', async ({ page }) => {
   await page.goForward();
   await expect(page.locator('header')).toContainText('Llama 3.1 8B');
 });
+
+test('the page runs under a strict Content-Security-Policy (no inline scripts, no eval)', async ({ page }) => {
+  await page.goto('/');
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toMatch(/script-src 'self'(;|$)/);
+  expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+  expect(await page.locator('script:not([src])').count()).toBe(0);
+});
