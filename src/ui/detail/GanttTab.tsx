@@ -12,10 +12,28 @@ import { fmtMs } from '../format.ts';
 import { useSettled } from '../hooks.ts';
 import { Segmented } from '../inputs/fields.tsx';
 
-const KINDS = GANTT_KINDS.map((name) => ({ name }));
+const KIND_LABEL: Record<(typeof GANTT_KINDS)[number], string> = {
+  attention: 'attention',
+  gemm: 'GEMM',
+  moe: 'MoE experts',
+  collective: 'communication',
+  'kv-transfer': 'KV transfer',
+  bubble: 'pipeline bubble',
+  idle: 'idle',
+  elementwise: 'norms / elementwise',
+  sampling: 'sampling',
+  other: 'launch + host overhead',
+};
 
-/** Chart props from the core Gantt; details are split per decoder layer so the tooltip names the layer. */
-export function chartData(g: PlanGantt): { spans: SpanTable; details: ChartDetail[] } {
+/** Chart props from the core Gantt; details are split per decoder layer so the tooltip names the layer. Only kinds present get a legend entry. */
+export function chartData(g: PlanGantt): { spans: SpanTable; details: ChartDetail[]; kinds: { name: string; color: string }[] } {
+  const used = [...new Set(g.spans.kind)].sort((a, b) => a - b);
+  const remap = new Map(used.map((k, i) => [k, i]));
+  const kinds = used.map((k) => {
+    const name = GANTT_KINDS[k]!;
+    return { name: KIND_LABEL[name], color: `var(--kind-${name})` };
+  });
+  const kind = Uint8Array.from(g.spans.kind, (k) => remap.get(k) ?? 0);
   const details: ChartDetail[] = [];
   const index = new Map<string, number>();
   const detail = new Array<number>(g.spans.detail.length);
@@ -33,7 +51,7 @@ export function chartData(g: PlanGantt): { spans: SpanTable; details: ChartDetai
     }
     detail[i] = k;
   }
-  return { spans: { lane: g.spans.lane, startUs: g.spans.startUs, endUs: g.spans.endUs, kind: g.spans.kind, detail }, details };
+  return { spans: { lane: g.spans.lane, startUs: g.spans.startUs, endUs: g.spans.endUs, kind, detail }, details, kinds };
 }
 
 const PHASES: Record<GanttPhases, ('decode' | 'prefill')[]> = { both: ['decode', 'prefill'], decode: ['decode'], prefill: ['prefill'] };
@@ -46,7 +64,7 @@ export const PlanGanttChart = memo(function PlanGanttChart({ scenario, concurren
   const g = out.value;
   return (
     <div className="stack">
-      <GanttCanvas title={title} lanes={lanes} spans={data.spans} kinds={KINDS} details={data.details} height={height ?? 360} />
+      <GanttCanvas title={title} lanes={lanes} spans={data.spans} kinds={data.kinds} details={data.details} height={height ?? 360} />
       <p className="caption">
         {g.phases.map((p, i) => (
           <span key={p.phase}>
