@@ -1,3 +1,5 @@
+import type { KvDecodeSums } from '../kv/engine.ts';
+
 /**
  * The shape of one iteration's batch, reduced to the sums every cost formula needs. Built from the
  * exact per-sequence composition (simulator) or from a uniform batch (closed-form estimator).
@@ -29,6 +31,12 @@ export interface BatchShape {
   decodeKvReadTokensWindow: number;
   /** True when every sequence decodes one token (CUDA-graph eligible). */
   decodeOnly: boolean;
+  /**
+   * Per-sequence decode sums under a KV strategy whose reads are nonlinear in the context (eviction),
+   * accumulated by the simulator (core/kv/engine.ts). Absent: every decoding sequence is costed at the
+   * batch's mean context.
+   */
+  kvDecode?: KvDecodeSums;
 }
 
 /** Causal pairs of n new queries after c cached keys, each query seeing at most w keys. */

@@ -14,6 +14,7 @@ import { getGpu } from '../hardware/gpus.ts';
 import { getModel } from '../model/catalog.ts';
 import { fromHfConfig, ModelImportError } from '../model/hf.ts';
 import type { Precision, Runtime, Scenario } from '../scenario/schema.ts';
+import { kvStrategyConflict } from './kvformat.ts';
 
 export interface InstanceShape {
   tp: number;
@@ -148,6 +149,8 @@ export function resolveDeployment(s: Scenario): Deployment {
     throw new ScenarioError('plan', `dp·pp·tp·attentionDp = ${plan.dp}·${plan.pp}·${plan.tp}·${plan.attentionDp} = ${gpusUsed} GPUs, but the cluster has ${s.cluster.nodes}×${s.cluster.gpusPerNode} = ${clusterGpus}`);
   }
   checkPrecision(gpu, s.precision);
+  const kvConflict = kvStrategyConflict(s.precision, s.runtime.kvStrategy);
+  if (kvConflict) throw new ScenarioError(kvConflict.field, kvConflict.message);
   const scaleUpDomainGpus = Math.min(s.cluster.scaleUpDomainGpus ?? Math.max(gpu.scaleUpDomainGpus, 1), clusterGpus);
   return {
     model,

@@ -10,6 +10,11 @@
  * C is the smallest of: the KV capacity in sequences, maxNumSeqs, and the offered concurrency
  * (closed-loop users; Little's law C = λ·E2E for open arrivals, solved by fixed-point iteration).
  * Queueing for open arrivals uses the M/D/1 Pollaczek–Khinchine mean wait of the prefill server.
+ * Under a KV strategy (runtime.kvStrategy, core/kv/engine.ts) the KV capacity counts the strategy's
+ * bytes per sequence, decode steps read its bytes (iteration.ts), and prefill computes only the prompt
+ * tokens sharing / RAG / multi-turn reuse leave, with their KV loads over the host link exposed beyond
+ * that compute (compare.ts does the same). Running sequences stay in HBM (offload tiers are not used
+ * for decoding; see core/kv/engine.ts).
  */
 import { kvBytesForContext, kvBytesPerToken } from '../model/params.ts';
 import type { Workload } from '../scenario/schema.ts';
@@ -17,6 +22,8 @@ import { uniformShape } from './batch.ts';
 import type { Deployment } from './deployment.ts';
 import { iterationCost } from './iteration.ts';
 import { memoryReport, type MemoryReport } from './memory.ts';
+import { kvEngineOf, type KvEngine, type PromptWork } from '../kv/engine.ts';
+import { exposedTransferS, transferS } from '../kv/offload.ts';
 
 export interface SteadyState {
   /** Sequences decoding concurrently per instance. */
@@ -42,6 +49,8 @@ export interface SteadyState {
 export function seqsFitting(dep: Deployment, mem: MemoryReport, tokens: number): number {
   const { runtime, instance, model } = dep;
   if (mem.maxKvTokensPerGroup <= 0) return 0;
+  const kv = kvEngineOf(dep);
+  if (kv) return kv.seqsFitting(mem.maxKvTokensPerGroup, tokens) * instance.attentionDp;
   const padded = Math.ceil(tokens / runtime.kvBlockSize) * runtime.kvBlockSize;
   // Full-attention-equivalent tokens one sequence occupies.
   const effectiveTokens = kvBytesForContext(model, padded, 1) / kvBytesPerToken(model, 1);
@@ -69,6 +78,24 @@ export function prefillTimeS(dep: Deployment, prompts: number, promptLen: number
   return prompts * one;
 }
 
+/**
+ * Prefill of `prompts` mean prompts of `promptLen` tokens under the deployment's KV strategy: the tokens
+ * still computed (sharing, RAG chunk reuse, multi-turn reuse), plus the KV loaded over the host link
+ * instead, exposed beyond that compute (layer-wise, with prefetch). Without a strategy = prefillTimeS.
+ */
+export function promptPrefillS(dep: Deployment, prompts: number, promptLen: number, w?: Workload): number {
+  const kv = kvEngineOf(dep);
+  if (!kv || !w) return prefillTimeS(dep, prompts, promptLen);
+  return strategyPrefillS(dep, kv, kv.promptWork(w), prompts);
+}
+
+function strategyPrefillS(dep: Deployment, kv: KvEngine, pw: PromptWork, prompts: number): number {
+  const compute = prefillTimeS(dep, prompts, pw.computed);
+  if (pw.loadBytesPerGpu <= 0 || prompts <= 0) return compute;
+  const load = transferS(prompts * pw.loadBytesPerGpu, kv.hostGBps);
+  return compute + exposedTransferS(load, compute, kv.r.offload?.prefetch ?? true);
+}
+
 /** Mean time for a prompt of a wave of `c` prompts (arriving together) to finish prefill. */
 export function waveMeanPrefillS(dep: Deployment, c: number, promptLen: number): number {
   const chunk = dep.runtime.chunkedPrefill ? dep.runtime.maxBatchedTokens : Math.max(dep.runtime.maxBatchedTokens, promptLen);
@@ -92,9 +119,15 @@ export function decodeStepS(dep: Deployment, seqs: number, ctx: number): number 
   return pp > 1 ? Math.max(cost.timeS, pp * (stageMax + cost.p2pS)) : cost.timeS;
 }
 
-function cycleAt(dep: Deployment, c: number, I: number, O: number): { cycleS: number; dec: number; pre: number } {
+/** The deployment's KV strategy and the mean request's prompt work under it (null without one). */
+interface KvPrompt {
+  kv: KvEngine;
+  pw: PromptWork;
+}
+
+function cycleAt(dep: Deployment, c: number, I: number, O: number, kp: KvPrompt | null = null): { cycleS: number; dec: number; pre: number } {
   const dec = decodeStepS(dep, c, I + O / 2);
-  const pre = prefillTimeS(dep, c, I);
+  const pre = kp ? strategyPrefillS(dep, kp.kv, kp.pw, c) : prefillTimeS(dep, c, I);
   return { cycleS: O * dec + pre, dec, pre };
 }
 
@@ -109,16 +142,20 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
   const empty: SteadyState = { concurrency: 0, maxConcurrency: 0, limitedBy, decodeStepS: 0, prefillPerRequestS: 0, cycleS: Infinity, ttftS: Infinity, tpotS: Infinity, e2eS: Infinity, outputTokPerSecPerInstance: 0, busyFraction: 0, overloaded: true, memory: mem };
   if (maxC < 1) return empty;
   const dp = dep.dp;
-  const prefillOne = prefillTimeS(dep, 1, I);
+  const kv = kvEngineOf(dep);
+  const kp: KvPrompt | null = kv ? { kv, pw: kv.promptWork(w) } : null;
+  // Prompt tokens actually prefilled (fewer under sharing / multi-turn reuse).
+  const Ic = kp ? kp.pw.computed : I;
+  const prefillOne = kp ? strategyPrefillS(dep, kp.kv, kp.pw, 1) : prefillTimeS(dep, 1, I);
   const a = w.arrival;
   if (a.kind === 'offline' || a.kind === 'concurrency') {
     const offered = a.kind === 'offline' ? Math.ceil(w.requests / dp) : Math.ceil(a.users / dp);
     const c = Math.max(1, Math.min(maxC, offered));
-    const { cycleS, dec } = cycleAt(dep, c, I, O);
+    const { cycleS, dec } = cycleAt(dep, c, I, O, kp);
     const thr = (c * O) / cycleS;
     const tpot = cycleS / O;
     // Own prefill shares iterations with the running decodes (chunked) or stalls them (not chunked).
-    const ownPrefill = prefillOne + (dep.runtime.chunkedPrefill ? Math.ceil(I / dep.runtime.maxBatchedTokens) * dec : 0);
+    const ownPrefill = prefillOne + (dep.runtime.chunkedPrefill ? Math.ceil(Ic / dep.runtime.maxBatchedTokens) * dec : 0);
     let wait: number;
     if (a.kind === 'offline') {
       // Requests start in waves of c as earlier ones finish: mean wait = (waves − 1)/2 · request lifetime.
@@ -130,7 +167,7 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
       // chunk steps, so later arrivals find at most their own chunk group ahead of them. The mean over
       // the scenario's `requests` weights the two regimes. Users beyond the batch also wait for a slot.
       const total = Math.max(w.requests / dp, c);
-      const firstWave = Math.max(0, waveMeanPrefillS(dep, c, I) - prefillOne);
+      const firstWave = Math.max(0, (kp ? waveMeanPrefillS(dep, c, Ic) - prefillTimeS(dep, 1, Ic) : waveMeanPrefillS(dep, c, I) - prefillOne));
       wait = (c * firstWave) / total + (offered > c ? (offered - c) / (thr / O) : 0);
     }
     const ttft = wait + ownPrefill;
@@ -139,13 +176,13 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
   // Open arrivals: λ per instance; find C with C = λ·E2E(C).
   const lambda = a.ratePerSec / dp;
   const cv2 = a.kind === 'gamma' ? a.cv * a.cv : 1;
-  const maxThrReq = (maxC * O) / cycleAt(dep, maxC, I, O).cycleS / O;
+  const maxThrReq = (maxC * O) / cycleAt(dep, maxC, I, O, kp).cycleS / O;
   if (lambda >= maxThrReq) {
-    const { cycleS, dec } = cycleAt(dep, maxC, I, O);
+    const { cycleS, dec } = cycleAt(dep, maxC, I, O, kp);
     return { ...empty, concurrency: maxC, maxConcurrency: maxC, limitedBy, decodeStepS: dec, prefillPerRequestS: prefillOne, cycleS, tpotS: cycleS / O, outputTokPerSecPerInstance: (maxC * O) / cycleS, busyFraction: 1, overloaded: true };
   }
   let c = Math.max(1, Math.min(maxC, lambda * (prefillOne + O * decodeStepS(dep, 1, I))));
-  let res = cycleAt(dep, c, I, O);
+  let res = cycleAt(dep, c, I, O, kp);
   for (let i = 0; i < 30; i++) {
     const e2e = res.cycleS + prefillOne;
     const next = Math.max(1, Math.min(maxC, lambda * e2e));
@@ -154,9 +191,9 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
       break;
     }
     c = 0.5 * c + 0.5 * next;
-    res = cycleAt(dep, c, I, O);
+    res = cycleAt(dep, c, I, O, kp);
   }
-  res = cycleAt(dep, c, I, O);
+  res = cycleAt(dep, c, I, O, kp);
   const tpot = res.cycleS / O;
   // The instance is busy for the share of time its work takes at this rate.
   const busy = Math.min(1, (lambda * res.cycleS) / Math.max(c, 1e-9));

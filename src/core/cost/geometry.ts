@@ -6,6 +6,7 @@ import { bytesPerElement, peakTflopsFor } from '../hardware/dtype.ts';
 import type { Dtype } from '../hardware/types.ts';
 import { CALIBRATION } from './calibration.ts';
 import type { Deployment } from './deployment.ts';
+import { kvMathDtype, kvStoredBytesPerElement } from './kvformat.ts';
 
 export interface Geometry {
   /** Query heads per GPU (attention is split over tp). */
@@ -42,7 +43,8 @@ export function geometryOf(dep: Deployment): Geometry {
   if (hit) return hit;
   const { model, gpu, precision, instance } = dep;
   const att = model.attention;
-  const kvBytes = bytesPerElement(precision.kvCache);
+  // Stored bytes per KV element: precision.kvCache, or the KV strategy's format (metadata included).
+  const kvBytes = kvStoredBytesPerElement(dep);
   const kvHeads = att.kind === 'mla' ? 1 : Math.max(1, att.numKvHeads / instance.tp);
   const kvBytesPerTokenLayerGpu =
     att.kind === 'mla'
@@ -50,7 +52,7 @@ export function geometryOf(dep: Deployment): Geometry {
       : 2 * Math.ceil(kvHeads) * att.headDim * kvBytes;
   const gemm = peakTflopsFor(gpu, precision.weights, precision.activations);
   // Attention math runs in fp8 only when both the KV cache and activations are fp8 (TRT-LLM FP8 FMHA).
-  const attnMath = precision.kvCache === 'fp8' && precision.activations === 'fp8' && gpu.denseTflops.fp8 ? gpu.denseTflops.fp8 : gpu.denseTflops.bf16;
+  const attnMath = kvMathDtype(dep) === 'fp8' && precision.activations === 'fp8' && gpu.denseTflops.fp8 ? gpu.denseTflops.fp8 : gpu.denseTflops.bf16;
   const hbm = gpu.memoryBandwidthGBps * 1e9;
   const g: Geometry = {
     qHeads: att.numHeads / instance.tp,

@@ -18,6 +18,7 @@ import type { Deployment } from './deployment.ts';
 import { geometryOf, type Geometry } from './geometry.ts';
 import { gemmEfficiency, rooflineTime, type OpCost, type OpKind } from './roofline.ts';
 import type { BatchShape } from './batch.ts';
+import { kvEngineOf, type DecodeKvRead, type KvEngine } from '../kv/engine.ts';
 
 export interface IterationCost {
   /** Latency of the step through every pipeline stage, host overhead included, seconds. */
@@ -42,6 +43,8 @@ interface Ctx {
   ta: number;
   stage: number;
   emit: Emit | undefined;
+  /** The scenario's KV strategy as the engine applies it (null: plain paged KV). */
+  kv: KvEngine | null;
 }
 
 function record(c: Ctx, name: string, kind: OpKind, flops: number, bytes: number, t: { timeS: number; computeS: number; memoryS: number; bound: OpCost['bound'] }, shape: () => string, count: number): number {
@@ -83,6 +86,9 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
   const decKv = (sliding ? shape.decodeKvReadTokensWindow : shape.decodeKvReadTokens) / adp;
   const prefillPairs = Math.max(0, pairs - decKv);
   const prefillKv = Math.max(0, kvRead - decKv);
+  // KV-strategy hook: decode reads the strategy's bytes (budget, residual window, selection), plus its extra work.
+  const kvd = c.kv ? c.kv.decodeRead(shape, sliding, adp) : null;
+  const decRead = kvd ? kvd.tokens : decKv;
   const h = dep.model.hiddenSize;
   const ta = c.ta;
   let t = 0;
@@ -95,12 +101,16 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     t += gemmOp(c, 'kv_b / absorb', ta, att.kvLoraRank, g.qHeads * (att.qkNopeHeadDim + att.vHeadDim), count);
     const latent = att.kvLoraRank + att.qkRopeHeadDim;
     t += attentionCore(c, 'attention prefill (MLA)', prefillPairs * g.qHeads * 2 * (qkHead + att.vHeadDim), prefillKv * g.kvBytesPerTokenLayerGpu, false, count);
-    t += attentionCore(c, 'attention decode (MLA latent)', decKv * g.qHeads * 2 * (latent + att.kvLoraRank), decKv * g.kvBytesPerTokenLayerGpu, true, count);
+    const decS = attentionCore(c, 'attention decode (MLA latent)', decRead * g.qHeads * 2 * (latent + att.kvLoraRank), decRead * g.kvBytesPerTokenLayerGpu, true, count);
+    t += decS;
+    if (kvd) t += kvDecodeExtras(c, kvd, decRead * g.kvBytesPerTokenLayerGpu, decS / count, count);
     t += gemmOp(c, 'o proj', ta, g.qHeads * att.vHeadDim, h, count);
   } else {
     t += gemmOp(c, 'qkv proj', ta, h, (g.qHeads + 2 * g.kvHeads) * att.headDim, count);
     t += attentionCore(c, 'attention prefill', 4 * g.qHeads * att.headDim * prefillPairs, prefillKv * g.kvBytesPerTokenLayerGpu, false, count);
-    t += attentionCore(c, 'attention decode', 4 * g.qHeads * att.headDim * decKv, decKv * g.kvBytesPerTokenLayerGpu, true, count);
+    const decS = attentionCore(c, 'attention decode', 4 * g.qHeads * att.headDim * decRead, decRead * g.kvBytesPerTokenLayerGpu, true, count);
+    t += decS;
+    if (kvd) t += kvDecodeExtras(c, kvd, decRead * g.kvBytesPerTokenLayerGpu, decS / count, count);
     t += gemmOp(c, 'o proj', ta, g.qHeads * att.headDim, h, count);
   }
   return t;
@@ -112,6 +122,25 @@ function attentionCore(c: Ctx, name: string, flops: number, kvBytes: number, dec
   const bytesPerS = decode ? g.attentionDecodeBytesPerS : g.hbmBytesPerS;
   const t = rooflineTime(flops, kvBytes, g.attentionFlopsPerS, bytesPerS);
   return record(c, name, 'attention', flops, kvBytes, t, () => (decode ? 'paged decode' : 'causal prefill'), count);
+}
+
+/**
+ * A KV strategy's decode work beyond the attention kernel's loads (core/kv/engine.ts): dequantization /
+ * GEAR reconstruction / page scoring fused with the loads (only the excess over the load time shows),
+ * and pages promoted from host memory (hidden behind the layer's attention with layer-wise prefetch).
+ */
+function kvDecodeExtras(c: Ctx, d: DecodeKvRead, readBytes: number, attentionS: number, count: number): number {
+  const kv = c.kv!;
+  let t = 0;
+  if (d.extraFlops > 0) {
+    const timeS = kv.extraComputeS(d.extraFlops, readBytes, c.g.attentionDecodeBytesPerS);
+    t += record(c, 'KV dequant / select', 'attention', d.extraFlops, 0, { timeS, computeS: timeS, memoryS: 0, bound: 'compute' }, () => `${fmt(d.extraFlops / 1e6)} MFLOP on CUDA cores, fused with the KV loads`, count);
+  }
+  if (d.h2dBytes > 0) {
+    const x = kv.refetchS(d.h2dBytes, attentionS);
+    t += record(c, 'KV H2D page refetch', 'kv-transfer', 0, d.h2dBytes, { timeS: x.exposedS, computeS: 0, memoryS: x.transferS, bound: 'network' }, () => `H2D ${fmt(d.h2dBytes / 1e6)} MB over the host link (${fmt(x.transferS * 1e6)} µs, ${fmt(x.exposedS * 1e6)} µs exposed)`, count);
+  }
+  return t;
 }
 
 function denseFfnOps(c: Ctx, width: number, splitOver: number, count: number, label = 'mlp'): number {
@@ -219,8 +248,9 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   const launchS = (useGraphs ? CALIBRATION.launchUsGraph : CALIBRATION.launchUsEager) / 1e6;
   let launches = 0;
   const h = dep.model.hiddenSize;
+  const kv = kvEngineOf(dep);
   for (let s = 0; s < pp; s++) {
-    const c: Ctx = { dep, g, shape, ta, stage: s, emit };
+    const c: Ctx = { dep, g, shape, ta, stage: s, emit, kv };
     let t = 0;
     if (shape.tokens > 0) {
       if (s === 0) t += elementwiseOp(c, 'embedding', ta * h * 2, 1, 'embedding');
@@ -240,7 +270,7 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   }
   let p2pS = 0;
   if (pp > 1 && shape.tokens > 0) {
-    const c: Ctx = { dep, g, shape, ta, stage: 0, emit };
+    const c: Ctx = { dep, g, shape, ta, stage: 0, emit, kv };
     p2pS = collectiveOp(c, 'PP send/recv', 'send-recv', ta * h * g.commBytes, 2, 1, 'p2p');
   }
   const overheadS = shape.tokens > 0 ? launches * launchS / Math.max(pp, 1) * 1 + CALIBRATION.iterationOverheadMs / 1e3 : 0;

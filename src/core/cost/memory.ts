@@ -5,11 +5,13 @@
  * dense FFN over tp, routed experts over ep (each expert over moeTp), embedding on the first stage and
  * the LM head on the last (both vocab-parallel over tp, kept 16-bit as quantized checkpoints do).
  */
+import { resolvePaging } from '../kv/paging.ts';
 import { countParams, kvBytesPerToken } from '../model/params.ts';
 import type { ModelSpec } from '../model/types.ts';
 import { GB } from '../units.ts';
 import type { Deployment } from './deployment.ts';
 import { geometryOf } from './geometry.ts';
+import { kvStrategyOf } from './kvformat.ts';
 
 /**
  * Memory held outside the weights/activations/KV accounting, GB: CUDA context and cuBLAS workspaces
@@ -18,6 +20,18 @@ import { geometryOf } from './geometry.ts';
  */
 export function reservedGB(tp: number, cudaGraphs: boolean): number {
   return 0.6 + (tp > 1 ? 0.5 : 0) + (cudaGraphs ? 0.4 : 0);
+}
+
+/**
+ * Tokens per KV allocation unit: runtime.kvBlockSize without a KV strategy. With one, its paging
+ * component decides (core/kv/paging.ts): PagedAttention blocks (an MLA model's engine-required block
+ * size overrides the request), or vAttention's page-granular growth, one physical page of a K/V buffer.
+ */
+export function kvBlockTokens(dep: Deployment): number {
+  const s = kvStrategyOf(dep);
+  if (!s) return dep.runtime.kvBlockSize;
+  const p = resolvePaging(s.paging, dep.runtime.kvBlockSize, dep.model, dep.gpu, geometryOf(dep).kvBytesPerTokenLayerGpu);
+  return p.pageTokens ?? p.blockSize;
 }
 
 export interface GpuMemory {
@@ -126,12 +140,13 @@ export function memoryReport(dep: Deployment): MemoryReport {
   let maxTokens = Infinity;
   let shortfall = 0;
   let worst = '';
+  const block = kvBlockTokens(dep);
   for (let s = 0; s < instance.pp; s++) {
     const weightsGB = weightBytesPerGpu(dep, s) / GB;
     const freeGB = budgetGB - weightsGB - activationsGB - resGB;
     const kvPerToken = (instance.stageLayers[s] ?? 0) * g.kvBytesPerTokenLayerGpu;
     const rawTokens = freeGB > 0 && kvPerToken > 0 ? Math.floor((freeGB * GB) / kvPerToken) : 0;
-    const tokens = Math.floor(rawTokens / runtime.kvBlockSize) * runtime.kvBlockSize;
+    const tokens = Math.floor(rawTokens / block) * block;
     const kvCacheGB = (tokens * kvPerToken) / GB;
     maxTokens = Math.min(maxTokens, tokens);
     if (freeGB <= 0 && -freeGB > shortfall) {

@@ -10,6 +10,7 @@ import { geometryOf } from '../cost/geometry.ts';
 import { iterationCost } from '../cost/iteration.ts';
 import type { MemoryReport } from '../cost/memory.ts';
 import type { OpCost } from '../cost/roofline.ts';
+import { kvStrategySummary, kvStrategyWarnings, type KvStrategySummary } from '../kv/summary.ts';
 import { countParams } from '../model/params.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { describeBottleneck } from './bottleneck.ts';
@@ -45,6 +46,8 @@ export interface EvaluationResult {
   };
   bottleneck: string;
   warnings: string[];
+  /** Present when the scenario sets runtime.kvStrategy: its effect at the workload's context (core/kv). */
+  kv?: KvStrategySummary;
 }
 
 /** Round to `digits` significant digits (keeps JSON output readable; non-finite values pass through). */
@@ -66,7 +69,14 @@ export function planWarnings(dep: Deployment, scenario: Scenario): string[] {
   if (dep.model.attention.kind !== 'mla' && dep.instance.tp > dep.model.attention.numKvHeads) w.push(`tp=${dep.instance.tp} exceeds the ${dep.model.attention.numKvHeads} KV heads: KV heads are replicated, so KV memory per token does not shrink further.`);
   const ctx = scenario.workload.inputTokens + scenario.workload.outputTokens;
   if (ctx > dep.model.maxContextTokens) w.push(`input+output = ${ctx} tokens exceeds ${dep.model.name}'s context window of ${dep.model.maxContextTokens}.`);
+  w.push(...kvStrategyWarnings(dep));
   return w;
+}
+
+/** `{ kv }` for a deployment under a KV strategy (spread into an EvaluationResult), `{}` otherwise. */
+export function kvSection(dep: Deployment, contextTokens: number): { kv?: KvStrategySummary } {
+  const kv = kvStrategySummary(dep, contextTokens);
+  return kv ? { kv } : {};
 }
 
 export function memorySection(mem: MemoryReport, maxConcurrentSeqs: number): EvaluationResult['memory'] {
@@ -147,5 +157,6 @@ export function evaluateSteadyState(scenario: Scenario): EvaluationResult {
     },
     bottleneck,
     warnings,
+    ...kvSection(dep, w.inputTokens + w.outputTokens),
   };
 }

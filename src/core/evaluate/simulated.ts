@@ -13,12 +13,12 @@ import { seqsFitting } from '../cost/estimator.ts';
 import { memoryReport, type MemoryReport } from '../cost/memory.ts';
 import { countParams } from '../model/params.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { kvTransferLinkFor, simulate, STATUS_DONE, STATUS_REJECTED, type IterationTimeline, type SimRaw } from '../sim/engine.ts';
+import { kvTransferLinkFor, simulate, STATUS_DONE, STATUS_REJECTED, TIER_TRANSFER_KINDS, type IterationTimeline, type SimRaw, type TierTransferTimeline } from '../sim/engine.ts';
 import { buildWorkload, DEFAULT_MAX_SIM_REQUESTS } from '../sim/requests.ts';
 import { stabilityVerdict, type Stability } from '../sim/stability.ts';
 import { downsampleSteps, statsOf, type DownsampledSeries } from '../sim/stats.ts';
 import { describeBottleneck } from './bottleneck.ts';
-import { memorySection, planWarnings, representativeDecodeOps, round, type EvaluationResult } from './evaluate.ts';
+import { kvSection, memorySection, planWarnings, representativeDecodeOps, round, type EvaluationResult } from './evaluate.ts';
 import { costUsdPerMOutputTokens, gpuPowerW, type Stats } from './metrics.ts';
 
 export const DEFAULT_MAX_SIM_ITERATIONS = 5_000_000;
@@ -50,6 +50,27 @@ export interface SimTimeline {
     prefillInstance: Int32Array;
   };
   iterations: IterationTimeline;
+  /** HBM ↔ host / NVMe copies (swap preemption, multi-turn reloads): kinds index TIER_TRANSFER_KINDS. */
+  tierTransfers: TierTransferTimeline;
+}
+
+/** KV bytes per memory tier over time, GB over the whole plan (present with swap preemption or an offload strategy). */
+export interface SimTierSummary {
+  /** Time-weighted mean and max per bin, GB. */
+  hbmGB: DownsampledSeries;
+  hostGB: DownsampledSeries;
+  ssdGB: DownsampledSeries;
+  /** Capacities, GB (host is Infinity without an offload component: swap space unbounded). */
+  capacityGB: { hbm: number; host: number; ssd: number };
+  peakGB: { hbm: number; host: number; ssd: number };
+  /** Bytes moved, GB: HBM → host and back, HBM → NVMe and back, multi-turn reloads from the host store. */
+  movedGB: { d2h: number; h2d: number; toSsd: number; fromSsd: number; reload: number };
+  /** Host-link / NVMe seconds spent on these copies (summed over instances). */
+  transferS: number;
+  /** Preemptions recomputed because the host and NVMe swap space was full. */
+  swapFallbacks: number;
+  /** Transfer kinds of `timeline.tierTransfers.kind`. */
+  transferKinds: readonly string[];
 }
 
 export interface SimPoolSummary {
@@ -98,6 +119,8 @@ export interface SimulationSummary {
   kvTransferLink: { scope: 'nvlink' | 'nic'; GBpsPerGpu: number; lanes: number } | null;
   peakKvFraction: number;
   kvUsage: DownsampledSeries;
+  /** Per-tier KV occupancy (HBM, host, NVMe) and transfers; absent without swap preemption or offload. */
+  kvTiers?: SimTierSummary;
   peakRunningPerGroup: number;
   meanRunningPerInstance: number;
   stability: Stability;
@@ -113,7 +136,8 @@ export const NOT_MODELLED: readonly string[] = [
   'speculative decoding, multi-token prediction and structured-output overheads',
   'load imbalance between attention-DP groups inside one iteration (the combined batch is costed as evenly spread)',
   'prefix-cached blocks are not shared in KV accounting: a hit skips prefill compute but the request still allocates its own blocks',
-  'host memory for swapped KV is unbounded; CPU offload tiers (LMCache) and KV compression are not simulated',
+  'host memory for swapped KV is unbounded unless runtime.kvStrategy.offload sizes it; running sequences always decode from HBM (no FlexGen-style streaming of live KV from host)',
+  'KV strategies: eviction budgets apply at every step from the first token (the prefill transient is not checked), evicted-to-host pages are fetched each step but their host occupancy is not tracked, RAG chunk reuse is costed in the closed form only, and multi-turn reuse uses the configured hit rate (its TTL store bound applies in the closed form)',
   'async scheduling overlap: the host overhead sits on the critical path of every iteration',
   'network contention between KV transfers and collectives; each prefill instance sends one transfer at a time',
 ];
@@ -185,6 +209,7 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
     gpu: { id: dep.gpu.id, name: dep.gpu.name },
     plan,
     memory,
+    ...kvSection(dep, meanIn + meanOut),
   };
   let firstInstance = 0;
   const poolSummary = (busy: (i: number) => number): SimPoolSummary[] =>
@@ -281,7 +306,7 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
 }
 
 interface SummaryCtx {
-  base: Pick<EvaluationResult, 'method' | 'model' | 'gpu' | 'plan' | 'memory'> & { method: 'simulation' };
+  base: Pick<EvaluationResult, 'method' | 'model' | 'gpu' | 'plan' | 'memory' | 'kv'> & { method: 'simulation' };
   warnings: string[];
   workloadSource: string;
   openLoop: boolean;
@@ -292,6 +317,30 @@ interface SummaryCtx {
   opts: SimulateOptions;
   prefixOn: boolean;
   meanCtx: number;
+}
+
+function sliceTransfers(x: TierTransferTimeline): TierTransferTimeline {
+  const n = x.count;
+  return { count: n, total: x.total, startS: x.startS.slice(0, n), durationS: x.durationS.slice(0, n), instance: x.instance.slice(0, n), kind: x.kind.slice(0, n), bytes: x.bytes.slice(0, n), cause: x.cause.slice(0, n) };
+}
+
+function tierSummary(raw: SimRaw): SimTierSummary {
+  const t = raw.tiers!;
+  const end = Number.isFinite(raw.lastEndS) ? raw.lastEndS : (t.t[t.t.length - 1] ?? 0);
+  const gb = (v: Float64Array) => v.map((x) => x / 1e9);
+  const series = (v: Float64Array) => downsampleSteps(t.t, gb(v), end, 500);
+  const peak = (v: Float64Array) => round(v.reduce((a, b) => Math.max(a, b), 0) / 1e9);
+  return {
+    hbmGB: series(t.hbmBytes),
+    hostGB: series(t.hostBytes),
+    ssdGB: series(t.ssdBytes),
+    capacityGB: { hbm: round(t.capacity.hbmBytes / 1e9), host: Number.isFinite(t.capacity.hostBytes) ? round(t.capacity.hostBytes / 1e9) : Infinity, ssd: round(t.capacity.ssdBytes / 1e9) },
+    peakGB: { hbm: peak(t.hbmBytes), host: peak(t.hostBytes), ssd: peak(t.ssdBytes) },
+    movedGB: { d2h: round(t.d2hBytes / 1e9), h2d: round(t.h2dBytes / 1e9), toSsd: round(t.toSsdBytes / 1e9), fromSsd: round(t.fromSsdBytes / 1e9), reload: round(t.reloadBytes / 1e9) },
+    transferS: round(t.transferS),
+    swapFallbacks: t.swapFallbacks,
+    transferKinds: TIER_TRANSFER_KINDS,
+  };
 }
 
 function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEvaluation {
@@ -396,6 +445,7 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
     kvTransferLink: c.link !== null ? { scope: c.link.scope, GBpsPerGpu: c.link.GBpsPerGpu, lanes: c.link.lanes } : null,
     peakKvFraction: round(raw.peakKvFraction),
     kvUsage: downsampleSteps(raw.kvT, raw.kvFrac, Number.isFinite(raw.lastEndS) ? raw.lastEndS : (raw.kvT[raw.kvT.length - 1] ?? 0), 500),
+    ...(raw.tiers ? { kvTiers: tierSummary(raw) } : {}),
     peakRunningPerGroup: raw.peakRunningPerGroup,
     meanRunningPerInstance: round(meanRunning),
     stability,
@@ -416,6 +466,7 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
         decodeSeqs: tl.decodeSeqs.slice(0, tl.count),
         steps: tl.steps.slice(0, tl.count),
       },
+      tierTransfers: sliceTransfers(raw.tierTransfers),
     };
   }
   return {

@@ -17,11 +17,10 @@ import { prefillTimeS } from '../cost/estimator.ts';
 import type { Workload } from '../scenario/schema.ts';
 import { capacityPoint, tierPlacement } from './capacity.ts';
 import { strategyDecodeStep, type DecodeStep } from './decode.ts';
-import { compressedTransferBytes } from './distributed.ts';
 import { effectOf, type KvEffect } from './effect.ts';
 import { freeKvBytesPerGpu, resolveKv, stageFootprints, type ResolvedKv } from './footprint.ts';
-import { effectiveHitRate, exposedTransferS, multiTurnStoreBytes, reloadBytes, transferS } from './offload.ts';
-import { prefillComputedTokens, ragLoadBytes } from './share.ts';
+import { promptWork } from './engine.ts';
+import { exposedTransferS, transferS } from './offload.ts';
 import { kvStrategySchema, type Fidelity, type KvStrategy, type KvStrategyInput } from './types.ts';
 import { GB } from '../units.ts';
 
@@ -68,27 +67,6 @@ function allowedBy(f: Fidelity, o: CompareOptions): boolean {
   if (f === 'exact') return true;
   if (f === 'near-lossless') return o.allowNearLossless ?? o.allowLossy;
   return o.allowLossy;
-}
-
-/**
- * Prompt tokens still computed per request, and the KV bytes per GPU each request loads over the host
- * link instead (multi-turn reuse hits, RAG chunks; CacheGen-compressed).
- */
-function promptWork(r: ResolvedKv, w: Workload, storedBytesPerToken: number): { computed: number; loadBytesPerGpu: number } {
-  let computed = prefillComputedTokens(r.share, w.inputTokens);
-  let loadBytes = ragLoadBytes(r.share, w.inputTokens, storedBytesPerToken);
-  const mt = r.offload?.multiTurnReuse;
-  if (mt) {
-    const sessionBytes = w.inputTokens * storedBytesPerToken;
-    const rate = w.arrival.kind === 'poisson' || w.arrival.kind === 'gamma' ? w.arrival.ratePerSec / r.dep.dp : 0;
-    const store = (r.hostBytesPerGpu + r.ssdBytesPerGpu) * r.dep.instance.gpus;
-    const hit = rate > 0 ? effectiveHitRate(mt.hitRate, multiTurnStoreBytes(rate, mt.ttlS, sessionBytes), store) : mt.hitRate;
-    const hitTokens = Math.min(computed, hit * w.inputTokens);
-    computed -= hitTokens;
-    loadBytes += reloadBytes(hitTokens, 1, storedBytesPerToken);
-  }
-  const bytes = compressedTransferBytes(loadBytes, r.distributed.transferCompression);
-  return { computed: Math.max(1, Math.round(computed)), loadBytesPerGpu: (bytes * r.gpuShare) / r.dep.instance.pp };
 }
 
 interface Raw {

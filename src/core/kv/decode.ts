@@ -20,31 +20,19 @@ import { collectiveTimeS, linkFor } from '../cost/collectives.ts';
 import type { Deployment } from '../cost/deployment.ts';
 import { decodeStepS } from '../cost/estimator.ts';
 import { geometryOf } from '../cost/geometry.ts';
-import type { GpuSpec } from '../hardware/types.ts';
+import { withoutKvStrategy } from '../cost/kvformat.ts';
+import { exposedExtraComputeS, vectorFlopsPerS } from './engine.ts';
 import { distAttentionExchangeBytes, partialOutputBytes } from './distributed.ts';
 import { layerKv, stageFootprints, type ResolvedKv } from './footprint.ts';
 import { exposedTransferS, transferS } from './offload.ts';
 
-/**
- * Non-tensor-core (CUDA core) FLOP rate as a fraction of dense bf16 tensor peak: H100 SXM 67 / 989,
- * A100 19.5 / 312 TFLOPS (fp32 vector) ≈ 1/15-1/16. Dequantization runs there.
- */
-export const CUDA_CORE_FRACTION_OF_BF16_TENSOR = 1 / 16;
-
-/** FLOP/s available to dequantization and scoring on one GPU. */
-export function vectorFlopsPerS(gpu: GpuSpec): number {
-  return gpu.denseTflops.bf16 * 1e12 * CUDA_CORE_FRACTION_OF_BF16_TENSOR;
-}
-
-/** Extra kernel work fused with the KV loads: only what exceeds the load time shows, max(0, FLOPs/rate − bytes/bw). */
-export function exposedExtraComputeS(extraFlops: number, readBytes: number, flopsPerS: number, bytesPerS: number): number {
-  return Math.max(0, extraFlops / flopsPerS - readBytes / bytesPerS);
-}
+export { CUDA_CORE_FRACTION_OF_BF16_TENSOR, vectorFlopsPerS, exposedExtraComputeS } from './engine.ts';
 
 const bf16Deps = new WeakMap<Deployment, Deployment>();
 
 /** The deployment with a bf16 KV cache: the engine step is costed on it with an equivalent context. */
-export function bf16KvDeployment(dep: Deployment): Deployment {
+export function bf16KvDeployment(deployment: Deployment): Deployment {
+  const dep = withoutKvStrategy(deployment);
   if (dep.precision.kvCache === 'bf16') return dep;
   const hit = bf16Deps.get(dep);
   if (hit) return hit;

@@ -12,6 +12,7 @@
  * Sliding-window layers keep min(L, window) tokens and are neither evicted nor shared.
  */
 import type { Deployment } from '../cost/deployment.ts';
+import { withoutKvStrategy } from '../cost/kvformat.ts';
 import { geometryOf } from '../cost/geometry.ts';
 import { memoryReport } from '../cost/memory.ts';
 import { attentionKvBytesPerLayerPerToken } from '../model/params.ts';
@@ -104,7 +105,9 @@ function stageLayerKinds(dep: Deployment): { full: number; sliding: number }[] {
 }
 
 /** Resolve defaults, engine constraints and labels once per (deployment, strategy). */
-export function resolveKv(dep: Deployment, strategy: KvStrategy): ResolvedKv {
+export function resolveKv(deployment: Deployment, strategy: KvStrategy): ResolvedKv {
+  // The strategy applies to the deployment as configured without one (a scenario's own runtime.kvStrategy is not applied twice).
+  const dep = withoutKvStrategy(deployment);
   const { model, gpu } = dep;
   const att = model.attention;
   const g = geometryOf(dep);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { lengthDistSchema } from '../workload/schema.ts';
 import { TRACE_FORMATS, type TraceFormat } from '../workload/traces.ts';
+import { kvStrategySchema } from '../kv/types.ts';
 
 export const SCENARIO_VERSION = 1;
 
@@ -107,6 +108,13 @@ export const runtimeSchema = z.object({
     .default('least-outstanding'),
   /** Fraction of KV blocks kept free when admitting new requests (vLLM v0 `watermark`, 0.01). */
   kvWatermark: num('runtime.kvWatermark', 0, 0.5).default(0.01),
+  /**
+   * KV-cache strategy (issue 6, core/kv): quantization, eviction, tiered offload, sharing, paging,
+   * KV across devices. Absent (or with no component) = plain paged KV at `precision.kvCache`.
+   * One source of truth for the KV format: a `quant` component sets it, and `precision.kvCache` must
+   * then be bf16/fp16 (the unquantized base) or the same dtype (checked by `kvStrategyConflict`).
+   */
+  kvStrategy: kvStrategySchema.optional(),
 });
 
 export const arrivalSchema = z.discriminatedUnion(

@@ -17,9 +17,10 @@ import { CALIBRATION } from '../cost/calibration.ts';
 import { ScenarioError, shapeInstance } from '../cost/deployment.ts';
 import type { EvaluationResult } from '../evaluate/evaluate.ts';
 import { describeBottleneck } from '../evaluate/bottleneck.ts';
-import { representativeDecodeOps } from '../evaluate/evaluate.ts';
+import { kvSection, representativeDecodeOps } from '../evaluate/evaluate.ts';
 import { constantStats, costUsdPerMOutputTokens, gpuPowerW } from '../evaluate/metrics.ts';
 import { bytesPerElement } from '../hardware/dtype.ts';
+import { kvEngineOf } from '../kv/engine.ts';
 import { countParams, kvBytesForContext } from '../model/params.ts';
 import type { PoolPlan, Scenario } from '../scenario/schema.ts';
 import { ProfileCache, poolScenario, type InstanceProfile } from './profile.ts';
@@ -66,7 +67,9 @@ export interface KvTransfer {
  */
 export function kvTransfer(s: Scenario, prefill: InstanceProfile, decode: InstanceProfile, pools: { prefill: PoolPlan; decode: PoolPlan }, inputTokens: number): KvTransfer {
   const dep = decode.dep;
-  const bytes = kvBytesForContext(dep.model, inputTokens, bytesPerElement(s.precision.kvCache));
+  // Under a KV strategy: what the prompt holds in HBM at its stored format, CacheGen-compressed (core/kv/engine.ts).
+  const kv = kvEngineOf(dep);
+  const bytes = kv ? kv.handoffBytes(inputTokens) : kvBytesForContext(dep.model, inputTokens, bytesPerElement(s.precision.kvCache));
   const total = pools.prefill.instances * poolGpus(pools.prefill) + pools.decode.instances * poolGpus(pools.decode);
   const link = linkFor(dep.gpu, total, dep.links.scaleUpDomainGpus);
   const lanes = Math.min(prefill.dep.instance.gpus, decode.dep.instance.gpus);
@@ -298,5 +301,6 @@ export function evaluateDisaggregatedSteadyState(s: Scenario, cache: ProfileCach
     metrics,
     bottleneck,
     warnings,
+    ...kvSection(dep, w.inputTokens + O),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { estimatorWorkload } from './workload-view.ts';
 import { resolveDeployment, type Deployment } from '../cost/deployment.ts';
-import { decodeStepS, prefillTimeS, seqsFitting } from '../cost/estimator.ts';
+import { decodeStepS, promptPrefillS, seqsFitting } from '../cost/estimator.ts';
 import { memoryReport, type MemoryReport } from '../cost/memory.ts';
 import type { PoolPlan, Scenario } from '../scenario/schema.ts';
 import { shapeGroup } from './space.ts';
@@ -67,7 +67,7 @@ export function buildProfile(scenario: Scenario, where: string): InstanceProfile
   const steps = new Map<number, number>();
   const ctx = I + O / 2;
   let rate: number | null = null;
-  const prefillOneS = prefillTimeS(dep, 1, I);
+  const prefillOneS = promptPrefillS(dep, 1, I, w);
   return {
     dep,
     mem,
@@ -85,7 +85,7 @@ export function buildProfile(scenario: Scenario, where: string): InstanceProfile
     prefillRate(): number {
       if (rate === null) {
         const n = I <= dep.runtime.maxBatchedTokens ? Math.max(1, Math.floor(dep.runtime.maxBatchedTokens / I)) : 1;
-        const t = n === 1 ? prefillOneS : prefillTimeS(dep, n, I);
+        const t = n === 1 ? prefillOneS : promptPrefillS(dep, n, I, w);
         rate = t > 0 ? (n * dep.instance.pp) / t : Infinity;
       }
       return rate;

@@ -39,6 +39,17 @@
  * receiver's link, the prefill KV is freed when the copy lands, and the decode instance computes the
  * last prompt token and emits the first token (vLLM's NIXL/P2P connectors load prompt−1 tokens).
  *
+ * KV strategy (runtime.kvStrategy, core/kv/engine.ts): the KV pool and each sequence's blocks are
+ * counted at the strategy's format and budget (quantized bytes, eviction budget, residual window,
+ * shared prefix held once per group; vAttention grows a page at a time), decode steps read the
+ * strategy's bytes, and the memory tiers are tracked: HBM (the paged pool), host DRAM and NVMe. With an
+ * offload component the tiers are the swap space (vLLM's `swap_space` per GPU; FastSwitch-style swap
+ * preemption): a preempted sequence's KV goes to host, then NVMe, while they have room (else it is
+ * recomputed), over the host link (NVMe at its own rate), and multi-turn reuse loads a `hitRate` share
+ * of each prompt's KV from host instead of prefilling it. Without an offload component swapped KV goes
+ * to an unbounded host, as before. Every tier transfer (D2H, H2D, to/from NVMe) is a timeline row and
+ * the tiers' occupancy is sampled over time; the byte counters conserve: what left HBM for a tier is in
+ * it or came back.
  * Speed: per-sequence work is O(1) per token; a run of identical decode-only iterations (pp = 1,
  * nothing admissible, no completion) is one event whose steps cost O(1) each (stepcost.ts), cut
  * short when a request is routed to the instance mid-run.
@@ -50,6 +61,9 @@ import type { PoolRole, ResolvedPools } from '../cost/pools.ts';
 import { kvBytesForContext } from '../model/params.ts';
 import type { Runtime } from '../scenario/schema.ts';
 import type { RequestSpec } from '../workload/types.ts';
+import { kvBlockTokens } from '../cost/memory.ts';
+import { kvEngineOf, type KvEngine } from '../kv/engine.ts';
+import { GB } from '../units.ts';
 import { PrefixCache } from './prefix.ts';
 import type { PrefixModel } from './requests.ts';
 import { GrowableF64, IntDeque, LogHistogram } from './stats.ts';
@@ -103,6 +117,49 @@ export interface IterationTimeline {
   decodeSeqs: Int32Array;
   /** Identical consecutive decode iterations merged into this row (1 for ordinary rows). */
   steps: Int32Array;
+}
+
+/** Tier transfer kinds (index = value in `TierTransferTimeline.kind`). */
+export const TIER_TRANSFER_KINDS = ['D2H', 'H2D', 'D2H→NVMe', 'NVMe→H2D'] as const;
+export type TierTransferKind = (typeof TIER_TRANSFER_KINDS)[number];
+export const XFER_D2H = 0;
+export const XFER_H2D = 1;
+export const XFER_TO_NVME = 2;
+export const XFER_FROM_NVME = 3;
+
+/** Transfers between HBM and the host / NVMe tiers, one row per direction per iteration that moved KV. */
+export interface TierTransferTimeline {
+  count: number;
+  total: number;
+  startS: Float64Array;
+  durationS: Float64Array;
+  instance: Int32Array;
+  /** Index into TIER_TRANSFER_KINDS. */
+  kind: Uint8Array;
+  bytes: Float64Array;
+  /** 0 = swap (preemption), 1 = multi-turn reload. */
+  cause: Uint8Array;
+}
+
+/** KV bytes per memory tier over the whole plan, sampled like `kvT`, and the byte counters. */
+export interface TierUsage {
+  t: Float64Array;
+  hbmBytes: Float64Array;
+  hostBytes: Float64Array;
+  ssdBytes: Float64Array;
+  /** Capacities over the plan (Infinity: unbounded host without an offload component). */
+  capacity: { hbmBytes: number; hostBytes: number; ssdBytes: number };
+  /** HBM → host (swap out), host → HBM (swap in), HBM → NVMe and NVMe → HBM, bytes. */
+  d2hBytes: number;
+  h2dBytes: number;
+  toSsdBytes: number;
+  fromSsdBytes: number;
+  /** Multi-turn KV loaded from the host store (not part of the swap-space balance). */
+  reloadBytes: number;
+  /** Seconds the host link / NVMe spent on these transfers (summed over instances). */
+  transferS: number;
+  /** Preemptions that fell back to recompute because the tiers were full. */
+  swapFallbacks: number;
 }
 
 export interface SimPoolStats {
@@ -159,6 +216,10 @@ export interface SimRaw {
   queueT: Float64Array;
   queueLen: Float64Array;
   pools: SimPoolStats[];
+  /** Memory tiers (HBM / host / NVMe); null unless swap preemption or an offload strategy is in play. */
+  tiers: TierUsage | null;
+  /** Tier transfers, for the Gantt (rows up to the timeline cap). */
+  tierTransfers: TierTransferTimeline;
   firstArrivalS: number;
   lastEndS: number;
   /** Why the run stopped early, or null. */
@@ -329,6 +390,33 @@ interface PoolState {
   gpus: number;
   /** Per-token, per-stage swap seconds: KV bytes of the stage's layers on one GPU / host link. */
   swapSPerTokenStage: Float64Array;
+  /** Same over NVMe (its read rate, bounded by the host link); zeros without an NVMe tier. */
+  ssdSPerTokenStage: Float64Array;
+  /** The deployment's KV strategy (null: plain paged KV). */
+  kv: KvEngine | null;
+  /** Layers (units per block row). */
+  layers: number;
+  /** KV bytes of one unit (a block of one layer) over the group's GPUs. */
+  unitBytes: number;
+  /** KV bytes of one swapped token over all layers on the group's GPUs (CacheGen does not apply to swaps). */
+  tokenBytes: number;
+  /** Units of the shared prefix reserved once per group. */
+  sharedUnits: number;
+  /** Host / NVMe swap space per instance, bytes (Infinity / 0 without an offload component). */
+  hostCapBytes: number;
+  ssdCapBytes: number;
+  /** An offload component makes the tiers the swap space: preempted KV swaps whatever runtime.preemption says. */
+  offloadSwap: boolean;
+  /** Shared-prefix tokens every prompt skips (share.prefixTokens), and the multi-turn hit rate. */
+  sharedPrefixTokens: number;
+  multiTurnHitRate: number;
+  /** CacheGen compression of multi-turn reloads. */
+  reloadRatio: number;
+  /**
+   * Runs of decode steps may be merged: a sequence holds ⌈t / block⌉ blocks per layer (plain paged KV,
+   * or a strategy without eviction, residual window or shared prefix) and steps cost affinely in Σ ctx.
+   */
+  leapsOk: boolean;
 }
 
 interface Inst {
@@ -342,6 +430,9 @@ interface Inst {
   outstanding: number;
   sendFree: number;
   recvFree: number;
+  /** Swapped KV held in this instance's host / NVMe swap space, bytes. */
+  hostUsed: number;
+  ssdUsed: number;
 }
 
 class MicroBatch {
@@ -412,6 +503,10 @@ interface BuildState {
   skipped: boolean;
   swapInTokens: number;
   swapOutTokens: number;
+  /** Token-equivalents moved to / from NVMe, and multi-turn KV reloaded from host. */
+  swapInSsdTokens: number;
+  swapOutSsdTokens: number;
+  reloadTokens: number;
 }
 
 export function simulate(input: SimInput): SimRaw {
@@ -428,7 +523,7 @@ class Engine {
   private readonly router: Runtime['router'];
   private readonly heap = new EventHeap();
   private readonly ev = new Float64Array(4);
-  private readonly st: BuildState = { budget: 0, tokens: 0, seqs: 0, seqCap: 0, preempted: false, skipped: false, swapInTokens: 0, swapOutTokens: 0 };
+  private readonly st: BuildState = { budget: 0, tokens: 0, seqs: 0, seqCap: 0, preempted: false, skipped: false, swapInTokens: 0, swapOutTokens: 0, swapInSsdTokens: 0, swapOutSsdTokens: 0, reloadTokens: 0 };
   private readonly mbPool: MicroBatch[] = [];
 
   // Per-request state (struct of arrays).
@@ -439,6 +534,9 @@ class Engine {
   private readonly state: Uint8Array;
   private readonly inflight: Uint8Array;
   private readonly swapped: Uint8Array;
+  /** Swapped request: token-equivalents out, and where (1 host, 2 NVMe). */
+  private readonly swapTok: Float64Array;
+  private readonly swapTier: Uint8Array;
   private readonly group: Int32Array;
   private readonly mark: Float64Array;
   private readonly lastTokenS: Float64Array;
@@ -450,6 +548,15 @@ class Engine {
   private queued = 0;
   private usedUnits = 0;
   private capUnitsTotal = 0;
+  /** Tier tracking (swap preemption or an offload strategy somewhere); series and counters. */
+  private tiersOn = false;
+  private hostUsedTotal = 0;
+  private ssdUsedTotal = 0;
+  private readonly tierT = new GrowableF64(256);
+  private readonly tierHbm = new GrowableF64(256);
+  private readonly tierHost = new GrowableF64(256);
+  private readonly tierSsd = new GrowableF64(256);
+  private tierStats = { d2hBytes: 0, h2dBytes: 0, toSsdBytes: 0, fromSsdBytes: 0, reloadBytes: 0, transferS: 0, swapFallbacks: 0 };
   private readonly kvT = new GrowableF64(1024);
   private readonly kvV = new GrowableF64(1024);
   private readonly qT = new GrowableF64(1024);
@@ -468,6 +575,8 @@ class Engine {
     this.state = new Uint8Array(n);
     this.inflight = new Uint8Array(n);
     this.swapped = new Uint8Array(n);
+    this.swapTok = new Float64Array(n);
+    this.swapTier = new Uint8Array(n);
     this.group = new Int32Array(n);
     this.mark = new Float64Array(n).fill(-1);
     this.lastTokenS = new Float64Array(n);
@@ -506,6 +615,8 @@ class Engine {
       queueT: new Float64Array(0),
       queueLen: new Float64Array(0),
       pools: [],
+      tiers: null,
+      tierTransfers: { count: 0, total: 0, startS: new Float64Array(cap), durationS: new Float64Array(cap), instance: new Int32Array(cap), kind: new Uint8Array(cap), bytes: new Float64Array(cap), cause: new Uint8Array(cap) },
       firstArrivalS: NaN,
       lastEndS: NaN,
       truncated: null,
@@ -530,16 +641,26 @@ class Engine {
   private makePool(p: SimPoolInput): PoolState {
     const dep = p.dep;
     const rt = dep.runtime;
-    const bs = rt.kvBlockSize;
+    const kv = kvEngineOf(dep);
+    // Allocation unit: runtime.kvBlockSize, or the strategy's paging (block / vAttention page).
+    const bs = kv ? kvBlockTokens(dep) : rt.kvBlockSize;
     const model = dep.model;
     const window = model.slidingWindow ?? Infinity;
     const L = model.layers.length;
     const slidingLayers = Number.isFinite(window) ? model.layers.filter((l) => l.attention === 'sliding').length : 0;
     const blocks = Math.floor(p.kvTokensPerGroup / bs);
-    const capUnits = blocks * L;
+    const share = kv?.r.share;
+    const sharedPrefixTokens = share ? share.prefixTokens : 0;
+    const sharedUnits = kv && sharedPrefixTokens > 0 ? kv.sharedUnits(sharedPrefixTokens) : 0;
+    const capUnits = kv ? Math.max(0, blocks * L - sharedUnits) : blocks * L;
     const g = geometryOf(dep);
-    const hostBps = dep.gpu.hostLinkGBps * 1e9;
+    const hostBps = (kv ? kv.hostGBps : dep.gpu.hostLinkGBps) * 1e9;
     const swapSPerTokenStage = Float64Array.from(dep.instance.stageLayers, (layers) => (g.kvBytesPerTokenLayerGpu * layers) / hostBps);
+    const off = kv?.r.offload;
+    const ssdBps = off && off.ssdGB > 0 ? kv!.r.ssdGBps * 1e9 : 0;
+    const ssdSPerTokenStage = Float64Array.from(dep.instance.stageLayers, (layers) => (ssdBps > 0 ? (g.kvBytesPerTokenLayerGpu * layers) / ssdBps : 0));
+    const tp = dep.instance.tp;
+    if (rt.preemption === 'swap' || off) this.tiersOn = true;
     const pool: PoolState = {
       role: p.role,
       dep,
@@ -559,6 +680,19 @@ class Engine {
       busyStageS: 0,
       gpus: p.instances * dep.instance.gpus,
       swapSPerTokenStage,
+      ssdSPerTokenStage,
+      kv,
+      layers: L,
+      unitBytes: bs * g.kvBytesPerTokenLayerGpu * tp,
+      tokenBytes: L * g.kvBytesPerTokenLayerGpu * tp,
+      sharedUnits,
+      hostCapBytes: off ? off.hostGB * GB * dep.instance.gpus : Infinity,
+      ssdCapBytes: off ? off.ssdGB * GB * dep.instance.gpus : 0,
+      offloadSwap: off !== undefined,
+      sharedPrefixTokens,
+      multiTurnHitRate: off?.multiTurnReuse?.hitRate ?? 0,
+      reloadRatio: kv ? kv.r.distributed.transferCompression : 1,
+      leapsOk: !kv || (!kv.exactDecode && kv.r.quant.residualTokens === 0 && sharedUnits === 0 && kv.r.evict === undefined),
     };
     const cacheBlocks = this.input.prefix.kind === 'hashes' && p.role !== 'decode' ? Math.floor(p.kvTokensPerGroup / this.input.prefix.blockTokens) : 0;
     for (let i = 0; i < p.instances; i++) {
@@ -567,7 +701,7 @@ class Engine {
         groups.push({ waiting: new IntDeque(), running: [], free: capUnits, outstanding: 0, cache: cacheBlocks > 0 ? new PrefixCache(cacheBlocks) : null, bucket: null, tmpFree: 0 });
         this.capUnitsTotal += capUnits;
       }
-      const inst: Inst = { idx: this.insts.length, pool, groups, stageFree: new Float64Array(pool.pp), inflight: [], wakeAt: Infinity, wakeVer: 0, outstanding: 0, sendFree: 0, recvFree: 0 };
+      const inst: Inst = { idx: this.insts.length, pool, groups, stageFree: new Float64Array(pool.pp), inflight: [], wakeAt: Infinity, wakeVer: 0, outstanding: 0, sendFree: 0, recvFree: 0, hostUsed: 0, ssdUsed: 0 };
       pool.insts.push(inst);
       this.insts.push(inst);
     }
@@ -576,6 +710,7 @@ class Engine {
 
   /** KV units a sequence of t tokens holds: full layers ceil(t/bs) blocks, sliding layers ceil(min(t, w)/bs). */
   private unitsFor(p: PoolState, t: number): number {
+    if (p.kv) return p.kv.units(t);
     const full = Math.ceil(t / p.bs);
     return p.wf * full + (p.ws > 0 ? p.ws * Math.ceil(Math.min(t, p.window) / p.bs) : 0);
   }
@@ -637,6 +772,18 @@ class Engine {
       const e = o.endS[i]!;
       if (e > last) last = e;
     }
+    if (this.tiersOn) {
+      let hbm = 0;
+      let host = 0;
+      let ssd = 0;
+      for (const p of this.pools) {
+        const groups = p.insts.length * p.dep.instance.attentionDp;
+        hbm += groups * (p.capUnits + p.sharedUnits) * p.unitBytes;
+        host += p.insts.length * p.hostCapBytes;
+        ssd += p.insts.length * p.ssdCapBytes;
+      }
+      o.tiers = { t: this.tierT.view(), hbmBytes: this.tierHbm.view(), hostBytes: this.tierHost.view(), ssdBytes: this.tierSsd.view(), capacity: { hbmBytes: hbm, hostBytes: host, ssdBytes: ssd }, ...this.tierStats };
+    }
     o.firstArrivalS = Number.isFinite(first) ? first : NaN;
     o.lastEndS = Number.isFinite(last) ? last : NaN;
     if (o.truncated === null && this.finishedOrRejected < this.n) o.truncated = `${this.n - this.finishedOrRejected} requests never finished (the scheduler stalled)`;
@@ -648,6 +795,59 @@ class Engine {
     this.kvT.push(t);
     this.kvV.push(f);
     if (f > this.out.peakKvFraction) this.out.peakKvFraction = f;
+    if (this.tiersOn) this.sampleTiers(t);
+  }
+
+  /** HBM bytes in use (blocks held + shared prefixes) and the swap space held, over the whole plan. */
+  private sampleTiers(t: number): void {
+    let hbm = 0;
+    for (const p of this.pools) {
+      let used = 0;
+      for (const inst of p.insts) for (const g of inst.groups) used += p.capUnits - g.free + p.sharedUnits;
+      hbm += used * p.unitBytes;
+    }
+    this.tierT.push(t);
+    this.tierHbm.push(hbm);
+    this.tierHost.push(this.hostUsedTotal);
+    this.tierSsd.push(this.ssdUsedTotal);
+  }
+
+  /** The tier copies of one launch, back to back from its start (swap out, to NVMe, from NVMe, swap in, reloads). */
+  private recordTransfers(inst: Inst, p: PoolState, t: number, outHost: number, outSsd: number, inSsd: number, inHost: number, reload: number): void {
+    let hostS = 0;
+    let ssdS = 0;
+    for (let s = 0; s < p.pp; s++) {
+      hostS += p.swapSPerTokenStage[s]!;
+      ssdS += p.ssdSPerTokenStage[s]!;
+    }
+    let at = t;
+    const row = (tok: number, perTokS: number, kind: number, cause: number, ratio = 1) => {
+      if (tok <= 0) return;
+      const d = (tok / ratio) * perTokS;
+      this.recordTransfer(inst, at, d, kind, (tok * p.tokenBytes) / ratio, cause);
+      this.tierStats.transferS += d;
+      at += d;
+    };
+    row(outHost, hostS, XFER_D2H, 0);
+    row(outSsd, ssdS, XFER_TO_NVME, 0);
+    row(inSsd, ssdS, XFER_FROM_NVME, 0);
+    row(inHost, hostS, XFER_H2D, 0);
+    row(reload, hostS, XFER_H2D, 1, p.reloadRatio);
+  }
+
+  /** One row of the tier-transfer timeline. */
+  private recordTransfer(inst: Inst, startS: number, durationS: number, kind: number, bytes: number, cause: number): void {
+    if (bytes <= 0) return;
+    const tl = this.out.tierTransfers;
+    tl.total++;
+    if (tl.count >= tl.startS.length) return;
+    const i = tl.count++;
+    tl.startS[i] = startS;
+    tl.durationS[i] = durationS;
+    tl.instance[i] = inst.idx;
+    tl.kind[i] = kind;
+    tl.bytes[i] = bytes;
+    tl.cause[i] = cause;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -764,7 +964,7 @@ class Engine {
     const dst = this.route(dp, r);
     dst.outstanding++;
     // Bytes: the prompt's KV over all layers at the KV dtype, once (sliding layers hold the window).
-    const bytes = kvBytesForContext(dp.dep.model, this.req[r]!.inputTokens, geometryOf(dp.dep).kvBytes);
+    const bytes = dp.kv ? dp.kv.handoffBytes(this.req[r]!.inputTokens) : kvBytesForContext(dp.dep.model, this.req[r]!.inputTokens, geometryOf(dp.dep).kvBytes);
     const start = Math.max(t, inst.sendFree, dst.recvFree);
     const end = start + transferTimeS(bytes, link);
     inst.sendFree = end;
@@ -881,23 +1081,71 @@ class Engine {
     st.seqs++;
   }
 
-  private preempt(p: PoolState, g: Group, j: number, st: BuildState): void {
+  private preempt(p: PoolState, inst: Inst, g: Group, j: number, st: BuildState): void {
     const v = g.running[j]!;
     g.running.splice(j, 1);
-    g.free += this.units[v]!;
-    this.usedUnits -= this.units[v]!;
+    const held = this.units[v]!;
+    g.free += held;
+    this.usedUnits -= held;
     this.units[v] = 0;
     this.out.preemptions++;
-    if (p.rt.preemption === 'swap' && this.computed[v]! > 0) {
+    // Token-equivalents of KV to move: the computed tokens, or under a strategy what its blocks hold.
+    const tok = p.kv ? (held * p.bs) / p.layers : this.computed[v]!;
+    const tier = (p.rt.preemption === 'swap' || p.offloadSwap) && this.computed[v]! > 0 ? this.placeSwap(p, inst, tok) : 0;
+    if (tier !== 0) {
       this.swapped[v] = 1;
-      st.swapOutTokens += this.computed[v]!;
-      this.out.swapOutTokens += this.computed[v]!;
+      this.swapTok[v] = tok;
+      this.swapTier[v] = tier;
+      if (tier === 1) st.swapOutTokens += tok;
+      else st.swapOutSsdTokens += tok;
+      this.out.swapOutTokens += tok;
     } else {
       this.out.recomputedTokens += this.computed[v]!;
       this.computed[v] = 0;
     }
     this.state[v] = S_WAITING;
     g.waiting.pushFront(v);
+  }
+
+  /**
+   * Where a swapped-out sequence goes: host (1) while the instance's host swap space has room, then
+   * NVMe (2); 0 when neither has room (the caller recomputes instead). Unbounded host without offload.
+   */
+  private placeSwap(p: PoolState, inst: Inst, tok: number): number {
+    const bytes = tok * p.tokenBytes;
+    if (inst.hostUsed + bytes <= p.hostCapBytes) {
+      inst.hostUsed += bytes;
+      this.hostUsedTotal += bytes;
+      this.tierStats.d2hBytes += bytes;
+      return 1;
+    }
+    if (inst.ssdUsed + bytes <= p.ssdCapBytes) {
+      inst.ssdUsed += bytes;
+      this.ssdUsedTotal += bytes;
+      this.tierStats.toSsdBytes += bytes;
+      return 2;
+    }
+    this.tierStats.swapFallbacks++;
+    return 0;
+  }
+
+  /** A swapped sequence comes back: free its tier space (the caller adds the copy to the iteration). */
+  private unswap(p: PoolState, inst: Inst, r: number, st: BuildState): void {
+    const tok = this.swapTok[r]!;
+    const bytes = tok * p.tokenBytes;
+    if (this.swapTier[r] === 2) {
+      inst.ssdUsed -= bytes;
+      this.ssdUsedTotal -= bytes;
+      this.tierStats.fromSsdBytes += bytes;
+      st.swapInSsdTokens += tok;
+    } else {
+      inst.hostUsed -= bytes;
+      this.hostUsedTotal -= bytes;
+      this.tierStats.h2dBytes += bytes;
+      st.swapInTokens += tok;
+    }
+    this.swapTier[r] = 0;
+    this.swapTok[r] = 0;
   }
 
   /** Schedule the group's running requests (one pass). */
@@ -929,12 +1177,12 @@ class Engine {
         let j = run.length - 1;
         while (j > i && (this.inflight[run[j]!] === 1 || this.mark[run[j]!] === this.launchId)) j--;
         if (j > i) {
-          this.preempt(p, g, j, st);
+          this.preempt(p, mb.inst, g, j, st);
           st.preempted = true;
           continue;
         }
         // No one behind it to evict: preempt the request itself.
-        this.preempt(p, g, i, st);
+        this.preempt(p, mb.inst, g, i, st);
         st.preempted = true;
         self = true;
         break;
@@ -958,6 +1206,20 @@ class Engine {
     return 0;
   }
 
+  /**
+   * Prompt tokens a fresh request skips under the KV strategy: the prefix-cache hit, the shared prefix
+   * (share.prefixTokens, stored once per group), and multi-turn reuse (⌊hitRate · prompt⌋ in whole
+   * blocks, loaded from host: `reload`). At most prompt − 1 (the last token is always computed).
+   */
+  private kvReuse(p: PoolState, r: number, cached: number): { skip: number; reload: number } {
+    const spec = this.req[r]!;
+    const cap = Math.min(spec.inputTokens, this.known[r]! - 1);
+    const skip = Math.max(cached, Math.min(cap, p.sharedPrefixTokens));
+    if (p.multiTurnHitRate <= 0) return { skip, reload: 0 };
+    const reload = Math.max(0, Math.min(cap - skip, Math.floor((p.multiTurnHitRate * spec.inputTokens) / p.bs) * p.bs));
+    return { skip: skip + reload, reload };
+  }
+
   /** Admit waiting requests FCFS while budget, maxNumSeqs and KV (above the watermark) allow. */
   private admit(p: PoolState, g: Group, mb: MicroBatch, t: number, st: BuildState): void {
     const maxSeqs = p.rt.maxNumSeqs;
@@ -968,7 +1230,11 @@ class Engine {
       }
       const r = g.waiting.front();
       const fresh = this.computed[r] === 0 && this.swapped[r] === 0;
-      const hit = fresh && p.role !== 'decode' ? this.prefixHitTokens(p, g, r) : 0;
+      const cached = fresh && p.role !== 'decode' ? this.prefixHitTokens(p, g, r) : 0;
+      // Under a KV strategy a shared prefix is never prefilled again, and multi-turn reuse loads a
+      // hitRate share of the prompt's KV from the host store instead of computing it.
+      const reuse = fresh && p.role !== 'decode' && p.kv ? this.kvReuse(p, r, cached) : null;
+      const hit = reuse ? reuse.skip : cached;
       const c = this.computed[r]! + hit;
       const n = this.chunk(p, this.known[r]! - c, st);
       if (n === 0) return;
@@ -985,12 +1251,16 @@ class Engine {
       this.units[r] = want;
       if (this.swapped[r] === 1) {
         this.swapped[r] = 0;
-        st.swapInTokens += this.computed[r]!;
-        this.out.swapInTokens += this.computed[r]!;
+        this.out.swapInTokens += this.swapTok[r]!;
+        this.unswap(p, mb.inst, r, st);
+      }
+      if (reuse !== null && reuse.reload > 0) {
+        st.reloadTokens += reuse.reload;
+        this.tierStats.reloadBytes += (reuse.reload * p.tokenBytes) / p.reloadRatio;
       }
       if (fresh && p.role !== 'decode') {
         this.out.promptTokensAdmitted += this.req[r]!.inputTokens;
-        this.out.prefixHitTokens += hit;
+        this.out.prefixHitTokens += cached;
         this.computed[r] = hit;
         const h = this.req[r]!.hashIds;
         if (g.cache !== null && h !== undefined) g.cache.touch(h);
@@ -1015,6 +1285,9 @@ class Engine {
     let anySkipped = false;
     let swapIn = 0;
     let swapOut = 0;
+    let swapInSsd = 0;
+    let swapOutSsd = 0;
+    let reload = 0;
     for (const g of inst.groups) {
       st.budget = p.rt.maxBatchedTokens;
       st.tokens = 0;
@@ -1026,6 +1299,9 @@ class Engine {
       st.skipped = false;
       st.swapInTokens = 0;
       st.swapOutTokens = 0;
+      st.swapInSsdTokens = 0;
+      st.swapOutSsdTokens = 0;
+      st.reloadTokens = 0;
       if (p.rt.schedulerPolicy === 'decode-first') {
         this.scheduleRunning(p, g, mb, PASS_ALL, st);
         if (!st.preempted) this.admit(p, g, mb, t, st);
@@ -1042,6 +1318,9 @@ class Engine {
       anySkipped ||= st.skipped;
       swapIn += st.swapInTokens;
       swapOut += st.swapOutTokens;
+      swapInSsd += st.swapInSsdTokens;
+      swapOutSsd += st.swapOutSsdTokens;
+      reload += st.reloadTokens;
       if (g.running.length > this.out.peakRunningPerGroup) this.out.peakRunningPerGroup = g.running.length;
     }
     if (mb.count === 0) {
@@ -1053,15 +1332,20 @@ class Engine {
     const acc = coster.acc;
     const times = p.times;
     const decodeOnly = acc.decodeOnly && acc.logitTokens === acc.seqs;
-    if (decodeOnly) coster.decode(acc.seqs, acc.decodeKvReadTokens, acc.decodeKvReadTokensWindow, times);
+    if (decodeOnly && !coster.exact) coster.decode(acc.seqs, acc.decodeKvReadTokens, acc.decodeKvReadTokensWindow, times);
     else coster.costAcc(times);
 
     // Pipeline: stage s starts when the previous stage's output has arrived and stage s is free.
+    // Tier copies (swap out/in over the host link, NVMe at its rate, multi-turn reloads) add to each
+    // stage's time for its layers' share of the KV.
     const swapTok = swapIn + swapOut;
+    const hostTok = reload > 0 ? swapTok + reload / p.reloadRatio : swapTok;
+    const ssdTok = swapInSsd + swapOutSsd;
+    if (this.tiersOn && hostTok + ssdTok > 0) this.recordTransfers(inst, p, t, swapOut, swapOutSsd, swapInSsd, swapIn, reload);
     let tt = t;
     let busy = 0;
     for (let s = 0; s < p.pp; s++) {
-      const dur = times.stageS[s]! + times.overheadS / p.pp + swapTok * p.swapSPerTokenStage[s]!;
+      const dur = times.stageS[s]! + times.overheadS / p.pp + hostTok * p.swapSPerTokenStage[s]! + (ssdTok > 0 ? ssdTok * p.ssdSPerTokenStage[s]! : 0);
       const start = s === 0 ? t : Math.max(tt + times.p2pS, inst.stageFree[s]!);
       tt = start + dur;
       inst.stageFree[s] = tt;
@@ -1070,7 +1354,7 @@ class Engine {
     mb.endS = tt;
     mb.busyS = busy;
 
-    if (p.pp === 1 && decodeOnly && this.input.disableLeaps !== true && !anyPreempted && !anySkipped && swapTok === 0 && p.role !== 'prefill') this.extendLeap(inst, mb);
+    if (p.pp === 1 && decodeOnly && this.input.disableLeaps !== true && !anyPreempted && !anySkipped && hostTok === 0 && ssdTok === 0 && p.leapsOk && p.role !== 'prefill') this.extendLeap(inst, mb);
     inst.inflight.push(mb);
     this.sampleKv(t);
     return true;

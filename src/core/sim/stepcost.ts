@@ -10,10 +10,15 @@
  *    of the context (GEMMs, collectives, launches: they see n tokens) or a decode-attention roofline
  *    max(c1·K, c2·K) = max(c1, c2)·K, so three evaluations per n give the exact coefficients, and a
  *    run of identical decode steps costs O(1) per step.
+ * Under a KV strategy (core/kv/engine.ts) the accumulator also sums each decoding sequence's reads at
+ * its own context (`shape.kvDecode`), so a mixed batch is costed exactly; with eviction (reads capped by
+ * a budget, nonlinear in the context) decode-only batches are costed that way too (`exact`), and the
+ * engine does not merge them into runs.
  */
 import { causalPairs, type BatchShape } from '../cost/batch.ts';
 import type { Deployment } from '../cost/deployment.ts';
 import { iterationCost } from '../cost/iteration.ts';
+import { kvEngineOf, type KvEngine } from '../kv/engine.ts';
 
 /** Stage-level timing of one micro-batch (see IterationCost). */
 export interface StepTimes {
@@ -52,11 +57,18 @@ export class StepCoster {
   costCalls = 0;
   private coefs: (DecodeCoef | undefined)[] = [];
   private probe: BatchShape = emptyShape();
+  /** The deployment's KV strategy (null: plain paged KV). */
+  readonly kv: KvEngine | null;
+  /** Decode cost is nonlinear in each sequence's context (eviction): cost every step from `acc` (no affine coefficients, no runs). */
+  readonly exact: boolean;
 
   constructor(readonly dep: Deployment) {
     this.pp = dep.instance.pp;
     this.window = dep.model.slidingWindow ?? Infinity;
     this.hasSliding = dep.model.slidingWindow !== null && dep.model.layers.some((l) => l.attention === 'sliding');
+    this.kv = kvEngineOf(dep);
+    this.exact = this.kv?.exactDecode === true;
+    if (this.kv) this.acc.kvDecode = { eq: 0, eqWindow: 0, extraFlops: 0, extraFlopsWindow: 0, h2dBytes: 0 };
   }
 
   reset(): void {
@@ -71,6 +83,14 @@ export class StepCoster {
     s.decodeKvReadTokens = 0;
     s.decodeKvReadTokensWindow = 0;
     s.decodeOnly = false;
+    const k = s.kvDecode;
+    if (k) {
+      k.eq = 0;
+      k.eqWindow = 0;
+      k.extraFlops = 0;
+      k.extraFlopsWindow = 0;
+      k.h2dBytes = 0;
+    }
   }
 
   /** Add one sequence's step: `n` new tokens after `ctx` cached ones (mirrors batch.ts shapeOf). */
@@ -81,6 +101,7 @@ export class StepCoster {
     if (n === 1) {
       s.decodeKvReadTokens += ctx + 1;
       s.decodeKvReadTokensWindow += Math.min(ctx + 1, w);
+      if (this.kv) this.kv.addDecode(s.kvDecode!, ctx + 1);
     } else {
       s.decodeOnly = false;
     }
