@@ -4,6 +4,9 @@
  * EP×2; for P/D plans, one instance more or less per pool and the colocated layout of the decode
  * shape). The sentence names the closest sibling it beats and the mechanism, e.g.
  *   "fp8 KV doubles concurrency (512 vs 256 seqs): 2.1× goodput vs bf16 KV".
+ * When the search varies KV strategies, the reason compares the plan with its strategy siblings first
+ * (which strategy won and why) and names the strategies the options did not allow ("KIVI-2 not
+ * allowed: lossy").
  * Siblings are evaluated directly, so a reason depends only on the plan — never on which shard
  * found it — and merging shards gives the same text as one single-threaded search.
  */
@@ -12,10 +15,11 @@ import { bytesPerElement } from '../hardware/dtype.ts';
 import type { Plan } from '../scenario/schema.ts';
 import type { PlanEvaluator } from './evaluate-plan.ts';
 import { OBJECTIVE_INFO, improvement, objectiveValue, scoreOf } from './objectives.ts';
-import { inSpace, layoutLabel, shapeGroup, type Space } from './space.ts';
+import { notAllowedReason, strategyFidelity } from '../kv/presets.ts';
+import { inSpace, kvKnobLabel, layoutLabel, shapeGroup, type Space } from './space.ts';
 import type { Objective, PlanKnobs } from './types.ts';
 
-type Change = 'kv' | 'seqs' | 'chunk' | 'layout' | 'replicas' | 'pools' | 'disagg';
+type Change = 'kv' | 'kvs' | 'seqs' | 'chunk' | 'layout' | 'replicas' | 'pools' | 'disagg';
 
 interface Sibling {
   knobs: PlanKnobs;
@@ -34,6 +38,14 @@ export function siblings(space: Space, k: PlanKnobs): Sibling[] {
     if (inSpace(space, knobs) && !out.some((s) => sameKnobs(s.knobs, knobs))) out.push({ knobs, change, label });
   };
   for (const kv of space.options.kvDtypes) if (kv !== k.kvDtype) add({ ...k, kvDtype: kv as PlanKnobs['kvDtype'] }, 'kv', `${kv} KV`);
+  const o = space.options;
+  if (k.kvStrategy) {
+    for (const c of space.kvChoices) {
+      if (c.id === k.kvStrategy.id || notAllowedReason(c, o.allowLossy, o.allowNearLossless) !== null) continue;
+      const kvDtype: PlanKnobs['kvDtype'] = c.strategy?.quant ? 'bf16' : o.kvDtypes.includes(k.kvDtype) ? k.kvDtype : ((o.kvDtypes[0] ?? k.kvDtype) as PlanKnobs['kvDtype']);
+      add({ ...k, kvStrategy: c, kvDtype }, 'kvs', kvKnobLabel({ kvDtype, kvStrategy: c }));
+    }
+  }
   for (const n of space.options.maxNumSeqs) if (n !== k.maxNumSeqs) add({ ...k, maxNumSeqs: n }, 'seqs', `maxNumSeqs ${n}`);
   for (const n of space.options.maxBatchedTokens) if (n !== k.maxBatchedTokens) add({ ...k, maxBatchedTokens: n }, 'chunk', `${n}-token chunks`);
   const p = k.plan;
@@ -73,7 +85,7 @@ function gcd(a: number, b: number): number {
 }
 
 function sameKnobs(a: PlanKnobs, b: PlanKnobs): boolean {
-  return a.kind === b.kind && a.kvDtype === b.kvDtype && a.maxNumSeqs === b.maxNumSeqs && a.maxBatchedTokens === b.maxBatchedTokens && JSON.stringify(a.plan) === JSON.stringify(b.plan);
+  return a.kind === b.kind && a.kvDtype === b.kvDtype && a.kvStrategy?.id === b.kvStrategy?.id && a.maxNumSeqs === b.maxNumSeqs && a.maxBatchedTokens === b.maxBatchedTokens && JSON.stringify(a.plan) === JSON.stringify(b.plan);
 }
 
 /** Concurrent sequences the plan's KV cache holds per GPU (what a layout buys in memory). */
@@ -95,6 +107,19 @@ function cause(k: PlanKnobs, a: EvaluationResult, sib: Sibling, b: EvaluationRes
       if (r >= 1.15) return `${k.kvDtype} KV ${r >= 1.9 && r <= 2.1 ? 'doubles' : r > 2.1 ? `multiplies by ${f2(r)}` : 'raises'} concurrency (${ca} vs ${cb} seqs)`;
       if (bytesPerElement(k.kvDtype) < bytesPerElement(sib.knobs.kvDtype)) return `${k.kvDtype} KV reads fewer bytes per decode step (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
       return `${k.kvDtype} KV`;
+    }
+    case 'kvs': {
+      const name = kvKnobLabel(k);
+      const r = ca / Math.max(cb, 1);
+      const fid = strategyFidelity(k.kvStrategy?.strategy ?? null);
+      const tag = fid === 'exact' ? '' : ` (${fid})`;
+      if (r >= 1.15) return `${name}${tag} ${r >= 1.9 && r <= 2.1 ? 'doubles' : r > 2.1 ? `multiplies by ${f2(r)}` : 'raises'} concurrency (${ca} vs ${cb} seqs)`;
+      if (a.metrics.tpotMs.p50 < b.metrics.tpotMs.p50) return `${name}${tag} reads fewer KV bytes per decode step (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
+      if (r > 1) return `${name}${tag} holds more sequences (${ca} vs ${cb})`;
+      const st = k.kvStrategy?.strategy;
+      const ttft = `(TTFT ${fmtMs(a.metrics.ttftMs.p50)} vs ${fmtMs(b.metrics.ttftMs.p50)} ms)`;
+      if (a.metrics.ttftMs.p50 < b.metrics.ttftMs.p50) return st?.share || st?.offload?.multiTurnReuse ? `${name}${tag} prefills fewer prompt tokens ${ttft}` : `${name}${tag} starts requests sooner ${ttft}`;
+      return `${name}${tag}`;
     }
     case 'seqs':
       return k.maxNumSeqs > sib.knobs.maxNumSeqs
@@ -159,10 +184,19 @@ function ratioText(r: number): string {
 
 /** One sentence: why this plan stands where it does among its siblings. */
 export function explainPlan(ev: PlanEvaluator, space: Space, k: PlanKnobs, r: EvaluationResult, o: Objective, o2: Objective): string {
+  const opts = space.options;
+  const refused = k.kvStrategy ? space.kvChoices.filter((c) => notAllowedReason(c, opts.allowLossy, opts.allowNearLossless) !== null).map((c) => c.label) : [];
+  const note = refused.length > 0 ? `; ${refused.join(', ')} not allowed: lossy` : '';
+  return explainAgainstSiblings(ev, space, k, r, o, o2) + note;
+}
+
+function explainAgainstSiblings(ev: PlanEvaluator, space: Space, k: PlanKnobs, r: EvaluationResult, o: Objective, o2: Objective): string {
   const key = (x: EvaluationResult) => [scoreOf(x, o), scoreOf(x, o2)] as const;
   const cmp = (a: readonly [number, number], b: readonly [number, number]) => (a[0] !== b[0] ? (a[0] > b[0] ? 1 : -1) : a[1] !== b[1] ? (a[1] > b[1] ? 1 : a[1] < b[1] ? -1 : 0) : 0);
   const mine = key(r);
   let beaten: { sib: Sibling; res: EvaluationResult; key: readonly [number, number] } | null = null;
+  // Strategy siblings beaten, kept apart: when the search varies KV strategies the reason says which won.
+  let beatenKv: { sib: Sibling; res: EvaluationResult; key: readonly [number, number] } | null = null;
   let better: { sib: Sibling; res: EvaluationResult; key: readonly [number, number] } | null = null;
   let infeasible: { sib: Sibling; reason: string } | null = null;
   for (const sib of siblings(space, k)) {
@@ -177,9 +211,14 @@ export function explainPlan(ev: PlanEvaluator, space: Space, k: PlanKnobs, r: Ev
     const outright = (x: readonly [number, number]) => x[0] < mine[0];
     const preferred = !beaten || (outright(kk) && !outright(beaten.key)) || (outright(kk) === outright(beaten.key) && cmp(kk, beaten.key) > 0);
     if (cmp(kk, mine) < 0 && preferred) beaten = { sib, res: out.result, key: kk };
+    if (sib.change === 'kvs' && cmp(kk, mine) < 0) {
+      const pk = !beatenKv || (outright(kk) && !outright(beatenKv.key)) || (outright(kk) === outright(beatenKv.key) && cmp(kk, beatenKv.key) > 0);
+      if (pk) beatenKv = { sib, res: out.result, key: kk };
+    }
     if (cmp(kk, mine) > 0 && (!better || cmp(kk, better.key) > 0)) better = { sib, res: out.result, key: kk };
   }
   const prefix = o === 'goodput' && r.metrics.goodputReqPerSec === 0 ? `${sloMiss(r)}; ` : '';
+  if (beatenKv) beaten = beatenKv;
   if (beaten) {
     // Equal on the objective: the secondary objective decides, so quote that one.
     const on = beaten.key[0] === mine[0] ? o2 : o;

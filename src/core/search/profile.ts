@@ -93,12 +93,25 @@ export function buildProfile(scenario: Scenario, where: string): InstanceProfile
   };
 }
 
-/** Profiles keyed by role, shape and runtime knobs; valid for one base scenario (one search). */
+const strategyKeys = new WeakMap<object, string>();
+
+/** A KV strategy's identity for cache keys (candidates share the parsed strategy object). */
+function strategyKey(s: object): string {
+  let k = strategyKeys.get(s);
+  if (k === undefined) {
+    k = JSON.stringify(s);
+    strategyKeys.set(s, k);
+  }
+  return k;
+}
+
+/** Profiles keyed by role, shape, runtime knobs and KV strategy; valid for one base scenario (one search). */
 export class ProfileCache {
   private readonly map = new Map<string, InstanceProfile>();
 
   get(scenario: Scenario, shape: { tp: number; pp: number; ep: number; attentionDp: number }, role: 'colocated' | 'prefill' | 'decode'): InstanceProfile {
-    const key = `${role}|${shape.tp}.${shape.pp}.${shape.ep}.${shape.attentionDp}|${scenario.precision.kvCache}|${scenario.runtime.maxNumSeqs}|${scenario.runtime.maxBatchedTokens}`;
+    const kvs = scenario.runtime.kvStrategy;
+    const key = `${role}|${shape.tp}.${shape.pp}.${shape.ep}.${shape.attentionDp}|${scenario.precision.kvCache}|${scenario.runtime.maxNumSeqs}|${scenario.runtime.maxBatchedTokens}${kvs ? `|${strategyKey(kvs)}` : ''}`;
     let p = this.map.get(key);
     if (!p) {
       const where = role === 'colocated' ? shapeGroup(shape).replace(/·/g, ' ') : `${role} pool ${shapeGroup(shape)}`;

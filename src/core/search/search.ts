@@ -12,12 +12,15 @@
  * rejected lists keep the lowest indexes, so any sharding yields the same result as one shard.
  * The second pass re-evaluates the first `simulateTop` plans with an injected evaluator (the
  * simulator when it exists) and re-ranks them ahead of the rest.
+ * KV strategies (`kvStrategies`) are knobs like the KV dtype; those `allowLossy` / `allowNearLossless`
+ * forbid are rejected at screening with "<label> not allowed: lossy", so they never rank.
  */
 import { ScenarioError } from '../cost/deployment.ts';
 import type { EvaluationResult } from '../evaluate/evaluate.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { PlanEvaluator } from './evaluate-plan.ts';
 import { explainPlan } from './explain.ts';
+import { notAllowedReason } from '../kv/presets.ts';
 import { objectiveValue, toScore } from './objectives.ts';
 import { DEFAULT_SEARCH_OPTIONS, SearchOptionError, applyKnobs, buildSpace, countSpace, enumerateKnobs, makeCandidate, resolveOptions, tooLargeError } from './space.ts';
 import type { Evaluator, Objective, PlanKnobs, RankedPlan, RejectedPlan, SearchOptions, SearchProgress, SearchResult, ShardResult } from './types.ts';
@@ -122,7 +125,9 @@ export function searchShard(scenario: Scenario, options: Partial<SearchOptions>,
   // Phase 1: screen (enumeration order) — rejections and bounds, no evaluation.
   const survivors: { index: number; knobs: PlanKnobs; ub1: number; ub2: number }[] = [];
   for (const { index, knobs } of enumerateKnobs(space, shard, of)) {
-    const sc = ev.screen(knobs);
+    // KV strategies the options do not allow (lossy) are rejected in words, never evaluated.
+    const lossy = knobs.kvStrategy ? notAllowedReason(knobs.kvStrategy, o.allowLossy, o.allowNearLossless) : null;
+    const sc: ReturnType<PlanEvaluator['screen']> = lossy !== null ? { ok: false, reason: lossy } : ev.screen(knobs);
     if (!sc.ok) {
       reject(index, knobs, sc.reason);
       done++;

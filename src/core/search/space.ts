@@ -6,7 +6,7 @@
  *   1. colocated: one instance shape (tp, attentionDp, ep, pp) × dp whole replicas of it;
  *   2. disaggregated (when allowed): a prefill pool and a decode pool, each `instances` copies of a
  *      shape, together on at most the cluster's GPUs.
- * Runtime knobs (KV dtype × maxNumSeqs × maxBatchedTokens) vary fastest, so candidate index =
+ * Runtime knobs (KV strategy × KV dtype × maxNumSeqs × maxBatchedTokens) vary fastest, so candidate index =
  * structureIndex · knobCombos + knobIndex. Every consumer (count, enumerate, shard) walks the same
  * order, so `index % of` sharding and tie-breaks on index are stable.
  *
@@ -22,13 +22,19 @@
  *     cannot hold one copy of the weights, and without that floor the pool × pool × instance-count
  *     product explodes on large clusters. Colocated shapes have no floor, so their infeasible
  *     layouts are reported in `rejected` with the reason.
+ * KV strategies (issue 6): each of `kvStrategies` (presets or objects, core/kv/presets.ts) is a knob; a
+ * strategy with a quant component sets the KV format, so it pairs with one KV dtype (bf16, its base)
+ * instead of every `kvDtypes` entry. Approximate strategies stay in the space (counted, enumerated) and
+ * are rejected at screening unless `allowLossy` ("KIVI-2 not allowed: lossy").
  */
 import { resolveGpu, resolveModel, shapeInstance, ScenarioError } from '../cost/deployment.ts';
 import { bytesPerElement } from '../hardware/dtype.ts';
 import type { GpuSpec } from '../hardware/types.ts';
 import { countParams } from '../model/params.ts';
 import type { ModelSpec } from '../model/types.ts';
+import type { KvStrategyInput } from '../kv/types.ts';
 import { KV_DTYPES, type Plan, type PoolPlan, type Scenario } from '../scenario/schema.ts';
+import { kvChoice, type NamedKvStrategy } from '../kv/presets.ts';
 import { GB } from '../units.ts';
 import { isObjective } from './objectives.ts';
 import type { Candidate, CandidateCount, PlanKnobs, SearchOptions } from './types.ts';
@@ -50,6 +56,9 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   allowTpAcrossNodes: false,
   allowDisaggregation: false,
   kvDtypes: [],
+  kvStrategies: [],
+  allowLossy: false,
+  allowNearLossless: true,
   maxNumSeqs: [],
   maxBatchedTokens: [],
   maxCandidates: 200_000,
@@ -86,8 +95,26 @@ export function resolveOptions(scenario: Scenario, partial: Partial<SearchOption
     if (!kv.includes(d)) kv.push(d);
   }
   if (o.replicas !== 'all' && o.replicas !== 'max') throw new SearchOptionError('replicas', 'must be "all" or "max"');
+  if (!Array.isArray(o.kvStrategies)) throw new SearchOptionError('kvStrategies', 'must be a list of preset names or strategies');
+  const kvs: (string | KvStrategyInput)[] = [];
+  const ids = new Set<string>();
+  o.kvStrategies.forEach((x, i) => {
+    let c: NamedKvStrategy;
+    try {
+      c = kvChoice(x, i);
+    } catch (e) {
+      throw new SearchOptionError('kvStrategies', (e as Error).message.replace(/^kvStrategies/, ''));
+    }
+    if (!ids.has(c.id)) {
+      ids.add(c.id);
+      kvs.push(x);
+    }
+  });
   return {
     ...o,
+    kvStrategies: kvs,
+    allowLossy: o.allowLossy === true,
+    allowNearLossless: o.allowNearLossless !== false,
     allowTpAcrossNodes: o.allowTpAcrossNodes === true,
     allowDisaggregation: o.allowDisaggregation === true,
     prune: o.prune !== false,
@@ -116,6 +143,7 @@ export interface KnobCombo {
   kvDtype: PlanKnobs['kvDtype'];
   maxNumSeqs: number;
   maxBatchedTokens: number;
+  kvStrategy?: NamedKvStrategy;
 }
 
 /** Everything enumeration needs, derived once per search. */
@@ -131,6 +159,8 @@ export interface Space {
   /** Smallest pool instance that can hold one copy of the weights. */
   poolFloorGpus: number;
   knobs: KnobCombo[];
+  /** The KV strategies tried (resolved `kvStrategies`); empty = the scenario's own. */
+  kvChoices: NamedKvStrategy[];
   options: SearchOptions;
   /** Structural counts, and pool-pair counts grouped by GPU size (for counting without listing). */
   colocatedStructures: number;
@@ -221,7 +251,20 @@ export function buildSpace(scenario: Scenario, options: SearchOptions): Space {
   // A pool needs at least one GPU left for the other pool.
   const poolShapes = options.allowDisaggregation ? shapes.filter((s) => s.pp <= options.disaggMaxPp && s.gpus >= poolFloorGpus && s.gpus < clusterGpus) : [];
   const knobs: KnobCombo[] = [];
-  for (const kvDtype of options.kvDtypes) for (const maxNumSeqs of options.maxNumSeqs) for (const maxBatchedTokens of options.maxBatchedTokens) knobs.push({ kvDtype: kvDtype as KnobCombo['kvDtype'], maxNumSeqs, maxBatchedTokens });
+  const kvChoices = options.kvStrategies.map((x, i) => kvChoice(x, i));
+  for (const kvStrategy of kvChoices.length > 0 ? kvChoices : [undefined]) {
+    // A quant component sets the stored format: one combo over the bf16 base instead of one per KV dtype.
+    const dtypes = kvStrategy?.strategy?.quant ? ['bf16'] : options.kvDtypes;
+    for (const kvDtype of dtypes) {
+      for (const maxNumSeqs of options.maxNumSeqs) {
+        for (const maxBatchedTokens of options.maxBatchedTokens) {
+          const c: KnobCombo = { kvDtype: kvDtype as KnobCombo['kvDtype'], maxNumSeqs, maxBatchedTokens };
+          if (kvStrategy) c.kvStrategy = kvStrategy;
+          knobs.push(c);
+        }
+      }
+    }
+  }
   let colocatedStructures = 0;
   for (const s of shapes) colocatedStructures += replicaCounts(s.gpus, clusterGpus, options.replicas).length;
   // Pool pairs only depend on the two GPU counts: count shapes per size, then multiply.
@@ -229,7 +272,7 @@ export function buildSpace(scenario: Scenario, options: SearchOptions): Space {
   for (const s of poolShapes) bySize.set(s.gpus, (bySize.get(s.gpus) ?? 0) + 1);
   let disaggStructures = 0;
   for (const [a, na] of bySize) for (const [b, nb] of bySize) disaggStructures += na * nb * poolPairCount(a, b, clusterGpus);
-  return { model, gpu, clusterGpus, domainGpus, shapes, poolShapes, poolFloorGpus, knobs, options, colocatedStructures, disaggStructures };
+  return { model, gpu, clusterGpus, domainGpus, shapes, poolShapes, poolFloorGpus, knobs, kvChoices, options, colocatedStructures, disaggStructures };
 }
 
 export function countSpace(space: Space): CandidateCount {
@@ -250,7 +293,7 @@ export function tooLargeError(count: CandidateCount, options: SearchOptions): Se
     field = 'allowDisaggregation';
     hint = `disaggregated P/D splits are ${count.disaggregated.toLocaleString('en-US')} of them: turn allowDisaggregation off${options.disaggMaxPp > 1 ? ' or lower disaggMaxPp' : ''}, or use a smaller cluster`;
   } else if (count.knobCombos > 1) {
-    const widest = ([['kvDtypes', options.kvDtypes.length], ['maxNumSeqs', options.maxNumSeqs.length], ['maxBatchedTokens', options.maxBatchedTokens.length]] as const).reduce((a, b) => (b[1] > a[1] ? b : a));
+    const widest = ([['kvDtypes', options.kvDtypes.length], ['kvStrategies', options.kvStrategies.length], ['maxNumSeqs', options.maxNumSeqs.length], ['maxBatchedTokens', options.maxBatchedTokens.length]] as const).reduce((a, b) => (b[1] > a[1] ? b : a));
     field = widest[0];
     hint = `each layout is tried with ${count.knobCombos} runtime combinations: narrow ${widest[0]} (${widest[1]} values)`;
   } else if (options.replicas === 'all') {
@@ -299,21 +342,29 @@ export function* enumerateKnobs(space: Space, shard = 0, of = 1): Generator<{ in
     // First knob index j with (base + j) % of === shard.
     for (let j = (((shard - base) % of) + of) % of; j < k; j += of) {
       const c = space.knobs[j]!;
-      yield { index: base + j, knobs: { kind: st.kind, plan: st.plan, kvDtype: c.kvDtype, maxNumSeqs: c.maxNumSeqs, maxBatchedTokens: c.maxBatchedTokens } };
+      const knobs: PlanKnobs = { kind: st.kind, plan: st.plan, kvDtype: c.kvDtype, maxNumSeqs: c.maxNumSeqs, maxBatchedTokens: c.maxBatchedTokens };
+      if (c.kvStrategy) knobs.kvStrategy = c.kvStrategy;
+      yield { index: base + j, knobs };
     }
   }
 }
 
 /** The base scenario with a candidate's knobs applied; model, cluster, workload and SLO are shared. */
 export function applyKnobs(base: Scenario, k: PlanKnobs): Scenario {
+  let runtime =
+    k.maxNumSeqs === base.runtime.maxNumSeqs && k.maxBatchedTokens === base.runtime.maxBatchedTokens
+      ? base.runtime
+      : { ...base.runtime, maxNumSeqs: k.maxNumSeqs, maxBatchedTokens: k.maxBatchedTokens };
+  if (k.kvStrategy) {
+    const { kvStrategy: _own, ...rest } = runtime;
+    void _own;
+    runtime = k.kvStrategy.strategy ? { ...rest, kvStrategy: k.kvStrategy.strategy } : rest;
+  }
   return {
     ...base,
     plan: k.plan,
     precision: k.kvDtype === base.precision.kvCache ? base.precision : { ...base.precision, kvCache: k.kvDtype },
-    runtime:
-      k.maxNumSeqs === base.runtime.maxNumSeqs && k.maxBatchedTokens === base.runtime.maxBatchedTokens
-        ? base.runtime
-        : { ...base.runtime, maxNumSeqs: k.maxNumSeqs, maxBatchedTokens: k.maxBatchedTokens },
+    runtime,
   };
 }
 
@@ -346,11 +397,18 @@ export function knobsId(k: PlanKnobs): string {
   const p = k.plan;
   const shape = (s: ShapeLike & { instances?: number; dp?: number }) => `tp${s.tp}.pp${s.pp}.ep${s.ep}.adp${s.attentionDp}.n${s.instances ?? s.dp ?? 1}`;
   const layout = k.kind === 'disaggregated' && p.prefill && p.decode ? `pd:${shape(p.prefill)}+${shape(p.decode)}` : `c:${shape({ ...p, instances: p.dp })}`;
-  return `${layout}|kv=${k.kvDtype}|seqs=${k.maxNumSeqs}|mbt=${k.maxBatchedTokens}`;
+  return `${layout}|kv=${k.kvDtype}|seqs=${k.maxNumSeqs}|mbt=${k.maxBatchedTokens}${k.kvStrategy ? `|kvs=${k.kvStrategy.id}` : ''}`;
+}
+
+/** How a candidate stores its KV: "fp8 KV", "KIVI-2", "bf16 KV + H2O 20%". */
+export function kvKnobLabel(k: Pick<PlanKnobs, 'kvDtype' | 'kvStrategy'>): string {
+  const s = k.kvStrategy;
+  if (!s || !s.strategy) return `${k.kvDtype} KV`;
+  return s.strategy.quant ? s.label : `${k.kvDtype} KV + ${s.label}`;
 }
 
 export function candidateLabel(k: PlanKnobs, options: SearchOptions): string {
-  const parts = [layoutLabel(k), `${k.kvDtype} KV`];
+  const parts = [layoutLabel(k), kvKnobLabel(k)];
   if (options.maxNumSeqs.length > 1) parts.push(`${k.maxNumSeqs} seqs`);
   if (options.maxBatchedTokens.length > 1) parts.push(`${k.maxBatchedTokens} tok chunks`);
   return parts.join(' · ');
@@ -382,7 +440,7 @@ export function enumerateCandidates(scenario: Scenario, options: Partial<SearchO
 /** Is `k` a member of the space (used to pick comparison siblings for reasons)? */
 export function inSpace(space: Space, k: PlanKnobs): boolean {
   const has = (s: ShapeLike, list: Shape[]) => list.some((x) => x.tp === s.tp && x.pp === s.pp && x.ep === s.ep && x.attentionDp === s.attentionDp);
-  const knobOk = space.knobs.some((c) => c.kvDtype === k.kvDtype && c.maxNumSeqs === k.maxNumSeqs && c.maxBatchedTokens === k.maxBatchedTokens);
+  const knobOk = space.knobs.some((c) => c.kvDtype === k.kvDtype && c.maxNumSeqs === k.maxNumSeqs && c.maxBatchedTokens === k.maxBatchedTokens && c.kvStrategy?.id === k.kvStrategy?.id);
   if (!knobOk) return false;
   const p = k.plan;
   if (k.kind === 'colocated') {

@@ -3,6 +3,8 @@
  * the UI. Plain data only: everything here crosses the worker boundary by structured clone.
  */
 import type { EvaluationResult } from '../evaluate/evaluate.ts';
+import type { NamedKvStrategy } from '../kv/presets.ts';
+import type { KvStrategyInput } from '../kv/types.ts';
 import type { Plan, Scenario, ScenarioInput } from '../scenario/schema.ts';
 
 export type Objective =
@@ -25,6 +27,21 @@ export interface SearchOptions {
   allowDisaggregation: boolean;
   /** KV dtypes to try (defaults to the scenario's). */
   kvDtypes: string[];
+  /**
+   * KV strategies to try (issue 6): preset names (core/kv/presets.ts — none, bf16, fp8, int8, int4,
+   * kivi2, gear, h2o, sink-window, razor, topk-host, host-offload, fp8-h2o, prefix) or strategy
+   * objects. Empty (default): the scenario's own runtime.kvStrategy. A strategy with a quant component
+   * sets the KV format itself, so it is tried once (over a bf16 base), not once per KV dtype.
+   */
+  kvStrategies: (string | KvStrategyInput)[];
+  /**
+   * Rank approximate strategies from `kvStrategies` (2-4 bit KV, GEAR, eviction / sparse attention,
+   * lossy RAG reuse, CacheGen). Default false: they are listed in `rejected` as "… not allowed: lossy".
+   * The scenario's own runtime.kvStrategy is the user's choice and always allowed.
+   */
+  allowLossy: boolean;
+  /** Rank near-lossless strategies (fp8 / int8 KV with scales, as engines deploy by default). Default true. */
+  allowNearLossless?: boolean;
   /** maxNumSeqs values to try (defaults to the scenario's). */
   maxNumSeqs: number[];
   /** maxBatchedTokens (chunk size) values to try (defaults to the scenario's). */
@@ -60,6 +77,8 @@ export interface PlanKnobs {
   kvDtype: Scenario['precision']['kvCache'];
   maxNumSeqs: number;
   maxBatchedTokens: number;
+  /** The KV strategy this candidate runs (replaces runtime.kvStrategy; strategy null = none). Absent: the scenario's own. */
+  kvStrategy?: NamedKvStrategy;
 }
 
 /** One candidate: the scenario with its plan/runtime knobs substituted. */
@@ -143,7 +162,7 @@ export interface CandidateCount {
   total: number;
   colocated: number;
   disaggregated: number;
-  /** Runtime knob combinations multiplied into every structural plan (KV dtypes × seqs × chunk sizes). */
+  /** Runtime knob combinations multiplied into every structural plan (KV strategies × KV dtypes × seqs × chunk sizes). */
   knobCombos: number;
   /** Structural plans (parallel layouts) before the runtime knobs. */
   structural: { colocated: number; disaggregated: number };
