@@ -1,6 +1,6 @@
 /**
  * Boot, in this order (see src/state/store.ts and url-sync.ts):
- *  1. create the store (browser storage, Web Worker search pool);
+ *  1. create the store (browser storage, Web Worker search pool, which also runs "Simulate this plan");
  *  2. rehydrate the last session from localStorage and load the saved-scenarios list;
  *  3. apply a valid #s1.… link over it (a bad link raises the banner; the app keeps the session);
  *  4. start URL sync (edits → hash, back/forward → store);
@@ -28,7 +28,8 @@ function browserStorage(): KeyValueStorage {
 }
 
 async function boot(): Promise<void> {
-  const store = createAppStore({ storage: browserStorage(), search: new PlannerPool() });
+  const pool = new PlannerPool();
+  const store = createAppStore({ storage: browserStorage(), search: pool, simulate: (s) => pool.simulate(s, { timeline: true }) });
   await store.persist.rehydrate();
   store.getState().reloadSaved();
   const hash = window.location.hash;

@@ -121,18 +121,23 @@ export interface PlacedLabel {
   x: number;
   y: number;
   anchor: 'start' | 'end' | 'middle';
+  /** The px box it covers (what later labels must not overlap). */
+  box: Box;
 }
 
 /**
  * Greedy label placement: in priority order, try right, left, above, below each anchor and keep
  * the first position that stays inside `bounds` and overlaps neither placed labels nor `obstacles`.
  * Labels that fit nowhere are dropped (the tooltip still shows them).
+ * `soft` obstacles (other marks, lines) are avoided when some position allows it; otherwise a
+ * label may sit over them (charts give labels a halo so lines stay legible around the text).
  */
 export function placeLabels(
   requests: readonly LabelRequest[],
   bounds: Box,
   obstacles: readonly Box[] = [],
   fontPx = 11,
+  soft: readonly Box[] = [],
 ): PlacedLabel[] {
   const placed: PlacedLabel[] = [];
   const taken: Box[] = [...obstacles];
@@ -140,20 +145,22 @@ export function placeLabels(
   for (const q of requests) {
     const w = textWidth(q.text, fontPx);
     const gap = q.r + 3;
+    const at = (x: number, y: number, anchor: PlacedLabel['anchor'], box: Box): [PlacedLabel, Box] => [{ id: q.id, text: q.text, x, y, anchor, box }, box];
     const candidates: [PlacedLabel, Box][] = [
-      [{ id: q.id, text: q.text, x: q.x + gap, y: q.y + fontPx * 0.35, anchor: 'start' }, { x: q.x + gap, y: q.y - h / 2, w, h }],
-      [{ id: q.id, text: q.text, x: q.x - gap, y: q.y + fontPx * 0.35, anchor: 'end' }, { x: q.x - gap - w, y: q.y - h / 2, w, h }],
-      [{ id: q.id, text: q.text, x: q.x, y: q.y - gap - 2, anchor: 'middle' }, { x: q.x - w / 2, y: q.y - gap - h, w, h }],
-      [{ id: q.id, text: q.text, x: q.x, y: q.y + gap + fontPx, anchor: 'middle' }, { x: q.x - w / 2, y: q.y + gap, w, h }],
+      at(q.x + gap, q.y + fontPx * 0.35, 'start', { x: q.x + gap, y: q.y - h / 2, w, h }),
+      at(q.x - gap, q.y + fontPx * 0.35, 'end', { x: q.x - gap - w, y: q.y - h / 2, w, h }),
+      at(q.x, q.y - gap - 2, 'middle', { x: q.x - w / 2, y: q.y - gap - h, w, h }),
+      at(q.x, q.y + gap + fontPx, 'middle', { x: q.x - w / 2, y: q.y + gap, w, h }),
     ];
-    for (const [label, box] of candidates) {
+    const ok = candidates.filter(([, box]) => {
       const inside =
         box.x >= bounds.x && box.y >= bounds.y && box.x + box.w <= bounds.x + bounds.w && box.y + box.h <= bounds.y + bounds.h;
-      if (!inside) continue;
-      if (taken.some((t) => boxesOverlap(t, box))) continue;
-      placed.push(label);
-      taken.push(box);
-      break;
+      return inside && !taken.some((t) => boxesOverlap(t, box));
+    });
+    const best = ok.find(([, box]) => !soft.some((t) => boxesOverlap(t, box))) ?? ok[0];
+    if (best) {
+      placed.push(best[0]);
+      taken.push(best[1]);
     }
   }
   return placed;

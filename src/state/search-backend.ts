@@ -6,6 +6,7 @@
  * A run can be cancelled; a cancelled run rejects with an AbortError-named error. Progress
  * callbacks may arrive until the promise settles.
  */
+import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
 import type { SearchOptions, SearchProgress, SearchResult } from '../core/search/types.ts';
 
@@ -18,6 +19,22 @@ export interface SearchBackend {
   /** Shown in the UI ("4 workers", "main thread"). */
   readonly label: string;
   run(scenario: Scenario, options: Partial<SearchOptions>, onProgress: (p: SearchProgress) => void): SearchRun;
+}
+
+/**
+ * One on-demand simulation (worker/pool.ts PlannerPool.simulate in the browser). Cancelling
+ * rejects the promise with an AbortError-named error.
+ */
+export interface SimulationRun {
+  promise: Promise<SimulatedEvaluation>;
+  cancel(): void;
+  /** Shown while it runs ("worker", "main thread"). */
+  where?: string;
+}
+
+/** A simulate function may return a bare promise (not cancellable) or a run. */
+export function asSimulationRun(x: SimulationRun | Promise<SimulatedEvaluation>): SimulationRun {
+  return x instanceof Promise ? { promise: x, cancel: () => undefined } : x;
 }
 
 export class SearchCancelled extends Error {

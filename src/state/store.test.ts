@@ -127,6 +127,60 @@ describe('simulation on demand', () => {
     expect(store.getState().sim.status).toBe('done');
     expect(calls).toEqual(['llama-3.1-70b']);
   });
+
+  it('cancels a running simulation on request or when the scenario changes, and drops its late result', async () => {
+    const runs: { finish: () => void; cancelled: boolean }[] = [];
+    const store = createAppStore({
+      storage: new MemStorage(),
+      search: manualBackend().backend,
+      now: () => 5000,
+      simulate: (sc) => {
+        let finish!: () => void;
+        let fail!: (e: unknown) => void;
+        const promise = new Promise<never>((resolve, reject) => {
+          finish = () => resolve({ ...evaluateSteadyState(sc), method: 'simulation' } as never);
+          fail = reject;
+        });
+        const entry = { finish, cancelled: false };
+        runs.push(entry);
+        return {
+          promise,
+          where: 'worker',
+          cancel: () => {
+            entry.cancelled = true;
+            fail(new SearchCancelled());
+          },
+        };
+      },
+    });
+    store.getState().simulateSelected();
+    expect(store.getState().sim).toMatchObject({ status: 'running', startedAt: 5000, where: 'worker' });
+    store.getState().cancelSimulation();
+    expect(runs[0]!.cancelled).toBe(true);
+    expect(store.getState().sim.status).toBe('idle');
+    runs[0]!.finish();
+    await flush();
+    expect(store.getState().sim.status).toBe('idle');
+
+    // A scenario edit stops the run for the old scenario; its result never lands.
+    store.getState().simulateSelected();
+    expect(store.getState().setField(['workload', 'requests'], 500)).toBe(true);
+    expect(runs[1]!.cancelled).toBe(true);
+    expect(store.getState().sim.status).toBe('idle');
+    runs[1]!.finish();
+    await flush();
+    expect(store.getState().sim.result).toBeNull();
+
+    // A new simulation supersedes a running one; only the newest result is kept.
+    store.getState().simulateSelected();
+    store.getState().simulateSelected();
+    expect(runs[2]!.cancelled).toBe(true);
+    runs[3]!.finish();
+    await flush();
+    expect(store.getState().sim.status).toBe('done');
+    expect(store.getState().sim.key).toBe(JSON.stringify(store.getState().scenario));
+    expect(runs).toHaveLength(4);
+  });
 });
 
 describe('search slice', () => {

@@ -40,7 +40,7 @@ import { validateScenarioJson } from '../core/share/scenario-link.ts';
 import { planResolves, startingPlan } from '../core/views/startPlan.ts';
 import { DEFAULT_SCENARIO } from './defaults.ts';
 import { editScenario, pathKey, type FieldPath } from './paths.ts';
-import { isCancelled, type SearchBackend, type SearchRun } from './search-backend.ts';
+import { asSimulationRun, isCancelled, type SearchBackend, type SearchRun, type SimulationRun } from './search-backend.ts';
 
 export type DetailTab = 'memory' | 'gantt' | 'roofline' | 'latency' | 'command';
 export type Theme = 'light' | 'dark' | 'system';
@@ -111,6 +111,10 @@ export interface SimState {
   status: 'idle' | 'running' | 'done' | 'error';
   result: SimulatedEvaluation | null;
   error: string | null;
+  /** now() when the running simulation started (for the elapsed-time display). */
+  startedAt: number | null;
+  /** Where it runs: 'worker' or 'main thread' (null when the backend does not say). */
+  where: string | null;
 }
 
 export interface AppState {
@@ -140,8 +144,13 @@ export interface AppState {
   cancelSearch(): void;
   /** Make a searched candidate the selected plan (its knobs applied to the current scenario). */
   selectCandidate(id: string): void;
-  /** Simulate the selected plan (current scenario) with a per-request timeline. */
+  /**
+   * Simulate the selected plan (current scenario) with a per-request timeline. A running simulation
+   * is cancelled when a new one starts or the scenario changes; its late result is dropped.
+   */
   simulateSelected(): void;
+  /** Stop the running simulation (the tab goes back to offering one). */
+  cancelSimulation(): void;
 
   setDetailTab(t: DetailTab): void;
   setTheme(t: Theme): void;
@@ -168,8 +177,11 @@ export interface StoreDeps {
   /** localStorage in the browser; a Map-backed fake in tests. */
   storage: KeyValueStorage;
   search: SearchBackend;
-  /** Simulates one scenario with its timeline (default: the simulator, loaded lazily, on the main thread). */
-  simulate?: (s: Scenario) => Promise<SimulatedEvaluation>;
+  /**
+   * Simulates one scenario with its timeline: in the browser a worker (PlannerPool.simulate);
+   * default: the simulator, loaded lazily, on the main thread. A bare promise cannot be cancelled.
+   */
+  simulate?: (s: Scenario) => SimulationRun | Promise<SimulatedEvaluation>;
   now?: () => number;
 }
 
@@ -262,6 +274,8 @@ export function withValidPlan(next: Scenario, what: 'model' | 'cluster'): { scen
   return { scenario: candidate, toast: `The previous plan ${why} this ${what}: starting from ${label}. Run a search for the best plan.` };
 }
 
+const IDLE_SIM: SimState = { key: null, status: 'idle', result: null, error: null, startedAt: null, where: null };
+
 const IDLE_SEARCH = (backend: string): SearchState => ({ status: 'idle', progress: null, result: null, error: null, searched: null, key: null, startedAt: null, elapsedMs: null, backend });
 
 export const SESSION_KEY = 'parakv.session';
@@ -307,6 +321,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
   const now = deps.now ?? (() => Date.now());
   let run: SearchRun | null = null;
   let simJob = 0;
+  let simRun: SimulationRun | null = null;
   const simulate = deps.simulate ?? simulateOnMainThread;
   let job = 0;
   let lastProgressAt = 0;
@@ -328,7 +343,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
           view: { detailTab: 'memory', theme: 'system', sort: { key: 'rank', dir: 'asc' }, compare: [], ganttPhases: 'both', savedOpen: false, toast: null },
           saved: { items: [], messages: [] },
           banner: null,
-          sim: { key: null, status: 'idle', result: null, error: null },
+          sim: IDLE_SIM,
 
           setScenario: (scenario) => set({ scenario, fieldErrors: {} }),
           setField: (path, value, opts) => {
@@ -418,18 +433,41 @@ export function createAppStore(deps: StoreDeps): AppStore {
           },
 
           simulateSelected: () => {
+            simRun?.cancel();
+            simRun = null;
             const scenario = get().scenario;
             const key = scenarioKey(scenario);
             const id = ++simJob;
-            set({ sim: { key, status: 'running', result: null, error: null } });
-            simulate(scenario).then(
+            const startedAt = now();
+            let r: SimulationRun;
+            try {
+              r = asSimulationRun(simulate(scenario));
+            } catch (e) {
+              set({ sim: { ...IDLE_SIM, key, status: 'error', error: e instanceof Error ? e.message : String(e) } });
+              return;
+            }
+            simRun = r;
+            set({ sim: { key, status: 'running', result: null, error: null, startedAt, where: r.where ?? null } });
+            r.promise.then(
               (result) => {
-                if (id === simJob) set({ sim: { key, status: 'done', result, error: null } });
+                if (id !== simJob) return;
+                simRun = null;
+                set({ sim: { key, status: 'done', result, error: null, startedAt: null, where: r.where ?? null } });
               },
               (e: unknown) => {
-                if (id === simJob) set({ sim: { key, status: 'error', result: null, error: e instanceof Error ? e.message : String(e) } });
+                if (id !== simJob) return;
+                simRun = null;
+                if (isCancelled(e)) set({ sim: IDLE_SIM });
+                else set({ sim: { key, status: 'error', result: null, error: e instanceof Error ? e.message : String(e), startedAt: null, where: r.where ?? null } });
               },
             );
+          },
+          cancelSimulation: () => {
+            if (get().sim.status !== 'running') return;
+            simJob++;
+            simRun?.cancel();
+            simRun = null;
+            set({ sim: IDLE_SIM });
           },
 
           setDetailTab: (detailTab) => set((s) => ({ view: { ...s.view, detailTab } })),
@@ -539,6 +577,10 @@ export function createAppStore(deps: StoreDeps): AppStore {
       },
     ),
   );
+  // A simulation of a scenario that is no longer current is wasted work: stop it (and drop its result).
+  store.subscribe((st, prev) => {
+    if (st.scenario !== prev.scenario && st.sim.status === 'running' && st.sim.key !== scenarioKey(st.scenario)) st.cancelSimulation();
+  });
   storeRef = store;
   return store;
 }

@@ -4,7 +4,8 @@ import type { ScenarioInput } from '../core/scenario/schema.ts';
 import { mergeShards, search } from '../core/search/search.ts';
 import { resolveOptions } from '../core/search/space.ts';
 import type { SearchProgress, SearchResult } from '../core/search/types.ts';
-import { parseOrThrow, plannerApi, type PlannerApi } from './planner.api.ts';
+import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
+import { parseOrThrow, plannerApi, timelineBuffers, type PlannerApi } from './planner.api.ts';
 
 const SMALL: ScenarioInput = {
   version: 1,
@@ -19,9 +20,9 @@ afterEach(() => {
 });
 
 /** The API over a real MessageChannel, as a Worker would see it. */
-function remote(): Comlink.Remote<PlannerApi> {
+function remote(api: PlannerApi = plannerApi): Comlink.Remote<PlannerApi> {
   const { port1, port2 } = new MessageChannel();
-  Comlink.expose(plannerApi, port1);
+  Comlink.expose(api, port1);
   const r = Comlink.wrap<PlannerApi>(port2);
   open.push(() => {
     r[Comlink.releaseProxy]();
@@ -71,5 +72,45 @@ describe('planner.api over a MessageChannel (comlink)', () => {
     expect(out.simulated).toBe(hasSim);
     expect(out.refined.length + out.rejected.length).toBe(2);
     if (hasSim) for (const p of out.refined) expect(p.method).toBe('simulation');
+  });
+
+  it('simulates one scenario and transfers the timeline typed arrays instead of copying them', async () => {
+    const sent: SimulatedEvaluation[] = [];
+    const api = remote({
+      ...plannerApi,
+      simulate: async (...a: Parameters<PlannerApi['simulate']>) => {
+        const r = await plannerApi.simulate(...a);
+        sent.push(r);
+        return r;
+      },
+    });
+    const input = { ...SMALL, plan: { tp: 8 } };
+    const got = await api.simulate(input, { timeline: true });
+    expect(got.method).toBe('simulation');
+    const tl = got.simulation.timeline!;
+    expect(tl.requests.arrivalS).toBeInstanceOf(Float64Array);
+    expect(tl.requests.instance).toBeInstanceOf(Int32Array);
+    expect(tl.requests.arrivalS.length).toBe(got.simulation.requests);
+    expect(tl.iterations.startS.length).toBe(tl.iterations.count);
+    expect(tl.iterations.count).toBeGreaterThan(0);
+    // The sender's views were detached by the transfer: the buffers moved, nothing was copied.
+    const theirs = sent[0]!.simulation.timeline!;
+    expect(theirs.requests.arrivalS.byteLength).toBe(0);
+    expect(theirs.iterations.startS.byteLength).toBe(0);
+    expect(timelineBuffers(sent[0]!).every((b) => b.byteLength === 0)).toBe(true);
+    // Same numbers as an in-process run.
+    const local = await plannerApi.simulate(input, { timeline: true });
+    expect(got.metrics).toEqual(local.metrics);
+    expect(Array.from(tl.requests.endS)).toEqual(Array.from(local.simulation.timeline!.requests.endS));
+    // Without a timeline nothing is transferred, and the summary still comes back.
+    const plain = await api.simulate(input);
+    expect(plain.simulation.timeline).toBeUndefined();
+    expect(plain.simulation.finished).toBe(got.simulation.finished);
+  });
+
+  it('rejects a bad scenario or options for a simulation with the field named', async () => {
+    const api = remote();
+    await expect(api.simulate({ ...SMALL, cluster: { gpu: 'h100-sxm', nodes: 0 } }, { timeline: true })).rejects.toThrow(/cluster\.nodes/);
+    await expect(api.simulate(SMALL, { maxRequests: -3 })).rejects.toThrow(/maxRequests/);
   });
 });

@@ -4,7 +4,9 @@
  * (structured-cloned from the page): scenarios are re-validated here, and errors carry the field.
  * Only plain data crosses the boundary; a progress callback is a comlink proxy.
  */
+import * as Comlink from 'comlink';
 import type { EvaluationResult } from '../core/evaluate/evaluate.ts';
+import type { SimulatedEvaluation, SimulateOptions } from '../core/evaluate/simulated.ts';
 import type { Scenario, ScenarioInput } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { evaluateFast } from '../core/search/evaluate-plan.ts';
@@ -25,6 +27,34 @@ export function parseOrThrow(input: ScenarioInput | Scenario | unknown): Scenari
   const r = parseScenario(input);
   if (!r.ok) throw new ScenarioInputError(r.errors);
   return r.scenario;
+}
+
+/** What a caller may ask of one on-demand simulation (the rest of SimulateOptions stays internal). */
+export type SimulateRequest = Pick<SimulateOptions, 'timeline' | 'maxRequests'>;
+
+/** Untrusted options → the simulator's: booleans stay booleans, the request cap a positive integer. */
+function simulateOptions(o: unknown): SimulateOptions {
+  const r = (o !== null && typeof o === 'object' ? o : {}) as Record<string, unknown>;
+  const out: SimulateOptions = { timeline: r.timeline === true };
+  if (r.maxRequests !== undefined) {
+    const n = r.maxRequests;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new ScenarioInputError([`maxRequests: expected a positive integer, got ${JSON.stringify(n)}`]);
+    out.maxRequests = n;
+  }
+  return out;
+}
+
+/**
+ * The ArrayBuffers behind a simulation's timeline, each once (two views of one buffer would make
+ * postMessage throw). Transferring them moves the typed arrays to the page without a copy.
+ */
+export function timelineBuffers(r: SimulatedEvaluation): ArrayBuffer[] {
+  const tl = r.simulation.timeline;
+  if (!tl) return [];
+  const seen = new Set<ArrayBuffer>();
+  const views = [...Object.values(tl.requests), tl.iterations.startS, tl.iterations.durationS, tl.iterations.instance, tl.iterations.prefillTokens, tl.iterations.decodeSeqs, tl.iterations.steps];
+  for (const v of views) if (v.buffer instanceof ArrayBuffer && v.buffer.byteLength > 0) seen.add(v.buffer);
+  return [...seen];
 }
 
 export const plannerApi = {
@@ -56,6 +86,20 @@ export const plannerApi = {
     const s = parseOrThrow(scenario);
     const sim = method === 'auto' ? await loadSimulator() : null;
     return sim ? sim(s) : evaluateFast(s);
+  },
+
+  /**
+   * Simulate one scenario on its own plan (the full workload, up to the simulator's request cap),
+   * optionally with the per-request / per-iteration timeline. Over comlink the timeline's typed
+   * arrays are transferred, not copied (this side's views are detached afterwards). Throws when this
+   * build has no simulator.
+   */
+  async simulate(scenario: ScenarioInput, options: SimulateRequest = {}): Promise<SimulatedEvaluation> {
+    const s = parseOrThrow(scenario);
+    const o = simulateOptions(options);
+    const m = await import('../core/evaluate/simulated.ts');
+    const r = m.evaluateSimulated(s, o);
+    return Comlink.transfer(r, timelineBuffers(r));
   },
 
   async hasSimulator(): Promise<boolean> {

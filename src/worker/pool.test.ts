@@ -195,3 +195,98 @@ describe('ProgressFolder', () => {
     expect(last).toEqual({ done: 200, total: 200, bestLabel: 'plan 100', bestValue: 900, phase: 'closed-form' });
   });
 });
+
+describe('PlannerPool.simulate', () => {
+  const ONE: ScenarioInput = { ...SCENARIO, workload: { ...SCENARIO.workload, requests: 300 }, plan: { tp: 8, dp: 2 } };
+
+  /** A worker whose simulate never answers (a long CPU-bound run). */
+  function hangingSim(stats: Stats) {
+    return (): WorkerHandle => {
+      stats.created++;
+      const api = { simulate: () => new Promise(() => undefined) };
+      return { api: api as unknown as Remote<PlannerApi>, terminate: () => stats.terminated++ };
+    };
+  }
+
+  it('runs on a worker of its own and returns the timeline as typed arrays', async () => {
+    const stats = { created: 0, terminated: 0 };
+    const pool = new PlannerPool({ size: 2, createWorker: comlinkWorkers(stats) });
+    const run = pool.simulate(ONE, { timeline: true });
+    expect(run.where).toBe('worker');
+    expect(pool.simulating).toBe(true);
+    const r = await run.promise;
+    expect(pool.simulating).toBe(false);
+    expect(r.method).toBe('simulation');
+    expect(r.simulation.timeline?.requests.endS).toBeInstanceOf(Float64Array);
+    expect(r.simulation.timeline?.requests.endS.length).toBe(300);
+    expect(stats.created).toBe(1);
+    // The idle worker is reused; a search alongside does not touch it.
+    await Promise.all([pool.simulate(ONE).promise, pool.run(SCENARIO, OPTIONS).promise]);
+    expect(stats.created).toBe(1 + 2);
+    pool.dispose();
+    expect(stats.terminated).toBe(3);
+  });
+
+  it('cancel rejects at once with AbortError, terminates the worker, and the next run respawns it', async () => {
+    const stats = { created: 0, terminated: 0 };
+    const pool = new PlannerPool({ size: 1, createWorker: hangingSim(stats) });
+    const run = pool.simulate(ONE, { timeline: true });
+    run.cancel();
+    await expect(run.promise).rejects.toMatchObject({ name: 'AbortError', message: 'Simulation cancelled' });
+    expect(stats).toEqual({ created: 1, terminated: 1 });
+    expect(pool.simulating).toBe(false);
+    pool.simulate(ONE).cancel();
+    expect(stats).toEqual({ created: 2, terminated: 2 });
+  });
+
+  it('a new simulation supersedes the running one, whose late result is dropped', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    const pool = new PlannerPool({
+      size: 1,
+      createWorker: () => ({
+        api: {
+          simulate: async (...a: Parameters<PlannerApi['simulate']>) => {
+            const first = calls++ === 0;
+            if (first) await gate;
+            return plannerApi.simulate(...a);
+          },
+        } as unknown as Remote<PlannerApi>,
+        // A fake that does not stop on terminate: its late answer must still be ignored.
+        terminate: () => undefined,
+      }),
+    });
+    const a = pool.simulate(ONE);
+    const b = pool.simulate({ ...ONE, workload: { ...ONE.workload, requests: 200 } });
+    await expect(a.promise).rejects.toMatchObject({ name: 'AbortError' });
+    release();
+    const rb = await b.promise;
+    expect(rb.simulation.requests).toBe(200);
+    a.cancel(); // cancelling a superseded run leaves the current one alone
+    expect(pool.simulating).toBe(false);
+    await new Promise((r) => setTimeout(r, 20));
+  });
+
+  it('falls back to the main thread when a Worker cannot be constructed', async () => {
+    const pool = new PlannerPool({
+      createWorker: () => {
+        throw new ReferenceError('Worker is not defined');
+      },
+    });
+    const run = pool.simulate(ONE, { timeline: true });
+    expect(run.where).toBe('main thread');
+    const r = await run.promise;
+    expect(r.simulation.timeline?.requests.arrivalS.length).toBe(300);
+    // Cancelled before it starts: nothing runs, the promise rejects.
+    const c = pool.simulate(ONE);
+    c.cancel();
+    await expect(c.promise).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('reports simulator errors with the field named', async () => {
+    const pool = new PlannerPool({ createWorker: comlinkWorkers() });
+    await expect(pool.simulate({ ...ONE, plan: { tp: 3 } }).promise).rejects.toThrow(/tp|plan/);
+    pool.dispose();
+  });
+});

@@ -13,16 +13,23 @@
  * - If a Worker cannot be constructed (no Worker, blocked by CSP, a bundling error), the pool runs
  *   the same API on the main thread, one small shard at a time, yielding between shards so a cancel
  *   still lands between them.
+ * - `simulate` runs one on-demand simulation (the full workload, with its timeline) on a dedicated
+ *   worker of its own, so it neither waits for nor cancels a search. The timeline's typed arrays
+ *   come back transferred. A new simulation supersedes the running one; cancel terminates the
+ *   worker (it respawns on the next call); a second generation counter drops late results. Without
+ *   workers it runs on the main thread after a tick (the page shows "Simulating…" first); it cannot
+ *   be interrupted there, so a cancel only drops its result.
  * The worker factory is injectable, so all of this is unit-tested in Node with fake workers.
  */
 import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
+import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
 import type { Scenario, ScenarioInput } from '../core/scenario/schema.ts';
 import { OBJECTIVE_INFO, toScore } from '../core/search/objectives.ts';
 import { applyRefinement, mergeShards, plansToRefine } from '../core/search/search.ts';
 import { resolveOptions, tooLargeError } from '../core/search/space.ts';
 import type { SearchOptions, SearchProgress, SearchResult, ShardResult } from '../core/search/types.ts';
-import { parseOrThrow, plannerApi, type PlannerApi } from './planner.api.ts';
+import { parseOrThrow, plannerApi, type PlannerApi, type SimulateRequest } from './planner.api.ts';
 
 /** What the pool needs from a worker: its comlink remote and a way to kill it. */
 export interface WorkerHandle {
@@ -49,8 +56,16 @@ export interface SearchRun {
   cancel(): void;
 }
 
-export const abortError = (): Error => {
-  const e = new Error('Search cancelled');
+/** Same shape as state/search-backend's SimulationRun. */
+export interface SimulationRun {
+  promise: Promise<SimulatedEvaluation>;
+  cancel(): void;
+  /** Where it runs: 'worker' or 'main thread'. */
+  where: 'worker' | 'main thread';
+}
+
+export const abortError = (what = 'Search'): Error => {
+  const e = new Error(`${what} cancelled`);
   e.name = 'AbortError';
   return e;
 };
@@ -78,7 +93,8 @@ interface Queued {
   reject: (e: unknown) => void;
 }
 
-const sleep0 = () => new Promise<void>((r) => setTimeout(r, 0));
+const sleepMs = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const sleep0 = () => sleepMs(0);
 
 export class PlannerPool {
   readonly size: number;
@@ -91,6 +107,11 @@ export class PlannerPool {
   private generation = 0;
   /** Set once a Worker failed to construct: from then on jobs run on the main thread. */
   private mainThread = false;
+  /** The simulation worker (spawned on first use, kept while idle) and its job. */
+  private simHandle: WorkerHandle | null = null;
+  private simGeneration = 0;
+  private simAbort: ((e: unknown) => void) | null = null;
+  private simBusy = false;
 
   constructor(opts: PoolOptions = {}) {
     this.size = Math.max(1, Math.floor(opts.size ?? defaultPoolSize()));
@@ -152,8 +173,82 @@ export class PlannerPool {
   /** Terminate every worker (the pool can still be used; workers respawn on demand). */
   dispose(): void {
     this.cancel();
+    this.cancelSimulation();
     for (const s of this.slots) s.handle.terminate();
     this.slots = [];
+    this.simHandle?.terminate();
+    this.simHandle = null;
+  }
+
+  /** Whether a simulation is running now (tests and diagnostics). */
+  get simulating(): boolean {
+    return this.simBusy;
+  }
+
+  /**
+   * Simulate one scenario on a worker of its own; supersedes (cancels) a running simulation.
+   * The promise rejects with an AbortError when cancelled or superseded; a result that arrives
+   * after that is dropped.
+   */
+  simulate(scenario: Scenario | ScenarioInput, options: SimulateRequest = {}): SimulationRun {
+    this.cancelSimulation();
+    const gen = this.simGeneration;
+    const handle = this.simWorker();
+    const where = handle ? 'worker' : 'main thread';
+    const promise = new Promise<SimulatedEvaluation>((resolve, reject) => {
+      this.simAbort = reject;
+      this.simBusy = true;
+      const job = handle ? handle.api.simulate(scenario, options) : sleepMs(30).then(() => (gen === this.simGeneration ? plannerApi.simulate(scenario, options) : Promise.reject(abortError('Simulation'))));
+      job.then(
+        (r) => {
+          if (gen !== this.simGeneration) return; // cancelled or superseded: already rejected
+          this.simBusy = false;
+          this.simAbort = null;
+          resolve(r as SimulatedEvaluation);
+        },
+        (e: unknown) => {
+          if (gen !== this.simGeneration) return;
+          this.simBusy = false;
+          this.simAbort = null;
+          reject(e);
+        },
+      );
+    });
+    promise.catch(() => undefined);
+    return {
+      promise,
+      where,
+      cancel: () => {
+        if (this.simGeneration === gen) this.cancelSimulation();
+      },
+    };
+  }
+
+  /** Stop the running simulation now: terminate its worker (a CPU-bound run reads no messages) and reject it. */
+  cancelSimulation(reason: unknown = abortError('Simulation')): void {
+    this.simGeneration++;
+    if (!this.simBusy) return;
+    this.simBusy = false;
+    if (this.simHandle) {
+      this.simHandle.terminate();
+      this.simHandle = null;
+    }
+    const abort = this.simAbort;
+    this.simAbort = null;
+    abort?.(reason);
+  }
+
+  /** The simulation worker, spawned on demand; null when workers are unavailable (main thread). */
+  private simWorker(): WorkerHandle | null {
+    if (this.simHandle) return this.simHandle;
+    if (this.mainThread) return null;
+    try {
+      this.simHandle = this.createWorker();
+      return this.simHandle;
+    } catch {
+      this.mainThread = true;
+      return null;
+    }
   }
 
   private stale(gen: number): boolean {
@@ -337,6 +432,7 @@ function mainThreadHandle(): WorkerHandle {
     searchShard: async (...a: Parameters<PlannerApi['searchShard']>) => plannerApi.searchShard(...a),
     refine: (...a: Parameters<PlannerApi['refine']>) => plannerApi.refine(...a),
     evaluate: (...a: Parameters<PlannerApi['evaluate']>) => plannerApi.evaluate(...a),
+    simulate: (...a: Parameters<PlannerApi['simulate']>) => plannerApi.simulate(...a),
     hasSimulator: () => plannerApi.hasSimulator(),
   };
   return { api: api as unknown as Remote<PlannerApi>, terminate: () => undefined };

@@ -1,6 +1,9 @@
 /**
  * Pareto scatter of candidate plans: colour by group (parallelism), the caller-flagged frontier as
  * a step line, the selected plan ringed. Points are buttons: click or Enter/Space selects.
+ * Labels (selected + frontier) carry a halo in the chart background colour so the frontier line
+ * and points stay legible around them; a label that would overlap an already placed one is skipped
+ * (every point is still named by its tooltip and aria-label).
  */
 import { useId, useMemo, useState } from 'react';
 import type { KeyboardEvent } from 'react';
@@ -12,7 +15,7 @@ import type { TipData } from '../Tooltip';
 import { sig } from '../format';
 import { svgId } from '../scales';
 import { useElementWidth } from '../useElementWidth';
-import { paretoLayout } from './layout';
+import { PARETO_LABEL_PX, paretoLayout } from './layout';
 import type { FrontierStep, LaidParetoPoint, ParetoPoint } from './layout';
 
 export interface ParetoScatterProps {
@@ -30,6 +33,17 @@ export interface ParetoScatterProps {
   width?: number;
   height?: number;
 }
+
+/** Text halo: the stroke is painted first, in the chart background, so the fill sits on a clean band. */
+const LABEL_HALO = {
+  fontSize: PARETO_LABEL_PX,
+  fill: 'var(--chart-fg)',
+  paintOrder: 'stroke',
+  stroke: 'var(--chart-bg)',
+  strokeWidth: 4,
+  strokeLinejoin: 'round',
+  strokeOpacity: 0.92,
+} as const;
 
 /** Above this many points only frontier and selected points take keyboard focus. */
 export const MAX_FOCUSABLE = 300;
@@ -163,7 +177,7 @@ export function ParetoScatter({
             y={l.y}
             textAnchor={l.anchor}
             pointerEvents="none"
-            style={l.id === selectedId ? { fontWeight: 600 } : undefined}
+            style={{ ...LABEL_HALO, fontWeight: l.id === selectedId ? 600 : undefined }}
           >
             {l.text}
           </text>

@@ -7,7 +7,7 @@ import { scaleLinear, scaleLog } from 'd3';
 import type { ScaleContinuousNumeric } from 'd3';
 import { categoricalColor } from '../theme';
 import { decadeDomain, legendLayout, linearTicks, logTicks, placeLabels } from '../scales';
-import type { LegendLayoutItem, Margin, PlacedLabel, Tick } from '../scales';
+import type { Box, LegendLayoutItem, Margin, PlacedLabel, Tick } from '../scales';
 
 export interface ParetoPoint {
   id: string;
@@ -45,6 +45,20 @@ export function verticesPath(v: readonly [number, number][], x: (n: number) => n
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 /** Distinct groups in natural order ("TP2" < "TP8" < "TP16"). */
 export const groupOrder = (groups: Iterable<string>): string[] => [...new Set(groups)].sort(collator.compare);
+
+/** Font size of point labels (px); the label boxes below assume it. */
+export const PARETO_LABEL_PX = 11;
+
+/** Thin boxes along a polyline's segments (px), for labels to keep off the line. */
+export function segmentBoxes(v: readonly [number, number][], half = 1): Box[] {
+  const out: Box[] = [];
+  for (let i = 1; i < v.length; i++) {
+    const [ax, ay] = v[i - 1]!;
+    const [bx, by] = v[i]!;
+    out.push({ x: Math.min(ax, bx) - half, y: Math.min(ay, by) - half, w: Math.abs(bx - ax) + 2 * half, h: Math.abs(by - ay) + 2 * half });
+  }
+  return out;
+}
 
 export interface LaidParetoPoint extends ParetoPoint {
   cx: number;
@@ -129,7 +143,14 @@ export function paretoLayout(
     ...(selected ? [selected] : []),
     ...(frontier.length <= 10 ? [...frontier].sort((a, b) => a.x - b.x).filter((p) => p !== selected) : []),
   ].map((p) => ({ id: p.id, text: p.label, x: p.cx, y: p.cy, r: p === selected ? 9 : 6 }));
-  const labels = placeLabels(labelReqs, { x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
+  // Labels keep off other points, the selection ring and the frontier line where they can; two
+  // labels never overlap (the later one, in priority order, is skipped; the tooltip still names it).
+  const marks: Box[] = laid.map((p) => {
+    const r = p === selected ? 10 : p.onFrontier ? 5.5 : 4;
+    return { x: p.cx - r, y: p.cy - r, w: 2 * r, h: 2 * r };
+  });
+  const line = segmentBoxes(frontierVertices(frontier, opts.step).map(([a, b]) => [x(a), y(b)]));
+  const labels = placeLabels(labelReqs, { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }, [], PARETO_LABEL_PX, [...marks, ...line]);
 
   return {
     margin,

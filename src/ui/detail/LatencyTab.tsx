@@ -2,9 +2,10 @@
  * Latency distributions and KV-cache usage over time, from the simulator. Sources, best first:
  * an on-demand simulation of this exact scenario (with a per-request timeline → real CDFs), the
  * search's simulated result for this plan (percentiles and KV usage, no per-request data), or
- * nothing yet — then the tab offers to simulate the plan.
+ * nothing yet — then the tab offers to simulate the plan. The simulation runs in a worker (the page
+ * stays responsive, with a Cancel) and is dropped when the scenario changes under it.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { GanttCanvas, LineChart } from '../../charts/index.ts';
 import type { EvaluationResult } from '../../core/evaluate/evaluate.ts';
 import type { SimulatedEvaluation, SimulationSummary } from '../../core/evaluate/simulated.ts';
@@ -15,7 +16,7 @@ import { REQUEST_KINDS, requestTimeline } from '../../core/views/requestTimeline
 import { useActions, useApp } from '../../state/react.tsx';
 import { scenarioKey } from '../../state/store.ts';
 import { fmtInt, fmtMs, fmtNum, fmtPct } from '../format.ts';
-import { IconAlert, IconInfo, IconPlay } from '../icons.tsx';
+import { IconAlert, IconInfo, IconPlay, IconStop } from '../icons.tsx';
 
 function isSimulated(r: EvaluationResult): r is SimulatedEvaluation {
   return r.method === 'simulation' && 'simulation' in r;
@@ -82,8 +83,8 @@ function RequestTimelineChart({ sim }: { sim: SimulationSummary }) {
 
 function SimView({ r, scenario, withTimeline }: { r: SimulatedEvaluation; scenario: Scenario; withTimeline: boolean }) {
   const sim = r.simulation;
-  const cdfs = withTimeline ? latencyCdfs(sim) : null;
-  const kv = kvUsageSeries(sim);
+  const cdfs = useMemo(() => (withTimeline ? latencyCdfs(sim) : null), [sim, withTimeline]);
+  const kv = useMemo(() => kvUsageSeries(sim), [sim]);
   const { simulateSelected } = useActions();
   return (
     <>
@@ -140,17 +141,53 @@ function SimView({ r, scenario, withTimeline }: { r: SimulatedEvaluation; scenar
   );
 }
 
+/** Milliseconds since `startedAt`, re-rendered a few times a second while mounted. */
+function useElapsed(startedAt: number | null): number | null {
+  const [t, setT] = useState(() => Date.now());
+  useEffect(() => {
+    if (startedAt === null) return;
+    const h = setInterval(() => setT(Date.now()), 250);
+    return () => clearInterval(h);
+  }, [startedAt]);
+  return startedAt === null ? null : Math.max(0, t - startedAt);
+}
+
+function SimRunning({ requests, startedAt, where }: { requests: number; startedAt: number | null; where: string | null }) {
+  const { cancelSimulation } = useActions();
+  const elapsed = useElapsed(startedAt);
+  const place = where === 'worker' ? ' in a background worker' : where ? ` on the ${where}` : '';
+  return (
+    <div className="sim-running" data-testid="latency-running">
+      <div className="searchbar">
+        <button type="button" className="btn" onClick={cancelSimulation} data-testid="cancel-simulation">
+          <IconStop /> Cancel
+        </button>
+        <div className="progress">
+          <div className="progress__bar progress__bar--indeterminate" role="progressbar" aria-label="Simulation progress" aria-valuetext="Simulating">
+            <div className="progress__fill" />
+          </div>
+          <div className="progress__text">
+            <span role="status">
+              Simulating {fmtInt(requests)} requests on this plan{place}…
+            </span>
+            <span className="num" data-testid="sim-elapsed" aria-hidden="true">
+              {elapsed !== null ? `${(elapsed / 1000).toFixed(1)} s` : ''}
+            </span>
+          </div>
+        </div>
+      </div>
+      <p className="caption">{where === 'worker' ? 'The rest of the page stays usable meanwhile; editing the scenario stops this run.' : 'Editing the scenario stops this run.'}</p>
+    </div>
+  );
+}
+
 export function LatencyTab({ result, scenario }: { result: EvaluationResult; scenario: Scenario }) {
   const sim = useApp((s) => s.sim);
   const { simulateSelected } = useActions();
   const fresh = sim.key === scenarioKey(scenario);
 
   if (fresh && sim.status === 'running') {
-    return (
-      <div className="loading" role="status" data-testid="latency-running">
-        Simulating {fmtInt(scenario.workload.requests)} requests on this plan…
-      </div>
-    );
+    return <SimRunning requests={scenario.workload.requests} startedAt={sim.startedAt} where={sim.where} />;
   }
   if (fresh && sim.status === 'error') {
     return (
