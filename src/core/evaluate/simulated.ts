@@ -13,7 +13,8 @@ import { seqsFitting } from '../cost/estimator.ts';
 import { memoryReport, type MemoryReport } from '../cost/memory.ts';
 import { countParams } from '../model/params.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { kvTransferLinkFor, simulate, STATUS_DONE, STATUS_REJECTED, TIER_TRANSFER_KINDS, type IterationTimeline, type SimRaw, type TierTransferTimeline } from '../sim/engine.ts';
+import { kvTransferLinkFor, simulate, STATUS_DONE, STATUS_REJECTED, TIER_TRANSFER_KINDS, type IterationTimeline, type SimPoolInput, type SimRaw, type TierTransferTimeline } from '../sim/engine.ts';
+import { kvEngineOf } from '../kv/engine.ts';
 import { buildWorkload, DEFAULT_MAX_SIM_REQUESTS } from '../sim/requests.ts';
 import { stabilityVerdict, type Stability } from '../sim/stability.ts';
 import { downsampleSteps, statsOf, type DownsampledSeries } from '../sim/stats.ts';
@@ -137,7 +138,7 @@ export const NOT_MODELLED: readonly string[] = [
   'load imbalance between attention-DP groups inside one iteration (the combined batch is costed as evenly spread)',
   'prefix-cached blocks are not shared in KV accounting: a hit skips prefill compute but the request still allocates its own blocks',
   'host memory for swapped KV is unbounded unless runtime.kvStrategy.offload sizes it; running sequences always decode from HBM (no FlexGen-style streaming of live KV from host)',
-  'KV strategies: eviction budgets apply at every step from the first token (the prefill transient is not checked), evicted-to-host pages are fetched each step but their host occupancy is not tracked, RAG chunk reuse is costed in the closed form only, and multi-turn reuse uses the configured hit rate (its TTL store bound applies in the closed form)',
+  'KV strategies: eviction budgets apply at every step from the first token (the prefill transient is not checked), evicted-to-host pages are fetched each step but their host occupancy is not tracked, RAG chunk reuse is costed in the closed form only, and multi-turn reuse loads its hit share of every prompt (the TTL store bound scales the hit rate; the store’s occupancy is not tracked)',
   'async scheduling overlap: the host overhead sits on the critical path of every iteration',
   'network contention between KV transfers and collectives; each prefill instance sends one transfer at a time',
 ];
@@ -293,7 +294,14 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
 
   const link = kvTransferLinkFor(rp);
   const raw = simulate({
-    pools: rp.pools.map((p, i) => ({ role: p.role, dep: p.dep, instances: p.instances, kvTokensPerGroup: mems[i]!.maxKvTokensPerGroup })),
+    pools: rp.pools.map((p, i) => {
+      const pool: SimPoolInput = { role: p.role, dep: p.dep, instances: p.instances, kvTokensPerGroup: mems[i]!.maxKvTokensPerGroup };
+      // Multi-turn reuse: the hit rate the TTL store sustains at the offered rate (as the closed form).
+      const kv = kvEngineOf(p.dep);
+      const a = scenario.workload.arrival;
+      if (kv?.r.offload?.multiTurnReuse) pool.multiTurnHitRate = kv.multiTurnHitRate(workload.openLoop && (a.kind === 'poisson' || a.kind === 'gamma') ? a.ratePerSec : 0, Math.max(1, Math.round(meanIn)));
+      return pool;
+    }),
     requests: reqs,
     closedLoopUsers: workload.closedLoopUsers,
     prefix: workload.prefix,

@@ -89,16 +89,29 @@ export function promptWork(r: ResolvedKv, w: Workload, storedBytesPerToken: numb
   let loadBytes = ragLoadBytes(r.share, w.inputTokens, storedBytesPerToken);
   const mt = r.offload?.multiTurnReuse;
   if (mt) {
-    const sessionBytes = w.inputTokens * storedBytesPerToken;
-    const rate = w.arrival.kind === 'poisson' || w.arrival.kind === 'gamma' ? w.arrival.ratePerSec / r.dep.dp : 0;
-    const store = (r.hostBytesPerGpu + r.ssdBytesPerGpu) * r.dep.instance.gpus;
-    const hit = rate > 0 ? effectiveHitRate(mt.hitRate, multiTurnStoreBytes(rate, mt.ttlS, sessionBytes), store) : mt.hitRate;
+    const rate = w.arrival.kind === 'poisson' || w.arrival.kind === 'gamma' ? w.arrival.ratePerSec : 0;
+    const hit = multiTurnHitRate(r, rate, w.inputTokens, storedBytesPerToken);
     const hitTokens = Math.min(computed, hit * w.inputTokens);
     computed -= hitTokens;
     loadBytes += reloadBytes(hitTokens, 1, storedBytesPerToken);
   }
   const bytes = compressedTransferBytes(loadBytes, r.distributed.transferCompression);
   return { computed: Math.max(1, Math.round(computed)), loadBytesPerGpu: (bytes * r.gpuShare) / r.dep.instance.pp };
+}
+
+/**
+ * Multi-turn hit rate a TTL store of the offload tiers sustains (CachedAttention / Continuum): the
+ * configured rate, scaled down when the store is smaller than Little's law asks for (sessions/s per
+ * instance × TTL × bytes per session). `ratePerSec` over the whole plan; 0 (closed loop, offline,
+ * traces) = the configured rate. 0 without multi-turn reuse.
+ */
+export function multiTurnHitRate(r: ResolvedKv, ratePerSec: number, promptTokens: number, storedBytesPerToken: number): number {
+  const mt = r.offload?.multiTurnReuse;
+  if (!mt) return 0;
+  const rate = ratePerSec / r.dep.dp;
+  if (!(rate > 0)) return mt.hitRate;
+  const store = (r.hostBytesPerGpu + r.ssdBytesPerGpu) * r.dep.instance.gpus;
+  return effectiveHitRate(mt.hitRate, multiTurnStoreBytes(rate, mt.ttlS, promptTokens * storedBytesPerToken), store);
 }
 
 /** The strategy resolved on one deployment, with the per-sequence quantities the engine uses. */
@@ -237,6 +250,11 @@ export class KvEngine {
   /** Stored KV bytes per token over all layers (one copy): quantized format, metadata included. */
   get storedBytesPerToken(): number {
     return (this.fullLayers + this.slidingLayers) * this.slotBytes;
+  }
+
+  /** Multi-turn hit rate the store sustains at `ratePerSec` over the plan (see multiTurnHitRate). */
+  multiTurnHitRate(ratePerSec: number, promptTokens: number): number {
+    return multiTurnHitRate(this.r, ratePerSec, promptTokens, this.storedBytesPerToken);
   }
 
   /** Prompt work of a workload's mean request (sharing, RAG and multi-turn reuse). */

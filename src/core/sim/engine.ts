@@ -63,6 +63,7 @@ import type { Runtime } from '../scenario/schema.ts';
 import type { RequestSpec } from '../workload/types.ts';
 import { kvBlockTokens } from '../cost/memory.ts';
 import { kvEngineOf, type KvEngine } from '../kv/engine.ts';
+import { XFER_D2H, XFER_FROM_NVME, XFER_H2D, XFER_TO_NVME } from '../kv/transfers.ts';
 import { GB } from '../units.ts';
 import { PrefixCache } from './prefix.ts';
 import type { PrefixModel } from './requests.ts';
@@ -75,6 +76,8 @@ export interface SimPoolInput {
   instances: number;
   /** KV tokens one attention-DP group holds (memoryReport(dep).maxKvTokensPerGroup). */
   kvTokensPerGroup: number;
+  /** Multi-turn reuse: the hit rate the host store sustains (default: the strategy's configured rate). */
+  multiTurnHitRate?: number;
 }
 
 /** Prefill → decode KV link (disaggregation). */
@@ -119,13 +122,7 @@ export interface IterationTimeline {
   steps: Int32Array;
 }
 
-/** Tier transfer kinds (index = value in `TierTransferTimeline.kind`). */
-export const TIER_TRANSFER_KINDS = ['D2H', 'H2D', 'D2H→NVMe', 'NVMe→H2D'] as const;
-export type TierTransferKind = (typeof TIER_TRANSFER_KINDS)[number];
-export const XFER_D2H = 0;
-export const XFER_H2D = 1;
-export const XFER_TO_NVME = 2;
-export const XFER_FROM_NVME = 3;
+export { TIER_TRANSFER_KINDS, XFER_D2H, XFER_H2D, XFER_TO_NVME, XFER_FROM_NVME, type TierTransferKind } from '../kv/transfers.ts';
 
 /** Transfers between HBM and the host / NVMe tiers, one row per direction per iteration that moved KV. */
 export interface TierTransferTimeline {
@@ -690,7 +687,7 @@ class Engine {
       ssdCapBytes: off ? off.ssdGB * GB * dep.instance.gpus : 0,
       offloadSwap: off !== undefined,
       sharedPrefixTokens,
-      multiTurnHitRate: off?.multiTurnReuse?.hitRate ?? 0,
+      multiTurnHitRate: off?.multiTurnReuse ? (p.multiTurnHitRate ?? off.multiTurnReuse.hitRate) : 0,
       reloadRatio: kv ? kv.r.distributed.transferCompression : 1,
       leapsOk: !kv || (!kv.exactDecode && kv.r.quant.residualTokens === 0 && sharedUnits === 0 && kv.r.evict === undefined),
     };

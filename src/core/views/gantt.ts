@@ -19,6 +19,14 @@
  *    so lanes of one stage share spans. Past `maxLanes` lanes, only some are listed (`lanesTotal`).
  *
  * Time space: microseconds from the start of the first phase.
+ *
+ * KV tiers (issue 6): when the plan's KV strategy moves KV over the host link (offload, pages evicted to
+ * host, multi-turn reuse), each stage gets a "host link" lane (`tier: 'host-link'`) with the transfers
+ * one decode step / prefill iteration implies (views/kv.ts `planTierTransfers`): layer-wise ones start
+ * with their layer's first op and queue on the link per direction (H2D and D2H are separate), so a link
+ * slower than the compute shows as spans running past their layer; with an offload component, swapping
+ * one sequence out and back in is drawn after the phases (its own mark). Their spans are 'kv-transfer'
+ * with the direction in `GanttDetail.transfer`.
  */
 import type { Deployment } from '../cost/deployment.ts';
 import { resolveDeployment } from '../cost/deployment.ts';
@@ -28,6 +36,8 @@ import type { OpCost, OpKind } from '../cost/roofline.ts';
 import type { LayerSpec } from '../model/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { decodePhaseShape, prefillPhaseShape, type Phase, type PhaseShape } from './shapes.ts';
+import type { TierTransferKind } from '../kv/transfers.ts';
+import { planTierTransfers, type PlanTierTransfer } from './kv.ts';
 
 /** Span kinds, in palette order (index = value stored in `spans.kind`). Same names as charts/theme OP_KINDS. */
 export const GANTT_KINDS = ['attention', 'gemm', 'moe', 'collective', 'kv-transfer', 'bubble', 'idle', 'elementwise', 'sampling', 'other'] as const;
@@ -69,6 +79,8 @@ export interface GanttLane {
   node: number;
   stage: number;
   replica: number;
+  /** 'host-link': the lane of a stage's host-link transfers (KV tiers), not a GPU's compute. */
+  tier?: 'host-link';
 }
 
 /** What hovering a span shows. Shared by every span of the same op in the same phase and stage. */
@@ -83,6 +95,8 @@ export interface GanttDetail {
   bytes: number;
   timeUs: number;
   bound: OpCost['bound'] | 'wait';
+  /** Tier transfers only: the direction (H2D, D2H, D2H→NVMe, NVMe→H2D). */
+  transfer?: TierTransferKind;
 }
 
 export interface GanttPhaseMark {
@@ -340,7 +354,67 @@ export function ganttFromDeployment(dep: Deployment, scenario: Scenario, concurr
   lanes.forEach((lane, li) => {
     for (const sp of spans) if (sp.stage === lane.stage) b.push(li, sp.startUs, sp.endUs, sp.kind, sp.detail, sp.layer);
   });
-  return { lanes, spans: b.build(), details, phases: marks, makespanUs, lanesTotal: total, note };
+  const transfers = planTierTransfers(dep, scenario, concurrency).filter((x) => phaseList.includes(x.phase));
+  if (transfers.length === 0) return { lanes, spans: b.build(), details, phases: marks, makespanUs, lanesTotal: total, note };
+  const tier = tierLaneSpans(dep, transfers, spans, marks, makespanUs, details);
+  // One host-link lane per stage (and replica) shown, after the GPU lanes.
+  const gpuLanes = lanes.length;
+  for (let li = 0; li < gpuLanes; li++) {
+    const l = lanes[li]!;
+    if (lanes.some((x, j) => j < li && x.stage === l.stage && x.replica === l.replica)) continue;
+    const idx = lanes.length;
+    lanes.push({ label: `GPU ${l.gpu} ↔ host`, group: `${l.group} · host link`, gpu: l.gpu, node: l.node, stage: l.stage, replica: l.replica, tier: 'host-link' });
+    for (const sp of tier.spans) if (sp.stage === l.stage) b.push(idx, sp.startUs, sp.endUs, 'kv-transfer', sp.detail, sp.layer);
+  }
+  return { lanes, spans: b.build(), details, phases: [...marks, ...tier.marks], makespanUs: tier.makespanUs, lanesTotal: total, note };
+}
+
+/**
+ * Place the plan's tier transfers per stage: layer-wise ones at each layer occurrence's first op, queued
+ * per direction on the host link; one-off ones (a swap) after the last phase.
+ */
+function tierLaneSpans(dep: Deployment, transfers: readonly PlanTierTransfer[], spans: readonly StageSpan[], marks: readonly GanttPhaseMark[], makespanUs: number, details: GanttDetail[]): { spans: StageSpan[]; marks: GanttPhaseMark[]; makespanUs: number } {
+  const out: StageSpan[] = [];
+  const extra: GanttPhaseMark[] = [];
+  const detailOf = (x: PlanTierTransfer, stage: number): number => {
+    details.push({ name: x.name, kind: 'kv-transfer', opKind: 'kv-transfer', phase: x.phase, stage, shape: x.describe, flops: 0, bytes: x.bytes, timeUs: x.us, bound: 'network', transfer: x.transfer });
+    return details.length - 1;
+  };
+  let end = makespanUs;
+  for (let s = 0; s < dep.instance.pp; s++) {
+    for (const m of marks) {
+      const layerStarts: { t: number; layer: number }[] = [];
+      let prev = -2;
+      const mine = spans.filter((sp) => sp.stage === s && sp.startUs >= m.startUs && sp.startUs < m.endUs).sort((a, c) => a.startUs - c.startUs);
+      for (const sp of mine) {
+        if (sp.layer >= 0 && sp.layer !== prev) layerStarts.push({ t: sp.startUs, layer: sp.layer });
+        prev = sp.layer;
+      }
+      const free: Record<string, number> = {};
+      for (const x of transfers) {
+        if (x.phase !== m.phase || x.per !== 'layer' || !(x.us > 0)) continue;
+        const d = detailOf(x, s);
+        for (const ls of layerStarts) {
+          const a = Math.max(ls.t, free[x.transfer] ?? -Infinity);
+          out.push({ stage: s, startUs: a, endUs: a + x.us, kind: 'kv-transfer', detail: d, layer: ls.layer });
+          free[x.transfer] = a + x.us;
+          end = Math.max(end, a + x.us);
+        }
+      }
+    }
+  }
+  const once = transfers.filter((x) => x.per === 'once' && x.us > 0);
+  if (once.length > 0) {
+    const start = end;
+    let t = start;
+    for (const x of once) {
+      for (let s = 0; s < dep.instance.pp; s++) out.push({ stage: s, startUs: t, endUs: t + x.us, kind: 'kv-transfer', detail: detailOf(x, s), layer: -1 });
+      t += x.us;
+    }
+    extra.push({ phase: 'decode', label: 'swap one sequence (host link)', startUs: start, endUs: t, describe: once.map((x) => `${x.name}: ${x.describe}`).join('; ') });
+    end = t;
+  }
+  return { spans: out, marks: extra, makespanUs: end };
 }
 
 /**
