@@ -3,7 +3,7 @@
  * array of results in the same order (an invalid element gets { error } and exit code 2 at the end).
  */
 import { ScenarioError } from '../core/cost/deployment.ts';
-import { evaluateSteadyState, type EvaluationResult } from '../core/evaluate/evaluate.ts';
+import type { evaluateSteadyState, EvaluationResult } from '../core/evaluate/evaluate.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import type { CliIo } from './io.ts';
 import { fmtNum, renderTable } from './table.ts';
@@ -22,6 +22,37 @@ export function evaluateJson(input: unknown, evaluate: Evaluator): EvaluationRes
   }
 }
 
+const KiB = 1024;
+const GiB = 2 ** 30;
+const bytes = (b: number) => (b >= GiB ? `${fmtNum(b / GiB)} GiB` : b >= 2 ** 20 ? `${fmtNum(b / 2 ** 20)} MiB` : `${fmtNum(b / KiB)} KiB`);
+
+/** The KV strategy block of the table: its effect at the workload's context (core/kv). */
+export function formatKvStrategy(kv: NonNullable<EvaluationResult['kv']>): string[] {
+  const tiers = kv.tiers;
+  const seqs = `${fmtNum(kv.hbmSeqs)} sequences in HBM${kv.maxSeqsWithTiers > kv.hbmSeqs ? `, ${fmtNum(kv.maxSeqsWithTiers)} with the host/NVMe tiers` : ''}`;
+  const lines = [
+    `KV strategy: ${kv.label} (${kv.fidelity}) — ${kv.description}`,
+    renderTable(
+      ['KV at ' + kv.contextTokens.toLocaleString('en-US') + ' tokens', 'strategy', 'bf16 reference'],
+      [
+        ['stored per token', bytes(kv.storedBytesPerToken), bytes(kv.bf16BytesPerToken)],
+        ['HBM per sequence', bytes(kv.hbmBytesPerSeq), `${fmtNum(kv.compressionVsBf16)}× smaller`],
+        ['decode read per sequence per step', bytes(kv.decodeReadBytesPerSeq), bytes(kv.bf16DecodeReadBytesPerSeq)],
+        ['extra decode FLOPs per sequence per step', fmtNum(kv.decodeExtraFlopsPerSeq / 1e9) + ' G', '0'],
+      ],
+    ),
+    `capacity: ${seqs} (allocation unit ${kv.blockTokens} tokens)`,
+  ];
+  const t = kv.transfers;
+  const moves: string[] = [];
+  if (tiers) moves.push(`tiers ${fmtNum(tiers.hostGBPerGpu)} GB host${tiers.ssdGBPerGpu > 0 ? ` + ${fmtNum(tiers.ssdGBPerGpu)} GB NVMe @ ${fmtNum(tiers.ssdGBps)} GB/s` : ''} per GPU over ${fmtNum(tiers.hostLinkGBps)} GB/s${tiers.prefetch ? ', layer-wise prefetch' : ''}`);
+  if (t.evictD2hBytesPerSeq > 0) moves.push(`evicted to host ${bytes(t.evictD2hBytesPerSeq)} per sequence, ${bytes(t.refetchH2dBytesPerStepPerSeq)} fetched back per step`);
+  if (t.multiTurnReloadBytes !== null) moves.push(`multi-turn reload ${bytes(t.multiTurnReloadBytes)} per turn`);
+  if (tiers) moves.push(`swap preemption ${fmtNum(t.swapPreemptionS * 1e3)} ms per sequence (out and back)`);
+  if (moves.length > 0) lines.push(`transfers: ${moves.join(' · ')}`);
+  return lines;
+}
+
 export function formatResultTable(r: EvaluationResult): string {
   const m = r.metrics;
   const lines = [
@@ -34,6 +65,7 @@ export function formatResultTable(r: EvaluationResult): string {
     ),
     `fits: ${r.memory.fits ? 'yes' : `NO (short by ${fmtNum(r.memory.shortfallGB)} GB)`} · max KV tokens ${fmtNum(r.memory.maxKvTokens)} · max concurrent seqs ${fmtNum(r.memory.maxConcurrentSeqs)}`,
     '',
+    ...(r.kv ? [...formatKvStrategy(r.kv), ''] : []),
     renderTable(
       ['metric', 'mean', 'p50', 'p90', 'p99'],
       (['ttftMs', 'tpotMs', 'e2eMs'] as const).map((k) => [k, fmtNum(m[k].mean), fmtNum(m[k].p50), fmtNum(m[k].p90), fmtNum(m[k].p99)]),

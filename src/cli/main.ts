@@ -23,7 +23,7 @@ usage:
       simulates the workload (discrete-event); --fast uses the closed-form estimator
   parakv link <scenario.json|-> [--base https://host/path/]
   parakv validate <scenario.json|->
-  parakv search <scenario.json> [--objective ...] [--top N] [--json]
+  parakv search <scenario.json> [--objective ...] [--top N] [--kv-strategies bf16,fp8,kivi2,h2o] [--allow-lossy] [--json]
   parakv list models|gpus [--json]
 `;
 

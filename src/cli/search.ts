@@ -14,6 +14,7 @@ import { search } from '../core/search/search.ts';
 import { loadSimulator } from '../core/search/simulator.ts';
 import { SearchOptionError, countCandidates } from '../core/search/space.ts';
 import type { Objective, RankedPlan, SearchOptions, SearchResult } from '../core/search/types.ts';
+import { KV_PRESET_NAMES, kvChoice, kvPreset, notAllowedReason } from '../core/kv/presets.ts';
 import { UsageError, parseJsonText, type CliIo } from './io.ts';
 import { fmtNum, renderTable } from './table.ts';
 
@@ -24,6 +25,11 @@ export const SEARCH_HELP = `usage: parakv search <scenario.json|-> [options]
                           O: ${OBJECTIVES.join(', ')}
   --top N                 rows in the ranked table (default 10)
   --kv a,b                KV-cache dtypes to try (default: the scenario's)
+  --kv-strategies a,b     KV strategies to try (default: the scenario's runtime.kvStrategy):
+                          ${KV_PRESET_NAMES.join(', ')}
+  --allow-lossy           let approximate strategies (KIVI-2, int4, GEAR, H2O, windows, top-k) rank;
+                          without it they are listed as rejected ("KIVI-2 not allowed: lossy")
+  --exact-only            refuse near-lossless strategies too (fp8 / int8 KV)
   --max-num-seqs a,b      maxNumSeqs values to try (default: the scenario's)
   --max-batched-tokens a,b  chunk sizes to try (default: the scenario's)
   --allow-disagg          also try prefill/decode-disaggregated splits
@@ -35,8 +41,8 @@ export const SEARCH_HELP = `usage: parakv search <scenario.json|-> [options]
   --json                  machine-readable output
 `;
 
-const VALUE_FLAGS = ['--objective', '--secondary', '--top', '--kv', '--max-num-seqs', '--max-batched-tokens', '--replicas', '--simulate-top', '--max-candidates'] as const;
-const BOOL_FLAGS = ['--json', '--allow-disagg', '--allow-tp-across-nodes', '--fast', '--help', '-h'] as const;
+const VALUE_FLAGS = ['--objective', '--secondary', '--top', '--kv', '--kv-strategies', '--max-num-seqs', '--max-batched-tokens', '--replicas', '--simulate-top', '--max-candidates'] as const;
+const BOOL_FLAGS = ['--json', '--allow-lossy', '--exact-only', '--allow-disagg', '--allow-tp-across-nodes', '--fast', '--help', '-h'] as const;
 
 interface Parsed {
   path: string | null;
@@ -100,6 +106,13 @@ export function optionsFromArgs(p: Parsed): Partial<SearchOptions> {
     o.kvDtypes = kv.split(',').map((x) => x.trim());
     for (const d of o.kvDtypes) if (!(KV_DTYPES as readonly string[]).includes(d)) throw new UsageError(`--kv: "${d}" is not a KV dtype (${KV_DTYPES.join(', ')})`);
   }
+  const kvs = p.values.get('--kv-strategies');
+  if (kvs !== undefined) {
+    o.kvStrategies = kvs.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+    for (const name of o.kvStrategies) if (!kvPreset(name as string)) throw new UsageError(`--kv-strategies: "${String(name)}" is not a KV strategy preset (${KV_PRESET_NAMES.join(', ')})`);
+  }
+  if (p.flags.has('--allow-lossy')) o.allowLossy = true;
+  if (p.flags.has('--exact-only')) o.allowNearLossless = false;
   const seqs = listFlag('--max-num-seqs', p.values.get('--max-num-seqs'), 1, 65_536);
   if (seqs) o.maxNumSeqs = seqs;
   const mbt = listFlag('--max-batched-tokens', p.values.get('--max-batched-tokens'), 16, 1_048_576);
@@ -163,7 +176,19 @@ function columns(o: Objective, o2: Objective): Column[] {
   return all.filter((c) => c.same !== o && c.same !== o2);
 }
 
-export function formatSearchTable(s: Scenario, r: SearchResult, simulated: boolean): string {
+/** "KV strategies tried: bf16 KV, fp8 KV; not allowed (lossy): KIVI-2, H2O 20% — --allow-lossy to rank them". */
+function strategyLine(options: Partial<SearchOptions>): string | null {
+  const list = options.kvStrategies ?? [];
+  if (list.length === 0) return null;
+  const choices = list.map((x, i) => kvChoice(x, i));
+  const refused = choices.filter((c) => notAllowedReason(c, options.allowLossy === true, options.allowNearLossless !== false) !== null);
+  const tried = choices.filter((c) => !refused.includes(c));
+  const parts = [`KV strategies ranked: ${tried.map((c) => c.label).join(', ') || 'none'}`];
+  if (refused.length > 0) parts.push(`not allowed (lossy): ${refused.map((c) => c.label).join(', ')} — --allow-lossy to rank them`);
+  return parts.join('; ');
+}
+
+export function formatSearchTable(s: Scenario, r: SearchResult, simulated: boolean, options: Partial<SearchOptions> = {}): string {
   const o = r.objective;
   const o2 = r.secondary;
   const c = r.counts;
@@ -173,8 +198,10 @@ export function formatSearchTable(s: Scenario, r: SearchResult, simulated: boole
   const lines = [
     `${name}: ${c.enumerated.toLocaleString('en-US')} candidate plans — ${c.infeasible.toLocaleString('en-US')} rejected, ${c.pruned.toLocaleString('en-US')} pruned by bounds, ${(c.evaluated ?? 0).toLocaleString('en-US')} evaluated in closed form, ${c.simulated} simulated (${Math.round(r.elapsedMs)} ms)`,
     `ranked by ${OBJECTIVE_INFO[o].label} (${dir(o)}); Pareto front over ${OBJECTIVE_INFO[o].label} × ${OBJECTIVE_INFO[o2].label} (${dir(o2)})${simulated ? '' : ' — closed form only'}`,
-    '',
   ];
+  const kvLine = strategyLine(options);
+  if (kvLine) lines.push(kvLine);
+  lines.push('');
   if (r.ranked.length === 0) {
     lines.push('No plan fits this cluster. Why the first plans were rejected:');
   } else {
@@ -235,7 +262,7 @@ export async function runSearch(args: string[], io: CliIo): Promise<number> {
     const sim = (options.simulateTop ?? 8) > 0 ? await loadSimulator() : null;
     const result = search(scenario, options, sim ?? undefined);
     if (p.flags.has('--json')) io.stdout(JSON.stringify(searchJson(result), null, 2) + '\n');
-    else io.stdout(formatSearchTable(scenario, result, sim !== null && result.counts.simulated > 0));
+    else io.stdout(formatSearchTable(scenario, result, sim !== null && result.counts.simulated > 0, options));
     return 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof SearchOptionError || e instanceof ScenarioError) {

@@ -113,7 +113,7 @@ function cause(k: PlanKnobs, a: EvaluationResult, sib: Sibling, b: EvaluationRes
       const r = ca / Math.max(cb, 1);
       const fid = strategyFidelity(k.kvStrategy?.strategy ?? null);
       const tag = fid === 'exact' ? '' : ` (${fid})`;
-      if (r >= 1.15) return `${name}${tag} ${r >= 1.9 && r <= 2.1 ? 'doubles' : r > 2.1 ? `multiplies by ${f2(r)}` : 'raises'} concurrency (${ca} vs ${cb} seqs)`;
+      if (r >= 1.15) return `${name}${tag} ${r >= 1.9 && r <= 2.1 ? 'doubles concurrency' : r > 2.1 ? `multiplies concurrency by ${f2(r)}` : 'raises concurrency'} (${ca} vs ${cb} seqs)`;
       if (a.metrics.tpotMs.p50 < b.metrics.tpotMs.p50) return `${name}${tag} reads fewer KV bytes per decode step (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
       if (r > 1) return `${name}${tag} holds more sequences (${ca} vs ${cb})`;
       const st = k.kvStrategy?.strategy;
