@@ -52,7 +52,8 @@ export function timelineBuffers(r: SimulatedEvaluation): ArrayBuffer[] {
   const tl = r.simulation.timeline;
   if (!tl) return [];
   const seen = new Set<ArrayBuffer>();
-  const views = [...Object.values(tl.requests), tl.iterations.startS, tl.iterations.durationS, tl.iterations.instance, tl.iterations.prefillTokens, tl.iterations.decodeSeqs, tl.iterations.steps];
+  const x = tl.tierTransfers;
+  const views = [...Object.values(tl.requests), tl.iterations.startS, tl.iterations.durationS, tl.iterations.instance, tl.iterations.prefillTokens, tl.iterations.decodeSeqs, tl.iterations.steps, x.startS, x.durationS, x.instance, x.kind, x.bytes, x.cause];
   for (const v of views) if (v.buffer instanceof ArrayBuffer && v.buffer.byteLength > 0) seen.add(v.buffer);
   return [...seen];
 }
