@@ -260,7 +260,9 @@ export function layerKv(r: ResolvedKv, attention: 'full' | 'sliding', contextTok
   const att = r.dep.model.attention;
   const e = r.evict;
   const ret = e ? retention(e, L) : { hbmTokens: L, hostTokens: 0, droppedTokens: 0, attendedTokens: L, refetchTokensPerStep: 0, keptPerHead: L };
-  const shared = r.share ? sharedPrefixTokens(r.share.prefixTokens, L) : 0;
+  // The shared prefix covers at most L − 1 tokens: the token being generated is always the sequence's own
+  // (a sequence holding nothing of its own would fit without bound — and capacity would not be monotone in L).
+  const shared = r.share ? Math.min(sharedPrefixTokens(r.share.prefixTokens, L), Math.max(0, ret.hbmTokens - 1)) : 0;
   const numKvHeads = att.kind === 'mla' ? 1 : att.numKvHeads;
   const summary = e ? summaryTokensBf16(e, L) * r.bf16BytesPerTokenLayer + h2oScoreBytesPerLayer(e, ret.keptPerHead, numKvHeads) : 0;
   const selectionRead = e ? selectionReadFraction(e) * L * r.bf16BytesPerTokenLayer : 0;
