@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, unit tests (Vitest), production build, e2e tests (Playwright in Debian chromium).
+// `npm test`: typecheck, lint, unit tests (Vitest), production build, e2e tests (Playwright in Debian chromium).
 // Ends with one plain line "N passed, N failed" summed over the whole suite, as CI reads it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -25,6 +25,10 @@ function readJson(path) {
 
 // 1. Typecheck counts as one test: a type error anywhere fails the suite.
 if (run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'])) passed++;
+else failed++;
+
+// 1b. Lint (also enforces the layering core ← worker/state/charts ← ui) counts as one test.
+if (run('lint', 'npx', ['eslint', '.', '--max-warnings=0'])) passed++;
 else failed++;
 
 // 2. Unit tests.

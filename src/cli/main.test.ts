@@ -5,6 +5,7 @@ import { main } from './main.ts';
 import type { CliIo } from './io.ts';
 import { MODELS } from '../core/model/catalog.ts';
 import { GPU_IDS } from '../core/hardware/gpus.ts';
+import type { EvaluationResult } from '../core/evaluate/evaluate.ts';
 
 function fakeIo(files: Record<string, string> = {}) {
   const out: string[] = [];
@@ -32,16 +33,16 @@ describe('parakv evaluate', () => {
     const f = fakeIo({ 'all.json': JSON.stringify(scenarios) });
     const code = await main(['evaluate', 'all.json'], f.io);
     expect(code).toBe(0);
-    const results = JSON.parse(f.out()) as Record<string, any>[];
+    const results = JSON.parse(f.out()) as EvaluationResult[];
     expect(results).toHaveLength(MODELS.length);
     results.forEach((r, i) => {
       expect(r.model.name).toBe(MODELS[i]!.name);
-      for (const k of ['totalParams', 'activeParams', 'kvBytesPerToken']) expect(r.model[k]).toBeGreaterThan(0);
-      for (const k of ['weightsGB', 'kvCacheGB', 'activationsGB', 'reservedGB', 'totalGB', 'capacityGB']) expect(typeof r.memory.perGpu[0][k]).toBe('number');
+      for (const k of ['totalParams', 'activeParams', 'kvBytesPerToken'] as const) expect(r.model[k]).toBeGreaterThan(0);
+      for (const k of ['weightsGB', 'kvCacheGB', 'activationsGB', 'reservedGB', 'totalGB', 'capacityGB'] as const) expect(typeof r.memory.perGpu[0]![k]).toBe('number');
       expect(typeof r.memory.maxKvTokens).toBe('number');
       expect(typeof r.memory.fits).toBe('boolean');
       for (const k of ['outputTokPerSec', 'outputTokPerSecPerGpu', 'totalTokPerSec', 'requestsPerSec', 'goodputReqPerSec', 'sloAttainment', 'energyJPerOutputToken', 'costUsdPerMOutputTokens']) expect(k in r.metrics).toBe(true);
-      for (const k of ['ttftMs', 'tpotMs', 'e2eMs']) expect(Object.keys(r.metrics[k])).toEqual(['mean', 'p50', 'p90', 'p99']);
+      for (const k of ['ttftMs', 'tpotMs', 'e2eMs'] as const) expect(Object.keys(r.metrics[k])).toEqual(['mean', 'p50', 'p90', 'p99']);
       expect(r.bottleneck.length).toBeGreaterThan(20);
       expect(Array.isArray(r.warnings)).toBe(true);
       if (r.memory.fits) expect(r.metrics.outputTokPerSec).toBeGreaterThan(0);
@@ -56,7 +57,7 @@ describe('parakv evaluate', () => {
     const good = scenarioFor(MODELS[0]!);
     const f = fakeIo({ 'mix.json': JSON.stringify([good, { version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: -1 } }, good]) });
     expect(await main(['evaluate', 'mix.json'], f.io)).toBe(2);
-    const results = JSON.parse(f.out()) as Record<string, any>[];
+    const results = JSON.parse(f.out()) as (EvaluationResult & { error?: string })[];
     expect(results[0]!.metrics).toBeDefined();
     expect(results[1]!.error).toMatch(/cluster\.nodes must be at least 1/);
     expect(results[2]!.metrics).toBeDefined();
