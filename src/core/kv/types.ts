@@ -14,6 +14,7 @@
  * to the slot's family and may be omitted.
  */
 import { z } from 'zod';
+import { boolField, enumField, intField, numField } from '../scenario/fields.ts';
 
 export const KV_QUANT_DTYPES = ['bf16', 'fp8', 'int8', 'int4', 'kivi2'] as const;
 export type KvQuantDtype = (typeof KV_QUANT_DTYPES)[number];
@@ -31,28 +32,10 @@ export type PagingScheme = (typeof PAGING_SCHEMES)[number];
 /** Upper bound on any token count in a strategy (2M tokens, beyond the 1M chart range). */
 export const MAX_KV_TOKENS = 2_097_152;
 
-const int = (name: string, min: number, max: number) =>
-  z
-    .number({ error: `${name} must be a number` })
-    .int({ error: `${name} must be a whole number` })
-    .min(min, { error: `${name} must be at least ${min}` })
-    .max(max, { error: `${name} must be at most ${max}` });
-
-const num = (name: string, min: number, max: number) =>
-  z
-    .number({ error: `${name} must be a number` })
-    .refine(Number.isFinite, { error: `${name} must be finite` })
-    .pipe(
-      z
-        .number()
-        .min(min, { error: `${name} must be at least ${min}` })
-        .max(max, { error: `${name} must be at most ${max}` }),
-    );
-
-const bool = (name: string) => z.boolean({ error: `${name} must be true or false` });
-
-const oneOf = <T extends readonly [string, ...string[]]>(name: string, values: T) =>
-  z.enum(values, { error: `${name} must be one of ${values.join(', ')}` });
+const int = intField;
+const num = numField;
+const bool = boolField;
+const oneOf = enumField;
 
 /** Build the schemas with field names under `prefix` (default: where the scenario will hold it). */
 export function makeKvSchemas(prefix = 'runtime.kvStrategy') {

@@ -5,29 +5,15 @@
  * Add fields with `.default()`; bump SCENARIO_VERSION only for changes a default cannot absorb.
  */
 import { z } from 'zod';
+import { intField, numField } from './fields.ts';
 import { lengthDistSchema } from '../workload/schema.ts';
 import { TRACE_FORMATS, type TraceFormat } from '../workload/traces.ts';
 import { kvStrategySchema } from '../kv/types.ts';
 
 export const SCENARIO_VERSION = 1;
 
-const int = (name: string, min: number, max: number) =>
-  z
-    .number({ error: `${name} must be a number` })
-    .int({ error: `${name} must be a whole number` })
-    .min(min, { error: `${name} must be at least ${min}` })
-    .max(max, { error: `${name} must be at most ${max}` });
-
-const num = (name: string, min: number, max: number) =>
-  z
-    .number({ error: `${name} must be a number` })
-    .refine(Number.isFinite, { error: `${name} must be finite` })
-    .pipe(
-      z
-        .number()
-        .min(min, { error: `${name} must be at least ${min}` })
-        .max(max, { error: `${name} must be at most ${max}` }),
-    );
+const int = intField;
+const num = numField;
 
 export const WEIGHT_DTYPES = ['bf16', 'fp16', 'fp8', 'int8', 'int4', 'nvfp4', 'fp4'] as const;
 export const ACTIVATION_DTYPES = ['bf16', 'fp16', 'fp8', 'nvfp4', 'fp4'] as const;
