@@ -207,6 +207,11 @@ export function formatSearchTable(s: Scenario, r: SearchResult, simulated: boole
   } else {
     const cols = columns(o, o2);
     lines.push(renderTable(cols.map((c) => c.header), r.ranked.map((p, i) => cols.map((c) => c.cell(p, i + 1)))));
+    const firstClosed = r.ranked.findIndex((p) => p.method !== 'simulation');
+    if (simulated && firstClosed > 0) {
+      // Simulated plans carry queueing and tail latency; closed-form values are means and read optimistic.
+      lines.push(`note: plans 1–${firstClosed} were simulated (queueing and p99 tails included) and rank first; plans from ${firstClosed + 1} are closed-form estimates (means only, optimistic) — simulate one with \`parakv evaluate\` to compare like with like.`);
+    }
     lines.push('', 'why:');
     r.ranked.forEach((p, i) => lines.push(`${String(i + 1).padStart(3)}. ${p.reason}`));
     const off = r.pareto.filter((p) => !r.ranked.some((q) => q.candidate.id === p.candidate.id));
