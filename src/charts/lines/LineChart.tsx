@@ -25,10 +25,16 @@ export interface LineChartProps {
   series: LineSeries[];
   /** Vertical annotation lines. */
   markers?: { x: number; label: string }[];
-  /** Horizontal reference lines (e.g. capacity). */
-  hLines?: { y: number; label: string }[];
+  /** Horizontal reference lines (e.g. capacity); red unless a colour is given. */
+  hLines?: { y: number; label: string; color?: string }[];
   /** Include 0 on a linear y axis when all values are ≥ 0 (default true). */
   yZero?: boolean;
+  /** Fixed x domain and ticks (e.g. 1K…1M tokens in powers of two). */
+  xDomain?: readonly [number, number];
+  xTickValues?: readonly { value: number; label: string }[];
+  /** Tooltip formatting with units (default: 4 significant digits). */
+  xFormat?: (x: number) => string;
+  yFormat?: (y: number) => string;
   width?: number;
   height?: number;
 }
@@ -48,6 +54,10 @@ export function LineChart({
   markers,
   hLines,
   yZero,
+  xDomain,
+  xTickValues,
+  xFormat,
+  yFormat,
   width,
   height = 320,
 }: LineChartProps) {
@@ -55,8 +65,8 @@ export function LineChart({
   const clipId = svgId(useId(), 'clip');
   const [hover, setHover] = useState<Hover | null>(null);
   const L = useMemo(
-    () => lineLayout({ xLog, yLog, series, markers, hLines, yZero }, w, height),
-    [xLog, yLog, series, markers, hLines, yZero, w, height],
+    () => lineLayout({ xLog, yLog, series, markers, hLines, yZero, xDomain, xTickValues }, w, height),
+    [xLog, yLog, series, markers, hLines, yZero, xDomain, xTickValues, w, height],
   );
   const { margin: m } = L;
   const plotR = w - m.right;
@@ -82,8 +92,8 @@ export function LineChart({
     ? {
         x: hover.px,
         y: Math.min(...hover.hits.map((h) => h.cy)),
-        title: `${xLabel}: ${sig(hover.hits[0]?.x ?? 0, 4)}`,
-        rows: hover.hits.map((h) => [h.label, sig(h.y, 4)] as const),
+        title: xFormat ? xFormat(hover.hits[0]?.x ?? 0) : `${xLabel}: ${sig(hover.hits[0]?.x ?? 0, 4)}`,
+        rows: hover.hits.map((h) => [h.label, yFormat ? yFormat(h.y) : sig(h.y, 4)] as const),
       }
     : null;
 
@@ -121,9 +131,9 @@ export function LineChart({
               x2={plotR}
               y1={h.py}
               y2={h.py}
-              style={{ stroke: 'var(--chart-danger)', strokeWidth: 1.5, strokeDasharray: '6 4' }}
+              style={{ stroke: h.color ?? 'var(--chart-danger)', strokeWidth: 1.5, strokeDasharray: '6 4' }}
             />
-            <text className="pkv-annot" x={plotR - 4} y={h.py - 5} textAnchor="end" style={{ fill: 'var(--chart-danger)' }}>
+            <text className="pkv-annot" x={plotR - 4} y={h.py - 5} textAnchor="end" style={{ fill: h.color ?? 'var(--chart-danger)' }}>
               {h.label}
             </text>
           </g>
@@ -162,7 +172,7 @@ export function LineChart({
               style={{
                 fill: 'none',
                 stroke: s.color,
-                strokeWidth: 2,
+                strokeWidth: s.emphasis ? 3.25 : 2,
                 strokeDasharray: s.dashed ? '6 4' : undefined,
                 strokeLinejoin: 'round',
                 strokeLinecap: 'round',

@@ -45,4 +45,38 @@ describe('line layout', () => {
     expect(L.hLines[0]?.py).toBeCloseTo(L.y(2.5));
     expect(L.legend.map((l) => l.shape)).toEqual(['line', 'dashed']);
   });
+
+  it('fixed x domain and ticks (1K…1M in powers of two), explicit colours, emphasis; markers outside the domain dropped', () => {
+    const xs = Array.from({ length: 11 }, (_, i) => 1024 * 2 ** i);
+    const L = lineLayout(
+      {
+        xLog: true,
+        yLog: true,
+        xDomain: [1024, 1_048_576],
+        xTickValues: xs.map((v) => ({ value: v, label: `${v / 1024}K` })),
+        series: [
+          { label: 'plan', points: xs.map((x) => [x, 1e6 / x] as [number, number]), color: 'var(--chart-fg)', emphasis: true },
+          { label: 'preset', points: xs.map((x) => [x, 2e6 / x] as [number, number]), dashed: true },
+        ],
+        markers: [
+          { x: 4096, label: 'in' },
+          { x: 4_000_000, label: 'out' },
+        ],
+        hLines: [{ y: 256, label: 'cap', color: 'gray' }],
+      },
+      800,
+      320,
+    );
+    expect(L.x.domain()).toEqual([1024, 1_048_576]);
+    expect(L.xTicks.map((t) => t.value)).toEqual(xs);
+    expect(L.xTicks[0]!.label).toBe('1K');
+    expect(L.series[0]).toMatchObject({ color: 'var(--chart-fg)', emphasis: true, dashed: false });
+    expect(L.series[1]).toMatchObject({ emphasis: false, dashed: true });
+    expect(L.markers.map((m) => m.label)).toEqual(['in']);
+    expect(L.hLines[0]).toMatchObject({ y: 256, color: 'gray' });
+    // Narrow chart: labels thin out so they do not collide.
+    const N = lineLayout({ xLog: true, xDomain: [1024, 1_048_576], xTickValues: xs.map((v) => ({ value: v, label: `${v / 1024}K` })), series: [] }, 260, 200);
+    expect(N.xTicks.length).toBe(11);
+    expect(N.xTicks.filter((t) => t.label !== '').length).toBeLessThan(11);
+  });
 });

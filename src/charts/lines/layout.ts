@@ -13,6 +13,10 @@ export interface LineSeries {
   label: string;
   points: [number, number][];
   dashed?: boolean;
+  /** Explicit colour (default: the categorical palette by index). */
+  color?: string;
+  /** Drawn thicker (e.g. the selected plan's own series). */
+  emphasis?: boolean;
 }
 
 export interface LineChartInput {
@@ -20,15 +24,20 @@ export interface LineChartInput {
   yLog?: boolean;
   series: readonly LineSeries[];
   markers?: readonly { x: number; label: string }[];
-  hLines?: readonly { y: number; label: string }[];
+  hLines?: readonly { y: number; label: string; color?: string }[];
   /** Include y = 0 on a linear y axis when all values are ≥ 0 (default true). */
   yZero?: boolean;
+  /** Fixed x domain (default: the data's, widened to whole decades on a log axis). */
+  xDomain?: readonly [number, number];
+  /** Fixed x ticks with their labels (default: decades on a log axis, nice numbers otherwise). */
+  xTickValues?: readonly { value: number; label: string }[];
 }
 
 export interface LaidSeries {
   label: string;
   color: string;
   dashed: boolean;
+  emphasis: boolean;
   /** Sorted by x, filtered. */
   points: [number, number][];
   path: string;
@@ -43,7 +52,7 @@ export interface LineLayout {
   legend: LegendLayoutItem[];
   series: LaidSeries[];
   markers: { x: number; label: string; px: number; labelY: number; anchor: 'start' | 'end' }[];
-  hLines: { y: number; label: string; py: number }[];
+  hLines: { y: number; label: string; color?: string; py: number }[];
 }
 
 /** Index of the point whose x is nearest to `x` in an x-sorted array (−1 when empty). */
@@ -86,16 +95,27 @@ function extent(vals: readonly number[]): [number, number] | null {
   return [lo, hi];
 }
 
+/** Blank the labels of fixed ticks that would collide (keep every k-th, at least 34 px apart). */
+function thinTicks(ticks: Tick[]): Tick[] {
+  if (ticks.length < 2) return ticks;
+  const widest = Math.max(...ticks.map((t) => textWidth(t.label, 11)));
+  const gap = Math.abs((ticks[ticks.length - 1]!.pos - ticks[0]!.pos) / (ticks.length - 1));
+  const every = gap > 0 ? Math.max(1, Math.ceil((widest + 10) / gap)) : 1;
+  return ticks.map((t, i) => (i % every === 0 ? t : { ...t, label: '' }));
+}
+
 export function lineLayout(input: LineChartInput, width: number, height: number): LineLayout {
   const { xLog = false, yLog = false, yZero = true } = input;
   const ok = (x: number, y: number) => Number.isFinite(x) && Number.isFinite(y) && (!xLog || x > 0) && (!yLog || y > 0);
   const clean = input.series.map((s, i) => ({
     label: s.label,
-    color: categoricalColor(i),
+    color: s.color ?? categoricalColor(i),
     dashed: !!s.dashed,
+    emphasis: !!s.emphasis,
     points: s.points.filter(([x, y]) => ok(x, y)).sort((a, b) => a[0] - b[0]),
   }));
-  const markers = (input.markers ?? []).filter((mk) => Number.isFinite(mk.x) && (!xLog || mk.x > 0));
+  const xFixed = input.xDomain && input.xDomain[0] < input.xDomain[1] && (!xLog || input.xDomain[0] > 0) ? input.xDomain : null;
+  const markers = (input.markers ?? []).filter((mk) => Number.isFinite(mk.x) && (!xLog || mk.x > 0) && (!xFixed || (mk.x >= xFixed[0] && mk.x <= xFixed[1])));
   const hLines = (input.hLines ?? []).filter((h) => Number.isFinite(h.y) && (!yLog || h.y > 0));
 
   const xe = extent([...clean.flatMap((s) => s.points.map((p) => p[0])), ...markers.map((mk) => mk.x)]) ?? [0, 1];
@@ -110,9 +130,11 @@ export function lineLayout(input: LineChartInput, width: number, height: number)
   const legend = legendLayout(legendItems, width - left - right);
   const x0 = left;
   const x1 = Math.max(x0 + 40, width - right);
-  const x: ScaleContinuousNumeric<number, number> = xLog
-    ? scaleLog().domain(decadeDomain(xe[0], xe[1])).range([x0, x1])
-    : scaleLinear().domain(xd0).range([x0, x1]).nice();
+  const x: ScaleContinuousNumeric<number, number> = xFixed
+    ? (xLog ? scaleLog() : scaleLinear()).domain([xFixed[0], xFixed[1]]).range([x0, x1])
+    : xLog
+      ? scaleLog().domain(decadeDomain(xe[0], xe[1])).range([x0, x1])
+      : scaleLinear().domain(xd0).range([x0, x1]).nice();
   // Marker labels sit above the plot, staggered into rows (row 0 nearest the plot).
   const mpx = markers.map((mk) => ({ ...mk, px: x(mk.x), w: textWidth(mk.label, 11) }));
   const rows = staggerRows(mpx);
@@ -126,7 +148,11 @@ export function lineLayout(input: LineChartInput, width: number, height: number)
     : scaleLinear().domain(ye).range([y1, y0]).nice();
   const xd = x.domain() as [number, number];
   const yd = y.domain() as [number, number];
-  const xTicks = xLog ? logTicks(xd, x) : linearTicks(xd, x.ticks(Math.max(2, Math.floor((x1 - x0) / 80))), x);
+  const xTicks = input.xTickValues
+    ? thinTicks(input.xTickValues.filter((t) => t.value >= xd[0] && t.value <= xd[1]).map((t) => ({ value: t.value, pos: x(t.value), label: t.label, major: true })))
+    : xLog
+      ? logTicks(xd, x)
+      : linearTicks(xd, x.ticks(Math.max(2, Math.floor((x1 - x0) / 80))), x);
   const yTicks = yLog ? logTicks(yd, y) : linearTicks(yd, y.ticks(Math.max(2, Math.floor((y1 - y0) / 45))), y);
 
   const gen = line<[number, number]>()
