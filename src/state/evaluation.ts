@@ -11,6 +11,7 @@ import { steadyView } from '../core/search/workload-view.ts';
 import { ModelImportError } from '../core/model/hf.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
 import { planGantt, type GanttOptions, type PlanGantt } from '../core/views/gantt.ts';
+import { kvCapacityChart, type KvCapacityChart } from '../core/views/kv.ts';
 import { planRoofline, type PlanRoofline } from '../core/views/roofline.ts';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; field: string | null; message: string };
@@ -66,5 +67,16 @@ export function rooflineOf(s: Scenario, concurrency: number): Outcome<PlanRoofli
   if (hit) return hit;
   const out = attempt(() => planRoofline(steadyView(s), concurrency));
   m.set(concurrency, out);
+  return out;
+}
+
+const kvChartCache = new WeakMap<Scenario, Outcome<KvCapacityChart>>();
+
+/** The KV capacity chart of the plan (core/views/kv: every preset strategy + the plan's own, 1K…1M tokens), cached per scenario. */
+export function kvChartOf(s: Scenario): Outcome<KvCapacityChart> {
+  const hit = kvChartCache.get(s);
+  if (hit) return hit;
+  const out = attempt(() => kvCapacityChart(steadyView(s)));
+  kvChartCache.set(s, out);
   return out;
 }

@@ -321,3 +321,29 @@ describe('saved scenarios', () => {
     expect(store.getState().saved.messages.join(' ')).toMatch(/two/);
   });
 });
+
+describe('KV strategies in the search options (issue 6)', () => {
+  it('sanitises persisted strategy choices: known preset names and strategies the schema accepts', () => {
+    const d = sanitizeSearchDraft({ kvStrategies: ['fp8', 'kivi9', 42, { label: 'vAttention', paging: { scheme: 'vattention' } }, { quant: { dtype: 'int3' } }], allowLossy: true, allowNearLossless: 'yes' });
+    expect(d.kvStrategies).toEqual(['fp8', { label: 'vAttention', paging: { scheme: 'vattention' } }]);
+    expect(d.allowLossy).toBe(true);
+    expect(d.allowNearLossless).toBe(true);
+    expect(DEFAULT_SEARCH_DRAFT.allowLossy).toBe(false);
+  });
+
+  it('with strategies varied, the selected plan’s strategy names its candidate, and results stay fresh when the winner is applied', () => {
+    const o = { ...DEFAULT_SEARCH_DRAFT, kvStrategies: ['none', 'fp8', 'kivi2'] };
+    const fp8 = applyKnobs(DEFAULT_SCENARIO, { kind: 'colocated', plan: DEFAULT_SCENARIO.plan, kvDtype: 'bf16', maxNumSeqs: 256, maxBatchedTokens: 8192, kvStrategy: { id: 'fp8', label: 'fp8 KV', strategy: { quant: { kind: 'quant', dtype: 'fp8' } } } });
+    expect(currentKnobsId(fp8, o)).toMatch(/\|kvs=fp8$/);
+    expect(currentKnobsId(DEFAULT_SCENARIO, o)).toMatch(/\|kvs=none$/);
+    // A strategy that is none of the choices matches no candidate.
+    const int4 = { ...DEFAULT_SCENARIO, runtime: { ...DEFAULT_SCENARIO.runtime, kvStrategy: { quant: { kind: 'quant' as const, dtype: 'int4' as const } } } };
+    expect(currentKnobsId(int4, o)).toMatch(/\|kvs=\(custom\)$/);
+    // Without strategies in the options, ids are as before.
+    expect(currentKnobsId(fp8)).not.toContain('kvs=');
+    // Applying a candidate's strategy does not make the search stale; other edits do.
+    expect(searchKey(fp8, o)).toBe(searchKey(DEFAULT_SCENARIO, o));
+    expect(searchKey(fp8, DEFAULT_SEARCH_DRAFT)).not.toBe(searchKey(DEFAULT_SCENARIO, DEFAULT_SEARCH_DRAFT));
+    expect(searchKey(DEFAULT_SCENARIO, { ...o, allowLossy: true })).not.toBe(searchKey(DEFAULT_SCENARIO, o));
+  });
+});

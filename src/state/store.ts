@@ -37,12 +37,15 @@ import {
   type SavedScenario,
 } from '../core/share/saved.ts';
 import { validateScenarioJson } from '../core/share/scenario-link.ts';
+import { kvPreset } from '../core/kv/presets.ts';
+import { kvStrategySchema } from '../core/kv/types.ts';
+import { kvChoiceOfScenario } from '../core/views/kvStrategyUi.ts';
 import { planResolves, startingPlan } from '../core/views/startPlan.ts';
 import { DEFAULT_SCENARIO } from './defaults.ts';
 import { editScenario, pathKey, type FieldPath } from './paths.ts';
 import { asSimulationRun, isCancelled, type SearchBackend, type SearchRun, type SimulationRun } from './search-backend.ts';
 
-export type DetailTab = 'memory' | 'gantt' | 'roofline' | 'latency' | 'command';
+export type DetailTab = 'memory' | 'kv' | 'gantt' | 'roofline' | 'latency' | 'command';
 export type Theme = 'light' | 'dark' | 'system';
 export type SortKey = 'rank' | 'throughput' | 'goodput' | 'ttftP50' | 'ttftP99' | 'tpotP50' | 'tpotP99' | 'cost' | 'energy' | 'headroom';
 export type GanttPhases = 'both' | 'decode' | 'prefill';
@@ -50,7 +53,7 @@ export type GanttPhases = 'both' | 'decode' | 'prefill';
 /** The search options a person edits (the rest keep core's defaults). */
 export type SearchOptionsDraft = Pick<
   SearchOptions,
-  'objective' | 'secondary' | 'allowTpAcrossNodes' | 'allowDisaggregation' | 'kvDtypes' | 'maxNumSeqs' | 'maxBatchedTokens' | 'top' | 'simulateTop' | 'replicas'
+  'objective' | 'secondary' | 'allowTpAcrossNodes' | 'allowDisaggregation' | 'kvDtypes' | 'kvStrategies' | 'allowLossy' | 'allowNearLossless' | 'maxNumSeqs' | 'maxBatchedTokens' | 'top' | 'simulateTop' | 'replicas'
 >;
 
 /** Goodput first (requests/s that meet both SLOs), cheapest among equals: "a plan I can trust at my SLO". */
@@ -60,6 +63,9 @@ export const DEFAULT_SEARCH_DRAFT: SearchOptionsDraft = {
   allowTpAcrossNodes: false,
   allowDisaggregation: false,
   kvDtypes: [],
+  kvStrategies: [],
+  allowLossy: false,
+  allowNearLossless: true,
   maxNumSeqs: [],
   maxBatchedTokens: [],
   top: 20,
@@ -199,17 +205,24 @@ export type AppStore = Mutate<StoreApi<AppState>, [['zustand/persist', Persisted
 
 /** Inputs that, when changed, invalidate search results: everything but the selection (plan + the knobs the search varies). */
 export function searchKey(s: Scenario, o: SearchOptionsDraft): string {
-  const precision = o.kvDtypes.length > 0 ? { ...s.precision, kvCache: '*' } : s.precision;
+  // A strategy with a quant component runs over a bf16 base, so varying strategies varies the KV dtype too.
+  const kvVaried = o.kvDtypes.length > 0 || o.kvStrategies.length > 0;
+  const precision = kvVaried ? { ...s.precision, kvCache: '*' } : s.precision;
   const runtime = {
     ...s.runtime,
+    kvStrategy: o.kvStrategies.length > 0 ? '*' : s.runtime.kvStrategy,
     maxNumSeqs: o.maxNumSeqs.length > 0 ? '*' : s.runtime.maxNumSeqs,
     maxBatchedTokens: o.maxBatchedTokens.length > 0 ? '*' : s.runtime.maxBatchedTokens,
   };
   return JSON.stringify({ model: s.model, cluster: s.cluster, workload: s.workload, slo: s.slo, precision, runtime, options: o });
 }
 
-/** The candidate id the scenario's current plan and knobs correspond to. */
-export function currentKnobsId(s: Scenario): string {
+/**
+ * The candidate id the scenario's current plan and knobs correspond to. When the search varies KV
+ * strategies (`o.kvStrategies`), the id names the choice the scenario's runtime.kvStrategy is ("|kvs=fp8");
+ * a strategy that is none of them matches no candidate.
+ */
+export function currentKnobsId(s: Scenario, o?: Pick<SearchOptionsDraft, 'kvStrategies'>): string {
   const knobs: PlanKnobs = {
     kind: s.plan.prefill && s.plan.decode ? 'disaggregated' : 'colocated',
     plan: s.plan,
@@ -217,6 +230,10 @@ export function currentKnobsId(s: Scenario): string {
     maxNumSeqs: s.runtime.maxNumSeqs,
     maxBatchedTokens: s.runtime.maxBatchedTokens,
   };
+  if (o && o.kvStrategies.length > 0) {
+    const c = kvChoiceOfScenario(s.runtime.kvStrategy, o.kvStrategies);
+    knobs.kvStrategy = c ?? { id: '(custom)', label: 'custom', strategy: null };
+  }
   return knobsId(knobs);
 }
 
@@ -237,6 +254,10 @@ export function sanitizeSearchDraft(x: unknown): SearchOptionsDraft {
   if (typeof o.allowDisaggregation === 'boolean') d.allowDisaggregation = o.allowDisaggregation;
   const ints = (v: unknown, lo: number, hi: number) => (Array.isArray(v) ? v.filter((n): n is number => Number.isInteger(n) && n >= lo && n <= hi).slice(0, 16) : []);
   if (Array.isArray(o.kvDtypes)) d.kvDtypes = o.kvDtypes.filter((v): v is string => typeof v === 'string' && /^[a-z0-9]{2,6}$/.test(v)).slice(0, 8);
+  // Preset names core knows, or labelled strategy objects the schema accepts.
+  if (Array.isArray(o.kvStrategies)) d.kvStrategies = o.kvStrategies.filter((v) => (typeof v === 'string' ? kvPreset(v) !== null : v !== null && typeof v === 'object' && kvStrategySchema.safeParse(v).success)).slice(0, 32) as SearchOptionsDraft['kvStrategies'];
+  if (typeof o.allowLossy === 'boolean') d.allowLossy = o.allowLossy;
+  if (typeof o.allowNearLossless === 'boolean') d.allowNearLossless = o.allowNearLossless;
   d.maxNumSeqs = ints(o.maxNumSeqs, 1, 65_536);
   d.maxBatchedTokens = ints(o.maxBatchedTokens, 16, 1_048_576);
   if (Number.isInteger(o.top) && (o.top as number) >= 1 && (o.top as number) <= 200) d.top = o.top as number;
@@ -315,7 +336,7 @@ function safeStorage(storage: KeyValueStorage, onError: (msg: string) => void): 
   };
 }
 
-const DETAIL_TABS: readonly DetailTab[] = ['memory', 'gantt', 'roofline', 'latency', 'command'];
+const DETAIL_TABS: readonly DetailTab[] = ['memory', 'kv', 'gantt', 'roofline', 'latency', 'command'];
 
 export function createAppStore(deps: StoreDeps): AppStore {
   const now = deps.now ?? (() => Date.now());
@@ -411,7 +432,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
                 set((s) => ({ search: { ...s.search, status: 'done', result, searched: scenario, key, error: null, elapsedMs: now() - startedAt, progress: s.search.progress ? { ...s.search.progress, done: s.search.progress.total } : null } }));
                 // Show the winner: select rank 1 (the previous plan stays one step back in browser history).
                 const best = result.ranked[0];
-                if (best && get().search.key === searchKey(get().scenario, get().searchOptions) && currentKnobsId(get().scenario) !== best.candidate.id) {
+                if (best && get().search.key === searchKey(get().scenario, get().searchOptions) && currentKnobsId(get().scenario, get().searchOptions) !== best.candidate.id) {
                   set((s) => ({ scenario: applyKnobs(s.scenario, best.candidate.knobs), view: { ...s.view, toast: `Selected the best plan: ${best.candidate.label}.` } }));
                 }
               },
