@@ -1,9 +1,10 @@
 /** Gantt of the plan: one lane per GPU, spans from the op costs of a decode step and a prefill iteration. */
 import { memo, useMemo } from 'react';
 import { GanttCanvas } from '../../charts/index.ts';
-import type { GanttDetail as ChartDetail, SpanTable } from '../../charts/index.ts';
+import type { GanttDetail as ChartDetail, LaneInfo, SpanTable } from '../../charts/index.ts';
 import type { EvaluationResult } from '../../core/evaluate/evaluate.ts';
 import type { Scenario } from '../../core/scenario/schema.ts';
+import { TIER_TRANSFER_KINDS, type TierTransferKind } from '../../core/kv/transfers.ts';
 import { GANTT_KINDS, type PlanGantt } from '../../core/views/gantt.ts';
 import { ganttOf } from '../../state/evaluation.ts';
 import { useActions, useApp } from '../../state/react.tsx';
@@ -25,15 +26,68 @@ const KIND_LABEL: Record<(typeof GANTT_KINDS)[number], string> = {
   other: 'launch + host overhead',
 };
 
-/** Chart props from the core Gantt; details are split per decoder layer so the tooltip names the layer. Only kinds present get a legend entry. */
-export function chartData(g: PlanGantt): { spans: SpanTable; details: ChartDetail[]; kinds: { name: string; color: string }[] } {
-  const used = [...new Set(g.spans.kind)].sort((a, b) => a - b);
+/** KV tier transfers (host-link lanes): each direction its own legend entry and colour. */
+const TIER_KIND: Record<TierTransferKind, { name: string; color: string }> = {
+  H2D: { name: 'KV host → HBM (H2D)', color: 'var(--kind-h2d, #c2255c)' },
+  D2H: { name: 'KV HBM → host (D2H)', color: 'var(--kind-d2h, #0c8599)' },
+  'D2H→NVMe': { name: 'KV host → NVMe', color: 'var(--kind-nvme-out, #5c940d)' },
+  'NVMe→H2D': { name: 'KV NVMe → HBM', color: 'var(--kind-nvme-in, #862e9c)' },
+};
+
+const INBOUND: ReadonlySet<TierTransferKind> = new Set(['H2D', 'NVMe→H2D']);
+
+/**
+ * Host-link lanes split by direction (the link is full duplex: a reload and a write-back overlap in
+ * time), each only where it carries spans. Returns the lanes and each old lane's (in, out) new index.
+ */
+function splitTierLanes(g: PlanGantt): { lanes: LaneInfo[]; laneOf: (lane: number, transfer: TierTransferKind | undefined) => number } {
+  const dirs = g.lanes.map(() => ({ inbound: false, outbound: false }));
+  for (let i = 0; i < g.spans.lane.length; i++) {
+    const t = g.details[g.spans.detail[i]!]?.transfer;
+    const l = g.lanes[g.spans.lane[i]!];
+    if (!t || l?.tier !== 'host-link') continue;
+    if (INBOUND.has(t)) dirs[g.spans.lane[i]!]!.inbound = true;
+    else dirs[g.spans.lane[i]!]!.outbound = true;
+  }
+  const lanes: LaneInfo[] = [];
+  const at: { inbound: number; outbound: number }[] = [];
+  g.lanes.forEach((l, i) => {
+    const d = dirs[i]!;
+    if (l.tier !== 'host-link' || !(d.inbound && d.outbound)) {
+      at.push({ inbound: lanes.length, outbound: lanes.length });
+      lanes.push({ label: l.tier === 'host-link' ? `${l.label}${d.inbound ? ' (H2D)' : d.outbound ? ' (D2H)' : ''}` : l.label, group: l.group });
+      return;
+    }
+    const gpu = l.label.replace(/ ↔ host$/, '');
+    at.push({ inbound: lanes.length, outbound: lanes.length + 1 });
+    lanes.push({ label: `host → ${gpu} (H2D)`, group: l.group }, { label: `${gpu} → host (D2H)`, group: l.group });
+  });
+  return { lanes, laneOf: (lane, t) => (t && !INBOUND.has(t) ? at[lane]!.outbound : at[lane]!.inbound) };
+}
+
+/**
+ * Chart props from the core Gantt; details are split per decoder layer so the tooltip names the layer.
+ * Only kinds present get a legend entry; tier transfers are split by direction (H2D, D2H, NVMe), each
+ * direction of a host link on its own lane.
+ */
+export function chartData(g: PlanGantt): { lanes: LaneInfo[]; spans: SpanTable; details: ChartDetail[]; kinds: { name: string; color: string }[] } {
+  // A span's legend key: its Gantt kind, or its tier-transfer direction.
+  const keyOf = (i: number): string => {
+    const k = g.spans.kind[i]!;
+    const t = g.details[g.spans.detail[i]!]?.transfer;
+    return GANTT_KINDS[k] === 'kv-transfer' && t ? `tier:${t}` : GANTT_KINDS[k]!;
+  };
+  const order = (key: string): number => (key.startsWith('tier:') ? GANTT_KINDS.length + TIER_TRANSFER_KINDS.indexOf(key.slice(5) as TierTransferKind) : GANTT_KINDS.indexOf(key as (typeof GANTT_KINDS)[number]));
+  const keys = new Array<string>(g.spans.kind.length);
+  for (let i = 0; i < keys.length; i++) keys[i] = keyOf(i);
+  const used = [...new Set(keys)].sort((a, b) => order(a) - order(b));
   const remap = new Map(used.map((k, i) => [k, i]));
-  const kinds = used.map((k) => {
-    const name = GANTT_KINDS[k]!;
+  const kinds = used.map((key) => {
+    if (key.startsWith('tier:')) return TIER_KIND[key.slice(5) as TierTransferKind];
+    const name = key as (typeof GANTT_KINDS)[number];
     return { name: KIND_LABEL[name], color: `var(--kind-${name})` };
   });
-  const kind = Uint8Array.from(g.spans.kind, (k) => remap.get(k) ?? 0);
+  const kind = Uint8Array.from(keys, (k) => remap.get(k) ?? 0);
   const details: ChartDetail[] = [];
   const index = new Map<string, number>();
   const detail = new Array<number>(g.spans.detail.length);
@@ -51,7 +105,9 @@ export function chartData(g: PlanGantt): { spans: SpanTable; details: ChartDetai
     }
     detail[i] = k;
   }
-  return { spans: { lane: g.spans.lane, startUs: g.spans.startUs, endUs: g.spans.endUs, kind, detail }, details, kinds };
+  const { lanes, laneOf } = splitTierLanes(g);
+  const lane = Uint16Array.from(g.spans.lane, (l, i) => laneOf(l, g.details[g.spans.detail[i]!]?.transfer));
+  return { lanes, spans: { lane, startUs: g.spans.startUs, endUs: g.spans.endUs, kind, detail }, details, kinds };
 }
 
 const PHASES: Record<GanttPhases, ('decode' | 'prefill')[]> = { both: ['decode', 'prefill'], decode: ['decode'], prefill: ['prefill'] };
@@ -59,12 +115,11 @@ const PHASES: Record<GanttPhases, ('decode' | 'prefill')[]> = { both: ['decode',
 export const PlanGanttChart = memo(function PlanGanttChart({ scenario, concurrency, phases, title, height }: { scenario: Scenario; concurrency: number; phases: GanttPhases; title: string; height?: number }) {
   const out = ganttOf(scenario, concurrency, { phases: PHASES[phases] });
   const data = useMemo(() => (out.ok ? chartData(out.value) : null), [out]);
-  const lanes = useMemo(() => (out.ok ? out.value.lanes.map((l) => ({ label: l.label, group: l.group })) : []), [out]);
   if (!out.ok || !data) return <p className="caption">The Gantt needs a plan that resolves: {out.ok ? '' : out.message}</p>;
   const g = out.value;
   return (
     <div className="stack">
-      <GanttCanvas title={title} lanes={lanes} spans={data.spans} kinds={data.kinds} details={data.details} height={height ?? 360} />
+      <GanttCanvas title={title} lanes={data.lanes} spans={data.spans} kinds={data.kinds} details={data.details} height={height ?? 360} />
       <p className="caption">
         {g.phases.map((p, i) => (
           <span key={p.phase}>

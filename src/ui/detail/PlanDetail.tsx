@@ -17,12 +17,14 @@ import { IconAlert, IconInfo } from '../icons.tsx';
 import { ScenarioNumber } from '../inputs/fields.tsx';
 import { CommandTab } from './CommandTab.tsx';
 import { GanttTab } from './GanttTab.tsx';
+import { KvCapacityTab } from './KvCapacityTab.tsx';
 import { LatencyTab } from './LatencyTab.tsx';
 import { MemoryTab } from './MemoryTab.tsx';
 import { RooflineTab } from './RooflineTab.tsx';
 
 const TABS: readonly { id: DetailTab; label: string }[] = [
   { id: 'memory', label: 'Memory' },
+  { id: 'kv', label: 'KV capacity' },
   { id: 'gantt', label: 'Gantt' },
   { id: 'roofline', label: 'Roofline' },
   { id: 'latency', label: 'Latency' },
@@ -34,7 +36,7 @@ export function useSelectedRow(): RankedPlan | undefined {
   return useApp((s) => {
     const r = s.search.result;
     if (!r || s.search.key !== searchKey(s.scenario, s.searchOptions)) return undefined;
-    return findCandidate(r, currentKnobsId(s.scenario));
+    return findCandidate(r, currentKnobsId(s.scenario, s.searchOptions));
   });
 }
 
@@ -118,6 +120,8 @@ function TabPanel({ tab, scenario, result }: { tab: DetailTab; scenario: Scenari
   switch (tab) {
     case 'memory':
       return <MemoryTab result={result} scenario={scenario} />;
+    case 'kv':
+      return <KvCapacityTab scenario={scenario} result={result} />;
     case 'gantt':
       return <GanttTab scenario={scenario} result={result} />;
     case 'roofline':
@@ -186,6 +190,15 @@ export function PlanDetail() {
                   {result.bottleneck}
                 </p>
               </div>
+              {row?.reason && (
+                <div className="callout callout--info" data-testid="plan-reason">
+                  <IconInfo />
+                  <p>
+                    <strong>Why this plan ranks here: </strong>
+                    {row.reason}
+                  </p>
+                </div>
+              )}
               {result.warnings.filter((w) => w !== result.bottleneck).length > 0 && (
                 <div className="callout callout--warn" data-testid="warnings">
                   <IconAlert />

@@ -5,7 +5,9 @@
  */
 import { KV_DTYPES } from '../../core/scenario/schema.ts';
 import { useActions, useApp, useAppShallow } from '../../state/react.tsx';
+import { kvStrategyName } from '../../core/views/kvStrategyUi.ts';
 import { Chips, NumberField, ScenarioNumber, ScenarioToggle, Section, SelectField, Toggle } from './fields.tsx';
+import { KvSearchKnobs, KvStrategyEditor } from './KvStrategyEditor.tsx';
 
 const BLOCK_SIZES = [8, 16, 32, 64, 128] as const;
 const SEQ_CHOICES = [32, 64, 128, 256, 512, 1024] as const;
@@ -18,6 +20,8 @@ function toggle<T>(list: readonly T[], v: T): T[] {
 export function RuntimeEditor() {
   const runtime = useApp((s) => s.scenario.runtime);
   const kv = useApp((s) => s.scenario.precision.kvCache);
+  const kvStrategy = useApp((s) => s.scenario.runtime.kvStrategy);
+  const kvStrategiesVaried = useApp((s) => s.searchOptions.kvStrategies.length > 1);
   const utilError = useApp((s) => s.fieldErrors['runtime.gpuMemoryUtilization']);
   const opts = useAppShallow((s) => ({
     kvDtypes: s.searchOptions.kvDtypes,
@@ -28,12 +32,12 @@ export function RuntimeEditor() {
     replicas: s.searchOptions.replicas,
   }));
   const { setField, setSearchOptions } = useActions();
-  const varied = [opts.kvDtypes.length > 1 && 'KV dtype', opts.maxNumSeqs.length > 1 && 'seqs', opts.maxBatchedTokens.length > 1 && 'chunk'].filter(Boolean);
+  const varied = [kvStrategiesVaried && 'KV strategy', opts.kvDtypes.length > 1 && 'KV dtype', opts.maxNumSeqs.length > 1 && 'seqs', opts.maxBatchedTokens.length > 1 && 'chunk'].filter(Boolean);
 
   return (
-    <Section title="Runtime & KV" summary={`${kv} KV · ${runtime.maxNumSeqs} seqs${varied.length ? ` · varies ${varied.join(', ')}` : ''}`} testId="runtime-editor">
+    <Section title="Runtime & KV" summary={`${kvStrategy?.quant ? '' : `${kv} KV · `}${kvStrategy ? `${kvStrategyName(kvStrategy)} · ` : ''}${runtime.maxNumSeqs} seqs${varied.length ? ` · varies ${varied.join(', ')}` : ''}`} testId="runtime-editor">
       <div className="grid-2">
-        <SelectField label="KV cache dtype" value={kv} options={KV_DTYPES.map((d) => ({ value: d, label: d }))} onChange={(v) => setField(['precision', 'kvCache'], v)} testId="kv-dtype" />
+        <SelectField label="KV cache dtype" value={kv} options={KV_DTYPES.map((d) => ({ value: d, label: d }))} onChange={(v) => setField(['precision', 'kvCache'], v)} testId="kv-dtype" note={kvStrategy?.quant ? 'The strategy’s quantization sets the stored format (keep bf16 as its base).' : undefined} />
         <SelectField
           label="KV block size"
           hint="tokens"
@@ -78,6 +82,7 @@ export function RuntimeEditor() {
         ]}
         onChange={(v) => setField(['runtime', 'schedulerPolicy'], v)}
       />
+      <KvStrategyEditor />
       <h3 className="subhead">The search may vary</h3>
       <Chips
         label="KV dtypes to try"
@@ -90,6 +95,7 @@ export function RuntimeEditor() {
         }}
         note={opts.kvDtypes.length > 1 ? `${opts.kvDtypes.length} KV dtypes multiply the space.` : 'Only the selected KV dtype.'}
       />
+      <KvSearchKnobs />
       <Chips
         label="Max sequences to try"
         options={[...new Set([...SEQ_CHOICES, runtime.maxNumSeqs])].sort((a, b) => a - b).map((n) => ({ value: n, label: String(n) }))}

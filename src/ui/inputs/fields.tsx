@@ -219,18 +219,29 @@ export function ScenarioToggle({ path, label, note, testId }: { path: FieldPath;
   return <Toggle label={label} checked={value === true} onChange={(v) => setField(path, v)} note={note} testId={testId} />;
 }
 
+export interface ChipOption<T> {
+  value: T;
+  label: string;
+  /** A small tag after the label (e.g. "lossy"), styled by `tone`. */
+  tag?: string;
+  tone?: 'warn' | 'muted';
+  title?: string;
+  testId?: string;
+}
+
 /** Multi-select chips (aria-pressed buttons) with a group label. */
-export function Chips<T extends string | number>({ label, options, selected, onToggle, note }: { label: string; options: readonly { value: T; label: string }[]; selected: readonly T[]; onToggle: (v: T) => void; note?: ReactNode }) {
+export function Chips<T extends string | number>({ label, options, selected, onToggle, note, testId }: { label: string; options: readonly ChipOption<T>[]; selected: readonly T[]; onToggle: (v: T) => void; note?: ReactNode; testId?: string }) {
   const id = useId();
   return (
-    <div className="field" role="group" aria-labelledby={id}>
+    <div className="field" role="group" aria-labelledby={id} data-testid={testId}>
       <span className="field__label" id={id}>
         {label}
       </span>
       <div className="chips">
         {options.map((o) => (
-          <button key={String(o.value)} type="button" className="chip" aria-pressed={selected.includes(o.value)} onClick={() => onToggle(o.value)}>
+          <button key={String(o.value)} type="button" className={o.tone ? `chip chip--${o.tone}` : 'chip'} aria-pressed={selected.includes(o.value)} title={o.title} data-testid={o.testId} onClick={() => onToggle(o.value)}>
             {o.label}
+            {o.tag && <span className="chip__tag">{o.tag}</span>}
           </button>
         ))}
       </div>

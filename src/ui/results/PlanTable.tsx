@@ -6,6 +6,9 @@ import { useMemo } from 'react';
 import type { RankedPlan, SearchResult } from '../../core/search/types.ts';
 import { bottleneckLabel } from '../../core/views/bottleneckLabel.ts';
 import { memoryHeadroom } from '../../core/views/headroom.ts';
+import { kvKnobLabel } from '../../core/search/space.ts';
+import { planKvOf } from '../../core/views/kvStrategyUi.ts';
+import { FidelityBadge } from '../inputs/KvStrategyEditor.tsx';
 import { useActions, useApp } from '../../state/react.tsx';
 import { currentKnobsId, type SortKey } from '../../state/store.ts';
 import { fmtNum, fmtPct, fmtUsd } from '../format.ts';
@@ -61,10 +64,15 @@ export function shortLabel(label: string, kvVaried: boolean): string {
   return kvVaried ? label : label.replace(/ · [a-z0-9]+ KV(?= ·|$)/, '');
 }
 
+/** The plan label without its KV part (the KV column shows it). */
+function withoutKv(label: string, p: RankedPlan): string {
+  return label.replace(` · ${kvKnobLabel(p.candidate.knobs)}`, '');
+}
+
 export function PlanTable({ result }: { result: SearchResult }) {
   const sort = useApp((s) => s.view.sort);
   const compare = useApp((s) => s.view.compare);
-  const selectedId = useApp((s) => currentKnobsId(s.scenario));
+  const selectedId = useApp((s) => currentKnobsId(s.scenario, s.searchOptions));
   const slo = useApp((s) => s.search.searched?.slo ?? s.scenario.slo);
   const kvVaried = useApp((s) => s.searchOptions.kvDtypes.length > 1);
   const { setSort, selectCandidate, toggleCompare } = useActions();
@@ -103,6 +111,9 @@ export function PlanTable({ result }: { result: SearchResult }) {
             <th scope="col" className="l">
               Plan
             </th>
+            <th scope="col" className="l" title="How the plan stores its KV cache (dtype and KV strategy), and how faithful that is">
+              KV cache
+            </th>
             {COLS.map((c) => th(c.key, c.label, c.unit, c.title))}
             <th scope="col" className="l">
               Bottleneck
@@ -116,6 +127,7 @@ export function PlanTable({ result }: { result: SearchResult }) {
             const id = p.candidate.id;
             const selected = id === selectedId;
             const ttftBad = m.ttftMs.p99 > slo.ttftMs;
+            const kv = planKvOf(p.candidate.knobs, p.candidate.scenario.runtime?.kvStrategy);
             const tpotBad = m.tpotMs.p99 > slo.tpotMs;
             return (
               <tr key={id} aria-selected={selected} data-testid="plan-row" data-plan-id={id} className={r.rank === 1 ? 'row-best' : undefined} onClick={() => selectCandidate(id)}>
@@ -137,10 +149,16 @@ export function PlanTable({ result }: { result: SearchResult }) {
                       aria-label={`Select plan ${p.candidate.label}`}
                       title={p.reason || p.candidate.label}
                     >
-                      {shortLabel(p.candidate.label, kvVaried)}
+                      {withoutKv(shortLabel(p.candidate.label, kvVaried), p)}
                     </button>
                     {p.onPareto && <span className="badge badge--accent">Pareto</span>}
                     {p.method === 'simulation' && <span className="badge">sim</span>}
+                  </div>
+                </td>
+                <td className="l" data-testid="plan-kv">
+                  <div className="kv-cell">
+                    <span>{kv.label}</span>
+                    {kv.fidelity !== 'exact' && <FidelityBadge fidelity={kv.fidelity} />}
                   </div>
                 </td>
                 <td data-metric="throughput">{fmtNum(m.outputTokPerSecPerGpu, 4)}</td>

@@ -120,6 +120,7 @@ function paretoPoints(result: SearchResult, kvVaried: boolean): ParetoPoint[] {
 
 function ParetoPanel({ result }: { result: SearchResult }) {
   const scenario = useApp((s) => s.scenario);
+  const options = useApp((s) => s.searchOptions);
   const { selectCandidate } = useActions();
   const kvVaried = useApp((s) => s.searchOptions.kvDtypes.length > 1);
   const points = useMemo(() => paretoPoints(result, kvVaried), [result, kvVaried]);
@@ -137,7 +138,7 @@ function ParetoPanel({ result }: { result: SearchResult }) {
         yLabel={objectiveAxisLabel(result.objective)}
         xLog={xLog}
         points={points}
-        selectedId={currentKnobsId(scenario)}
+        selectedId={currentKnobsId(scenario, options)}
         onSelect={selectCandidate}
         frontierStep={step}
         height={340}
@@ -146,9 +147,34 @@ function ParetoPanel({ result }: { result: SearchResult }) {
   );
 }
 
+/** KV strategies the options refused (lossy / near-lossless not allowed), by name, from the rejected list. */
+function refusedStrategies(result: SearchResult): string[] {
+  const names = new Set<string>();
+  for (const r of result.rejected) if (r.candidate.knobs.kvStrategy && / not allowed: /.test(r.reason)) names.add(r.candidate.knobs.kvStrategy.label);
+  return [...names];
+}
+
 function Rejected({ result }: { result: SearchResult }) {
   const n = result.counts.infeasible;
+  const refused = useMemo(() => refusedStrategies(result), [result]);
   if (result.rejected.length === 0) return <p className="caption">No plan was rejected as infeasible.</p>;
+  return (
+    <>
+      {refused.length > 0 && (
+        <div className="callout callout--warn" data-testid="refused-strategies">
+          <IconAlert />
+          <p>
+            <strong>Not allowed (lossy): </strong>
+            {refused.join(', ')}. Their plans are listed below as rejected; turn on “Allow lossy strategies” (Runtime &amp; KV) to rank them.
+          </p>
+        </div>
+      )}
+      <RejectedList result={result} n={n} />
+    </>
+  );
+}
+
+function RejectedList({ result, n }: { result: SearchResult; n: number }) {
   return (
     <details className="rejected" data-testid="rejected-plans">
       <summary>
