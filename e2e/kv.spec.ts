@@ -62,7 +62,7 @@ test('switching the plan’s KV strategy changes its capacity curve; the search 
   // A knob of the strategy: an out-of-range group size is refused next to the field.
   const group = page.getByTestId('kv-card-quant').getByLabel('Group size');
   await group.fill('4');
-  await expect(page.getByTestId('kv-card-quant')).toContainText('groupSize must be at least 8');
+  await expect(page.getByTestId('kv-card-quant')).toContainText('must be at least 8');
   await group.fill('64');
   await expect.poll(async () => (await scenarioOf(page)).runtime.kvStrategy?.quant?.groupSize).toBe(64);
 

@@ -89,7 +89,8 @@ function useKvEdits() {
 function KvNumber({ path, label, unit, hint, step, min, max, optional, placeholder, testId, note }: { path: FieldPath; label: string; unit?: string; hint?: ReactNode; step?: number; min?: number; max?: number; optional?: boolean; placeholder?: string; testId?: string; note?: ReactNode }) {
   const full = [...ROOT, ...path];
   const value = useApp((s) => getIn(s.scenario, full));
-  const error = useApp((s) => s.fieldErrors[pathKey(full)]);
+  // The schema names the field ("runtime.kvStrategy.quant.groupSize must be at most 1024"); the label already does.
+  const error = useApp((s) => s.fieldErrors[pathKey(full)])?.replace(/^runtime\.kvStrategy\.[\w.]+\s+/, '');
   const { setKnob } = useKvEdits();
   return (
     <NumberField
@@ -173,14 +174,15 @@ function EvictKnobs({ e }: { e: NonNullable<KvStrategy['evict']> }) {
     <>
       <SelectField label="Policy" value={e.policy} options={EVICT_POLICIES.map((p) => ({ value: p, label: POLICY_LABEL[p] }))} onChange={(p) => setKnob(['evict'], evictDefaults(p))} error={policyError} testId="kv-evict-policy" />
       <div className="grid-2">
-        <KvNumber path={['evict', 'budgetFraction']} label="Budget" hint="share of context" optional placeholder="—" step={0.05} min={0.001} max={1} testId="kv-evict-budget" />
-        <KvNumber path={['evict', 'budgetTokens']} label="or budget" unit="tok" optional placeholder="—" step={256} min={1} />
+        <KvNumber path={['evict', 'budgetFraction']} label="Budget fraction" optional placeholder="—" step={0.05} min={0.001} max={1} testId="kv-evict-budget" />
+        <KvNumber path={['evict', 'budgetTokens']} label="Budget tokens" unit="tok" optional placeholder="—" step={256} min={1} />
       </div>
+      <div className="field__note">Share of the context kept (0.2 = 20%), or a token count; with both, the smaller wins.</div>
       <div className="grid-2">
         <KvNumber path={['evict', 'sinkTokens']} label="Sink tokens" unit="tok" step={1} min={0} max={4096} />
         <KvNumber path={['evict', 'recentTokens']} label="Recent window" unit="tok" step={128} min={0} />
       </div>
-      {(e.policy === 'per-head' || e.fullHeadsFraction > 0) && <KvNumber path={['evict', 'fullHeadsFraction']} label="Heads that keep everything" hint="share of heads" step={0.05} min={0} max={1} />}
+      {(e.policy === 'per-head' || e.fullHeadsFraction > 0) && <KvNumber path={['evict', 'fullHeadsFraction']} label="Full heads" hint="fraction that keep every token" step={0.05} min={0} max={1} />}
       {e.policy === 'topk-pages' && <KvNumber path={['evict', 'pageSize']} label="Page size" unit="tok" step={16} min={1} max={1024} />}
       <SelectField
         label="Out-of-budget tokens go to"
@@ -188,7 +190,7 @@ function EvictKnobs({ e }: { e: NonNullable<KvStrategy['evict']> }) {
         options={[{ value: 'default', label: `default (${evictedToDefault(e.policy)})` }, ...EVICTED_TO.map((t) => ({ value: t, label: t === 'drop' ? 'dropped' : t === 'host' ? 'host DRAM (fetched on selection)' : 'HBM (only reads shrink)' }))]}
         onChange={(v) => setKnob(['evict', 'evictedTo'], v === 'default' ? undefined : v)}
       />
-      {to === 'host' && <KvNumber path={['evict', 'refetchFraction']} label="Promoted per step" hint="share of budget, assumed" step={0.01} min={0} max={1} />}
+      {to === 'host' && <KvNumber path={['evict', 'refetchFraction']} label="Promoted per step" hint="fraction of budget (assumed)" step={0.01} min={0} max={1} />}
     </>
   );
 }
@@ -208,7 +210,7 @@ function OffloadKnobs({ o }: { o: NonNullable<KvStrategy['offload']> }) {
       <KvToggle path={['offload', 'multiTurnReuse']} label="Multi-turn reuse (keep sessions in host)" on={{ ttlS: 600, hitRate: 0.7 }} />
       {o.multiTurnReuse && (
         <div className="grid-2">
-          <KvNumber path={['offload', 'multiTurnReuse', 'hitRate']} label="Hit rate" hint="of prompt" step={0.05} min={0} max={1} />
+          <KvNumber path={['offload', 'multiTurnReuse', 'hitRate']} label="Hit rate" hint="0–1" step={0.05} min={0} max={1} />
           <KvNumber path={['offload', 'multiTurnReuse', 'ttlS']} label="Time to live" unit="s" step={60} min={0} />
         </div>
       )}
@@ -224,7 +226,7 @@ function ShareKnobs({ s }: { s: NonNullable<KvStrategy['share']> }) {
       {s.ragChunkReuse && (
         <div className="grid-2">
           <KvNumber path={['share', 'ragChunkReuse', 'chunkTokens']} label="Reused tokens" unit="tok" step={512} min={1} />
-          <KvNumber path={['share', 'ragChunkReuse', 'recomputeFraction']} label="Recomputed" hint="share" step={0.05} min={0} max={1} />
+          <KvNumber path={['share', 'ragChunkReuse', 'recomputeFraction']} label="Recomputed" hint="0–1" step={0.05} min={0} max={1} />
         </div>
       )}
     </>
