@@ -163,12 +163,17 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
       wait = Math.max(0, (waves - 1) / 2) * cycleS;
     } else {
       // Closed loop: the c clients start together, so the first wave of c prompts is prefilled back to
-      // back (a prompt waits for the chunks ahead of it). Requests then finish staggered by those same
-      // chunk steps, so later arrivals find at most their own chunk group ahead of them. The mean over
+      // back (a prompt waits for the chunks ahead of it). Prompts that shared a prefill chunk finish
+      // together and come back together, so later arrivals still wait for their own chunk group
+      // (min(c, prompts per chunk) prompts) — the simulator shows these groups persist. The mean over
       // the scenario's `requests` weights the two regimes. Users beyond the batch also wait for a slot.
       const total = Math.max(w.requests / dp, c);
-      const firstWave = Math.max(0, (kp ? waveMeanPrefillS(dep, c, Ic) - prefillTimeS(dep, 1, Ic) : waveMeanPrefillS(dep, c, I) - prefillOne));
-      wait = (c * firstWave) / total + (offered > c ? (offered - c) / (thr / O) : 0);
+      const one = kp ? prefillTimeS(dep, 1, Ic) : prefillOne;
+      const firstWave = Math.max(0, waveMeanPrefillS(dep, c, Ic) - one);
+      const chunk = dep.runtime.chunkedPrefill ? dep.runtime.maxBatchedTokens : Math.max(dep.runtime.maxBatchedTokens, Ic);
+      const group = Math.min(c, Math.max(1, Math.floor(chunk / Ic)));
+      const groupWait = Math.max(0, prefillTimeS(dep, group, Ic) - one);
+      wait = (c * firstWave + (total - c) * groupWait) / total + (offered > c ? (offered - c) / (thr / O) : 0);
     }
     const ttft = wait + ownPrefill;
     return { concurrency: c, maxConcurrency: maxC, limitedBy: offered <= maxC ? 'offered-load' : limitedBy, decodeStepS: dec, prefillPerRequestS: prefillOne, cycleS, ttftS: ttft, tpotS: tpot, e2eS: ttft + (O - 1) * tpot, outputTokPerSecPerInstance: thr, busyFraction: 1, overloaded: false, memory: mem };
