@@ -1,8 +1,9 @@
 /**
- * Named KV strategies: what `parakv search --kv-strategies bf16,fp8,kivi2,h2o` and the search's
- * `kvStrategies` option accept by name, and the preset list of the KV capacity chart (issue 6). Each
- * preset is a paper's operating point (see the family modules for the sources). `none` is plain paged
- * KV at the scenario's precision.kvCache (no strategy).
+ * Named KV strategies, one list (`KV_PRESET_LIST`): what `parakv search --kv-strategies bf16,fp8,kivi2,h2o`
+ * and the search's `kvStrategies` option accept by name, the Runtime & KV editor's preset menu, the
+ * search knob's choices and the KV capacity chart's presets (issue 6). Each preset is a paper's
+ * operating point (see the family modules for the sources). `none` is plain paged KV at the scenario's
+ * precision.kvCache (no strategy).
  */
 import { distributedFidelity } from './distributed.ts';
 import { quantFidelity } from './quant.ts';
@@ -16,56 +17,94 @@ export interface NamedKvStrategy {
   strategy: KvStrategy | null;
 }
 
-interface Preset {
+/** Where a preset sits in the editor's menu. */
+export type KvPresetGroup = 'Plain' | 'Quantization' | 'Eviction / sparse attention' | 'Tiered offload' | 'Sharing and reuse' | 'Memory management' | 'KV across devices' | 'Composed';
+
+/** A named preset: stable id, short label, menu group, and the strategy input (null = plain paged KV). */
+export interface KvPresetDef {
+  id: string;
   label: string;
+  group: KvPresetGroup;
   input: KvStrategyInput | null;
   aliases?: readonly string[];
+  /**
+   * The search identifies this preset by its label (candidate ids end in `|kvs=<label>`, the strategy
+   * carries the label), as it did when these operating points were labelled strategy objects of the
+   * editor: saved searches and candidate ids keep working.
+   */
+  byLabel?: true;
 }
 
-/** Presets by id. Budgets are the papers' operating points (H2O 20 %, StreamingLLM 4 sinks + 4K window, RazorAttention 15 % heads). */
-export const KV_PRESETS: Readonly<Record<string, Preset>> = {
-  none: { label: 'plain KV', input: null, aliases: ['plain', 'as-configured'] },
-  bf16: { label: 'bf16 KV', input: { quant: { dtype: 'bf16' } } },
-  fp8: { label: 'fp8 KV', input: { quant: { dtype: 'fp8' } } },
-  int8: { label: 'int8 KV', input: { quant: { dtype: 'int8' } } },
-  int4: { label: 'int4 KV', input: { quant: { dtype: 'int4' } } },
-  kivi2: { label: 'KIVI-2', input: { quant: { dtype: 'kivi2' } }, aliases: ['kivi', 'kivi-2'] },
-  gear: { label: 'GEAR int4 r4', input: { quant: { dtype: 'int4', gear: { rank: 4, sparsityPct: 2 } } } },
-  h2o: { label: 'H2O 20%', input: { evict: { policy: 'h2o', budgetFraction: 0.2 } } },
-  'sink-window': { label: 'sink+window 4K', input: { evict: { policy: 'sink-window', sinkTokens: 4, recentTokens: 4092 } }, aliases: ['streamingllm', 'streaming', 'sink'] },
-  razor: { label: 'RazorAttention 15%', input: { evict: { policy: 'per-head', fullHeadsFraction: 0.15, sinkTokens: 4, recentTokens: 1020 } }, aliases: ['per-head', 'razorattention'] },
-  'topk-host': { label: 'top-2K pages, rest in host', input: { evict: { policy: 'topk-pages', budgetTokens: 2048, evictedTo: 'host' } }, aliases: ['shadowkv', 'topk'] },
-  'host-offload': { label: 'host offload 240 GB', input: { offload: { hostGB: 240 } }, aliases: ['offload', 'host'] },
-  'fp8-h2o': { label: 'fp8 + H2O 20%', input: { quant: { dtype: 'fp8' }, evict: { policy: 'h2o', budgetFraction: 0.2 } } },
-  prefix: { label: 'prefix sharing 4K', input: { share: { prefixTokens: 4096 } }, aliases: ['share'] },
-};
+/**
+ * Every named preset, one list. Budgets are the papers' operating points (H2O 20 %, StreamingLLM 4 sinks +
+ * 4K window, RazorAttention 15 % heads, ShadowKV-style top-k pages, vAttention pages, CacheGen 4×; see
+ * the family modules for the sources).
+ */
+export const KV_PRESET_LIST: readonly KvPresetDef[] = [
+  { id: 'none', label: 'plain KV', group: 'Plain', input: null, aliases: ['plain', 'as-configured'] },
+  { id: 'bf16', label: 'bf16 KV', group: 'Quantization', input: { quant: { dtype: 'bf16' } } },
+  { id: 'fp8', label: 'fp8 KV', group: 'Quantization', input: { quant: { dtype: 'fp8' } } },
+  { id: 'int8', label: 'int8 KV', group: 'Quantization', input: { quant: { dtype: 'int8' } } },
+  { id: 'int4', label: 'int4 KV', group: 'Quantization', input: { quant: { dtype: 'int4' } } },
+  { id: 'kivi2', label: 'KIVI-2', group: 'Quantization', input: { quant: { dtype: 'kivi2' } }, aliases: ['kivi', 'kivi-2'] },
+  { id: 'gear', label: 'GEAR int4 r4', group: 'Quantization', input: { quant: { dtype: 'int4', gear: { rank: 4, sparsityPct: 2 } } } },
+  { id: 'h2o', label: 'H2O 20%', group: 'Eviction / sparse attention', input: { evict: { policy: 'h2o', budgetFraction: 0.2 } } },
+  { id: 'sink-window', label: 'sink+window 4K', group: 'Eviction / sparse attention', input: { evict: { policy: 'sink-window', sinkTokens: 4, recentTokens: 4092 } }, aliases: ['streamingllm', 'streaming', 'sink'] },
+  { id: 'razor', label: 'RazorAttention 15%', group: 'Eviction / sparse attention', input: { evict: { policy: 'per-head', fullHeadsFraction: 0.15, sinkTokens: 4, recentTokens: 1020 } }, aliases: ['per-head', 'razorattention'] },
+  { id: 'topk-host', label: 'top-2K pages, rest in host', group: 'Eviction / sparse attention', input: { evict: { policy: 'topk-pages', budgetTokens: 2048, evictedTo: 'host' } }, aliases: ['shadowkv', 'topk'] },
+  { id: 'host-offload', label: 'host offload 240 GB', group: 'Tiered offload', input: { offload: { hostGB: 240 } }, aliases: ['offload', 'host'] },
+  { id: 'fp8-h2o', label: 'fp8 + H2O 20%', group: 'Composed', input: { quant: { dtype: 'fp8' }, evict: { policy: 'h2o', budgetFraction: 0.2 } } },
+  { id: 'prefix', label: 'prefix sharing 4K', group: 'Sharing and reuse', input: { share: { prefixTokens: 4096 } }, aliases: ['share'] },
+  { id: 'topk-hbm', label: 'top-2K pages, all in HBM', group: 'Eviction / sparse attention', input: { evict: { policy: 'topk-pages', budgetTokens: 2048, evictedTo: 'hbm' } }, byLabel: true },
+  { id: 'host-nvme', label: 'host 240 GB + NVMe 2 TB', group: 'Tiered offload', input: { offload: { hostGB: 240, ssdGB: 2000, ssdGBps: 7 } }, byLabel: true },
+  { id: 'multi-turn', label: 'multi-turn reuse 70%, TTL 600 s', group: 'Tiered offload', input: { offload: { hostGB: 240, multiTurnReuse: { ttlS: 600, hitRate: 0.7 } } }, byLabel: true },
+  { id: 'rag-reuse', label: 'RAG chunk reuse 8K (15% recompute)', group: 'Sharing and reuse', input: { share: { ragChunkReuse: { chunkTokens: 8192, recomputeFraction: 0.15 } } }, byLabel: true },
+  { id: 'paged-64', label: 'PagedAttention block 64', group: 'Memory management', input: { paging: { scheme: 'paged', blockSize: 64 } }, byLabel: true },
+  { id: 'vattention', label: 'vAttention 2 MiB pages', group: 'Memory management', input: { paging: { scheme: 'vattention', pageKiB: 2048 } }, byLabel: true },
+  { id: 'vattention-64k', label: 'vAttention 64 KiB pages', group: 'Memory management', input: { paging: { scheme: 'vattention', pageKiB: 64 } }, byLabel: true },
+  { id: 'cp2', label: 'context parallel ×2', group: 'KV across devices', input: { distributed: { contextParallel: 2 } }, byLabel: true },
+  { id: 'cachegen', label: 'CacheGen 4× transfers', group: 'KV across devices', input: { distributed: { transferCompression: 4 } }, byLabel: true },
+];
+
+/** A preset of the list by id (no aliases). */
+export function kvPresetDef(id: string): KvPresetDef | undefined {
+  return KV_PRESET_LIST.find((p) => p.id === id);
+}
+
+/** What the search option `kvStrategies` takes for a preset: its id, or (byLabel) the labelled strategy object. */
+export function kvPresetChoice(p: KvPresetDef): string | KvStrategyInput {
+  return p.byLabel && p.input !== null ? { label: p.label, ...p.input } : p.id;
+}
 
 /** The presets the KV capacity chart draws, in legend order. */
 export const KV_CHART_PRESETS: readonly string[] = ['bf16', 'fp8', 'int4', 'kivi2', 'h2o', 'sink-window', 'host-offload'];
 
 /** Preset ids and aliases, for help texts. */
-export const KV_PRESET_NAMES: readonly string[] = Object.keys(KV_PRESETS);
+export const KV_PRESET_NAMES: readonly string[] = KV_PRESET_LIST.map((p) => p.id);
 
 function presetId(name: string): string | null {
   const n = name.trim().toLowerCase();
-  if (KV_PRESETS[n]) return n;
-  for (const [id, p] of Object.entries(KV_PRESETS)) if (p.aliases?.includes(n)) return id;
-  return null;
+  if (kvPresetDef(n)) return n;
+  return KV_PRESET_LIST.find((p) => p.aliases?.includes(n))?.id ?? null;
 }
 
-/** A preset by name (or alias), parsed; null for an unknown name. */
+/**
+ * A preset by name (or alias), parsed; null for an unknown name. A byLabel preset is the same choice as
+ * its labelled strategy object (id = label, the strategy carries the label).
+ */
 export function kvPreset(name: string): NamedKvStrategy | null {
   const id = presetId(name);
   if (id === null) return null;
-  const p = KV_PRESETS[id]!;
+  const p = kvPresetDef(id)!;
+  if (p.byLabel && p.input !== null) return { id: p.label, label: p.label, strategy: kvStrategySchema.parse({ label: p.label, ...p.input }) };
   return { id, label: p.label, strategy: p.input === null ? null : kvStrategySchema.parse(p.input) };
 }
 
 /** Short label of a strategy object without a deployment ("fp8 + H2O 20%"): its label, or its families. */
 export function strategyLabel(s: KvStrategy): string {
   if (s.label) return s.label;
-  for (const [id, p] of Object.entries(KV_PRESETS)) {
-    if (p.input !== null && JSON.stringify(kvStrategySchema.parse(p.input)) === JSON.stringify(s)) return KV_PRESETS[id]!.label;
+  for (const p of KV_PRESET_LIST) {
+    if (!p.byLabel && p.input !== null && JSON.stringify(kvStrategySchema.parse(p.input)) === JSON.stringify(s)) return p.label;
   }
   const parts: string[] = [];
   if (s.quant) parts.push(s.quant.gear ? `GEAR ${s.quant.dtype}` : s.quant.dtype === 'kivi2' ? 'KIVI-2' : `${s.quant.dtype} KV`);

@@ -6,6 +6,9 @@ import { MODELS } from '../model/catalog.ts';
 import { parseScenario } from '../scenario/validate.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { expandStage, GANTT_KINDS, ganttKindOf, planGantt, type PlanGantt } from './gantt.ts';
+import { kvTransfer, poolsOf } from '../search/disagg.ts';
+import { ProfileCache } from '../search/profile.ts';
+import { estimatorWorkload } from '../search/workload-view.ts';
 import { decodePhaseShape, prefillPhaseShape } from './shapes.ts';
 
 function scenario(input: Record<string, unknown>): Scenario {
@@ -124,12 +127,46 @@ describe('planGantt with prefill/decode disaggregation', () => {
       plan: { prefill: { instances: 2, tp: 1 }, decode: { instances: 1, tp: 4 } },
     });
     const g = planGantt(s, 32);
-    expect(g.lanes.map((l) => l.gpu)).toEqual([0, 1, 2, 3, 4, 5]);
+    const gpuLanes = g.lanes.filter((l) => l.tier === undefined);
+    expect(gpuLanes.map((l) => l.gpu)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(g.lanes[0]!.group).toMatch(/^Prefill pool/);
-    expect(g.lanes[2]!.group).toMatch(/^Decode pool/);
+    expect(g.lanes[3]!.group).toMatch(/^Decode pool/);
     const phasesOf = (lane: number) => new Set([...g.spans.detail.keys()].filter((i) => g.spans.lane[i] === lane).map((i) => g.details[g.spans.detail[i]!]!.phase));
     expect([...phasesOf(0)]).toEqual(['prefill']);
-    expect([...phasesOf(3)]).toEqual(['decode']);
+    expect([...phasesOf(4)]).toEqual(['decode']);
     expect(g.note).toMatch(/KV transfer/);
+  });
+
+  it('draws the KV hand-off on a link lane between the pools, after prefill and before decode, timed by the P/D estimator', () => {
+    const s = scenario({
+      model: 'llama-3.1-8b',
+      cluster: { gpu: 'h100-sxm', nodes: 1 },
+      plan: { prefill: { instances: 2, tp: 1 }, decode: { instances: 1, tp: 4 } },
+    });
+    const g = planGantt(s, 32);
+    const pools = poolsOf(s)!;
+    const cache = new ProfileCache();
+    const tx = kvTransfer(s, cache.get(s, pools.prefill, 'prefill'), cache.get(s, pools.decode, 'decode'), pools, estimatorWorkload(s).inputTokens);
+    const KV = GANTT_KINDS.indexOf('kv-transfer');
+    const link = g.lanes.findIndex((l) => l.tier === 'pd-link');
+    // Between the prefill pool's lanes (0, 1) and the decode pool's (3..6).
+    expect(link).toBe(2);
+    expect(g.lanes[link]!.label).toMatch(/NVLink/);
+    const spans = laneSpans(g, link);
+    expect(spans).toHaveLength(1);
+    const x = spans[0]!;
+    expect(x.kind).toBe(KV);
+    expect((x.e - x.s) / 1e6).toBeCloseTo(tx.seconds, 12);
+    const d = g.details[x.detail]!;
+    expect(d.bytes).toBe(tx.bytesPerPrompt);
+    expect(d.timeUs).toBeCloseTo(tx.seconds * 1e6, 9);
+    expect(d.name).toMatch(/NVLink/);
+    // After the prefill iteration, before the decode steps.
+    const prefillEnd = Math.max(...laneSpans(g, 0).map((y) => y.e));
+    const decodeStart = Math.min(...laneSpans(g, 3).map((y) => y.s));
+    expect(x.s).toBeCloseTo(prefillEnd, 9);
+    expect(decodeStart).toBeCloseTo(x.e, 9);
+    // One phase only: no hand-off.
+    expect(planGantt(s, 32, { phases: ['decode'] }).lanes.some((l) => l.tier === 'pd-link')).toBe(false);
   });
 });

@@ -38,6 +38,9 @@ import type { Scenario } from '../scenario/schema.ts';
 import { decodePhaseShape, prefillPhaseShape, type Phase, type PhaseShape } from './shapes.ts';
 import type { TierTransferKind } from '../kv/transfers.ts';
 import { planTierTransfers, type PlanTierTransfer } from './kv.ts';
+import { kvTransfer, poolsOf } from '../search/disagg.ts';
+import { ProfileCache } from '../search/profile.ts';
+import { estimatorWorkload } from '../search/workload-view.ts';
 
 /** Span kinds, in palette order (index = value stored in `spans.kind`). Same names as charts/theme OP_KINDS. */
 export const GANTT_KINDS = ['attention', 'gemm', 'moe', 'collective', 'kv-transfer', 'bubble', 'idle', 'elementwise', 'sampling', 'other'] as const;
@@ -79,8 +82,11 @@ export interface GanttLane {
   node: number;
   stage: number;
   replica: number;
-  /** 'host-link': the lane of a stage's host-link transfers (KV tiers), not a GPU's compute. */
-  tier?: 'host-link';
+  /**
+   * 'host-link': the lane of a stage's host-link transfers (KV tiers); 'pd-link': the prefill→decode
+   * KV hand-off link of a disaggregated plan. Neither is a GPU's compute.
+   */
+  tier?: 'host-link' | 'pd-link';
 }
 
 /** What hovering a span shows. Shared by every span of the same op in the same phase and stage. */
@@ -429,14 +435,33 @@ export function planGantt(scenario: Scenario, concurrency: number, opts: GanttOp
 }
 
 /**
+ * The prefill→decode KV hand-off of a disaggregated plan as the closed-form P/D estimator times it
+ * (search/disagg.ts `kvTransfer`, the same figure its TTFT adds): one prompt of the workload's mean
+ * input length, over NVLink inside one scale-up domain, else the per-GPU NIC.
+ */
+export function planKvHandoff(scenario: Scenario): { seconds: number; bytes: number; link: 'NVLink' | 'NIC'; inputTokens: number } | null {
+  const pools = poolsOf(scenario);
+  if (!pools) return null;
+  const cache = new ProfileCache();
+  const inputTokens = estimatorWorkload(scenario).inputTokens;
+  const tx = kvTransfer(scenario, cache.get(scenario, pools.prefill, 'prefill'), cache.get(scenario, pools.decode, 'decode'), pools, inputTokens);
+  return { seconds: tx.seconds, bytes: tx.bytesPerPrompt, link: tx.scope === 'scale-up' ? 'NVLink' : 'NIC', inputTokens };
+}
+
+const fmtBytes = (b: number): string => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} KB`);
+
+/**
  * A disaggregated plan: the prefill pool's GPUs run prefill iterations and the decode pool's GPUs
- * run decode steps, side by side from t = 0 (GPU numbers: prefill pool first). `concurrency` is the
- * decode instances' batch. The KV hand-off between pools is not drawn (the simulator times it).
+ * run decode steps (GPU numbers: prefill pool first). `concurrency` is the decode instances' batch.
+ * With both phases shown, the timeline follows a prompt through the pools: the prefill iteration, then
+ * the KV hand-off on a link lane between the pools (a 'kv-transfer' span lasting `planKvHandoff`'s
+ * time), then the decode steps. In steady state the pools run concurrently on different requests.
  */
 function disaggregatedGantt(pools: ReturnType<typeof resolvePools>['pools'], scenario: Scenario, concurrency: number, opts: GanttOptions): PlanGantt {
   const wanted = opts.phases ?? ['decode', 'prefill'];
   const parts = pools
     .filter((p) => wanted.includes(p.role === 'prefill' ? 'prefill' : 'decode'))
+    .sort((a, b) => (a.role === 'prefill' ? 0 : 1) - (b.role === 'prefill' ? 0 : 1))
     .map((p) => ({ role: p.role, g: ganttFromDeployment(p.dep, scenario, concurrency, { ...opts, phases: [p.role === 'prefill' ? 'prefill' : 'decode'], maxLanes: Math.max(4, Math.floor((opts.maxLanes ?? 32) / 2)) }), gpus: p.gpus }));
   const lanes: GanttLane[] = [];
   const details: GanttDetail[] = [];
@@ -445,20 +470,35 @@ function disaggregatedGantt(pools: ReturnType<typeof resolvePools>['pools'], sce
   const notes: string[] = [];
   let gpuOffset = 0;
   let total = 0;
+  // Both pools shown: the decode steps start once the prompt's KV has reached the decode pool.
+  const handoff = parts.length === 2 ? planKvHandoff(scenario) : null;
+  let shift = 0;
   for (const { role, g, gpus } of parts) {
+    if (role !== 'prefill' && handoff) {
+      const start = Math.max(0, ...phases.map((p) => p.endUs));
+      const us = handoff.seconds * 1e6;
+      const lanes0 = lanes[0];
+      const describe = `${fmtBytes(handoff.bytes)} of KV (one ${handoff.inputTokens}-token prompt) from the prefill instance to the decode instance over ${handoff.link === 'NVLink' ? 'NVLink (both pools in one scale-up domain)' : 'the per-GPU NIC (RDMA)'}, every GPU sending its shard in parallel: ${us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`}`;
+      details.push({ name: `KV hand-off prefill → decode (${handoff.link})`, kind: 'kv-transfer', opKind: 'kv-transfer', phase: 'prefill', stage: 0, shape: describe, flops: 0, bytes: handoff.bytes, timeUs: us, bound: 'network' });
+      lanes.push({ label: `prefill → decode (${handoff.link})`, group: 'KV transfer · prefill → decode', gpu: lanes0?.gpu ?? 0, node: lanes0?.node ?? 0, stage: 0, replica: 0, tier: 'pd-link' });
+      b.push(lanes.length - 1, start, start + us, 'kv-transfer', details.length - 1, -1);
+      phases.push({ phase: 'prefill', label: `KV transfer prefill → decode (${handoff.link})`, startUs: start, endUs: start + us, describe });
+      shift = start + us;
+    }
     const laneBase = lanes.length;
     const detailBase = details.length;
     const pool = role === 'prefill' ? 'Prefill pool' : 'Decode pool';
+    const dt = role === 'prefill' ? 0 : shift;
     for (const l of g.lanes) lanes.push({ ...l, gpu: l.gpu + gpuOffset, label: l.label.replace(/^GPU \d+/, `GPU ${l.gpu + gpuOffset}`), group: `${pool} · ${l.group}` });
     details.push(...g.details);
     for (let i = 0; i < g.spans.lane.length; i++) {
-      b.push(laneBase + g.spans.lane[i]!, g.spans.startUs[i]!, g.spans.endUs[i]!, GANTT_KINDS[g.spans.kind[i]!]!, detailBase + g.spans.detail[i]!, g.spans.layer[i]!);
+      b.push(laneBase + g.spans.lane[i]!, g.spans.startUs[i]! + dt, g.spans.endUs[i]! + dt, GANTT_KINDS[g.spans.kind[i]!]!, detailBase + g.spans.detail[i]!, g.spans.layer[i]!);
     }
-    phases.push(...g.phases.map((m) => ({ ...m, label: `${pool}: ${m.label}` })));
+    phases.push(...g.phases.map((m) => ({ ...m, label: `${pool}: ${m.label}`, startUs: m.startUs + dt, endUs: m.endUs + dt })));
     if (g.note) notes.push(`${pool}: ${g.note}`);
     gpuOffset += gpus;
     total += g.lanesTotal;
   }
-  notes.push('The two pools run concurrently; the prefill→decode KV transfer between them is not drawn.');
-  return { lanes, spans: b.build(), details, phases, makespanUs: Math.max(0, ...phases.map((p) => p.endUs)), lanesTotal: total, note: notes.join(' ') };
+  if (handoff) notes.push(`One prompt followed through the pools: prefill, the KV transfer to the decode pool over ${handoff.link} (the link lane), then decode; in steady state the two pools run concurrently on different requests.`);
+  return { lanes, spans: b.build(), details, phases, makespanUs: Math.max(0, ...phases.map((p) => p.endUs)), lanesTotal: total, note: notes.length > 0 ? notes.join(' ') : null };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateSteadyState } from '../evaluate/evaluate.ts';
-import { KV_CHART_PRESETS } from '../kv/presets.ts';
+import { KV_CHART_PRESETS, KV_PRESET_LIST, kvPreset } from '../kv/presets.ts';
 import { kvStrategySchema } from '../kv/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { parseScenario } from '../scenario/validate.ts';
@@ -45,6 +45,17 @@ describe('KV editor presets', () => {
     // Every choice is a valid search option value.
     for (const p of KV_EDITOR_PRESETS) expect(kvChoiceId(p.choice)).not.toBeNull();
     expect(() => resolveOptions(scenario(), { kvStrategies: KV_EDITOR_PRESETS.map((p) => p.choice) })).not.toThrow();
+  });
+
+  it('come from the one named preset list in core/kv; the extra operating points keep their search ids by name too', () => {
+    expect(KV_EDITOR_PRESETS.map((p) => p.id).sort()).toEqual(KV_PRESET_LIST.map((p) => p.id).sort());
+    const vatt = KV_EDITOR_PRESETS.find((p) => p.id === 'vattention')!;
+    expect(vatt.label).toBe('vAttention 2 MiB pages');
+    // Same candidate id whether the search gets the editor's labelled object or the preset name.
+    expect(kvChoiceId(vatt.choice)).toBe('vAttention 2 MiB pages');
+    expect(kvChoiceId('vattention')).toBe('vAttention 2 MiB pages');
+    expect(kvPreset('cp2')!.strategy).toEqual(kvStrategySchema.parse({ label: 'context parallel ×2', distributed: { contextParallel: 2 } }));
+    expect(kvChoiceId('fp8')).toBe('fp8');
   });
 
   it('recognises a scenario strategy as its preset, ignoring labels; custom ones are named by family', () => {

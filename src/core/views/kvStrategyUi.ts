@@ -13,7 +13,7 @@ import { tierPlacement } from '../kv/capacity.ts';
 import { kvEffect } from '../kv/effect.ts';
 import { defaultEvictedTo } from '../kv/evict.ts';
 import { freeKvBytesPerGpu, resolveKv, stageFootprints } from '../kv/footprint.ts';
-import { KV_PRESETS, kvChoice, strategyFidelity, strategyLabel, type NamedKvStrategy } from '../kv/presets.ts';
+import { KV_PRESET_LIST, kvChoice, kvPresetChoice, strategyFidelity, strategyLabel, type KvPresetGroup, type NamedKvStrategy } from '../kv/presets.ts';
 import { kvStrategySchema, type EvictPolicy, type Fidelity, type KvFamily, type KvStrategy, type KvStrategyInput } from '../kv/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { kvKnobLabel } from '../search/space.ts';
@@ -24,10 +24,10 @@ import type { KvCapacityChart, KvChartSeries } from './kv.ts';
 // ---------------------------------------------------------------------------------------------
 // Presets
 
-export type KvPresetGroup = 'Plain' | 'Quantization' | 'Eviction / sparse attention' | 'Tiered offload' | 'Sharing and reuse' | 'Memory management' | 'KV across devices' | 'Composed';
+export type { KvPresetGroup };
 
 export interface KvPresetOption {
-  /** Stable id: the core preset name (core/kv/presets.ts) or an editor-only id. */
+  /** Stable id: the preset's id in core/kv/presets.ts. */
   id: string;
   label: string;
   group: KvPresetGroup;
@@ -38,58 +38,13 @@ export interface KvPresetOption {
   fidelity: Fidelity;
 }
 
-interface Extra {
-  id: string;
-  label: string;
-  group: KvPresetGroup;
-  input: KvStrategyInput;
-}
-
-const CORE: readonly [string, KvPresetGroup][] = [
-  ['none', 'Plain'],
-  ['bf16', 'Quantization'],
-  ['fp8', 'Quantization'],
-  ['int8', 'Quantization'],
-  ['int4', 'Quantization'],
-  ['kivi2', 'Quantization'],
-  ['gear', 'Quantization'],
-  ['h2o', 'Eviction / sparse attention'],
-  ['sink-window', 'Eviction / sparse attention'],
-  ['razor', 'Eviction / sparse attention'],
-  ['topk-host', 'Eviction / sparse attention'],
-  ['host-offload', 'Tiered offload'],
-  ['prefix', 'Sharing and reuse'],
-  ['fp8-h2o', 'Composed'],
-];
-
-/** Operating points the core preset list lacks (each a paper's; see the family modules). */
-const EXTRAS: readonly Extra[] = [
-  { id: 'topk-hbm', label: 'top-2K pages, all in HBM', group: 'Eviction / sparse attention', input: { evict: { policy: 'topk-pages', budgetTokens: 2048, evictedTo: 'hbm' } } },
-  { id: 'host-nvme', label: 'host 240 GB + NVMe 2 TB', group: 'Tiered offload', input: { offload: { hostGB: 240, ssdGB: 2000, ssdGBps: 7 } } },
-  { id: 'multi-turn', label: 'multi-turn reuse 70%, TTL 600 s', group: 'Tiered offload', input: { offload: { hostGB: 240, multiTurnReuse: { ttlS: 600, hitRate: 0.7 } } } },
-  { id: 'rag-reuse', label: 'RAG chunk reuse 8K (15% recompute)', group: 'Sharing and reuse', input: { share: { ragChunkReuse: { chunkTokens: 8192, recomputeFraction: 0.15 } } } },
-  { id: 'paged-64', label: 'PagedAttention block 64', group: 'Memory management', input: { paging: { scheme: 'paged', blockSize: 64 } } },
-  { id: 'vattention', label: 'vAttention 2 MiB pages', group: 'Memory management', input: { paging: { scheme: 'vattention', pageKiB: 2048 } } },
-  { id: 'vattention-64k', label: 'vAttention 64 KiB pages', group: 'Memory management', input: { paging: { scheme: 'vattention', pageKiB: 64 } } },
-  { id: 'cp2', label: 'context parallel ×2', group: 'KV across devices', input: { distributed: { contextParallel: 2 } } },
-  { id: 'cachegen', label: 'CacheGen 4× transfers', group: 'KV across devices', input: { distributed: { transferCompression: 4 } } },
-];
-
-function option(id: string, label: string, group: KvPresetGroup, input: KvStrategyInput | null, choice: string | KvStrategyInput): KvPresetOption {
-  const strategy = input === null ? null : kvStrategySchema.parse(input);
-  return { id, label, group, strategy, choice, fidelity: strategyFidelity(strategy) };
-}
-
 const GROUP_ORDER: readonly KvPresetGroup[] = ['Plain', 'Quantization', 'Eviction / sparse attention', 'Tiered offload', 'Sharing and reuse', 'Memory management', 'KV across devices', 'Composed'];
 
-/** Every preset the editor offers, in menu order (core presets by name, then the extra operating points). */
-export const KV_EDITOR_PRESETS: readonly KvPresetOption[] = [
-  ...CORE.map(([id, group]) => {
-    const p = KV_PRESETS[id]!;
-    return option(id, p.label, group, p.input, id);
-  }),
-  ...EXTRAS.map((x) => option(x.id, x.label, x.group, x.input, { label: x.label, ...x.input })),
-].sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group));
+/** Every preset the editor offers (core/kv/presets.ts KV_PRESET_LIST), in menu order. */
+export const KV_EDITOR_PRESETS: readonly KvPresetOption[] = KV_PRESET_LIST.map((p) => {
+  const strategy = p.input === null ? null : kvStrategySchema.parse(p.input);
+  return { id: p.id, label: p.label, group: p.group, strategy, choice: kvPresetChoice(p), fidelity: strategyFidelity(strategy) };
+}).sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group));
 
 /** The presets the search knob offers by default (a plan's KV strategy is one of these). */
 export const KV_SEARCH_PRESETS: readonly string[] = ['none', 'fp8', 'int8', 'int4', 'kivi2', 'h2o', 'sink-window', 'topk-host', 'host-offload', 'prefix', 'fp8-h2o', 'vattention'];

@@ -122,7 +122,7 @@ export const PlanGanttChart = memo(function PlanGanttChart({ scenario, concurren
       <GanttCanvas title={title} lanes={data.lanes} spans={data.spans} kinds={data.kinds} details={data.details} height={height ?? 360} />
       <p className="caption">
         {g.phases.map((p, i) => (
-          <span key={p.phase}>
+          <span key={`${p.phase}-${i}`}>
             {i > 0 ? ' Then ' : ''}
             <strong>{p.label}</strong> ({fmtMs((p.endUs - p.startUs) / 1000)}): {p.describe}.
           </span>
