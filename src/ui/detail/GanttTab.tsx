@@ -98,8 +98,9 @@ export function chartData(g: PlanGantt): { lanes: LaneInfo[]; spans: SpanTable; 
     let k = index.get(key);
     if (k === undefined) {
       const src = g.details[d]!;
-      const where = [src.phase, g.lanes.length > 0 && src.stage > 0 ? `stage ${src.stage}` : null, layer >= 0 ? `layer ${layer}` : null].filter(Boolean).join(' · ');
-      details.push({ op: `${src.name} (${where})`, shape: src.shape || undefined, flops: src.flops || undefined, bytes: src.bytes || undefined, timeUs: src.timeUs, bound: src.bound });
+      // A transfer names its own route; the phase in brackets would only repeat it.
+      const where = [src.kind === 'kv-transfer' ? null : src.phase, g.lanes.length > 0 && src.stage > 0 ? `stage ${src.stage}` : null, layer >= 0 ? `layer ${layer}` : null].filter(Boolean).join(' · ');
+      details.push({ op: where ? `${src.name} (${where})` : src.name, shape: src.shape || undefined, flops: src.flops || undefined, bytes: src.bytes || undefined, timeUs: src.timeUs, bound: src.bound });
       k = details.length - 1;
       index.set(key, k);
     }
