@@ -11,6 +11,3 @@ export type Ms = number;
 export const GB = 1e9;
 export const GiB = 2 ** 30;
 export const TERA = 1e12;
-
-export const bytesToGB = (b: Bytes): number => b / GB;
-export const gbToBytes = (gb: number): Bytes => gb * GB;

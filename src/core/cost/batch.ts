@@ -91,37 +91,3 @@ export function uniformShape(count: number, ctx: number, newTokens: number, emit
     decodeOnly: newTokens === 1 && count > 0,
   };
 }
-
-export function addShapes(a: BatchShape, b: BatchShape): BatchShape {
-  return {
-    tokens: a.tokens + b.tokens,
-    seqs: a.seqs + b.seqs,
-    logitTokens: a.logitTokens + b.logitTokens,
-    attnPairs: a.attnPairs + b.attnPairs,
-    attnPairsWindow: a.attnPairsWindow + b.attnPairsWindow,
-    kvReadTokens: a.kvReadTokens + b.kvReadTokens,
-    kvReadTokensWindow: a.kvReadTokensWindow + b.kvReadTokensWindow,
-    decodeKvReadTokens: a.decodeKvReadTokens + b.decodeKvReadTokens,
-    decodeKvReadTokensWindow: a.decodeKvReadTokensWindow + b.decodeKvReadTokensWindow,
-    decodeOnly: (a.seqs === 0 || a.decodeOnly) && (b.seqs === 0 || b.decodeOnly) && a.seqs + b.seqs > 0,
-  };
-}
-
-/** Divide a batch evenly over `parts` groups (attention-DP groups, pipeline micro-batches). */
-export const EMPTY_SHAPE: BatchShape = uniformShape(0, 0, 0, false, null);
-
-export function scaleShape(s: BatchShape, parts: number): BatchShape {
-  if (parts === 1) return s;
-  return {
-    tokens: s.tokens / parts,
-    seqs: s.seqs / parts,
-    logitTokens: s.logitTokens / parts,
-    attnPairs: s.attnPairs / parts,
-    attnPairsWindow: s.attnPairsWindow / parts,
-    kvReadTokens: s.kvReadTokens / parts,
-    kvReadTokensWindow: s.kvReadTokensWindow / parts,
-    decodeKvReadTokens: s.decodeKvReadTokens / parts,
-    decodeKvReadTokensWindow: s.decodeKvReadTokensWindow / parts,
-    decodeOnly: s.decodeOnly,
-  };
-}

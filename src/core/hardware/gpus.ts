@@ -850,7 +850,3 @@ const BY_ID: ReadonlyMap<string, GpuSpec> = new Map(GPUS.map((g) => [g.id, g]));
 export function getGpu(id: string): GpuSpec | undefined {
   return BY_ID.get(id);
 }
-
-export function isGpuId(id: string): id is GpuId {
-  return BY_ID.has(id);
-}

@@ -26,11 +26,6 @@ export const DISTRIBUTED_SOURCES = {
   cachegen: 'CacheGen (Liu et al., SIGCOMM 2024): compressed KV streaming (3.7-4.3× less bandwidth)',
 };
 
-/** Bytes of one sequence's KV held by each of the cp shards: bytes / cp. */
-export function contextParallelShareBytes(seqBytes: number, cp: number): number {
-  return seqBytes / cp;
-}
-
 /** Ring-attention prefill: KV bytes each GPU sends around the ring, (cp − 1)/cp · L · bytes/token. */
 export function ringPrefillSendBytes(contextTokens: number, cp: number, bytesPerToken: number): number {
   return ((cp - 1) / cp) * contextTokens * bytesPerToken;

@@ -24,9 +24,10 @@
  */
 import type { BatchShape } from '../cost/batch.ts';
 import type { Deployment } from '../cost/deployment.ts';
-import { kvStrategyOf, withoutKvStrategy } from '../cost/kvformat.ts';
+import { kvStoredBytesPerElement, kvStrategyOf, withoutKvStrategy } from '../cost/kvformat.ts';
 import { kvBlockTokens } from '../cost/memory.ts';
 import type { GpuSpec } from '../hardware/types.ts';
+import { kvBytesForContext } from '../model/params.ts';
 import type { Workload } from '../scenario/schema.ts';
 import { compressedTransferBytes } from './distributed.ts';
 import { layerKv, resolveKv, type LayerKv, type ResolvedKv } from './footprint.ts';
@@ -286,6 +287,14 @@ export function kvEngineOf(dep: Deployment): KvEngine | null {
   const e = kvStrategyOf(dep) ? new KvEngine(dep) : null;
   engines.set(dep, e);
   return e;
+}
+
+/**
+ * KV bytes of one prompt handed from a prefill to a decode instance: the strategy's hand-off size
+ * (KvEngine.handoffBytes), else the plain KV at the stored dtype. `kv` is `kvEngineOf(dep)`.
+ */
+export function promptHandoffBytes(dep: Deployment, kv: KvEngine | null, promptTokens: number): number {
+  return kv ? kv.handoffBytes(promptTokens) : kvBytesForContext(dep.model, promptTokens, kvStoredBytesPerElement(dep));
 }
 
 /** Strategy parts the engine does not cost (core/kv's capacity chart shows them), in words. */

@@ -345,9 +345,3 @@ export function stageFootprints(r: ResolvedKv, contextTokens: number): Footprint
 export function freeKvBytesPerGpu(dep: Deployment): number[] {
   return memoryReport(dep).perGpu.map((g) => Math.max(0, (g.budgetGB - g.weightsGB - g.activationsGB - g.reservedGB) * GB));
 }
-
-/** Full-attention layer tokens of one sequence (helper for the UI: retained/attended at L). */
-export function fullLayerTokens(r: ResolvedKv, contextTokens: number): { retained: number; attended: number } {
-  const l = layerKv(r, 'full', contextTokens);
-  return { retained: l.retainedTokens, attended: l.attendedTokens };
-}

@@ -102,11 +102,6 @@ export function placeInTiers(hotBytes: number, coldBytes: number, cap: TierCapac
   };
 }
 
-/** Seconds per decode step to stream the spilled hot KV back: host part over the link, NVMe part at the drive's rate. */
-export function spillStreamS(p: TierPlacement, hostGBps: number, ssdGBps: number): number {
-  return transferS(p.hostHotBytes, hostGBps) + transferS(p.ssdHotBytes, ssdGBps);
-}
-
 /** Little's law: KV a multi-turn store must hold = sessions/s × TTL × bytes per session. */
 export function multiTurnStoreBytes(sessionsPerS: number, ttlS: number, bytesPerSession: number): number {
   return sessionsPerS * ttlS * bytesPerSession;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { intField, numField } from './fields.ts';
-import { lengthDistSchema } from '../workload/schema.ts';
+import { lengthDistSchema, MAX_CV, MAX_RATE_PER_SEC, MAX_USERS } from '../workload/schema.ts';
 import { TRACE_FORMATS, type TraceFormat } from '../workload/traces.ts';
 import { kvStrategySchema } from '../kv/types.ts';
 
@@ -103,17 +103,21 @@ export const runtimeSchema = z.object({
   kvStrategy: kvStrategySchema.optional(),
 });
 
+/**
+ * The arrival process as it sits in a scenario. workload/schema.ts has the generator's own
+ * `arrivalSchema` (standalone field names, open lower bounds); both share the upper limits below.
+ */
 export const arrivalSchema = z.discriminatedUnion(
   'kind',
   [
     z.object({ kind: z.literal('offline') }),
-    z.object({ kind: z.literal('poisson'), ratePerSec: num('workload.arrival.ratePerSec', 1e-6, 1e5) }),
+    z.object({ kind: z.literal('poisson'), ratePerSec: num('workload.arrival.ratePerSec', 1e-6, MAX_RATE_PER_SEC) }),
     z.object({
       kind: z.literal('gamma'),
-      ratePerSec: num('workload.arrival.ratePerSec', 1e-6, 1e5),
-      cv: num('workload.arrival.cv', 0.01, 20),
+      ratePerSec: num('workload.arrival.ratePerSec', 1e-6, MAX_RATE_PER_SEC),
+      cv: num('workload.arrival.cv', 0.01, MAX_CV),
     }),
-    z.object({ kind: z.literal('concurrency'), users: int('workload.arrival.users', 1, 100_000) }),
+    z.object({ kind: z.literal('concurrency'), users: int('workload.arrival.users', 1, MAX_USERS) }),
   ],
   { error: 'workload.arrival.kind must be offline, poisson, gamma or concurrency' },
 );
@@ -193,5 +197,3 @@ export type PoolPlan = z.output<typeof poolSchema>;
 export type Runtime = Scenario['runtime'];
 export type Workload = Scenario['workload'];
 export type Arrival = Workload['arrival'];
-export type TraceInput = NonNullable<Workload['trace']>;
-export type PrefixKnobs = NonNullable<Workload['prefix']>;

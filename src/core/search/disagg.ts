@@ -17,21 +17,14 @@ import { CALIBRATION } from '../cost/calibration.ts';
 import { ScenarioError, shapeInstance } from '../cost/deployment.ts';
 import type { EvaluationResult } from '../evaluate/evaluate.ts';
 import { describeBottleneck } from '../evaluate/bottleneck.ts';
-import { kvSection, representativeDecodeOps } from '../evaluate/evaluate.ts';
+import { kvSection, representativeDecodeOps, round } from '../evaluate/evaluate.ts';
 import { constantStats, costUsdPerMOutputTokens, gpuPowerW } from '../evaluate/metrics.ts';
-import { bytesPerElement } from '../hardware/dtype.ts';
-import { kvEngineOf } from '../kv/engine.ts';
-import { countParams, kvBytesForContext } from '../model/params.ts';
+import { kvEngineOf, promptHandoffBytes } from '../kv/engine.ts';
+import { countParams } from '../model/params.ts';
 import type { PoolPlan, Scenario } from '../scenario/schema.ts';
 import { ProfileCache, poolScenario, type InstanceProfile } from './profile.ts';
 import { shapeGroup } from './space.ts';
 import { estimatorWorkload } from './workload-view.ts';
-
-function round(x: number, digits = 4): number {
-  if (!Number.isFinite(x)) return x;
-  const f = 10 ** Math.max(0, digits - Math.ceil(Math.log10(Math.abs(x) + 1e-300)));
-  return Math.round(x * f) / f;
-}
 
 const poolGpus = (p: PoolPlan) => p.tp * p.attentionDp * p.pp;
 
@@ -65,11 +58,10 @@ export interface KvTransfer {
  * KV hand-off: each GPU ships its shard over its own link (NVLink inside one domain, else its NIC),
  * so lanes = GPUs of the narrower instance; a send/recv pays one link latency.
  */
-export function kvTransfer(s: Scenario, prefill: InstanceProfile, decode: InstanceProfile, pools: { prefill: PoolPlan; decode: PoolPlan }, inputTokens: number): KvTransfer {
+export function kvTransfer(prefill: InstanceProfile, decode: InstanceProfile, pools: { prefill: PoolPlan; decode: PoolPlan }, inputTokens: number): KvTransfer {
   const dep = decode.dep;
   // Under a KV strategy: what the prompt holds in HBM at its stored format, CacheGen-compressed (core/kv/engine.ts).
-  const kv = kvEngineOf(dep);
-  const bytes = kv ? kv.handoffBytes(inputTokens) : kvBytesForContext(dep.model, inputTokens, bytesPerElement(s.precision.kvCache));
+  const bytes = promptHandoffBytes(dep, kvEngineOf(dep), inputTokens);
   const total = pools.prefill.instances * poolGpus(pools.prefill) + pools.decode.instances * poolGpus(pools.decode);
   const link = linkFor(dep.gpu, total, dep.links.scaleUpDomainGpus);
   const lanes = Math.min(prefill.dep.instance.gpus, decode.dep.instance.gpus);
@@ -255,7 +247,7 @@ export function evaluateDisaggregatedSteadyState(s: Scenario, cache: ProfileCach
     const why = [p.rejection, d.rejection].filter((x): x is string => x !== null).join('; ');
     return { ...base, memory, metrics: emptyMetrics(), bottleneck: why, warnings: [...warnings, why] };
   }
-  const tx = kvTransfer(s, p, d, pools, w.inputTokens);
+  const tx = kvTransfer(p, d, pools, w.inputTokens);
   const st = steady(s, p, d, pools, tx);
   const O = w.outputTokens;
   const out = st.reqPerSec * O;

@@ -5,7 +5,7 @@
  * disagg.ts for disaggregated ones.
  */
 import { ScenarioError } from '../cost/deployment.ts';
-import { evaluateSteadyState, type EvaluationResult } from '../evaluate/evaluate.ts';
+import { evaluateSteadyState, round, type EvaluationResult } from '../evaluate/evaluate.ts';
 import { gpuPowerW } from '../evaluate/metrics.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { checkPools, evaluateDisaggregatedSteadyState, kvTransfer, poolsOf } from './disagg.ts';
@@ -27,16 +27,9 @@ export type Outcome = { ok: true; result: EvaluationResult } | { ok: false; reas
  */
 const SLACK = 1e-3;
 
-/** The evaluator's 4-significant-digit rounding (evaluate.ts), to bound a value that is exact, like λ. */
-function round4(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = 10 ** Math.max(0, 4 - Math.ceil(Math.log10(Math.abs(x) + 1e-300)));
-  return Math.round(x * f) / f;
-}
-
-/** Upper bound on the rounded report of an exactly known rate (reports are rounded to 4 digits). */
+/** Upper bound on the rounded report of an exactly known rate (reports go through evaluate.ts `round`, 4 digits). */
 function capAbove(x: number): number {
-  return Math.max(x, round4(x));
+  return Math.max(x, round(x));
 }
 
 /** Closed-form evaluation of any scenario (colocated or disaggregated), trace summarised. */
@@ -72,8 +65,8 @@ function boundsFrom(t: ThroughputBound, s: Scenario, O: number, price: number, p
   const costLb = out > 0 ? ((t.gpus * price) / 3600 / out) * 1e6 * (1 - SLACK) : 0;
   const energyLb = out > 0 ? ((t.gpus * powerW) / out) * (1 - SLACK) : 0;
   // Reports are rounded to 4 digits after these divisions, so round each bound the optimistic way too.
-  const up = (x: number) => Math.max(x, round4(x));
-  const down = (x: number) => Math.min(x, round4(x));
+  const up = (x: number) => Math.max(x, round(x));
+  const down = (x: number) => Math.min(x, round(x));
   return {
     'throughput-per-gpu': up(out / t.gpus),
     goodput: meets ? up(reqPerS) : 0,
@@ -144,7 +137,7 @@ export class PlanEvaluator {
     } else {
       const pools = poolsOf(s)!;
       const [p, d] = profs as [InstanceProfile, InstanceProfile];
-      const tx = kvTransfer(s, p, d, pools, w.inputTokens);
+      const tx = kvTransfer(p, d, pools, w.inputTokens);
       const P = pools.prefill.instances;
       const D = pools.decode.instances;
       const req = Math.min(P * p.prefillRate(), (D * d.maxConcurrency) / (w.outputTokens * d.decodeFloorS), tx.capacityReqPerSec);

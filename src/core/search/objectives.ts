@@ -69,10 +69,3 @@ export function improvement(a: number, b: number, o: Objective): number {
   if (max) return b > 0 ? a / b : a > 0 ? Infinity : 1;
   return a > 0 ? b / a : b > 0 ? Infinity : 1;
 }
-
-export function formatValue(v: number, o: Objective): string {
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
-  const unit = OBJECTIVE_INFO[o].unit;
-  const s = Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(3)).toString();
-  return `${s} ${unit}`;
-}

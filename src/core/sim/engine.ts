@@ -58,11 +58,10 @@ import type { Deployment } from '../cost/deployment.ts';
 import { geometryOf } from '../cost/geometry.ts';
 import { CALIBRATION } from '../cost/calibration.ts';
 import type { PoolRole, ResolvedPools } from '../cost/pools.ts';
-import { kvBytesForContext } from '../model/params.ts';
 import type { Runtime } from '../scenario/schema.ts';
 import type { RequestSpec } from '../workload/types.ts';
 import { kvBlockTokens } from '../cost/memory.ts';
-import { kvEngineOf, type KvEngine } from '../kv/engine.ts';
+import { kvEngineOf, promptHandoffBytes, type KvEngine } from '../kv/engine.ts';
 import { XFER_D2H, XFER_FROM_NVME, XFER_H2D, XFER_TO_NVME } from '../kv/transfers.ts';
 import { GB } from '../units.ts';
 import { PrefixCache } from './prefix.ts';
@@ -961,7 +960,7 @@ class Engine {
     const dst = this.route(dp, r);
     dst.outstanding++;
     // Bytes: the prompt's KV over all layers at the KV dtype, once (sliding layers hold the window).
-    const bytes = dp.kv ? dp.kv.handoffBytes(this.req[r]!.inputTokens) : kvBytesForContext(dp.dep.model, this.req[r]!.inputTokens, geometryOf(dp.dep).kvBytes);
+    const bytes = promptHandoffBytes(dp.dep, dp.kv, this.req[r]!.inputTokens);
     const start = Math.max(t, inst.sendFree, dst.recvFree);
     const end = start + transferTimeS(bytes, link);
     inst.sendFree = end;

@@ -146,7 +146,7 @@ describe('planGantt with prefill/decode disaggregation', () => {
     const g = planGantt(s, 32);
     const pools = poolsOf(s)!;
     const cache = new ProfileCache();
-    const tx = kvTransfer(s, cache.get(s, pools.prefill, 'prefill'), cache.get(s, pools.decode, 'decode'), pools, estimatorWorkload(s).inputTokens);
+    const tx = kvTransfer(cache.get(s, pools.prefill, 'prefill'), cache.get(s, pools.decode, 'decode'), pools, estimatorWorkload(s).inputTokens);
     const KV = GANTT_KINDS.indexOf('kv-transfer');
     const link = g.lanes.findIndex((l) => l.tier === 'pd-link');
     // Between the prefill pool's lanes (0, 1) and the decode pool's (3..6).

@@ -444,7 +444,7 @@ export function planKvHandoff(scenario: Scenario): { seconds: number; bytes: num
   if (!pools) return null;
   const cache = new ProfileCache();
   const inputTokens = estimatorWorkload(scenario).inputTokens;
-  const tx = kvTransfer(scenario, cache.get(scenario, pools.prefill, 'prefill'), cache.get(scenario, pools.decode, 'decode'), pools, inputTokens);
+  const tx = kvTransfer(cache.get(scenario, pools.prefill, 'prefill'), cache.get(scenario, pools.decode, 'decode'), pools, inputTokens);
   return { seconds: tx.seconds, bytes: tx.bytesPerPrompt, link: tx.scope === 'scale-up' ? 'NVLink' : 'NIC', inputTokens };
 }
 
