@@ -130,7 +130,8 @@ export function standaloneSvgString(svgEl: SVGSVGElement, opts: ExportOptions = 
   return new XMLSerializer().serializeToString(clone);
 }
 
-function download(blob: Blob, filename: string): void {
+/** Save a blob as a file through a temporary object URL (no server round trip). */
+export function downloadBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -145,7 +146,7 @@ function download(blob: Blob, filename: string): void {
 /** Download `svgEl` as a standalone .svg file. */
 export function exportSvg(svgEl: SVGSVGElement, filename: string, opts: ExportOptions = {}): void {
   const text = standaloneSvgString(svgEl, opts);
-  download(new Blob([text], { type: 'image/svg+xml;charset=utf-8' }), safeFilename(filename, 'svg'));
+  downloadBlob(new Blob([text], { type: 'image/svg+xml;charset=utf-8' }), safeFilename(filename, 'svg'));
 }
 
 function canvasToBlob(canvas: HTMLCanvasElement): Promise<Blob> {
@@ -188,5 +189,5 @@ export async function exportPng(
   } else {
     canvas = await svgToCanvas(el, scale, opts);
   }
-  download(await canvasToBlob(canvas), safeFilename(filename, 'png'));
+  downloadBlob(await canvasToBlob(canvas), safeFilename(filename, 'png'));
 }

@@ -3,6 +3,7 @@
  * These only format numbers the charts are given: no cost arithmetic lives here.
  */
 import { format } from 'd3';
+import { GB, TERA } from '../core/units.ts';
 
 const PREFIXES: Record<number, string> = {
   [-12]: 'p',
@@ -55,12 +56,12 @@ export function fmtGB(gb: number): string {
 
 /** Bandwidth given in GB/s: fmtGBps(3350) = "3.35 TB/s", fmtGBps(50) = "50 GB/s". */
 export function fmtGBps(gbps: number): string {
-  return si(gbps * 1e9, 'B/s');
+  return si(gbps * GB, 'B/s');
 }
 
 /** Throughput given in TFLOPS: fmtTflops(989) = "989 TFLOPS", fmtTflops(1979) = "1.98 PFLOPS". */
 export function fmtTflops(t: number): string {
-  return si(t * 1e12, 'FLOPS');
+  return si(t * TERA, 'FLOPS');
 }
 
 /** A duration in microseconds with an adaptive unit: 850 µs, 12.5 ms, 1.2 s. */

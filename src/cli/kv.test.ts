@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './io.ts';
+import { fakeIo } from './fake-io.ts';
 import { main } from './main.ts';
-
-function fakeIo(files: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    readFile: (p) => {
-      if (!(p in files)) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-      return files[p]!;
-    },
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-  };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 const long = (kvStrategy?: unknown, precision?: unknown) =>
   JSON.stringify({ version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 }, ...(precision ? { precision } : {}), runtime: kvStrategy ? { kvStrategy } : {}, workload: { inputTokens: 130_048, outputTokens: 1024, requests: 64 } });

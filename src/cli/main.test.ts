@@ -2,24 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { main } from './main.ts';
-import type { CliIo } from './io.ts';
+import { fakeIo } from './fake-io.ts';
 import { MODELS } from '../core/model/catalog.ts';
 import { GPU_IDS } from '../core/hardware/gpus.ts';
 import type { EvaluationResult } from '../core/evaluate/evaluate.ts';
-
-function fakeIo(files: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    readFile: (p) => {
-      if (!(p in files)) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-      return files[p]!;
-    },
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-  };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 /** Smallest catalog-valid TP (dividing the heads) and enough H100 nodes for fp8 weights. */
 function scenarioFor(m: (typeof MODELS)[number]) {
@@ -61,6 +47,10 @@ describe('parakv evaluate', () => {
     expect(results[0]!.metrics).toBeDefined();
     expect(results[1]!.error).toMatch(/cluster\.nodes must be at least 1/);
     expect(results[2]!.metrics).toBeDefined();
+    // The two valid slots hold the same scenario's result, not an error or a neighbour's.
+    expect(results[0]!.error).toBeUndefined();
+    expect(results[0]!.model.name).toBe(MODELS[0]!.name);
+    expect(results[2]).toEqual(results[0]);
     expect(f.err()).toMatch(/^scenario\[1\]: cluster\.nodes/);
   });
 

@@ -1,23 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadSimulator } from '../core/search/simulator.ts';
-import type { CliIo } from './io.ts';
+import { fakeIo } from './fake-io.ts';
 import { main } from './main.ts';
 import { runSearch } from './search.ts';
-
-function fakeIo(files: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    readFile: (p) => {
-      if (!(p in files)) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-      return files[p]!;
-    },
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-  };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 const small = JSON.stringify({ version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 2 }, workload: { inputTokens: 1024, outputTokens: 256, requests: 1000 } });
 

@@ -1,15 +1,8 @@
+import { downloadBlob } from '../charts/export.ts';
+
 /** Save text as a file through a temporary object URL (no server round trip). */
 export function downloadText(fileName: string, text: string, mime: string): void {
-  const blob = new Blob([text], { type: `${mime};charset=utf-8` });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadBlob(new Blob([text], { type: `${mime};charset=utf-8` }), fileName);
 }
 
 /** Copy to the clipboard; resolves false when the browser refuses (insecure context, permissions). */

@@ -25,7 +25,7 @@ import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
 import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
 import type { Scenario, ScenarioInput } from '../core/scenario/schema.ts';
-import { OBJECTIVE_INFO, toScore } from '../core/search/objectives.ts';
+import { toScore } from '../core/search/objectives.ts';
 import { applyRefinement, mergeShards, plansToRefine } from '../core/search/search.ts';
 import { resolveOptions, tooLargeError } from '../core/search/space.ts';
 import type { SearchOptions, SearchProgress, SearchResult, ShardResult } from '../core/search/types.ts';
@@ -436,11 +436,4 @@ function mainThreadHandle(): WorkerHandle {
     hasSimulator: () => plannerApi.hasSimulator(),
   };
   return { api: api as unknown as Remote<PlannerApi>, terminate: () => undefined };
-}
-
-/** Human label for a progress event: "1,234 / 5,000 plans · best TP4 DP2 (512 tok/s/GPU)". */
-export function formatProgress(p: SearchProgress, o: SearchOptions['objective']): string {
-  const n = (x: number) => x.toLocaleString('en-US');
-  const best = p.bestLabel !== null && p.bestValue !== null ? ` · best ${p.bestLabel} (${Number(p.bestValue.toPrecision(4))} ${OBJECTIVE_INFO[o].unit})` : '';
-  return `${n(p.done)} / ${n(p.total)} plans${best}`;
 }

@@ -7,6 +7,7 @@
  */
 import { scaleLog, scaleSqrt } from 'd3';
 import type { ScaleLogarithmic } from 'd3';
+import { GB as GIGA, TERA } from '../../core/units.ts';
 import { fmtGBps, fmtTflops, sig } from '../format';
 import { decadeDomain, legendLayout, logTicks, placeLabels, textWidth } from '../scales';
 import type { LegendLayoutItem, Margin, PlacedLabel, Tick } from '../scales';
@@ -66,8 +67,7 @@ export function roofSegments(peakFlopsPerS: number, bytesPerS: number, [x0, x1]:
 export const attainable = (peakFlopsPerS: number, bytesPerS: number, x: number): number =>
   Math.min(peakFlopsPerS, bytesPerS * x);
 
-export const TERA = 1e12;
-export const GIGA = 1e9;
+export { GIGA, TERA };
 
 export const isPlottable = (p: RooflinePoint): boolean =>
   Number.isFinite(p.intensityFlopPerByte) &&

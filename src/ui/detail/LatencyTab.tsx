@@ -142,7 +142,8 @@ function SimView({ r, scenario, withTimeline }: { r: SimulatedEvaluation; scenar
 }
 
 /** Milliseconds since `startedAt`, re-rendered a few times a second while mounted. */
-function useElapsed(startedAt: number | null): number | null {
+/** Milliseconds since `startedAt` (epoch ms), ticking 4× a second; null when not running. */
+function useElapsedMs(startedAt: number | null): number | null {
   const [t, setT] = useState(() => Date.now());
   useEffect(() => {
     if (startedAt === null) return;
@@ -154,7 +155,7 @@ function useElapsed(startedAt: number | null): number | null {
 
 function SimRunning({ requests, startedAt, where }: { requests: number; startedAt: number | null; where: string | null }) {
   const { cancelSimulation } = useActions();
-  const elapsed = useElapsed(startedAt);
+  const elapsedMs = useElapsedMs(startedAt);
   const place = where === 'worker' ? ' in a background worker' : where ? ` on the ${where}` : '';
   return (
     <div className="sim-running" data-testid="latency-running">
@@ -171,7 +172,7 @@ function SimRunning({ requests, startedAt, where }: { requests: number; startedA
               Simulating {fmtInt(requests)} requests on this plan{place}…
             </span>
             <span className="num" data-testid="sim-elapsed" aria-hidden="true">
-              {elapsed !== null ? `${(elapsed / 1000).toFixed(1)} s` : ''}
+              {elapsedMs !== null ? `${(elapsedMs / 1000).toFixed(1)} s` : ''}
             </span>
           </div>
         </div>

@@ -12,6 +12,7 @@ import type { SimulatedEvaluation, SimulationSummary } from '../../core/evaluate
 import type { Scenario } from '../../core/scenario/schema.ts';
 import { tierSpansFromSimulation } from '../../core/views/kv.ts';
 import { kvTierOccupancy, simTierLines } from '../../core/views/kvStrategyUi.ts';
+import { stageGpus } from '../../core/views/planGpus.ts';
 import { attempt } from '../../state/evaluation.ts';
 import { useActions, useApp } from '../../state/react.tsx';
 import { scenarioKey } from '../../state/store.ts';
@@ -85,7 +86,7 @@ export function MemoryTab({ result, scenario }: { result: EvaluationResult; scen
   const mem = result.memory;
   const cap = mem.perGpu[0]?.capacityGB ?? 0;
   const pp = result.plan.pp;
-  const perStageGpus = result.plan.tp * result.plan.attentionDp;
+  const perStageGpus = stageGpus(result.plan);
   const disagg = Boolean(scenario.plan.prefill && scenario.plan.decode);
   const gpus = mem.perGpu.map((g, i) => ({
     label: disagg ? g.label : pp > 1 ? `Stage ${i} (${perStageGpus} GPU${perStageGpus === 1 ? '' : 's'} × ${result.plan.dp})` : `Every GPU (×${result.plan.gpusUsed})`,

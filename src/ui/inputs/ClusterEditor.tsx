@@ -8,6 +8,7 @@ import { GPUS, getGpu } from '../../core/hardware/gpus.ts';
 import { CLUSTER_PRESETS } from '../../core/hardware/presets.ts';
 import type { GpuSpec } from '../../core/hardware/types.ts';
 import { scaleUpName } from '../../core/views/roofline.ts';
+import { clusterGpus } from '../../core/views/planGpus.ts';
 import { useActions, useApp } from '../../state/react.tsx';
 import { fmtNum } from '../format.ts';
 import { useEngineError } from '../hooks.ts';
@@ -98,7 +99,7 @@ export function ClusterEditor() {
   const engineError = useEngineError();
   const gpu = getGpu(cluster.gpu);
   const preset = CLUSTER_PRESETS.find((p) => p.gpu === cluster.gpu && p.nodes === cluster.nodes && p.gpusPerNode === cluster.gpusPerNode);
-  const total = cluster.nodes * cluster.gpusPerNode;
+  const total = clusterGpus(cluster);
   const domain = gpu ? Math.max(1, Math.min(cluster.scaleUpDomainGpus ?? Math.max(gpu.scaleUpDomainGpus, 1), total)) : 1;
   const gpuOptions = useMemo(() => GPUS.map((g) => ({ value: g.id, label: `${g.name} · ${g.memoryGB} GB`, group: g.vendor })), []);
   const effective = gpu && cluster.gpuOverrides ? { ...gpu, scaleOutGBps: cluster.gpuOverrides.scaleOutGBps ?? gpu.scaleOutGBps } : gpu;

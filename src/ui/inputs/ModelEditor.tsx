@@ -52,7 +52,7 @@ function tags(m: ModelSpec): string[] {
 
 function ModelFacts({ spec, kvDtype }: { spec: ModelSpec; kvDtype: Scenario['precision']['kvCache'] }) {
   const p = useMemo(() => PARAMS.get(spec.id) ?? countParams(spec), [spec]);
-  const kv = kvBytesPerToken(spec, bytesPerElement(kvDtype));
+  const kvBytesPerTok = kvBytesPerToken(spec, bytesPerElement(kvDtype));
   const a = spec.attention;
   return (
     <dl className="facts" data-testid="model-facts">
@@ -98,7 +98,7 @@ function ModelFacts({ spec, kvDtype }: { spec: ModelSpec; kvDtype: Scenario['pre
       )}
       <dt>KV cache / token</dt>
       <dd>
-        {fmtBytes(kv)} <span className="field__hint">({kvDtype})</span>
+        {fmtBytes(kvBytesPerTok)} <span className="field__hint">({kvDtype})</span>
       </dd>
       <dt>Context window</dt>
       <dd>{fmtInt(spec.maxContextTokens)} tokens</dd>
@@ -106,6 +106,9 @@ function ModelFacts({ spec, kvDtype }: { spec: ModelSpec; kvDtype: Scenario['pre
     </dl>
   );
 }
+
+/** A dropped config.json larger than this is refused (real ones are a few kB). */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 function ConfigImport() {
   const { setModelOrCluster } = useActions();
@@ -137,7 +140,7 @@ function ConfigImport() {
     setDrag(false);
     const file = e.dataTransfer.files[0];
     if (!file) return;
-    if (file.size > 4 * 1024 * 1024) {
+    if (file.size > MAX_CONFIG_BYTES) {
       setError('That file is larger than 4 MB; a config.json is a few kB.');
       return;
     }

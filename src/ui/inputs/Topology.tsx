@@ -5,6 +5,7 @@
  * React owns the SVG; the only maths is layout in px.
  */
 import { categoricalColor } from '../../charts/index.ts';
+import { instanceGpus, planGpus, stageGpus } from '../../core/views/planGpus.ts';
 
 export interface TopologyProps {
   nodes: number;
@@ -39,9 +40,9 @@ export function Topology({ nodes, gpusPerNode, domainGpus, gpuName, scaleUpLabel
   const fabricY = top + gridH + 18;
   const H = fabric ? fabricY + 22 : top + gridH + 6;
 
-  const instGpus = plan ? plan.tp * plan.pp * plan.attentionDp : 0;
-  const used = plan ? plan.dp * instGpus : 0;
-  const groupOf = (g: number) => (plan && g < used ? { replica: Math.floor(g / instGpus), stage: Math.floor((g % instGpus) / (plan.tp * plan.attentionDp)) } : null);
+  const instGpus = plan ? instanceGpus(plan) : 0;
+  const used = plan ? planGpus(plan) : 0;
+  const groupOf = (g: number) => (plan && g < used ? { replica: Math.floor(g / instGpus), stage: Math.floor((g % instGpus) / stageGpus(plan)) } : null);
 
   const nodeX = (i: number) => PAD + (i % nodeCols) * (nodeW + GAP);
   const nodeY = (i: number) => top + Math.floor(i / nodeCols) * (nodeH + GAP);

@@ -1,5 +1,6 @@
 /** Saved scenarios: save the current one, open, rename, duplicate, delete, export all, import a file. */
 import { useEffect, useId, useRef, useState } from 'react';
+import { clusterGpus } from '../../core/views/planGpus.ts';
 import { useActions, useApp } from '../../state/react.tsx';
 import { downloadText } from '../download.ts';
 import { fmtDate } from '../format.ts';
@@ -88,7 +89,7 @@ export function SavedPanel() {
   const messages = useApp((s) => s.saved.messages);
   const scenario = useApp((s) => s.scenario);
   const { setSavedOpen, saveCurrent, importSaved, exportSaved, dismissSavedMessages } = useActions();
-  const suggested = defaultName(resolveModelSpec(scenario.model), scenario.cluster.nodes * scenario.cluster.gpusPerNode, scenario.cluster.gpu);
+  const suggested = defaultName(resolveModelSpec(scenario.model), clusterGpus(scenario.cluster), scenario.cluster.gpu);
   const [name, setName] = useState('');
   const [note, setNote] = useState<string | null>(null);
   const nameId = useId();
