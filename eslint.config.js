@@ -7,7 +7,18 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 const coreBoundary = {
   patterns: [
     {
-      group: ['react', 'react-dom', 'zustand', 'comlink', 'd3-selection', 'd3-zoom', '**/ui/**', '**/state/**', '**/charts/**', '**/worker/**'],
+      group: [
+        'react',
+        'react-dom',
+        'zustand',
+        'comlink',
+        'd3-selection',
+        'd3-zoom',
+        '**/ui/**',
+        '**/state/**',
+        '**/charts/**',
+        '**/worker/**',
+      ],
       message: 'src/core must stay framework-free (runs in Node tests and in workers).',
     },
   ],
@@ -36,13 +47,19 @@ export default defineConfig([
   {
     files: ['src/worker/**/*.ts', 'src/state/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/ui/**', '**/charts/**'], message: 'worker/state sit below ui.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/ui/**', '**/charts/**'], message: 'worker/state sit below ui.' }] },
+      ],
     },
   },
   {
     files: ['src/charts/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['zustand', '**/state/**', '**/ui/**'], message: 'charts take props only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['zustand', '**/state/**', '**/ui/**'], message: 'charts take props only.' }] },
+      ],
     },
   },
 ]);

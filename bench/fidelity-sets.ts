@@ -55,7 +55,9 @@ interface MeasurementRow {
 
 /** TensorRT-LLM v0.19 offline max-throughput rows: all requests queued, trtllm-bench defaults. */
 export function trtllmOfflineCases(): { cases: FidelityCase[]; skipped: string[] } {
-  const rows = (JSON.parse(readFileSync(resolve(REFERENCE_DIR, 'measurements.json'), 'utf8')) as { rows: MeasurementRow[] }).rows;
+  const rows = (
+    JSON.parse(readFileSync(resolve(REFERENCE_DIR, 'measurements.json'), 'utf8')) as { rows: MeasurementRow[] }
+  ).rows;
   const cases: FidelityCase[] = [];
   const skipped: string[] = [];
   for (const r of rows) {
@@ -80,7 +82,14 @@ export function trtllmOfflineCases(): { cases: FidelityCase[]; skipped: string[]
         plan: { tp: r.parallelism.TP, pp: r.parallelism.PP, dp: 1, ep: 1, attentionDp: 1 },
         // trtllm-bench heuristics: large max batch, 8192 max tokens. Its kv_cache_free_gpu_mem_fraction
         // (0.95) applies to the memory left after weights and activations, which is ~0.99 of the whole GPU.
-        runtime: { maxNumSeqs: 2048, maxBatchedTokens: 8192, chunkedPrefill: true, gpuMemoryUtilization: 0.99, kvBlockSize: 32, cudaGraphs: true },
+        runtime: {
+          maxNumSeqs: 2048,
+          maxBatchedTokens: 8192,
+          chunkedPrefill: true,
+          gpuMemoryUtilization: 0.99,
+          kvBlockSize: 32,
+          cudaGraphs: true,
+        },
         workload: { inputTokens: r.input_len, outputTokens: r.output_len, requests, arrival: { kind: 'offline' } },
       },
       measured: { outputTokPerSec: r.output_throughput_tok_s },
@@ -128,9 +137,17 @@ export function servingLatencyCases(): { cases: FidelityCase[]; skipped: string[
       const ptp = intOr(r[`${side}_tp_size`], 1);
       const padp = intOr(r[`${side}_attention_dp_size`], 1);
       // aiconfigurator: a worker has tp × attention-DP GPUs; MoE layers span them as ep ranks.
-      return { instances: intOr(r[`${side}_num_workers`], 1), tp: ptp, pp: 1, ep: intOr(r[`${side}_moe_ep_size`], 1), attentionDp: padp };
+      return {
+        instances: intOr(r[`${side}_num_workers`], 1),
+        tp: ptp,
+        pp: 1,
+        ep: intOr(r[`${side}_moe_ep_size`], 1),
+        attentionDp: padp,
+      };
     };
-    const plan = disagg ? { prefill: pool('prefill'), decode: pool('decode') } : { tp, pp: intOr(r.pp_size, 1), dp: 1, ep, attentionDp: adp };
+    const plan = disagg
+      ? { prefill: pool('prefill'), decode: pool('decode') }
+      : { tp, pp: intOr(r.pp_size, 1), dp: 1, ep, attentionDp: adp };
     const gpusNeeded = disagg
       ? [plan.prefill!, plan.decode!].reduce((a, p) => a + p.instances * p.tp * p.attentionDp, 0)
       : tp * adp * intOr(r.pp_size, 1);
@@ -144,8 +161,20 @@ export function servingLatencyCases(): { cases: FidelityCase[]; skipped: string[
         precision: { weights, activations, kvCache },
         cluster: { gpu: 'h100-sxm', nodes: Math.max(1, Math.ceil(gpusNeeded / 8)), gpusPerNode: 8 },
         plan,
-        runtime: { maxNumSeqs: Math.max(conc, intOr(r.batch_size, conc), intOr(r.decode_batch_size, 0)), maxBatchedTokens: 8192, chunkedPrefill: true, gpuMemoryUtilization: 0.9, kvBlockSize: 32, cudaGraphs: true },
-        workload: { inputTokens: isl, outputTokens: osl, requests: conc * 10, arrival: { kind: 'concurrency', users: conc } },
+        runtime: {
+          maxNumSeqs: Math.max(conc, intOr(r.batch_size, conc), intOr(r.decode_batch_size, 0)),
+          maxBatchedTokens: 8192,
+          chunkedPrefill: true,
+          gpuMemoryUtilization: 0.9,
+          kvBlockSize: 32,
+          cudaGraphs: true,
+        },
+        workload: {
+          inputTokens: isl,
+          outputTokens: osl,
+          requests: conc * 10,
+          arrival: { kind: 'concurrency', users: conc },
+        },
       },
       measured: { ttftMs: Number(r.silicon_ttft_ms), tpotMs: Number(r.silicon_tpot_ms) },
     });

@@ -44,7 +44,10 @@ function ape(pred: number | undefined, meas: number | undefined): number | null 
   return (100 * Math.abs(pred - meas)) / meas;
 }
 
-export function runFidelity(evaluate: Evaluator, printRows = false): Record<string, { median: number; p90: number; n: number }> {
+export function runFidelity(
+  evaluate: Evaluator,
+  printRows = false,
+): Record<string, { median: number; p90: number; n: number }> {
   const sets = [trtllmOfflineCases(), servingLatencyCases()];
   const rows: Row[] = [];
   for (const { cases } of sets) {
@@ -79,17 +82,25 @@ export function runFidelity(evaluate: Evaluator, printRows = false): Record<stri
   console.log('— per group —');
   for (const [k, rs] of [...groups].sort()) line(k, rs);
   console.log('— per set —');
-  for (const set of ['trtllm-offline-throughput', 'serving-latency-h100']) line(set, rows.filter((r) => r.c.set === set));
+  for (const set of ['trtllm-offline-throughput', 'serving-latency-h100'])
+    line(
+      set,
+      rows.filter((r) => r.c.set === set),
+    );
   console.log('— overall —');
   line('all', rows);
   if (printRows) {
     for (const r of rows) {
-      const f = (m: Metric) => (r.c.measured[m] !== undefined ? `${m} meas ${r.c.measured[m]!.toFixed(1)} pred ${(r.predicted[m] ?? NaN).toFixed(1)}` : '');
+      const f = (m: Metric) =>
+        r.c.measured[m] !== undefined
+          ? `${m} meas ${r.c.measured[m]!.toFixed(1)} pred ${(r.predicted[m] ?? NaN).toFixed(1)}`
+          : '';
       console.log(`${r.c.label.padEnd(60)} ${metrics.map(f).filter(Boolean).join('  ')} ${r.error ?? ''}`);
     }
   }
   const skipped = sets.flatMap((s) => s.skipped);
-  if (skipped.length) console.log(`skipped ${skipped.length} rows (e.g. ${[...new Set(skipped)].slice(0, 4).join('; ')})`);
+  if (skipped.length)
+    console.log(`skipped ${skipped.length} rows (e.g. ${[...new Set(skipped)].slice(0, 4).join('; ')})`);
   return summary;
 }
 

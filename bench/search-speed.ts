@@ -64,7 +64,9 @@ function nodeWorker(): WorkerHandle {
 
 async function main(): Promise<void> {
   const cpus = os.cpus();
-  console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, ${os.platform()} ${os.arch()}`);
+  console.log(
+    `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, ${os.platform()} ${os.arch()}`,
+  );
   console.log('');
 
   // 1. Llama-3.1-70B, 1×8 H100, APEX lmsys trace, all plans × all KV dtypes.
@@ -75,12 +77,21 @@ async function main(): Promise<void> {
     workload: { trace: { format: 'apex-jsonl', data: readFileSync(TRACE, 'utf8') } },
     slo: { ttftMs: 2000, tpotMs: 100 },
   } as ScenarioInput);
-  const llamaOpts: Partial<SearchOptions> = { kvDtypes: [...KV_DTYPES], objective: 'goodput', secondary: 'ttft-p99', simulateTop: 0 };
+  const llamaOpts: Partial<SearchOptions> = {
+    kvDtypes: [...KV_DTYPES],
+    objective: 'goodput',
+    secondary: 'ttft-p99',
+    simulateTop: 0,
+  };
   const count1 = countCandidates(llama, llamaOpts);
-  console.log(`1) Llama-3.1-70B on 1×8 H100, APEX llama_lmsys_05 trace (1,024 requests), ${count1.structural.colocated} layouts × ${KV_DTYPES.length} KV dtypes (${KV_DTYPES.join(', ')})`);
+  console.log(
+    `1) Llama-3.1-70B on 1×8 H100, APEX llama_lmsys_05 trace (1,024 requests), ${count1.structural.colocated} layouts × ${KV_DTYPES.length} KV dtypes (${KV_DTYPES.join(', ')})`,
+  );
   const cold = time(() => search(llama, llamaOpts));
   const warm = Array.from({ length: 7 }, () => time(() => search(llama, llamaOpts)).ms);
-  console.log(`   closed-form pass, 1 thread: cold ${ms(cold.ms)}, warm median ${ms(median(warm))} (min ${ms(Math.min(...warm))}) — target ≤ 1 s`);
+  console.log(
+    `   closed-form pass, 1 thread: cold ${ms(cold.ms)}, warm median ${ms(median(warm))} (min ${ms(Math.min(...warm))}) — target ≤ 1 s`,
+  );
   console.log(`   ${summary(cold.value)}`);
   const sim = await loadSimulator();
   if (sim) {
@@ -104,18 +115,29 @@ async function main(): Promise<void> {
   const dsScenario = parse(ds);
   const base: Partial<SearchOptions> = { allowDisaggregation: true, kvDtypes: ['fp8', 'bf16'], simulateTop: 0 };
   const count2 = countCandidates(dsScenario, base);
-  console.log(`2) DeepSeek-V3 on 8×8 H200, P/D disaggregation allowed, KV fp8/bf16, Poisson 40 req/s of 2,048→512 tokens`);
-  console.log(`   space: ${n(count2.total)} candidates = ${n(count2.colocated)} colocated + ${n(count2.disaggregated)} disaggregated (${count2.knobCombos} runtime combos); counted in ${ms(time(() => countCandidates(dsScenario, base)).ms)}`);
+  console.log(
+    `2) DeepSeek-V3 on 8×8 H200, P/D disaggregation allowed, KV fp8/bf16, Poisson 40 req/s of 2,048→512 tokens`,
+  );
+  console.log(
+    `   space: ${n(count2.total)} candidates = ${n(count2.colocated)} colocated + ${n(count2.disaggregated)} disaggregated (${count2.knobCombos} runtime combos); counted in ${ms(time(() => countCandidates(dsScenario, base)).ms)}`,
+  );
   if (count2.total < 10_000) throw new Error('the DeepSeek space should have at least 10,000 candidates');
   const pool = new PlannerPool({ size: 4, createWorker: nodeWorker });
   let events = 0;
-  const coldPool = await timeAsync(() => pool.run(ds, { ...base, objective: 'goodput', secondary: 'cost' }, () => events++).promise);
-  console.log(`   PlannerPool cold start (4 worker_threads spawned, tsx module load, first search): ${ms(coldPool.ms)}, ${events} progress events`);
+  const coldPool = await timeAsync(
+    () => pool.run(ds, { ...base, objective: 'goodput', secondary: 'cost' }, () => events++).promise,
+  );
+  console.log(
+    `   PlannerPool cold start (4 worker_threads spawned, tsx module load, first search): ${ms(coldPool.ms)}, ${events} progress events`,
+  );
   const cases: [string, Partial<SearchOptions>][] = [
     ['goodput × $/Mtok', { objective: 'goodput', secondary: 'cost' }],
     ['throughput/GPU × TPOT p99', { objective: 'throughput-per-gpu', secondary: 'tpot-p99' }],
     ['TTFT p99 × J/token', { objective: 'ttft-p99', secondary: 'energy' }],
-    ['goodput × $/Mtok, pruning off (every feasible plan evaluated)', { objective: 'goodput', secondary: 'cost', prune: false }],
+    [
+      'goodput × $/Mtok, pruning off (every feasible plan evaluated)',
+      { objective: 'goodput', secondary: 'cost', prune: false },
+    ],
   ];
   for (const [name, o] of cases) {
     const opts = { ...base, ...o };
@@ -127,13 +149,21 @@ async function main(): Promise<void> {
       warm.push(r.ms);
       last = r.value;
     }
-    const same = JSON.stringify(last!.ranked.map((p) => [p.candidate.id, p.value])) === JSON.stringify(single.value.ranked.map((p) => [p.candidate.id, p.value]));
-    console.log(`   ${name}: 1 thread ${ms(single.ms)}; 4 workers (warm) ${ms(median(warm))}${same ? '' : ' — RANKING DIFFERS'} — target ≤ 5 s`);
+    const same =
+      JSON.stringify(last!.ranked.map((p) => [p.candidate.id, p.value])) ===
+      JSON.stringify(single.value.ranked.map((p) => [p.candidate.id, p.value]));
+    console.log(
+      `   ${name}: 1 thread ${ms(single.ms)}; 4 workers (warm) ${ms(median(warm))}${same ? '' : ' — RANKING DIFFERS'} — target ≤ 5 s`,
+    );
     console.log(`     ${summary(single.value)}`);
   }
   if (sim) {
-    const withSim = await timeAsync(() => pool.run(ds, { ...base, objective: 'goodput', secondary: 'cost', simulateTop: 8 }).promise);
-    console.log(`   + simulator second pass over the top 8 (20,000 requests each) on the workers: ${ms(withSim.ms)} total (${withSim.value.counts.simulated} simulated)`);
+    const withSim = await timeAsync(
+      () => pool.run(ds, { ...base, objective: 'goodput', secondary: 'cost', simulateTop: 8 }).promise,
+    );
+    console.log(
+      `   + simulator second pass over the top 8 (20,000 requests each) on the workers: ${ms(withSim.ms)} total (${withSim.value.counts.simulated} simulated)`,
+    );
   }
   pool.dispose();
 }

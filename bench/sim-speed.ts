@@ -27,7 +27,10 @@ const traces: [string, string][] = [
   ['llama lmsys_025 (0.25 req/s)', read('llama_lmsys_025.jsonl')],
   ['llama creation_05', read('llama_creation_05.jsonl')],
   ['llama creation_025', read('llama_creation_025.jsonl')],
-  ['llama summarization_05 (4 splits)', [0, 1, 2, 3].map((i) => read(`llama_summarization_05_4DP2TP_${i}.jsonl`).trim()).join('\n')],
+  [
+    'llama summarization_05 (4 splits)',
+    [0, 1, 2, 3].map((i) => read(`llama_summarization_05_4DP2TP_${i}.jsonl`).trim()).join('\n'),
+  ],
 ];
 
 function median(xs: number[]): number {
@@ -41,12 +44,22 @@ function pct(xs: number[], p: number): number {
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(`Simulator speed — Llama-3.1-70B, 8× H100 SXM, TP8, bf16 · ${cpu} (${os.cpus().length} logical CPUs) · Node ${process.version}`);
+console.log(
+  `Simulator speed — Llama-3.1-70B, 8× H100 SXM, TP8, bf16 · ${cpu} (${os.cpus().length} logical CPUs) · Node ${process.version}`,
+);
 console.log(`${RUNS} timed runs after ${WARMUP} warm-up runs per trace\n`);
-console.log('| trace | requests | iterations | launches | cost evals | parse ms | evaluate ms (median) | p90 ms | requests/s simulated |');
+console.log(
+  '| trace | requests | iterations | launches | cost evals | parse ms | evaluate ms (median) | p90 ms | requests/s simulated |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const [name, data] of traces) {
-  const p = parseScenario({ version: 1, model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 }, plan: { tp: 8 }, workload: { trace: { format: 'apex-jsonl', data } } });
+  const p = parseScenario({
+    version: 1,
+    model: 'llama-3.1-70b',
+    cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 },
+    plan: { tp: 8 },
+    workload: { trace: { format: 'apex-jsonl', data } },
+  });
   if (!p.ok) throw new Error(p.errors.join('; '));
   const parseTimes: number[] = [];
   for (let i = 0; i < 5; i++) {

@@ -27,7 +27,9 @@ async function longContextLink(): Promise<string> {
 async function currentCurve(page: Page): Promise<{ values: string; path: string | null }> {
   const chart = page.getByTestId('kv-capacity-chart');
   await expect(chart.locator('path.pkv-series').first()).toBeVisible();
-  const values = (await page.getByTestId('kv-capacity-table').locator('td[data-series="current"]').allTextContents()).join('|');
+  const values = (
+    await page.getByTestId('kv-capacity-table').locator('td[data-series="current"]').allTextContents()
+  ).join('|');
   const path = await chart.locator('path.pkv-series').first().getAttribute('d');
   return { values, path };
 }
@@ -35,7 +37,9 @@ async function currentCurve(page: Page): Promise<{ values: string; path: string 
 const topRowKv = (page: Page) => page.getByTestId('plan-row').first().getByTestId('plan-kv');
 const topRowThroughput = (page: Page) => page.getByTestId('plan-row').first().locator('td[data-metric="throughput"]');
 
-test('switching the plan’s KV strategy changes its capacity curve; the search refuses KIVI-2 until lossy is allowed, then ranks it first', async ({ page }) => {
+test('switching the plan’s KV strategy changes its capacity curve; the search refuses KIVI-2 until lossy is allowed, then ranks it first', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await openFresh(page, await longContextLink());
 
@@ -43,7 +47,9 @@ test('switching the plan’s KV strategy changes its capacity curve; the search 
   await page.getByTestId('tab-kv').click();
   const bf16 = await currentCurve(page);
   await expect(page.getByTestId('kv-plan-strategy')).toContainText('plain KV');
-  await expect(page.getByTestId('kv-capacity-table').locator('th[data-series="kivi2"]')).toContainText('KIVI-2 (lossy)');
+  await expect(page.getByTestId('kv-capacity-table').locator('th[data-series="kivi2"]')).toContainText(
+    'KIVI-2 (lossy)',
+  );
 
   const preset = page.getByTestId('kv-strategy-preset');
   await preset.selectOption('fp8');
@@ -112,7 +118,9 @@ test('switching the plan’s KV strategy changes its capacity curve; the search 
   await shot(page, 'kv-03-search-lossy-allowed');
 });
 
-test('an offloading strategy shows its KV tiers in the memory view and its host-link transfers in the Gantt', async ({ page }) => {
+test('an offloading strategy shows its KV tiers in the memory view and its host-link transfers in the Gantt', async ({
+  page,
+}) => {
   await openFresh(page, await longContextLink());
   await page.getByTestId('kv-strategy-preset').selectOption('host-offload');
   await expect(page.getByTestId('kv-card-offload')).toBeVisible();

@@ -19,7 +19,9 @@ test('the numbers shown equal the engineâ€™s closed-form evaluation of the URLâ€
   await expect(kpis).toContainText(`$${Number(r.metrics.costUsdPerMOutputTokens.toPrecision(3))}`);
 });
 
-test('pick a model and cluster, search, select a plan, see memory/Gantt/roofline, export a matching vLLM command', async ({ page }) => {
+test('pick a model and cluster, search, select a plan, see memory/Gantt/roofline, export a matching vLLM command', async ({
+  page,
+}) => {
   await openFresh(page);
   await page.getByTestId('model-search').fill('8B');
   await page.getByTestId('model-llama-3.1-8b').click();

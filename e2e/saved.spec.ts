@@ -20,7 +20,11 @@ test('a corrupt saved library is reported, not silently dropped', async ({ page 
   await page.reload();
   await expect(page.getByTestId('plan-kpis')).toBeVisible();
   await expect(page.getByText(/saved|library/i).first()).toBeVisible();
-  const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('parakv.saved.corrupt')).map((k) => localStorage.getItem(k)));
+  const kept = await page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith('parakv.saved.corrupt'))
+      .map((k) => localStorage.getItem(k)),
+  );
   expect(kept.length).toBeGreaterThan(0);
   // The unreadable text itself is what was set aside, so nothing is lost.
   expect(kept.map((v) => (JSON.parse(v!) as { raw: string }).raw)).toContain('{not json');

@@ -4,14 +4,20 @@ import { expect, shot, test } from './fixtures.ts';
 
 /** The default scenario with the simulator's largest workload (20,000 requests). */
 async function bigLink(): Promise<string> {
-  const link = await scenarioToLink({ ...DEFAULT_SCENARIO, workload: { ...DEFAULT_SCENARIO.workload, requests: 20_000 } });
+  const link = await scenarioToLink({
+    ...DEFAULT_SCENARIO,
+    workload: { ...DEFAULT_SCENARIO.workload, requests: 20_000 },
+  });
   return link.includes('#') ? link.slice(link.indexOf('#')) : `#${link}`;
 }
 
 // Routing sees the worker's script only when no service worker serves it.
 test.use({ serviceWorkers: 'block' });
 
-test('“Simulate this plan” runs in a worker: Cancel stops it, the page stays usable, then the CDFs show', async ({ page, context }) => {
+test('“Simulate this plan” runs in a worker: Cancel stops it, the page stays usable, then the CDFs show', async ({
+  page,
+  context,
+}) => {
   // Hold the worker's script back so the run is reliably still going when we press Cancel.
   let delayMs = 1500;
   let fetched = 0;

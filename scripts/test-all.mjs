@@ -32,7 +32,13 @@ if (run('lint', 'npx', ['eslint', '.', '--max-warnings=0'])) passed++;
 else failed++;
 
 // 2. Unit tests.
-const unitOk = run('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${outDir}/vitest.json`]);
+const unitOk = run('unit', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile=${outDir}/vitest.json`,
+]);
 const unit = readJson(`${outDir}/vitest.json`);
 if (unit) {
   passed += unit.numPassedTests;
@@ -47,7 +53,9 @@ if (!skipE2e) {
     console.log('chromium not found at /usr/bin/chromium: install Debian chromium (apt-get install chromium)');
     failed++;
   } else {
-    const e2eOk = run('e2e', 'npx', ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${outDir}/playwright.json` });
+    const e2eOk = run('e2e', 'npx', ['playwright', 'test'], {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: `${outDir}/playwright.json`,
+    });
     const e2e = readJson(`${outDir}/playwright.json`);
     if (e2e?.stats) {
       passed += e2e.stats.expected + (e2e.stats.flaky ?? 0);

@@ -23,20 +23,34 @@ function browserStorage(): KeyValueStorage {
     return ls;
   } catch {
     const m = new Map<string, string>();
-    return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) };
+    return {
+      getItem: (k) => m.get(k) ?? null,
+      setItem: (k, v) => void m.set(k, v),
+      removeItem: (k) => void m.delete(k),
+    };
   }
 }
 
 async function boot(): Promise<void> {
   const pool = new PlannerPool();
-  const store = createAppStore({ storage: browserStorage(), search: pool, simulate: (s) => pool.simulate(s, { timeline: true }) });
+  const store = createAppStore({
+    storage: browserStorage(),
+    search: pool,
+    simulate: (s) => pool.simulate(s, { timeline: true }),
+  });
   await store.persist.rehydrate();
   store.getState().reloadSaved();
   const hash = window.location.hash;
   const linked = hash.length > 1 ? await applyHash(store, hash) : 'empty';
   startUrlSync(store, undefined, {
     writeInitial: linked !== 'error',
-    onTooLong: (chars) => store.getState().setBanner({ kind: 'info', message: `This scenario is too large for a link (${chars.toLocaleString('en-US')} characters, e.g. an embedded trace). Save it or export it instead; the address bar keeps the last shareable state.` }),
+    onTooLong: (chars) =>
+      store
+        .getState()
+        .setBanner({
+          kind: 'info',
+          message: `This scenario is too large for a link (${chars.toLocaleString('en-US')} characters, e.g. an embedded trace). Save it or export it instead; the address bar keeps the last shareable state.`,
+        }),
   });
   const el = document.getElementById('root');
   if (!el) throw new Error('index.html has no #root element');

@@ -21,16 +21,18 @@ export function AxisBottom({ ticks, x0, x1, y, gridTop, label, labelOffset = 34 
   return (
     <g className="pkv-axis pkv-axis--x" aria-hidden="true">
       {gridTop !== undefined &&
-        ticks.filter((t) => t.major).map((t) => (
-          <line
-            key={`g${t.value}`}
-            className={t.major ? 'pkv-grid pkv-grid--major' : 'pkv-grid'}
-            x1={t.pos}
-            x2={t.pos}
-            y1={gridTop}
-            y2={y}
-          />
-        ))}
+        ticks
+          .filter((t) => t.major)
+          .map((t) => (
+            <line
+              key={`g${t.value}`}
+              className={t.major ? 'pkv-grid pkv-grid--major' : 'pkv-grid'}
+              x1={t.pos}
+              x2={t.pos}
+              y1={gridTop}
+              y2={y}
+            />
+          ))}
       <line className="pkv-domain" x1={x0} x2={x1} y1={y} y2={y} />
       {ticks.map((t) => (
         <g key={`t${t.value}`} transform={`translate(${t.pos},${y})`}>
@@ -68,16 +70,18 @@ export function AxisLeft({ ticks, y0, y1, x, gridRight, label, labelX }: AxisYPr
   return (
     <g className="pkv-axis pkv-axis--y" aria-hidden="true">
       {gridRight !== undefined &&
-        ticks.filter((t) => t.major).map((t) => (
-          <line
-            key={`g${t.value}`}
-            className={t.major ? 'pkv-grid pkv-grid--major' : 'pkv-grid'}
-            x1={x}
-            x2={gridRight}
-            y1={t.pos}
-            y2={t.pos}
-          />
-        ))}
+        ticks
+          .filter((t) => t.major)
+          .map((t) => (
+            <line
+              key={`g${t.value}`}
+              className={t.major ? 'pkv-grid pkv-grid--major' : 'pkv-grid'}
+              x1={x}
+              x2={gridRight}
+              y1={t.pos}
+              y2={t.pos}
+            />
+          ))}
       <line className="pkv-domain" x1={x} x2={x} y1={y0} y2={y1} />
       {ticks.map((t) => (
         <g key={`t${t.value}`} transform={`translate(${x},${t.pos})`}>
@@ -89,11 +93,7 @@ export function AxisLeft({ ticks, y0, y1, x, gridRight, label, labelX }: AxisYPr
           )}
         </g>
       ))}
-      <text
-        className="pkv-axis-label"
-        transform={`translate(${labelX},${mid}) rotate(-90)`}
-        textAnchor="middle"
-      >
+      <text className="pkv-axis-label" transform={`translate(${labelX},${mid}) rotate(-90)`} textAnchor="middle">
         {label}
       </text>
     </g>

@@ -9,9 +9,13 @@ describe('export helpers', () => {
   });
 
   it('serialises styles', () => {
-    expect(styleString([['fill', 'rgb(1, 2, 3)'], ['stroke', ' '], ['font-family', '"Segoe UI", sans-serif']])).toBe(
-      "fill:rgb(1, 2, 3);font-family:'Segoe UI', sans-serif",
-    );
+    expect(
+      styleString([
+        ['fill', 'rgb(1, 2, 3)'],
+        ['stroke', ' '],
+        ['font-family', '"Segoe UI", sans-serif'],
+      ]),
+    ).toBe("fill:rgb(1, 2, 3);font-family:'Segoe UI', sans-serif");
   });
 
   it('drops inherited values equal to the parent and initial non-inherited ones', () => {

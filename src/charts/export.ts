@@ -118,7 +118,15 @@ export function standaloneSvgString(svgEl: SVGSVGElement, opts: ExportOptions = 
     const t = document.createElementNS(SVG_NS, 'text');
     t.setAttribute('x', '8');
     t.setAttribute('y', '19');
-    t.setAttribute('style', styleString([['fill', fg], ['font-family', font], ['font-size', '14px'], ['font-weight', '600']]));
+    t.setAttribute(
+      'style',
+      styleString([
+        ['fill', fg],
+        ['font-family', font],
+        ['font-size', '14px'],
+        ['font-weight', '600'],
+      ]),
+    );
     t.textContent = opts.title;
     clone.appendChild(t);
   }
@@ -156,7 +164,11 @@ function canvasToBlob(canvas: HTMLCanvasElement): Promise<Blob> {
 }
 
 /** Rasterise an SVG chart at `scale`× into a canvas (browser only). */
-export async function svgToCanvas(svgEl: SVGSVGElement, scale = 2, opts: ExportOptions = {}): Promise<HTMLCanvasElement> {
+export async function svgToCanvas(
+  svgEl: SVGSVGElement,
+  scale = 2,
+  opts: ExportOptions = {},
+): Promise<HTMLCanvasElement> {
   const text = standaloneSvgString(svgEl, opts);
   const w = Number(/\swidth="([\d.]+)"/.exec(text)?.[1] ?? 0) || svgEl.getBoundingClientRect().width;
   const h = Number(/\sheight="([\d.]+)"/.exec(text)?.[1] ?? 0) || svgEl.getBoundingClientRect().height;

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { scaleLog } from 'd3';
-import { boxesOverlap, decadeDomain, legendLayout, logTicks, placeLabels, roundSvgNumbers, svgId, textWidth } from './scales';
+import {
+  boxesOverlap,
+  decadeDomain,
+  legendLayout,
+  logTicks,
+  placeLabels,
+  roundSvgNumbers,
+  svgId,
+  textWidth,
+} from './scales';
 
 describe('log axes', () => {
   it('snaps domains to decades', () => {
@@ -34,7 +43,9 @@ describe('label placement', () => {
   it('never overlaps placed labels and stays in bounds', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ x: fc.integer({ min: 0, max: 400 }), y: fc.integer({ min: 0, max: 300 }) }), { maxLength: 30 }),
+        fc.array(fc.record({ x: fc.integer({ min: 0, max: 400 }), y: fc.integer({ min: 0, max: 300 }) }), {
+          maxLength: 30,
+        }),
         (pts) => {
           const bounds = { x: 0, y: 0, w: 400, h: 300 };
           const placed = placeLabels(

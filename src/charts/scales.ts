@@ -42,11 +42,7 @@ export function decadeDomain(min: number, max: number): [number, number] {
  * more than `maxLabels` decades) and unlabelled minor ticks at 2..9 × 10^k when decades are wide
  * enough in px.
  */
-export function logTicks(
-  domain: readonly [number, number],
-  toPx: (v: number) => number,
-  maxLabels = 8,
-): Tick[] {
+export function logTicks(domain: readonly [number, number], toPx: (v: number) => number, maxLabels = 8): Tick[] {
   const [d0, d1] = domain[0] <= domain[1] ? domain : [domain[1], domain[0]];
   if (!(d0 > 0)) return [];
   const lo = Math.floor(Math.log10(d0) + 1e-9);
@@ -85,7 +81,7 @@ export function linearTicks(
 export function textWidth(text: string, fontPx = 11): number {
   let w = 0;
   for (const ch of text) {
-    if ('il.,:;|!\'`'.includes(ch)) w += 0.3;
+    if ("il.,:;|!'`".includes(ch)) w += 0.3;
     else if ('fjrtI()[] '.includes(ch)) w += 0.38;
     else if ('mwMW%@'.includes(ch)) w += 0.86;
     else if (ch >= 'A' && ch <= 'Z') w += 0.66;
@@ -145,7 +141,10 @@ export function placeLabels(
   for (const q of requests) {
     const w = textWidth(q.text, fontPx);
     const gap = q.r + 3;
-    const at = (x: number, y: number, anchor: PlacedLabel['anchor'], box: Box): [PlacedLabel, Box] => [{ id: q.id, text: q.text, x, y, anchor, box }, box];
+    const at = (x: number, y: number, anchor: PlacedLabel['anchor'], box: Box): [PlacedLabel, Box] => [
+      { id: q.id, text: q.text, x, y, anchor, box },
+      box,
+    ];
     const candidates: [PlacedLabel, Box][] = [
       at(q.x + gap, q.y + fontPx * 0.35, 'start', { x: q.x + gap, y: q.y - h / 2, w, h }),
       at(q.x - gap, q.y + fontPx * 0.35, 'end', { x: q.x - gap - w, y: q.y - h / 2, w, h }),
@@ -154,7 +153,10 @@ export function placeLabels(
     ];
     const ok = candidates.filter(([, box]) => {
       const inside =
-        box.x >= bounds.x && box.y >= bounds.y && box.x + box.w <= bounds.x + bounds.w && box.y + box.h <= bounds.y + bounds.h;
+        box.x >= bounds.x &&
+        box.y >= bounds.y &&
+        box.x + box.w <= bounds.x + bounds.w &&
+        box.y + box.h <= bounds.y + bounds.h;
       return inside && !taken.some((t) => boxesOverlap(t, box));
     });
     const best = ok.find(([, box]) => !soft.some((t) => boxesOverlap(t, box))) ?? ok[0];

@@ -47,7 +47,10 @@ export const CATEGORICAL_FALLBACK = [
 
 /** Map a free-form op-kind name ("Norm/Elementwise", "kv_transfer", "all-reduce") to a palette slot. */
 export function normalizeKind(name: string): OpKind | null {
-  const n = name.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const n = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   if ((OP_KINDS as readonly string[]).includes(n)) return n as OpKind;
   if (/attn|attention|flash/.test(n)) return 'attention';
   if (/kv-?(transfer|xfer|copy|move|offload|swap)|^kv$/.test(n)) return 'kv-transfer';

@@ -25,7 +25,8 @@ export function evaluateJson(input: unknown, evaluate: Evaluator): EvaluationRes
 
 const KiB = 1024;
 const MiB = 2 ** 20;
-const bytes = (b: number) => (b >= GiB ? `${fmtNum(b / GiB)} GiB` : b >= MiB ? `${fmtNum(b / MiB)} MiB` : `${fmtNum(b / KiB)} KiB`);
+const bytes = (b: number) =>
+  b >= GiB ? `${fmtNum(b / GiB)} GiB` : b >= MiB ? `${fmtNum(b / MiB)} MiB` : `${fmtNum(b / KiB)} KiB`;
 
 /** The KV strategy block of the table: its effect at the workload's context (core/kv). */
 export function formatKvStrategy(kv: NonNullable<EvaluationResult['kv']>): string[] {
@@ -46,8 +47,14 @@ export function formatKvStrategy(kv: NonNullable<EvaluationResult['kv']>): strin
   ];
   const t = kv.transfers;
   const moves: string[] = [];
-  if (tiers) moves.push(`tiers ${fmtNum(tiers.hostGBPerGpu)} GB host${tiers.ssdGBPerGpu > 0 ? ` + ${fmtNum(tiers.ssdGBPerGpu)} GB NVMe @ ${fmtNum(tiers.ssdGBps)} GB/s` : ''} per GPU over ${fmtNum(tiers.hostLinkGBps)} GB/s${tiers.prefetch ? ', layer-wise prefetch' : ''}`);
-  if (t.evictD2hBytesPerSeq > 0) moves.push(`evicted to host ${bytes(t.evictD2hBytesPerSeq)} per sequence, ${bytes(t.refetchH2dBytesPerStepPerSeq)} fetched back per step`);
+  if (tiers)
+    moves.push(
+      `tiers ${fmtNum(tiers.hostGBPerGpu)} GB host${tiers.ssdGBPerGpu > 0 ? ` + ${fmtNum(tiers.ssdGBPerGpu)} GB NVMe @ ${fmtNum(tiers.ssdGBps)} GB/s` : ''} per GPU over ${fmtNum(tiers.hostLinkGBps)} GB/s${tiers.prefetch ? ', layer-wise prefetch' : ''}`,
+    );
+  if (t.evictD2hBytesPerSeq > 0)
+    moves.push(
+      `evicted to host ${bytes(t.evictD2hBytesPerSeq)} per sequence, ${bytes(t.refetchH2dBytesPerStepPerSeq)} fetched back per step`,
+    );
   if (t.multiTurnReloadBytes !== null) moves.push(`multi-turn reload ${bytes(t.multiTurnReloadBytes)} per turn`);
   if (tiers) moves.push(`swap preemption ${fmtNum(t.swapPreemptionS * 1e3)} ms per sequence (out and back)`);
   if (moves.length > 0) lines.push(`transfers: ${moves.join(' · ')}`);
@@ -62,14 +69,28 @@ export function formatResultTable(r: EvaluationResult): string {
     '',
     renderTable(
       ['memory per GPU', 'weights GB', 'KV GB', 'activations GB', 'reserved GB', 'total GB', 'capacity GB'],
-      r.memory.perGpu.map((g) => [g.label, fmtNum(g.weightsGB), fmtNum(g.kvCacheGB), fmtNum(g.activationsGB), fmtNum(g.reservedGB), fmtNum(g.totalGB), fmtNum(g.capacityGB)]),
+      r.memory.perGpu.map((g) => [
+        g.label,
+        fmtNum(g.weightsGB),
+        fmtNum(g.kvCacheGB),
+        fmtNum(g.activationsGB),
+        fmtNum(g.reservedGB),
+        fmtNum(g.totalGB),
+        fmtNum(g.capacityGB),
+      ]),
     ),
     `fits: ${r.memory.fits ? 'yes' : `NO (short by ${fmtNum(r.memory.shortfallGB)} GB)`} · max KV tokens ${fmtNum(r.memory.maxKvTokens)} · max concurrent seqs ${fmtNum(r.memory.maxConcurrentSeqs)}`,
     '',
     ...(r.kv ? [...formatKvStrategy(r.kv), ''] : []),
     renderTable(
       ['metric', 'mean', 'p50', 'p90', 'p99'],
-      (['ttftMs', 'tpotMs', 'e2eMs'] as const).map((k) => [k, fmtNum(m[k].mean), fmtNum(m[k].p50), fmtNum(m[k].p90), fmtNum(m[k].p99)]),
+      (['ttftMs', 'tpotMs', 'e2eMs'] as const).map((k) => [
+        k,
+        fmtNum(m[k].mean),
+        fmtNum(m[k].p50),
+        fmtNum(m[k].p90),
+        fmtNum(m[k].p99),
+      ]),
     ),
     '',
     `output ${fmtNum(m.outputTokPerSec)} tok/s (${fmtNum(m.outputTokPerSecPerGpu)} per GPU) · ${fmtNum(m.requestsPerSec)} req/s · goodput ${fmtNum(m.goodputReqPerSec)} req/s (SLO attainment ${fmtNum(m.sloAttainment * 100)}%)`,
@@ -85,9 +106,13 @@ export function runEvaluate(inputs: unknown, format: 'json' | 'table', evaluate:
   const many = Array.isArray(inputs);
   const items = many ? (inputs as unknown[]) : [inputs];
   const results = items.map((x) => evaluateJson(x, evaluate));
-  const bad = results.map((r, i) => ('error' in r ? `scenario${many ? `[${i}]` : ''}: ${r.error}` : null)).filter((x): x is string => x !== null);
+  const bad = results
+    .map((r, i) => ('error' in r ? `scenario${many ? `[${i}]` : ''}: ${r.error}` : null))
+    .filter((x): x is string => x !== null);
   if (format === 'table') {
-    io.stdout(results.map((r, i) => ('error' in r ? `[${i}] error: ${r.error}` : formatResultTable(r))).join('\n\n') + '\n');
+    io.stdout(
+      results.map((r, i) => ('error' in r ? `[${i}] error: ${r.error}` : formatResultTable(r))).join('\n\n') + '\n',
+    );
   } else {
     io.stdout(JSON.stringify(many ? results : results[0], null, 2) + '\n');
   }

@@ -10,7 +10,14 @@ import type { EvaluationResult } from '../core/evaluate/evaluate.ts';
 /** Smallest catalog-valid TP (dividing the heads) and enough H100 nodes for fp8 weights. */
 function scenarioFor(m: (typeof MODELS)[number]) {
   const tp = [8, 4, 2, 1].find((t) => m.attention.numHeads % t === 0)!;
-  return { version: 1, model: m.id, precision: { weights: 'fp8', activations: 'fp8', kvCache: 'fp8' }, cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 }, plan: { tp }, workload: { inputTokens: 512, outputTokens: 128 } };
+  return {
+    version: 1,
+    model: m.id,
+    precision: { weights: 'fp8', activations: 'fp8', kvCache: 'fp8' },
+    cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 },
+    plan: { tp },
+    workload: { inputTokens: 512, outputTokens: 128 },
+  };
 }
 
 describe('parakv evaluate', () => {
@@ -23,12 +30,25 @@ describe('parakv evaluate', () => {
     expect(results).toHaveLength(MODELS.length);
     results.forEach((r, i) => {
       expect(r.model.name).toBe(MODELS[i]!.name);
-      for (const k of ['totalParams', 'activeParams', 'kvBytesPerToken'] as const) expect(r.model[k]).toBeGreaterThan(0);
-      for (const k of ['weightsGB', 'kvCacheGB', 'activationsGB', 'reservedGB', 'totalGB', 'capacityGB'] as const) expect(typeof r.memory.perGpu[0]![k]).toBe('number');
+      for (const k of ['totalParams', 'activeParams', 'kvBytesPerToken'] as const)
+        expect(r.model[k]).toBeGreaterThan(0);
+      for (const k of ['weightsGB', 'kvCacheGB', 'activationsGB', 'reservedGB', 'totalGB', 'capacityGB'] as const)
+        expect(typeof r.memory.perGpu[0]![k]).toBe('number');
       expect(typeof r.memory.maxKvTokens).toBe('number');
       expect(typeof r.memory.fits).toBe('boolean');
-      for (const k of ['outputTokPerSec', 'outputTokPerSecPerGpu', 'totalTokPerSec', 'requestsPerSec', 'goodputReqPerSec', 'sloAttainment', 'energyJPerOutputToken', 'costUsdPerMOutputTokens']) expect(k in r.metrics).toBe(true);
-      for (const k of ['ttftMs', 'tpotMs', 'e2eMs'] as const) expect(Object.keys(r.metrics[k])).toEqual(['mean', 'p50', 'p90', 'p99']);
+      for (const k of [
+        'outputTokPerSec',
+        'outputTokPerSecPerGpu',
+        'totalTokPerSec',
+        'requestsPerSec',
+        'goodputReqPerSec',
+        'sloAttainment',
+        'energyJPerOutputToken',
+        'costUsdPerMOutputTokens',
+      ])
+        expect(k in r.metrics).toBe(true);
+      for (const k of ['ttftMs', 'tpotMs', 'e2eMs'] as const)
+        expect(Object.keys(r.metrics[k])).toEqual(['mean', 'p50', 'p90', 'p99']);
       expect(r.bottleneck.length).toBeGreaterThan(20);
       expect(Array.isArray(r.warnings)).toBe(true);
       if (r.memory.fits) expect(r.metrics.outputTokPerSec).toBeGreaterThan(0);
@@ -41,7 +61,13 @@ describe('parakv evaluate', () => {
 
   it('an invalid array element gets { error } in its slot and exit code 2 after the rest', async () => {
     const good = scenarioFor(MODELS[0]!);
-    const f = fakeIo({ 'mix.json': JSON.stringify([good, { version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: -1 } }, good]) });
+    const f = fakeIo({
+      'mix.json': JSON.stringify([
+        good,
+        { version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: -1 } },
+        good,
+      ]),
+    });
     expect(await main(['evaluate', 'mix.json'], f.io)).toBe(2);
     const results = JSON.parse(f.out()) as (EvaluationResult & { error?: string })[];
     expect(results[0]!.metrics).toBeDefined();
@@ -58,7 +84,11 @@ describe('parakv evaluate', () => {
     for (const [args, files, pattern] of [
       [['evaluate', 'missing.json'], {}, /cannot read missing\.json: ENOENT/],
       [['evaluate', 'bad.json'], { 'bad.json': '{ nope' }, /bad\.json is not valid JSON/],
-      [['validate', 'x.json'], { 'x.json': '{"version":1,"model":"llama-3.1-8b","cluster":{"gpu":"h100-sxm"},"plan":{"tp":"eight"}}' }, /plan\.tp must be a number/],
+      [
+        ['validate', 'x.json'],
+        { 'x.json': '{"version":1,"model":"llama-3.1-8b","cluster":{"gpu":"h100-sxm"},"plan":{"tp":"eight"}}' },
+        /plan\.tp must be a number/,
+      ],
       [['evaluate', 'x.json', '--format', 'xml'], { 'x.json': '{}' }, /--format must be json or table/],
       [['frobnicate'], {}, /unknown command "frobnicate"/],
       [['list', 'cats'], {}, /list what\?/],
@@ -89,7 +119,11 @@ describe('parakv evaluate', () => {
 
   it('the bin entry runs through npx-style node invocation', () => {
     const root = resolve(import.meta.dirname, '../..');
-    const out = execFileSync(process.execPath, [resolve(root, 'bin/parakv.mjs'), 'validate', resolve(root, 'examples/llama70b-h100.json')], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [resolve(root, 'bin/parakv.mjs'), 'validate', resolve(root, 'examples/llama70b-h100.json')],
+      { encoding: 'utf8' },
+    );
     expect(out.trim()).toBe('valid');
   });
 
@@ -110,7 +144,10 @@ describe('parakv evaluate', () => {
   });
 
   it('evaluate simulates by default (real percentiles); --fast keeps the closed form', async () => {
-    const scenario = { ...scenarioFor(MODELS.find((m) => m.id === 'llama-3.1-8b')!), workload: { inputTokens: 512, outputTokens: 128, requests: 300, arrival: { kind: 'poisson', ratePerSec: 20 } } };
+    const scenario = {
+      ...scenarioFor(MODELS.find((m) => m.id === 'llama-3.1-8b')!),
+      workload: { inputTokens: 512, outputTokens: 128, requests: 300, arrival: { kind: 'poisson', ratePerSec: 20 } },
+    };
     const sim = fakeIo({ 's.json': JSON.stringify(scenario) });
     expect(await main(['evaluate', 's.json'], sim.io)).toBe(0);
     const a = JSON.parse(sim.out());
@@ -124,8 +161,13 @@ describe('parakv evaluate', () => {
   });
 
   it('a trace path is read relative to the scenario file; a missing one names the field', async () => {
-    const scenario = { ...scenarioFor(MODELS.find((m) => m.id === 'llama-3.1-8b')!), workload: { trace: { format: 'apex-jsonl', path: 'traces/t.jsonl' } } };
-    const rows = [0, 1, 2].map((i) => JSON.stringify({ StartTimeOffset: i * 5e8, ContextTokens: 100 + i, GeneratedTokens: 20 })).join('\n');
+    const scenario = {
+      ...scenarioFor(MODELS.find((m) => m.id === 'llama-3.1-8b')!),
+      workload: { trace: { format: 'apex-jsonl', path: 'traces/t.jsonl' } },
+    };
+    const rows = [0, 1, 2]
+      .map((i) => JSON.stringify({ StartTimeOffset: i * 5e8, ContextTokens: 100 + i, GeneratedTokens: 20 }))
+      .join('\n');
     const ok = fakeIo({ 'dir/s.json': JSON.stringify(scenario), 'dir/traces/t.jsonl': rows });
     expect(await main(['evaluate', 'dir/s.json'], ok.io)).toBe(0);
     expect(JSON.parse(ok.out()).simulation.finished).toBe(3);

@@ -46,7 +46,20 @@ function positional(args: string[]): string[] {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a.startsWith('--')) {
-      if (['--format', '--objective', '--secondary', '--top', '--kv', '--max-num-seqs', '--max-batched-tokens', '--link', '--base'].includes(a)) i++;
+      if (
+        [
+          '--format',
+          '--objective',
+          '--secondary',
+          '--top',
+          '--kv',
+          '--max-num-seqs',
+          '--max-batched-tokens',
+          '--link',
+          '--base',
+        ].includes(a)
+      )
+        i++;
       continue;
     }
     out.push(a);
@@ -79,14 +92,74 @@ function list(what: string | undefined, json: boolean, io: CliIo): number {
   if (what === 'models') {
     const rows = MODELS.map((m) => {
       const p = countParams(m);
-      return { id: m.id, name: m.name, totalParamsB: p.totalParams / 1e9, activeParamsB: p.activeParams / 1e9, layers: m.layers.length, attention: m.attention.kind, heads: m.attention.numHeads, kvHeads: m.attention.numKvHeads, experts: m.moe ? `${m.moe.topK}/${m.moe.numExperts}` : '', kvBytesPerTokenBf16: kvBytesPerToken(m, 2) };
+      return {
+        id: m.id,
+        name: m.name,
+        totalParamsB: p.totalParams / 1e9,
+        activeParamsB: p.activeParams / 1e9,
+        layers: m.layers.length,
+        attention: m.attention.kind,
+        heads: m.attention.numHeads,
+        kvHeads: m.attention.numKvHeads,
+        experts: m.moe ? `${m.moe.topK}/${m.moe.numExperts}` : '',
+        kvBytesPerTokenBf16: kvBytesPerToken(m, 2),
+      };
     });
-    io.stdout(json ? JSON.stringify(rows, null, 2) + '\n' : renderTable(['id', 'name', 'total B', 'active B', 'layers', 'attn', 'heads', 'kv', 'experts', 'KV B/tok bf16'], rows.map((r) => [r.id, r.name, fmtNum(r.totalParamsB), fmtNum(r.activeParamsB), r.layers, r.attention, r.heads, r.kvHeads, r.experts, r.kvBytesPerTokenBf16])) + '\n');
+    io.stdout(
+      json
+        ? JSON.stringify(rows, null, 2) + '\n'
+        : renderTable(
+            ['id', 'name', 'total B', 'active B', 'layers', 'attn', 'heads', 'kv', 'experts', 'KV B/tok bf16'],
+            rows.map((r) => [
+              r.id,
+              r.name,
+              fmtNum(r.totalParamsB),
+              fmtNum(r.activeParamsB),
+              r.layers,
+              r.attention,
+              r.heads,
+              r.kvHeads,
+              r.experts,
+              r.kvBytesPerTokenBf16,
+            ]),
+          ) + '\n',
+    );
     return 0;
   }
   if (what === 'gpus') {
-    const rows = GPUS.map((g) => ({ id: g.id, name: g.name, memoryGB: g.memoryGB, memoryBandwidthGBps: g.memoryBandwidthGBps, bf16Tflops: g.denseTflops.bf16, fp8Tflops: g.denseTflops.fp8, fp4Tflops: g.denseTflops.fp4, scaleUpGBps: g.scaleUpGBps, scaleOutGBps: g.scaleOutGBps, tdpW: g.tdpW, priceUsdPerHour: g.priceUsdPerHour }));
-    io.stdout(json ? JSON.stringify(rows, null, 2) + '\n' : renderTable(['id', 'name', 'GB', 'GB/s', 'bf16 TF', 'fp8 TF', 'fp4 TF', 'NVLink GB/s', 'NIC GB/s', 'TDP W', '$/h'], rows.map((r) => [r.id, r.name, r.memoryGB, r.memoryBandwidthGBps, r.bf16Tflops, r.fp8Tflops ?? '-', r.fp4Tflops ?? '-', r.scaleUpGBps, r.scaleOutGBps, r.tdpW, r.priceUsdPerHour])) + '\n');
+    const rows = GPUS.map((g) => ({
+      id: g.id,
+      name: g.name,
+      memoryGB: g.memoryGB,
+      memoryBandwidthGBps: g.memoryBandwidthGBps,
+      bf16Tflops: g.denseTflops.bf16,
+      fp8Tflops: g.denseTflops.fp8,
+      fp4Tflops: g.denseTflops.fp4,
+      scaleUpGBps: g.scaleUpGBps,
+      scaleOutGBps: g.scaleOutGBps,
+      tdpW: g.tdpW,
+      priceUsdPerHour: g.priceUsdPerHour,
+    }));
+    io.stdout(
+      json
+        ? JSON.stringify(rows, null, 2) + '\n'
+        : renderTable(
+            ['id', 'name', 'GB', 'GB/s', 'bf16 TF', 'fp8 TF', 'fp4 TF', 'NVLink GB/s', 'NIC GB/s', 'TDP W', '$/h'],
+            rows.map((r) => [
+              r.id,
+              r.name,
+              r.memoryGB,
+              r.memoryBandwidthGBps,
+              r.bf16Tflops,
+              r.fp8Tflops ?? '-',
+              r.fp4Tflops ?? '-',
+              r.scaleUpGBps,
+              r.scaleOutGBps,
+              r.tdpW,
+              r.priceUsdPerHour,
+            ]),
+          ) + '\n',
+    );
     return 0;
   }
   throw new UsageError('list what? use `parakv list models` or `parakv list gpus`');
@@ -99,7 +172,9 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
       case 'evaluate': {
         const format = flag(args, '--format') ?? 'json';
         if (format !== 'json' && format !== 'table') throw new UsageError('--format must be json or table');
-        const evaluate = args.includes('--fast') ? (s: Parameters<typeof evaluateFast>[0]) => evaluateFast(s) : (s: Parameters<typeof evaluateSimulated>[0]) => evaluateSimulated(s);
+        const evaluate = args.includes('--fast')
+          ? (s: Parameters<typeof evaluateFast>[0]) => evaluateFast(s)
+          : (s: Parameters<typeof evaluateSimulated>[0]) => evaluateSimulated(s);
         const link = flag(args, '--link');
         if (link !== undefined) {
           const decoded = await scenarioFromLink(link);

@@ -5,7 +5,12 @@ import { fakeIo } from './fake-io.ts';
 import { main } from './main.ts';
 import { runSearch } from './search.ts';
 
-const small = JSON.stringify({ version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 2 }, workload: { inputTokens: 1024, outputTokens: 256, requests: 1000 } });
+const small = JSON.stringify({
+  version: 1,
+  model: 'llama-3.1-8b',
+  cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 2 },
+  workload: { inputTokens: 1024, outputTokens: 256, requests: 1000 },
+});
 
 describe('parakv search', () => {
   it('prints a ranked table with a reason per plan; DP2 TP1 wins throughput/GPU on 1×2 H100', async () => {
@@ -21,9 +26,30 @@ describe('parakv search', () => {
   });
 
   it('--json carries every ranked plan with its knobs, metrics and reason (no infeasible plan)', async () => {
-    const s70 = JSON.stringify({ version: 1, model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 } });
+    const s70 = JSON.stringify({
+      version: 1,
+      model: 'llama-3.1-70b',
+      cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 },
+    });
     const f = fakeIo({ 'a.json': s70 });
-    expect(await runSearch(['a.json', '--json', '--fast', '--kv', 'bf16,fp8', '--objective', 'cost', '--secondary', 'tpot-p50', '--top', '5'], f.io)).toBe(0);
+    expect(
+      await runSearch(
+        [
+          'a.json',
+          '--json',
+          '--fast',
+          '--kv',
+          'bf16,fp8',
+          '--objective',
+          'cost',
+          '--secondary',
+          'tpot-p50',
+          '--top',
+          '5',
+        ],
+        f.io,
+      ),
+    ).toBe(0);
     const j = JSON.parse(f.out());
     expect(j.objective).toBe('cost');
     expect(j.ranked).toHaveLength(5);
@@ -34,7 +60,12 @@ describe('parakv search', () => {
       expect(p.value).toBe(p.result.metrics.costUsdPerMOutputTokens);
     }
     for (let i = 1; i < j.ranked.length; i++) expect(j.ranked[i].value).toBeGreaterThanOrEqual(j.ranked[i - 1].value);
-    expect(j.rejected.some((x: { label: string; reason: string }) => x.label.startsWith('TP1 DP1') && /^weights .* > .* per GPU at TP1/.test(x.reason))).toBe(true);
+    expect(
+      j.rejected.some(
+        (x: { label: string; reason: string }) =>
+          x.label.startsWith('TP1 DP1') && /^weights .* > .* per GPU at TP1/.test(x.reason),
+      ),
+    ).toBe(true);
     expect(j.counts.enumerated).toBe(64);
   });
 
@@ -50,7 +81,10 @@ describe('parakv search', () => {
     [['s.json', '--max-candidates', '3'], /maxCandidates = 3/],
     [['s.json', '--objective'], /--objective needs a value/],
   ])('exit 2 with one line naming the field: %j', async (args, msg) => {
-    const f = fakeIo({ 's.json': small, 'bad.json': JSON.stringify({ version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 0 } }) });
+    const f = fakeIo({
+      's.json': small,
+      'bad.json': JSON.stringify({ version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 0 } }),
+    });
     expect(await runSearch(args, f.io)).toBe(2);
     expect(f.err()).toMatch(msg);
     expect(f.err().trimEnd().split('\n')).toHaveLength(1);
@@ -59,7 +93,12 @@ describe('parakv search', () => {
 
   it('reads workload.trace.path relative to the scenario file and searches over the trace', async () => {
     const trace = readFileSync('/work/shared/reference/traces/apex/llama_lmsys_05.jsonl', 'utf8');
-    const scenario = JSON.stringify({ version: 1, model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 }, workload: { trace: { format: 'apex-jsonl', path: 'traces/lmsys.jsonl' } } });
+    const scenario = JSON.stringify({
+      version: 1,
+      model: 'llama-3.1-70b',
+      cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 },
+      workload: { trace: { format: 'apex-jsonl', path: 'traces/lmsys.jsonl' } },
+    });
     const f = fakeIo({ 'dir/s.json': scenario, 'dir/traces/lmsys.jsonl': trace });
     expect(await runSearch(['dir/s.json', '--fast', '--json', '--objective', 'ttft-p50'], f.io)).toBe(0);
     const j = JSON.parse(f.out());

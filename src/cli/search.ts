@@ -41,8 +41,28 @@ export const SEARCH_HELP = `usage: parakv search <scenario.json|-> [options]
   --json                  machine-readable output
 `;
 
-const VALUE_FLAGS = ['--objective', '--secondary', '--top', '--kv', '--kv-strategies', '--max-num-seqs', '--max-batched-tokens', '--replicas', '--simulate-top', '--max-candidates'] as const;
-const BOOL_FLAGS = ['--json', '--allow-lossy', '--exact-only', '--allow-disagg', '--allow-tp-across-nodes', '--fast', '--help', '-h'] as const;
+const VALUE_FLAGS = [
+  '--objective',
+  '--secondary',
+  '--top',
+  '--kv',
+  '--kv-strategies',
+  '--max-num-seqs',
+  '--max-batched-tokens',
+  '--replicas',
+  '--simulate-top',
+  '--max-candidates',
+] as const;
+const BOOL_FLAGS = [
+  '--json',
+  '--allow-lossy',
+  '--exact-only',
+  '--allow-disagg',
+  '--allow-tp-across-nodes',
+  '--fast',
+  '--help',
+  '-h',
+] as const;
 
 interface Parsed {
   path: string | null;
@@ -77,7 +97,8 @@ function parseArgs(args: string[]): Parsed {
 function intFlag(name: string, v: string | undefined, lo: number, hi: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < lo || n > hi) throw new UsageError(`${name} must be a whole number in [${lo}, ${hi}] (got "${v}")`);
+  if (!Number.isInteger(n) || n < lo || n > hi)
+    throw new UsageError(`${name} must be a whole number in [${lo}, ${hi}] (got "${v}")`);
   return n;
 }
 
@@ -104,12 +125,21 @@ export function optionsFromArgs(p: Parsed): Partial<SearchOptions> {
   const kv = p.values.get('--kv');
   if (kv !== undefined) {
     o.kvDtypes = kv.split(',').map((x) => x.trim());
-    for (const d of o.kvDtypes) if (!(KV_DTYPES as readonly string[]).includes(d)) throw new UsageError(`--kv: "${d}" is not a KV dtype (${KV_DTYPES.join(', ')})`);
+    for (const d of o.kvDtypes)
+      if (!(KV_DTYPES as readonly string[]).includes(d))
+        throw new UsageError(`--kv: "${d}" is not a KV dtype (${KV_DTYPES.join(', ')})`);
   }
   const kvs = p.values.get('--kv-strategies');
   if (kvs !== undefined) {
-    o.kvStrategies = kvs.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
-    for (const name of o.kvStrategies) if (!kvPreset(name as string)) throw new UsageError(`--kv-strategies: "${String(name)}" is not a KV strategy preset (${KV_PRESET_NAMES.join(', ')})`);
+    o.kvStrategies = kvs
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x.length > 0);
+    for (const name of o.kvStrategies)
+      if (!kvPreset(name as string))
+        throw new UsageError(
+          `--kv-strategies: "${String(name)}" is not a KV strategy preset (${KV_PRESET_NAMES.join(', ')})`,
+        );
   }
   if (p.flags.has('--allow-lossy')) o.allowLossy = true;
   if (p.flags.has('--exact-only')) o.allowNearLossless = false;
@@ -119,7 +149,8 @@ export function optionsFromArgs(p: Parsed): Partial<SearchOptions> {
   if (mbt) o.maxBatchedTokens = mbt;
   const replicas = p.values.get('--replicas');
   if (replicas !== undefined) {
-    if (replicas !== 'all' && replicas !== 'max') throw new UsageError(`--replicas must be all or max (got "${replicas}")`);
+    if (replicas !== 'all' && replicas !== 'max')
+      throw new UsageError(`--replicas must be all or max (got "${replicas}")`);
     o.replicas = replicas;
   }
   const simTop = intFlag('--simulate-top', p.values.get('--simulate-top'), 0, 1000);
@@ -181,19 +212,29 @@ function strategyLine(options: Partial<SearchOptions>): string | null {
   const list = options.kvStrategies ?? [];
   if (list.length === 0) return null;
   const choices = list.map((x, i) => kvChoice(x, i));
-  const refused = choices.filter((c) => notAllowedReason(c, options.allowLossy === true, options.allowNearLossless !== false) !== null);
+  const refused = choices.filter(
+    (c) => notAllowedReason(c, options.allowLossy === true, options.allowNearLossless !== false) !== null,
+  );
   const tried = choices.filter((c) => !refused.includes(c));
   const parts = [`KV strategies ranked: ${tried.map((c) => c.label).join(', ') || 'none'}`];
-  if (refused.length > 0) parts.push(`not allowed (lossy): ${refused.map((c) => c.label).join(', ')} — --allow-lossy to rank them`);
+  if (refused.length > 0)
+    parts.push(`not allowed (lossy): ${refused.map((c) => c.label).join(', ')} — --allow-lossy to rank them`);
   return parts.join('; ');
 }
 
-export function formatSearchTable(s: Scenario, r: SearchResult, simulated: boolean, options: Partial<SearchOptions> = {}): string {
+export function formatSearchTable(
+  s: Scenario,
+  r: SearchResult,
+  simulated: boolean,
+  options: Partial<SearchOptions> = {},
+): string {
   const o = r.objective;
   const o2 = r.secondary;
   const c = r.counts;
   const first = r.ranked[0]?.result;
-  const name = first ? `${first.model.name} on ${s.cluster.nodes}×${s.cluster.gpusPerNode} ${first.gpu.name}` : `${typeof s.model === 'string' ? s.model : s.model.name} on ${s.cluster.nodes}×${s.cluster.gpusPerNode} ${s.cluster.gpu}`;
+  const name = first
+    ? `${first.model.name} on ${s.cluster.nodes}×${s.cluster.gpusPerNode} ${first.gpu.name}`
+    : `${typeof s.model === 'string' ? s.model : s.model.name} on ${s.cluster.nodes}×${s.cluster.gpusPerNode} ${s.cluster.gpu}`;
   const dir = (x: Objective) => (OBJECTIVE_INFO[x].maximize ? 'higher is better' : 'lower is better');
   const lines = [
     `${name}: ${c.enumerated.toLocaleString('en-US')} candidate plans — ${c.infeasible.toLocaleString('en-US')} rejected, ${c.pruned.toLocaleString('en-US')} pruned by bounds, ${(c.evaluated ?? 0).toLocaleString('en-US')} evaluated in closed form, ${c.simulated} simulated (${Math.round(r.elapsedMs)} ms)`,
@@ -206,17 +247,30 @@ export function formatSearchTable(s: Scenario, r: SearchResult, simulated: boole
     lines.push('No plan fits this cluster. Why the first plans were rejected:');
   } else {
     const cols = columns(o, o2);
-    lines.push(renderTable(cols.map((c) => c.header), r.ranked.map((p, i) => cols.map((c) => c.cell(p, i + 1)))));
+    lines.push(
+      renderTable(
+        cols.map((c) => c.header),
+        r.ranked.map((p, i) => cols.map((c) => c.cell(p, i + 1))),
+      ),
+    );
     const firstClosed = r.ranked.findIndex((p) => p.method !== 'simulation');
     if (simulated && firstClosed > 0) {
       // Simulated plans carry queueing and tail latency; closed-form values are means and read optimistic.
-      lines.push(`note: plans 1–${firstClosed} were simulated (queueing and p99 tails included) and rank first; plans from ${firstClosed + 1} are closed-form estimates (means only, optimistic) — simulate one with \`parakv evaluate\` to compare like with like.`);
+      lines.push(
+        `note: plans 1–${firstClosed} were simulated (queueing and p99 tails included) and rank first; plans from ${firstClosed + 1} are closed-form estimates (means only, optimistic) — simulate one with \`parakv evaluate\` to compare like with like.`,
+      );
     }
     lines.push('', 'why:');
     r.ranked.forEach((p, i) => lines.push(`${String(i + 1).padStart(3)}. ${p.reason}`));
     const off = r.pareto.filter((p) => !r.ranked.some((q) => q.candidate.id === p.candidate.id));
-    lines.push('', `Pareto front: ${r.pareto.length} plan${r.pareto.length === 1 ? '' : 's'}${off.length > 0 ? ` (${off.length} not in the table above)` : ''}`);
-    for (const p of r.pareto.slice(0, 12)) lines.push(`  ${p.candidate.label}: ${f(p.value)} ${OBJECTIVE_INFO[o].unit}, ${f(p.secondaryValue)} ${OBJECTIVE_INFO[o2].unit}`);
+    lines.push(
+      '',
+      `Pareto front: ${r.pareto.length} plan${r.pareto.length === 1 ? '' : 's'}${off.length > 0 ? ` (${off.length} not in the table above)` : ''}`,
+    );
+    for (const p of r.pareto.slice(0, 12))
+      lines.push(
+        `  ${p.candidate.label}: ${f(p.value)} ${OBJECTIVE_INFO[o].unit}, ${f(p.secondaryValue)} ${OBJECTIVE_INFO[o2].unit}`,
+      );
     if (r.pareto.length > 12) lines.push(`  … and ${r.pareto.length - 12} more (--json for all)`);
     if (r.ranked[0]) lines.push('', `best plan bottleneck: ${r.ranked[0].result.bottleneck}`);
   }
@@ -249,7 +303,12 @@ export function searchJson(r: SearchResult): unknown {
     elapsedMs: Math.round(r.elapsedMs),
     ranked: r.ranked.map((p, i) => plan(p, i)),
     pareto: r.pareto.map((p) => plan(p)),
-    rejected: r.rejected.map((x) => ({ id: x.candidate.id, label: x.candidate.label, knobs: x.candidate.knobs, reason: x.reason })),
+    rejected: r.rejected.map((x) => ({
+      id: x.candidate.id,
+      label: x.candidate.label,
+      knobs: x.candidate.knobs,
+      reason: x.reason,
+    })),
   };
 }
 
@@ -263,7 +322,8 @@ export async function runSearch(args: string[], io: CliIo): Promise<number> {
     const options = optionsFromArgs(p);
     const scenario = loadScenario(p.path, io);
     const count = countCandidates(scenario, options);
-    if (!count.tooLarge && count.total > 2000 && !p.flags.has('--json')) io.stderr(`searching ${count.total.toLocaleString('en-US')} candidate plans…\n`);
+    if (!count.tooLarge && count.total > 2000 && !p.flags.has('--json'))
+      io.stderr(`searching ${count.total.toLocaleString('en-US')} candidate plans…\n`);
     const sim = (options.simulateTop ?? 8) > 0 ? await loadSimulator() : null;
     const result = search(scenario, options, sim ?? undefined);
     if (p.flags.has('--json')) io.stdout(JSON.stringify(searchJson(result), null, 2) + '\n');

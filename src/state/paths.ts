@@ -14,7 +14,8 @@ export function setIn(obj: unknown, path: FieldPath, value: unknown): unknown {
   if (path.length === 0) return value;
   const [head, ...rest] = path;
   const key = String(head);
-  const base: Record<string, unknown> = obj !== null && typeof obj === 'object' && !Array.isArray(obj) ? { ...(obj as Record<string, unknown>) } : {};
+  const base: Record<string, unknown> =
+    obj !== null && typeof obj === 'object' && !Array.isArray(obj) ? { ...(obj as Record<string, unknown>) } : {};
   const next = setIn(base[key], rest, value);
   if (next === undefined) delete base[key];
   else base[key] = next;

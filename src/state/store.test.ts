@@ -5,7 +5,14 @@ import type { Candidate, PlanKnobs, RankedPlan, SearchProgress, SearchResult } f
 import type { KeyValueStorage } from '../core/share/saved.ts';
 import { DEFAULT_SCENARIO } from './defaults.ts';
 import { SearchCancelled, type SearchBackend } from './search-backend.ts';
-import { createAppStore, currentKnobsId, sanitizeSearchDraft, searchKey, SESSION_KEY, DEFAULT_SEARCH_DRAFT } from './store.ts';
+import {
+  createAppStore,
+  currentKnobsId,
+  sanitizeSearchDraft,
+  searchKey,
+  SESSION_KEY,
+  DEFAULT_SEARCH_DRAFT,
+} from './store.ts';
 
 class MemStorage implements KeyValueStorage {
   map = new Map<string, string>();
@@ -25,15 +32,33 @@ class MemStorage implements KeyValueStorage {
 function ranked(plan: PlanKnobs['plan'], kvDtype: PlanKnobs['kvDtype'] = 'bf16'): RankedPlan {
   const knobs: PlanKnobs = { kind: 'colocated', plan, kvDtype, maxNumSeqs: 256, maxBatchedTokens: 8192 };
   const scenario = applyKnobs(DEFAULT_SCENARIO, knobs);
-  const candidate: Candidate = { id: knobsId(knobs), index: 0, label: `TP${plan.tp} DP${plan.dp}`, group: `TP${plan.tp}`, knobs, scenario };
+  const candidate: Candidate = {
+    id: knobsId(knobs),
+    index: 0,
+    label: `TP${plan.tp} DP${plan.dp}`,
+    group: `TP${plan.tp}`,
+    knobs,
+    scenario,
+  };
   const result = evaluateSteadyState(scenario);
-  return { candidate, result, method: 'steady-state', onPareto: true, reason: '', value: result.metrics.outputTokPerSecPerGpu, secondaryValue: result.metrics.ttftMs.p99 };
+  return {
+    candidate,
+    result,
+    method: 'steady-state',
+    onPareto: true,
+    reason: '',
+    value: result.metrics.outputTokPerSecPerGpu,
+    secondaryValue: result.metrics.ttftMs.p99,
+  };
 }
 
 const RESULT: SearchResult = {
   objective: 'throughput-per-gpu',
   secondary: 'ttft-p99',
-  ranked: [ranked({ tp: 4, pp: 1, dp: 4, ep: 1, attentionDp: 1 }, 'fp8'), ranked({ tp: 8, pp: 1, dp: 2, ep: 1, attentionDp: 1 })],
+  ranked: [
+    ranked({ tp: 4, pp: 1, dp: 4, ep: 1, attentionDp: 1 }, 'fp8'),
+    ranked({ tp: 8, pp: 1, dp: 2, ep: 1, attentionDp: 1 }),
+  ],
   pareto: [],
   rejected: [],
   counts: { enumerated: 2, infeasible: 0, pruned: 0, simulated: 0 },
@@ -42,7 +67,12 @@ const RESULT: SearchResult = {
 
 /** A backend whose runs the test settles by hand. */
 function manualBackend() {
-  const runs: { resolve: (r: SearchResult) => void; reject: (e: unknown) => void; progress: (p: SearchProgress) => void; cancelled: boolean }[] = [];
+  const runs: {
+    resolve: (r: SearchResult) => void;
+    reject: (e: unknown) => void;
+    progress: (p: SearchProgress) => void;
+    cancelled: boolean;
+  }[] = [];
   const backend: SearchBackend = {
     label: 'test',
     run: (_s, _o, onProgress) => {
@@ -247,7 +277,9 @@ describe('search slice', () => {
   });
 
   it('sanitizes persisted search options', () => {
-    expect(sanitizeSearchDraft({ objective: 'rm -rf', maxNumSeqs: [64, -1, 1.5, 128], kvDtypes: ['fp8', '<script>'] })).toEqual({ ...DEFAULT_SEARCH_DRAFT, maxNumSeqs: [64, 128], kvDtypes: ['fp8'] });
+    expect(
+      sanitizeSearchDraft({ objective: 'rm -rf', maxNumSeqs: [64, -1, 1.5, 128], kvDtypes: ['fp8', '<script>'] }),
+    ).toEqual({ ...DEFAULT_SEARCH_DRAFT, maxNumSeqs: [64, 128], kvDtypes: ['fp8'] });
   });
 });
 
@@ -267,7 +299,13 @@ describe('persistence', () => {
 
   it('starts from the default with a banner when the stored session is invalid', async () => {
     const storage = new MemStorage();
-    storage.setItem(SESSION_KEY, JSON.stringify({ state: { scenario: { version: 1, model: 'x', cluster: { gpu: 'h100-sxm', nodes: 0 } } }, version: 1 }));
+    storage.setItem(
+      SESSION_KEY,
+      JSON.stringify({
+        state: { scenario: { version: 1, model: 'x', cluster: { gpu: 'h100-sxm', nodes: 0 } } },
+        version: 1,
+      }),
+    );
     const s = createAppStore({ storage, search: manualBackend().backend });
     await s.persist.rehydrate();
     expect(s.getState().scenario).toEqual(DEFAULT_SCENARIO);
@@ -296,7 +334,10 @@ describe('saved scenarios', () => {
     const id = store.getState().saved.items[0]!.id;
     expect(st.renameSaved(id, '70B chat on 2 nodes')).toBe(true);
     expect(st.duplicateSaved(id)).toBe(true);
-    expect(store.getState().saved.items.map((i) => i.name)).toEqual(['70B chat on 2 nodes', '70B chat on 2 nodes (copy)']);
+    expect(store.getState().saved.items.map((i) => i.name)).toEqual([
+      '70B chat on 2 nodes',
+      '70B chat on 2 nodes (copy)',
+    ]);
     st.setField(['workload', 'inputTokens'], 4000);
     expect(st.openSaved(id)).toBe(true);
     expect(store.getState().scenario.workload.inputTokens).toBe(DEFAULT_SCENARIO.workload.inputTokens);
@@ -324,7 +365,17 @@ describe('saved scenarios', () => {
 
 describe('KV strategies in the search options (issue 6)', () => {
   it('sanitises persisted strategy choices: known preset names and strategies the schema accepts', () => {
-    const d = sanitizeSearchDraft({ kvStrategies: ['fp8', 'kivi9', 42, { label: 'vAttention', paging: { scheme: 'vattention' } }, { quant: { dtype: 'int3' } }], allowLossy: true, allowNearLossless: 'yes' });
+    const d = sanitizeSearchDraft({
+      kvStrategies: [
+        'fp8',
+        'kivi9',
+        42,
+        { label: 'vAttention', paging: { scheme: 'vattention' } },
+        { quant: { dtype: 'int3' } },
+      ],
+      allowLossy: true,
+      allowNearLossless: 'yes',
+    });
     expect(d.kvStrategies).toEqual(['fp8', { label: 'vAttention', paging: { scheme: 'vattention' } }]);
     expect(d.allowLossy).toBe(true);
     expect(d.allowNearLossless).toBe(true);
@@ -333,11 +384,24 @@ describe('KV strategies in the search options (issue 6)', () => {
 
   it('with strategies varied, the selected plan’s strategy names its candidate, and results stay fresh when the winner is applied', () => {
     const o = { ...DEFAULT_SEARCH_DRAFT, kvStrategies: ['none', 'fp8', 'kivi2'] };
-    const fp8 = applyKnobs(DEFAULT_SCENARIO, { kind: 'colocated', plan: DEFAULT_SCENARIO.plan, kvDtype: 'bf16', maxNumSeqs: 256, maxBatchedTokens: 8192, kvStrategy: { id: 'fp8', label: 'fp8 KV', strategy: { quant: { kind: 'quant', dtype: 'fp8' } } } });
+    const fp8 = applyKnobs(DEFAULT_SCENARIO, {
+      kind: 'colocated',
+      plan: DEFAULT_SCENARIO.plan,
+      kvDtype: 'bf16',
+      maxNumSeqs: 256,
+      maxBatchedTokens: 8192,
+      kvStrategy: { id: 'fp8', label: 'fp8 KV', strategy: { quant: { kind: 'quant', dtype: 'fp8' } } },
+    });
     expect(currentKnobsId(fp8, o)).toMatch(/\|kvs=fp8$/);
     expect(currentKnobsId(DEFAULT_SCENARIO, o)).toMatch(/\|kvs=none$/);
     // A strategy that is none of the choices matches no candidate.
-    const int4 = { ...DEFAULT_SCENARIO, runtime: { ...DEFAULT_SCENARIO.runtime, kvStrategy: { quant: { kind: 'quant' as const, dtype: 'int4' as const } } } };
+    const int4 = {
+      ...DEFAULT_SCENARIO,
+      runtime: {
+        ...DEFAULT_SCENARIO.runtime,
+        kvStrategy: { quant: { kind: 'quant' as const, dtype: 'int4' as const } },
+      },
+    };
     expect(currentKnobsId(int4, o)).toMatch(/\|kvs=\(custom\)$/);
     // Without strategies in the options, ids are as before.
     expect(currentKnobsId(fp8)).not.toContain('kvs=');

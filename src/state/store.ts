@@ -43,17 +43,36 @@ import { kvChoiceOfScenario } from '../core/views/kvStrategyUi.ts';
 import { planResolves, startingPlan } from '../core/views/startPlan.ts';
 import { DEFAULT_SCENARIO } from './defaults.ts';
 import { editScenario, pathKey, type FieldPath } from './paths.ts';
-import { asSimulationRun, isCancelled, type SearchBackend, type SearchRun, type SimulationRun } from './search-backend.ts';
+import {
+  asSimulationRun,
+  isCancelled,
+  type SearchBackend,
+  type SearchRun,
+  type SimulationRun,
+} from './search-backend.ts';
 
 export type DetailTab = 'memory' | 'kv' | 'gantt' | 'roofline' | 'latency' | 'command';
 export type Theme = 'light' | 'dark' | 'system';
-export type SortKey = 'rank' | 'throughput' | 'goodput' | 'ttftP50' | 'ttftP99' | 'tpotP50' | 'tpotP99' | 'cost' | 'energy' | 'headroom';
+export type SortKey =
+  'rank' | 'throughput' | 'goodput' | 'ttftP50' | 'ttftP99' | 'tpotP50' | 'tpotP99' | 'cost' | 'energy' | 'headroom';
 export type GanttPhases = 'both' | 'decode' | 'prefill';
 
 /** The search options a person edits (the rest keep core's defaults). */
 export type SearchOptionsDraft = Pick<
   SearchOptions,
-  'objective' | 'secondary' | 'allowTpAcrossNodes' | 'allowDisaggregation' | 'kvDtypes' | 'kvStrategies' | 'allowLossy' | 'allowNearLossless' | 'maxNumSeqs' | 'maxBatchedTokens' | 'top' | 'simulateTop' | 'replicas'
+  | 'objective'
+  | 'secondary'
+  | 'allowTpAcrossNodes'
+  | 'allowDisaggregation'
+  | 'kvDtypes'
+  | 'kvStrategies'
+  | 'allowLossy'
+  | 'allowNearLossless'
+  | 'maxNumSeqs'
+  | 'maxBatchedTokens'
+  | 'top'
+  | 'simulateTop'
+  | 'replicas'
 >;
 
 /** Goodput first (requests/s that meet both SLOs), cheapest among equals: "a plan I can trust at my SLO". */
@@ -214,7 +233,15 @@ export function searchKey(s: Scenario, o: SearchOptionsDraft): string {
     maxNumSeqs: o.maxNumSeqs.length > 0 ? '*' : s.runtime.maxNumSeqs,
     maxBatchedTokens: o.maxBatchedTokens.length > 0 ? '*' : s.runtime.maxBatchedTokens,
   };
-  return JSON.stringify({ model: s.model, cluster: s.cluster, workload: s.workload, slo: s.slo, precision, runtime, options: o });
+  return JSON.stringify({
+    model: s.model,
+    cluster: s.cluster,
+    workload: s.workload,
+    slo: s.slo,
+    precision,
+    runtime,
+    options: o,
+  });
 }
 
 /**
@@ -242,26 +269,47 @@ export function findCandidate(result: SearchResult | null, id: string): RankedPl
   return result.ranked.find((p) => p.candidate.id === id) ?? result.pareto.find((p) => p.candidate.id === id);
 }
 
-const OBJECTIVE_SET = new Set(['throughput-per-gpu', 'goodput', 'ttft-p50', 'ttft-p99', 'tpot-p50', 'tpot-p99', 'cost', 'energy']);
+const OBJECTIVE_SET = new Set([
+  'throughput-per-gpu',
+  'goodput',
+  'ttft-p50',
+  'ttft-p99',
+  'tpot-p50',
+  'tpot-p99',
+  'cost',
+  'energy',
+]);
 
 /** Accept only well-typed fields from a persisted (untrusted) options object. */
 export function sanitizeSearchDraft(x: unknown): SearchOptionsDraft {
   const o = (x !== null && typeof x === 'object' ? x : {}) as Record<string, unknown>;
   const d = { ...DEFAULT_SEARCH_DRAFT };
-  if (typeof o.objective === 'string' && OBJECTIVE_SET.has(o.objective)) d.objective = o.objective as SearchOptions['objective'];
-  if (typeof o.secondary === 'string' && OBJECTIVE_SET.has(o.secondary)) d.secondary = o.secondary as SearchOptions['secondary'];
+  if (typeof o.objective === 'string' && OBJECTIVE_SET.has(o.objective))
+    d.objective = o.objective as SearchOptions['objective'];
+  if (typeof o.secondary === 'string' && OBJECTIVE_SET.has(o.secondary))
+    d.secondary = o.secondary as SearchOptions['secondary'];
   if (typeof o.allowTpAcrossNodes === 'boolean') d.allowTpAcrossNodes = o.allowTpAcrossNodes;
   if (typeof o.allowDisaggregation === 'boolean') d.allowDisaggregation = o.allowDisaggregation;
-  const ints = (v: unknown, lo: number, hi: number) => (Array.isArray(v) ? v.filter((n): n is number => Number.isInteger(n) && n >= lo && n <= hi).slice(0, 16) : []);
-  if (Array.isArray(o.kvDtypes)) d.kvDtypes = o.kvDtypes.filter((v): v is string => typeof v === 'string' && /^[a-z0-9]{2,6}$/.test(v)).slice(0, 8);
+  const ints = (v: unknown, lo: number, hi: number) =>
+    Array.isArray(v) ? v.filter((n): n is number => Number.isInteger(n) && n >= lo && n <= hi).slice(0, 16) : [];
+  if (Array.isArray(o.kvDtypes))
+    d.kvDtypes = o.kvDtypes.filter((v): v is string => typeof v === 'string' && /^[a-z0-9]{2,6}$/.test(v)).slice(0, 8);
   // Preset names core knows, or labelled strategy objects the schema accepts.
-  if (Array.isArray(o.kvStrategies)) d.kvStrategies = o.kvStrategies.filter((v) => (typeof v === 'string' ? kvPreset(v) !== null : v !== null && typeof v === 'object' && kvStrategySchema.safeParse(v).success)).slice(0, 32) as SearchOptionsDraft['kvStrategies'];
+  if (Array.isArray(o.kvStrategies))
+    d.kvStrategies = o.kvStrategies
+      .filter((v) =>
+        typeof v === 'string'
+          ? kvPreset(v) !== null
+          : v !== null && typeof v === 'object' && kvStrategySchema.safeParse(v).success,
+      )
+      .slice(0, 32) as SearchOptionsDraft['kvStrategies'];
   if (typeof o.allowLossy === 'boolean') d.allowLossy = o.allowLossy;
   if (typeof o.allowNearLossless === 'boolean') d.allowNearLossless = o.allowNearLossless;
   d.maxNumSeqs = ints(o.maxNumSeqs, 1, 65_536);
   d.maxBatchedTokens = ints(o.maxBatchedTokens, 16, 1_048_576);
   if (Number.isInteger(o.top) && (o.top as number) >= 1 && (o.top as number) <= 200) d.top = o.top as number;
-  if (Number.isInteger(o.simulateTop) && (o.simulateTop as number) >= 0 && (o.simulateTop as number) <= 64) d.simulateTop = o.simulateTop as number;
+  if (Number.isInteger(o.simulateTop) && (o.simulateTop as number) >= 0 && (o.simulateTop as number) <= 64)
+    d.simulateTop = o.simulateTop as number;
   if (o.replicas === 'all' || o.replicas === 'max') d.replicas = o.replicas;
   return d;
 }
@@ -292,12 +340,25 @@ export function withValidPlan(next: Scenario, what: 'model' | 'cluster'): { scen
   }
   const label = `TP${plan.tp}${plan.pp > 1 ? ` PP${plan.pp}` : ''} DP${plan.dp}${plan.ep > 1 ? ` EP${plan.ep}` : ''}`;
   const why = verdict === 'broken' ? 'does not work with' : 'does not fit in memory with';
-  return { scenario: candidate, toast: `The previous plan ${why} this ${what}: starting from ${label}. Run a search for the best plan.` };
+  return {
+    scenario: candidate,
+    toast: `The previous plan ${why} this ${what}: starting from ${label}. Run a search for the best plan.`,
+  };
 }
 
 const IDLE_SIM: SimState = { key: null, status: 'idle', result: null, error: null, startedAt: null, where: null };
 
-const IDLE_SEARCH = (backend: string): SearchState => ({ status: 'idle', progress: null, result: null, error: null, searched: null, key: null, startedAt: null, elapsedMs: null, backend });
+const IDLE_SEARCH = (backend: string): SearchState => ({
+  status: 'idle',
+  progress: null,
+  result: null,
+  error: null,
+  searched: null,
+  key: null,
+  startedAt: null,
+  elapsedMs: null,
+  backend,
+});
 
 export const SESSION_KEY = 'parakv.session';
 
@@ -323,7 +384,9 @@ function safeStorage(storage: KeyValueStorage, onError: (msg: string) => void): 
       try {
         storage.setItem(name, JSON.stringify(value));
       } catch (e) {
-        onError(`Could not save your session in this browser (${e instanceof Error ? e.message : String(e)}). Your work is still in the page and in the link.`);
+        onError(
+          `Could not save your session in this browser (${e instanceof Error ? e.message : String(e)}). Your work is still in the page and in the link.`,
+        );
       }
     },
     removeItem: (name) => {
@@ -351,7 +414,8 @@ export function createAppStore(deps: StoreDeps): AppStore {
   const store: AppStore = createStore<AppState>()(
     persist(
       (set, get) => {
-        const savedMsg = (msg: string) => set((s) => ({ saved: { ...s.saved, messages: [...s.saved.messages, msg].slice(-5) } }));
+        const savedMsg = (msg: string) =>
+          set((s) => ({ saved: { ...s.saved, messages: [...s.saved.messages, msg].slice(-5) } }));
         const reload = () => {
           const { items, errors } = loadLibrary(deps.storage, validateScenarioJson);
           set((s) => ({ saved: { items, messages: [...s.saved.messages, ...errors.map((e) => e.error)].slice(-5) } }));
@@ -361,7 +425,15 @@ export function createAppStore(deps: StoreDeps): AppStore {
           fieldErrors: {},
           searchOptions: DEFAULT_SEARCH_DRAFT,
           search: IDLE_SEARCH(deps.search.label),
-          view: { detailTab: 'memory', theme: 'system', sort: { key: 'rank', dir: 'asc' }, compare: [], ganttPhases: 'both', savedOpen: false, toast: null },
+          view: {
+            detailTab: 'memory',
+            theme: 'system',
+            sort: { key: 'rank', dir: 'asc' },
+            compare: [],
+            ganttPhases: 'both',
+            savedOpen: false,
+            toast: null,
+          },
           saved: { items: [], messages: [] },
           banner: null,
           sim: IDLE_SIM,
@@ -374,11 +446,17 @@ export function createAppStore(deps: StoreDeps): AppStore {
               set((s) => ({ fieldErrors: { ...s.fieldErrors, [key]: r.message } }));
               return false;
             }
-            const fixed = opts?.keepPlanValid ? withValidPlan(r.scenario, opts.keepPlanValid) : { scenario: r.scenario, toast: null };
+            const fixed = opts?.keepPlanValid
+              ? withValidPlan(r.scenario, opts.keepPlanValid)
+              : { scenario: r.scenario, toast: null };
             set((s) => {
               const fieldErrors = { ...s.fieldErrors };
               delete fieldErrors[key];
-              return { scenario: fixed.scenario, fieldErrors, view: fixed.toast ? { ...s.view, toast: fixed.toast } : s.view };
+              return {
+                scenario: fixed.scenario,
+                fieldErrors,
+                view: fixed.toast ? { ...s.view, toast: fixed.toast } : s.view,
+              };
             });
             return true;
           },
@@ -399,7 +477,11 @@ export function createAppStore(deps: StoreDeps): AppStore {
               return;
             }
             const fixed = withValidPlan(parsed.scenario, what);
-            set((s) => ({ scenario: fixed.scenario, fieldErrors: {}, view: fixed.toast ? { ...s.view, toast: fixed.toast } : s.view }));
+            set((s) => ({
+              scenario: fixed.scenario,
+              fieldErrors: {},
+              view: fixed.toast ? { ...s.view, toast: fixed.toast } : s.view,
+            }));
           },
 
           setSearchOptions: (patch) => set((s) => ({ searchOptions: { ...s.searchOptions, ...patch } })),
@@ -409,7 +491,17 @@ export function createAppStore(deps: StoreDeps): AppStore {
             const id = ++job;
             const key = searchKey(scenario, searchOptions);
             const startedAt = now();
-            set((s) => ({ search: { ...s.search, status: 'running', progress: { done: 0, total: 0, bestLabel: null, bestValue: null }, error: null, startedAt, elapsedMs: null }, view: { ...s.view, compare: [] } }));
+            set((s) => ({
+              search: {
+                ...s.search,
+                status: 'running',
+                progress: { done: 0, total: 0, bestLabel: null, bestValue: null },
+                error: null,
+                startedAt,
+                elapsedMs: null,
+              },
+              view: { ...s.view, compare: [] },
+            }));
             let r: SearchRun;
             try {
               r = deps.search.run(scenario, searchOptions, (p) => {
@@ -421,7 +513,9 @@ export function createAppStore(deps: StoreDeps): AppStore {
                 set((s) => ({ search: { ...s.search, progress: p } }));
               });
             } catch (e) {
-              set((s) => ({ search: { ...s.search, status: 'error', error: e instanceof Error ? e.message : String(e) } }));
+              set((s) => ({
+                search: { ...s.search, status: 'error', error: e instanceof Error ? e.message : String(e) },
+              }));
               return;
             }
             run = r;
@@ -429,18 +523,45 @@ export function createAppStore(deps: StoreDeps): AppStore {
               (result) => {
                 if (id !== job) return;
                 run = null;
-                set((s) => ({ search: { ...s.search, status: 'done', result, searched: scenario, key, error: null, elapsedMs: now() - startedAt, progress: s.search.progress ? { ...s.search.progress, done: s.search.progress.total } : null } }));
+                set((s) => ({
+                  search: {
+                    ...s.search,
+                    status: 'done',
+                    result,
+                    searched: scenario,
+                    key,
+                    error: null,
+                    elapsedMs: now() - startedAt,
+                    progress: s.search.progress ? { ...s.search.progress, done: s.search.progress.total } : null,
+                  },
+                }));
                 // Show the winner: select rank 1 (the previous plan stays one step back in browser history).
                 const best = result.ranked[0];
-                if (best && get().search.key === searchKey(get().scenario, get().searchOptions) && currentKnobsId(get().scenario, get().searchOptions) !== best.candidate.id) {
-                  set((s) => ({ scenario: applyKnobs(s.scenario, best.candidate.knobs), view: { ...s.view, toast: `Selected the best plan: ${best.candidate.label}.` } }));
+                if (
+                  best &&
+                  get().search.key === searchKey(get().scenario, get().searchOptions) &&
+                  currentKnobsId(get().scenario, get().searchOptions) !== best.candidate.id
+                ) {
+                  set((s) => ({
+                    scenario: applyKnobs(s.scenario, best.candidate.knobs),
+                    view: { ...s.view, toast: `Selected the best plan: ${best.candidate.label}.` },
+                  }));
                 }
               },
               (e: unknown) => {
                 if (id !== job) return;
                 run = null;
-                if (isCancelled(e)) set((s) => ({ search: { ...s.search, status: 'cancelled', elapsedMs: now() - startedAt } }));
-                else set((s) => ({ search: { ...s.search, status: 'error', error: e instanceof Error ? e.message : String(e), elapsedMs: now() - startedAt } }));
+                if (isCancelled(e))
+                  set((s) => ({ search: { ...s.search, status: 'cancelled', elapsedMs: now() - startedAt } }));
+                else
+                  set((s) => ({
+                    search: {
+                      ...s.search,
+                      status: 'error',
+                      error: e instanceof Error ? e.message : String(e),
+                      elapsedMs: now() - startedAt,
+                    },
+                  }));
               },
             );
           },
@@ -479,7 +600,17 @@ export function createAppStore(deps: StoreDeps): AppStore {
                 if (id !== simJob) return;
                 simRun = null;
                 if (isCancelled(e)) set({ sim: IDLE_SIM });
-                else set({ sim: { key, status: 'error', result: null, error: e instanceof Error ? e.message : String(e), startedAt: null, where: r.where ?? null } });
+                else
+                  set({
+                    sim: {
+                      key,
+                      status: 'error',
+                      result: null,
+                      error: e instanceof Error ? e.message : String(e),
+                      startedAt: null,
+                      where: r.where ?? null,
+                    },
+                  });
               },
             );
           },
@@ -496,7 +627,8 @@ export function createAppStore(deps: StoreDeps): AppStore {
           setSort: (key) =>
             set((s) => {
               const cur = s.view.sort;
-              const defaultDir: 'asc' | 'desc' = key === 'throughput' || key === 'goodput' || key === 'headroom' ? 'desc' : 'asc';
+              const defaultDir: 'asc' | 'desc' =
+                key === 'throughput' || key === 'goodput' || key === 'headroom' ? 'desc' : 'asc';
               const dir = cur.key === key ? (cur.dir === 'asc' ? 'desc' : 'asc') : defaultDir;
               return { view: { ...s.view, sort: { key, dir } } };
             }),
@@ -546,7 +678,11 @@ export function createAppStore(deps: StoreDeps): AppStore {
               savedMsg('That saved scenario no longer exists.');
               return false;
             }
-            set((s) => ({ scenario: item.scenario, fieldErrors: {}, view: { ...s.view, toast: `Opened “${item.name}”.` } }));
+            set((s) => ({
+              scenario: item.scenario,
+              fieldErrors: {},
+              view: { ...s.view, toast: `Opened “${item.name}”.` },
+            }));
             return true;
           },
           importSaved: (text) => {
@@ -558,7 +694,8 @@ export function createAppStore(deps: StoreDeps): AppStore {
               if (r.ok) added = r.value.length;
               else messages.push(r.error);
             }
-            if (messages.length > 0) set((s) => ({ saved: { ...s.saved, messages: [...s.saved.messages, ...messages].slice(-5) } }));
+            if (messages.length > 0)
+              set((s) => ({ saved: { ...s.saved, messages: [...s.saved.messages, ...messages].slice(-5) } }));
             reload();
             return { added, errors: messages };
           },
@@ -575,7 +712,11 @@ export function createAppStore(deps: StoreDeps): AppStore {
           const st = storeRef?.getState();
           if (st && st.banner?.kind !== 'storage-error') st.setBanner({ kind: 'storage-error', message });
         }),
-        partialize: (s): Persisted => ({ scenario: s.scenario, searchOptions: s.searchOptions, view: { theme: s.view.theme, detailTab: s.view.detailTab, ganttPhases: s.view.ganttPhases } }),
+        partialize: (s): Persisted => ({
+          scenario: s.scenario,
+          searchOptions: s.searchOptions,
+          view: { theme: s.view.theme, detailTab: s.view.detailTab, ganttPhases: s.view.ganttPhases },
+        }),
         migrate: (persisted) => persisted as Persisted,
         merge: (persisted, current) => {
           const p = (persisted ?? {}) as Partial<Record<keyof Persisted, unknown>>;
@@ -584,14 +725,24 @@ export function createAppStore(deps: StoreDeps): AppStore {
           if (p.scenario !== undefined) {
             const r = parseScenario(p.scenario);
             if (r.ok) scenario = r.scenario;
-            else banner = { kind: 'session-error', message: `Your last session could not be restored (${r.errors[0] ?? 'invalid scenario'}), so ParaKV started from the default scenario.` };
+            else
+              banner = {
+                kind: 'session-error',
+                message: `Your last session could not be restored (${r.errors[0] ?? 'invalid scenario'}), so ParaKV started from the default scenario.`,
+              };
           }
           const v = (p.view ?? {}) as Partial<ViewState>;
           const view: ViewState = {
             ...current.view,
             theme: v.theme === 'light' || v.theme === 'dark' || v.theme === 'system' ? v.theme : current.view.theme,
-            detailTab: typeof v.detailTab === 'string' && DETAIL_TABS.includes(v.detailTab) ? v.detailTab : current.view.detailTab,
-            ganttPhases: v.ganttPhases === 'both' || v.ganttPhases === 'decode' || v.ganttPhases === 'prefill' ? v.ganttPhases : current.view.ganttPhases,
+            detailTab:
+              typeof v.detailTab === 'string' && DETAIL_TABS.includes(v.detailTab)
+                ? v.detailTab
+                : current.view.detailTab,
+            ganttPhases:
+              v.ganttPhases === 'both' || v.ganttPhases === 'decode' || v.ganttPhases === 'prefill'
+                ? v.ganttPhases
+                : current.view.ganttPhases,
           };
           return { ...current, scenario, banner, searchOptions: sanitizeSearchDraft(p.searchOptions), view };
         },
@@ -600,7 +751,8 @@ export function createAppStore(deps: StoreDeps): AppStore {
   );
   // A simulation of a scenario that is no longer current is wasted work: stop it (and drop its result).
   store.subscribe((st, prev) => {
-    if (st.scenario !== prev.scenario && st.sim.status === 'running' && st.sim.key !== scenarioKey(st.scenario)) st.cancelSimulation();
+    if (st.scenario !== prev.scenario && st.sim.status === 'running' && st.sim.key !== scenarioKey(st.scenario))
+      st.cancelSimulation();
   });
   storeRef = store;
   return store;

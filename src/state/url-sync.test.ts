@@ -136,7 +136,10 @@ describe('URL sync', () => {
     const bad = await encodeLink({ ...DEFAULT_SCENARIO, cluster: { gpu: 'h100-sxm', nodes: 5000 } }, 1);
     expect(await applyHash(store, `#${bad}`)).toBe('error');
     expect(store.getState().banner?.message).toMatch(/cluster\.nodes must be at most 1024/);
-    const other = await scenarioToLink({ ...DEFAULT_SCENARIO, workload: { ...DEFAULT_SCENARIO.workload, inputTokens: 77 } });
+    const other = await scenarioToLink({
+      ...DEFAULT_SCENARIO,
+      workload: { ...DEFAULT_SCENARIO.workload, inputTokens: 77 },
+    });
     expect(await applyHash(store, `#${other}`)).toBe('applied');
     expect(store.getState().scenario.workload.inputTokens).toBe(77);
     expect(store.getState().banner).toBeNull();

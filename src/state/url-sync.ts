@@ -55,14 +55,20 @@ export async function applyHash(store: AppStore, hash: string): Promise<ApplyHas
   if (frag.length === 0) return 'empty';
   const r = await scenarioFromLink(frag);
   if (!r.ok) {
-    store.getState().setBanner({ kind: 'link-error', message: `This link could not be opened: ${r.error}. You are looking at your previous scenario instead.` });
+    store
+      .getState()
+      .setBanner({
+        kind: 'link-error',
+        message: `This link could not be opened: ${r.error}. You are looking at your previous scenario instead.`,
+      });
     return 'error';
   }
   const st = store.getState();
   if (st.banner?.kind === 'link-error') st.setBanner(null);
   if (JSON.stringify(st.scenario) === JSON.stringify(r.value)) return 'unchanged';
   st.setScenario(r.value);
-  if (r.migratedFrom !== null) st.setToast(`Opened a link from ParaKV v${r.migratedFrom}; it was upgraded to the current format.`);
+  if (r.migratedFrom !== null)
+    st.setToast(`Opened a link from ParaKV v${r.migratedFrom}; it was upgraded to the current format.`);
   return 'applied';
 }
 

@@ -26,7 +26,8 @@ export function fmtMs(ms: number | null | undefined): string {
 
 export const fmtUsd = (x: number | null | undefined): string => (ok(x) ? `$${fmtNum(x, 3)}` : DASH);
 
-export const fmtPct = (f: number | null | undefined, digits = 0): string => (ok(f) ? `${(f * 100).toFixed(digits)}%` : DASH);
+export const fmtPct = (f: number | null | undefined, digits = 0): string =>
+  ok(f) ? `${(f * 100).toFixed(digits)}%` : DASH;
 
 /** 70.55e9 → "70.6B", 3.8e9 → "3.8B", 1.2e12 → "1.2T". */
 export function fmtParams(n: number): string {

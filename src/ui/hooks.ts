@@ -29,7 +29,9 @@ export function useEngineError(): (field: string) => string | undefined {
   return useCallback(
     (field: string) => {
       if (outcome.ok || outcome.field === null) return undefined;
-      return outcome.field === field || outcome.field.startsWith(`${field}.`) ? outcome.message.replace(/^[\w.[\]]+:\s*/, '') : undefined;
+      return outcome.field === field || outcome.field.startsWith(`${field}.`)
+        ? outcome.message.replace(/^[\w.[\]]+:\s*/, '')
+        : undefined;
     },
     [outcome],
   );

@@ -40,14 +40,24 @@ describe('KV strategies across the worker boundary', () => {
     const merged = mergeShards(shards, resolveOptions(scenario, options));
     const row = (p: (typeof merged.ranked)[number]) => [p.candidate.id, p.value, p.reason];
     expect(merged.ranked.map(row)).toEqual(search(scenario, options).ranked.map(row));
-    expect(merged.ranked[0]!.candidate.knobs.kvStrategy).toMatchObject({ id: 'fp8', strategy: { quant: { dtype: 'fp8' } } });
+    expect(merged.ranked[0]!.candidate.knobs.kvStrategy).toMatchObject({
+      id: 'fp8',
+      strategy: { quant: { dtype: 'fp8' } },
+    });
     expect(merged.rejected.every((x) => x.reason.startsWith('KIVI-2 not allowed: lossy'))).toBe(true);
-    await expect(api.countCandidates(KV_BOUND, { kvStrategies: ['kivi9'] })).rejects.toThrow(/^kvStrategies: \[0\]: unknown KV strategy "kivi9"/);
+    await expect(api.countCandidates(KV_BOUND, { kvStrategies: ['kivi9'] })).rejects.toThrow(
+      /^kvStrategies: \[0\]: unknown KV strategy "kivi9"/,
+    );
   });
 
   it('a simulation under an offload strategy transfers its tier timeline buffers too', async () => {
     const api = remote();
-    const s: ScenarioInput = { ...KV_BOUND, cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 }, runtime: { kvStrategy: { offload: { hostGB: 64 } } }, workload: { inputTokens: 16_000, outputTokens: 500, requests: 80, arrival: { kind: 'poisson', ratePerSec: 8 } } };
+    const s: ScenarioInput = {
+      ...KV_BOUND,
+      cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 },
+      runtime: { kvStrategy: { offload: { hostGB: 64 } } },
+      workload: { inputTokens: 16_000, outputTokens: 500, requests: 80, arrival: { kind: 'poisson', ratePerSec: 8 } },
+    };
     const r = await api.simulate(s, { timeline: true });
     const x = r.simulation.timeline!.tierTransfers;
     expect(x.count).toBeGreaterThan(0);

@@ -41,7 +41,17 @@ describe('planner.api over a MessageChannel (comlink)', () => {
     const count = await api.countCandidates(SMALL, options);
     expect(count.total).toBe(64);
     const progress: SearchProgress[] = [];
-    const shards = await Promise.all([0, 1, 2].map((i) => api.searchShard(SMALL, options, i, 3, Comlink.proxy((p: SearchProgress) => progress.push(p)))));
+    const shards = await Promise.all(
+      [0, 1, 2].map((i) =>
+        api.searchShard(
+          SMALL,
+          options,
+          i,
+          3,
+          Comlink.proxy((p: SearchProgress) => progress.push(p)),
+        ),
+      ),
+    );
     expect(shards.reduce((a, s) => a + s.counts.enumerated, 0)).toBe(64);
     const scenario = parseOrThrow(SMALL);
     const merged = mergeShards(shards, resolveOptions(scenario, options));
@@ -55,7 +65,9 @@ describe('planner.api over a MessageChannel (comlink)', () => {
   it('rejects bad input with the field named', async () => {
     const api = remote();
     await expect(api.countCandidates(SMALL, { kvDtypes: ['fp9'] })).rejects.toThrow(/kvDtypes: "fp9"/);
-    await expect(api.searchShard({ ...SMALL, cluster: { gpu: 'h100-sxm', nodes: 0 } }, {}, 0, 1)).rejects.toThrow(/cluster\.nodes/);
+    await expect(api.searchShard({ ...SMALL, cluster: { gpu: 'h100-sxm', nodes: 0 } }, {}, 0, 1)).rejects.toThrow(
+      /cluster\.nodes/,
+    );
     await expect(api.searchShard(SMALL, {}, 3, 2)).rejects.toThrow(/^shard:/);
     await expect(api.countCandidates(SMALL, { maxCandidates: 10 })).resolves.toMatchObject({ tooLarge: true });
     await expect(api.searchShard(SMALL, { maxCandidates: 10 }, 0, 1)).rejects.toThrow(/maxCandidates = 10/);
@@ -110,7 +122,9 @@ describe('planner.api over a MessageChannel (comlink)', () => {
 
   it('rejects a bad scenario or options for a simulation with the field named', async () => {
     const api = remote();
-    await expect(api.simulate({ ...SMALL, cluster: { gpu: 'h100-sxm', nodes: 0 } }, { timeline: true })).rejects.toThrow(/cluster\.nodes/);
+    await expect(
+      api.simulate({ ...SMALL, cluster: { gpu: 'h100-sxm', nodes: 0 } }, { timeline: true }),
+    ).rejects.toThrow(/cluster\.nodes/);
     await expect(api.simulate(SMALL, { maxRequests: -3 })).rejects.toThrow(/maxRequests/);
   });
 });

@@ -13,7 +13,14 @@ import { evaluateFast } from '../core/search/evaluate-plan.ts';
 import { refinePlans, searchShard } from '../core/search/search.ts';
 import { loadSimulator } from '../core/search/simulator.ts';
 import { countCandidates, resolveOptions } from '../core/search/space.ts';
-import type { CandidateCount, RankedPlan, RejectedPlan, SearchOptions, SearchProgress, ShardResult } from '../core/search/types.ts';
+import type {
+  CandidateCount,
+  RankedPlan,
+  RejectedPlan,
+  SearchOptions,
+  SearchProgress,
+  ShardResult,
+} from '../core/search/types.ts';
 
 /** A scenario that fails validation; the message lists every problem with its field path. */
 export class ScenarioInputError extends Error {
@@ -38,7 +45,8 @@ function simulateOptions(o: unknown): SimulateOptions {
   const out: SimulateOptions = { timeline: r.timeline === true };
   if (r.maxRequests !== undefined) {
     const n = r.maxRequests;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new ScenarioInputError([`maxRequests: expected a positive integer, got ${JSON.stringify(n)}`]);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+      throw new ScenarioInputError([`maxRequests: expected a positive integer, got ${JSON.stringify(n)}`]);
     out.maxRequests = n;
   }
   return out;
@@ -53,7 +61,21 @@ export function timelineBuffers(r: SimulatedEvaluation): ArrayBuffer[] {
   if (!tl) return [];
   const seen = new Set<ArrayBuffer>();
   const x = tl.tierTransfers;
-  const views = [...Object.values(tl.requests), tl.iterations.startS, tl.iterations.durationS, tl.iterations.instance, tl.iterations.prefillTokens, tl.iterations.decodeSeqs, tl.iterations.steps, x.startS, x.durationS, x.instance, x.kind, x.bytes, x.cause];
+  const views = [
+    ...Object.values(tl.requests),
+    tl.iterations.startS,
+    tl.iterations.durationS,
+    tl.iterations.instance,
+    tl.iterations.prefillTokens,
+    tl.iterations.decodeSeqs,
+    tl.iterations.steps,
+    x.startS,
+    x.durationS,
+    x.instance,
+    x.kind,
+    x.bytes,
+    x.cause,
+  ];
   for (const v of views) if (v.buffer instanceof ArrayBuffer && v.buffer.byteLength > 0) seen.add(v.buffer);
   return [...seen];
 }
@@ -65,7 +87,13 @@ export const plannerApi = {
   },
 
   /** Evaluate shard `shard` of `of` (candidate index % of === shard) with the closed-form estimator. */
-  searchShard(scenario: ScenarioInput, options: Partial<SearchOptions>, shard: number, of: number, onProgress?: (p: SearchProgress) => void): ShardResult {
+  searchShard(
+    scenario: ScenarioInput,
+    options: Partial<SearchOptions>,
+    shard: number,
+    of: number,
+    onProgress?: (p: SearchProgress) => void,
+  ): ShardResult {
     // Each call over comlink is a postMessage: the core already throttles to one per ~50 ms.
     return searchShard(parseOrThrow(scenario), options, shard, of, onProgress ? (p) => void onProgress(p) : undefined);
   },
@@ -74,7 +102,11 @@ export const plannerApi = {
    * Second pass: re-evaluate `plans` with the simulator (closed form when this build has none, in
    * which case `simulated` is false and the plans come back unchanged).
    */
-  async refine(scenario: ScenarioInput, plans: RankedPlan[], options: Partial<SearchOptions> = {}): Promise<{ refined: RankedPlan[]; rejected: RejectedPlan[]; simulated: boolean }> {
+  async refine(
+    scenario: ScenarioInput,
+    plans: RankedPlan[],
+    options: Partial<SearchOptions> = {},
+  ): Promise<{ refined: RankedPlan[]; rejected: RejectedPlan[]; simulated: boolean }> {
     const s = parseOrThrow(scenario);
     const o = resolveOptions(s, options);
     const sim = await loadSimulator();

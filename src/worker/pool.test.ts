@@ -66,7 +66,12 @@ function hangingWorkers(stats: Stats) {
   };
 }
 
-const essence = (r: SearchResult) => ({ ranked: r.ranked.map((p) => [p.candidate.id, p.value, p.secondaryValue, p.reason]), pareto: r.pareto.map((p) => p.candidate.id), rejected: r.rejected.map((x) => [x.candidate.id, x.reason]), n: r.counts.enumerated });
+const essence = (r: SearchResult) => ({
+  ranked: r.ranked.map((p) => [p.candidate.id, p.value, p.secondaryValue, p.reason]),
+  pareto: r.pareto.map((p) => p.candidate.id),
+  rejected: r.rejected.map((x) => [x.candidate.id, x.reason]),
+  n: r.counts.enumerated,
+});
 
 describe('PlannerPool', () => {
   it('shards over its workers, merges, and matches the single-threaded search', async () => {
@@ -126,7 +131,12 @@ describe('PlannerPool', () => {
     const pool = new PlannerPool({
       size: 1,
       createWorker: () => ({
-        api: { searchShard: async (...a: Parameters<PlannerApi['searchShard']>) => (await gate, plannerApi.searchShard(...a)) } as unknown as Remote<PlannerApi>,
+        api: {
+          searchShard: async (...a: Parameters<PlannerApi['searchShard']>) => (
+            await gate,
+            plannerApi.searchShard(...a)
+          ),
+        } as unknown as Remote<PlannerApi>,
         terminate: () => undefined,
       }),
     });
@@ -159,7 +169,9 @@ describe('PlannerPool', () => {
     expect(essence(r)).toEqual(essence(expected));
     expect(r.counts.simulated).toBe(sim ? 3 : 0);
     // The second pass reports each simulated plan (then the final event repeats the count).
-    expect([...new Set(events.filter((e) => e.phase === 'simulation').map((e) => e.simulated?.done))]).toEqual(sim ? [0, 1, 2, 3] : []);
+    expect([...new Set(events.filter((e) => e.phase === 'simulation').map((e) => e.simulated?.done))]).toEqual(
+      sim ? [0, 1, 2, 3] : [],
+    );
     pool.dispose();
   });
 
@@ -183,7 +195,14 @@ describe('ProgressFolder', () => {
     let t = 0;
     const out: { t: number; p: SearchProgress }[] = [];
     const o = resolveOptions(parseOrThrow(SCENARIO), { objective: 'ttft-p50' });
-    const f = new ProgressFolder(2, 200, o, () => t, 50, (p) => out.push({ t, p }));
+    const f = new ProgressFolder(
+      2,
+      200,
+      o,
+      () => t,
+      50,
+      (p) => out.push({ t, p }),
+    );
     for (let i = 1; i <= 100; i++) {
       t = i * 10;
       f.update(i % 2, { done: Math.ceil(i / 2), total: 100, bestLabel: `plan ${i}`, bestValue: 1000 - i });

@@ -70,7 +70,9 @@ export const abortError = (what = 'Search'): Error => {
   return e;
 };
 
-export function defaultPoolSize(hardwareConcurrency = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined): number {
+export function defaultPoolSize(
+  hardwareConcurrency = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined,
+): number {
   return Math.max(1, Math.min(8, (hardwareConcurrency || 4) - 1));
 }
 
@@ -132,7 +134,11 @@ export class PlannerPool {
   }
 
   /** Start a search; a new run supersedes (cancels) the previous one. */
-  run(scenario: Scenario | ScenarioInput, options: Partial<SearchOptions>, onProgress: (p: SearchProgress) => void = () => undefined): SearchRun {
+  run(
+    scenario: Scenario | ScenarioInput,
+    options: Partial<SearchOptions>,
+    onProgress: (p: SearchProgress) => void = () => undefined,
+  ): SearchRun {
     this.cancel();
     const gen = this.generation;
     let rejectRun: (e: unknown) => void = () => undefined;
@@ -198,7 +204,13 @@ export class PlannerPool {
     const promise = new Promise<SimulatedEvaluation>((resolve, reject) => {
       this.simAbort = reject;
       this.simBusy = true;
-      const job = handle ? handle.api.simulate(scenario, options) : sleepMs(30).then(() => (gen === this.simGeneration ? plannerApi.simulate(scenario, options) : Promise.reject(abortError('Simulation'))));
+      const job = handle
+        ? handle.api.simulate(scenario, options)
+        : sleepMs(30).then(() =>
+            gen === this.simGeneration
+              ? plannerApi.simulate(scenario, options)
+              : Promise.reject(abortError('Simulation')),
+          );
       job.then(
         (r) => {
           if (gen !== this.simGeneration) return; // cancelled or superseded: already rejected
@@ -318,7 +330,12 @@ export class PlannerPool {
     return mainThreadHandle();
   }
 
-  private async search(gen: number, input: Scenario | ScenarioInput, options: Partial<SearchOptions>, onProgress: (p: SearchProgress) => void): Promise<SearchResult> {
+  private async search(
+    gen: number,
+    input: Scenario | ScenarioInput,
+    options: Partial<SearchOptions>,
+    onProgress: (p: SearchProgress) => void,
+  ): Promise<SearchResult> {
     const t0 = this.now();
     const scenario = parseOrThrow(input);
     const o = resolveOptions(scenario, options);
@@ -327,7 +344,9 @@ export class PlannerPool {
     // Probe a worker first so a construction failure switches to main-thread shards before sharding.
     this.idleSlot();
     const workers = this.mainThread ? 1 : this.size;
-    const of = this.mainThread ? Math.max(1, Math.min(64, Math.ceil(count.total / 2000))) : Math.max(1, Math.min(workers, Math.ceil(count.total / this.minShardSize)));
+    const of = this.mainThread
+      ? Math.max(1, Math.min(64, Math.ceil(count.total / 2000)))
+      : Math.max(1, Math.min(workers, Math.ceil(count.total / this.minShardSize)));
     const progress = new ProgressFolder(of, count.total, o, this.now, this.progressIntervalMs, (p) => {
       if (!this.stale(gen)) onProgress(p);
     });
@@ -339,7 +358,19 @@ export class PlannerPool {
         shards.push(await this.exec(gen, (api) => api.searchShard(scenario, o, i, of, (p) => progress.update(i, p))));
       }
     } else {
-      shards = await Promise.all(Array.from({ length: of }, (_, i) => this.exec(gen, (api) => api.searchShard(scenario, o, i, of, Comlink.proxy((p: SearchProgress) => progress.update(i, p))))));
+      shards = await Promise.all(
+        Array.from({ length: of }, (_, i) =>
+          this.exec(gen, (api) =>
+            api.searchShard(
+              scenario,
+              o,
+              i,
+              of,
+              Comlink.proxy((p: SearchProgress) => progress.update(i, p)),
+            ),
+          ),
+        ),
+      );
     }
     if (this.stale(gen)) throw abortError();
     let merged = mergeShards(shards, o);
@@ -418,8 +449,15 @@ export class ProgressFolder {
 
   private snapshot(done: number): SearchProgress {
     let best: { label: string; value: number } | null = null;
-    for (const b of this.best) if (b && (!best || toScore(b.value, this.o.objective) > toScore(best.value, this.o.objective))) best = b;
-    const p: SearchProgress = { done: Math.min(done, this.total), total: this.total, bestLabel: best?.label ?? null, bestValue: best?.value ?? null, phase: this.sim ? 'simulation' : 'closed-form' };
+    for (const b of this.best)
+      if (b && (!best || toScore(b.value, this.o.objective) > toScore(best.value, this.o.objective))) best = b;
+    const p: SearchProgress = {
+      done: Math.min(done, this.total),
+      total: this.total,
+      bestLabel: best?.label ?? null,
+      bestValue: best?.value ?? null,
+      phase: this.sim ? 'simulation' : 'closed-form',
+    };
     if (this.sim) p.simulated = { ...this.sim };
     return p;
   }

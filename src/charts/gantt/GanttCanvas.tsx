@@ -98,7 +98,15 @@ interface Latest {
   title: string;
 }
 
-export function GanttCanvas({ title = 'Timeline', lanes, spans, kinds, details, height = 420, width }: GanttCanvasProps) {
+export function GanttCanvas({
+  title = 'Timeline',
+  lanes,
+  spans,
+  kinds,
+  details,
+  height = 420,
+  width,
+}: GanttCanvasProps) {
   const bodyRef = useRef<HTMLDivElement | null>(null);
   // Measure the scroll content (excludes a vertical scrollbar) so canvas and axis share one width.
   const [spacerRef, w] = useElementWidth<HTMLDivElement>(undefined, width ?? 960, 360);
@@ -129,7 +137,9 @@ export function GanttCanvas({ title = 'Timeline', lanes, spans, kinds, details, 
   const zoomedScale = useCallback(() => {
     const s = latest.current;
     if (!s) return scaleLinear();
-    const base = scaleLinear().domain([s.index.t0, s.index.t1]).range([s.gutter, s.w - RIGHT_PAD]);
+    const base = scaleLinear()
+      .domain([s.index.t0, s.index.t1])
+      .range([s.gutter, s.w - RIGHT_PAD]);
     return transformRef.current.rescaleX(base);
   }, []);
 
@@ -452,41 +462,41 @@ export function GanttCanvas({ title = 'Timeline', lanes, spans, kinds, details, 
   return (
     <ChartFrame title={title} bodyRef={bodyRef} kind="gantt" formats={['png']} getExportElement={exportCanvas}>
       <div style={width !== undefined ? { width } : undefined}>
-      <div className="pkv-gantt__legend" aria-hidden="true">
-        {kinds.map((k, i) => (
-          <span key={`${k.name}-${i}`} className="pkv-gantt__legend-item">
-            <span className="pkv-swatch" style={{ background: kindColors[i] }} />
-            {k.name}
-          </span>
-        ))}
-      </div>
-      <svg className="pkv-gantt__axis" width={w} height={AXIS_H} aria-hidden="true">
-        <g ref={unitRef} />
-        <g ref={axisRef} transform={`translate(0,${AXIS_H - 1})`} />
-      </svg>
-      <div className="pkv-gantt__scroll" ref={scrollRef} style={{ height: viewH }} onScroll={schedule}>
-        <div ref={spacerRef} style={{ height: rows.contentHeight, position: 'relative' }}>
-          <div className="pkv-gantt__sticky" style={{ height: viewH }}>
-            <canvas
-              ref={canvasRef}
-              className="pkv-gantt__canvas"
-              role="img"
-              aria-label={aria}
-              tabIndex={0}
-              style={{ width: w, height: viewH }}
-              onMouseMove={onMouseMove}
-              onMouseLeave={clearHover}
-              onWheel={onWheel}
-              onKeyDown={onKeyDown}
-            >
-              {aria}
-            </canvas>
+        <div className="pkv-gantt__legend" aria-hidden="true">
+          {kinds.map((k, i) => (
+            <span key={`${k.name}-${i}`} className="pkv-gantt__legend-item">
+              <span className="pkv-swatch" style={{ background: kindColors[i] }} />
+              {k.name}
+            </span>
+          ))}
+        </div>
+        <svg className="pkv-gantt__axis" width={w} height={AXIS_H} aria-hidden="true">
+          <g ref={unitRef} />
+          <g ref={axisRef} transform={`translate(0,${AXIS_H - 1})`} />
+        </svg>
+        <div className="pkv-gantt__scroll" ref={scrollRef} style={{ height: viewH }} onScroll={schedule}>
+          <div ref={spacerRef} style={{ height: rows.contentHeight, position: 'relative' }}>
+            <div className="pkv-gantt__sticky" style={{ height: viewH }}>
+              <canvas
+                ref={canvasRef}
+                className="pkv-gantt__canvas"
+                role="img"
+                aria-label={aria}
+                tabIndex={0}
+                style={{ width: w, height: viewH }}
+                onMouseMove={onMouseMove}
+                onMouseLeave={clearHover}
+                onWheel={onWheel}
+                onKeyDown={onKeyDown}
+              >
+                {aria}
+              </canvas>
+            </div>
           </div>
         </div>
-      </div>
-      <div className="pkv-gantt__hint">
-        Wheel: zoom · drag: pan · double-click: reset · wheel over labels or shift+wheel: scroll lanes
-      </div>
+        <div className="pkv-gantt__hint">
+          Wheel: zoom · drag: pan · double-click: reset · wheel over labels or shift+wheel: scroll lanes
+        </div>
       </div>
       <ChartTooltip tip={tip} containerWidth={w} />
     </ChartFrame>

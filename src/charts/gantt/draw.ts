@@ -172,7 +172,13 @@ export function drawGantt(ctx: Ctx, p: DrawParams): DrawStats {
       if (p.labelOf && x1 - x0 > 42 && h >= 11 && labels.length < 400) {
         const text = p.labelOf(i);
         if (text)
-          labels.push({ x: Math.max(x0, gutter) + 4, y: top + h / 2, w: Math.min(x1, right) - Math.max(x0, gutter) - 8, text, kind: k });
+          labels.push({
+            x: Math.max(x0, gutter) + 4,
+            y: top + h / 2,
+            w: Math.min(x1, right) - Math.max(x0, gutter) - 8,
+            text,
+            kind: k,
+          });
       }
     }
     flush();

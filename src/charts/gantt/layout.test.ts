@@ -72,9 +72,12 @@ describe('buildLaneIndex', () => {
   it('visits exactly the spans intersecting a window (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 80 })), {
-          maxLength: 60,
-        }),
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 80 })),
+          {
+            maxLength: 60,
+          },
+        ),
         fc.integer({ min: 0, max: 600 }),
         fc.integer({ min: 1, max: 200 }),
         (rows, a, w) => {
@@ -146,7 +149,10 @@ describe('rows', () => {
   });
 
   it('has no headers when no lane has a group', () => {
-    const r = layoutRows([{ label: 'prefill', group: '' }, { label: 'decode', group: '' }]);
+    const r = layoutRows([
+      { label: 'prefill', group: '' },
+      { label: 'decode', group: '' },
+    ]);
     expect(r.rows.every((x) => x.type === 'lane')).toBe(true);
   });
 

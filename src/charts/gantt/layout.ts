@@ -107,7 +107,10 @@ export function spanAt(index: LaneIndex, spans: SpanTable, lane: number, t: numb
     if (s > t + tolUs) break;
     const e = spans.endUs[i] ?? 0;
     const d = t < s ? s - t : t > e ? t - e : 0;
-    if (d <= tolUs && (d < bestDist || (d === bestDist && e - s < (spans.endUs[best] ?? 0) - (spans.startUs[best] ?? 0)))) {
+    if (
+      d <= tolUs &&
+      (d < bestDist || (d === bestDist && e - s < (spans.endUs[best] ?? 0) - (spans.startUs[best] ?? 0)))
+    ) {
       best = i;
       bestDist = d;
     }

@@ -23,7 +23,14 @@ export interface HistogramProps {
 
 const BAR = 'var(--chart-accent, #4269d0)';
 
-export function Histogram({ title = 'Distribution', xLabel, values, bins = 20, width = 320, height = 180 }: HistogramProps) {
+export function Histogram({
+  title = 'Distribution',
+  xLabel,
+  values,
+  bins = 20,
+  width = 320,
+  height = 180,
+}: HistogramProps) {
   const [bodyRef, w] = useElementWidth<HTMLDivElement>(width, 320, 200);
   const [tip, setTip] = useState<TipData | null>(null);
   const L = useMemo(() => histogramLayout(values, bins, w, height), [values, bins, w, height]);

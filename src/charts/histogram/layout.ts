@@ -37,13 +37,20 @@ export function histogramBins(values: readonly number[], bins = 20): { x0: numbe
   return b.map((d) => ({ x0: d.x0 ?? 0, x1: d.x1 ?? 0, count: d.length }));
 }
 
-export function histogramLayout(values: readonly number[], bins: number, width: number, height: number): HistogramLayout {
+export function histogramLayout(
+  values: readonly number[],
+  bins: number,
+  width: number,
+  height: number,
+): HistogramLayout {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   const raw = histogramBins(sorted, bins);
   const n = sorted.length;
   const median = n ? (quantileSorted(sorted, 0.5) ?? null) : null;
   const p99 = n ? (quantileSorted(sorted, 0.99) ?? null) : null;
-  const summary = n ? `n = ${n.toLocaleString('en-US')} · median ${sig(median ?? 0)} · p99 ${sig(p99 ?? 0)}` : 'no data';
+  const summary = n
+    ? `n = ${n.toLocaleString('en-US')} · median ${sig(median ?? 0)} · p99 ${sig(p99 ?? 0)}`
+    : 'no data';
 
   const margin: Margin = { top: 22, right: 12, bottom: 40, left: 44 };
   const x0 = margin.left;
@@ -59,7 +66,11 @@ export function histogramLayout(values: readonly number[], bins: number, width: 
   const y = scaleLinear().domain([0, maxCount]).range([y1, y0]).nice();
   const xTicks = linearTicks(xd, x.ticks(Math.max(2, Math.floor((x1 - x0) / 60))), x);
   const yd = y.domain() as [number, number];
-  const yTicks = linearTicks(yd, y.ticks(Math.max(2, Math.floor((y1 - y0) / 30))).filter((t) => Number.isInteger(t)), y);
+  const yTicks = linearTicks(
+    yd,
+    y.ticks(Math.max(2, Math.floor((y1 - y0) / 30))).filter((t) => Number.isInteger(t)),
+    y,
+  );
   const laid = raw.map((b) => {
     const l = b.x0 === b.x1 ? x(b.x0) - 4 : x(b.x0);
     const r = b.x0 === b.x1 ? x(b.x1) + 4 : x(b.x1);

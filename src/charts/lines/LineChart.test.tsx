@@ -11,8 +11,23 @@ describe('<LineChart>', () => {
       xLabel="Time (s)"
       yLabel="KV cache used (GB)"
       series={[
-        { label: 'GPU 0', points: [[0, 1], [1, 5], [2, 9]] },
-        { label: 'GPU 1', points: [[0, 2], [1, 4], [2, 6]], dashed: true },
+        {
+          label: 'GPU 0',
+          points: [
+            [0, 1],
+            [1, 5],
+            [2, 9],
+          ],
+        },
+        {
+          label: 'GPU 1',
+          points: [
+            [0, 2],
+            [1, 4],
+            [2, 6],
+          ],
+          dashed: true,
+        },
       ]}
       markers={[{ x: 1.5, label: 'burst' }]}
       hLines={[{ y: 10, label: 'capacity 10 GB' }]}
@@ -34,6 +49,8 @@ describe('<LineChart>', () => {
     expect(html).toContain('>GPU 0<');
     expect(html).toContain('>GPU 1<');
     expect(html).toContain('role="img"');
-    expect(html).toContain('aria-label="Line chart of KV cache used (GB) against Time (s): GPU 0, GPU 1; markers: burst; reference lines: capacity 10 GB."');
+    expect(html).toContain(
+      'aria-label="Line chart of KV cache used (GB) against Time (s): GPU 0, GPU 1; markers: burst; reference lines: capacity 10 GB."',
+    );
   });
 });

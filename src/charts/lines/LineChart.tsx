@@ -117,7 +117,12 @@ export function LineChart({
       >
         <defs>
           <clipPath id={clipId}>
-            <rect x={m.left} y={m.top - 2} width={Math.max(0, plotR - m.left)} height={Math.max(0, plotB - m.top + 4)} />
+            <rect
+              x={m.left}
+              y={m.top - 2}
+              width={Math.max(0, plotR - m.left)}
+              height={Math.max(0, plotB - m.top + 4)}
+            />
           </clipPath>
         </defs>
         <Legend items={L.legend} x={m.left} y={4} />
@@ -133,7 +138,13 @@ export function LineChart({
               y2={h.py}
               style={{ stroke: h.color ?? 'var(--chart-danger)', strokeWidth: 1.5, strokeDasharray: '6 4' }}
             />
-            <text className="pkv-annot" x={plotR - 4} y={h.py - 5} textAnchor="end" style={{ fill: h.color ?? 'var(--chart-danger)' }}>
+            <text
+              className="pkv-annot"
+              x={plotR - 4}
+              y={h.py - 5}
+              textAnchor="end"
+              style={{ fill: h.color ?? 'var(--chart-danger)' }}
+            >
               {h.label}
             </text>
           </g>
@@ -181,16 +192,34 @@ export function LineChart({
           ))}
           {L.series.map((s) =>
             s.points.length === 1 && s.points[0] ? (
-              <circle key={`single-${s.label}`} cx={L.x(s.points[0][0])} cy={L.y(s.points[0][1])} r={3} style={{ fill: s.color }} />
+              <circle
+                key={`single-${s.label}`}
+                cx={L.x(s.points[0][0])}
+                cy={L.y(s.points[0][1])}
+                r={3}
+                style={{ fill: s.color }}
+              />
             ) : null,
           )}
         </g>
 
         {hover && (
           <g className="pkv-crosshair" data-export="omit" pointerEvents="none">
-            <line x1={hover.px} x2={hover.px} y1={m.top} y2={plotB} style={{ stroke: 'var(--chart-axis)', strokeWidth: 1 }} />
+            <line
+              x1={hover.px}
+              x2={hover.px}
+              y1={m.top}
+              y2={plotB}
+              style={{ stroke: 'var(--chart-axis)', strokeWidth: 1 }}
+            />
             {hover.hits.map((h) => (
-              <circle key={h.label} cx={h.cx} cy={h.cy} r={4} style={{ fill: h.color, stroke: 'var(--chart-bg)', strokeWidth: 1.5 }} />
+              <circle
+                key={h.label}
+                cx={h.cx}
+                cy={h.cy}
+                r={4}
+                style={{ fill: h.color, stroke: 'var(--chart-bg)', strokeWidth: 1.5 }}
+              />
             ))}
           </g>
         )}

@@ -17,7 +17,13 @@ describe('line layout', () => {
   });
 
   it('staggers overlapping annotation labels into rows', () => {
-    expect(staggerRows([{ px: 0, w: 50 }, { px: 20, w: 50 }, { px: 200, w: 50 }])).toEqual([0, 1, 0]);
+    expect(
+      staggerRows([
+        { px: 0, w: 50 },
+        { px: 20, w: 50 },
+        { px: 200, w: 50 },
+      ]),
+    ).toEqual([0, 1, 0]);
   });
 
   it('sorts points, drops non-positive values on log axes and includes zero on linear y', () => {
@@ -25,7 +31,15 @@ describe('line layout', () => {
       {
         xLog: true,
         series: [
-          { label: 'a', points: [[100, 3], [0, 1], [10, 2], [Number.NaN, 1]] },
+          {
+            label: 'a',
+            points: [
+              [100, 3],
+              [0, 1],
+              [10, 2],
+              [Number.NaN, 1],
+            ],
+          },
           { label: 'b', points: [[1, 1]], dashed: true },
         ],
         markers: [{ x: 50, label: 'SLO' }],
@@ -55,7 +69,12 @@ describe('line layout', () => {
         xDomain: [1024, 1_048_576],
         xTickValues: xs.map((v) => ({ value: v, label: `${v / 1024}K` })),
         series: [
-          { label: 'plan', points: xs.map((x) => [x, 1e6 / x] as [number, number]), color: 'var(--chart-fg)', emphasis: true },
+          {
+            label: 'plan',
+            points: xs.map((x) => [x, 1e6 / x] as [number, number]),
+            color: 'var(--chart-fg)',
+            emphasis: true,
+          },
           { label: 'preset', points: xs.map((x) => [x, 2e6 / x] as [number, number]), dashed: true },
         ],
         markers: [
@@ -75,7 +94,16 @@ describe('line layout', () => {
     expect(L.markers.map((m) => m.label)).toEqual(['in']);
     expect(L.hLines[0]).toMatchObject({ y: 256, color: 'gray' });
     // Narrow chart: labels thin out so they do not collide.
-    const N = lineLayout({ xLog: true, xDomain: [1024, 1_048_576], xTickValues: xs.map((v) => ({ value: v, label: `${v / 1024}K` })), series: [] }, 260, 200);
+    const N = lineLayout(
+      {
+        xLog: true,
+        xDomain: [1024, 1_048_576],
+        xTickValues: xs.map((v) => ({ value: v, label: `${v / 1024}K` })),
+        series: [],
+      },
+      260,
+      200,
+    );
     expect(N.xTicks.length).toBe(11);
     expect(N.xTicks.filter((t) => t.label !== '').length).toBeLessThan(11);
   });

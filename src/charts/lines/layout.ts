@@ -114,17 +114,25 @@ export function lineLayout(input: LineChartInput, width: number, height: number)
     emphasis: !!s.emphasis,
     points: s.points.filter(([x, y]) => ok(x, y)).sort((a, b) => a[0] - b[0]),
   }));
-  const xFixed = input.xDomain && input.xDomain[0] < input.xDomain[1] && (!xLog || input.xDomain[0] > 0) ? input.xDomain : null;
-  const markers = (input.markers ?? []).filter((mk) => Number.isFinite(mk.x) && (!xLog || mk.x > 0) && (!xFixed || (mk.x >= xFixed[0] && mk.x <= xFixed[1])));
+  const xFixed =
+    input.xDomain && input.xDomain[0] < input.xDomain[1] && (!xLog || input.xDomain[0] > 0) ? input.xDomain : null;
+  const markers = (input.markers ?? []).filter(
+    (mk) => Number.isFinite(mk.x) && (!xLog || mk.x > 0) && (!xFixed || (mk.x >= xFixed[0] && mk.x <= xFixed[1])),
+  );
   const hLines = (input.hLines ?? []).filter((h) => Number.isFinite(h.y) && (!yLog || h.y > 0));
 
   const xe = extent([...clean.flatMap((s) => s.points.map((p) => p[0])), ...markers.map((mk) => mk.x)]) ?? [0, 1];
   let ye = extent([...clean.flatMap((s) => s.points.map((p) => p[1])), ...hLines.map((h) => h.y)]) ?? [0, 1];
   if (!yLog && yZero && ye[0] >= 0) ye = [0, ye[1]];
   if (ye[0] === ye[1]) ye = [ye[0] - (Math.abs(ye[0]) || 1) * 0.5, ye[1] + (Math.abs(ye[1]) || 1) * 0.5];
-  const xd0: [number, number] = xe[0] === xe[1] ? [xe[0] - (Math.abs(xe[0]) || 1) * 0.5, xe[1] + (Math.abs(xe[1]) || 1) * 0.5] : xe;
+  const xd0: [number, number] =
+    xe[0] === xe[1] ? [xe[0] - (Math.abs(xe[0]) || 1) * 0.5, xe[1] + (Math.abs(xe[1]) || 1) * 0.5] : xe;
 
-  const legendItems = clean.map((s) => ({ label: s.label, color: s.color, shape: s.dashed ? ('dashed' as const) : ('line' as const) }));
+  const legendItems = clean.map((s) => ({
+    label: s.label,
+    color: s.color,
+    shape: s.dashed ? ('dashed' as const) : ('line' as const),
+  }));
   const left = 62;
   const right = 18;
   const legend = legendLayout(legendItems, width - left - right);
@@ -149,7 +157,11 @@ export function lineLayout(input: LineChartInput, width: number, height: number)
   const xd = x.domain() as [number, number];
   const yd = y.domain() as [number, number];
   const xTicks = input.xTickValues
-    ? thinTicks(input.xTickValues.filter((t) => t.value >= xd[0] && t.value <= xd[1]).map((t) => ({ value: t.value, pos: x(t.value), label: t.label, major: true })))
+    ? thinTicks(
+        input.xTickValues
+          .filter((t) => t.value >= xd[0] && t.value <= xd[1])
+          .map((t) => ({ value: t.value, pos: x(t.value), label: t.label, major: true })),
+      )
     : xLog
       ? logTicks(xd, x)
       : linearTicks(xd, x.ticks(Math.max(2, Math.floor((x1 - x0) / 80))), x);

@@ -4,7 +4,13 @@ import { MemoryBars } from './MemoryBars';
 import { roundSvgNumbers } from '../scales';
 
 const count = (html: string, needle: string) => html.split(needle).length - 1;
-const gpu = (label: string, weightsGB = 17.5, kvCacheGB = 46) => ({ label, weightsGB, kvCacheGB, activationsGB: 4, reservedGB: 5.5 });
+const gpu = (label: string, weightsGB = 17.5, kvCacheGB = 46) => ({
+  label,
+  weightsGB,
+  kvCacheGB,
+  activationsGB: 4,
+  reservedGB: 5.5,
+});
 
 describe('<MemoryBars>', () => {
   it('draws a red bar and "+x GB over" when a GPU exceeds capacity', () => {

@@ -26,7 +26,10 @@ export interface MemoryBarsProps {
 }
 
 function rowTip(r: MemoryRow, capacityGB: number, x: number): TipData {
-  const rows: [string, string][] = r.segments.map((s) => [s.label, `${fmtGB(s.valueGB)} (${fmtPercent(s.valueGB / (capacityGB || 1))})`]);
+  const rows: [string, string][] = r.segments.map((s) => [
+    s.label,
+    `${fmtGB(s.valueGB)} (${fmtPercent(s.valueGB / (capacityGB || 1))})`,
+  ]);
   rows.push(['Total', fmtGB(r.totalGB)], ['Capacity', fmtGB(capacityGB)]);
   rows.push(r.over ? ['Over by', fmtGB(r.overGB)] : ['Free', fmtGB(r.freeGB)]);
   if (r.count > 1) {
@@ -189,7 +192,11 @@ export function MemoryBars({ title = 'Memory per GPU', capacityGB, gpus, tiers, 
                   y={t.y}
                   width={L.plotX1 - L.plotX0}
                   height={t.h}
-                  style={{ fill: `url(#${hatchId})`, stroke: t.over ? DANGER : 'var(--mem-free-stroke, #b9c0c8)', strokeWidth: t.over ? 2 : 1 }}
+                  style={{
+                    fill: `url(#${hatchId})`,
+                    stroke: t.over ? DANGER : 'var(--mem-free-stroke, #b9c0c8)',
+                    strokeWidth: t.over ? 2 : 1,
+                  }}
                 />
                 <rect
                   x={L.plotX0}
@@ -198,7 +205,12 @@ export function MemoryBars({ title = 'Memory per GPU', capacityGB, gpus, tiers, 
                   height={t.h}
                   style={{ fill: t.over ? DANGER : 'var(--chart-accent, #4269d0)' }}
                 />
-                <text className={t.over ? 'pkv-danger-text' : 'pkv-muted'} x={L.plotX1 + 6} y={t.y + t.h / 2} dy="0.34em">
+                <text
+                  className={t.over ? 'pkv-danger-text' : 'pkv-muted'}
+                  x={L.plotX1 + 6}
+                  y={t.y + t.h / 2}
+                  dy="0.34em"
+                >
                   {t.text}
                 </text>
               </g>

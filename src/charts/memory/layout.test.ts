@@ -66,10 +66,15 @@ describe('memoryLayout', () => {
   });
 
   it('lays out tiers against their own capacity', () => {
-    const L = memoryLayout(80, [gpu('a')], [
-      { label: 'Host DRAM', usedGB: 512, capacityGB: 2048 },
-      { label: 'Peer', usedGB: 90, capacityGB: 64 },
-    ], 640);
+    const L = memoryLayout(
+      80,
+      [gpu('a')],
+      [
+        { label: 'Host DRAM', usedGB: 512, capacityGB: 2048 },
+        { label: 'Peer', usedGB: 90, capacityGB: 64 },
+      ],
+      640,
+    );
     expect(L.tiers).toHaveLength(2);
     expect(L.tiers[0]?.usedPx).toBeCloseTo(L.plotX0 + 0.25 * (L.plotX1 - L.plotX0));
     expect(L.tiers[1]?.over).toBe(true);

@@ -66,8 +66,7 @@ export interface GpuGroup {
   gpu: GpuMemory;
 }
 
-const gpuKey = (g: GpuMemory): string =>
-  MEMORY_PARTS.map((p) => Math.round(val(g[p.key]) * 1e6)).join('|');
+const gpuKey = (g: GpuMemory): string => MEMORY_PARTS.map((p) => Math.round(val(g[p.key]) * 1e6)).join('|');
 
 /**
  * With more than `maxBars` GPUs, collapse GPUs whose numbers are identical (to 1e-6 GB) into one
@@ -174,18 +173,25 @@ export function memoryLayout(
 
   const labelW = Math.min(
     220,
-    Math.max(56, ...groups.map((g) => textWidth(g.label, 11)), ...(tiers ?? []).map((t) => textWidth(t.label, 11))) + 12,
+    Math.max(56, ...groups.map((g) => textWidth(g.label, 11)), ...(tiers ?? []).map((t) => textWidth(t.label, 11))) +
+      12,
   );
   const endTexts = stacks.map(({ s }) =>
     s.totalGB > cap + 1e-9 ? `+${sig(s.totalGB - cap, 3)} GB over` : `${sig(s.totalGB, 3)} / ${sig(cap, 3)} GB`,
   );
   const tierTexts = (tiers ?? []).map((t) => tierText(val(t.usedGB), val(t.capacityGB)));
-  const right = Math.min(200, Math.max(...endTexts.map((t) => textWidth(t, 11)), ...tierTexts.map((t) => textWidth(t, 11)), 40) + 14);
+  const right = Math.min(
+    200,
+    Math.max(...endTexts.map((t) => textWidth(t, 11)), ...tierTexts.map((t) => textWidth(t, 11)), 40) + 14,
+  );
   const legend = legendLayout(legendItems, width - labelW - 8);
   const margin: Margin = { top: legend.height + 12, right, bottom: 0, left: labelW };
   const plotX0 = margin.left;
   const plotX1 = Math.max(plotX0 + 40, width - margin.right);
-  const x = scaleLinear().domain([0, maxTotal * 1.02]).range([plotX0, plotX1]).nice();
+  const x = scaleLinear()
+    .domain([0, maxTotal * 1.02])
+    .range([plotX0, plotX1])
+    .nice();
   const domain = x.domain() as [number, number];
   const xTicks = linearTicks(domain, x.ticks(Math.max(2, Math.floor((plotX1 - plotX0) / 70))), x);
 

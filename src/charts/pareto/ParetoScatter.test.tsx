@@ -18,7 +18,13 @@ const points: ParetoPoint[] = Array.from({ length: 12 }, (_, i) => ({
 
 describe('<ParetoScatter>', () => {
   const html = renderToStaticMarkup(
-    <ParetoScatter xLabel="Cost ($ / M tokens)" yLabel="Throughput (tokens/s/GPU)" points={points} selectedId="p4" width={600} />,
+    <ParetoScatter
+      xLabel="Cost ($ / M tokens)"
+      yLabel="Throughput (tokens/s/GPU)"
+      points={points}
+      selectedId="p4"
+      width={600}
+    />,
   );
 
   it('draws one focusable circle per point, a frontier step line and the selection ring', () => {
@@ -57,7 +63,14 @@ describe('<ParetoScatter>', () => {
   it('skips a label that would overlap an already placed one; every point is still named', () => {
     // Six frontier plans almost on top of each other, plus one far away.
     const crowd: ParetoPoint[] = [
-      ...Array.from({ length: 6 }, (_, i) => ({ id: `c${i}`, x: 1 + i * 0.001, y: 100 + i * 0.1, label: `TP${i + 1} DP2`, group: 'TP2', onFrontier: true })),
+      ...Array.from({ length: 6 }, (_, i) => ({
+        id: `c${i}`,
+        x: 1 + i * 0.001,
+        y: 100 + i * 0.1,
+        label: `TP${i + 1} DP2`,
+        group: 'TP2',
+        onFrontier: true,
+      })),
       { id: 'far', x: 3, y: 400, label: 'TP8 DP1', group: 'TP8', onFrontier: true },
     ];
     const L = paretoLayout(crowd, { width: 600, height: 400, selectedId: 'c3' });
@@ -67,9 +80,12 @@ describe('<ParetoScatter>', () => {
     expect(shown).toContain('far');
     expect(shown.length).toBeLessThan(crowd.length);
     for (let i = 0; i < L.labels.length; i++)
-      for (let j = i + 1; j < L.labels.length; j++) expect(boxesOverlap(L.labels[i]!.box, L.labels[j]!.box, 0)).toBe(false);
+      for (let j = i + 1; j < L.labels.length; j++)
+        expect(boxesOverlap(L.labels[i]!.box, L.labels[j]!.box, 0)).toBe(false);
 
-    const out = renderToStaticMarkup(<ParetoScatter xLabel="x (s)" yLabel="y (1/s)" points={crowd} selectedId="c3" width={600} height={400} />);
+    const out = renderToStaticMarkup(
+      <ParetoScatter xLabel="x (s)" yLabel="y (1/s)" points={crowd} selectedId="c3" width={600} height={400} />,
+    );
     expect(count(out, 'class="pkv-annot"')).toBe(L.labels.length);
     // Labels carry a halo in the chart background colour, painted under the text.
     expect(out).toMatch(/class="pkv-annot"[^>]*style="[^"]*paint-order:stroke;stroke:var\(--chart-bg\)/);

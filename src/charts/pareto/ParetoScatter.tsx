@@ -113,7 +113,12 @@ export function ParetoScatter({
       >
         <defs>
           <clipPath id={clipId}>
-            <rect x={m.left - 10} y={m.top - 10} width={Math.max(0, plotR - m.left + 20)} height={Math.max(0, plotB - m.top + 20)} />
+            <rect
+              x={m.left - 10}
+              y={m.top - 10}
+              width={Math.max(0, plotR - m.left + 20)}
+              height={Math.max(0, plotB - m.top + 20)}
+            />
           </clipPath>
         </defs>
         <Legend items={L.legend} x={m.left} y={4} />
@@ -141,7 +146,11 @@ export function ParetoScatter({
                 tabIndex={focusable ? 0 : undefined}
                 role={focusable ? 'button' : undefined}
                 aria-pressed={focusable ? isSel : undefined}
-                aria-label={focusable ? `${p.label}, ${p.group}: ${xLabel} ${sig(p.x, 4)}, ${yLabel} ${sig(p.y, 4)}${p.onFrontier ? ', Pareto-optimal' : ''}` : undefined}
+                aria-label={
+                  focusable
+                    ? `${p.label}, ${p.group}: ${xLabel} ${sig(p.x, 4)}, ${yLabel} ${sig(p.y, 4)}${p.onFrontier ? ', Pareto-optimal' : ''}`
+                    : undefined
+                }
                 style={{
                   fill: p.color,
                   fillOpacity: p.onFrontier ? 1 : 0.45,

@@ -30,7 +30,13 @@ describe('frontier step path', () => {
   });
 
   it('maps to an SVG path', () => {
-    expect(verticesPath(frontierVertices(pts), (x) => x * 10, (y) => 100 - y)).toBe('M10.00,90.00L20.00,90.00L20.00,75.00L30.00,75.00L30.00,70.00');
+    expect(
+      verticesPath(
+        frontierVertices(pts),
+        (x) => x * 10,
+        (y) => 100 - y,
+      ),
+    ).toBe('M10.00,90.00L20.00,90.00L20.00,75.00L30.00,75.00L30.00,70.00');
     expect(frontierVertices([])).toEqual([]);
   });
 });

@@ -26,7 +26,10 @@ export interface ParetoPoint {
 export type FrontierStep = 'after' | 'before';
 
 /** Staircase vertices (data space) through the frontier points sorted by x, then y. */
-export function frontierVertices(points: readonly { x: number; y: number }[], step: FrontierStep = 'after'): [number, number][] {
+export function frontierVertices(
+  points: readonly { x: number; y: number }[],
+  step: FrontierStep = 'after',
+): [number, number][] {
   const pts = [...points].sort((a, b) => a.x - b.x || a.y - b.y);
   const out: [number, number][] = [];
   pts.forEach((p, i) => {
@@ -38,7 +41,11 @@ export function frontierVertices(points: readonly { x: number; y: number }[], st
 }
 
 /** SVG path for vertices mapped to px. */
-export function verticesPath(v: readonly [number, number][], x: (n: number) => number, y: (n: number) => number): string {
+export function verticesPath(
+  v: readonly [number, number][],
+  x: (n: number) => number,
+  y: (n: number) => number,
+): string {
   return v.map(([a, b], i) => `${i === 0 ? 'M' : 'L'}${x(a).toFixed(2)},${y(b).toFixed(2)}`).join('');
 }
 
@@ -55,7 +62,12 @@ export function segmentBoxes(v: readonly [number, number][], half = 1): Box[] {
   for (let i = 1; i < v.length; i++) {
     const [ax, ay] = v[i - 1]!;
     const [bx, by] = v[i]!;
-    out.push({ x: Math.min(ax, bx) - half, y: Math.min(ay, by) - half, w: Math.abs(bx - ax) + 2 * half, h: Math.abs(by - ay) + 2 * half });
+    out.push({
+      x: Math.min(ax, bx) - half,
+      y: Math.min(ay, by) - half,
+      w: Math.abs(bx - ax) + 2 * half,
+      h: Math.abs(by - ay) + 2 * half,
+    });
   }
   return out;
 }
@@ -92,7 +104,14 @@ function pad(lo: number, hi: number, f = 0.05): [number, number] {
 
 export function paretoLayout(
   points: readonly ParetoPoint[],
-  opts: { width: number; height: number; xLog?: boolean; yLog?: boolean; selectedId?: string | null; step?: FrontierStep },
+  opts: {
+    width: number;
+    height: number;
+    xLog?: boolean;
+    yLog?: boolean;
+    selectedId?: string | null;
+    step?: FrontierStep;
+  },
 ): ParetoLayout {
   const { width, height, xLog = false, yLog = false } = opts;
   const good = points.filter(
@@ -123,10 +142,14 @@ export function paretoLayout(
   const yHi = ys.length ? Math.max(...ys) : 1;
 
   const x: ScaleContinuousNumeric<number, number> = xLog
-    ? scaleLog().domain(decadeDomain(xLo || 1, xHi || 10)).range([x0, x1])
+    ? scaleLog()
+        .domain(decadeDomain(xLo || 1, xHi || 10))
+        .range([x0, x1])
     : scaleLinear().domain(pad(xLo, xHi)).range([x0, x1]).nice();
   const y: ScaleContinuousNumeric<number, number> = yLog
-    ? scaleLog().domain(decadeDomain(yLo || 1, yHi || 10)).range([y1, y0])
+    ? scaleLog()
+        .domain(decadeDomain(yLo || 1, yHi || 10))
+        .range([y1, y0])
     : scaleLinear().domain(pad(yLo, yHi)).range([y1, y0]).nice();
   const xd = x.domain() as [number, number];
   const yd = y.domain() as [number, number];
@@ -150,7 +173,10 @@ export function paretoLayout(
     return { x: p.cx - r, y: p.cy - r, w: 2 * r, h: 2 * r };
   });
   const line = segmentBoxes(frontierVertices(frontier, opts.step).map(([a, b]) => [x(a), y(b)]));
-  const labels = placeLabels(labelReqs, { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }, [], PARETO_LABEL_PX, [...marks, ...line]);
+  const labels = placeLabels(labelReqs, { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }, [], PARETO_LABEL_PX, [
+    ...marks,
+    ...line,
+  ]);
 
   return {
     margin,

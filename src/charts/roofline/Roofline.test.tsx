@@ -25,7 +25,9 @@ describe('<Roofline>', () => {
 
   it('is an accessible image with titled, unit-labelled axes and a legend', () => {
     expect(html).toContain('role="img"');
-    expect(html).toMatch(/aria-label="Log-log roofline for H100 SXM[^"]*3 ops plotted \(3 with non-positive values omitted\)/);
+    expect(html).toMatch(
+      /aria-label="Log-log roofline for H100 SXM[^"]*3 ops plotted \(3 with non-positive values omitted\)/,
+    );
     expect(html).toContain('Arithmetic intensity (FLOP/byte)');
     expect(html).toContain('Performance (FLOP/s)');
     expect(html).toContain('Prefill op');

@@ -35,7 +35,8 @@ function pointTip(p: LaidPoint): TipData {
     ['Intensity', `${sig(p.intensityFlopPerByte)} FLOP/B`],
     ['Achieved', fmtTflops(p.achievedTflops)],
   ];
-  if (p.roofTflops !== null) rows.push(['Roof here', `${fmtTflops(p.roofTflops)} (${fmtPercent(p.achievedTflops / p.roofTflops)} of it)`]);
+  if (p.roofTflops !== null)
+    rows.push(['Roof here', `${fmtTflops(p.roofTflops)} (${fmtPercent(p.achievedTflops / p.roofTflops)} of it)`]);
   rows.push(['Share of step time', fmtPercent(p.timeShare)], ['Bound', p.bound]);
   return { x: p.cx, y: p.cy, title: p.label, rows, color: p.phase === 'prefill' ? PREFILL_COLOR : DECODE_COLOR };
 }
@@ -87,7 +88,15 @@ export function Roofline({ title, gpuLabel, ceilings, memoryGBps, links, points,
           gridTop={m.top}
           label="Arithmetic intensity (FLOP/byte)"
         />
-        <AxisLeft ticks={L.yTicks} y0={m.top} y1={plotB} x={m.left} gridRight={plotR} label="Performance (FLOP/s)" labelX={14} />
+        <AxisLeft
+          ticks={L.yTicks}
+          y0={m.top}
+          y1={plotB}
+          x={m.left}
+          gridRight={plotR}
+          label="Performance (FLOP/s)"
+          labelX={14}
+        />
 
         <g clipPath={`url(#${clipId})`}>
           {L.links.map((l) => (
@@ -99,7 +108,11 @@ export function Roofline({ title, gpuLabel, ceilings, memoryGBps, links, points,
             />
           ))}
           {L.memoryPath && (
-            <path className="pkv-roof pkv-roof--memory" d={L.memoryPath} style={{ fill: 'none', stroke: ROOF_COLOR, strokeWidth: 2.25 }} />
+            <path
+              className="pkv-roof pkv-roof--memory"
+              d={L.memoryPath}
+              style={{ fill: 'none', stroke: ROOF_COLOR, strokeWidth: 2.25 }}
+            />
           )}
           {L.ceilings.map((c) => (
             <line
@@ -114,8 +127,19 @@ export function Roofline({ title, gpuLabel, ceilings, memoryGBps, links, points,
           ))}
           {L.ridges.map((r) => (
             <g key={`ridge-${r.label}`} className="pkv-ridge">
-              <line x1={r.x} x2={r.x} y1={r.y} y2={plotB} style={{ stroke: 'var(--chart-axis)', strokeWidth: 1, strokeDasharray: '2 3' }} />
-              <circle cx={r.x} cy={r.y} r={3.5} style={{ fill: 'var(--chart-bg)', stroke: ROOF_COLOR, strokeWidth: 1.5 }}>
+              <line
+                x1={r.x}
+                x2={r.x}
+                y1={r.y}
+                y2={plotB}
+                style={{ stroke: 'var(--chart-axis)', strokeWidth: 1, strokeDasharray: '2 3' }}
+              />
+              <circle
+                cx={r.x}
+                cy={r.y}
+                r={3.5}
+                style={{ fill: 'var(--chart-bg)', stroke: ROOF_COLOR, strokeWidth: 1.5 }}
+              >
                 <title>{`${r.label} ridge: ${sig(r.intensity)} FLOP/byte`}</title>
               </circle>
             </g>
@@ -155,13 +179,24 @@ export function Roofline({ title, gpuLabel, ceilings, memoryGBps, links, points,
           </text>
         ))}
         {L.ceilings.map((c) => (
-          <text key={`ceiltext-${c.label}`} className="pkv-annot" x={c.textX} y={c.textY} textAnchor="end" style={{ fontWeight: 600 }}>
+          <text
+            key={`ceiltext-${c.label}`}
+            className="pkv-annot"
+            x={c.textX}
+            y={c.textY}
+            textAnchor="end"
+            style={{ fontWeight: 600 }}
+          >
             {c.text}
           </text>
         ))}
 
         {L.points.length === 0 && (
-          <EmptyNote x={(m.left + plotR) / 2} y={(m.top + plotB) / 2} text={ceilings.length ? 'No ops to plot' : 'No data'} />
+          <EmptyNote
+            x={(m.left + plotR) / 2}
+            y={(m.top + plotB) / 2}
+            text={ceilings.length ? 'No ops to plot' : 'No data'}
+          />
         )}
         <g className="pkv-points" clipPath={`url(#${clipId})`}>
           {L.points.map((p) => {
@@ -169,9 +204,23 @@ export function Roofline({ title, gpuLabel, ceilings, memoryGBps, links, points,
             const style = { fill: color, fillOpacity: 0.82, stroke: 'var(--chart-bg)', strokeWidth: 1.25 };
             const handlers = { onMouseEnter: () => setTip(pointTip(p)), onMouseLeave: () => setTip(null) };
             return p.phase === 'prefill' ? (
-              <circle key={p.id} className="pkv-point pkv-point--prefill" cx={p.cx} cy={p.cy} r={p.r} style={style} {...handlers} />
+              <circle
+                key={p.id}
+                className="pkv-point pkv-point--prefill"
+                cx={p.cx}
+                cy={p.cy}
+                r={p.r}
+                style={style}
+                {...handlers}
+              />
             ) : (
-              <path key={p.id} className="pkv-point pkv-point--decode" d={diamondPath(p.cx, p.cy, p.r)} style={style} {...handlers} />
+              <path
+                key={p.id}
+                className="pkv-point pkv-point--decode"
+                d={diamondPath(p.cx, p.cy, p.r)}
+                style={style}
+                {...handlers}
+              />
             );
           })}
         </g>

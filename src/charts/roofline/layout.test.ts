@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { GIGA, TERA, attainable, ridgeIntensity, roofSegments, rooflineLayout } from './layout';
 import { H100 } from './fixtures';
 
-
 describe('roofline maths', () => {
   it('ridge point = peak / bandwidth', () => {
     expect(ridgeIntensity(989 * TERA, 3350 * GIGA)).toBeCloseTo(295.22, 2);

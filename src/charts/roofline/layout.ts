@@ -105,7 +105,16 @@ export interface RooflineLayout {
   /** HBM slope from the left edge to the highest ridge, px. */
   memoryPath: string;
   memoryLabel: LineLabel | null;
-  ceilings: { label: string; tflops: number; text: string; y: number; xStart: number; xEnd: number; textX: number; textY: number }[];
+  ceilings: {
+    label: string;
+    tflops: number;
+    text: string;
+    y: number;
+    xStart: number;
+    xEnd: number;
+    textX: number;
+    textY: number;
+  }[];
   /** Knee of each compute roof with the HBM roof; `text` is drawn rotated along the drop line. */
   ridges: { label: string; intensity: number; x: number; y: number; text: string }[];
   links: { label: string; GBps: number; path: string; textLabel: LineLabel | null }[];
@@ -116,7 +125,10 @@ export interface RooflineLayout {
 
 const pathOf = (segs: readonly Segment[], x: (v: number) => number, y: (v: number) => number): string =>
   segs
-    .map((s, i) => `${i === 0 ? 'M' : 'L'}${x(s.x1).toFixed(2)},${y(s.y1).toFixed(2)}L${x(s.x2).toFixed(2)},${y(s.y2).toFixed(2)}`)
+    .map(
+      (s, i) =>
+        `${i === 0 ? 'M' : 'L'}${x(s.x1).toFixed(2)},${y(s.y1).toFixed(2)}L${x(s.x2).toFixed(2)},${y(s.y2).toFixed(2)}`,
+    )
     .join('');
 
 /** Label placed along a log-log slope line y = bw·x between x-range [xa, xb] (data units), at fraction t. */
@@ -176,8 +188,12 @@ export function rooflineLayout(input: RooflineInput, width: number, height: numb
   // --- legend and margins ------------------------------------------------------------------
   const phases = new Set(good.map((p) => p.phase));
   const legendItems = [
-    ...(phases.has('prefill') || !good.length ? [{ label: 'Prefill op', color: PREFILL_COLOR, shape: 'circle' as const }] : []),
-    ...(phases.has('decode') || !good.length ? [{ label: 'Decode op', color: DECODE_COLOR, shape: 'diamond' as const }] : []),
+    ...(phases.has('prefill') || !good.length
+      ? [{ label: 'Prefill op', color: PREFILL_COLOR, shape: 'circle' as const }]
+      : []),
+    ...(phases.has('decode') || !good.length
+      ? [{ label: 'Decode op', color: DECODE_COLOR, shape: 'diamond' as const }]
+      : []),
     { label: 'Compute / HBM roof', color: ROOF_COLOR, shape: 'line' as const },
     ...(links.length ? [{ label: 'Link bandwidth roof', color: LINK_COLOR, shape: 'dashed' as const }] : []),
     { label: 'Dot area ∝ share of step time', color: 'var(--chart-fg-muted, #5b636d)', shape: 'ring' as const },
@@ -189,8 +205,12 @@ export function rooflineLayout(input: RooflineInput, width: number, height: numb
   const plotW = Math.max(40, width - margin.left - margin.right);
   const plotH = Math.max(40, height - margin.top - margin.bottom);
 
-  const x = scaleLog().domain(xDomain).range([margin.left, margin.left + plotW]);
-  const y = scaleLog().domain(yDomain).range([margin.top + plotH, margin.top]);
+  const x = scaleLog()
+    .domain(xDomain)
+    .range([margin.left, margin.left + plotW]);
+  const y = scaleLog()
+    .domain(yDomain)
+    .range([margin.top + plotH, margin.top]);
   const xTicks = logTicks(xDomain, x);
   const yTicks = logTicks(yDomain, y);
 
@@ -210,7 +230,16 @@ export function rooflineLayout(input: RooflineInput, width: number, height: numb
       const ridge = hbm ? ridgeIntensity(peak, hbm) : xDomain[0];
       const text = `${c.label} ${fmtTflops(c.tflops)}`;
       const xStart = x(Math.max(ridge, xDomain[0]));
-      return { label: c.label, tflops: c.tflops, text, y: y(peak), xStart, xEnd: plotRight, textX: plotRight - 4, textY: y(peak) - 5 };
+      return {
+        label: c.label,
+        tflops: c.tflops,
+        text,
+        y: y(peak),
+        xStart,
+        xEnd: plotRight,
+        textX: plotRight - 4,
+        textY: y(peak) - 5,
+      };
     })
     .sort((a, b) => a.y - b.y);
   // Keep ceiling labels from colliding when two peaks are close: push lower ones down.
@@ -254,7 +283,12 @@ export function rooflineLayout(input: RooflineInput, width: number, height: numb
     .sort((a, b) => b.r - a.r);
 
   const bounds = { x: margin.left, y: margin.top, w: plotW, h: plotH };
-  const obstacles = ceilingRows.map((c) => ({ x: c.textX - textWidth(c.text), y: c.textY - 11, w: textWidth(c.text), h: 13 }));
+  const obstacles = ceilingRows.map((c) => ({
+    x: c.textX - textWidth(c.text),
+    y: c.textY - 11,
+    w: textWidth(c.text),
+    h: 13,
+  }));
   const pointLabels = placeLabels(
     [...points]
       .filter((p) => p.timeShare >= 0.04)

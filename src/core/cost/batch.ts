@@ -72,11 +72,28 @@ export function shapeOf(steps: readonly SeqStep[], window: number | null): Batch
     kvW += Math.min(s.ctx + s.newTokens, w);
     if (s.newTokens !== 1) decodeOnly = false;
   }
-  return { tokens, seqs: steps.length, logitTokens: logit, attnPairs: pairs, attnPairsWindow: pairsW, kvReadTokens: kv, kvReadTokensWindow: kvW, decodeKvReadTokens: dec, decodeKvReadTokensWindow: decW, decodeOnly };
+  return {
+    tokens,
+    seqs: steps.length,
+    logitTokens: logit,
+    attnPairs: pairs,
+    attnPairsWindow: pairsW,
+    kvReadTokens: kv,
+    kvReadTokensWindow: kvW,
+    decodeKvReadTokens: dec,
+    decodeKvReadTokensWindow: decW,
+    decodeOnly,
+  };
 }
 
 /** `count` identical sequences each with `ctx` cached tokens and `newTokens` this step. */
-export function uniformShape(count: number, ctx: number, newTokens: number, emits: boolean, window: number | null): BatchShape {
+export function uniformShape(
+  count: number,
+  ctx: number,
+  newTokens: number,
+  emits: boolean,
+  window: number | null,
+): BatchShape {
   const w = window ?? Infinity;
   return {
     tokens: count * newTokens,

@@ -62,7 +62,11 @@ export class ScenarioError extends Error {
 export function resolveModel(model: Scenario['model']): ModelSpec {
   if (typeof model === 'string') {
     const spec = getModel(model);
-    if (!spec) throw new ScenarioError('model', `unknown model "${model}" — run \`parakv list models\` for the catalog ids, or paste a config.json as { "name": ..., "hf": {...} }`);
+    if (!spec)
+      throw new ScenarioError(
+        'model',
+        `unknown model "${model}" — run \`parakv list models\` for the catalog ids, or paste a config.json as { "name": ..., "hf": {...} }`,
+      );
     return spec;
   }
   try {
@@ -75,7 +79,11 @@ export function resolveModel(model: Scenario['model']): ModelSpec {
 
 export function resolveGpu(cluster: Scenario['cluster']): GpuSpec {
   const base = getGpu(cluster.gpu);
-  if (!base) throw new ScenarioError('cluster.gpu', `unknown GPU "${cluster.gpu}" — run \`parakv list gpus\` for the catalog ids`);
+  if (!base)
+    throw new ScenarioError(
+      'cluster.gpu',
+      `unknown GPU "${cluster.gpu}" — run \`parakv list gpus\` for the catalog ids`,
+    );
   const o = cluster.gpuOverrides;
   if (!o) return base;
   const sources = { ...base.sources };
@@ -121,19 +129,34 @@ export interface ShardRequest {
 export function shapeInstance(model: ModelSpec, s: ShardRequest, fieldPrefix = 'plan'): InstanceShape {
   const { tp, pp, ep, attentionDp } = s;
   const heads = model.attention.numHeads;
-  if (heads % tp !== 0) throw new ScenarioError(`${fieldPrefix}.tp`, `tp=${tp} must divide the ${heads} attention heads of ${model.name}`);
-  if (pp > model.layers.length) throw new ScenarioError(`${fieldPrefix}.pp`, `pp=${pp} exceeds the ${model.layers.length} layers of ${model.name}`);
+  if (heads % tp !== 0)
+    throw new ScenarioError(`${fieldPrefix}.tp`, `tp=${tp} must divide the ${heads} attention heads of ${model.name}`);
+  if (pp > model.layers.length)
+    throw new ScenarioError(`${fieldPrefix}.pp`, `pp=${pp} exceeds the ${model.layers.length} layers of ${model.name}`);
   const groupGpus = tp * attentionDp;
-  if (!model.moe && ep > 1) throw new ScenarioError(`${fieldPrefix}.ep`, `ep=${ep} needs a mixture-of-experts model; ${model.name} is dense — set ep to 1`);
+  if (!model.moe && ep > 1)
+    throw new ScenarioError(
+      `${fieldPrefix}.ep`,
+      `ep=${ep} needs a mixture-of-experts model; ${model.name} is dense — set ep to 1`,
+    );
   if (ep > groupGpus || groupGpus % ep !== 0) {
-    throw new ScenarioError(`${fieldPrefix}.ep`, `ep=${ep} must divide tp·attentionDp = ${groupGpus} (the GPUs the MoE layers span)`);
+    throw new ScenarioError(
+      `${fieldPrefix}.ep`,
+      `ep=${ep} must divide tp·attentionDp = ${groupGpus} (the GPUs the MoE layers span)`,
+    );
   }
   if (model.moe && model.moe.numExperts % ep !== 0) {
-    throw new ScenarioError(`${fieldPrefix}.ep`, `ep=${ep} must divide the ${model.moe.numExperts} experts of ${model.name}`);
+    throw new ScenarioError(
+      `${fieldPrefix}.ep`,
+      `ep=${ep} must divide the ${model.moe.numExperts} experts of ${model.name}`,
+    );
   }
   const moeTp = groupGpus / ep;
   if (model.moe && model.moe.expertIntermediateSize % moeTp !== 0) {
-    throw new ScenarioError(`${fieldPrefix}.ep`, `expert width ${model.moe.expertIntermediateSize} does not split over moeTp=tp·attentionDp/ep=${moeTp}; raise ep`);
+    throw new ScenarioError(
+      `${fieldPrefix}.ep`,
+      `expert width ${model.moe.expertIntermediateSize} does not split over moeTp=tp·attentionDp/ep=${moeTp}; raise ep`,
+    );
   }
   return { tp, pp, ep, attentionDp, moeTp, gpus: groupGpus * pp, stageLayers: splitLayers(model.layers.length, pp) };
 }
@@ -146,7 +169,10 @@ export function resolveDeployment(s: Scenario): Deployment {
   const instance = shapeInstance(model, plan);
   const gpusUsed = plan.dp * instance.gpus;
   if (gpusUsed > clusterGpus) {
-    throw new ScenarioError('plan', `dp·pp·tp·attentionDp = ${plan.dp}·${plan.pp}·${plan.tp}·${plan.attentionDp} = ${gpusUsed} GPUs, but the cluster has ${s.cluster.nodes}×${s.cluster.gpusPerNode} = ${clusterGpus}`);
+    throw new ScenarioError(
+      'plan',
+      `dp·pp·tp·attentionDp = ${plan.dp}·${plan.pp}·${plan.tp}·${plan.attentionDp} = ${gpusUsed} GPUs, but the cluster has ${s.cluster.nodes}×${s.cluster.gpusPerNode} = ${clusterGpus}`,
+    );
   }
   checkPrecision(gpu, s.precision);
   const kvConflict = kvStrategyConflict(s.precision, s.runtime.kvStrategy);
@@ -159,7 +185,10 @@ export function resolveDeployment(s: Scenario): Deployment {
     runtime: s.runtime,
     instance,
     dp: plan.dp,
-    links: { scaleUpDomainGpus: Math.max(1, Math.min(scaleUpDomainGpus, Math.max(s.cluster.gpusPerNode, scaleUpDomainGpus))), gpusPerNode: s.cluster.gpusPerNode },
+    links: {
+      scaleUpDomainGpus: Math.max(1, Math.min(scaleUpDomainGpus, Math.max(s.cluster.gpusPerNode, scaleUpDomainGpus))),
+      gpusPerNode: s.cluster.gpusPerNode,
+    },
     gpusUsed,
     clusterGpus,
   };
@@ -169,10 +198,16 @@ const FP4: readonly Dtype[] = ['fp4', 'nvfp4'];
 
 function checkPrecision(gpu: GpuSpec, p: Precision): void {
   if (FP4.includes(p.activations) && !FP4.includes(p.weights)) {
-    throw new ScenarioError('precision.activations', `fp4 activations need fp4/nvfp4 weights (got weights=${p.weights})`);
+    throw new ScenarioError(
+      'precision.activations',
+      `fp4 activations need fp4/nvfp4 weights (got weights=${p.weights})`,
+    );
   }
   if (p.activations === 'fp8' && !['fp8', 'fp4', 'nvfp4'].includes(p.weights)) {
-    throw new ScenarioError('precision.activations', `fp8 activations need fp8 (or fp4) weights; weight-only ${p.weights} runs with bf16 activations`);
+    throw new ScenarioError(
+      'precision.activations',
+      `fp8 activations need fp8 (or fp4) weights; weight-only ${p.weights} runs with bf16 activations`,
+    );
   }
   void gpu; // unsupported dtypes fall back to wider math in peakTflopsFor, with a warning from the evaluator
 }

@@ -60,7 +60,9 @@ export function seqsFitting(dep: Deployment, mem: MemoryReport, tokens: number):
 /** Time to prefill `prompts` prompts of `promptLen` tokens, packed into maxBatchedTokens chunks. */
 export function prefillTimeS(dep: Deployment, prompts: number, promptLen: number): number {
   if (prompts <= 0) return 0;
-  const chunk = dep.runtime.chunkedPrefill ? dep.runtime.maxBatchedTokens : Math.max(dep.runtime.maxBatchedTokens, promptLen);
+  const chunk = dep.runtime.chunkedPrefill
+    ? dep.runtime.maxBatchedTokens
+    : Math.max(dep.runtime.maxBatchedTokens, promptLen);
   const window = dep.model.slidingWindow;
   if (promptLen <= chunk) {
     const perChunk = Math.floor(chunk / promptLen);
@@ -98,7 +100,9 @@ function strategyPrefillS(dep: Deployment, kv: KvEngine, pw: PromptWork, prompts
 
 /** Mean time for a prompt of a wave of `c` prompts (arriving together) to finish prefill. */
 export function waveMeanPrefillS(dep: Deployment, c: number, promptLen: number): number {
-  const chunk = dep.runtime.chunkedPrefill ? dep.runtime.maxBatchedTokens : Math.max(dep.runtime.maxBatchedTokens, promptLen);
+  const chunk = dep.runtime.chunkedPrefill
+    ? dep.runtime.maxBatchedTokens
+    : Math.max(dep.runtime.maxBatchedTokens, promptLen);
   const perChunk = Math.max(1, Math.floor(chunk / promptLen));
   const whole = Math.ceil(c);
   // Prompts finish in groups of perChunk; group j ends after j groups of prefill.
@@ -125,7 +129,13 @@ interface KvPrompt {
   pw: PromptWork;
 }
 
-function cycleAt(dep: Deployment, c: number, I: number, O: number, kp: KvPrompt | null = null): { cycleS: number; dec: number; pre: number } {
+function cycleAt(
+  dep: Deployment,
+  c: number,
+  I: number,
+  O: number,
+  kp: KvPrompt | null = null,
+): { cycleS: number; dec: number; pre: number } {
   const dec = decodeStepS(dep, c, I + O / 2);
   const pre = kp ? strategyPrefillS(dep, kp.kv, kp.pw, c) : prefillTimeS(dep, c, I);
   return { cycleS: O * dec + pre, dec, pre };
@@ -139,7 +149,21 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
   const numSeqsCap = dep.runtime.maxNumSeqs * dep.instance.attentionDp;
   const maxC = Math.min(kvSeqs, numSeqsCap);
   const limitedBy: SteadyState['limitedBy'] = kvSeqs < numSeqsCap ? 'kv-cache' : 'max-num-seqs';
-  const empty: SteadyState = { concurrency: 0, maxConcurrency: 0, limitedBy, decodeStepS: 0, prefillPerRequestS: 0, cycleS: Infinity, ttftS: Infinity, tpotS: Infinity, e2eS: Infinity, outputTokPerSecPerInstance: 0, busyFraction: 0, overloaded: true, memory: mem };
+  const empty: SteadyState = {
+    concurrency: 0,
+    maxConcurrency: 0,
+    limitedBy,
+    decodeStepS: 0,
+    prefillPerRequestS: 0,
+    cycleS: Infinity,
+    ttftS: Infinity,
+    tpotS: Infinity,
+    e2eS: Infinity,
+    outputTokPerSecPerInstance: 0,
+    busyFraction: 0,
+    overloaded: true,
+    memory: mem,
+  };
   if (maxC < 1) return empty;
   const dp = dep.dp;
   const kv = kvEngineOf(dep);
@@ -155,7 +179,8 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
     const thr = (c * O) / cycleS;
     const tpot = cycleS / O;
     // Own prefill shares iterations with the running decodes (chunked) or stalls them (not chunked).
-    const ownPrefill = prefillOne + (dep.runtime.chunkedPrefill ? Math.ceil(Ic / dep.runtime.maxBatchedTokens) * dec : 0);
+    const ownPrefill =
+      prefillOne + (dep.runtime.chunkedPrefill ? Math.ceil(Ic / dep.runtime.maxBatchedTokens) * dec : 0);
     let wait: number;
     if (a.kind === 'offline') {
       // Requests start in waves of c as earlier ones finish: mean wait = (waves − 1)/2 · request lifetime.
@@ -170,13 +195,29 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
       const total = Math.max(w.requests / dp, c);
       const one = kp ? prefillTimeS(dep, 1, Ic) : prefillOne;
       const firstWave = Math.max(0, waveMeanPrefillS(dep, c, Ic) - one);
-      const chunk = dep.runtime.chunkedPrefill ? dep.runtime.maxBatchedTokens : Math.max(dep.runtime.maxBatchedTokens, Ic);
+      const chunk = dep.runtime.chunkedPrefill
+        ? dep.runtime.maxBatchedTokens
+        : Math.max(dep.runtime.maxBatchedTokens, Ic);
       const group = Math.min(c, Math.max(1, Math.floor(chunk / Ic)));
       const groupWait = Math.max(0, prefillTimeS(dep, group, Ic) - one);
       wait = (c * firstWave + (total - c) * groupWait) / total + (offered > c ? (offered - c) / (thr / O) : 0);
     }
     const ttft = wait + ownPrefill;
-    return { concurrency: c, maxConcurrency: maxC, limitedBy: offered <= maxC ? 'offered-load' : limitedBy, decodeStepS: dec, prefillPerRequestS: prefillOne, cycleS, ttftS: ttft, tpotS: tpot, e2eS: ttft + (O - 1) * tpot, outputTokPerSecPerInstance: thr, busyFraction: 1, overloaded: false, memory: mem };
+    return {
+      concurrency: c,
+      maxConcurrency: maxC,
+      limitedBy: offered <= maxC ? 'offered-load' : limitedBy,
+      decodeStepS: dec,
+      prefillPerRequestS: prefillOne,
+      cycleS,
+      ttftS: ttft,
+      tpotS: tpot,
+      e2eS: ttft + (O - 1) * tpot,
+      outputTokPerSecPerInstance: thr,
+      busyFraction: 1,
+      overloaded: false,
+      memory: mem,
+    };
   }
   // Open arrivals: λ per instance; find C with C = λ·E2E(C).
   const lambda = a.ratePerSec / dp;
@@ -184,7 +225,19 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
   const maxThrReq = (maxC * O) / cycleAt(dep, maxC, I, O, kp).cycleS / O;
   if (lambda >= maxThrReq) {
     const { cycleS, dec } = cycleAt(dep, maxC, I, O, kp);
-    return { ...empty, concurrency: maxC, maxConcurrency: maxC, limitedBy, decodeStepS: dec, prefillPerRequestS: prefillOne, cycleS, tpotS: cycleS / O, outputTokPerSecPerInstance: (maxC * O) / cycleS, busyFraction: 1, overloaded: true };
+    return {
+      ...empty,
+      concurrency: maxC,
+      maxConcurrency: maxC,
+      limitedBy,
+      decodeStepS: dec,
+      prefillPerRequestS: prefillOne,
+      cycleS,
+      tpotS: cycleS / O,
+      outputTokPerSecPerInstance: (maxC * O) / cycleS,
+      busyFraction: 1,
+      overloaded: true,
+    };
   }
   let c = Math.max(1, Math.min(maxC, lambda * (prefillOne + O * decodeStepS(dep, 1, I))));
   let res = cycleAt(dep, c, I, O, kp);
@@ -207,5 +260,19 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
   const waitQ = ((cv2 + 0) / 2) * (rho / (1 - rho)) * prefillOne;
   const ttft = waitQ + prefillOne + (dep.runtime.chunkedPrefill ? res.dec : 0);
   const thr = lambda * O;
-  return { concurrency: c, maxConcurrency: maxC, limitedBy: 'offered-load', decodeStepS: res.dec, prefillPerRequestS: prefillOne, cycleS: res.cycleS, ttftS: ttft, tpotS: tpot, e2eS: ttft + (O - 1) * tpot, outputTokPerSecPerInstance: thr, busyFraction: busy, overloaded: false, memory: mem };
+  return {
+    concurrency: c,
+    maxConcurrency: maxC,
+    limitedBy: 'offered-load',
+    decodeStepS: res.dec,
+    prefillPerRequestS: prefillOne,
+    cycleS: res.cycleS,
+    ttftS: ttft,
+    tpotS: tpot,
+    e2eS: ttft + (O - 1) * tpot,
+    outputTokPerSecPerInstance: thr,
+    busyFraction: busy,
+    overloaded: false,
+    memory: mem,
+  };
 }

@@ -52,13 +52,17 @@ export function geometryOf(dep: Deployment): Geometry {
       : 2 * Math.ceil(kvHeads) * att.headDim * kvBytes;
   const gemm = peakTflopsFor(gpu, precision.weights, precision.activations);
   // Attention math runs in fp8 only when both the KV cache and activations are fp8 (TRT-LLM FP8 FMHA).
-  const attnMath = kvMathDtype(dep) === 'fp8' && precision.activations === 'fp8' && gpu.denseTflops.fp8 ? gpu.denseTflops.fp8 : gpu.denseTflops.bf16;
+  const attnMath =
+    kvMathDtype(dep) === 'fp8' && precision.activations === 'fp8' && gpu.denseTflops.fp8
+      ? gpu.denseTflops.fp8
+      : gpu.denseTflops.bf16;
   const hbm = gpu.memoryBandwidthGBps * 1e9;
   const g: Geometry = {
     qHeads: att.numHeads / instance.tp,
     kvHeads: Math.ceil(kvHeads),
     weightBytes: bytesPerElement(precision.weights),
-    gemmActBytes: precision.activations === 'fp8' || precision.activations === 'fp4' || precision.activations === 'nvfp4' ? 1 : 2,
+    gemmActBytes:
+      precision.activations === 'fp8' || precision.activations === 'fp4' || precision.activations === 'nvfp4' ? 1 : 2,
     commBytes: 2,
     kvBytes,
     kvBytesPerTokenLayerGpu,

@@ -6,7 +6,13 @@ import { iterationCost } from './iteration.ts';
 import { CALIBRATION } from './calibration.ts';
 
 function dep70b(tp: number, dtype: 'bf16' | 'fp8' = 'bf16') {
-  const p = parseScenario({ version: 1, model: 'llama-3.1-70b', precision: { weights: dtype, activations: dtype, kvCache: dtype }, cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 }, plan: { tp } });
+  const p = parseScenario({
+    version: 1,
+    model: 'llama-3.1-70b',
+    precision: { weights: dtype, activations: dtype, kvCache: dtype },
+    cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 },
+    plan: { tp },
+  });
   if (!p.ok) throw new Error(p.errors.join());
   return resolveDeployment(p.scenario);
 }
@@ -52,8 +58,12 @@ describe('decode step, Llama-3.1-70B TP8 on H100 SXM, bf16, 1 sequence at 1024 t
 
   it('decode attention cost grows with context (APEX ignores this)', () => {
     const dep = dep70b(8);
-    const short = iterationCost(dep, uniformShape(64, 512, 1, true, null), true).ops!.find((o) => o.name === 'attention decode')!;
-    const long = iterationCost(dep, uniformShape(64, 8192, 1, true, null), true).ops!.find((o) => o.name === 'attention decode')!;
+    const short = iterationCost(dep, uniformShape(64, 512, 1, true, null), true).ops!.find(
+      (o) => o.name === 'attention decode',
+    )!;
+    const long = iterationCost(dep, uniformShape(64, 8192, 1, true, null), true).ops!.find(
+      (o) => o.name === 'attention decode',
+    )!;
     expect(long.bytes / short.bytes).toBeCloseTo(8193 / 513, 3);
   });
 

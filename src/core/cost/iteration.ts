@@ -47,14 +47,44 @@ interface Ctx {
   kv: KvEngine | null;
 }
 
-function record(c: Ctx, name: string, kind: OpKind, flops: number, bytes: number, t: { timeS: number; computeS: number; memoryS: number; bound: OpCost['bound'] }, shape: () => string, count: number): number {
+function record(
+  c: Ctx,
+  name: string,
+  kind: OpKind,
+  flops: number,
+  bytes: number,
+  t: { timeS: number; computeS: number; memoryS: number; bound: OpCost['bound'] },
+  shape: () => string,
+  count: number,
+): number {
   // `shape` is a thunk so the simulator's fast path (no emit) never formats strings.
-  c.emit?.({ name, kind, flops, bytes, timeS: t.timeS, computeS: t.computeS, memoryS: t.memoryS, bound: t.bound, shape: shape(), count, stage: c.stage });
+  c.emit?.({
+    name,
+    kind,
+    flops,
+    bytes,
+    timeS: t.timeS,
+    computeS: t.computeS,
+    memoryS: t.memoryS,
+    bound: t.bound,
+    shape: shape(),
+    count,
+    stage: c.stage,
+  });
   return t.timeS * count;
 }
 
 /** A GEMM [M×K]·[K×N] with weights of `weightBytes` per element. */
-export function gemmOp(c: Ctx, name: string, m: number, k: number, n: number, count: number, kind: OpKind = 'gemm', weightBytes = c.g.weightBytes): number {
+export function gemmOp(
+  c: Ctx,
+  name: string,
+  m: number,
+  k: number,
+  n: number,
+  count: number,
+  kind: OpKind = 'gemm',
+  weightBytes = c.g.weightBytes,
+): number {
   if (m <= 0 || count <= 0) return 0;
   const flops = 2 * m * k * n;
   const bytes = k * n * weightBytes + (m * k + m * n) * c.g.gemmActBytes;
@@ -69,11 +99,28 @@ function elementwiseOp(c: Ctx, name: string, bytes: number, count: number, kind:
   return record(c, name, kind, 0, bytes, t, () => `${fmt(bytes / 1e6)} MB`, count);
 }
 
-function collectiveOp(c: Ctx, name: string, kind: CollectiveKind, bufferBytes: number, n: number, count: number, opKind: OpKind = 'collective'): number {
+function collectiveOp(
+  c: Ctx,
+  name: string,
+  kind: CollectiveKind,
+  bufferBytes: number,
+  n: number,
+  count: number,
+  opKind: OpKind = 'collective',
+): number {
   if (count <= 0 || bufferBytes <= 0 || (n <= 1 && kind !== 'send-recv')) return 0;
   const link = linkFor(c.dep.gpu, kind === 'send-recv' ? c.dep.instance.gpus : n, c.dep.links.scaleUpDomainGpus);
   const timeS = collectiveTimeS(kind, bufferBytes, n, link);
-  return record(c, name, opKind, 0, bufferBytes, { timeS, computeS: 0, memoryS: 0, bound: 'network' }, () => `${kind} ${fmt(bufferBytes / 1e6)} MB × ${n} GPUs (${link.scope})`, count);
+  return record(
+    c,
+    name,
+    opKind,
+    0,
+    bufferBytes,
+    { timeS, computeS: 0, memoryS: 0, bound: 'network' },
+    () => `${kind} ${fmt(bufferBytes / 1e6)} MB × ${n} GPUs (${link.scope})`,
+    count,
+  );
 }
 
 function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
@@ -100,15 +147,43 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     // kv_b up-projection; while decoding the same weights are absorbed into q and o (same FLOPs per token).
     t += gemmOp(c, 'kv_b / absorb', ta, att.kvLoraRank, g.qHeads * (att.qkNopeHeadDim + att.vHeadDim), count);
     const latent = att.kvLoraRank + att.qkRopeHeadDim;
-    t += attentionCore(c, 'attention prefill (MLA)', prefillPairs * g.qHeads * 2 * (qkHead + att.vHeadDim), prefillKv * g.kvBytesPerTokenLayerGpu, false, count);
-    const decS = attentionCore(c, 'attention decode (MLA latent)', decRead * g.qHeads * 2 * (latent + att.kvLoraRank), decRead * g.kvBytesPerTokenLayerGpu, true, count);
+    t += attentionCore(
+      c,
+      'attention prefill (MLA)',
+      prefillPairs * g.qHeads * 2 * (qkHead + att.vHeadDim),
+      prefillKv * g.kvBytesPerTokenLayerGpu,
+      false,
+      count,
+    );
+    const decS = attentionCore(
+      c,
+      'attention decode (MLA latent)',
+      decRead * g.qHeads * 2 * (latent + att.kvLoraRank),
+      decRead * g.kvBytesPerTokenLayerGpu,
+      true,
+      count,
+    );
     t += decS;
     if (kvd) t += kvDecodeExtras(c, kvd, decRead * g.kvBytesPerTokenLayerGpu, decS / count, count);
     t += gemmOp(c, 'o proj', ta, g.qHeads * att.vHeadDim, h, count);
   } else {
     t += gemmOp(c, 'qkv proj', ta, h, (g.qHeads + 2 * g.kvHeads) * att.headDim, count);
-    t += attentionCore(c, 'attention prefill', 4 * g.qHeads * att.headDim * prefillPairs, prefillKv * g.kvBytesPerTokenLayerGpu, false, count);
-    const decS = attentionCore(c, 'attention decode', 4 * g.qHeads * att.headDim * decRead, decRead * g.kvBytesPerTokenLayerGpu, true, count);
+    t += attentionCore(
+      c,
+      'attention prefill',
+      4 * g.qHeads * att.headDim * prefillPairs,
+      prefillKv * g.kvBytesPerTokenLayerGpu,
+      false,
+      count,
+    );
+    const decS = attentionCore(
+      c,
+      'attention decode',
+      4 * g.qHeads * att.headDim * decRead,
+      decRead * g.kvBytesPerTokenLayerGpu,
+      true,
+      count,
+    );
     t += decS;
     if (kvd) t += kvDecodeExtras(c, kvd, decRead * g.kvBytesPerTokenLayerGpu, decS / count, count);
     t += gemmOp(c, 'o proj', ta, g.qHeads * att.headDim, h, count);
@@ -134,11 +209,30 @@ function kvDecodeExtras(c: Ctx, d: DecodeKvRead, readBytes: number, attentionS: 
   let t = 0;
   if (d.extraFlops > 0) {
     const timeS = kv.extraComputeS(d.extraFlops, readBytes, c.g.attentionDecodeBytesPerS);
-    t += record(c, 'KV dequant / select', 'attention', d.extraFlops, 0, { timeS, computeS: timeS, memoryS: 0, bound: 'compute' }, () => `${fmt(d.extraFlops / 1e6)} MFLOP on CUDA cores, fused with the KV loads`, count);
+    t += record(
+      c,
+      'KV dequant / select',
+      'attention',
+      d.extraFlops,
+      0,
+      { timeS, computeS: timeS, memoryS: 0, bound: 'compute' },
+      () => `${fmt(d.extraFlops / 1e6)} MFLOP on CUDA cores, fused with the KV loads`,
+      count,
+    );
   }
   if (d.h2dBytes > 0) {
     const x = kv.refetchS(d.h2dBytes, attentionS);
-    t += record(c, 'KV H2D page refetch', 'kv-transfer', 0, d.h2dBytes, { timeS: x.exposedS, computeS: 0, memoryS: x.transferS, bound: 'network' }, () => `H2D ${fmt(d.h2dBytes / 1e6)} MB over the host link (${fmt(x.transferS * 1e6)} µs, ${fmt(x.exposedS * 1e6)} µs exposed)`, count);
+    t += record(
+      c,
+      'KV H2D page refetch',
+      'kv-transfer',
+      0,
+      d.h2dBytes,
+      { timeS: x.exposedS, computeS: 0, memoryS: x.transferS, bound: 'network' },
+      () =>
+        `H2D ${fmt(d.h2dBytes / 1e6)} MB over the host link (${fmt(x.transferS * 1e6)} µs, ${fmt(x.exposedS * 1e6)} µs exposed)`,
+      count,
+    );
   }
   return t;
 }
@@ -166,18 +260,32 @@ function moeOps(c: Ctx, count: number): number {
   let t = gemmOp(c, 'router', c.ta, h, moe.numExperts, count, 'moe', 2);
   const routed = T * moe.topK;
   const meanPerRank = routed / ep;
-  const imbalance = ep > 1 && meanPerRank > 0 ? Math.min(ep, 1 + Math.sqrt((2 * Math.log(ep)) / meanPerRank)) * CALIBRATION.moeRoutingSkew : 1;
+  const imbalance =
+    ep > 1 && meanPerRank > 0
+      ? Math.min(ep, 1 + Math.sqrt((2 * Math.log(ep)) / meanPerRank)) * CALIBRATION.moeRoutingSkew
+      : 1;
   const tokensHere = (meanPerRank * Math.min(imbalance, ep)) / 1; // token-expert rows this GPU's experts see
   const localExperts = moe.numExperts / ep;
   const pUsed = 1 - Math.pow(1 - moe.topK / moe.numExperts, T);
   const activeLocal = Math.max(Math.min(localExperts, 1), localExperts * pUsed);
-  const wCols = (dep.model.gatedMlp ? 3 : 2) * moe.expertIntermediateSize / moeTp;
+  const wCols = ((dep.model.gatedMlp ? 3 : 2) * moe.expertIntermediateSize) / moeTp;
   const flops = 2 * tokensHere * h * wCols;
   const bytes = activeLocal * h * wCols * g.weightBytes + 2 * tokensHere * h * g.gemmActBytes;
   const rate = g.gemmPeakFlopsPerS * gemmEfficiency(tokensHere / Math.max(activeLocal, 1), 1);
   const rt = rooflineTime(flops, bytes, rate, g.hbmBytesPerS);
-  t += record(c, 'experts (grouped GEMM)', 'moe', flops, bytes, rt, () => `${fmt(tokensHere)} rows × ${fmt(activeLocal)}/${fmt(localExperts)} experts, imbalance ${imbalance.toFixed(2)}`, count);
-  if (moe.numSharedExperts > 0) t += denseFfnOps(c, moe.numSharedExperts * moe.sharedIntermediateSize, tp, count, 'shared expert');
+  t += record(
+    c,
+    'experts (grouped GEMM)',
+    'moe',
+    flops,
+    bytes,
+    rt,
+    () =>
+      `${fmt(tokensHere)} rows × ${fmt(activeLocal)}/${fmt(localExperts)} experts, imbalance ${imbalance.toFixed(2)}`,
+    count,
+  );
+  if (moe.numSharedExperts > 0)
+    t += denseFfnOps(c, moe.numSharedExperts * moe.sharedIntermediateSize, tp, count, 'shared expert');
   if (attentionDp > 1 && ep > 1) {
     // Attention-DP groups hold different tokens: dispatch to and combine from the expert ranks (DeepEP-style all-to-all).
     const buf = (c.ta / tp) * moe.topK * h * g.commBytes;
@@ -197,7 +305,8 @@ function layerOps(c: Ctx, layer: LayerSpec, count: number): number {
   const isMoe = layer.ffn === 'moe' && dep.model.moe;
   t += isMoe ? moeOps(c, count) : denseFfnOps(c, dep.model.intermediateSize, tp, count);
   // The FFN output is reduced over the attention group (tp); with attention-DP the combine above did it.
-  if (!(isMoe && attentionDp > 1 && dep.instance.ep > 1)) t += collectiveOp(c, `TP all-reduce (${isMoe ? 'moe' : 'mlp'})`, 'all-reduce', arBuf, tp, count);
+  if (!(isMoe && attentionDp > 1 && dep.instance.ep > 1))
+    t += collectiveOp(c, `TP all-reduce (${isMoe ? 'moe' : 'mlp'})`, 'all-reduce', arBuf, tp, count);
   // RMSNorm ×2, rotary, activation, residual adds: memory-bound, ~10 passes over the hidden state.
   const ffnWidth = isMoe ? 0 : (dep.model.intermediateSize / tp) * 3;
   t += elementwiseOp(c, 'norms/rope/act/residual', c.ta * (10 * h + ffnWidth) * 2, count);
@@ -244,7 +353,8 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   const ta = shape.tokens / attentionDp;
   const groups = stageGroups(dep);
   const stageTimesS: number[] = [];
-  const useGraphs = dep.runtime.cudaGraphs && shape.decodeOnly && shape.seqs / attentionDp <= CALIBRATION.cudaGraphMaxBatch;
+  const useGraphs =
+    dep.runtime.cudaGraphs && shape.decodeOnly && shape.seqs / attentionDp <= CALIBRATION.cudaGraphMaxBatch;
   const launchS = (useGraphs ? CALIBRATION.launchUsGraph : CALIBRATION.launchUsEager) / 1e6;
   let launches = 0;
   const h = dep.model.hiddenSize;
@@ -273,9 +383,22 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
     const c: Ctx = { dep, g, shape, ta, stage: 0, emit, kv };
     p2pS = collectiveOp(c, 'PP send/recv', 'send-recv', ta * h * g.commBytes, 2, 1, 'p2p');
   }
-  const overheadS = shape.tokens > 0 ? launches * launchS / Math.max(pp, 1) * 1 + CALIBRATION.iterationOverheadMs / 1e3 : 0;
+  const overheadS =
+    shape.tokens > 0 ? ((launches * launchS) / Math.max(pp, 1)) * 1 + CALIBRATION.iterationOverheadMs / 1e3 : 0;
   if (emit && shape.tokens > 0) {
-    ops.push({ name: useGraphs ? 'launch gaps (CUDA graph) + host' : 'kernel launches + host', kind: 'overhead', flops: 0, bytes: 0, timeS: overheadS, computeS: 0, memoryS: 0, bound: 'overhead', shape: `${launches} kernels`, count: 1, stage: 0 });
+    ops.push({
+      name: useGraphs ? 'launch gaps (CUDA graph) + host' : 'kernel launches + host',
+      kind: 'overhead',
+      flops: 0,
+      bytes: 0,
+      timeS: overheadS,
+      computeS: 0,
+      memoryS: 0,
+      bound: 'overhead',
+      shape: `${launches} kernels`,
+      count: 1,
+      stage: 0,
+    });
   }
   const timeS = stageTimesS.reduce((a, b) => a + b, 0) + (pp - 1) * p2pS + overheadS;
   return detail ? { timeS, stageTimesS, p2pS, overheadS, ops } : { timeS, stageTimesS, p2pS, overheadS };

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/validate.ts';
 import { resolveDeployment, ScenarioError } from './deployment.ts';
 import { geometryOf } from './geometry.ts';
-import { hasKvComponents, kvMathDtype, kvStoredBytesPerElement, kvStrategyConflict, withoutKvStrategy } from './kvformat.ts';
+import {
+  hasKvComponents,
+  kvMathDtype,
+  kvStoredBytesPerElement,
+  kvStrategyConflict,
+  withoutKvStrategy,
+} from './kvformat.ts';
 import { kvBlockTokens, memoryReport } from './memory.ts';
 
 const base = { version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 } };
@@ -29,19 +35,35 @@ describe('runtime.kvStrategy in the scenario', () => {
 
   it('a quant component and precision.kvCache must agree: bf16/fp16 base or the same dtype', () => {
     const q = (dtype: 'fp8' | 'kivi2' | 'int4') => ({ kind: 'quant' as const, dtype });
-    expect(kvStrategyConflict({ weights: 'bf16', activations: 'bf16', kvCache: 'bf16' }, { quant: q('kivi2') } as never)).toBe(null);
-    expect(kvStrategyConflict({ weights: 'bf16', activations: 'bf16', kvCache: 'fp8' }, { quant: q('fp8') } as never)).toBe(null);
-    const c = kvStrategyConflict({ weights: 'bf16', activations: 'bf16', kvCache: 'fp8' }, { quant: q('kivi2') } as never);
+    expect(
+      kvStrategyConflict({ weights: 'bf16', activations: 'bf16', kvCache: 'bf16' }, { quant: q('kivi2') } as never),
+    ).toBe(null);
+    expect(
+      kvStrategyConflict({ weights: 'bf16', activations: 'bf16', kvCache: 'fp8' }, { quant: q('fp8') } as never),
+    ).toBe(null);
+    const c = kvStrategyConflict({ weights: 'bf16', activations: 'bf16', kvCache: 'fp8' }, {
+      quant: q('kivi2'),
+    } as never);
     expect(c?.field).toBe('runtime.kvStrategy.quant.dtype');
-    const p = parseScenario({ ...base, precision: { kvCache: 'fp8' }, runtime: { kvStrategy: { quant: { dtype: 'int4' } } } });
+    const p = parseScenario({
+      ...base,
+      precision: { kvCache: 'fp8' },
+      runtime: { kvStrategy: { quant: { dtype: 'int4' } } },
+    });
     expect(p.ok).toBe(false);
-    expect(!p.ok && p.errors[0]).toMatch(/^runtime\.kvStrategy\.quant\.dtype: int4 conflicts with precision\.kvCache = fp8/);
+    expect(!p.ok && p.errors[0]).toMatch(
+      /^runtime\.kvStrategy\.quant\.dtype: int4 conflicts with precision\.kvCache = fp8/,
+    );
   });
 
   it('resolveDeployment rejects the conflict with a ScenarioError naming the field (scenarios built in code)', () => {
     const p = parseScenario(base);
     if (!p.ok) throw new Error();
-    const s = { ...p.scenario, precision: { ...p.scenario.precision, kvCache: 'int8' as const }, runtime: { ...p.scenario.runtime, kvStrategy: { quant: { kind: 'quant' as const, dtype: 'kivi2' as const } } } };
+    const s = {
+      ...p.scenario,
+      precision: { ...p.scenario.precision, kvCache: 'int8' as const },
+      runtime: { ...p.scenario.runtime, kvStrategy: { quant: { kind: 'quant' as const, dtype: 'kivi2' as const } } },
+    };
     expect(() => resolveDeployment(s)).toThrowError(ScenarioError);
     expect(() => resolveDeployment(s)).toThrow(/runtime\.kvStrategy\.quant\.dtype/);
   });

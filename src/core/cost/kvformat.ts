@@ -73,7 +73,10 @@ export function kvMathDtype(dep: Deployment): Dtype {
  * A quant component and precision.kvCache that disagree. precision.kvCache must be the unquantized base
  * (bf16/fp16) or the same dtype as the component. Null when consistent.
  */
-export function kvStrategyConflict(precision: Precision, strategy: KvStrategy | undefined): { field: string; message: string } | null {
+export function kvStrategyConflict(
+  precision: Precision,
+  strategy: KvStrategy | undefined,
+): { field: string; message: string } | null {
   const q = strategy?.quant;
   if (!q) return null;
   const kv = precision.kvCache;

@@ -49,14 +49,20 @@ describe('memory model', () => {
           for (const tp of TPS) {
             let dep;
             try {
-              dep = deployment({ model, precision: { weights, activations: 'bf16', kvCache: 'bf16' }, plan: { tp }, runtime: { gpuMemoryUtilization: util, maxBatchedTokens: tokens } }).dep;
+              dep = deployment({
+                model,
+                precision: { weights, activations: 'bf16', kvCache: 'bf16' },
+                plan: { tp },
+                runtime: { gpuMemoryUtilization: util, maxBatchedTokens: tokens },
+              }).dep;
             } catch (e) {
               if (e instanceof ScenarioError) continue; // tp does not divide the heads
               throw e;
             }
             const mem = memoryReport(dep);
             for (const g of mem.perGpu) {
-              for (const v of [g.weightsGB, g.kvCacheGB, g.activationsGB, g.reservedGB, g.totalGB]) expect(v).toBeGreaterThanOrEqual(0);
+              for (const v of [g.weightsGB, g.kvCacheGB, g.activationsGB, g.reservedGB, g.totalGB])
+                expect(v).toBeGreaterThanOrEqual(0);
             }
             expect(mem.maxKvTokens).toBeGreaterThanOrEqual(0);
             const w = mem.perGpu[0]!.weightsGB;
@@ -72,7 +78,14 @@ describe('memory model', () => {
   it('property: KV capacity is monotone in GPU memory', () => {
     fc.assert(
       fc.property(fc.integer({ min: 40, max: 400 }), fc.integer({ min: 1, max: 200 }), (memA, extra) => {
-        const cap = (memoryGB: number) => memoryReport(deployment({ model: 'llama-3.1-8b', plan: { tp: 1 }, cluster: { gpu: 'h100-sxm', gpuOverrides: { memoryGB } } }).dep).maxKvTokens;
+        const cap = (memoryGB: number) =>
+          memoryReport(
+            deployment({
+              model: 'llama-3.1-8b',
+              plan: { tp: 1 },
+              cluster: { gpu: 'h100-sxm', gpuOverrides: { memoryGB } },
+            }).dep,
+          ).maxKvTokens;
         expect(cap(memA + extra)).toBeGreaterThanOrEqual(cap(memA));
       }),
       { numRuns: 30 },
@@ -104,11 +117,19 @@ describe('memory model', () => {
 
   it('KV bytes per token: Llama-3.1-70B at fp8 is half of bf16 (327,680 B from the config)', () => {
     expect(memoryReport(deployment({ model: 'llama-3.1-70b', plan: { tp: 8 } }).dep).kvBytesPerToken).toBe(327680);
-    expect(memoryReport(deployment({ model: 'llama-3.1-70b', precision: { kvCache: 'fp8' }, plan: { tp: 8 } }).dep).kvBytesPerToken).toBe(163840);
+    expect(
+      memoryReport(deployment({ model: 'llama-3.1-70b', precision: { kvCache: 'fp8' }, plan: { tp: 8 } }).dep)
+        .kvBytesPerToken,
+    ).toBe(163840);
   });
 
   it('MLA keeps the latent replicated on every TP rank (DeepSeek-V3: 576 × 61 layers)', () => {
-    const { dep } = deployment({ model: 'deepseek-v3', cluster: { gpu: 'h200', nodes: 1, gpusPerNode: 8 }, precision: { weights: 'fp8', activations: 'fp8', kvCache: 'bf16' }, plan: { tp: 8, ep: 8 } });
+    const { dep } = deployment({
+      model: 'deepseek-v3',
+      cluster: { gpu: 'h200', nodes: 1, gpusPerNode: 8 },
+      precision: { weights: 'fp8', activations: 'fp8', kvCache: 'bf16' },
+      plan: { tp: 8, ep: 8 },
+    });
     const mem = memoryReport(dep);
     expect(mem.kvBytesPerToken).toBe(70272);
     const kvPerTokenPerGpu = (mem.perGpu[0]!.kvCacheGB * 1e9) / mem.maxKvTokensPerGroup;

@@ -30,7 +30,13 @@ export function reservedGB(tp: number, cudaGraphs: boolean): number {
 export function kvBlockTokens(dep: Deployment): number {
   const s = kvStrategyOf(dep);
   if (!s) return dep.runtime.kvBlockSize;
-  const p = resolvePaging(s.paging, dep.runtime.kvBlockSize, dep.model, dep.gpu, geometryOf(dep).kvBytesPerTokenLayerGpu);
+  const p = resolvePaging(
+    s.paging,
+    dep.runtime.kvBlockSize,
+    dep.model,
+    dep.gpu,
+    geometryOf(dep).kvBytesPerTokenLayerGpu,
+  );
   return p.pageTokens ?? p.blockSize;
 }
 
@@ -123,7 +129,10 @@ export function activationBytesPerGpu(dep: Deployment): number {
   const att = m.attention;
   const qkv = (g.qHeads + 2 * g.kvHeads) * att.headDim;
   const denseWidth = (m.intermediateSize / instance.tp) * (m.gatedMlp ? 3 : 2);
-  const moeWidth = m.moe ? (m.moe.topK * m.moe.expertIntermediateSize * (m.gatedMlp ? 3 : 2) * instance.attentionDp) / (instance.ep * instance.moeTp) : 0;
+  const moeWidth = m.moe
+    ? (m.moe.topK * m.moe.expertIntermediateSize * (m.gatedMlp ? 3 : 2) * instance.attentionDp) /
+      (instance.ep * instance.moeTp)
+    : 0;
   const hidden = t * (4 * m.hiddenSize + qkv + Math.max(denseWidth, moeWidth)) * 2;
   const logits = Math.min(runtime.maxNumSeqs, t) * (m.vocabSize / instance.tp) * 4;
   return hidden + logits;
@@ -169,7 +178,17 @@ export function memoryReport(dep: Deployment): MemoryReport {
   const perGroup = Number.isFinite(maxTokens) ? maxTokens : 0;
   const fits = shortfall === 0 && perGroup > 0;
   let explanation = '';
-  if (shortfall > 0) explanation = `Does not fit by ${shortfall.toFixed(1)} GB per GPU — ${worst}. Raise tp/pp/ep, use smaller weights (fp8/int4), or lower maxBatchedTokens.`;
-  else if (perGroup === 0) explanation = 'No room left for a single KV block — raise gpuMemoryUtilization or shard the model further.';
-  return { perGpu, maxKvTokensPerGroup: perGroup, maxKvTokens: perGroup * instance.attentionDp, kvBytesPerToken: kvBytesPerToken(m, g.kvBytes), fits, shortfallGB: shortfall, explanation };
+  if (shortfall > 0)
+    explanation = `Does not fit by ${shortfall.toFixed(1)} GB per GPU — ${worst}. Raise tp/pp/ep, use smaller weights (fp8/int4), or lower maxBatchedTokens.`;
+  else if (perGroup === 0)
+    explanation = 'No room left for a single KV block — raise gpuMemoryUtilization or shard the model further.';
+  return {
+    perGpu,
+    maxKvTokensPerGroup: perGroup,
+    maxKvTokens: perGroup * instance.attentionDp,
+    kvBytesPerToken: kvBytesPerToken(m, g.kvBytes),
+    fits,
+    shortfallGB: shortfall,
+    explanation,
+  };
 }

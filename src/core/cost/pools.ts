@@ -40,7 +40,10 @@ export function isDisaggregated(s: Scenario): boolean {
 /** Resolve one pool as a Deployment, renaming field paths from `plan.*` to `plan.<role>.*`. */
 function poolDeployment(s: Scenario, role: 'prefill' | 'decode'): Deployment {
   const p = s.plan[role]!;
-  const derived: Scenario = { ...s, plan: { tp: p.tp, pp: p.pp, dp: p.instances, ep: p.ep, attentionDp: p.attentionDp } };
+  const derived: Scenario = {
+    ...s,
+    plan: { tp: p.tp, pp: p.pp, dp: p.instances, ep: p.ep, attentionDp: p.attentionDp },
+  };
   try {
     return resolveDeployment(derived);
   } catch (e) {
@@ -57,7 +60,10 @@ function poolDeployment(s: Scenario, role: 'prefill' | 'decode'): Deployment {
 export function resolvePools(s: Scenario): ResolvedPools {
   if (!isDisaggregated(s)) {
     if (s.plan.prefill !== undefined || s.plan.decode !== undefined) {
-      throw new ScenarioError(s.plan.prefill ? 'plan.decode' : 'plan.prefill', 'disaggregation needs both plan.prefill and plan.decode');
+      throw new ScenarioError(
+        s.plan.prefill ? 'plan.decode' : 'plan.prefill',
+        'disaggregation needs both plan.prefill and plan.decode',
+      );
     }
     const dep = resolveDeployment(s);
     const clusterGpus = dep.clusterGpus;

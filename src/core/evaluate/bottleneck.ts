@@ -27,7 +27,12 @@ export function timeShares(ops: readonly OpCost[]): TimeShares {
 
 const pct = (x: number, total: number) => `${Math.round((100 * x) / Math.max(total, 1e-12))}%`;
 
-export function describeBottleneck(decodeOps: readonly OpCost[], limitedBy: string, concurrency: number, computeBound: boolean): string {
+export function describeBottleneck(
+  decodeOps: readonly OpCost[],
+  limitedBy: string,
+  concurrency: number,
+  computeBound: boolean,
+): string {
   const s = timeShares(decodeOps);
   const total = s.weightsAndGemmS + s.kvAttentionS + s.communicationS + s.overheadS + s.otherS;
   const parts: [string, number][] = [

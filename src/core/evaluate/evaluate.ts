@@ -22,7 +22,15 @@ export interface EvaluationResult {
   gpu: { id: string; name: string };
   plan: { tp: number; pp: number; dp: number; ep: number; attentionDp: number; moeTp: number; gpusUsed: number };
   memory: {
-    perGpu: { label: string; weightsGB: number; kvCacheGB: number; activationsGB: number; reservedGB: number; totalGB: number; capacityGB: number }[];
+    perGpu: {
+      label: string;
+      weightsGB: number;
+      kvCacheGB: number;
+      activationsGB: number;
+      reservedGB: number;
+      totalGB: number;
+      capacityGB: number;
+    }[];
     maxKvTokens: number;
     maxConcurrentSeqs: number;
     fits: boolean;
@@ -61,14 +69,28 @@ export function planWarnings(dep: Deployment, scenario: Scenario): string[] {
   const w: string[] = [];
   const g = geometryOf(dep);
   const { precision } = scenario;
-  if ((precision.weights === 'fp8' && precision.activations === 'fp8') || precision.activations === 'fp4' || precision.activations === 'nvfp4') {
-    if (g.gemmMathDtype === 'bf16' || g.gemmMathDtype === 'fp16') w.push(`${dep.gpu.name} has no ${precision.activations} tensor cores: GEMMs are costed at bf16 speed (weights still stored at ${precision.weights}).`);
+  if (
+    (precision.weights === 'fp8' && precision.activations === 'fp8') ||
+    precision.activations === 'fp4' ||
+    precision.activations === 'nvfp4'
+  ) {
+    if (g.gemmMathDtype === 'bf16' || g.gemmMathDtype === 'fp16')
+      w.push(
+        `${dep.gpu.name} has no ${precision.activations} tensor cores: GEMMs are costed at bf16 speed (weights still stored at ${precision.weights}).`,
+      );
   }
-  if (dep.instance.tp > dep.links.scaleUpDomainGpus) w.push(`tp=${dep.instance.tp} spans more than one NVLink domain (${dep.links.scaleUpDomainGpus} GPUs): every all-reduce crosses the scale-out network.`);
+  if (dep.instance.tp > dep.links.scaleUpDomainGpus)
+    w.push(
+      `tp=${dep.instance.tp} spans more than one NVLink domain (${dep.links.scaleUpDomainGpus} GPUs): every all-reduce crosses the scale-out network.`,
+    );
   if (dep.gpusUsed < dep.clusterGpus) w.push(`The plan uses ${dep.gpusUsed} of the cluster's ${dep.clusterGpus} GPUs.`);
-  if (dep.model.attention.kind !== 'mla' && dep.instance.tp > dep.model.attention.numKvHeads) w.push(`tp=${dep.instance.tp} exceeds the ${dep.model.attention.numKvHeads} KV heads: KV heads are replicated, so KV memory per token does not shrink further.`);
+  if (dep.model.attention.kind !== 'mla' && dep.instance.tp > dep.model.attention.numKvHeads)
+    w.push(
+      `tp=${dep.instance.tp} exceeds the ${dep.model.attention.numKvHeads} KV heads: KV heads are replicated, so KV memory per token does not shrink further.`,
+    );
   const ctx = scenario.workload.inputTokens + scenario.workload.outputTokens;
-  if (ctx > dep.model.maxContextTokens) w.push(`input+output = ${ctx} tokens exceeds ${dep.model.name}'s context window of ${dep.model.maxContextTokens}.`);
+  if (ctx > dep.model.maxContextTokens)
+    w.push(`input+output = ${ctx} tokens exceeds ${dep.model.name}'s context window of ${dep.model.maxContextTokens}.`);
   w.push(...kvStrategyWarnings(dep));
   return w;
 }
@@ -101,7 +123,12 @@ export function memorySection(mem: MemoryReport, maxConcurrentSeqs: number): Eva
  * Ops of a representative decode step at the steady-state batch (for the bottleneck, Gantt, roofline).
  * `ctxTokens` defaults to the scenario's input + output/2 (the simulator passes its workload's means).
  */
-export function representativeDecodeOps(dep: Deployment, scenario: Scenario, concurrency: number, ctxTokens?: number): OpCost[] {
+export function representativeDecodeOps(
+  dep: Deployment,
+  scenario: Scenario,
+  concurrency: number,
+  ctxTokens?: number,
+): OpCost[] {
   const w = scenario.workload;
   const seqs = Math.max(1, concurrency / dep.instance.pp);
   const ctx = ctxTokens ?? w.inputTokens + w.outputTokens / 2;
@@ -129,15 +156,30 @@ export function evaluateSteadyState(scenario: Scenario): EvaluationResult {
     const computeBound = ops.filter((o) => o.kind === 'gemm').some((o) => o.bound === 'compute');
     bottleneck = describeBottleneck(ops, ss.limitedBy, ss.concurrency, computeBound);
     if (ss.overloaded) {
-      bottleneck = `Overloaded: arrivals outpace the ${(reqPerSec).toFixed(2)} req/s this plan can serve, so the queue grows without bound. ` + bottleneck;
+      bottleneck =
+        `Overloaded: arrivals outpace the ${reqPerSec.toFixed(2)} req/s this plan can serve, so the queue grows without bound. ` +
+        bottleneck;
       warnings.push('Overloaded: latencies are unbounded; add replicas or lower the arrival rate.');
     }
   }
   return {
     method: 'steady-state',
-    model: { name: dep.model.name, totalParams: params.totalParams, activeParams: params.activeParams, kvBytesPerToken: ss.memory.kvBytesPerToken },
+    model: {
+      name: dep.model.name,
+      totalParams: params.totalParams,
+      activeParams: params.activeParams,
+      kvBytesPerToken: ss.memory.kvBytesPerToken,
+    },
     gpu: { id: dep.gpu.id, name: dep.gpu.name },
-    plan: { tp: dep.instance.tp, pp: dep.instance.pp, dp: dep.dp, ep: dep.instance.ep, attentionDp: dep.instance.attentionDp, moeTp: dep.instance.moeTp, gpusUsed: gpus },
+    plan: {
+      tp: dep.instance.tp,
+      pp: dep.instance.pp,
+      dp: dep.dp,
+      ep: dep.instance.ep,
+      attentionDp: dep.instance.attentionDp,
+      moeTp: dep.instance.moeTp,
+      gpusUsed: gpus,
+    },
     memory: memorySection(ss.memory, ss.maxConcurrency),
     metrics: {
       outputTokPerSec: round(out),

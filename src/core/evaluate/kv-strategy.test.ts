@@ -93,7 +93,9 @@ describe('sharing and multi-turn reuse shorten prefill in the closed form', () =
     const w = { inputTokens: 8192, outputTokens: 256, arrival: { kind: 'concurrency', users: 8 } };
     const plain = evaluateSteadyState(scenario(undefined, w));
     const shared = evaluateSteadyState(scenario({ share: { prefixTokens: 4096 } }, w));
-    const mt = evaluateSteadyState(scenario({ offload: { hostGB: 100, multiTurnReuse: { ttlS: 600, hitRate: 0.7 } } }, w));
+    const mt = evaluateSteadyState(
+      scenario({ offload: { hostGB: 100, multiTurnReuse: { ttlS: 600, hitRate: 0.7 } } }, w),
+    );
     expect(shared.metrics.ttftMs.mean).toBeLessThan(plain.metrics.ttftMs.mean);
     expect(mt.metrics.ttftMs.mean).toBeLessThan(plain.metrics.ttftMs.mean);
     expect(shared.memory.maxConcurrentSeqs).toBeGreaterThanOrEqual(plain.memory.maxConcurrentSeqs);

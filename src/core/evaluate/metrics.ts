@@ -20,7 +20,12 @@ export function gpuPowerW(gpu: GpuSpec, busyFraction: number): number {
 }
 
 /** Joules per output token for `gpus` GPUs producing `outputTokPerSec`. */
-export function energyJPerOutputToken(gpu: GpuSpec, gpus: number, busyFraction: number, outputTokPerSec: number): number {
+export function energyJPerOutputToken(
+  gpu: GpuSpec,
+  gpus: number,
+  busyFraction: number,
+  outputTokPerSec: number,
+): number {
   if (outputTokPerSec <= 0) return Infinity;
   return (gpus * gpuPowerW(gpu, busyFraction)) / outputTokPerSec;
 }

@@ -48,9 +48,20 @@ describe('conservation: every request finishes exactly once with the tokens it a
       model: 'llama-3.1-8b',
       cluster: h100x1,
       runtime: { maxBatchedTokens: 512 },
-      workload: { requests: 300, input: { kind: 'lognormal', median: 700, sigma: 0.9, max: 6000 }, output: { kind: 'uniform', min: 1, max: 400 }, arrival: { kind: 'poisson', ratePerSec: 6 }, seed: 3 },
+      workload: {
+        requests: 300,
+        input: { kind: 'lognormal', median: 700, sigma: 0.9, max: 6000 },
+        output: { kind: 'uniform', min: 1, max: 400 },
+        arrival: { kind: 'poisson', ratePerSec: 6 },
+        seed: 3,
+      },
     },
-    'Llama-3.1-70B TP4 PP2, offline': { model: 'llama-3.1-70b', cluster: h100x8, plan: { tp: 4, pp: 2 }, workload: { requests: 120, inputTokens: 700, outputTokens: 90 } },
+    'Llama-3.1-70B TP4 PP2, offline': {
+      model: 'llama-3.1-70b',
+      cluster: h100x8,
+      plan: { tp: 4, pp: 2 },
+      workload: { requests: 120, inputTokens: 700, outputTokens: 90 },
+    },
     'Llama-3.1-8B DP4 closed loop, round-robin': {
       model: 'llama-3.1-8b',
       cluster: { gpu: 'l40s', gpusPerNode: 4 },
@@ -68,7 +79,12 @@ describe('conservation: every request finishes exactly once with the tokens it a
       model: 'llama-3.1-8b',
       cluster: h100x1,
       runtime: { schedulerPolicy: 'prefill-first', chunkedPrefill: false, maxBatchedTokens: 2048 },
-      workload: { requests: 150, input: { kind: 'uniform', min: 100, max: 4000 }, outputTokens: 80, arrival: { kind: 'poisson', ratePerSec: 8 } },
+      workload: {
+        requests: 150,
+        input: { kind: 'uniform', min: 100, max: 4000 },
+        outputTokens: 80,
+        arrival: { kind: 'poisson', ratePerSec: 8 },
+      },
     },
     'disaggregated 1P(TP4) + 2D(TP2)': {
       model: 'llama-3.1-8b',
@@ -102,9 +118,22 @@ describe('conservation: every request finishes exactly once with the tokens it a
 describe('queueing', () => {
   it('mean TTFT at 0.9 load exceeds TTFT at 0.1 load (Poisson)', () => {
     const base = { model: 'llama-3.1-8b', cluster: h100x1, runtime: { maxNumSeqs: 32 } };
-    const cap = evaluateSimulated(scenario({ ...base, workload: { requests: 400, inputTokens: 1024, outputTokens: 256 } })).metrics.requestsPerSec;
+    const cap = evaluateSimulated(
+      scenario({ ...base, workload: { requests: 400, inputTokens: 1024, outputTokens: 256 } }),
+    ).metrics.requestsPerSec;
     const at = (load: number) =>
-      evaluateSimulated(scenario({ ...base, workload: { requests: 600, inputTokens: 1024, outputTokens: 256, arrival: { kind: 'poisson', ratePerSec: load * cap }, seed: 5 } }));
+      evaluateSimulated(
+        scenario({
+          ...base,
+          workload: {
+            requests: 600,
+            inputTokens: 1024,
+            outputTokens: 256,
+            arrival: { kind: 'poisson', ratePerSec: load * cap },
+            seed: 5,
+          },
+        }),
+      );
     const low = at(0.1);
     const high = at(0.9);
     expect(low.metrics.overloaded).toBe(false);
@@ -182,8 +211,16 @@ describe('disaggregation', () => {
   });
 
   it('names the pool field when a pool shape is invalid', () => {
-    expect(() => evaluateSimulated(scenario({ model: 'llama-3.1-8b', cluster: h100x8, plan: { prefill: { tp: 3 }, decode: { tp: 4 } } }))).toThrow(/plan\.prefill\.tp/);
-    expect(() => evaluateSimulated(scenario({ model: 'llama-3.1-8b', cluster: h100x8, plan: { prefill: { tp: 8 }, decode: { tp: 4 } } }))).toThrow(/12 GPUs/);
+    expect(() =>
+      evaluateSimulated(
+        scenario({ model: 'llama-3.1-8b', cluster: h100x8, plan: { prefill: { tp: 3 }, decode: { tp: 4 } } }),
+      ),
+    ).toThrow(/plan\.prefill\.tp/);
+    expect(() =>
+      evaluateSimulated(
+        scenario({ model: 'llama-3.1-8b', cluster: h100x8, plan: { prefill: { tp: 8 }, decode: { tp: 4 } } }),
+      ),
+    ).toThrow(/12 GPUs/);
   });
 });
 
@@ -194,7 +231,13 @@ describe('prefix caching', () => {
         model: 'llama-3.1-8b',
         cluster: h100x1,
         runtime: { prefixCaching },
-        workload: { requests: 200, inputTokens: 2048, outputTokens: 32, prefix, arrival: { kind: 'poisson', ratePerSec: 4 } },
+        workload: {
+          requests: 200,
+          inputTokens: 2048,
+          outputTokens: 32,
+          prefix,
+          arrival: { kind: 'poisson', ratePerSec: 4 },
+        },
       }),
     );
 
@@ -215,7 +258,13 @@ describe('prefix caching', () => {
   });
 
   it('Mooncake hash_ids give hits from the LRU cache', () => {
-    const sc = scenario({ model: 'llama-3.1-8b', cluster: h100x8, plan: { tp: 2, dp: 4 }, runtime: { prefixCaching: true, router: 'prefix-affinity' }, workload: { trace: { format: 'mooncake-jsonl', data: mooncake() } } });
+    const sc = scenario({
+      model: 'llama-3.1-8b',
+      cluster: h100x8,
+      plan: { tp: 2, dp: 4 },
+      runtime: { prefixCaching: true, router: 'prefix-affinity' },
+      workload: { trace: { format: 'mooncake-jsonl', data: mooncake() } },
+    });
     const r = evaluateSimulated(sc);
     expect(r.simulation.finished).toBe(200);
     expect(r.simulation.prefixHitRate).toBeGreaterThan(0.05);
@@ -229,7 +278,13 @@ describe('determinism and fast paths', () => {
     model: 'llama-3.1-8b',
     cluster: h100x8,
     plan: { tp: 2, dp: 4 },
-    workload: { requests: 400, input: { kind: 'lognormal', median: 800, sigma: 1 }, output: { kind: 'lognormal', median: 150, sigma: 1 }, arrival: { kind: 'gamma', ratePerSec: 30, cv: 2 }, seed: 11 },
+    workload: {
+      requests: 400,
+      input: { kind: 'lognormal', median: 800, sigma: 1 },
+      output: { kind: 'lognormal', median: 150, sigma: 1 },
+      arrival: { kind: 'gamma', ratePerSec: 30, cv: 2 },
+      seed: 11,
+    },
   });
 
   it('same input → same output, timeline included', () => {
@@ -258,7 +313,17 @@ describe('determinism and fast paths', () => {
 describe('stability verdict', () => {
   const base = { model: 'llama-3.1-8b', cluster: h100x1 };
   it('says overloaded when arrivals far outpace service', () => {
-    const r = evaluateSimulated(scenario({ ...base, workload: { requests: 1500, inputTokens: 1024, outputTokens: 256, arrival: { kind: 'poisson', ratePerSec: 400 } } }));
+    const r = evaluateSimulated(
+      scenario({
+        ...base,
+        workload: {
+          requests: 1500,
+          inputTokens: 1024,
+          outputTokens: 256,
+          arrival: { kind: 'poisson', ratePerSec: 400 },
+        },
+      }),
+    );
     expect(r.metrics.overloaded).toBe(true);
     expect(r.simulation.stability.overloaded).toBe(true);
     expect(r.bottleneck).toMatch(/^Overloaded/);
@@ -266,9 +331,19 @@ describe('stability verdict', () => {
     expect(r.simulation.stability.servedReqPerSec).toBeLessThan(0.5 * r.simulation.stability.offeredReqPerSec!);
   });
   it('stays stable at a light load, and closed loops are never overloaded', () => {
-    const light = evaluateSimulated(scenario({ ...base, workload: { requests: 300, inputTokens: 1024, outputTokens: 256, arrival: { kind: 'poisson', ratePerSec: 1 } } }));
+    const light = evaluateSimulated(
+      scenario({
+        ...base,
+        workload: { requests: 300, inputTokens: 1024, outputTokens: 256, arrival: { kind: 'poisson', ratePerSec: 1 } },
+      }),
+    );
     expect(light.metrics.overloaded).toBe(false);
-    const closed = evaluateSimulated(scenario({ ...base, workload: { requests: 300, inputTokens: 1024, outputTokens: 256, arrival: { kind: 'concurrency', users: 300 } } }));
+    const closed = evaluateSimulated(
+      scenario({
+        ...base,
+        workload: { requests: 300, inputTokens: 1024, outputTokens: 256, arrival: { kind: 'concurrency', users: 300 } },
+      }),
+    );
     expect(closed.metrics.overloaded).toBe(false);
   });
 });
@@ -277,7 +352,12 @@ describe('consistency with the steady-state estimator', () => {
   it('offline throughput within ±25 % for a simple case', () => {
     for (const input of [
       { model: 'llama-3.1-8b', cluster: h100x1, workload: { requests: 1000, inputTokens: 1024, outputTokens: 256 } },
-      { model: 'llama-3.1-70b', cluster: h100x8, plan: { tp: 8 }, workload: { requests: 600, inputTokens: 512, outputTokens: 512 } },
+      {
+        model: 'llama-3.1-70b',
+        cluster: h100x8,
+        plan: { tp: 8 },
+        workload: { requests: 600, inputTokens: 512, outputTokens: 512 },
+      },
     ]) {
       const sc = scenario(input);
       const sim = evaluateSimulated(sc).metrics.outputTokPerSec;
@@ -290,7 +370,12 @@ describe('consistency with the steady-state estimator', () => {
 describe('trace replay', () => {
   it('replays the APEX lmsys JSONL on Llama-3.1-70B TP8 at the trace timestamps', () => {
     const data = apexLmsys();
-    const sc = scenario({ model: 'llama-3.1-70b', cluster: h100x8, plan: { tp: 8 }, workload: { trace: { format: 'apex-jsonl', data } } });
+    const sc = scenario({
+      model: 'llama-3.1-70b',
+      cluster: h100x8,
+      plan: { tp: 8 },
+      workload: { trace: { format: 'apex-jsonl', data } },
+    });
     const r = evaluateSimulated(sc, { timeline: true });
     expectConservation(r);
     expect(r.simulation.requests).toBe(1024);
@@ -304,7 +389,7 @@ describe('trace replay', () => {
     for (let i = 0; i < offsets.length; i++) expect(arr[i]).toBeCloseTo(offsets[i]! - offsets[0]!, 9);
     // 0.5 req/s of short chats: the plan keeps up, TPOT ≈ one decode step of a small batch.
     expect(r.metrics.overloaded).toBe(false);
-    expect(r.metrics.requestsPerSec).toBeCloseTo(1024 / (r.simulation.makespanS), 3);
+    expect(r.metrics.requestsPerSec).toBeCloseTo(1024 / r.simulation.makespanS, 3);
     const dep = resolveDeployment(sc);
     const step1 = iterationCost(dep, uniformShape(1, 200, 1, true, null)).timeS * 1e3;
     expect(r.metrics.tpotMs.p50).toBeGreaterThan(step1 * 0.98);
@@ -312,8 +397,17 @@ describe('trace replay', () => {
   });
 
   it('reports bad rows by line number instead of dropping them', () => {
-    const data = ['{"StartTimeOffset": 0, "ContextTokens": 10, "GeneratedTokens": 5}', '{"StartTimeOffset": 1, "ContextTokens": "x", "GeneratedTokens": 5}', '{"StartTimeOffset": 2, "ContextTokens": 10, "GeneratedTokens": 5}', 'not json'].join('\n');
-    const sc = scenario({ model: 'llama-3.1-8b', cluster: h100x1, workload: { trace: { format: 'apex-jsonl', data } } });
+    const data = [
+      '{"StartTimeOffset": 0, "ContextTokens": 10, "GeneratedTokens": 5}',
+      '{"StartTimeOffset": 1, "ContextTokens": "x", "GeneratedTokens": 5}',
+      '{"StartTimeOffset": 2, "ContextTokens": 10, "GeneratedTokens": 5}',
+      'not json',
+    ].join('\n');
+    const sc = scenario({
+      model: 'llama-3.1-8b',
+      cluster: h100x1,
+      workload: { trace: { format: 'apex-jsonl', data } },
+    });
     let err: unknown;
     try {
       evaluateSimulated(sc);
@@ -327,12 +421,24 @@ describe('trace replay', () => {
   });
 
   it('asks for the file to be inlined when only a path is given', () => {
-    const sc = scenario({ model: 'llama-3.1-8b', cluster: h100x1, workload: { trace: { format: 'apex-jsonl', path: 'trace.jsonl' } } });
+    const sc = scenario({
+      model: 'llama-3.1-8b',
+      cluster: h100x1,
+      workload: { trace: { format: 'apex-jsonl', path: 'trace.jsonl' } },
+    });
     expect(() => evaluateSimulated(sc)).toThrow(/workload\.trace\.path.*inlined/);
   });
 
   it('timing "scenario" keeps the trace lengths with the scenario arrival process', () => {
-    const sc = scenario({ model: 'llama-3.1-70b', cluster: h100x8, plan: { tp: 8 }, workload: { arrival: { kind: 'concurrency', users: 32 }, trace: { format: 'apex-jsonl', data: apexLmsys(), timing: 'scenario' } } });
+    const sc = scenario({
+      model: 'llama-3.1-70b',
+      cluster: h100x8,
+      plan: { tp: 8 },
+      workload: {
+        arrival: { kind: 'concurrency', users: 32 },
+        trace: { format: 'apex-jsonl', data: apexLmsys(), timing: 'scenario' },
+      },
+    });
     const r = evaluateSimulated(sc, { timeline: true });
     expectConservation(r);
     expect(r.metrics.overloaded).toBe(false);
@@ -342,7 +448,15 @@ describe('trace replay', () => {
 
 describe('pipeline parallelism', () => {
   const pp2 = (requests: number) =>
-    evaluateSimulated(scenario({ model: 'llama-3.1-70b', cluster: h100x8, plan: { tp: 4, pp: 2 }, workload: { requests, inputTokens: 512, outputTokens: 100 } }), { timeline: true });
+    evaluateSimulated(
+      scenario({
+        model: 'llama-3.1-70b',
+        cluster: h100x8,
+        plan: { tp: 4, pp: 2 },
+        workload: { requests, inputTokens: 512, outputTokens: 100 },
+      }),
+      { timeline: true },
+    );
 
   it('a lone request pays the whole pipeline per token and leaves a bubble', () => {
     const r = pp2(1);
@@ -361,7 +475,14 @@ describe('pipeline parallelism', () => {
 
 describe('closed loop and routing', () => {
   it('keeps exactly `users` requests in the system', () => {
-    const r = evaluateSimulated(scenario({ model: 'llama-3.1-8b', cluster: h100x1, workload: { requests: 200, inputTokens: 500, outputTokens: 50, arrival: { kind: 'concurrency', users: 10 } } }), { timeline: true });
+    const r = evaluateSimulated(
+      scenario({
+        model: 'llama-3.1-8b',
+        cluster: h100x1,
+        workload: { requests: 200, inputTokens: 500, outputTokens: 50, arrival: { kind: 'concurrency', users: 10 } },
+      }),
+      { timeline: true },
+    );
     expectConservation(r);
     const tl = r.simulation.timeline!.requests;
     const events: [number, number][] = [];
@@ -381,7 +502,13 @@ describe('closed loop and routing', () => {
   it('round-robin deals requests in turn; least-outstanding balances', () => {
     const mk = (router: string) =>
       evaluateSimulated(
-        scenario({ model: 'llama-3.1-8b', cluster: { gpu: 'l40s', gpusPerNode: 4 }, plan: { dp: 4 }, runtime: { router }, workload: { requests: 200, inputTokens: 400, outputTokens: 80, arrival: { kind: 'poisson', ratePerSec: 20 } } }),
+        scenario({
+          model: 'llama-3.1-8b',
+          cluster: { gpu: 'l40s', gpusPerNode: 4 },
+          plan: { dp: 4 },
+          runtime: { router },
+          workload: { requests: 200, inputTokens: 400, outputTokens: 80, arrival: { kind: 'poisson', ratePerSec: 20 } },
+        }),
         { timeline: true },
       );
     const rr = mk('round-robin').simulation.timeline!.requests.instance;
@@ -404,7 +531,14 @@ describe('plans that do not fit', () => {
   });
 
   it('rejects (and reports) a request larger than the whole KV cache', () => {
-    const r = evaluateSimulated(scenario({ model: 'llama-3.1-8b', cluster: h100x1, runtime: { gpuMemoryUtilization: 0.3 }, workload: { requests: 12, input: { kind: 'empirical', values: [200, 1_500_000] }, outputTokens: 10 } }));
+    const r = evaluateSimulated(
+      scenario({
+        model: 'llama-3.1-8b',
+        cluster: h100x1,
+        runtime: { gpuMemoryUtilization: 0.3 },
+        workload: { requests: 12, input: { kind: 'empirical', values: [200, 1_500_000] }, outputTokens: 10 },
+      }),
+    );
     expect(r.simulation.rejected + r.simulation.finished).toBe(12);
     expect(r.simulation.finished).toBeGreaterThan(0);
     expect(r.simulation.rejected).toBeGreaterThan(0);

@@ -13,13 +13,30 @@ import { seqsFitting } from '../cost/estimator.ts';
 import { memoryReport, type MemoryReport } from '../cost/memory.ts';
 import { countParams } from '../model/params.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { kvTransferLinkFor, simulate, STATUS_DONE, STATUS_REJECTED, TIER_TRANSFER_KINDS, type IterationTimeline, type SimPoolInput, type SimRaw, type TierTransferTimeline } from '../sim/engine.ts';
+import {
+  kvTransferLinkFor,
+  simulate,
+  STATUS_DONE,
+  STATUS_REJECTED,
+  TIER_TRANSFER_KINDS,
+  type IterationTimeline,
+  type SimPoolInput,
+  type SimRaw,
+  type TierTransferTimeline,
+} from '../sim/engine.ts';
 import { kvEngineOf } from '../kv/engine.ts';
 import { buildWorkload, DEFAULT_MAX_SIM_REQUESTS } from '../sim/requests.ts';
 import { stabilityVerdict, type Stability } from '../sim/stability.ts';
 import { downsampleSteps, statsOf, type DownsampledSeries } from '../sim/stats.ts';
 import { describeBottleneck } from './bottleneck.ts';
-import { kvSection, memorySection, planWarnings, representativeDecodeOps, round, type EvaluationResult } from './evaluate.ts';
+import {
+  kvSection,
+  memorySection,
+  planWarnings,
+  representativeDecodeOps,
+  round,
+  type EvaluationResult,
+} from './evaluate.ts';
 import { costUsdPerMOutputTokens, gpuPowerW, type Stats } from './metrics.ts';
 
 export const DEFAULT_MAX_SIM_ITERATIONS = 5_000_000;
@@ -181,8 +198,11 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
     const [a, b] = [per[0]!, per[1]!];
     for (const w of a) warnings.push(b.includes(w) ? w : `prefill pool: ${w}`);
     for (const w of b) if (!a.includes(w)) warnings.push(`decode pool: ${w}`);
-    if (rp.gpusUsed < rp.clusterGpus) warnings.push(`The plan uses ${rp.gpusUsed} of the cluster's ${rp.clusterGpus} GPUs.`);
-    warnings.push('Disaggregated plan: `plan` shows the decode pool (dp = decode instances); both pools are in simulation.pools.');
+    if (rp.gpusUsed < rp.clusterGpus)
+      warnings.push(`The plan uses ${rp.gpusUsed} of the cluster's ${rp.clusterGpus} GPUs.`);
+    warnings.push(
+      'Disaggregated plan: `plan` shows the decode pool (dp = decode instances); both pools are in simulation.pools.',
+    );
   }
   const workload = buildWorkload(scenario, opts.maxRequests ?? DEFAULT_MAX_SIM_REQUESTS);
   warnings.push(...workload.warnings);
@@ -198,15 +218,30 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
   const meanIn = reqs.length > 0 ? sumIn / reqs.length : 0;
   const meanOut = reqs.length > 0 ? sumOut / reqs.length : 0;
   if (tooLong > 0 && (scenario.workload.trace || scenario.workload.input || scenario.workload.output)) {
-    warnings.push(`${tooLong} request(s) exceed ${dep.model.name}'s context window of ${dep.model.maxContextTokens} tokens (simulated anyway).`);
+    warnings.push(
+      `${tooLong} request(s) exceed ${dep.model.name}'s context window of ${dep.model.maxContextTokens} tokens (simulated anyway).`,
+    );
   }
   const kvSeqs = serveMem.fits ? seqsFitting(dep, serveMem, Math.max(1, Math.round(meanIn + meanOut))) : 0;
   const maxSeqs = Math.min(kvSeqs, dep.runtime.maxNumSeqs * dep.instance.attentionDp);
   const memory = mergeMemory(rp.pools, mems, maxSeqs);
-  const plan = { tp: dep.instance.tp, pp: dep.instance.pp, dp: serve.instances, ep: dep.instance.ep, attentionDp: dep.instance.attentionDp, moeTp: dep.instance.moeTp, gpusUsed: rp.gpusUsed };
+  const plan = {
+    tp: dep.instance.tp,
+    pp: dep.instance.pp,
+    dp: serve.instances,
+    ep: dep.instance.ep,
+    attentionDp: dep.instance.attentionDp,
+    moeTp: dep.instance.moeTp,
+    gpusUsed: rp.gpusUsed,
+  };
   const base = {
     method: 'simulation' as const,
-    model: { name: dep.model.name, totalParams: params.totalParams, activeParams: params.activeParams, kvBytesPerToken: serveMem.kvBytesPerToken },
+    model: {
+      name: dep.model.name,
+      totalParams: params.totalParams,
+      activeParams: params.activeParams,
+      kvBytesPerToken: serveMem.kvBytesPerToken,
+    },
     gpu: { id: dep.gpu.id, name: dep.gpu.name },
     plan,
     memory,
@@ -285,7 +320,15 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
         kvUsage: { tS: [], mean: [], max: [] },
         peakRunningPerGroup: 0,
         meanRunningPerInstance: 0,
-        stability: { overloaded: false, reason: 'Not simulated: the plan does not fit.', offeredReqPerSec: null, servedReqPerSec: 0, queueGrowth: 0, ttftFirstQuarterS: NaN, ttftLastQuarterS: NaN },
+        stability: {
+          overloaded: false,
+          reason: 'Not simulated: the plan does not fit.',
+          offeredReqPerSec: null,
+          servedReqPerSec: 0,
+          queueGrowth: 0,
+          ttftFirstQuarterS: NaN,
+          ttftLastQuarterS: NaN,
+        },
         pools: poolSummary(() => 0),
         notModelled: [...NOT_MODELLED],
       },
@@ -295,11 +338,20 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
   const link = kvTransferLinkFor(rp);
   const raw = simulate({
     pools: rp.pools.map((p, i) => {
-      const pool: SimPoolInput = { role: p.role, dep: p.dep, instances: p.instances, kvTokensPerGroup: mems[i]!.maxKvTokensPerGroup };
+      const pool: SimPoolInput = {
+        role: p.role,
+        dep: p.dep,
+        instances: p.instances,
+        kvTokensPerGroup: mems[i]!.maxKvTokensPerGroup,
+      };
       // Multi-turn reuse: the hit rate the TTL store sustains at the offered rate (as the closed form).
       const kv = kvEngineOf(p.dep);
       const a = scenario.workload.arrival;
-      if (kv?.r.offload?.multiTurnReuse) pool.multiTurnHitRate = kv.multiTurnHitRate(workload.openLoop && (a.kind === 'poisson' || a.kind === 'gamma') ? a.ratePerSec : 0, Math.max(1, Math.round(meanIn)));
+      if (kv?.r.offload?.multiTurnReuse)
+        pool.multiTurnHitRate = kv.multiTurnHitRate(
+          workload.openLoop && (a.kind === 'poisson' || a.kind === 'gamma') ? a.ratePerSec : 0,
+          Math.max(1, Math.round(meanIn)),
+        );
       return pool;
     }),
     requests: reqs,
@@ -307,10 +359,23 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
     prefix: workload.prefix,
     kvTransfer: link,
     maxIterations: Math.max(1, Math.floor(opts.maxIterations ?? DEFAULT_MAX_SIM_ITERATIONS)),
-    timelineIterations: opts.timeline === true ? Math.max(0, Math.floor(opts.timelineIterations ?? DEFAULT_TIMELINE_ITERATIONS)) : 0,
+    timelineIterations:
+      opts.timeline === true ? Math.max(0, Math.floor(opts.timelineIterations ?? DEFAULT_TIMELINE_ITERATIONS)) : 0,
     disableLeaps: opts.disableLeaps === true,
   });
-  return summarize(scenario, raw, { base, warnings, workloadSource: workload.source, openLoop: workload.openLoop, rp, serve, poolSummary, link, opts, prefixOn: workload.prefix.kind !== 'none', meanCtx: meanIn + meanOut / 2 });
+  return summarize(scenario, raw, {
+    base,
+    warnings,
+    workloadSource: workload.source,
+    openLoop: workload.openLoop,
+    rp,
+    serve,
+    poolSummary,
+    link,
+    opts,
+    prefixOn: workload.prefix.kind !== 'none',
+    meanCtx: meanIn + meanOut / 2,
+  });
 }
 
 interface SummaryCtx {
@@ -329,7 +394,16 @@ interface SummaryCtx {
 
 function sliceTransfers(x: TierTransferTimeline): TierTransferTimeline {
   const n = x.count;
-  return { count: n, total: x.total, startS: x.startS.slice(0, n), durationS: x.durationS.slice(0, n), instance: x.instance.slice(0, n), kind: x.kind.slice(0, n), bytes: x.bytes.slice(0, n), cause: x.cause.slice(0, n) };
+  return {
+    count: n,
+    total: x.total,
+    startS: x.startS.slice(0, n),
+    durationS: x.durationS.slice(0, n),
+    instance: x.instance.slice(0, n),
+    kind: x.kind.slice(0, n),
+    bytes: x.bytes.slice(0, n),
+    cause: x.cause.slice(0, n),
+  };
 }
 
 function tierSummary(raw: SimRaw): SimTierSummary {
@@ -342,9 +416,19 @@ function tierSummary(raw: SimRaw): SimTierSummary {
     hbmGB: series(t.hbmBytes),
     hostGB: series(t.hostBytes),
     ssdGB: series(t.ssdBytes),
-    capacityGB: { hbm: round(t.capacity.hbmBytes / 1e9), host: Number.isFinite(t.capacity.hostBytes) ? round(t.capacity.hostBytes / 1e9) : Infinity, ssd: round(t.capacity.ssdBytes / 1e9) },
+    capacityGB: {
+      hbm: round(t.capacity.hbmBytes / 1e9),
+      host: Number.isFinite(t.capacity.hostBytes) ? round(t.capacity.hostBytes / 1e9) : Infinity,
+      ssd: round(t.capacity.ssdBytes / 1e9),
+    },
     peakGB: { hbm: peak(t.hbmBytes), host: peak(t.hostBytes), ssd: peak(t.ssdBytes) },
-    movedGB: { d2h: round(t.d2hBytes / 1e9), h2d: round(t.h2dBytes / 1e9), toSsd: round(t.toSsdBytes / 1e9), fromSsd: round(t.fromSsdBytes / 1e9), reload: round(t.reloadBytes / 1e9) },
+    movedGB: {
+      d2h: round(t.d2hBytes / 1e9),
+      h2d: round(t.h2dBytes / 1e9),
+      toSsd: round(t.toSsdBytes / 1e9),
+      fromSsd: round(t.fromSsdBytes / 1e9),
+      reload: round(t.reloadBytes / 1e9),
+    },
     transferS: round(t.transferS),
     swapFallbacks: t.swapFallbacks,
     transferKinds: TIER_TRANSFER_KINDS,
@@ -401,14 +485,26 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
     powerW += p.gpus * gpuPowerW(p.dep.gpu, b);
   });
   const busyFraction = busyDen > 0 ? busyNum / busyDen : 0;
-  const stability = stabilityVerdict({ openLoop: c.openLoop, arrivalS: raw.arrivalS, ttftS: ttft, queueT: raw.queueT, queueLen: raw.queueLen, finished, makespanS: makespan });
+  const stability = stabilityVerdict({
+    openLoop: c.openLoop,
+    arrivalS: raw.arrivalS,
+    ttftS: ttft,
+    queueT: raw.queueT,
+    queueLen: raw.queueLen,
+    finished,
+    makespanS: makespan,
+  });
   const dep = c.serve.dep;
   const meanRunning = makespan > 0 ? runningS / makespan / c.serve.instances : 0;
 
   const warnings = [...c.warnings];
   if (rejected > 0) warnings.push(`${rejected} request(s) rejected: ${raw.rejectReason ?? 'too large'}.`);
-  if (raw.truncated !== null) warnings.push(`Simulation incomplete: ${raw.truncated}; metrics cover the ${finished} finished requests.`);
-  if (raw.preemptions > 0) warnings.push(`${raw.preemptions} preemption(s) (${dep.runtime.preemption}): the KV cache ran out; ${dep.runtime.preemption === 'recompute' ? `${raw.recomputedTokens} tokens were recomputed` : `${raw.swapOutTokens} tokens were swapped to host memory`}.`);
+  if (raw.truncated !== null)
+    warnings.push(`Simulation incomplete: ${raw.truncated}; metrics cover the ${finished} finished requests.`);
+  if (raw.preemptions > 0)
+    warnings.push(
+      `${raw.preemptions} preemption(s) (${dep.runtime.preemption}): the KV cache ran out; ${dep.runtime.preemption === 'recompute' ? `${raw.recomputedTokens} tokens were recomputed` : `${raw.swapOutTokens} tokens were swapped to host memory`}.`,
+    );
 
   let limitedBy: 'kv-cache' | 'max-num-seqs' | 'offered-load' = 'offered-load';
   if (raw.preemptions > 0 || (raw.blockedByKv > 0 && raw.blockedByKv >= raw.blockedBySeqs)) limitedBy = 'kv-cache';
@@ -446,13 +542,20 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
     prefillTokensComputed: raw.prefillTokens,
     decodeTokens: raw.decodeTokens,
     prefixHitTokens: raw.prefixHitTokens,
-    prefixHitRate: c.prefixOn && raw.promptTokensAdmitted > 0 ? round(raw.prefixHitTokens / raw.promptTokensAdmitted) : null,
+    prefixHitRate:
+      c.prefixOn && raw.promptTokensAdmitted > 0 ? round(raw.prefixHitTokens / raw.promptTokensAdmitted) : null,
     queueMs: roundStats(statsOf(queue, 1e3)),
     itlMs: roundStats(raw.itl.stats(1e3)),
     kvTransferMs: kvTransferMs !== null ? roundStats(kvTransferMs) : null,
-    kvTransferLink: c.link !== null ? { scope: c.link.scope, GBpsPerGpu: c.link.GBpsPerGpu, lanes: c.link.lanes } : null,
+    kvTransferLink:
+      c.link !== null ? { scope: c.link.scope, GBpsPerGpu: c.link.GBpsPerGpu, lanes: c.link.lanes } : null,
     peakKvFraction: round(raw.peakKvFraction),
-    kvUsage: downsampleSteps(raw.kvT, raw.kvFrac, Number.isFinite(raw.lastEndS) ? raw.lastEndS : (raw.kvT[raw.kvT.length - 1] ?? 0), 500),
+    kvUsage: downsampleSteps(
+      raw.kvT,
+      raw.kvFrac,
+      Number.isFinite(raw.lastEndS) ? raw.lastEndS : (raw.kvT[raw.kvT.length - 1] ?? 0),
+      500,
+    ),
     ...(raw.tiers ? { kvTiers: tierSummary(raw) } : {}),
     peakRunningPerGroup: raw.peakRunningPerGroup,
     meanRunningPerInstance: round(meanRunning),
@@ -463,7 +566,14 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
   if (c.opts.timeline === true) {
     const tl = raw.timeline;
     simulation.timeline = {
-      requests: { arrivalS: raw.arrivalS, prefillStartS: raw.prefillStartS, firstTokenS: raw.firstTokenS, endS: raw.endS, instance: raw.instance, prefillInstance: raw.prefillInstance },
+      requests: {
+        arrivalS: raw.arrivalS,
+        prefillStartS: raw.prefillStartS,
+        firstTokenS: raw.firstTokenS,
+        endS: raw.endS,
+        instance: raw.instance,
+        prefillInstance: raw.prefillInstance,
+      },
       iterations: {
         count: tl.count,
         total: tl.total,

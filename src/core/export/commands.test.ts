@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/validate.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { flagValue, modelArg, sglangCommand, shellQuote, trtKvFraction, trtllmCommand, vllmCommand } from './commands.ts';
+import {
+  flagValue,
+  modelArg,
+  sglangCommand,
+  shellQuote,
+  trtKvFraction,
+  trtllmCommand,
+  vllmCommand,
+} from './commands.ts';
 
 function scenario(input: Record<string, unknown>): Scenario {
   const r = parseScenario({ version: 1, ...input });
@@ -14,7 +22,14 @@ const dense = scenario({
   cluster: { gpu: 'h100-sxm', nodes: 2, gpusPerNode: 8 },
   plan: { tp: 4, pp: 2, dp: 2 },
   precision: { weights: 'bf16', activations: 'bf16', kvCache: 'fp8' },
-  runtime: { maxNumSeqs: 128, maxBatchedTokens: 4096, chunkedPrefill: true, prefixCaching: true, gpuMemoryUtilization: 0.92, kvBlockSize: 32 },
+  runtime: {
+    maxNumSeqs: 128,
+    maxBatchedTokens: 4096,
+    chunkedPrefill: true,
+    prefixCaching: true,
+    gpuMemoryUtilization: 0.92,
+    kvBlockSize: 32,
+  },
   workload: { inputTokens: 2000, outputTokens: 500 },
 });
 
@@ -47,7 +62,12 @@ describe('vLLM command', () => {
   });
 
   it('launches same-node replicas from one command and turns off disabled features', () => {
-    const s = scenario({ model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1 }, plan: { tp: 2, dp: 4 }, runtime: { chunkedPrefill: false, prefixCaching: false, cudaGraphs: false } });
+    const s = scenario({
+      model: 'llama-3.1-8b',
+      cluster: { gpu: 'h100-sxm', nodes: 1 },
+      plan: { tp: 2, dp: 4 },
+      runtime: { chunkedPrefill: false, prefixCaching: false, cudaGraphs: false },
+    });
     const { argv, text } = vllmCommand(s);
     expect(flagValue(argv, '--data-parallel-size')).toBe('4');
     expect(argv).toContain('--no-enable-chunked-prefill');
@@ -68,7 +88,11 @@ describe('vLLM command', () => {
   });
 
   it('says when the engine cannot express a KV dtype', () => {
-    const s = scenario({ model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1 }, precision: { kvCache: 'int4' } });
+    const s = scenario({
+      model: 'llama-3.1-8b',
+      cluster: { gpu: 'h100-sxm', nodes: 1 },
+      precision: { kvCache: 'int4' },
+    });
     const { argv, text } = vllmCommand(s);
     expect(flagValue(argv, '--kv-cache-dtype')).toBe('auto');
     expect(text).toMatch(/# vLLM has no int4 KV cache/);
@@ -78,7 +102,13 @@ describe('vLLM command', () => {
 describe('SGLang command', () => {
   it('uses --tp/--dp/--ep with dp-attention for attention-DP plans', () => {
     const { argv } = sglangCommand(moe);
-    expect(argv.slice(0, 5)).toEqual(['python', '-m', 'sglang.launch_server', '--model-path', 'deepseek-ai/DeepSeek-V3']);
+    expect(argv.slice(0, 5)).toEqual([
+      'python',
+      '-m',
+      'sglang.launch_server',
+      '--model-path',
+      'deepseek-ai/DeepSeek-V3',
+    ]);
     expect(flagValue(argv, '--tp')).toBe('16');
     expect(flagValue(argv, '--dp')).toBe('16');
     expect(argv).toContain('--enable-dp-attention');
@@ -129,7 +159,10 @@ describe('helpers', () => {
   });
 
   it('uses a placeholder path for a pasted config', () => {
-    const s = scenario({ model: { name: 'My Model (v2)', hf: { architectures: ['LlamaForCausalLM'] } }, cluster: { gpu: 'h100-sxm' } });
+    const s = scenario({
+      model: { name: 'My Model (v2)', hf: { architectures: ['LlamaForCausalLM'] } },
+      cluster: { gpu: 'h100-sxm' },
+    });
     expect(modelArg(s)).toBe('/path/to/My-Model-v2');
   });
 });
@@ -146,7 +179,9 @@ describe('disaggregated plans', () => {
     const c = engineCommand('vllm', pd);
     expect(flagValue(c.pools!.prefill, '--tensor-parallel-size')).toBe('4');
     expect(flagValue(c.pools!.decode, '--tensor-parallel-size')).toBe('8');
-    expect(flagValue(c.pools!.prefill, '--kv-transfer-config')).toBe('{"kv_connector":"NixlConnector","kv_role":"kv_both"}');
+    expect(flagValue(c.pools!.prefill, '--kv-transfer-config')).toBe(
+      '{"kv_connector":"NixlConnector","kv_role":"kv_both"}',
+    );
     expect(c.text).toMatch(/^# Prefill\/decode disaggregated plan/);
     expect(c.text).toContain('# ── Prefill pool: 2 instances of TP4');
     expect(c.text).toContain(`--kv-transfer-config '{"kv_connector":"NixlConnector","kv_role":"kv_both"}'`);
@@ -161,8 +196,22 @@ describe('maxModelLen', () => {
     const { maxModelLen } = await import('./commands.ts');
     const base = { model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm' } };
     expect(maxModelLen(scenario({ ...base, workload: { inputTokens: 1000, outputTokens: 200 } }))).toBe(1200);
-    expect(maxModelLen(scenario({ ...base, workload: { input: { kind: 'uniform', min: 10, max: 3000 }, output: { kind: 'fixed', tokens: 500 } } }))).toBe(3500);
-    expect(maxModelLen(scenario({ ...base, workload: { input: { kind: 'lognormal', median: 800, sigma: 1 } } }))).toBe(131072);
-    expect(flagValue(vllmCommand(scenario({ ...base, workload: { input: { kind: 'uniform', min: 10, max: 3000 } } })).argv, '--max-model-len')).toBe('3256');
+    expect(
+      maxModelLen(
+        scenario({
+          ...base,
+          workload: { input: { kind: 'uniform', min: 10, max: 3000 }, output: { kind: 'fixed', tokens: 500 } },
+        }),
+      ),
+    ).toBe(3500);
+    expect(maxModelLen(scenario({ ...base, workload: { input: { kind: 'lognormal', median: 800, sigma: 1 } } }))).toBe(
+      131072,
+    );
+    expect(
+      flagValue(
+        vllmCommand(scenario({ ...base, workload: { input: { kind: 'uniform', min: 10, max: 3000 } } })).argv,
+        '--max-model-len',
+      ),
+    ).toBe('3256');
   });
 });

@@ -97,7 +97,16 @@ function layout(s: Scenario): Layout {
   const { tp, pp, dp, ep, attentionDp: adp } = s.plan;
   const instanceGpus = tp * pp * adp;
   const replicasInOneCommand = dp > 1 && adp === 1 && ep === 1 && instanceGpus * dp <= s.cluster.gpusPerNode;
-  return { tp, pp, dp, ep, adp, instanceGpus, replicasInOneCommand, nodesPerInstance: Math.ceil(instanceGpus / s.cluster.gpusPerNode) };
+  return {
+    tp,
+    pp,
+    dp,
+    ep,
+    adp,
+    instanceGpus,
+    replicasInOneCommand,
+    nodesPerInstance: Math.ceil(instanceGpus / s.cluster.gpusPerNode),
+  };
 }
 
 function render(comments: string[], argv: string[], prelude: string[] = []): string {
@@ -122,10 +131,14 @@ function render(comments: string[], argv: string[], prelude: string[] = []): str
 function replicaComments(L: Layout, s: Scenario, engine: string): string[] {
   const c: string[] = [];
   if (L.dp > 1 && !L.replicasInOneCommand) {
-    c.push(`Plan has dp=${L.dp} replicas of ${L.instanceGpus} GPU${L.instanceGpus === 1 ? '' : 's'}: run this command on ${L.dp} separate GPU sets and put a load balancer in front.`);
+    c.push(
+      `Plan has dp=${L.dp} replicas of ${L.instanceGpus} GPU${L.instanceGpus === 1 ? '' : 's'}: run this command on ${L.dp} separate GPU sets and put a load balancer in front.`,
+    );
   }
   if (L.nodesPerInstance > 1) {
-    c.push(`One ${engine} instance spans ${L.nodesPerInstance} nodes of ${s.cluster.gpusPerNode} GPUs: start it on every node as the multi-node section of the ${engine} docs describes.`);
+    c.push(
+      `One ${engine} instance spans ${L.nodesPerInstance} nodes of ${s.cluster.gpusPerNode} GPUs: start it on every node as the multi-node section of the ${engine} docs describes.`,
+    );
   }
   return c;
 }
@@ -136,7 +149,9 @@ function weightQuantNote(s: Scenario, c: string[]): string | null {
   const w = s.precision.weights;
   if (w === 'bf16' || w === 'fp16') return null;
   if (w === 'fp8') return 'fp8';
-  c.push(`Weights are ${w} in this plan: serve a checkpoint already quantized to ${w} (e.g. an AWQ/GPTQ/NVFP4 export); the engine reads the format from it.`);
+  c.push(
+    `Weights are ${w} in this plan: serve a checkpoint already quantized to ${w} (e.g. an AWQ/GPTQ/NVFP4 export); the engine reads the format from it.`,
+  );
   return null;
 }
 
@@ -151,14 +166,16 @@ export function vllmCommand(s: Scenario): EngineCommand {
   argv.push('--data-parallel-size', String(L.replicasInOneCommand ? L.dp : L.adp));
   if (L.ep > 1) {
     argv.push('--enable-expert-parallel');
-    if (L.ep !== L.tp * L.adp) notes.push(`vLLM sets the expert-parallel size to tp × dp = ${L.tp * L.adp}; this plan asks for ep=${L.ep}.`);
+    if (L.ep !== L.tp * L.adp)
+      notes.push(`vLLM sets the expert-parallel size to tp × dp = ${L.tp * L.adp}; this plan asks for ep=${L.ep}.`);
   }
   if (L.nodesPerInstance > 1) argv.push('--distributed-executor-backend', 'ray');
   const kv = s.precision.kvCache;
   if (kv === 'fp8') argv.push('--kv-cache-dtype', 'fp8');
   else {
     argv.push('--kv-cache-dtype', 'auto');
-    if (kv !== 'bf16' && kv !== 'fp16') notes.push(`vLLM has no ${kv} KV cache: it keeps the model dtype (auto). Choose fp8 for a compressed cache.`);
+    if (kv !== 'bf16' && kv !== 'fp16')
+      notes.push(`vLLM has no ${kv} KV cache: it keeps the model dtype (auto). Choose fp8 for a compressed cache.`);
   }
   const q = weightQuantNote(s, c);
   if (q === 'fp8') argv.push('--quantization', 'fp8');
@@ -186,7 +203,8 @@ export function sglangCommand(s: Scenario): EngineCommand {
   else if (L.replicasInOneCommand) argv.push('--dp', String(L.dp));
   if (L.ep > 1) argv.push('--ep', String(L.ep));
   if (L.pp > 1) argv.push('--pp-size', String(L.pp));
-  if (L.nodesPerInstance > 1) argv.push('--nnodes', String(L.nodesPerInstance), '--node-rank', '0', '--dist-init-addr', 'HEAD_NODE_IP:5000');
+  if (L.nodesPerInstance > 1)
+    argv.push('--nnodes', String(L.nodesPerInstance), '--node-rank', '0', '--dist-init-addr', 'HEAD_NODE_IP:5000');
   const kv = s.precision.kvCache;
   if (kv === 'fp8') argv.push('--kv-cache-dtype', 'fp8_e4m3');
   else {
@@ -231,13 +249,17 @@ export function trtllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   yaml.push('kv_cache_config:');
   const kv = s.precision.kvCache;
   if (kv === 'fp8') yaml.push('  dtype: fp8');
-  else if (kv !== 'bf16' && kv !== 'fp16') notes.push(`The TensorRT-LLM PyTorch backend has no ${kv} KV cache here: it keeps the model dtype.`);
+  else if (kv !== 'bf16' && kv !== 'fp16')
+    notes.push(`The TensorRT-LLM PyTorch backend has no ${kv} KV cache here: it keeps the model dtype.`);
   yaml.push(`  enable_block_reuse: ${rt.prefixCaching ? 'true' : 'false'}`);
   yaml.push(`  tokens_per_block: ${rt.kvBlockSize}`);
   yaml.push(`  free_gpu_memory_fraction: ${fmtFraction(trtKvFraction(s, mem))}`);
   if (!rt.cudaGraphs) yaml.push('cuda_graph_config: null');
   else yaml.push('cuda_graph_config:', `  max_batch_size: ${Math.min(rt.maxNumSeqs, 512)}`);
-  if (weightQuantNote(s, c) === 'fp8') c.push('fp8 weights: serve an FP8 checkpoint (e.g. one exported with NVIDIA ModelOpt); trtllm-serve reads the quantization from it.');
+  if (weightQuantNote(s, c) === 'fp8')
+    c.push(
+      'fp8 weights: serve an FP8 checkpoint (e.g. one exported with NVIDIA ModelOpt); trtllm-serve reads the quantization from it.',
+    );
   const argv = ['trtllm-serve', modelArg(s), '--backend', 'pytorch'];
   argv.push('--tp_size', String(L.tp * L.adp));
   argv.push('--pp_size', String(L.pp));
@@ -249,7 +271,8 @@ export function trtllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   argv.push('--extra_llm_api_options', 'extra-llm-api-config.yml');
   const comments = [...replicaComments(L, s, 'TensorRT-LLM'), ...c, ...notes];
   const prelude = ["cat > extra-llm-api-config.yml <<'EOF'", ...yaml, 'EOF'];
-  if (L.nodesPerInstance > 1) comments.push(`Multi-node: launch with mpirun/srun across the ${L.nodesPerInstance} nodes (trtllm-llmapi-launch).`);
+  if (L.nodesPerInstance > 1)
+    comments.push(`Multi-node: launch with mpirun/srun across the ${L.nodesPerInstance} nodes (trtllm-llmapi-launch).`);
   return { engine: 'trtllm', text: render(comments, argv, prelude), argv, notes: comments };
 }
 
@@ -269,8 +292,10 @@ const DISAGG_FLAGS: Record<Engine, (role: 'prefill' | 'decode') => string[]> = {
 
 const DISAGG_NOTE: Record<Engine, string> = {
   vllm: 'Put a P/D proxy in front (vLLM examples: disagg_proxy / toy_proxy_server) that sends each request to a prefill server, then to a decode server.',
-  sglang: 'Put the SGLang router in front: python -m sglang_router.launch_router --pd-disaggregation --prefill http://P:30000 --decode http://D:30001',
-  trtllm: 'TensorRT-LLM runs P/D through `trtllm-serve disaggregated -c disagg_config.yaml`: list these two servers as its context (prefill) and generation (decode) servers, with cache_transceiver_config enabled in both option files.',
+  sglang:
+    'Put the SGLang router in front: python -m sglang_router.launch_router --pd-disaggregation --prefill http://P:30000 --decode http://D:30001',
+  trtllm:
+    'TensorRT-LLM runs P/D through `trtllm-serve disaggregated -c disagg_config.yaml`: list these two servers as its context (prefill) and generation (decode) servers, with cache_transceiver_config enabled in both option files.',
 };
 
 function disaggregatedCommand(engine: Engine, s: Scenario, mem?: MemoryHint): EngineCommand {

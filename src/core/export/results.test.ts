@@ -12,7 +12,12 @@ function evaluated(input: ScenarioInput) {
   return { scenario: r.scenario, result: evaluateSteadyState(r.scenario) };
 }
 
-const base: ScenarioInput = { version: 1, model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm', nodes: 1 }, workload: { inputTokens: 1000, outputTokens: 200 } };
+const base: ScenarioInput = {
+  version: 1,
+  model: 'llama-3.1-70b',
+  cluster: { gpu: 'h100-sxm', nodes: 1 },
+  workload: { inputTokens: 1000, outputTokens: 200 },
+};
 const a = evaluated({ ...base, plan: { tp: 8 } });
 const b = evaluated({ ...base, plan: { tp: 4, dp: 2 } });
 
@@ -26,8 +31,24 @@ const result: SearchResult = {
   objective: 'throughput-per-gpu',
   secondary: 'ttft-p99',
   ranked: [
-    { candidate: cand('tp8', 'TP8, "fast"', { tp: 8 }), result: a.result, method: 'steady-state', onPareto: true, reason: 'best', value: a.result.metrics.outputTokPerSecPerGpu, secondaryValue: a.result.metrics.ttftMs.p99 },
-    { candidate: cand('tp4dp2', 'TP4 DP2', { tp: 4, dp: 2 }), result: b.result, method: 'steady-state', onPareto: false, reason: '=cmd', value: b.result.metrics.outputTokPerSecPerGpu, secondaryValue: b.result.metrics.ttftMs.p99 },
+    {
+      candidate: cand('tp8', 'TP8, "fast"', { tp: 8 }),
+      result: a.result,
+      method: 'steady-state',
+      onPareto: true,
+      reason: 'best',
+      value: a.result.metrics.outputTokPerSecPerGpu,
+      secondaryValue: a.result.metrics.ttftMs.p99,
+    },
+    {
+      candidate: cand('tp4dp2', 'TP4 DP2', { tp: 4, dp: 2 }),
+      result: b.result,
+      method: 'steady-state',
+      onPareto: false,
+      reason: '=cmd',
+      value: b.result.metrics.outputTokPerSecPerGpu,
+      secondaryValue: b.result.metrics.ttftMs.p99,
+    },
   ],
   pareto: [],
   rejected: [{ candidate: cand('tp1', 'TP1 DP8', { tp: 1, dp: 8 }), reason: 'weights 141 GB > 72 GB budget, per GPU' }],
@@ -60,7 +81,11 @@ describe('resultsCsv', () => {
 
 describe('resultsJson', () => {
   it('round-trips the plans with their evaluations and writes Infinity as null', () => {
-    const json = JSON.parse(resultsJson(result, a.scenario, { objective: 'throughput-per-gpu' })) as { ranked: { rank: number; result: { metrics: { outputTokPerSecPerGpu: number } } }[]; rejected: unknown[]; format: string };
+    const json = JSON.parse(resultsJson(result, a.scenario, { objective: 'throughput-per-gpu' })) as {
+      ranked: { rank: number; result: { metrics: { outputTokPerSecPerGpu: number } } }[];
+      rejected: unknown[];
+      format: string;
+    };
     expect(json.format).toBe('parakv-search-results');
     expect(json.ranked[1]!.rank).toBe(2);
     expect(json.ranked[0]!.result.metrics.outputTokPerSecPerGpu).toBe(a.result.metrics.outputTokPerSecPerGpu);

@@ -84,7 +84,13 @@ function rankedRow(p: RankedPlan, rank: number): (string | number | boolean | nu
 
 export function resultsCsv(result: SearchResult): string {
   const rows: string[] = [CSV_COLUMNS.join(',')];
-  result.ranked.forEach((p, i) => rows.push(rankedRow(p, i + 1).map(csvField).join(',')));
+  result.ranked.forEach((p, i) =>
+    rows.push(
+      rankedRow(p, i + 1)
+        .map(csvField)
+        .join(','),
+    ),
+  );
   for (const rej of result.rejected) {
     const plan = rej.candidate.scenario.plan ?? {};
     const row: (string | number | null)[] = CSV_COLUMNS.map(() => null);
@@ -118,9 +124,26 @@ export function resultsJson(result: SearchResult, searched: Scenario, options?: 
       secondary: result.secondary,
       counts: result.counts,
       elapsedMs: result.elapsedMs,
-      ranked: result.ranked.map((p, i) => ({ rank: i + 1, id: p.candidate.id, label: p.candidate.label, group: p.candidate.group, knobs: p.candidate.knobs, method: p.method, onPareto: p.onPareto, reason: p.reason, value: p.value, secondaryValue: p.secondaryValue, result: p.result })),
+      ranked: result.ranked.map((p, i) => ({
+        rank: i + 1,
+        id: p.candidate.id,
+        label: p.candidate.label,
+        group: p.candidate.group,
+        knobs: p.candidate.knobs,
+        method: p.method,
+        onPareto: p.onPareto,
+        reason: p.reason,
+        value: p.value,
+        secondaryValue: p.secondaryValue,
+        result: p.result,
+      })),
       pareto: result.pareto.map((p) => p.candidate.id),
-      rejected: result.rejected.map((r) => ({ id: r.candidate.id, label: r.candidate.label, knobs: r.candidate.knobs, reason: r.reason })),
+      rejected: result.rejected.map((r) => ({
+        id: r.candidate.id,
+        label: r.candidate.label,
+        knobs: r.candidate.knobs,
+        reason: r.reason,
+      })),
     },
     (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
     2,

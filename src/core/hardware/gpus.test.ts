@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { GPUS, GPU_IDS, GPU_NUMERIC_FIELDS, getGpu } from './gpus.ts';
 import { CLUSTER_PRESETS, getClusterPreset } from './presets.ts';
-import { ALL_DTYPES, bytesPerElement, peakTflopsFor, requestedMathDtype, scaleOverheadBytesPerElement } from './dtype.ts';
+import {
+  ALL_DTYPES,
+  bytesPerElement,
+  peakTflopsFor,
+  requestedMathDtype,
+  scaleOverheadBytesPerElement,
+} from './dtype.ts';
 import type { GpuSpec } from './types.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -65,8 +71,24 @@ const fieldValue = (g: GpuSpec, field: (typeof GPU_NUMERIC_FIELDS)[number]): num
 };
 
 const EXPECTED_IDS = [
-  'h100-sxm', 'h100-pcie', 'h200', 'b200', 'gb200', 'b300', 'a100-80gb', 'a100-40gb', 'l40s', 'l4',
-  'rtx-4090', 'mi300x', 'mi325x', 'mi355x', 'gaudi3', 'tpu-v5e', 'tpu-v5p', 'tpu-v6e',
+  'h100-sxm',
+  'h100-pcie',
+  'h200',
+  'b200',
+  'gb200',
+  'b300',
+  'a100-80gb',
+  'a100-40gb',
+  'l40s',
+  'l4',
+  'rtx-4090',
+  'mi300x',
+  'mi325x',
+  'mi355x',
+  'gaudi3',
+  'tpu-v5e',
+  'tpu-v5p',
+  'tpu-v6e',
 ];
 
 describe('GPU catalog', () => {
@@ -216,7 +238,11 @@ describe('dtype', () => {
   });
 
   it('H100 fp8 x fp8 runs fp8 math at 1979', () => {
-    expect(peakTflopsFor(getGpu('h100-sxm')!, 'fp8', 'fp8')).toMatchObject({ tflops: 1979, mathDtype: 'fp8', fellBack: false });
+    expect(peakTflopsFor(getGpu('h100-sxm')!, 'fp8', 'fp8')).toMatchObject({
+      tflops: 1979,
+      mathDtype: 'fp8',
+      fellBack: false,
+    });
   });
 
   it('weight-only quantization runs at the activation precision', () => {
@@ -232,8 +258,16 @@ describe('dtype', () => {
     expect(peakTflopsFor(getGpu('b200')!, 'nvfp4', 'nvfp4')).toMatchObject({ tflops: 9000, mathDtype: 'fp4' });
     expect(peakTflopsFor(getGpu('b200')!, 'fp4', 'nvfp4')).toMatchObject({ tflops: 9000, mathDtype: 'fp4' });
     expect(peakTflopsFor(getGpu('b200')!, 'nvfp4', 'bf16')).toMatchObject({ tflops: 2250, mathDtype: 'bf16' });
-    expect(peakTflopsFor(getGpu('h100-sxm')!, 'nvfp4', 'nvfp4')).toMatchObject({ tflops: 1979, mathDtype: 'fp8', fellBack: true });
-    expect(peakTflopsFor(getGpu('a100-80gb')!, 'fp4', 'fp4')).toMatchObject({ tflops: 312, mathDtype: 'bf16', fellBack: true });
+    expect(peakTflopsFor(getGpu('h100-sxm')!, 'nvfp4', 'nvfp4')).toMatchObject({
+      tflops: 1979,
+      mathDtype: 'fp8',
+      fellBack: true,
+    });
+    expect(peakTflopsFor(getGpu('a100-80gb')!, 'fp4', 'fp4')).toMatchObject({
+      tflops: 312,
+      mathDtype: 'bf16',
+      fellBack: true,
+    });
   });
 
   it('mixed low-precision pairs are modelled as 16-bit math', () => {
@@ -252,7 +286,9 @@ describe('dtype', () => {
         const figure = d[r.mathDtype as keyof typeof d];
         const max = Math.max(...Object.values(d).filter((v): v is number => v !== null));
         const minWide = Math.min(d.bf16, d.fp16);
-        return Number.isFinite(r.tflops) && r.tflops > 0 && figure === r.tflops && r.tflops <= max && r.tflops >= minWide;
+        return (
+          Number.isFinite(r.tflops) && r.tflops > 0 && figure === r.tflops && r.tflops <= max && r.tflops >= minWide
+        );
       }),
       { numRuns: 500 },
     );
@@ -260,12 +296,17 @@ describe('dtype', () => {
 
   it('property: faster-than-16-bit math only when weights and activations agree', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...GPUS), fc.constantFrom(...ALL_DTYPES), fc.constantFrom(...ALL_DTYPES), (gpu, w, a) => {
-        const r = peakTflopsFor(gpu, w, a);
-        const fast = r.mathDtype !== 'bf16' && r.mathDtype !== 'fp16';
-        const agree = w === a || ((w === 'fp4' || w === 'nvfp4') && (a === 'fp4' || a === 'nvfp4'));
-        return !fast || agree;
-      }),
+      fc.property(
+        fc.constantFrom(...GPUS),
+        fc.constantFrom(...ALL_DTYPES),
+        fc.constantFrom(...ALL_DTYPES),
+        (gpu, w, a) => {
+          const r = peakTflopsFor(gpu, w, a);
+          const fast = r.mathDtype !== 'bf16' && r.mathDtype !== 'fp16';
+          const agree = w === a || ((w === 'fp4' || w === 'nvfp4') && (a === 'fp4' || a === 'nvfp4'));
+          return !fast || agree;
+        },
+      ),
     );
   });
 });

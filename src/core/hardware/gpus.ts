@@ -37,56 +37,80 @@ export const GPU_NUMERIC_FIELDS = [
 // ---------------------------------------------------------------------------------------------
 // Citations copied verbatim from shared/reference/gpus.json `sources`.
 // ---------------------------------------------------------------------------------------------
-const AIC = 'github.com/ai-dynamo/aiconfigurator @095f58a51c4ca8e61b66ec108d86f223f8d559ce aic-core/src/aiconfigurator_core/systems/';
+const AIC =
+  'github.com/ai-dynamo/aiconfigurator @095f58a51c4ca8e61b66ec108d86f223f8d559ce aic-core/src/aiconfigurator_core/systems/';
 
 const REF_H100_AIC = `${AIC}h100_sxm.yaml (mem_bw 3350 GB/s, bf16 989 TFLOPS, fp8/int8 1978, 700 W, intra_node 450 GB/s single direction, inter_node 50 GB/s/GPU CX7 400Gb/s)`;
-const REF_H100_GK = 'glennklockwood.com/garden/processors/h100 (theoretical: BF16 matrix 989.4 / sparse 1978.9; FP8 1978.9 / 3957.8; 900 GB/s NVLink; 700 W)';
-const REF_H100_DS = "NVIDIA H100 datasheet values as quoted at clawkipedia.org/wiki/nvidia-h100 ('BF16/FP16 1,979 teraFLOPS (with sparsity)', 'FP8 3,958 (with sparsity)', 3.35 TB/s, up to 700W, NVLink 900GB/s)";
+const REF_H100_GK =
+  'glennklockwood.com/garden/processors/h100 (theoretical: BF16 matrix 989.4 / sparse 1978.9; FP8 1978.9 / 3957.8; 900 GB/s NVLink; 700 W)';
+const REF_H100_DS =
+  "NVIDIA H100 datasheet values as quoted at clawkipedia.org/wiki/nvidia-h100 ('BF16/FP16 1,979 teraFLOPS (with sparsity)', 'FP8 3,958 (with sparsity)', 3.35 TB/s, up to 700W, NVLink 900GB/s)";
 
 const REF_H100PCIE_AIC = `${AIC}h100_pcie.yaml (2 TB/s; 756.5 TFLOPS dense bf16, 'NVIDIA specs list 1513 with sparsity'; fp8/int8 1513 dense; 350 W; PCIe Gen5 64 GB/s per direction)`;
 
 const REF_H200_AIC = `${AIC}h200_sxm.yaml (4800 GB/s, 141 GiB capacity field, 989/1978 TFLOPS, 700 W, 450 GB/s/direction NVLink)`;
-const REF_H200_LZ = 'lzwjava.github.io/nvidia-h200-gpu-specs-en (141 GB HBM3e, 4.8 TB/s, FP8 3,958 TFLOPS *with sparsity*, 700 W, NVLink 900 GB/s)';
+const REF_H200_LZ =
+  'lzwjava.github.io/nvidia-h200-gpu-specs-en (141 GB HBM3e, 4.8 TB/s, FP8 3,958 TFLOPS *with sparsity*, 700 W, NVLink 900 GB/s)';
 
 const REF_B200_AIC = `${AIC}b200_sxm.yaml (cites nvdam.widen.net/s/wwnsxrhm2w/blackwell-datasheet-3384703: 7.7 TB/s, 180 GiB capacity field, bf16 2250, fp8/int8 4500, fp4 9000 TFLOPS, 1000 W, NVLink 900 GB/s per direction)`;
-const REF_B200_VERDA = 'verda.com/blog/gb300-nvl72-architecture (per-GPU dense table: B200 FP4 9 PF, FP8 4.5 PF, BF16 2.25 PF, 180 GB, 7.7 TB/s, 1 kW; NVLink 1.8 TB/s total = 900 GB/s unidirectional)';
+const REF_B200_VERDA =
+  'verda.com/blog/gb300-nvl72-architecture (per-GPU dense table: B200 FP4 9 PF, FP8 4.5 PF, BF16 2.25 PF, 180 GB, 7.7 TB/s, 1 kW; NVLink 1.8 TB/s total = 900 GB/s unidirectional)';
 
 const REF_GB200_AIC = `${AIC}gb200.yaml (8 TB/s, 189471 MiB, bf16 2500, fp8 5000, fp4 10000 TFLOPS, 1200 W, NVLink 900 GB/s per direction, 72 GPUs/rack)`;
-const REF_GB200_RACK = 'awesomeagents.ai/hardware/nvidia-gb200-nvl72 and aiwiki.ai/wiki/nvidia_gb200_nvl72 (1,440 PFLOPS FP4 and 720 PF FP8 per rack, 13.4 TB HBM3e, 130 TB/s NVLink, 1.8 TB/s per GPU)';
+const REF_GB200_RACK =
+  'awesomeagents.ai/hardware/nvidia-gb200-nvl72 and aiwiki.ai/wiki/nvidia_gb200_nvl72 (1,440 PFLOPS FP4 and 720 PF FP8 per rack, 13.4 TB HBM3e, 130 TB/s NVLink, 1.8 TB/s per GPU)';
 
 const REF_A100_AIC = `${AIC}a100_sxm.yaml (2.039 TB/s, bf16 312, int8 624, 400 W, NVLink 300 GB/s per direction, 25 GB/s/GPU CX6)`;
-const REF_A100_GK = 'glennklockwood.com/garden/processors/A100 (citing NVIDIA A100 datasheet: BF16 312 matrix / 624 sparse; 300+300 GB/s NVLink; 400 W)';
+const REF_A100_GK =
+  'glennklockwood.com/garden/processors/A100 (citing NVIDIA A100 datasheet: BF16 312 matrix / 624 sparse; 300+300 GB/s NVLink; 400 W)';
 const REF_A100_40_GK = 'glennklockwood.com/garden/processors/A100 (40 GB HBM2, 1.555 TB/s, 400 W)';
-const REF_A100_40_PC2 = 'upb-pc2.atlassian.net/wiki/spaces/PC2DOK/pages/1900609 (A100 40GB: BF16 312/624*, INT8 624/1248*, 1,555 GB/s, 400 W; *sparsity)';
+const REF_A100_40_PC2 =
+  'upb-pc2.atlassian.net/wiki/spaces/PC2DOK/pages/1900609 (A100 40GB: BF16 312/624*, INT8 624/1248*, 1,555 GB/s, 400 W; *sparsity)';
 
-const REF_L40S_DS = 'mullet.se product page reproducing NVIDIA L40/L40S datasheet table (L40S: BF16 362.05 | 733*, FP8 733 | 1,466*, TF32 183 | 366*, 864 GB/s, PCIe Gen4 x16 64GB/s bidirectional, 350 W; *with sparsity)';
+const REF_L40S_DS =
+  'mullet.se product page reproducing NVIDIA L40/L40S datasheet table (L40S: BF16 362.05 | 733*, FP8 733 | 1,466*, TF32 183 | 366*, 864 GB/s, PCIe Gen4 x16 64GB/s bidirectional, 350 W; *with sparsity)';
 const REF_L40S_AIC = `${AIC}l40s.yaml (864 GB/s, bf16 362.05, fp8/int8 733, 350 W, 32 GB/s per direction)`;
 
 const REF_L4_AIC = `${AIC}l4.yaml (300 GB/s, 121 dense bf16 'NVIDIA specs list 242 with sparsity', fp8/int8 242 dense (485 sparse), 72 W)`;
-const REF_L4_GROK = 'grokipedia.com/page/NVIDIA_L4_vs_L40S (L4 72 W, 24 GB, 300 GB/s, 242 FP16 / 485 FP8-INT8 with sparsity)';
+const REF_L4_GROK =
+  'grokipedia.com/page/NVIDIA_L4_vs_L40S (L4 72 W, 24 GB, 300 GB/s, 242 FP16 / 485 FP8-INT8 with sparsity)';
 
-const REF_4090_WAREDB = 'waredb.com/processor/nvidia-geforce-rtx-4090 (tensor FP16/BF16 165.15 dense / 330.30 sparse, FP8 330.30/660.60, INT8 660.60/1321.21, 1008 GB/s)';
+const REF_4090_WAREDB =
+  'waredb.com/processor/nvidia-geforce-rtx-4090 (tensor FP16/BF16 165.15 dense / 330.30 sparse, FP8 330.30/660.60, INT8 660.60/1321.21, 1008 GB/s)';
 const REF_4090_INCPAK = 'incpak.com/?p=136649 (TDP 450 W, 82.6 TFLOPS FP32, 1 TB/s)';
 
-const REF_MI300X_MLPERF = "MLPerf Inference v4.1 system description github.com/mlcommons/inference_results_v4.1 closed/AMD/systems/8xMI300X_2xEPYC-9374F.json ('AMD Instinct MI300X-NPS1-SPX-192GB-750W', HBM3 192 GB, XGMI)";
-const REF_MI300X_VULTR = 'docs.vultr.com/inference-cookbook/rocm/getting-started/hardware-requirements (MI300X 192 GB HBM3 5.3 TB/s; MI325X FP16 1,307 TFLOPS)';
+const REF_MI300X_MLPERF =
+  "MLPerf Inference v4.1 system description github.com/mlcommons/inference_results_v4.1 closed/AMD/systems/8xMI300X_2xEPYC-9374F.json ('AMD Instinct MI300X-NPS1-SPX-192GB-750W', HBM3 192 GB, XGMI)";
+const REF_MI300X_VULTR =
+  'docs.vultr.com/inference-cookbook/rocm/getting-started/hardware-requirements (MI300X 192 GB HBM3 5.3 TB/s; MI325X FP16 1,307 TFLOPS)';
 const REF_MI300X_AIWIKI = 'aiwiki.ai/wiki/amd_instinct_mi355x (MI300X 192 GB HBM3, 5.3 TB/s, 750 W)';
-const NOTE_CDNA3_DENSE = "gpus.json note: '1307.4/2614.9 dense figures are AMD's published peak (MI300X and MI325X share CDNA3 compute); AMD datasheet not read directly.'";
+const NOTE_CDNA3_DENSE =
+  "gpus.json note: '1307.4/2614.9 dense figures are AMD's published peak (MI300X and MI325X share CDNA3 compute); AMD datasheet not read directly.'";
 
-const REF_MI325X_VULTR = "docs.vultr.com/inference-cookbook/rocm/getting-started/hardware-requirements (MI325X 256 GB HBM3E, 6.0 TB/s, FP16 1,307 TFLOPS, 'Specifications from AMD MI325X product page')";
+const REF_MI325X_VULTR =
+  "docs.vultr.com/inference-cookbook/rocm/getting-started/hardware-requirements (MI325X 256 GB HBM3E, 6.0 TB/s, FP16 1,307 TFLOPS, 'Specifications from AMD MI325X product page')";
 
-const REF_MI355X_TH = 'tomshardware.com/pc-components/gpus/amds-instinct-mi355x-accelerator-will-consume-1-400-watts (288 GB HBM3E, 8 TB/s, 1,400 W; MI350X 1,000 W; max FP4/FP6 20.1 PF vs 18.45 PF)';
-const REF_MI355X_REG = "theregister.com/2025/06/12/amd_mi355x ('up to 10 petaFLOPS of ... FP4 (double that ... sparsity)', 288 GB, 8 TBps, 1.4 kW)";
-const REF_MI355X_ISSCC = "world-today-news.com/?p=7253162 (ISSCC 2026: MI355X FP8 'five petaflops', 32 CUs per XCD, 8,192 FP8 FLOPs/clk/CU)";
-const REF_MI355X_MLPERF = 'raw.githubusercontent.com/mlcommons/inference_results_v6.1/main/closed/Crusoe/systems/512xMI355X_Crusoe_GPT.json (288GB HBM3E, 8x AMD Pollara 400G RoCE per node)';
-const NOTE_MI355X_APPROX = "gpus.json marks MI355X dense bf16/fp8/fp4 as approximate: 'Dense numbers inferred as half of AMD's \"with sparsity\" headlines; AMD datasheet not read directly'";
+const REF_MI355X_TH =
+  'tomshardware.com/pc-components/gpus/amds-instinct-mi355x-accelerator-will-consume-1-400-watts (288 GB HBM3E, 8 TB/s, 1,400 W; MI350X 1,000 W; max FP4/FP6 20.1 PF vs 18.45 PF)';
+const REF_MI355X_REG =
+  "theregister.com/2025/06/12/amd_mi355x ('up to 10 petaFLOPS of ... FP4 (double that ... sparsity)', 288 GB, 8 TBps, 1.4 kW)";
+const REF_MI355X_ISSCC =
+  "world-today-news.com/?p=7253162 (ISSCC 2026: MI355X FP8 'five petaflops', 32 CUs per XCD, 8,192 FP8 FLOPs/clk/CU)";
+const REF_MI355X_MLPERF =
+  'raw.githubusercontent.com/mlcommons/inference_results_v6.1/main/closed/Crusoe/systems/512xMI355X_Crusoe_GPT.json (288GB HBM3E, 8x AMD Pollara 400G RoCE per node)';
+const NOTE_MI355X_APPROX =
+  "gpus.json marks MI355X dense bf16/fp8/fp4 as approximate: 'Dense numbers inferred as half of AMD's \"with sparsity\" headlines; AMD datasheet not read directly'";
 
-const REF_GAUDI3_HC = 'Intel Hot Chips 2024 \'Intel Gaudi 3 AI Accelerator\' slides (mirror sgpjbg.com/baogao/465025.html): BF16 1835, FP8 1835 matrix TFLOPs, BF16 vector 28.7, 128 GB, 3.67 TB/s, networking 1200 GB/s bidirectional, 24x200GbE, TDP 900W air/1200W liquid';
+const REF_GAUDI3_HC =
+  "Intel Hot Chips 2024 'Intel Gaudi 3 AI Accelerator' slides (mirror sgpjbg.com/baogao/465025.html): BF16 1835, FP8 1835 matrix TFLOPs, BF16 vector 28.7, 128 GB, 3.67 TB/s, networking 1200 GB/s bidirectional, 24x200GbE, TDP 900W air/1200W liquid";
 const REF_GAUDI3_REG = 'theregister.com/2024/04/09/intel_gaudi_ai_accelerator (128 GB HBM2e, 3.7 TBps, 24x200GbE)';
 
-const REF_V5E = "docs.cloud.google.com/tpu/docs/v5e (197 TFLOPs bf16, 393 TOPs int8, 16 GB, 819 GBps (also listed '800 GiBps'), ICI 400 GBps bidirectional per chip, 4 ICI ports, 2x100 Gbps NIC per host, 8 chips/host, 256 chips/pod, 2D torus)";
-const REF_V5P = 'cloud.google.com/tpu/docs/v5p-training (459 TFLOPs bf16, 95GB HBM2e at 2765 GBps, 8960 chips/pod, 3D torus, ICI 4800 Gbps)';
-const REF_V6E = 'docs.cloud.google.com/tpu/docs/v6e.md.txt (918 TFLOPs bf16, 1836 TOPs int8, 32 GB, 1638 GBps, bidirectional ICI 800 GBps per chip, 4 ICI ports, 8 chips/host, 256 chips/pod, all-reduce 102.4 TB/s per pod)';
+const REF_V5E =
+  "docs.cloud.google.com/tpu/docs/v5e (197 TFLOPs bf16, 393 TOPs int8, 16 GB, 819 GBps (also listed '800 GiBps'), ICI 400 GBps bidirectional per chip, 4 ICI ports, 2x100 Gbps NIC per host, 8 chips/host, 256 chips/pod, 2D torus)";
+const REF_V5P =
+  'cloud.google.com/tpu/docs/v5p-training (459 TFLOPs bf16, 95GB HBM2e at 2765 GBps, 8960 chips/pod, 3D torus, ICI 4800 Gbps)';
+const REF_V6E =
+  'docs.cloud.google.com/tpu/docs/v6e.md.txt (918 TFLOPs bf16, 1836 TOPs int8, 32 GB, 1638 GBps, bidirectional ICI 800 GBps per chip, 4 ICI ports, 8 chips/host, 256 chips/pod, all-reduce 102.4 TB/s per pod)';
 
 // ---------------------------------------------------------------------------------------------
 // Figures that are NOT in gpus.json: shared wording so the basis is stated once and consistently.
@@ -110,9 +134,11 @@ const IDLE_10PCT = (tdp: number): string =>
   `${ASSUMED}10 % of TDP (${tdp} W), i.e. the low end of the ~10-15 % idle-but-allocated draw typical of datacenter accelerators.`;
 
 const PRICE_BASIS = `${ASSUMED}typical 2025-2026 on-demand list price per GPU-hour at GPU clouds and hyperscalers for this part, rounded; not a quote. Editable per scenario.`;
-const PRICE_TPU_BASIS = 'Google Cloud TPU on-demand list price per chip-hour (cloud.google.com/tpu/pricing, US regions) as known at writing; not re-verified in this session. Editable per scenario.';
+const PRICE_TPU_BASIS =
+  'Google Cloud TPU on-demand list price per chip-hour (cloud.google.com/tpu/pricing, US regions) as known at writing; not re-verified in this session. Editable per scenario.';
 
-const NULL_NOT_SUPPORTED = (what: string): string => `null: ${what}; the engine falls back to a wider dtype (dtype.ts).`;
+const NULL_NOT_SUPPORTED = (what: string): string =>
+  `null: ${what}; the engine falls back to a wider dtype (dtype.ts).`;
 
 /** The catalog ids, in catalog order. */
 export const GPU_IDS = [
@@ -166,7 +192,8 @@ const CATALOG: GpuSpec[] = [
       'denseTflops.int8': `${REF_H100_AIC} (gpus.json dense int8_tops 1979)`,
       'denseTflops.fp4': NULL_NOT_SUPPORTED('Hopper has no FP4 tensor cores (gpus.json fp4 null)'),
       scaleUpGBps: REF_H100_AIC,
-      scaleUpDomainGpus: 'HGX/DGX H100: 8 GPUs per NVSwitch domain (gpus.json scale_up.tech "NVLink 4 (18 links) via NVSwitch")',
+      scaleUpDomainGpus:
+        'HGX/DGX H100: 8 GPUs per NVSwitch domain (gpus.json scale_up.tech "NVLink 4 (18 links) via NVSwitch")',
       scaleUpLatencyUs: LAT_NVSWITCH,
       scaleOutGBps: REF_H100_AIC,
       scaleOutLatencyUs: LAT_IB,
@@ -281,7 +308,8 @@ const CATALOG: GpuSpec[] = [
       'denseTflops.int8': REF_B200_AIC,
       'denseTflops.fp4': REF_B200_VERDA,
       scaleUpGBps: REF_B200_VERDA,
-      scaleUpDomainGpus: 'HGX/DGX B200: 8 GPUs per NVSwitch domain (gpus.json scale_up.tech "NVLink 5 via NVSwitch (8 GPUs/HGX)")',
+      scaleUpDomainGpus:
+        'HGX/DGX B200: 8 GPUs per NVSwitch domain (gpus.json scale_up.tech "NVLink 5 via NVSwitch (8 GPUs/HGX)")',
       scaleUpLatencyUs: LAT_NVSWITCH,
       scaleOutGBps:
         'gpus.json scale_out_typical: "ConnectX-7 400 Gb/s per GPU in DGX B200 (unverified here); aiconfigurator assumes 800 Gb/s CX8 (100 GB/s per GPU per direction)", given as "50-100": we take 50 GB/s (DGX B200 CX-7 400 Gb/s), the conservative end; raise to 100 for CX-8 builds.',
@@ -353,18 +381,24 @@ const CATALOG: GpuSpec[] = [
     notes:
       'Not in gpus.json. Vendor (NVIDIA) figures from the GTC 2025 Blackwell Ultra announcement; per-GPU compute is the Blackwell Ultra headline and may be slightly optimistic for the air-cooled ~1100 W HGX part.',
     sources: {
-      memoryGB: 'Vendor figure (NVIDIA), GTC 2025 (March 2025) Blackwell Ultra / B300 announcement: 288 GB HBM3e per GPU. Not in gpus.json.',
-      memoryBandwidthGBps: 'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra announcement: 8 TB/s HBM3e per GPU. Not in gpus.json.',
+      memoryGB:
+        'Vendor figure (NVIDIA), GTC 2025 (March 2025) Blackwell Ultra / B300 announcement: 288 GB HBM3e per GPU. Not in gpus.json.',
+      memoryBandwidthGBps:
+        'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra announcement: 8 TB/s HBM3e per GPU. Not in gpus.json.',
       'denseTflops.bf16':
         'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra announcement: BF16 dense ~2.25-2.5 PF per GPU (unchanged from Blackwell); we take 2500 (GB200-level clocks, consistent with the 15 PF FP4 figure). Not in gpus.json.',
-      'denseTflops.fp16': 'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra announcement: fp16 = bf16 rate (2500 dense). Not in gpus.json.',
+      'denseTflops.fp16':
+        'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra announcement: fp16 = bf16 rate (2500 dense). Not in gpus.json.',
       'denseTflops.fp8':
         'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra announcement: FP8 dense ~4.5-5 PF per GPU (not raised over Blackwell; only NVFP4 got the 1.5x); we take 5000 = 15 PF FP4 / 3. Not in gpus.json.',
       'denseTflops.int8':
         'null: Blackwell Ultra cut dense INT8 tensor throughput well below FP8 and we hold no verified figure, so W8A8-int8 is modelled as bf16 math (conservative). Not in gpus.json.',
-      'denseTflops.fp4': 'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra announcement: ~15 PF dense NVFP4 per GPU (1.5x Blackwell). Not in gpus.json.',
-      scaleUpGBps: 'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra announcement: NVLink 5, 1.8 TB/s bidirectional per GPU = 900 GB/s per direction. Not in gpus.json.',
-      scaleUpDomainGpus: 'HGX B300: 8 GPUs per NVSwitch domain (the 72-GPU rack version is GB300 NVL72, not modelled here).',
+      'denseTflops.fp4':
+        'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra announcement: ~15 PF dense NVFP4 per GPU (1.5x Blackwell). Not in gpus.json.',
+      scaleUpGBps:
+        'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra announcement: NVLink 5, 1.8 TB/s bidirectional per GPU = 900 GB/s per direction. Not in gpus.json.',
+      scaleUpDomainGpus:
+        'HGX B300: 8 GPUs per NVSwitch domain (the 72-GPU rack version is GB300 NVL72, not modelled here).',
       scaleUpLatencyUs: LAT_NVSWITCH,
       scaleOutGBps:
         'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra systems: ConnectX-8 SuperNIC 800 Gb/s per GPU = 100 GB/s per direction. Not in gpus.json.',
@@ -404,7 +438,8 @@ const CATALOG: GpuSpec[] = [
       'denseTflops.int8': REF_A100_AIC,
       'denseTflops.fp4': NULL_NOT_SUPPORTED('Ampere has no FP4 tensor cores (gpus.json fp4 null)'),
       scaleUpGBps: `${REF_A100_AIC}; ${REF_A100_GK}`,
-      scaleUpDomainGpus: 'HGX/DGX A100: 8 GPUs per NVSwitch domain (gpus.json scale_up.tech "NVLink 3 (12 links) via NVSwitch")',
+      scaleUpDomainGpus:
+        'HGX/DGX A100: 8 GPUs per NVSwitch domain (gpus.json scale_up.tech "NVLink 3 (12 links) via NVSwitch")',
       scaleUpLatencyUs: LAT_NVSWITCH,
       scaleOutGBps: REF_A100_AIC,
       scaleOutLatencyUs: LAT_IB,
@@ -482,7 +517,8 @@ const CATALOG: GpuSpec[] = [
       scaleUpGBps: `${REF_L40S_AIC} (no NVLink: GPU-to-GPU over PCIe Gen4 x16)`,
       scaleUpDomainGpus: `${ASSUMED}8 PCIe cards per server (common 8x L40S chassis); a PCIe fabric, not NVLink.`,
       scaleUpLatencyUs: LAT_PCIE_P2P,
-      scaleOutGBps: 'gpus.json scale_out_typical: "site dependent; aiconfigurator assumes 400 Gb/s per GPU" = 50 GB/s per direction',
+      scaleOutGBps:
+        'gpus.json scale_out_typical: "site dependent; aiconfigurator assumes 400 Gb/s per GPU" = 50 GB/s per direction',
       scaleOutLatencyUs: LAT_SITE_ETH,
       hostLinkGBps: `${REF_L40S_DS} (64 GB/s bidirectional = 32 per direction)`,
       tdpW: `${REF_L40S_DS}; ${REF_L40S_AIC}`,
@@ -519,7 +555,8 @@ const CATALOG: GpuSpec[] = [
       scaleUpGBps: 'gpus.json scale_up: "none; PCIe Gen4 x16", 32 GB/s per direction',
       scaleUpDomainGpus: `${ASSUMED}up to 8 L4 cards per server (e.g. 8-GPU cloud instances); a PCIe fabric, not NVLink.`,
       scaleUpLatencyUs: LAT_PCIE_P2P,
-      scaleOutGBps: 'gpus.json scale_out_typical: "site dependent (aiconfigurator assumes 200 Gb/s)" = 25 GB/s per direction',
+      scaleOutGBps:
+        'gpus.json scale_out_typical: "site dependent (aiconfigurator assumes 200 Gb/s)" = 25 GB/s per direction',
       scaleOutLatencyUs: LAT_SITE_ETH,
       hostLinkGBps: 'gpus.json host_link "PCIe Gen4 x16" = 32 GB/s per direction',
       tdpW: `${REF_L4_AIC}; ${REF_L4_GROK}`,
@@ -555,7 +592,8 @@ const CATALOG: GpuSpec[] = [
       'denseTflops.fp8': REF_4090_WAREDB,
       'denseTflops.int8': REF_4090_WAREDB,
       'denseTflops.fp4': NULL_NOT_SUPPORTED('Ada has no FP4 tensor cores (gpus.json fp4 null)'),
-      scaleUpGBps: 'gpus.json scale_up: "none (no NVLink); PCIe Gen4 x16", 32 GB/s per direction (nominal; without P2P real GPU-to-GPU throughput is lower)',
+      scaleUpGBps:
+        'gpus.json scale_up: "none (no NVLink); PCIe Gen4 x16", 32 GB/s per direction (nominal; without P2P real GPU-to-GPU throughput is lower)',
       scaleUpDomainGpus: `${ASSUMED}8 cards per box (typical multi-GPU 4090 inference rig); a PCIe fabric, not NVLink.`,
       scaleUpLatencyUs: LAT_PCIE_NO_P2P,
       scaleOutGBps: `${ASSUMED}25 Gb/s Ethernet per GPU = 3.125 GB/s (gpus.json scale_out_typical is null for this consumer card).`,
@@ -597,7 +635,8 @@ const CATALOG: GpuSpec[] = [
         'gpus.json scale_up: per_gpu_aggregate "896 bidirectional (7x128) - unverified here" = 448 GB/s per direction. Note: fully connected mesh, so one peer pair gets only 1/7 of it (64 GB/s per direction); the aggregate applies to collectives over all 8 GPUs.',
       scaleUpDomainGpus: `${REF_MI300X_MLPERF} (8-GPU xGMI platform)`,
       scaleUpLatencyUs: LAT_XGMI,
-      scaleOutGBps: 'gpus.json scale_out_typical: "1x 400 Gb/s (ConnectX-7 / Pollara 400) per GPU typical" = 50 GB/s per direction',
+      scaleOutGBps:
+        'gpus.json scale_out_typical: "1x 400 Gb/s (ConnectX-7 / Pollara 400) per GPU typical" = 50 GB/s per direction',
       scaleOutLatencyUs: LAT_ROCE,
       hostLinkGBps: 'gpus.json host_link "PCIe Gen5 x16" = 64 GB/s per direction',
       tdpW: `${REF_MI300X_MLPERF}; ${REF_MI300X_AIWIKI}`,
@@ -701,7 +740,8 @@ const CATALOG: GpuSpec[] = [
     tdpW: 900,
     idleW: 90,
     priceUsdPerHour: 1.5,
-    notes: 'FP8 matrix rate equals BF16 on Gaudi 3. FP16 is not an MME (matrix engine) type; fp16 models are assumed served in bf16.',
+    notes:
+      'FP8 matrix rate equals BF16 on Gaudi 3. FP16 is not an MME (matrix engine) type; fp16 models are assumed served in bf16.',
     sources: {
       memoryGB: `${REF_GAUDI3_HC}; ${REF_GAUDI3_REG}`,
       memoryBandwidthGBps: REF_GAUDI3_HC,
@@ -711,9 +751,11 @@ const CATALOG: GpuSpec[] = [
       'denseTflops.int8': NULL_NOT_SUPPORTED('no int8 matrix rate published (gpus.json int8_tops null)'),
       'denseTflops.fp4': NULL_NOT_SUPPORTED('no FP4 support (gpus.json fp4 null)'),
       scaleUpGBps: `${REF_GAUDI3_HC}. 24 ports x 200 Gb/s = 600 GB/s per direction in total; in the 8-card box 21 ports (3 per peer x 7 peers) are scale-up = 525 GB/s per direction (port split: gpus.json "unverified here").`,
-      scaleUpDomainGpus: 'gpus.json scale_up.tech "24x 200 GbE RoCE v2 integrated NICs (all-to-all in 8-card HLS)": 8 cards',
+      scaleUpDomainGpus:
+        'gpus.json scale_up.tech "24x 200 GbE RoCE v2 integrated NICs (all-to-all in 8-card HLS)": 8 cards',
       scaleUpLatencyUs: LAT_GAUDI_SCALEUP,
-      scaleOutGBps: 'gpus.json scale_out_typical: "~75 (3x200GbE) unverified" (3 ports per card used for scale-out in Intel\'s reference 8-card server): 75 GB/s per direction.',
+      scaleOutGBps:
+        'gpus.json scale_out_typical: "~75 (3x200GbE) unverified" (3 ports per card used for scale-out in Intel\'s reference 8-card server): 75 GB/s per direction.',
       scaleOutLatencyUs: LAT_ROCE,
       hostLinkGBps: 'gpus.json host_link "PCIe Gen5 x16 (128 GB/s bidirectional)" = 64 GB/s per direction',
       tdpW: `${REF_GAUDI3_HC}. gpus.json gives "900 (air) / 1200 (liquid)": we take 900 W because HL-325L is the air-cooled OAM part.`,
@@ -740,7 +782,8 @@ const CATALOG: GpuSpec[] = [
     tdpW: 200,
     idleW: 20,
     priceUsdPerHour: 1.2,
-    notes: 'Per chip. Scale-up domain is the 256-chip ICI pod (a 2D torus, not a switch): usable only if the slice is that big.',
+    notes:
+      'Per chip. Scale-up domain is the 256-chip ICI pod (a 2D torus, not a switch): usable only if the slice is that big.',
     sources: {
       memoryGB: REF_V5E,
       memoryBandwidthGBps: REF_V5E,
@@ -785,7 +828,8 @@ const CATALOG: GpuSpec[] = [
       'denseTflops.bf16': REF_V5P,
       'denseTflops.fp16': `${ASSUMED}TPUs publish no separate fp16 rate; fp16 = bf16 (${REF_V5P})`,
       'denseTflops.fp8': NULL_NOT_SUPPORTED('no FP8 on TPU v5p (gpus.json fp8 null)'),
-      'denseTflops.int8': 'gpus.json int8_tops "918 (unverified here)": taken as 918 (2x bf16, as on v5e/v6e), flagged unverified.',
+      'denseTflops.int8':
+        'gpus.json int8_tops "918 (unverified here)": taken as 918 (2x bf16, as on v5e/v6e), flagged unverified.',
       'denseTflops.fp4': NULL_NOT_SUPPORTED('no FP4 on TPU v5p (gpus.json fp4 null)'),
       scaleUpGBps: `${REF_V5P}. 4800 Gbps = 600 GB/s; Google does not state the direction. We read it as per direction, by analogy with v5e where Google's 1600 Gbps equals 200 GB/s = half of the stated 400 GB/s bidirectional. Could be 2x optimistic.`,
       scaleUpDomainGpus: `${REF_V5P} (8960 chips/pod); gpus.json: max slice 6144. We take 6144, the largest slice one workload can get (the pod's ICI domain as a user sees it). 3D torus, so far chips get less bandwidth than a switch would give.`,

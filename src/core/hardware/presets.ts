@@ -69,7 +69,7 @@ export const CLUSTER_PRESETS: readonly ClusterPreset[] = Object.freeze([
     gpu: 'mi300x',
     nodes: 1,
     gpusPerNode: 8,
-    note: '8 MI300X fully connected over Infinity Fabric (xGMI); each peer link carries 1/7 of a GPU\'s fabric bandwidth.',
+    note: "8 MI300X fully connected over Infinity Fabric (xGMI); each peer link carries 1/7 of a GPU's fabric bandwidth.",
   },
   {
     id: '8x-mi355x',

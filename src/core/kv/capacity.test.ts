@@ -77,7 +77,9 @@ describe('worked example: Llama-3.1-8B, 128K context, 1×H100', () => {
     expect(p.offloadedSeqs).toBe(14);
     // Tier accounting: the 17 sequences' KV is in HBM or host, nothing lost; what left HBM crossed D2H.
     const t = p.tiers;
-    expect(t.hbmBytes + t.hostHotBytes + t.hostColdBytes + t.ssdHotBytes + t.ssdColdBytes + t.unplacedBytes).toBeCloseTo(17 * seq, -3);
+    expect(
+      t.hbmBytes + t.hostHotBytes + t.hostColdBytes + t.ssdHotBytes + t.ssdColdBytes + t.unplacedBytes,
+    ).toBeCloseTo(17 * seq, -3);
     expect(t.unplacedBytes).toBe(0);
     expect(t.hbmBytes).toBeCloseTo(free, -3);
     expect(t.d2hBytes).toBeCloseTo(17 * seq - free, -3);
@@ -100,7 +102,9 @@ describe('kvCapacityCurve', () => {
     expect(c.hbmLimitTokens).toBe(Math.floor(free / (128 * KiB) - 7.5));
     // HBM + 240 GB of host holds one 2M-token sequence (275 GB): no limit within range.
     expect(c.tieredLimitTokens).toBeNull();
-    expect(kvCapacityCurve(dep, { offload: { hostGB: 100 } }, []).tieredLimitTokens).toBe(Math.floor((free + 100e9) / (128 * KiB) - 7.5));
+    expect(kvCapacityCurve(dep, { offload: { hostGB: 100 } }, []).tieredLimitTokens).toBe(
+      Math.floor((free + 100e9) / (128 * KiB) - 7.5),
+    );
     // 256 sequences (maxNumSeqs) stop fitting in HBM at ≈ 1.6K tokens; from there the host tier holds some.
     expect(c.kvBoundFromTokens).toBe(Math.floor(free / 256 / (128 * KiB) - 7.5) + 1);
     expect(c.offloadStartsAtTokens).toBe(c.kvBoundFromTokens);
@@ -117,7 +121,11 @@ describe('kvCapacityCurve', () => {
 
   const strategyArb: fc.Arbitrary<KvStrategyInput> = fc.record(
     {
-      quant: fc.record({ dtype: fc.constantFrom('bf16', 'fp8', 'int8', 'int4', 'kivi2'), groupSize: fc.integer({ min: 8, max: 256 }), residualTokens: fc.integer({ min: 0, max: 512 }) }),
+      quant: fc.record({
+        dtype: fc.constantFrom('bf16', 'fp8', 'int8', 'int4', 'kivi2'),
+        groupSize: fc.integer({ min: 8, max: 256 }),
+        residualTokens: fc.integer({ min: 0, max: 512 }),
+      }),
       evict: fc.record({
         policy: fc.constantFrom('h2o', 'sink-window', 'per-head', 'topk-pages'),
         budgetFraction: fc.double({ min: 0.01, max: 1, noNaN: true }),
@@ -125,7 +133,11 @@ describe('kvCapacityCurve', () => {
         fullHeadsFraction: fc.double({ min: 0.01, max: 1, noNaN: true }),
         evictedTo: fc.constantFrom('drop', 'host', 'hbm'),
       }),
-      offload: fc.record({ hostGB: fc.integer({ min: 0, max: 1000 }), ssdGB: fc.integer({ min: 0, max: 4000 }), prefetch: fc.boolean() }),
+      offload: fc.record({
+        hostGB: fc.integer({ min: 0, max: 1000 }),
+        ssdGB: fc.integer({ min: 0, max: 4000 }),
+        prefetch: fc.boolean(),
+      }),
       share: fc.record({ prefixTokens: fc.integer({ min: 0, max: 65_536 }) }),
       paging: fc.record({ scheme: fc.constantFrom('paged', 'vattention'), blockSize: fc.constantFrom(1, 16, 32, 128) }),
       distributed: fc.record({ contextParallel: fc.integer({ min: 1, max: 4 }), distAttention: fc.boolean() }),
@@ -134,30 +146,42 @@ describe('kvCapacityCurve', () => {
   ) as fc.Arbitrary<KvStrategyInput>;
 
   it('property: capacity is monotone non-increasing in context, for any composed strategy', () => {
-    const deps = [llama8bH100(), deployment('gemma-2-27b', 'h100-sxm', { plan: { tp: 2, dp: 2 } }), deployment('deepseek-v2-lite', 'h100-sxm', { plan: { tp: 2 } })];
+    const deps = [
+      llama8bH100(),
+      deployment('gemma-2-27b', 'h100-sxm', { plan: { tp: 2, dp: 2 } }),
+      deployment('deepseek-v2-lite', 'h100-sxm', { plan: { tp: 2 } }),
+    ];
     fc.assert(
-      fc.property(fc.constantFrom(...deps), strategyArb, fc.uniqueArray(fc.integer({ min: 1, max: 2_000_000 }), { minLength: 2, maxLength: 6 }), (d, s, ctxs) => {
-        const sorted = [...ctxs].sort((a, b) => a - b);
-        const r = resolveKv(d, kvStrategySchema.parse(s));
-        const free = freeKvBytesPerGpu(d);
-        let prev: ReturnType<typeof capacityPoint> | null = null;
-        for (const L of sorted) {
-          const p = capacityPoint(r, L, free);
-          if (prev) {
-            expect(p.hbmSeqs).toBeLessThanOrEqual(prev.hbmSeqs);
-            expect(p.maxSeqs).toBeLessThanOrEqual(prev.maxSeqs);
-            expect(p.servableSeqs).toBeLessThanOrEqual(prev.servableSeqs);
+      fc.property(
+        fc.constantFrom(...deps),
+        strategyArb,
+        fc.uniqueArray(fc.integer({ min: 1, max: 2_000_000 }), { minLength: 2, maxLength: 6 }),
+        (d, s, ctxs) => {
+          const sorted = [...ctxs].sort((a, b) => a - b);
+          const r = resolveKv(d, kvStrategySchema.parse(s));
+          const free = freeKvBytesPerGpu(d);
+          let prev: ReturnType<typeof capacityPoint> | null = null;
+          for (const L of sorted) {
+            const p = capacityPoint(r, L, free);
+            if (prev) {
+              expect(p.hbmSeqs).toBeLessThanOrEqual(prev.hbmSeqs);
+              expect(p.maxSeqs).toBeLessThanOrEqual(prev.maxSeqs);
+              expect(p.servableSeqs).toBeLessThanOrEqual(prev.servableSeqs);
+            }
+            expect(p.maxSeqs).toBeGreaterThanOrEqual(p.hbmSeqs);
+            // Tier accounting conserves bytes at every point.
+            const t = p.tiers;
+            const sum =
+              t.hbmBytes + t.hostHotBytes + t.hostColdBytes + t.ssdHotBytes + t.ssdColdBytes + t.unplacedBytes;
+            expect(Math.abs(sum - t.demandBytes)).toBeLessThanOrEqual(1e-6 * Math.max(1, t.demandBytes));
+            expect(
+              Math.abs(t.d2hBytes - (t.hostHotBytes + t.hostColdBytes + t.ssdHotBytes + t.ssdColdBytes)),
+            ).toBeLessThanOrEqual(1e-6 * Math.max(1, t.demandBytes));
+            expect(Number.isFinite(p.decodeTokPerS)).toBe(true);
+            prev = p;
           }
-          expect(p.maxSeqs).toBeGreaterThanOrEqual(p.hbmSeqs);
-          // Tier accounting conserves bytes at every point.
-          const t = p.tiers;
-          const sum = t.hbmBytes + t.hostHotBytes + t.hostColdBytes + t.ssdHotBytes + t.ssdColdBytes + t.unplacedBytes;
-          expect(Math.abs(sum - t.demandBytes)).toBeLessThanOrEqual(1e-6 * Math.max(1, t.demandBytes));
-          expect(Math.abs(t.d2hBytes - (t.hostHotBytes + t.hostColdBytes + t.ssdHotBytes + t.ssdColdBytes))).toBeLessThanOrEqual(1e-6 * Math.max(1, t.demandBytes));
-          expect(Number.isFinite(p.decodeTokPerS)).toBe(true);
-          prev = p;
-        }
-      }),
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -165,14 +189,20 @@ describe('kvCapacityCurve', () => {
   it('property: quantized KV never stores or reads more than bf16', () => {
     const dep8 = llama8bH100();
     fc.assert(
-      fc.property(fc.constantFrom('fp8', 'int8', 'int4', 'kivi2'), fc.integer({ min: 8, max: 1024 }), fc.integer({ min: 0, max: 4096 }), fc.integer({ min: 1, max: 1_048_576 }), (dtype, groupSize, residualTokens, L) => {
-        const q = kvEffect(dep8, { quant: { dtype, groupSize, residualTokens } }, L);
-        const b = kvEffect(dep8, {}, L);
-        expect(q.storedBytesPerToken).toBeLessThanOrEqual(b.storedBytesPerToken);
-        expect(q.hbmBytesPerSeq).toBeLessThanOrEqual(b.hbmBytesPerSeq);
-        expect(q.decodeReadBytesPerSeq).toBeLessThanOrEqual(b.decodeReadBytesPerSeq);
-        expect(q.hbmSeqs).toBeGreaterThanOrEqual(b.hbmSeqs);
-      }),
+      fc.property(
+        fc.constantFrom('fp8', 'int8', 'int4', 'kivi2'),
+        fc.integer({ min: 8, max: 1024 }),
+        fc.integer({ min: 0, max: 4096 }),
+        fc.integer({ min: 1, max: 1_048_576 }),
+        (dtype, groupSize, residualTokens, L) => {
+          const q = kvEffect(dep8, { quant: { dtype, groupSize, residualTokens } }, L);
+          const b = kvEffect(dep8, {}, L);
+          expect(q.storedBytesPerToken).toBeLessThanOrEqual(b.storedBytesPerToken);
+          expect(q.hbmBytesPerSeq).toBeLessThanOrEqual(b.hbmBytesPerSeq);
+          expect(q.decodeReadBytesPerSeq).toBeLessThanOrEqual(b.decodeReadBytesPerSeq);
+          expect(q.hbmSeqs).toBeGreaterThanOrEqual(b.hbmSeqs);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -14,7 +14,14 @@
 import { MAX_KV_TOKENS, kvStrategySchema, type Fidelity, type KvStrategy, type KvStrategyInput } from './types.ts';
 import type { Deployment } from '../cost/deployment.ts';
 import { strategyDecodeStep, type DecodeStep, type SpillPerGpu } from './decode.ts';
-import { freeKvBytesPerGpu, modelFootprint, resolveKv, stageFootprints, type Footprint, type ResolvedKv } from './footprint.ts';
+import {
+  freeKvBytesPerGpu,
+  modelFootprint,
+  resolveKv,
+  stageFootprints,
+  type Footprint,
+  type ResolvedKv,
+} from './footprint.ts';
 import { placeInTiers, type TierPlacement } from './offload.ts';
 import { seqsWithSharedPrefix } from './share.ts';
 
@@ -85,7 +92,9 @@ function seqsFor(r: ResolvedKv, free: number[], stages: Footprint[], withTiers: 
   stages.forEach((f, s) => {
     const per = withTiers ? f.hbmBytes + f.hostBytes : f.hbmBytes;
     const room = (free[s] ?? 0) + (withTiers ? store : 0);
-    const k = pooled ? Math.floor(Math.max(0, groups * (room - f.sharedBytes)) / per) : groups * seqsWithSharedPrefix(room, f.sharedBytes, per);
+    const k = pooled
+      ? Math.floor(Math.max(0, groups * (room - f.sharedBytes)) / per)
+      : groups * seqsWithSharedPrefix(room, f.sharedBytes, per);
     n = Math.min(n, per > 0 ? k : 0);
     if (r.offload && f.hostBytes > 0) {
       const cold = pooled ? Math.floor((groups * store) / f.hostBytes) : groups * Math.floor(store / f.hostBytes);
@@ -109,7 +118,9 @@ function counts(r: ResolvedKv, free: number[], L: number): Counts {
   if (free.some((b) => b <= 0)) return { hbmSeqs: 0, maxSeqs: 0, localSeqs: 0, stages };
   const hbmSeqs = seqsFor(r, free, stages, false);
   const maxSeqs = r.offload ? Math.max(hbmSeqs, seqsFor(r, free, stages, true)) : hbmSeqs;
-  const localSeqs = r.distributed.distAttention ? seqsFor({ ...r, distributed: { ...r.distributed, distAttention: false } }, free, stages, false) : hbmSeqs;
+  const localSeqs = r.distributed.distAttention
+    ? seqsFor({ ...r, distributed: { ...r.distributed, distAttention: false } }, free, stages, false)
+    : hbmSeqs;
   return { hbmSeqs, maxSeqs, localSeqs, stages };
 }
 
@@ -132,7 +143,12 @@ function lastTrue(pred: (L: number) => boolean): number | null {
  * the stage that streams most sets the step. Only the attended part of spilled KV crosses the link each
  * step (readBytes / hbmBytes of a sequence).
  */
-export function tierPlacement(r: ResolvedKv, free: number[], stages: Footprint[], seqs: number): { tiers: TierPlacement; spill: SpillPerGpu } {
+export function tierPlacement(
+  r: ResolvedKv,
+  free: number[],
+  stages: Footprint[],
+  seqs: number,
+): { tiers: TierPlacement; spill: SpillPerGpu } {
   const perGroup = seqs / schedulerGroups(r.dep);
   let tiers = placeInTiers(0, 0, { hbmBytes: 0, hostBytes: 0, ssdBytes: 0 });
   let worst = -1;
@@ -141,7 +157,11 @@ export function tierPlacement(r: ResolvedKv, free: number[], stages: Footprint[]
     const room = Math.max(0, (free[s] ?? 0) - f.sharedBytes);
     // Without an offload component, evicted-to-host KV sits in an unsized host store (see resolveKv's warning).
     const hostBytes = r.offload ? r.hostBytesPerGpu : f.hostBytes > 0 ? Infinity : 0;
-    const p = placeInTiers(perGroup * f.hbmBytes, perGroup * f.hostBytes, { hbmBytes: room, hostBytes, ssdBytes: r.ssdBytesPerGpu });
+    const p = placeInTiers(perGroup * f.hbmBytes, perGroup * f.hostBytes, {
+      hbmBytes: room,
+      hostBytes,
+      ssdBytes: r.ssdBytesPerGpu,
+    });
     const stream = p.hostHotBytes + p.ssdHotBytes;
     if (stream > worst) {
       worst = stream;
@@ -149,7 +169,10 @@ export function tierPlacement(r: ResolvedKv, free: number[], stages: Footprint[]
       readFraction = f.hbmBytes > 0 ? Math.min(1, f.readBytes / f.hbmBytes) : 1;
     }
   });
-  return { tiers, spill: { hostHotBytes: tiers.hostHotBytes * readFraction, ssdHotBytes: tiers.ssdHotBytes * readFraction } };
+  return {
+    tiers,
+    spill: { hostHotBytes: tiers.hostHotBytes * readFraction, ssdHotBytes: tiers.ssdHotBytes * readFraction },
+  };
 }
 
 /** The capacity/throughput point of a resolved strategy at context L. */
@@ -165,7 +188,18 @@ export function capacityPoint(r: ResolvedKv, L: number, free: number[] = freeKvB
   const spanning = r.distributed.distAttention ? Math.max(0, servable - c.localSeqs) / dep.dp : 0;
   const step = servable > 0 ? strategyDecodeStep(r, perInstance, L, spill, spanning) : null;
   const hbmN = Math.min(c.hbmSeqs, cap);
-  const hbmStep = hbmN > 0 ? (hbmN === servable && worstStream <= 0 ? step : strategyDecodeStep(r, hbmN / dep.dp, L, undefined, r.distributed.distAttention ? Math.max(0, hbmN - c.localSeqs) / dep.dp : 0)) : null;
+  const hbmStep =
+    hbmN > 0
+      ? hbmN === servable && worstStream <= 0
+        ? step
+        : strategyDecodeStep(
+            r,
+            hbmN / dep.dp,
+            L,
+            undefined,
+            r.distributed.distAttention ? Math.max(0, hbmN - c.localSeqs) / dep.dp : 0,
+          )
+      : null;
   return {
     contextTokens: L,
     hbmBytesPerSeq: modelFootprint(r, L).hbmBytes,
@@ -183,7 +217,11 @@ export function capacityPoint(r: ResolvedKv, L: number, free: number[] = freeKvB
 }
 
 /** Capacity and decode throughput vs context length for one strategy on one deployment. */
-export function kvCapacityCurve(dep: Deployment, strategy: KvStrategy | KvStrategyInput, contexts: readonly number[] = DEFAULT_CONTEXTS): KvCapacityCurve {
+export function kvCapacityCurve(
+  dep: Deployment,
+  strategy: KvStrategy | KvStrategyInput,
+  contexts: readonly number[] = DEFAULT_CONTEXTS,
+): KvCapacityCurve {
   const r = resolveKv(dep, kvStrategySchema.parse(strategy));
   const free = freeKvBytesPerGpu(dep);
   const groups = schedulerGroups(dep);

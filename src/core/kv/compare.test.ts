@@ -21,7 +21,10 @@ const CANDIDATES: Record<string, KvStrategyInput> = {
 
 describe('compareStrategies', () => {
   it('fp8 doubles concurrency at 32K+1K; lossy ones are listed as not allowed', () => {
-    const c = compareStrategies(dep, longChat, [CANDIDATES.fp8!, CANDIDATES.kivi!, CANDIDATES.h2o!], { allowLossy: false, allowNearLossless: true });
+    const c = compareStrategies(dep, longChat, [CANDIDATES.fp8!, CANDIDATES.kivi!, CANDIDATES.h2o!], {
+      allowLossy: false,
+      allowNearLossless: true,
+    });
     expect(c.baseline.concurrency).toBe(12);
     const fp8 = c.ranked.find((s) => s.label === 'fp8 KV')!;
     expect(fp8.rank).toBe(1);
@@ -58,15 +61,23 @@ describe('compareStrategies', () => {
     const c = compareStrategies(dep, huge, [{}, CANDIDATES.fp8!], { allowLossy: true });
     expect(c.ranked[0]!.fits).toBe(false);
     expect(c.ranked[0]!.rank).toBeNull();
-    expect(c.ranked[0]!.reason).toMatch(/does not fit: one 977.5K-token sequence needs 131.2 GB of KV \(131.2 GB per GPU\), 53.7 GB free per GPU/);
+    expect(c.ranked[0]!.reason).toMatch(
+      /does not fit: one 977.5K-token sequence needs 131.2 GB of KV \(131.2 GB per GPU\), 53.7 GB free per GPU/,
+    );
   });
 
   it('property: lossy strategies are never chosen when allowLossy = false', () => {
     const arb = fc.constantFrom(...Object.values(CANDIDATES));
-    const wl = fc.record({ inputTokens: fc.integer({ min: 256, max: 65_536 }), outputTokens: fc.integer({ min: 16, max: 2048 }) });
+    const wl = fc.record({
+      inputTokens: fc.integer({ min: 256, max: 65_536 }),
+      outputTokens: fc.integer({ min: 16, max: 2048 }),
+    });
     fc.assert(
       fc.property(fc.array(arb, { minLength: 1, maxLength: 5 }), wl, fc.boolean(), (list, w, nearOk) => {
-        const c = compareStrategies(dep, workloadSchema.parse(w), list, { allowLossy: false, allowNearLossless: nearOk });
+        const c = compareStrategies(dep, workloadSchema.parse(w), list, {
+          allowLossy: false,
+          allowNearLossless: nearOk,
+        });
         for (const s of c.ranked) {
           if (s.rank !== null) expect(s.fidelity === 'exact' || (nearOk && s.fidelity === 'near-lossless')).toBe(true);
           if (s.fidelity === 'approximate') expect(s.rank).toBeNull();

@@ -120,10 +120,25 @@ function score(dep: Deployment, strategy: KvStrategy, w: Workload): Raw {
   const sizing = capacityPoint(r, I + O, free);
   const effect = effectOf(r, I + O);
   const gpusUsed = dep.gpusUsed * r.distributed.contextParallel;
-  const offered = w.arrival.kind === 'concurrency' ? w.arrival.users : w.arrival.kind === 'offline' ? w.requests : Infinity;
+  const offered =
+    w.arrival.kind === 'concurrency' ? w.arrival.users : w.arrival.kind === 'offline' ? w.requests : Infinity;
   const C = Math.min(sizing.servableSeqs, offered);
   const promptComputedFraction = promptWork(r, w, effect.storedBytesPerToken).computed / I;
-  const none = { r, effect, fits: false, concurrency: 0, decodeStepS: 0, tpotS: Infinity, prefillPerWaveS: 0, outputTokPerS: 0, gpusUsed, exposedTransferShare: 0, hbmSeqs: sizing.hbmSeqs, spilledAlternative: null, promptComputedFraction };
+  const none = {
+    r,
+    effect,
+    fits: false,
+    concurrency: 0,
+    decodeStepS: 0,
+    tpotS: Infinity,
+    prefillPerWaveS: 0,
+    outputTokPerS: 0,
+    gpusUsed,
+    exposedTransferShare: 0,
+    hbmSeqs: sizing.hbmSeqs,
+    spilledAlternative: null,
+    promptComputedFraction,
+  };
   if (C < 1) return none;
   let best = cycleAt(r, w, free, C, effect.storedBytesPerToken);
   let spilledAlternative: Cycle | null = null;
@@ -167,9 +182,13 @@ export function concurrencyPhrase(ratio: number): string {
 
 function reasonFor(s: Raw, base: Raw, o: CompareOptions, isBaseline: boolean): string {
   const label = s.r.label;
-  if (!allowedBy(s.r.fidelity, o)) return `${label} not allowed: ${s.r.fidelity === 'near-lossless' ? 'near-lossless (lossy)' : 'lossy'}`;
+  if (!allowedBy(s.r.fidelity, o))
+    return `${label} not allowed: ${s.r.fidelity === 'near-lossless' ? 'near-lossless (lossy)' : 'lossy'}`;
   if (!s.fits) {
-    const perGpu = stageFootprints(s.r, s.effect.contextTokens).reduce((a, f) => Math.max(a, f.hbmBytes + f.sharedBytes), 0);
+    const perGpu = stageFootprints(s.r, s.effect.contextTokens).reduce(
+      (a, f) => Math.max(a, f.hbmBytes + f.sharedBytes),
+      0,
+    );
     return `${label} does not fit: one ${fmtTokens(s.effect.contextTokens)}-token sequence needs ${(s.effect.hbmBytesPerSeq / GB).toFixed(1)} GB of KV (${(perGpu / GB).toFixed(1)} GB per GPU), ${(s.effect.freeHbmBytesPerGpu / GB).toFixed(1)} GB free per GPU`;
   }
   const seqs = `${fmtCount(s.concurrency)} sequences, ${fmtCount(s.outputTokPerS)} tok/s`;
@@ -179,12 +198,17 @@ function reasonFor(s: Raw, base: Raw, o: CompareOptions, isBaseline: boolean): s
   const tRatio = perGpu(base) > 0 ? perGpu(s) / perGpu(base) : Infinity;
   let reason = `${label} ${concurrencyPhrase(cRatio)}: ${Number.isFinite(tRatio) ? x(tRatio) : 'n/a'} throughput${s.gpusUsed !== base.gpusUsed ? ' per GPU' : ''}`;
   const notes: string[] = [];
-  if (s.exposedTransferShare > 0.2) notes.push(`host-link bound: ${Math.round(s.exposedTransferShare * 100)}% of each decode step waits for transfers`);
-  else if (s.concurrency > s.hbmSeqs && s.r.offload) notes.push(`${fmtCount(s.concurrency - s.hbmSeqs)} sequences partly in host memory`);
-  if (s.promptComputedFraction < 0.995) notes.push(`prefill skips ${Math.round((1 - s.promptComputedFraction) * 100)}% of prompt tokens`);
+  if (s.exposedTransferShare > 0.2)
+    notes.push(`host-link bound: ${Math.round(s.exposedTransferShare * 100)}% of each decode step waits for transfers`);
+  else if (s.concurrency > s.hbmSeqs && s.r.offload)
+    notes.push(`${fmtCount(s.concurrency - s.hbmSeqs)} sequences partly in host memory`);
+  if (s.promptComputedFraction < 0.995)
+    notes.push(`prefill skips ${Math.round((1 - s.promptComputedFraction) * 100)}% of prompt tokens`);
   if (s.spilledAlternative) {
     const alt = s.spilledAlternative.outputTokPerS / s.gpusUsed / perGpu(base);
-    notes.push(`stays within HBM: streaming ${fmtCount(s.spilledAlternative.concurrency)} sequences from host would give ${x(alt)}`);
+    notes.push(
+      `stays within HBM: streaming ${fmtCount(s.spilledAlternative.concurrency)} sequences from host would give ${x(alt)}`,
+    );
   }
   if (notes.length > 0) reason += ` (${notes.join('; ')})`;
   if (s.r.fidelity !== 'exact') reason += ` — ${s.r.fidelity}`;
@@ -192,7 +216,8 @@ function reasonFor(s: Raw, base: Raw, o: CompareOptions, isBaseline: boolean): s
 }
 
 const fmtTokens = (t: number) => (t >= 1024 ? `${+(t / 1024).toFixed(1)}K` : String(t));
-const fmtCount = (v: number) => (Number.isInteger(v) || v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const fmtCount = (v: number) =>
+  Number.isInteger(v) || v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 
 function toScore(s: Raw, base: Raw, o: CompareOptions, isBaseline: boolean): StrategyScore {
   const perGpu = (v: Raw) => (v.gpusUsed > 0 ? v.outputTokPerS / v.gpusUsed : 0);
@@ -211,7 +236,10 @@ function toScore(s: Raw, base: Raw, o: CompareOptions, isBaseline: boolean): Str
     outputTokPerS: s.outputTokPerS,
     outputTokPerSPerGpu: perGpu(s),
     gpusUsed: s.gpusUsed,
-    vsBaseline: { concurrency: base.concurrency > 0 ? s.concurrency / base.concurrency : NaN, throughput: perGpu(base) > 0 ? perGpu(s) / perGpu(base) : NaN },
+    vsBaseline: {
+      concurrency: base.concurrency > 0 ? s.concurrency / base.concurrency : NaN,
+      throughput: perGpu(base) > 0 ? perGpu(s) / perGpu(base) : NaN,
+    },
     reason: reasonFor(s, base, o, isBaseline),
     effect: s.effect,
   };
@@ -221,7 +249,12 @@ function toScore(s: Raw, base: Raw, o: CompareOptions, isBaseline: boolean): Str
  * Rank strategies for this deployment and workload. Strategies the options forbid are listed last with
  * "not allowed: lossy" and never ranked; those that cannot hold one sequence are listed before them.
  */
-export function compareStrategies(dep: Deployment, workload: Workload, strategies: readonly (KvStrategy | KvStrategyInput)[], options: CompareOptions = { allowLossy: false }): StrategyComparison {
+export function compareStrategies(
+  dep: Deployment,
+  workload: Workload,
+  strategies: readonly (KvStrategy | KvStrategyInput)[],
+  options: CompareOptions = { allowLossy: false },
+): StrategyComparison {
   const baseStrategy = options.baseline ?? kvStrategySchema.parse({});
   const base = score(dep, baseStrategy, workload);
   const raws = strategies.map((s) => score(dep, kvStrategySchema.parse(s), workload));
@@ -229,9 +262,19 @@ export function compareStrategies(dep: Deployment, workload: Workload, strategie
   const order = (s: StrategyScore) => (s.allowed && s.fits ? 0 : s.allowed ? 1 : 2);
   const ranked = scores
     .map((s, i) => ({ s, i }))
-    .sort((a, b) => order(a.s) - order(b.s) || b.s.outputTokPerSPerGpu - a.s.outputTokPerSPerGpu || Number(b.s.lossless) - Number(a.s.lossless) || a.i - b.i)
+    .sort(
+      (a, b) =>
+        order(a.s) - order(b.s) ||
+        b.s.outputTokPerSPerGpu - a.s.outputTokPerSPerGpu ||
+        Number(b.s.lossless) - Number(a.s.lossless) ||
+        a.i - b.i,
+    )
     .map(({ s }) => s);
   let n = 0;
   for (const s of ranked) if (order(s) === 0) s.rank = ++n;
-  return { baseline: toScore(base, base, { ...options, allowLossy: true, allowNearLossless: true }, true), ranked, contextTokens: workload.inputTokens + workload.outputTokens };
+  return {
+    baseline: toScore(base, base, { ...options, allowLossy: true, allowNearLossless: true }, true),
+    ranked,
+    contextTokens: workload.inputTokens + workload.outputTokens,
+  };
 }

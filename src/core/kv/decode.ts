@@ -73,9 +73,16 @@ export interface DecodeStep {
  * One decode step of `seqs` sequences (per instance; per cp group of instances with context
  * parallelism) at context L.
  */
-export function strategyDecodeStep(r: ResolvedKv, seqs: number, contextTokens: number, spill: SpillPerGpu = { hostHotBytes: 0, ssdHotBytes: 0 }, spanningSeqs = 0): DecodeStep {
+export function strategyDecodeStep(
+  r: ResolvedKv,
+  seqs: number,
+  contextTokens: number,
+  spill: SpillPerGpu = { hostHotBytes: 0, ssdHotBytes: 0 },
+  spanningSeqs = 0,
+): DecodeStep {
   const contextEqTokens = equivalentBf16Context(r, contextTokens);
-  if (seqs <= 0) return { stepS: 0, engineS: 0, extraComputeS: 0, transferS: 0, exposedTransferS: 0, networkS: 0, contextEqTokens };
+  if (seqs <= 0)
+    return { stepS: 0, engineS: 0, extraComputeS: 0, transferS: 0, exposedTransferS: 0, networkS: 0, contextEqTokens };
   const { dep } = r;
   const cp = r.distributed.contextParallel;
   const depBf16 = bf16KvDeployment(dep);
@@ -86,10 +93,20 @@ export function strategyDecodeStep(r: ResolvedKv, seqs: number, contextTokens: n
   let extraComputeS = 0;
   let refetch = 0;
   for (const s of stages) {
-    extraComputeS = Math.max(extraComputeS, exposedExtraComputeS(perGroup * s.extraFlops, perGroup * s.readBytes, vectorFlopsPerS(dep.gpu), g.attentionDecodeBytesPerS));
+    extraComputeS = Math.max(
+      extraComputeS,
+      exposedExtraComputeS(
+        perGroup * s.extraFlops,
+        perGroup * s.readBytes,
+        vectorFlopsPerS(dep.gpu),
+        g.attentionDecodeBytesPerS,
+      ),
+    );
     refetch = Math.max(refetch, perGroup * s.refetchBytesPerStep);
   }
-  const tS = transferS(refetch + spill.hostHotBytes, r.hostGBps) + (spill.ssdHotBytes > 0 ? transferS(spill.ssdHotBytes, r.ssdGBps) : 0);
+  const tS =
+    transferS(refetch + spill.hostHotBytes, r.hostGBps) +
+    (spill.ssdHotBytes > 0 ? transferS(spill.ssdHotBytes, r.ssdGBps) : 0);
   const prefetch = r.offload?.prefetch ?? true;
   const exposed = exposedTransferS(tS, engineS + extraComputeS, prefetch);
 
@@ -103,7 +120,17 @@ export function strategyDecodeStep(r: ResolvedKv, seqs: number, contextTokens: n
   if (spanningSeqs > 0) {
     const link = linkFor(dep.gpu, Number.MAX_SAFE_INTEGER, dep.links.scaleUpDomainGpus); // another instance: scale-out
     const span = spanningSeqs / dep.instance.attentionDp;
-    networkS += layers * collectiveTimeS('send-recv', span * distAttentionExchangeBytes(g.qHeads, att.headDim, att.vHeadDim), 2, link);
+    networkS +=
+      layers *
+      collectiveTimeS('send-recv', span * distAttentionExchangeBytes(g.qHeads, att.headDim, att.vHeadDim), 2, link);
   }
-  return { stepS: engineS + extraComputeS + exposed + networkS, engineS, extraComputeS, transferS: tS, exposedTransferS: exposed, networkS, contextEqTokens };
+  return {
+    stepS: engineS + extraComputeS + exposed + networkS,
+    engineS,
+    extraComputeS,
+    transferS: tS,
+    exposedTransferS: exposed,
+    networkS,
+    contextEqTokens,
+  };
 }

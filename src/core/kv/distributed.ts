@@ -64,8 +64,14 @@ export function distributedFidelity(d: KvDistributed): Fidelity {
 
 export function describeDistributed(d: KvDistributed): string {
   const parts: string[] = [];
-  if (d.contextParallel > 1) parts.push(`Context parallel ×${d.contextParallel} (ring attention): lossless; each instance holds 1/${d.contextParallel} of every sequence, ×${d.contextParallel} GPUs`);
+  if (d.contextParallel > 1)
+    parts.push(
+      `Context parallel ×${d.contextParallel} (ring attention): lossless; each instance holds 1/${d.contextParallel} of every sequence, ×${d.contextParallel} GPUs`,
+    );
   if (d.distAttention) parts.push('DistAttention: lossless; KV memory pooled across replicas');
-  if (d.transferCompression > 1) parts.push(`CacheGen ${d.transferCompression}× transfer compression: approximate; KV hand-offs and reloads ${d.transferCompression}× smaller on the wire`);
+  if (d.transferCompression > 1)
+    parts.push(
+      `CacheGen ${d.transferCompression}× transfer compression: approximate; KV hand-offs and reloads ${d.transferCompression}× smaller on the wire`,
+    );
   return parts.length > 0 ? parts.join('; ') : 'Single instance KV: lossless';
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { distributedEffect, evictEffect, kvEffect, offloadEffect, pagingEffect, quantEffect, shareEffect } from './effect.ts';
+import {
+  distributedEffect,
+  evictEffect,
+  kvEffect,
+  offloadEffect,
+  pagingEffect,
+  quantEffect,
+  shareEffect,
+} from './effect.ts';
 import { GiB, KiB, llama8bH100 } from './testkit.ts';
 
 const dep = llama8bH100();
@@ -40,7 +48,14 @@ describe('KvEffect per family (Llama-3.1-8B, 128K, 1×H100)', () => {
   });
 
   it('multi-turn reuse reloads hit·L tokens of KV; CacheGen shrinks hand-offs and reloads by its ratio (lossy)', () => {
-    const e = kvEffect(dep, { offload: { hostGB: 240, multiTurnReuse: { ttlS: 600, hitRate: 0.5 } }, distributed: { transferCompression: 4 } }, L);
+    const e = kvEffect(
+      dep,
+      {
+        offload: { hostGB: 240, multiTurnReuse: { ttlS: 600, hitRate: 0.5 } },
+        distributed: { transferCompression: 4 },
+      },
+      L,
+    );
     expect(e.transfers.multiTurnReload!.bytes).toBe((0.5 * L * TOK) / 4);
     expect(e.transfers.disaggHandoff.bytes).toBe((L * TOK) / 4);
     expect(e.transfers.disaggHandoff.seconds).toBeCloseTo((L * TOK) / 4 / 50e9, 9); // one 400 Gb/s NIC
@@ -79,6 +94,8 @@ describe('KvEffect per family (Llama-3.1-8B, 128K, 1×H100)', () => {
   });
 
   it('bad input throws naming the field', () => {
-    expect(() => kvEffect(dep, { quant: { dtype: 'int4', groupSize: 3 } }, L)).toThrow(/runtime\.kvStrategy\.quant\.groupSize must be at least 8/);
+    expect(() => kvEffect(dep, { quant: { dtype: 'int4', groupSize: 3 } }, L)).toThrow(
+      /runtime\.kvStrategy\.quant\.groupSize must be at least 8/,
+    );
   });
 });

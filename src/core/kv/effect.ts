@@ -10,9 +10,27 @@ import { kvBytesForContext } from '../model/params.ts';
 import { capacityPoint } from './capacity.ts';
 import { strategyDecodeStep } from './decode.ts';
 import { compressedTransferBytes, ringPrefillSendBytes } from './distributed.ts';
-import { freeKvBytesPerGpu, layerKv, modelFootprint, resolveKv, stageFootprints, type ResolvedKv } from './footprint.ts';
+import {
+  freeKvBytesPerGpu,
+  layerKv,
+  modelFootprint,
+  resolveKv,
+  stageFootprints,
+  type ResolvedKv,
+} from './footprint.ts';
 import { exposedTransferS, reloadBytes, swapPreemptionS, transferS } from './offload.ts';
-import { kvStrategySchema, type Fidelity, type KvDistributedInput, type KvEvictInput, type KvOffloadInput, type KvPagingInput, type KvQuantInput, type KvShareInput, type KvStrategy, type KvStrategyInput } from './types.ts';
+import {
+  kvStrategySchema,
+  type Fidelity,
+  type KvDistributedInput,
+  type KvEvictInput,
+  type KvOffloadInput,
+  type KvPagingInput,
+  type KvQuantInput,
+  type KvShareInput,
+  type KvStrategy,
+  type KvStrategyInput,
+} from './types.ts';
 
 export interface TransferCost {
   bytes: number;
@@ -111,7 +129,14 @@ export function effectOf(r: ResolvedKv, contextTokens: number): KvEffect {
     const perGpu = stages.reduce((a, s) => Math.max(a, s.readBytes), 0);
     const t = transferS(perGpu, r.hostGBps);
     const computeS = strategyDecodeStep(r, 1, L).stepS;
-    offloadStream = { bytes: perGpu, linkGBps: r.hostGBps, seconds: t, computeS, exposedS: exposedTransferS(t, computeS, r.offload.prefetch), prefetch: r.offload.prefetch };
+    offloadStream = {
+      bytes: perGpu,
+      linkGBps: r.hostGBps,
+      seconds: t,
+      computeS,
+      exposedS: exposedTransferS(t, computeS, r.offload.prefetch),
+      prefetch: r.offload.prefetch,
+    };
   }
   let multiTurnReload: TransferCost | null = null;
   if (r.offload?.multiTurnReuse) {
@@ -153,7 +178,10 @@ export function effectOf(r: ResolvedKv, contextTokens: number): KvEffect {
       multiTurnReload,
       swapPreemptionS: swapPreemptionS(f.hbmBytes, r.hostGBps),
       disaggHandoff: { bytes: handoffBytes, linkGBps: scaleOut, seconds: transferS(handoffBytes, scaleOut) },
-      ringPrefillSendBytesPerGpu: cp > 1 ? ringPrefillSendBytes(L, cp, (layers * r.quantBytesPerTokenLayer * r.gpuShare) / dep.instance.pp) : null,
+      ringPrefillSendBytesPerGpu:
+        cp > 1
+          ? ringPrefillSendBytes(L, cp, (layers * r.quantBytesPerTokenLayer * r.gpuShare) / dep.instance.pp)
+          : null,
     },
     warnings: r.warnings,
     sources: r.sources,
@@ -165,16 +193,21 @@ export function kvEffect(dep: Deployment, strategy: KvStrategy | KvStrategyInput
   return effectOf(resolveKv(dep, kvStrategySchema.parse(strategy)), contextTokens);
 }
 
-
 /** Quantized KV alone (fp8, int8, int4, KIVI-2, GEAR). */
-export const quantEffect = (dep: Deployment, quant: KvQuantInput, contextTokens: number): KvEffect => kvEffect(dep, { quant }, contextTokens);
+export const quantEffect = (dep: Deployment, quant: KvQuantInput, contextTokens: number): KvEffect =>
+  kvEffect(dep, { quant }, contextTokens);
 /** Eviction / sparse budget alone (H2O, StreamingLLM, RazorAttention/FlexiCache, top-k pages). */
-export const evictEffect = (dep: Deployment, evict: KvEvictInput, contextTokens: number): KvEffect => kvEffect(dep, { evict }, contextTokens);
+export const evictEffect = (dep: Deployment, evict: KvEvictInput, contextTokens: number): KvEffect =>
+  kvEffect(dep, { evict }, contextTokens);
 /** Tiered offload alone (host DRAM / NVMe, multi-turn reuse). */
-export const offloadEffect = (dep: Deployment, offload: KvOffloadInput, contextTokens: number): KvEffect => kvEffect(dep, { offload }, contextTokens);
+export const offloadEffect = (dep: Deployment, offload: KvOffloadInput, contextTokens: number): KvEffect =>
+  kvEffect(dep, { offload }, contextTokens);
 /** Prefix sharing / RAG chunk reuse alone. */
-export const shareEffect = (dep: Deployment, share: KvShareInput, contextTokens: number): KvEffect => kvEffect(dep, { share }, contextTokens);
+export const shareEffect = (dep: Deployment, share: KvShareInput, contextTokens: number): KvEffect =>
+  kvEffect(dep, { share }, contextTokens);
 /** Memory management alone (PagedAttention block size, vAttention pages). */
-export const pagingEffect = (dep: Deployment, paging: KvPagingInput, contextTokens: number): KvEffect => kvEffect(dep, { paging }, contextTokens);
+export const pagingEffect = (dep: Deployment, paging: KvPagingInput, contextTokens: number): KvEffect =>
+  kvEffect(dep, { paging }, contextTokens);
 /** KV across devices alone (context parallel, DistAttention, CacheGen). */
-export const distributedEffect = (dep: Deployment, distributed: KvDistributedInput, contextTokens: number): KvEffect => kvEffect(dep, { distributed }, contextTokens);
+export const distributedEffect = (dep: Deployment, distributed: KvDistributedInput, contextTokens: number): KvEffect =>
+  kvEffect(dep, { distributed }, contextTokens);

@@ -7,7 +7,8 @@ import { kvEngineOf } from './engine.ts';
 import { deployment } from './testkit.ts';
 
 const L = 131_072;
-const withKv = (kvStrategy: unknown, extra: Record<string, unknown> = {}) => deployment('llama-3.1-8b', 'h100-sxm', { runtime: { kvStrategy }, ...extra });
+const withKv = (kvStrategy: unknown, extra: Record<string, unknown> = {}) =>
+  deployment('llama-3.1-8b', 'h100-sxm', { runtime: { kvStrategy }, ...extra });
 
 function decodeOp(dep: ReturnType<typeof deployment>, seqs: number, ctx: number, name = 'attention decode') {
   const ops = iterationCost(dep, uniformShape(seqs, ctx, 1, true, dep.model.slidingWindow), true).ops ?? [];
@@ -82,6 +83,8 @@ describe('kvEngineOf: the engine hook', () => {
     const kv = kvEngineOf(d)!;
     const cap = Math.floor(mem.maxKvTokensPerGroup / 16) * 32 - kv.sharedUnits(4096);
     expect(seqsFitting(d, mem, 32_768)).toBe(Math.floor(cap / (32 * ((32_768 - 4096) / 16))));
-    expect(seqsFitting(d, mem, 32_768)).toBeGreaterThan(seqsFitting(deployment('llama-3.1-8b', 'h100-sxm'), memoryReport(deployment('llama-3.1-8b', 'h100-sxm')), 32_768));
+    expect(seqsFitting(d, mem, 32_768)).toBeGreaterThan(
+      seqsFitting(deployment('llama-3.1-8b', 'h100-sxm'), memoryReport(deployment('llama-3.1-8b', 'h100-sxm')), 32_768),
+    );
   });
 });

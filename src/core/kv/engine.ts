@@ -46,7 +46,12 @@ export function vectorFlopsPerS(gpu: GpuSpec): number {
 }
 
 /** Extra kernel work fused with the KV loads: only what exceeds the load time shows, max(0, FLOPs/rate − bytes/bw). */
-export function exposedExtraComputeS(extraFlops: number, readBytes: number, flopsPerS: number, bytesPerS: number): number {
+export function exposedExtraComputeS(
+  extraFlops: number,
+  readBytes: number,
+  flopsPerS: number,
+  bytesPerS: number,
+): number {
   return Math.max(0, extraFlops / flopsPerS - readBytes / bytesPerS);
 }
 
@@ -106,7 +111,12 @@ export function promptWork(r: ResolvedKv, w: Workload, storedBytesPerToken: numb
  * instance × TTL × bytes per session). `ratePerSec` over the whole plan; 0 (closed loop, offline,
  * traces) = the configured rate. 0 without multi-turn reuse.
  */
-export function multiTurnHitRate(r: ResolvedKv, ratePerSec: number, promptTokens: number, storedBytesPerToken: number): number {
+export function multiTurnHitRate(
+  r: ResolvedKv,
+  ratePerSec: number,
+  promptTokens: number,
+  storedBytesPerToken: number,
+): number {
   const mt = r.offload?.multiTurnReuse;
   if (!mt) return 0;
   const rate = ratePerSec / r.dep.dp;
@@ -168,7 +178,10 @@ export class KvEngine {
   units(L: number): number {
     const b = this.blockTokens;
     const ceil = (x: number) => Math.ceil(x / b - 1e-9);
-    return this.fullLayers * ceil(this.slots('full', L)) + (this.slidingLayers > 0 ? this.slidingLayers * ceil(this.slots('sliding', L)) : 0);
+    return (
+      this.fullLayers * ceil(this.slots('full', L)) +
+      (this.slidingLayers > 0 ? this.slidingLayers * ceil(this.slots('sliding', L)) : 0)
+    );
   }
 
   /** Units of the shared prefix, once per scheduler group (full layers; 0 without prefix sharing). */
@@ -216,7 +229,11 @@ export class KvEngine {
     const perGroup = n / adp;
     const L = k / n;
     const l = this.layer(sliding ? 'sliding' : 'full', L);
-    return { tokens: (perGroup * l.readBytes) / this.slotBytes, extraFlops: perGroup * l.extraFlops * share, h2dBytes: sliding ? 0 : perGroup * l.refetchBytesPerStep * share };
+    return {
+      tokens: (perGroup * l.readBytes) / this.slotBytes,
+      extraFlops: perGroup * l.extraFlops * share,
+      h2dBytes: sliding ? 0 : perGroup * l.refetchBytesPerStep * share,
+    };
   }
 
   /** Add one decoding sequence at context L (ctx + 1) to per-sequence sums. */
@@ -302,8 +319,17 @@ export function engineCaveats(dep: Deployment): string[] {
   const s = kvStrategyOf(dep);
   const out: string[] = [];
   const d = s?.distributed;
-  if (d && d.contextParallel > 1) out.push(`runtime.kvStrategy.distributed.contextParallel = ${d.contextParallel} is shown in the KV capacity chart only: evaluation and search cost the plan's own tp/pp/dp.`);
-  if (d?.distAttention) out.push('DistAttention (runtime.kvStrategy.distributed.distAttention) is shown in the KV capacity chart only: each replica is costed with its own KV pool.');
-  if (s?.offload) out.push('Offload tiers hold swapped-out (preempted) sequences, multi-turn KV and evicted pages; running sequences decode from HBM (FlexGen-style streaming of live KV is shown in the KV capacity chart).');
+  if (d && d.contextParallel > 1)
+    out.push(
+      `runtime.kvStrategy.distributed.contextParallel = ${d.contextParallel} is shown in the KV capacity chart only: evaluation and search cost the plan's own tp/pp/dp.`,
+    );
+  if (d?.distAttention)
+    out.push(
+      'DistAttention (runtime.kvStrategy.distributed.distAttention) is shown in the KV capacity chart only: each replica is costed with its own KV pool.',
+    );
+  if (s?.offload)
+    out.push(
+      'Offload tiers hold swapped-out (preempted) sequences, multi-turn KV and evicted pages; running sequences decode from HBM (FlexGen-style streaming of live KV is shown in the KV capacity chart).',
+    );
   return out;
 }

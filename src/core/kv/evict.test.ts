@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { h2oScoreBytesPerLayer, keptTokensPerHead, retention, selectionFlopsPerLayer, selectionReadFraction, summaryTokensBf16 } from './evict.ts';
+import {
+  h2oScoreBytesPerLayer,
+  keptTokensPerHead,
+  retention,
+  selectionFlopsPerLayer,
+  selectionReadFraction,
+  summaryTokensBf16,
+} from './evict.ts';
 import { kvStrategySchema, type KvEvict } from './types.ts';
 
 const e = (input: Record<string, unknown>): KvEvict => kvStrategySchema.parse({ evict: input }).evict!;
@@ -11,7 +18,13 @@ describe('eviction and sparse budgets', () => {
     const h2o = e({ policy: 'h2o', budgetFraction: 0.2 });
     const r = retention(h2o, L);
     expect(r.keptPerHead).toBe(26_215); // ⌈26,214.4⌉
-    expect(r).toMatchObject({ hbmTokens: 26_215, droppedTokens: L - 26_215, hostTokens: 0, attendedTokens: 26_215, evictedTo: 'drop' });
+    expect(r).toMatchObject({
+      hbmTokens: 26_215,
+      droppedTokens: L - 26_215,
+      hostTokens: 0,
+      attendedTokens: 26_215,
+      evictedTo: 'drop',
+    });
     // fp32 score per kept token per KV head: 4 · 8 · 26,215 bytes per layer.
     expect(h2oScoreBytesPerLayer(h2o, r.keptPerHead, 8)).toBe(4 * 8 * 26_215);
     expect(selectionReadFraction(h2o)).toBe(0);
@@ -45,7 +58,12 @@ describe('eviction and sparse budgets', () => {
     expect(r).toMatchObject({ evictedTo: 'host', hbmTokens: 2016, hostTokens: L - 2016, droppedTokens: 0 });
     expect(r.refetchTokensPerStep).toBeCloseTo(0.02 * 2016, 12);
     // TokenSelect/LServe style: everything stays in HBM, only reads shrink.
-    expect(retention({ ...t, evictedTo: 'hbm' }, L)).toMatchObject({ hbmTokens: L, attendedTokens: 2016, hostTokens: 0, droppedTokens: 0 });
+    expect(retention({ ...t, evictedTo: 'hbm' }, L)).toMatchObject({
+      hbmTokens: L,
+      attendedTokens: 2016,
+      hostTokens: 0,
+      droppedTokens: 0,
+    });
   });
 
   it('property: tokens are conserved (hbm + host + dropped = L) and never exceed L', () => {
@@ -59,7 +77,14 @@ describe('eviction and sparse budgets', () => {
         fc.constantFrom('drop', 'host'),
         fc.integer({ min: 1, max: 2_000_000 }),
         (policy, frac, sink, recent, full, evictedTo, ctx) => {
-          const ev = e({ policy, budgetFraction: frac, sinkTokens: sink, recentTokens: recent, fullHeadsFraction: full, evictedTo });
+          const ev = e({
+            policy,
+            budgetFraction: frac,
+            sinkTokens: sink,
+            recentTokens: recent,
+            fullHeadsFraction: full,
+            evictedTo,
+          });
           const r = retention(ev, ctx);
           expect(r.hbmTokens + r.hostTokens + r.droppedTokens).toBeCloseTo(ctx, 6);
           expect(r.hbmTokens).toBeLessThanOrEqual(ctx + 1e-9);

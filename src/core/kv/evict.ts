@@ -25,8 +25,10 @@ import type { EvictedTo, KvEvict } from './types.ts';
 export const EVICT_SOURCES: Record<KvEvict['policy'], string> = {
   h2o: 'H2O (Zhang et al., NeurIPS 2023): heavy hitters + recent window within a budget',
   'sink-window': 'StreamingLLM (Xiao et al., ICLR 2024): attention sinks + sliding window',
-  'per-head': 'RazorAttention (Tang et al., 2024) / FlexiCache (2025): full cache for retrieval/unstable heads, window for the rest',
-  'topk-pages': 'ShadowKV (Sun et al., 2024), TokenSelect (Wu et al., 2024), LServe (Yang et al., 2025); page min/max summaries as in Quest (Tang et al., 2024)',
+  'per-head':
+    'RazorAttention (Tang et al., 2024) / FlexiCache (2025): full cache for retrieval/unstable heads, window for the rest',
+  'topk-pages':
+    'ShadowKV (Sun et al., 2024), TokenSelect (Wu et al., 2024), LServe (Yang et al., 2025); page min/max summaries as in Quest (Tang et al., 2024)',
 };
 
 /** fp32 accumulated attention score per kept token per KV head (H2O). */
@@ -109,7 +111,13 @@ export function retention(e: KvEvict, contextTokens: number): Retention {
     case 'drop':
       return { ...base, hbmTokens: kept, hostTokens: 0, droppedTokens: evicted, refetchTokensPerStep: 0 };
     case 'host':
-      return { ...base, hbmTokens: kept, hostTokens: evicted, droppedTokens: 0, refetchTokensPerStep: evicted > 0 ? e.refetchFraction * (1 - phi) * keptPerHead : 0 };
+      return {
+        ...base,
+        hbmTokens: kept,
+        hostTokens: evicted,
+        droppedTokens: 0,
+        refetchTokensPerStep: evicted > 0 ? e.refetchFraction * (1 - phi) * keptPerHead : 0,
+      };
     case 'hbm':
       return { ...base, hbmTokens: L, hostTokens: 0, droppedTokens: 0, refetchTokensPerStep: 0 };
   }
@@ -150,7 +158,13 @@ export function h2oScoreBytesPerLayer(e: KvEvict, keptPerHead: number, numKvHead
  * over each page summary (~4·d FLOPs per head per page, Quest). h2o: one add per kept token per head to
  * accumulate scores.
  */
-export function selectionFlopsPerLayer(e: KvEvict, contextTokens: number, keptPerHead: number, numHeads: number, headDim: number): number {
+export function selectionFlopsPerLayer(
+  e: KvEvict,
+  contextTokens: number,
+  keptPerHead: number,
+  numHeads: number,
+  headDim: number,
+): number {
   const share = 1 - e.fullHeadsFraction;
   if (e.policy === 'topk-pages') return 4 * numHeads * headDim * pageCount(contextTokens, e.pageSize) * share;
   if (e.policy === 'h2o') return numHeads * keptPerHead * share;
@@ -161,9 +175,19 @@ const fmtTokens = (t: number) => (t >= 1024 && t % 1024 === 0 ? `${t / 1024}K` :
 
 /** One line: "H2O (20% budget): approximate; keeps heavy hitters + recent window". */
 export function describeEvict(e: KvEvict): string {
-  const budget = [e.budgetTokens !== undefined ? `${fmtTokens(e.budgetTokens)} tokens` : null, e.budgetFraction !== undefined ? `${+(e.budgetFraction * 100).toFixed(2)}%` : null].filter(Boolean).join(' or ');
+  const budget = [
+    e.budgetTokens !== undefined ? `${fmtTokens(e.budgetTokens)} tokens` : null,
+    e.budgetFraction !== undefined ? `${+(e.budgetFraction * 100).toFixed(2)}%` : null,
+  ]
+    .filter(Boolean)
+    .join(' or ');
   const where = e.evictedTo ?? defaultEvictedTo(e.policy);
-  const rest = where === 'drop' ? 'the rest dropped' : where === 'host' ? 'the rest in host DRAM' : 'the rest kept in HBM (reads only)';
+  const rest =
+    where === 'drop'
+      ? 'the rest dropped'
+      : where === 'host'
+        ? 'the rest in host DRAM'
+        : 'the rest kept in HBM (reads only)';
   switch (e.policy) {
     case 'h2o':
       return `H2O (${budget} budget): approximate; heavy hitters + recent window, ${rest}`;
@@ -178,7 +202,14 @@ export function describeEvict(e: KvEvict): string {
 
 /** Short label for rankings. */
 export function shortEvict(e: KvEvict): string {
-  const budget = e.budgetFraction !== undefined ? `${+(e.budgetFraction * 100).toFixed(2)}%` : e.budgetTokens !== undefined ? fmtTokens(e.budgetTokens) : `${e.sinkTokens}+${fmtTokens(e.recentTokens)}`;
-  const name = { h2o: 'H2O', 'sink-window': 'StreamingLLM', 'per-head': 'per-head', 'topk-pages': 'top-k pages' }[e.policy];
+  const budget =
+    e.budgetFraction !== undefined
+      ? `${+(e.budgetFraction * 100).toFixed(2)}%`
+      : e.budgetTokens !== undefined
+        ? fmtTokens(e.budgetTokens)
+        : `${e.sinkTokens}+${fmtTokens(e.recentTokens)}`;
+  const name = { h2o: 'H2O', 'sink-window': 'StreamingLLM', 'per-head': 'per-head', 'topk-pages': 'top-k pages' }[
+    e.policy
+  ];
   return `${name} ${budget}`;
 }

@@ -18,12 +18,30 @@ import { memoryReport } from '../cost/memory.ts';
 import { attentionKvBytesPerLayerPerToken } from '../model/params.ts';
 import { GB } from '../units.ts';
 import { DISTRIBUTED_SOURCES, describeDistributed, distributedFidelity } from './distributed.ts';
-import { EVICT_SOURCES, defaultEvictedTo, describeEvict, h2oScoreBytesPerLayer, retention, selectionFlopsPerLayer, selectionReadFraction, shortEvict, summaryTokensBf16 } from './evict.ts';
+import {
+  EVICT_SOURCES,
+  defaultEvictedTo,
+  describeEvict,
+  h2oScoreBytesPerLayer,
+  retention,
+  selectionFlopsPerLayer,
+  selectionReadFraction,
+  shortEvict,
+  summaryTokensBf16,
+} from './evict.ts';
 import { OFFLOAD_SOURCES, describeOffload, hostLinkGBps, ssdReadGBps } from './offload.ts';
 import { describePaging, resolvePaging, mlaEngineConstraint, type ResolvedPaging } from './paging.ts';
 import { describeQuant, residualWindowBytes, resolveQuant, type ResolvedQuant } from './quant.ts';
 import { SHARE_SOURCES, describeShare, sharedPrefixTokens, shareFidelity } from './share.ts';
-import { worstFidelity, type Fidelity, type KvDistributed, type KvEvict, type KvOffload, type KvShare, type KvStrategy } from './types.ts';
+import {
+  worstFidelity,
+  type Fidelity,
+  type KvDistributed,
+  type KvEvict,
+  type KvOffload,
+  type KvShare,
+  type KvStrategy,
+} from './types.ts';
 
 export interface ResolvedKv {
   dep: Deployment;
@@ -60,7 +78,12 @@ export interface ResolvedKv {
   sources: string[];
 }
 
-const DEFAULT_DISTRIBUTED: KvDistributed = { kind: 'distributed', contextParallel: 1, distAttention: false, transferCompression: 1 };
+const DEFAULT_DISTRIBUTED: KvDistributed = {
+  kind: 'distributed',
+  contextParallel: 1,
+  distAttention: false,
+  transferCompression: 1,
+};
 
 function shortQuant(q: ResolvedQuant): string {
   if (q.dtype === 'kivi2') return q.name.startsWith('GEAR') ? 'GEAR-2' : 'KIVI-2';
@@ -74,9 +97,25 @@ export function shortLabel(strategy: KvStrategy, q: ResolvedQuant, runtimeBlockS
   const parts: string[] = [];
   if (strategy.quant) parts.push(shortQuant(q));
   if (strategy.evict) parts.push(shortEvict(strategy.evict));
-  if (strategy.offload) parts.push((strategy.offload.ssdGB > 0 ? 'host+NVMe offload' : 'host offload') + (strategy.offload.multiTurnReuse ? ' + multi-turn reuse' : ''));
-  if (strategy.share) parts.push(strategy.share.ragChunkReuse ? (strategy.share.prefixTokens > 0 ? 'prefix + RAG reuse' : 'RAG chunk reuse') : 'prefix sharing');
-  if (strategy.paging) parts.push(strategy.paging.scheme === 'vattention' ? `vAttention ${strategy.paging.pageKiB} KiB` : `PagedAttention B${strategy.paging.blockSize ?? runtimeBlockSize}`);
+  if (strategy.offload)
+    parts.push(
+      (strategy.offload.ssdGB > 0 ? 'host+NVMe offload' : 'host offload') +
+        (strategy.offload.multiTurnReuse ? ' + multi-turn reuse' : ''),
+    );
+  if (strategy.share)
+    parts.push(
+      strategy.share.ragChunkReuse
+        ? strategy.share.prefixTokens > 0
+          ? 'prefix + RAG reuse'
+          : 'RAG chunk reuse'
+        : 'prefix sharing',
+    );
+  if (strategy.paging)
+    parts.push(
+      strategy.paging.scheme === 'vattention'
+        ? `vAttention ${strategy.paging.pageKiB} KiB`
+        : `PagedAttention B${strategy.paging.blockSize ?? runtimeBlockSize}`,
+    );
   const d = strategy.distributed;
   if (d) {
     if (d.contextParallel > 1) parts.push(`CP×${d.contextParallel}`);
@@ -118,8 +157,17 @@ export function resolveKv(deployment: Deployment, strategy: KvStrategy): Resolve
   const quantBytesPerTokenLayer = elementsPerTokenLayer * quant.bytesPerElement;
   const warnings: string[] = [];
   const sources: string[] = [...quant.sources];
-  if (quant.bytesPerElement > 2) warnings.push(`${quant.name} stores ${quant.bytesPerElement.toFixed(2)} B per element, more than bf16 (2 B): lower the GEAR rank/sparsity or raise the group size.`);
-  const paging = resolvePaging(strategy.paging, dep.runtime.kvBlockSize, model, gpu, gpuShare * quantBytesPerTokenLayer);
+  if (quant.bytesPerElement > 2)
+    warnings.push(
+      `${quant.name} stores ${quant.bytesPerElement.toFixed(2)} B per element, more than bf16 (2 B): lower the GEAR rank/sparsity or raise the group size.`,
+    );
+  const paging = resolvePaging(
+    strategy.paging,
+    dep.runtime.kvBlockSize,
+    model,
+    gpu,
+    gpuShare * quantBytesPerTokenLayer,
+  );
   warnings.push(...paging.warnings);
   sources.push(...paging.sources);
 
@@ -141,7 +189,9 @@ export function resolveKv(deployment: Deployment, strategy: KvStrategy): Resolve
     if (share.ragChunkReuse) sources.push(SHARE_SOURCES.rag);
     fidelity = worstFidelity(fidelity, shareFidelity(share));
     if (evict && share.prefixTokens > 0) {
-      warnings.push('Prefix sharing is not applied together with eviction: each sequence evicts its own tokens, so the prefix KV is not shared.');
+      warnings.push(
+        'Prefix sharing is not applied together with eviction: each sequence evicts its own tokens, so the prefix KV is not shared.',
+      );
       share = { ...share, prefixTokens: 0 };
     }
   }
@@ -160,7 +210,9 @@ export function resolveKv(deployment: Deployment, strategy: KvStrategy): Resolve
     }
   }
   if (evict && (evict.evictedTo ?? defaultEvictedTo(evict.policy)) === 'host' && !offload) {
-    warnings.push('Evicted KV is parked in host DRAM, whose size is not set (add offload.hostGB to bound it): assumed large enough.');
+    warnings.push(
+      'Evicted KV is parked in host DRAM, whose size is not set (add offload.hostGB to bound it): assumed large enough.',
+    );
   }
 
   const distributed = strategy.distributed ?? DEFAULT_DISTRIBUTED;
@@ -171,7 +223,8 @@ export function resolveKv(deployment: Deployment, strategy: KvStrategy): Resolve
     if (distributed.distAttention) sources.push(DISTRIBUTED_SOURCES.dist);
     if (distributed.transferCompression > 1) {
       sources.push(DISTRIBUTED_SOURCES.cachegen);
-      if (quant.bytesPerElement < 2) warnings.push('CacheGen ratios were measured against fp16 KV; on an already quantized KV the gain is smaller.');
+      if (quant.bytesPerElement < 2)
+        warnings.push('CacheGen ratios were measured against fp16 KV; on an already quantized KV the gain is smaller.');
     }
   }
   if (strategy.paging) descriptions.push(describePaging(paging, strategy.paging.pageKiB));
@@ -179,7 +232,10 @@ export function resolveKv(deployment: Deployment, strategy: KvStrategy): Resolve
   const stages = stageLayerKinds(dep);
   const fullLayers = stages.reduce((a, s) => a + s.full, 0);
   const slidingLayers = stages.reduce((a, s) => a + s.sliding, 0);
-  if (evict && slidingLayers > 0) warnings.push(`${model.name} has ${slidingLayers} sliding-window layers: eviction applies to its ${fullLayers} full-attention layers only.`);
+  if (evict && slidingLayers > 0)
+    warnings.push(
+      `${model.name} has ${slidingLayers} sliding-window layers: eviction applies to its ${fullLayers} full-attention layers only.`,
+    );
 
   return {
     dep,
@@ -242,7 +298,9 @@ function tokensBytes(r: ResolvedKv, n: number): number {
 
 /** Group metadata bytes of n tokens (those outside the residual window). */
 function metadataBytesOf(r: ResolvedKv, n: number): number {
-  return Math.max(0, n - r.quant.residualTokens) * r.elementsPerTokenLayer * (r.quant.metadataBytes + r.quant.gearBytes);
+  return (
+    Math.max(0, n - r.quant.residualTokens) * r.elementsPerTokenLayer * (r.quant.metadataBytes + r.quant.gearBytes)
+  );
 }
 
 /** One layer of one sequence at context L. */
@@ -255,16 +313,33 @@ export function layerKv(r: ResolvedKv, attention: 'full' | 'sliding', contextTok
     const n = Math.min(L, r.window ?? L);
     const bytes = tokensBytes(r, n);
     const extra = Math.max(0, n - r.quant.residualTokens) * flopsPerToken;
-    return { hbmBytes: bytes + waste, hostBytes: 0, droppedBytes: 0, wasteBytes: waste, metadataBytes: metadataBytesOf(r, n), sharedBytes: 0, readBytes: bytes, selectionReadBytes: 0, extraFlops: extra, refetchBytesPerStep: 0, retainedTokens: n, attendedTokens: n };
+    return {
+      hbmBytes: bytes + waste,
+      hostBytes: 0,
+      droppedBytes: 0,
+      wasteBytes: waste,
+      metadataBytes: metadataBytesOf(r, n),
+      sharedBytes: 0,
+      readBytes: bytes,
+      selectionReadBytes: 0,
+      extraFlops: extra,
+      refetchBytesPerStep: 0,
+      retainedTokens: n,
+      attendedTokens: n,
+    };
   }
   const att = r.dep.model.attention;
   const e = r.evict;
-  const ret = e ? retention(e, L) : { hbmTokens: L, hostTokens: 0, droppedTokens: 0, attendedTokens: L, refetchTokensPerStep: 0, keptPerHead: L };
+  const ret = e
+    ? retention(e, L)
+    : { hbmTokens: L, hostTokens: 0, droppedTokens: 0, attendedTokens: L, refetchTokensPerStep: 0, keptPerHead: L };
   // The shared prefix covers at most L − 1 tokens: the token being generated is always the sequence's own
   // (a sequence holding nothing of its own would fit without bound — and capacity would not be monotone in L).
   const shared = r.share ? Math.min(sharedPrefixTokens(r.share.prefixTokens, L), Math.max(0, ret.hbmTokens - 1)) : 0;
   const numKvHeads = att.kind === 'mla' ? 1 : att.numKvHeads;
-  const summary = e ? summaryTokensBf16(e, L) * r.bf16BytesPerTokenLayer + h2oScoreBytesPerLayer(e, ret.keptPerHead, numKvHeads) : 0;
+  const summary = e
+    ? summaryTokensBf16(e, L) * r.bf16BytesPerTokenLayer + h2oScoreBytesPerLayer(e, ret.keptPerHead, numKvHeads)
+    : 0;
   const selectionRead = e ? selectionReadFraction(e) * L * r.bf16BytesPerTokenLayer : 0;
   const selectionFlops = e ? selectionFlopsPerLayer(e, L, ret.keptPerHead, att.numHeads, att.headDim) : 0;
   const unique = ret.hbmTokens - shared;
@@ -298,7 +373,18 @@ export interface Footprint {
   refetchBytesPerStep: number;
 }
 
-const ZERO: Footprint = { hbmBytes: 0, hostBytes: 0, droppedBytes: 0, wasteBytes: 0, metadataBytes: 0, sharedBytes: 0, readBytes: 0, selectionReadBytes: 0, extraFlops: 0, refetchBytesPerStep: 0 };
+const ZERO: Footprint = {
+  hbmBytes: 0,
+  hostBytes: 0,
+  droppedBytes: 0,
+  wasteBytes: 0,
+  metadataBytes: 0,
+  sharedBytes: 0,
+  readBytes: 0,
+  selectionReadBytes: 0,
+  extraFlops: 0,
+  refetchBytesPerStep: 0,
+};
 
 function addLayers(acc: Footprint, l: LayerKv, count: number): Footprint {
   if (count === 0) return acc;
@@ -343,5 +429,7 @@ export function stageFootprints(r: ResolvedKv, contextTokens: number): Footprint
 
 /** HBM bytes per GPU left for KV on each stage: budget − weights − activations − reserve (the engine's memory model, before block rounding). */
 export function freeKvBytesPerGpu(dep: Deployment): number[] {
-  return memoryReport(dep).perGpu.map((g) => Math.max(0, (g.budgetGB - g.weightsGB - g.activationsGB - g.reservedGB) * GB));
+  return memoryReport(dep).perGpu.map((g) =>
+    Math.max(0, (g.budgetGB - g.weightsGB - g.activationsGB - g.reservedGB) * GB),
+  );
 }

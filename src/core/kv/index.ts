@@ -9,8 +9,52 @@ export * from './offload.ts';
 export * from './share.ts';
 export * from './paging.ts';
 export * from './distributed.ts';
-export { resolveKv, layerKv, modelFootprint, stageFootprints, freeKvBytesPerGpu, shortLabel, type ResolvedKv, type LayerKv, type Footprint } from './footprint.ts';
-export { strategyDecodeStep, equivalentBf16Context, bf16KvDeployment, vectorFlopsPerS, exposedExtraComputeS, CUDA_CORE_FRACTION_OF_BF16_TENSOR, type DecodeStep, type SpillPerGpu } from './decode.ts';
-export { kvEffect, effectOf, quantEffect, evictEffect, offloadEffect, shareEffect, pagingEffect, distributedEffect, type KvEffect, type TransferCost } from './effect.ts';
-export { kvCapacityCurve, capacityPoint, tierPlacement, schedulerGroups, DEFAULT_CONTEXTS, type KvCapacityCurve, type KvCapacityPoint } from './capacity.ts';
-export { compareStrategies, concurrencyPhrase, type CompareOptions, type StrategyScore, type StrategyComparison } from './compare.ts';
+export {
+  resolveKv,
+  layerKv,
+  modelFootprint,
+  stageFootprints,
+  freeKvBytesPerGpu,
+  shortLabel,
+  type ResolvedKv,
+  type LayerKv,
+  type Footprint,
+} from './footprint.ts';
+export {
+  strategyDecodeStep,
+  equivalentBf16Context,
+  bf16KvDeployment,
+  vectorFlopsPerS,
+  exposedExtraComputeS,
+  CUDA_CORE_FRACTION_OF_BF16_TENSOR,
+  type DecodeStep,
+  type SpillPerGpu,
+} from './decode.ts';
+export {
+  kvEffect,
+  effectOf,
+  quantEffect,
+  evictEffect,
+  offloadEffect,
+  shareEffect,
+  pagingEffect,
+  distributedEffect,
+  type KvEffect,
+  type TransferCost,
+} from './effect.ts';
+export {
+  kvCapacityCurve,
+  capacityPoint,
+  tierPlacement,
+  schedulerGroups,
+  DEFAULT_CONTEXTS,
+  type KvCapacityCurve,
+  type KvCapacityPoint,
+} from './capacity.ts';
+export {
+  compareStrategies,
+  concurrencyPhrase,
+  type CompareOptions,
+  type StrategyScore,
+  type StrategyComparison,
+} from './compare.ts';

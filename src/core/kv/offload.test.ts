@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { effectiveHitRate, exposedTransferS, multiTurnStoreBytes, placeInTiers, reloadBytes, ssdReadGBps, swapPreemptionS, transferS } from './offload.ts';
+import {
+  effectiveHitRate,
+  exposedTransferS,
+  multiTurnStoreBytes,
+  placeInTiers,
+  reloadBytes,
+  ssdReadGBps,
+  swapPreemptionS,
+  transferS,
+} from './offload.ts';
 import { kvStrategySchema } from './types.ts';
 
 describe('tiered offload', () => {
@@ -20,7 +29,16 @@ describe('tiered offload', () => {
 
   it('placement fills HBM, then host, then NVMe; cold KV never lands in HBM', () => {
     const p = placeInTiers(100, 30, { hbmBytes: 60, hostBytes: 50, ssdBytes: 100 });
-    expect(p).toMatchObject({ hbmBytes: 60, hostHotBytes: 40, hostColdBytes: 10, ssdHotBytes: 0, ssdColdBytes: 20, unplacedBytes: 0, d2hBytes: 70, hostToSsdBytes: 20 });
+    expect(p).toMatchObject({
+      hbmBytes: 60,
+      hostHotBytes: 40,
+      hostColdBytes: 10,
+      ssdHotBytes: 0,
+      ssdColdBytes: 20,
+      unplacedBytes: 0,
+      d2hBytes: 70,
+      hostToSsdBytes: 20,
+    });
     expect(placeInTiers(100, 0, { hbmBytes: 10, hostBytes: 20, ssdBytes: 30 }).unplacedBytes).toBe(40);
   });
 
@@ -38,7 +56,8 @@ describe('tiered offload', () => {
         expect(p.hbmBytes).toBeLessThanOrEqual(hbm);
         expect(host_).toBeLessThanOrEqual(host * (1 + 1e-12));
         expect(ssd_).toBeLessThanOrEqual(ssd * (1 + 1e-12));
-        for (const v of [p.hbmBytes, p.hostHotBytes, p.hostColdBytes, p.ssdHotBytes, p.ssdColdBytes, p.unplacedBytes]) expect(v).toBeGreaterThanOrEqual(0);
+        for (const v of [p.hbmBytes, p.hostHotBytes, p.hostColdBytes, p.ssdHotBytes, p.ssdColdBytes, p.unplacedBytes])
+          expect(v).toBeGreaterThanOrEqual(0);
       }),
     );
   });

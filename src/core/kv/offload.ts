@@ -23,7 +23,8 @@ import type { KvOffload } from './types.ts';
 
 export const OFFLOAD_SOURCES = {
   tiers: 'Tiered KV offload with layer-wise prefetch (FlexGen, Sheng et al. 2023; CachedAttention, Gao et al. 2024)',
-  multiTurn: 'CachedAttention (Gao et al., USENIX ATC 2024): multi-turn KV reuse from host/SSD; Continuum (2025): KV time-to-live',
+  multiTurn:
+    'CachedAttention (Gao et al., USENIX ATC 2024): multi-turn KV reuse from host/SSD; Continuum (2025): KV time-to-live',
   swap: 'FastSwitch (Shen et al., 2024): swap-based preemption cost',
 };
 
@@ -125,7 +126,11 @@ export function swapPreemptionS(seqBytes: number, GBps: number, linkEfficiency =
 
 /** "Host offload (256 GB DRAM + 0 GB NVMe per GPU, 64 GB/s, layer-wise prefetch): lossless; …". */
 export function describeOffload(o: KvOffload, linkGBps: number): string {
-  const tiers = [`${o.hostGB} GB DRAM`, o.ssdGB > 0 ? `${o.ssdGB} GB NVMe @ ${o.ssdGBps} GB/s` : null].filter(Boolean).join(' + ');
-  const mt = o.multiTurnReuse ? `; multi-turn reuse ${Math.round(o.multiTurnReuse.hitRate * 100)}% hit, TTL ${o.multiTurnReuse.ttlS} s` : '';
+  const tiers = [`${o.hostGB} GB DRAM`, o.ssdGB > 0 ? `${o.ssdGB} GB NVMe @ ${o.ssdGBps} GB/s` : null]
+    .filter(Boolean)
+    .join(' + ');
+  const mt = o.multiTurnReuse
+    ? `; multi-turn reuse ${Math.round(o.multiTurnReuse.hitRate * 100)}% hit, TTL ${o.multiTurnReuse.ttlS} s`
+    : '';
   return `Offload (${tiers} per GPU, ${linkGBps} GB/s link${o.prefetch ? ', layer-wise prefetch' : ''}): lossless; more sequences, spilled KV streamed every step${mt}`;
 }

@@ -58,7 +58,13 @@ export interface MlaConstraint {
 /** The block-size / offload constraint an MLA model meets on this GPU's serving stack (null for GQA). */
 export function mlaEngineConstraint(model: ModelSpec, gpu: GpuSpec): MlaConstraint | null {
   if (model.attention.kind !== 'mla') return null;
-  if (gpu.vendor === 'AMD') return { engine: 'vLLM on ROCm (AITER MLA)', requiredBlockSize: 1, offloadSupported: false, source: PAGING_SOURCES.amdMla };
+  if (gpu.vendor === 'AMD')
+    return {
+      engine: 'vLLM on ROCm (AITER MLA)',
+      requiredBlockSize: 1,
+      offloadSupported: false,
+      source: PAGING_SOURCES.amdMla,
+    };
   return { engine: 'FlashMLA', requiredBlockSize: 64, offloadSupported: true, source: PAGING_SOURCES.flashmla };
 }
 
@@ -77,14 +83,22 @@ export interface ResolvedPaging {
  * Resolve the paging scheme: default PagedAttention at the runtime's block size; an MLA model's
  * engine-required block size overrides the requested one (with a warning).
  */
-export function resolvePaging(p: KvPaging | undefined, runtimeBlockSize: number, model: ModelSpec, gpu: GpuSpec, gpuLayerBytesPerToken: number): ResolvedPaging {
+export function resolvePaging(
+  p: KvPaging | undefined,
+  runtimeBlockSize: number,
+  model: ModelSpec,
+  gpu: GpuSpec,
+  gpuLayerBytesPerToken: number,
+): ResolvedPaging {
   const scheme = p?.scheme ?? 'paged';
   const warnings: string[] = [];
   const sources: string[] = [];
   let blockSize = p?.blockSize ?? runtimeBlockSize;
   const mla = mlaEngineConstraint(model, gpu);
   if (scheme === 'paged' && mla && blockSize !== mla.requiredBlockSize) {
-    warnings.push(`${model.name} uses MLA: ${mla.engine} needs KV block size ${mla.requiredBlockSize}, not ${blockSize}; costed at ${mla.requiredBlockSize}.`);
+    warnings.push(
+      `${model.name} uses MLA: ${mla.engine} needs KV block size ${mla.requiredBlockSize}, not ${blockSize}; costed at ${mla.requiredBlockSize}.`,
+    );
     blockSize = mla.requiredBlockSize;
     sources.push(mla.source);
   }

@@ -18,7 +18,15 @@ export interface NamedKvStrategy {
 }
 
 /** Where a preset sits in the editor's menu. */
-export type KvPresetGroup = 'Plain' | 'Quantization' | 'Eviction / sparse attention' | 'Tiered offload' | 'Sharing and reuse' | 'Memory management' | 'KV across devices' | 'Composed';
+export type KvPresetGroup =
+  | 'Plain'
+  | 'Quantization'
+  | 'Eviction / sparse attention'
+  | 'Tiered offload'
+  | 'Sharing and reuse'
+  | 'Memory management'
+  | 'KV across devices'
+  | 'Composed';
 
 /** A named preset: stable id, short label, menu group, and the strategy input (null = plain paged KV). */
 export interface KvPresetDef {
@@ -46,24 +54,129 @@ export const KV_PRESET_LIST: readonly KvPresetDef[] = [
   { id: 'fp8', label: 'fp8 KV', group: 'Quantization', input: { quant: { dtype: 'fp8' } } },
   { id: 'int8', label: 'int8 KV', group: 'Quantization', input: { quant: { dtype: 'int8' } } },
   { id: 'int4', label: 'int4 KV', group: 'Quantization', input: { quant: { dtype: 'int4' } } },
-  { id: 'kivi2', label: 'KIVI-2', group: 'Quantization', input: { quant: { dtype: 'kivi2' } }, aliases: ['kivi', 'kivi-2'] },
-  { id: 'gear', label: 'GEAR int4 r4', group: 'Quantization', input: { quant: { dtype: 'int4', gear: { rank: 4, sparsityPct: 2 } } } },
-  { id: 'h2o', label: 'H2O 20%', group: 'Eviction / sparse attention', input: { evict: { policy: 'h2o', budgetFraction: 0.2 } } },
-  { id: 'sink-window', label: 'sink+window 4K', group: 'Eviction / sparse attention', input: { evict: { policy: 'sink-window', sinkTokens: 4, recentTokens: 4092 } }, aliases: ['streamingllm', 'streaming', 'sink'] },
-  { id: 'razor', label: 'RazorAttention 15%', group: 'Eviction / sparse attention', input: { evict: { policy: 'per-head', fullHeadsFraction: 0.15, sinkTokens: 4, recentTokens: 1020 } }, aliases: ['per-head', 'razorattention'] },
-  { id: 'topk-host', label: 'top-2K pages, rest in host', group: 'Eviction / sparse attention', input: { evict: { policy: 'topk-pages', budgetTokens: 2048, evictedTo: 'host' } }, aliases: ['shadowkv', 'topk'] },
-  { id: 'host-offload', label: 'host offload 240 GB', group: 'Tiered offload', input: { offload: { hostGB: 240 } }, aliases: ['offload', 'host'] },
-  { id: 'fp8-h2o', label: 'fp8 + H2O 20%', group: 'Composed', input: { quant: { dtype: 'fp8' }, evict: { policy: 'h2o', budgetFraction: 0.2 } } },
-  { id: 'prefix', label: 'prefix sharing 4K', group: 'Sharing and reuse', input: { share: { prefixTokens: 4096 } }, aliases: ['share'] },
-  { id: 'topk-hbm', label: 'top-2K pages, all in HBM', group: 'Eviction / sparse attention', input: { evict: { policy: 'topk-pages', budgetTokens: 2048, evictedTo: 'hbm' } }, byLabel: true },
-  { id: 'host-nvme', label: 'host 240 GB + NVMe 2 TB', group: 'Tiered offload', input: { offload: { hostGB: 240, ssdGB: 2000, ssdGBps: 7 } }, byLabel: true },
-  { id: 'multi-turn', label: 'multi-turn reuse 70%, TTL 600 s', group: 'Tiered offload', input: { offload: { hostGB: 240, multiTurnReuse: { ttlS: 600, hitRate: 0.7 } } }, byLabel: true },
-  { id: 'rag-reuse', label: 'RAG chunk reuse 8K (15% recompute)', group: 'Sharing and reuse', input: { share: { ragChunkReuse: { chunkTokens: 8192, recomputeFraction: 0.15 } } }, byLabel: true },
-  { id: 'paged-64', label: 'PagedAttention block 64', group: 'Memory management', input: { paging: { scheme: 'paged', blockSize: 64 } }, byLabel: true },
-  { id: 'vattention', label: 'vAttention 2 MiB pages', group: 'Memory management', input: { paging: { scheme: 'vattention', pageKiB: 2048 } }, byLabel: true },
-  { id: 'vattention-64k', label: 'vAttention 64 KiB pages', group: 'Memory management', input: { paging: { scheme: 'vattention', pageKiB: 64 } }, byLabel: true },
-  { id: 'cp2', label: 'context parallel ×2', group: 'KV across devices', input: { distributed: { contextParallel: 2 } }, byLabel: true },
-  { id: 'cachegen', label: 'CacheGen 4× transfers', group: 'KV across devices', input: { distributed: { transferCompression: 4 } }, byLabel: true },
+  {
+    id: 'kivi2',
+    label: 'KIVI-2',
+    group: 'Quantization',
+    input: { quant: { dtype: 'kivi2' } },
+    aliases: ['kivi', 'kivi-2'],
+  },
+  {
+    id: 'gear',
+    label: 'GEAR int4 r4',
+    group: 'Quantization',
+    input: { quant: { dtype: 'int4', gear: { rank: 4, sparsityPct: 2 } } },
+  },
+  {
+    id: 'h2o',
+    label: 'H2O 20%',
+    group: 'Eviction / sparse attention',
+    input: { evict: { policy: 'h2o', budgetFraction: 0.2 } },
+  },
+  {
+    id: 'sink-window',
+    label: 'sink+window 4K',
+    group: 'Eviction / sparse attention',
+    input: { evict: { policy: 'sink-window', sinkTokens: 4, recentTokens: 4092 } },
+    aliases: ['streamingllm', 'streaming', 'sink'],
+  },
+  {
+    id: 'razor',
+    label: 'RazorAttention 15%',
+    group: 'Eviction / sparse attention',
+    input: { evict: { policy: 'per-head', fullHeadsFraction: 0.15, sinkTokens: 4, recentTokens: 1020 } },
+    aliases: ['per-head', 'razorattention'],
+  },
+  {
+    id: 'topk-host',
+    label: 'top-2K pages, rest in host',
+    group: 'Eviction / sparse attention',
+    input: { evict: { policy: 'topk-pages', budgetTokens: 2048, evictedTo: 'host' } },
+    aliases: ['shadowkv', 'topk'],
+  },
+  {
+    id: 'host-offload',
+    label: 'host offload 240 GB',
+    group: 'Tiered offload',
+    input: { offload: { hostGB: 240 } },
+    aliases: ['offload', 'host'],
+  },
+  {
+    id: 'fp8-h2o',
+    label: 'fp8 + H2O 20%',
+    group: 'Composed',
+    input: { quant: { dtype: 'fp8' }, evict: { policy: 'h2o', budgetFraction: 0.2 } },
+  },
+  {
+    id: 'prefix',
+    label: 'prefix sharing 4K',
+    group: 'Sharing and reuse',
+    input: { share: { prefixTokens: 4096 } },
+    aliases: ['share'],
+  },
+  {
+    id: 'topk-hbm',
+    label: 'top-2K pages, all in HBM',
+    group: 'Eviction / sparse attention',
+    input: { evict: { policy: 'topk-pages', budgetTokens: 2048, evictedTo: 'hbm' } },
+    byLabel: true,
+  },
+  {
+    id: 'host-nvme',
+    label: 'host 240 GB + NVMe 2 TB',
+    group: 'Tiered offload',
+    input: { offload: { hostGB: 240, ssdGB: 2000, ssdGBps: 7 } },
+    byLabel: true,
+  },
+  {
+    id: 'multi-turn',
+    label: 'multi-turn reuse 70%, TTL 600 s',
+    group: 'Tiered offload',
+    input: { offload: { hostGB: 240, multiTurnReuse: { ttlS: 600, hitRate: 0.7 } } },
+    byLabel: true,
+  },
+  {
+    id: 'rag-reuse',
+    label: 'RAG chunk reuse 8K (15% recompute)',
+    group: 'Sharing and reuse',
+    input: { share: { ragChunkReuse: { chunkTokens: 8192, recomputeFraction: 0.15 } } },
+    byLabel: true,
+  },
+  {
+    id: 'paged-64',
+    label: 'PagedAttention block 64',
+    group: 'Memory management',
+    input: { paging: { scheme: 'paged', blockSize: 64 } },
+    byLabel: true,
+  },
+  {
+    id: 'vattention',
+    label: 'vAttention 2 MiB pages',
+    group: 'Memory management',
+    input: { paging: { scheme: 'vattention', pageKiB: 2048 } },
+    byLabel: true,
+  },
+  {
+    id: 'vattention-64k',
+    label: 'vAttention 64 KiB pages',
+    group: 'Memory management',
+    input: { paging: { scheme: 'vattention', pageKiB: 64 } },
+    byLabel: true,
+  },
+  {
+    id: 'cp2',
+    label: 'context parallel ×2',
+    group: 'KV across devices',
+    input: { distributed: { contextParallel: 2 } },
+    byLabel: true,
+  },
+  {
+    id: 'cachegen',
+    label: 'CacheGen 4× transfers',
+    group: 'KV across devices',
+    input: { distributed: { transferCompression: 4 } },
+    byLabel: true,
+  },
 ];
 
 /** A preset of the list by id (no aliases). */
@@ -77,7 +190,15 @@ export function kvPresetChoice(p: KvPresetDef): string | KvStrategyInput {
 }
 
 /** The presets the KV capacity chart draws, in legend order. */
-export const KV_CHART_PRESETS: readonly string[] = ['bf16', 'fp8', 'int4', 'kivi2', 'h2o', 'sink-window', 'host-offload'];
+export const KV_CHART_PRESETS: readonly string[] = [
+  'bf16',
+  'fp8',
+  'int4',
+  'kivi2',
+  'h2o',
+  'sink-window',
+  'host-offload',
+];
 
 /** Preset ids and aliases, for help texts. */
 export const KV_PRESET_NAMES: readonly string[] = KV_PRESET_LIST.map((p) => p.id);
@@ -96,7 +217,8 @@ export function kvPreset(name: string): NamedKvStrategy | null {
   const id = presetId(name);
   if (id === null) return null;
   const p = kvPresetDef(id)!;
-  if (p.byLabel && p.input !== null) return { id: p.label, label: p.label, strategy: kvStrategySchema.parse({ label: p.label, ...p.input }) };
+  if (p.byLabel && p.input !== null)
+    return { id: p.label, label: p.label, strategy: kvStrategySchema.parse({ label: p.label, ...p.input }) };
   return { id, label: p.label, strategy: p.input === null ? null : kvStrategySchema.parse(p.input) };
 }
 
@@ -104,10 +226,12 @@ export function kvPreset(name: string): NamedKvStrategy | null {
 export function strategyLabel(s: KvStrategy): string {
   if (s.label) return s.label;
   for (const p of KV_PRESET_LIST) {
-    if (!p.byLabel && p.input !== null && JSON.stringify(kvStrategySchema.parse(p.input)) === JSON.stringify(s)) return p.label;
+    if (!p.byLabel && p.input !== null && JSON.stringify(kvStrategySchema.parse(p.input)) === JSON.stringify(s))
+      return p.label;
   }
   const parts: string[] = [];
-  if (s.quant) parts.push(s.quant.gear ? `GEAR ${s.quant.dtype}` : s.quant.dtype === 'kivi2' ? 'KIVI-2' : `${s.quant.dtype} KV`);
+  if (s.quant)
+    parts.push(s.quant.gear ? `GEAR ${s.quant.dtype}` : s.quant.dtype === 'kivi2' ? 'KIVI-2' : `${s.quant.dtype} KV`);
   if (s.evict) parts.push(s.evict.policy === 'h2o' ? 'H2O' : s.evict.policy);
   if (s.offload) parts.push(s.offload.ssdGB > 0 ? 'host+NVMe offload' : 'host offload');
   if (s.share) parts.push(s.share.ragChunkReuse ? 'RAG reuse' : 'prefix sharing');
@@ -123,11 +247,15 @@ export function strategyLabel(s: KvStrategy): string {
 export function kvChoice(x: string | KvStrategyInput, index = 0): NamedKvStrategy {
   if (typeof x === 'string') {
     const p = kvPreset(x);
-    if (!p) throw new Error(`kvStrategies[${index}]: unknown KV strategy "${x}" (presets: ${KV_PRESET_NAMES.join(', ')})`);
+    if (!p)
+      throw new Error(`kvStrategies[${index}]: unknown KV strategy "${x}" (presets: ${KV_PRESET_NAMES.join(', ')})`);
     return p;
   }
   const r = kvStrategySchema.safeParse(x);
-  if (!r.success) throw new Error(`kvStrategies[${index}]: ${r.error.issues[0]?.message.replace(/^runtime\.kvStrategy\.?/, '') ?? 'invalid strategy'}`);
+  if (!r.success)
+    throw new Error(
+      `kvStrategies[${index}]: ${r.error.issues[0]?.message.replace(/^runtime\.kvStrategy\.?/, '') ?? 'invalid strategy'}`,
+    );
   const s = r.data;
   return { id: s.label ?? JSON.stringify(s), label: strategyLabel(s), strategy: s };
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compressionVsBf16, describeQuant, gearLowRankBytesPerElement, gearSparseBytesPerElement, groupMetadataBytesPerElement, payloadBytesPerElement, residualWindowBytes, resolveQuant } from './quant.ts';
+import {
+  compressionVsBf16,
+  describeQuant,
+  gearLowRankBytesPerElement,
+  gearSparseBytesPerElement,
+  groupMetadataBytesPerElement,
+  payloadBytesPerElement,
+  residualWindowBytes,
+  resolveQuant,
+} from './quant.ts';
 import { kvStrategySchema, type KvQuant } from './types.ts';
 
 const q = (input: Record<string, unknown>): KvQuant => kvStrategySchema.parse({ quant: input }).quant!;
@@ -48,7 +57,13 @@ describe('quantized KV arithmetic (KIVI, GEAR, fp8/int)', () => {
 
   it('without a quant component the engine dtype is used as stored (no group metadata)', () => {
     const r = resolveQuant(undefined, 'fp8', 128);
-    expect(r).toMatchObject({ dtype: 'engine:fp8', bytesPerElement: 1, metadataBytes: 0, residualTokens: 0, fidelity: 'near-lossless' });
+    expect(r).toMatchObject({
+      dtype: 'engine:fp8',
+      bytesPerElement: 1,
+      metadataBytes: 0,
+      residualTokens: 0,
+      fidelity: 'near-lossless',
+    });
     expect(resolveQuant(undefined, 'bf16', 128).fidelity).toBe('exact');
   });
 
@@ -57,7 +72,10 @@ describe('quantized KV arithmetic (KIVI, GEAR, fp8/int)', () => {
       fc.property(
         fc.constantFrom('fp8', 'int8', 'int4', 'kivi2'),
         fc.integer({ min: 8, max: 1024 }),
-        fc.option(fc.record({ rank: fc.integer({ min: 1, max: 8 }), sparsityPct: fc.double({ min: 0, max: 5, noNaN: true }) }), { nil: undefined }),
+        fc.option(
+          fc.record({ rank: fc.integer({ min: 1, max: 8 }), sparsityPct: fc.double({ min: 0, max: 5, noNaN: true }) }),
+          { nil: undefined },
+        ),
         fc.constantFrom(64, 128, 192, 576),
         (dtype, groupSize, gear, headDim) => {
           const useGear = gear !== undefined && (dtype === 'int4' || dtype === 'kivi2');

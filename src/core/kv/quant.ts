@@ -87,7 +87,12 @@ export function gearReconstructFlopsPerElement(rank: number, sparsityPct: number
  * KV bytes of `tokens` tokens when the most recent `residualTokens` stay at full precision:
  * min(n, R)·full + max(0, n − R)·quantized (KIVI's residual window).
  */
-export function residualWindowBytes(tokens: number, residualTokens: number, fullBytesPerToken: number, quantBytesPerToken: number): number {
+export function residualWindowBytes(
+  tokens: number,
+  residualTokens: number,
+  fullBytesPerToken: number,
+  quantBytesPerToken: number,
+): number {
   const full = Math.min(tokens, residualTokens);
   return full * fullBytesPerToken + Math.max(0, tokens - residualTokens) * quantBytesPerToken;
 }
@@ -125,7 +130,13 @@ const SOURCES = {
   int: 'asymmetric group quantization, fp16 scale + zero per group',
 };
 
-const NAMES: Record<KvQuantDtype, string> = { bf16: 'bf16 KV', fp8: 'fp8 KV', int8: 'int8 KV', int4: 'int4 KV', kivi2: 'KIVI 2-bit' };
+const NAMES: Record<KvQuantDtype, string> = {
+  bf16: 'bf16 KV',
+  fp8: 'fp8 KV',
+  int8: 'int8 KV',
+  int4: 'int4 KV',
+  kivi2: 'KIVI 2-bit',
+};
 
 /**
  * Fill in defaults. `vectorDim` is the width of one cached head vector (headDim, or the MLA latent),
@@ -154,15 +165,19 @@ export function resolveQuant(q: KvQuant | undefined, engineDtype: Dtype, vectorD
   const residualTokens = q.residualTokens ?? defaultResidualTokens(q.dtype);
   const payloadBytes = payloadBytesPerElement(q.dtype);
   const metadataBytes = groupMetadataBytesPerElement(q.dtype, groupSize);
-  const gearBytes = q.gear ? gearLowRankBytesPerElement(q.gear.rank, vectorDim) + gearSparseBytesPerElement(q.gear.sparsityPct) : 0;
-  const flopsPerElement = dequantFlopsPerElement(q.dtype) + (q.gear ? gearReconstructFlopsPerElement(q.gear.rank, q.gear.sparsityPct) : 0);
+  const gearBytes = q.gear
+    ? gearLowRankBytesPerElement(q.gear.rank, vectorDim) + gearSparseBytesPerElement(q.gear.sparsityPct)
+    : 0;
+  const flopsPerElement =
+    dequantFlopsPerElement(q.dtype) + (q.gear ? gearReconstructFlopsPerElement(q.gear.rank, q.gear.sparsityPct) : 0);
   const sources: string[] = [];
   if (q.dtype === 'kivi2') sources.push(SOURCES.kivi);
   else if (q.dtype === 'fp8') sources.push(SOURCES.fp8);
   else if (q.dtype !== 'bf16') sources.push(SOURCES.int);
   if (q.gear) sources.push(SOURCES.gear);
   let name = NAMES[q.dtype];
-  if (q.gear) name = `GEAR (${q.dtype === 'kivi2' ? '2-bit' : q.dtype} + rank ${q.gear.rank} + ${q.gear.sparsityPct}% outliers)`;
+  if (q.gear)
+    name = `GEAR (${q.dtype === 'kivi2' ? '2-bit' : q.dtype} + rank ${q.gear.rank} + ${q.gear.sparsityPct}% outliers)`;
   return {
     dtype: q.dtype,
     name,
@@ -190,7 +205,12 @@ export function fidelityWord(f: Fidelity): string {
 /** "KIVI 2-bit: approximate; 5.3× smaller KV". */
 export function describeQuant(rq: ResolvedQuant): string {
   const ratio = compressionVsBf16(rq);
-  const size = Math.abs(ratio - 1) < 0.005 ? 'full-size KV' : ratio > 1 ? `${ratio.toFixed(1)}× smaller KV` : `${(1 / ratio).toFixed(1)}× larger KV`;
+  const size =
+    Math.abs(ratio - 1) < 0.005
+      ? 'full-size KV'
+      : ratio > 1
+        ? `${ratio.toFixed(1)}× smaller KV`
+        : `${(1 / ratio).toFixed(1)}× larger KV`;
   const parts = [`${rq.name}: ${fidelityWord(rq.fidelity)}; ${size}`];
   if (rq.groupSize !== null) parts.push(`g${rq.groupSize} scale+zero`);
   if (rq.residualTokens > 0) parts.push(`${rq.residualTokens}-token full-precision window`);

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { compressedTransferBytes, localSeqs, partialOutputBytes, pooledSeqs, ringPrefillSendBytes } from './distributed.ts';
-import { prefillComputedTokens, ragLoadBytes, seqsWithSharedPrefix, shareFidelity, sharedPrefixTokens } from './share.ts';
+import {
+  compressedTransferBytes,
+  localSeqs,
+  partialOutputBytes,
+  pooledSeqs,
+  ringPrefillSendBytes,
+} from './distributed.ts';
+import {
+  prefillComputedTokens,
+  ragLoadBytes,
+  seqsWithSharedPrefix,
+  shareFidelity,
+  sharedPrefixTokens,
+} from './share.ts';
 import { kvStrategySchema } from './types.ts';
 
 describe('sharing and reuse', () => {
-  const share = kvStrategySchema.parse({ share: { prefixTokens: 2048, ragChunkReuse: { chunkTokens: 4096, recomputeFraction: 0.15 } } }).share!;
+  const share = kvStrategySchema.parse({
+    share: { prefixTokens: 2048, ragChunkReuse: { chunkTokens: 4096, recomputeFraction: 0.15 } },
+  }).share!;
 
   it('a shared prefix is stored once: ⌊(free − shared) / unique⌋', () => {
     expect(sharedPrefixTokens(2048, 1000)).toBe(1000);

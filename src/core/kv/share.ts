@@ -14,7 +14,8 @@
 import type { Fidelity, KvShare } from './types.ts';
 
 export const SHARE_SOURCES = {
-  prefix: 'Prefix sharing: vLLM automatic prefix caching / SGLang RadixAttention; BatchLLM (Zheng et al., 2024) global prefix sharing',
+  prefix:
+    'Prefix sharing: vLLM automatic prefix caching / SGLang RadixAttention; BatchLLM (Zheng et al., 2024) global prefix sharing',
   rag: 'CacheBlend (Yao et al., EuroSys 2025) and Cache-Craft (Agarwal et al., SIGMOD 2025): chunk KV reuse with selective recompute',
 };
 
@@ -33,7 +34,10 @@ export function seqsWithSharedPrefix(freeBytes: number, sharedBytes: number, uni
 /** Prompt tokens served from reused RAG chunks (after the shared prefix): min(chunkTokens, prompt − prefix). */
 export function ragReusedTokens(share: KvShare, promptTokens: number): number {
   if (!share.ragChunkReuse) return 0;
-  return Math.min(share.ragChunkReuse.chunkTokens, Math.max(0, promptTokens - sharedPrefixTokens(share.prefixTokens, promptTokens)));
+  return Math.min(
+    share.ragChunkReuse.chunkTokens,
+    Math.max(0, promptTokens - sharedPrefixTokens(share.prefixTokens, promptTokens)),
+  );
 }
 
 /**
@@ -62,10 +66,15 @@ const fmtTokens = (t: number) => (t >= 1024 && t % 1024 === 0 ? `${t / 1024}K` :
 
 export function describeShare(share: KvShare): string {
   const parts: string[] = [];
-  if (share.prefixTokens > 0) parts.push(`Prefix sharing (${fmtTokens(share.prefixTokens)}-token prefix): lossless; stored once per scheduler, not prefilled again`);
+  if (share.prefixTokens > 0)
+    parts.push(
+      `Prefix sharing (${fmtTokens(share.prefixTokens)}-token prefix): lossless; stored once per scheduler, not prefilled again`,
+    );
   if (share.ragChunkReuse) {
     const r = share.ragChunkReuse;
-    parts.push(`RAG chunk reuse (${fmtTokens(r.chunkTokens)} chunk tokens, ${Math.round(r.recomputeFraction * 100)}% recomputed): ${r.recomputeFraction < 1 ? 'approximate' : 'lossless'}; ${Math.round((1 - r.recomputeFraction) * 100)}% of chunk prefill skipped`);
+    parts.push(
+      `RAG chunk reuse (${fmtTokens(r.chunkTokens)} chunk tokens, ${Math.round(r.recomputeFraction * 100)}% recomputed): ${r.recomputeFraction < 1 ? 'approximate' : 'lossless'}; ${Math.round((1 - r.recomputeFraction) * 100)}% of chunk prefill skipped`,
+    );
   }
   return parts.length > 0 ? parts.join('; ') : 'No sharing: lossless';
 }

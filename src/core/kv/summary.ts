@@ -73,7 +73,15 @@ export function kvStrategySummary(dep: Deployment, contextTokens: number): KvStr
     decodeReadBytesPerSeq: e.decodeReadBytesPerSeq,
     bf16DecodeReadBytesPerSeq: e.bf16DecodeReadBytesPerSeq,
     decodeExtraFlopsPerSeq: e.decodeExtraFlopsPerSeq,
-    tiers: o ? { hostGBPerGpu: o.hostGB, ssdGBPerGpu: o.ssdGB, hostLinkGBps: kv.r.hostGBps, ssdGBps: kv.r.ssdGBps, prefetch: o.prefetch } : null,
+    tiers: o
+      ? {
+          hostGBPerGpu: o.hostGB,
+          ssdGBPerGpu: o.ssdGB,
+          hostLinkGBps: kv.r.hostGBps,
+          ssdGBps: kv.r.ssdGBps,
+          prefetch: o.prefetch,
+        }
+      : null,
     transfers: {
       evictD2hBytesPerSeq: e.transfers.evictD2hBytesPerSeq,
       refetchH2dBytesPerStepPerSeq: e.transfers.refetchH2dBytesPerStepPerSeq,
@@ -90,6 +98,9 @@ export function kvStrategyWarnings(dep: Deployment): string[] {
   const kv = kvEngineOf(dep);
   if (!kv) return [];
   const out = [...kv.r.warnings, ...engineCaveats(dep)];
-  if (kv.r.fidelity !== 'exact') out.push(`KV strategy "${kv.r.label}" is ${kv.r.fidelity}: its accuracy cost is not modelled (fidelity is a label, not a predicted quality loss).`);
+  if (kv.r.fidelity !== 'exact')
+    out.push(
+      `KV strategy "${kv.r.label}" is ${kv.r.fidelity}: its accuracy cost is not modelled (fidelity is a label, not a predicted quality loss).`,
+    );
   return out;
 }

@@ -59,7 +59,10 @@ export function makeKvSchemas(prefix = 'runtime.kvStrategy') {
         .optional(),
     })
     .strict()
-    .refine((q) => !(q.gear && q.dtype === 'bf16'), { path: ['gear'], message: `${f('quant.gear')}: GEAR corrects a quantized KV; pick fp8, int8, int4 or kivi2 as quant.dtype` });
+    .refine((q) => !(q.gear && q.dtype === 'bf16'), {
+      path: ['gear'],
+      message: `${f('quant.gear')}: GEAR corrects a quantized KV; pick fp8, int8, int4 or kivi2 as quant.dtype`,
+    });
 
   const evict = z
     .object({
@@ -91,13 +94,29 @@ export function makeKvSchemas(prefix = 'runtime.kvStrategy') {
     .superRefine((e, ctx) => {
       const hasBudget = e.budgetTokens !== undefined || e.budgetFraction !== undefined;
       if ((e.policy === 'h2o' || e.policy === 'topk-pages') && !hasBudget) {
-        ctx.addIssue({ code: 'custom', path: ['budgetTokens'], message: `${f('evict.budgetTokens')}: ${e.policy} needs budgetTokens or budgetFraction` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['budgetTokens'],
+          message: `${f('evict.budgetTokens')}: ${e.policy} needs budgetTokens or budgetFraction`,
+        });
       }
-      if ((e.policy === 'sink-window' || e.policy === 'per-head') && !hasBudget && e.sinkTokens + e.recentTokens === 0) {
-        ctx.addIssue({ code: 'custom', path: ['recentTokens'], message: `${f('evict.recentTokens')}: ${e.policy} needs recentTokens (or a budget) above 0` });
+      if (
+        (e.policy === 'sink-window' || e.policy === 'per-head') &&
+        !hasBudget &&
+        e.sinkTokens + e.recentTokens === 0
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['recentTokens'],
+          message: `${f('evict.recentTokens')}: ${e.policy} needs recentTokens (or a budget) above 0`,
+        });
       }
       if (e.policy === 'per-head' && e.fullHeadsFraction === 0) {
-        ctx.addIssue({ code: 'custom', path: ['fullHeadsFraction'], message: `${f('evict.fullHeadsFraction')}: per-head needs a fraction of full heads above 0 (RazorAttention keeps ~15 %)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fullHeadsFraction'],
+          message: `${f('evict.fullHeadsFraction')}: per-head needs a fraction of full heads above 0 (RazorAttention keeps ~15 %)`,
+        });
       }
     });
 
@@ -173,7 +192,10 @@ export function makeKvSchemas(prefix = 'runtime.kvStrategy') {
 
   const strategy = z
     .object({
-      label: z.string({ error: f('label must be a string') }).max(80, { error: f('label must be at most 80 characters') }).optional(),
+      label: z
+        .string({ error: f('label must be a string') })
+        .max(80, { error: f('label must be at most 80 characters') })
+        .optional(),
       quant: quant.optional(),
       evict: evict.optional(),
       offload: offload.optional(),
@@ -219,17 +241,28 @@ export type KvDistributedInput = z.input<typeof kvDistributedSchema>;
 export type KvFamily = KvComponent['kind'];
 
 /** Slot of the composed strategy that holds each family. */
-export const FAMILY_SLOTS = ['quant', 'evict', 'offload', 'share', 'paging', 'distributed'] as const satisfies readonly KvFamily[];
+export const FAMILY_SLOTS = [
+  'quant',
+  'evict',
+  'offload',
+  'share',
+  'paging',
+  'distributed',
+] as const satisfies readonly KvFamily[];
 
 /**
  * Compose components into one strategy (each family at most once). Throws naming the duplicate;
  * the result is parsed, so defaults are filled in.
  */
-export function composeKvStrategy(components: readonly (KvComponentInput & { kind: KvFamily })[], label?: string): KvStrategy {
+export function composeKvStrategy(
+  components: readonly (KvComponentInput & { kind: KvFamily })[],
+  label?: string,
+): KvStrategy {
   const out: Record<string, unknown> = {};
   if (label !== undefined) out.label = label;
   for (const c of components) {
-    if (out[c.kind] !== undefined) throw new Error(`runtime.kvStrategy.${c.kind}: a strategy holds each family once (got two ${c.kind} components)`);
+    if (out[c.kind] !== undefined)
+      throw new Error(`runtime.kvStrategy.${c.kind}: a strategy holds each family once (got two ${c.kind} components)`);
     out[c.kind] = c;
   }
   return kvStrategySchema.parse(out);

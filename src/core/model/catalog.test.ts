@@ -5,10 +5,30 @@ import { countParams, kvBytesPerToken } from './params.ts';
 import type { ModelSpec } from './types.ts';
 
 const EXPECTED_IDS = [
-  'llama-3.1-8b', 'llama-3.1-70b', 'llama-3.1-405b', 'llama-2-7b', 'llama-2-70b', 'mistral-7b-v0.1',
-  'qwen2.5-72b', 'gemma-2-27b', 'phi-3-mini', 'mixtral-8x7b', 'mixtral-8x22b', 'qwen3-235b-a22b',
-  'qwen3-30b-a3b', 'gpt-oss-120b', 'gpt-oss-20b', 'deepseek-v3', 'deepseek-r1', 'deepseek-v2-lite',
-  'qwen3-32b', 'qwen3-8b', 'mistral-large-2407', 'kimi-k2', 'llama-4-scout', 'llama-4-maverick',
+  'llama-3.1-8b',
+  'llama-3.1-70b',
+  'llama-3.1-405b',
+  'llama-2-7b',
+  'llama-2-70b',
+  'mistral-7b-v0.1',
+  'qwen2.5-72b',
+  'gemma-2-27b',
+  'phi-3-mini',
+  'mixtral-8x7b',
+  'mixtral-8x22b',
+  'qwen3-235b-a22b',
+  'qwen3-30b-a3b',
+  'gpt-oss-120b',
+  'gpt-oss-20b',
+  'deepseek-v3',
+  'deepseek-r1',
+  'deepseek-v2-lite',
+  'qwen3-32b',
+  'qwen3-8b',
+  'mistral-large-2407',
+  'kimi-k2',
+  'llama-4-scout',
+  'llama-4-maverick',
 ];
 
 const model = (id: string): ModelSpec => {

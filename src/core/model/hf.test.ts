@@ -8,7 +8,10 @@ import type { ModelSpec } from './types.ts';
 
 const HF_DIR = fileURLToPath(new URL('../../../../shared/reference/hf-configs/', import.meta.url));
 
-const hfFiles = (): string[] => readdirSync(HF_DIR).filter((f) => f.endsWith('.json')).sort();
+const hfFiles = (): string[] =>
+  readdirSync(HF_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 const readHf = (f: string): unknown => parseHfConfigText(readFileSync(`${HF_DIR}${f}`, 'utf8'));
 
 /** Expected outcome for every file in hf-configs: the error field for rejected ones. */
@@ -72,7 +75,13 @@ const PUBLISHED: Record<string, [number, number]> = {
 
 function expectSane(m: ModelSpec): void {
   const p = countParams(m);
-  for (const v of [p.totalParams, p.activeParams, p.embeddingParams, kvBytesPerToken(m, 2), kvBytesForContext(m, 4096, 2)]) {
+  for (const v of [
+    p.totalParams,
+    p.activeParams,
+    p.embeddingParams,
+    kvBytesPerToken(m, 2),
+    kvBytesForContext(m, 4096, 2),
+  ]) {
     expect(Number.isFinite(v)).toBe(true);
     expect(v).toBeGreaterThan(0);
   }
@@ -167,10 +176,14 @@ describe('broken configs throw ModelImportError naming the field', () => {
     }
   });
   it('wrong boolean type', () => {
-    expect(importError(() => fromHfConfig({ ...llama(), tie_word_embeddings: 'yes' }, { id: 'x' })).field).toBe('tie_word_embeddings');
+    expect(importError(() => fromHfConfig({ ...llama(), tie_word_embeddings: 'yes' }, { id: 'x' })).field).toBe(
+      'tie_word_embeddings',
+    );
   });
   it('head_dim not derivable', () => {
-    const e = importError(() => fromHfConfig({ ...llama(), num_attention_heads: 24, num_key_value_heads: 8, hidden_size: 4000 }, { id: 'x' }));
+    const e = importError(() =>
+      fromHfConfig({ ...llama(), num_attention_heads: 24, num_key_value_heads: 8, hidden_size: 4000 }, { id: 'x' }),
+    );
     expect(e.field).toBe('head_dim');
   });
   it('Gemma-2 without head_dim', () => {
@@ -187,7 +200,9 @@ describe('broken configs throw ModelImportError naming the field', () => {
     expect(importError(() => fromHfConfig(c, { id: 'x' })).field).toBe('architectures');
   });
   it('architectures not an array', () => {
-    expect(importError(() => fromHfConfig({ ...llama(), architectures: 'LlamaForCausalLM' }, { id: 'x' })).field).toBe('architectures');
+    expect(importError(() => fromHfConfig({ ...llama(), architectures: 'LlamaForCausalLM' }, { id: 'x' })).field).toBe(
+      'architectures',
+    );
   });
   it('unknown architecture', () => {
     const e = importError(() => fromHfConfig({ ...llama(), architectures: ['FooForCausalLM'] }, { id: 'x' }));
@@ -195,12 +210,18 @@ describe('broken configs throw ModelImportError naming the field', () => {
     expect(e.message).toMatch(/"FooForCausalLM" is not a supported architecture; supported: .*LlamaForCausalLM/);
   });
   it('layer_types of the wrong length or kind', () => {
-    expect(importError(() => fromHfConfig({ ...llama(), layer_types: ['full_attention'] }, { id: 'x' })).field).toBe('layer_types');
-    expect(importError(() => fromHfConfig({ ...llama(), layer_types: 'alternating' }, { id: 'x' })).field).toBe('layer_types');
+    expect(importError(() => fromHfConfig({ ...llama(), layer_types: ['full_attention'] }, { id: 'x' })).field).toBe(
+      'layer_types',
+    );
+    expect(importError(() => fromHfConfig({ ...llama(), layer_types: 'alternating' }, { id: 'x' })).field).toBe(
+      'layer_types',
+    );
   });
   it('sliding layers without a window', () => {
     const types = Array.from({ length: 32 }, (_, i) => (i % 2 ? 'full_attention' : 'sliding_attention'));
-    expect(importError(() => fromHfConfig({ ...llama(), layer_types: types }, { id: 'x' })).field).toBe('sliding_window');
+    expect(importError(() => fromHfConfig({ ...llama(), layer_types: types }, { id: 'x' })).field).toBe(
+      'sliding_window',
+    );
   });
   it('MoE top-k larger than the expert count', () => {
     const c = { ...llama(), architectures: ['MixtralForCausalLM'], num_local_experts: 8, num_experts_per_tok: 9 };
@@ -223,24 +244,43 @@ describe('broken configs throw ModelImportError naming the field', () => {
     expect(e.field).toBe('kv_lora_rank');
   });
   it('nested text_config fields are reported with their path', () => {
-    const c = { architectures: ['Llama4ForConditionalGeneration'], text_config: { model_type: 'llama4_text', hidden_size: 5120 } };
+    const c = {
+      architectures: ['Llama4ForConditionalGeneration'],
+      text_config: { model_type: 'llama4_text', hidden_size: 5120 },
+    };
     const e = importError(() => fromHfConfig(c, { id: 'x' }));
     expect(e.field).toBe('text_config.num_hidden_layers');
   });
   it('conflicting tie_word_embeddings between wrapper and text_config', () => {
-    const c = { architectures: ['Qwen3VLForConditionalGeneration'], tie_word_embeddings: false, text_config: { ...llama(), model_type: 'qwen3_vl_text', architectures: undefined, tie_word_embeddings: true } };
+    const c = {
+      architectures: ['Qwen3VLForConditionalGeneration'],
+      tie_word_embeddings: false,
+      text_config: { ...llama(), model_type: 'qwen3_vl_text', architectures: undefined, tie_word_embeddings: true },
+    };
     expect(importError(() => fromHfConfig(c, { id: 'x' })).field).toBe('tie_word_embeddings');
   });
   it('mutated real configs never produce another error type or a non-finite number', () => {
-    const bases = ['meta-llama--Meta-Llama-3.1-8B.json', 'deepseek-ai--DeepSeek-V3.json', 'openai--gpt-oss-20b.json', 'meta-llama--Llama-4-Maverick-17B-128E-Instruct.json', 'Qwen--Qwen3-30B-A3B.json'].map(
-      (f) => readHf(f) as Record<string, unknown>,
-    );
+    const bases = [
+      'meta-llama--Meta-Llama-3.1-8B.json',
+      'deepseek-ai--DeepSeek-V3.json',
+      'openai--gpt-oss-20b.json',
+      'meta-llama--Llama-4-Maverick-17B-128E-Instruct.json',
+      'Qwen--Qwen3-30B-A3B.json',
+    ].map((f) => readHf(f) as Record<string, unknown>);
     const keys = [...new Set(bases.flatMap((b) => Object.keys(b)))];
     fc.assert(
       fc.property(
         fc.constantFrom(...bases),
         fc.constantFrom(...keys),
-        fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer({ min: -5, max: 300 }), fc.double(), fc.string(), fc.boolean(), fc.array(fc.integer({ min: -1, max: 40 }), { maxLength: 4 })),
+        fc.oneof(
+          fc.constant(undefined),
+          fc.constant(null),
+          fc.integer({ min: -5, max: 300 }),
+          fc.double(),
+          fc.string(),
+          fc.boolean(),
+          fc.array(fc.integer({ min: -1, max: 40 }), { maxLength: 4 }),
+        ),
         (base, key, value) => {
           const c: Record<string, unknown> = { ...base };
           if (value === undefined) delete c[key];
@@ -271,7 +311,9 @@ describe('architecture semantics', () => {
   it('Llama attention_bias adds q/k/v and o biases; Qwen2 always has q/k/v bias only', () => {
     const lb = fromHfConfig({ ...llama(), attention_bias: true }, { id: 'l' });
     expect([lb.attention.qkvBias, lb.attention.oBias]).toEqual([true, true]);
-    expect(countParams(lb).totalParams - countParams(fromHfConfig(llama(), { id: 'l' })).totalParams).toBe(32 * (4096 + 1024 + 1024 + 4096));
+    expect(countParams(lb).totalParams - countParams(fromHfConfig(llama(), { id: 'l' })).totalParams).toBe(
+      32 * (4096 + 1024 + 1024 + 4096),
+    );
     const q2 = fromHfConfig({ ...llama(), architectures: ['Qwen2ForCausalLM'] }, { id: 'q' });
     expect([q2.attention.qkvBias, q2.attention.oBias]).toEqual([true, false]);
   });
@@ -279,7 +321,16 @@ describe('architecture semantics', () => {
     const q3 = byFile('Qwen--Qwen3-8B.json');
     expect(q3.attention.qkNorm).toBe(true);
     expect(q3.slidingWindow).toBeNull();
-    const sw = fromHfConfig({ ...llama(), architectures: ['Qwen2ForCausalLM'], sliding_window: 4096, use_sliding_window: true, max_window_layers: 28 }, { id: 'q' });
+    const sw = fromHfConfig(
+      {
+        ...llama(),
+        architectures: ['Qwen2ForCausalLM'],
+        sliding_window: 4096,
+        use_sliding_window: true,
+        max_window_layers: 28,
+      },
+      { id: 'q' },
+    );
     expect(sw.layers.filter((l) => l.attention === 'sliding').length).toBe(4);
     expect(sw.layers[28]?.attention).toBe('sliding');
   });
@@ -298,7 +349,18 @@ describe('architecture semantics', () => {
   });
   it('Gemma-2: head_dim 128 ≠ hidden/heads, tied by default, 4 norms per layer, alternating window', () => {
     const m = fromHfConfig(
-      { architectures: ['Gemma2ForCausalLM'], hidden_size: 4608, intermediate_size: 36864, num_hidden_layers: 46, num_attention_heads: 32, num_key_value_heads: 16, head_dim: 128, vocab_size: 256000, max_position_embeddings: 8192, sliding_window: 4096 },
+      {
+        architectures: ['Gemma2ForCausalLM'],
+        hidden_size: 4608,
+        intermediate_size: 36864,
+        num_hidden_layers: 46,
+        num_attention_heads: 32,
+        num_key_value_heads: 16,
+        head_dim: 128,
+        vocab_size: 256000,
+        max_position_embeddings: 8192,
+        sliding_window: 4096,
+      },
       { id: 'g' },
     );
     expect(m.attention.headDim).toBe(128);
@@ -326,14 +388,29 @@ describe('architecture semantics', () => {
   it('DeepSeek q_lora_rank null means a full q projection; moe_layer_freq spaces MoE layers', () => {
     const c = {
       architectures: ['DeepseekV2ForCausalLM'],
-      hidden_size: 2048, num_hidden_layers: 6, num_attention_heads: 16, vocab_size: 1000, max_position_embeddings: 4096,
-      intermediate_size: 4096, kv_lora_rank: 512, q_lora_rank: null, qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128,
-      n_routed_experts: 8, num_experts_per_tok: 2, moe_intermediate_size: 512, first_k_dense_replace: 1, moe_layer_freq: 2,
+      hidden_size: 2048,
+      num_hidden_layers: 6,
+      num_attention_heads: 16,
+      vocab_size: 1000,
+      max_position_embeddings: 4096,
+      intermediate_size: 4096,
+      kv_lora_rank: 512,
+      q_lora_rank: null,
+      qk_nope_head_dim: 128,
+      qk_rope_head_dim: 64,
+      v_head_dim: 128,
+      n_routed_experts: 8,
+      num_experts_per_tok: 2,
+      moe_intermediate_size: 512,
+      first_k_dense_replace: 1,
+      moe_layer_freq: 2,
     };
     const m = fromHfConfig(c, { id: 'd' });
     expect(m.attention.qLoraRank).toBeNull();
     expect(m.layers.map((l) => l.ffn)).toEqual(['dense', 'dense', 'moe', 'dense', 'moe', 'dense']);
-    expect(countParams(m).perLayer[0]?.attention).toBe(2048 * 16 * 192 + 2048 * 576 + 512 + 512 * 16 * 256 + 16 * 128 * 2048);
+    expect(countParams(m).perLayer[0]?.attention).toBe(
+      2048 * 16 * 192 + 2048 * 576 + 512 + 512 * 16 * 256 + 16 * 128 * 2048,
+    );
   });
   it('Kimi-K2 imports as DeepSeek-V3 architecture; Kimi-K2.5 via its text_config', () => {
     const k2 = byFile('moonshotai--Kimi-K2-Instruct.json');
@@ -346,7 +423,13 @@ describe('architecture semantics', () => {
     expect(m.layers[0]?.ffn).toBe('dense');
     expect(m.layers[1]?.ffn).toBe('moe');
     expect(m.intermediateSize).toBe(16384);
-    expect(m.moe).toMatchObject({ numExperts: 128, topK: 1, expertIntermediateSize: 8192, numSharedExperts: 1, sharedIntermediateSize: 8192 });
+    expect(m.moe).toMatchObject({
+      numExperts: 128,
+      topK: 1,
+      expertIntermediateSize: 8192,
+      numSharedExperts: 1,
+      sharedIntermediateSize: 8192,
+    });
     expect(m.attentionChunkSize).toBe(8192);
     const s = byFile('meta-llama--Llama-4-Scout-17B-16E-Instruct.json');
     expect(s.layers.every((l) => l.ffn === 'moe')).toBe(true);

@@ -93,7 +93,10 @@ class Cfg {
       throw new ModelImportError(this.path(key), `expected ${intExpectation(what, min)}, got ${describe(v)}`);
     }
     if (v > MAX_CONFIG_INT) {
-      throw new ModelImportError(this.path(key), `${v} is implausibly large; expected ${intExpectation(what, min)} <= ${MAX_CONFIG_INT}`);
+      throw new ModelImportError(
+        this.path(key),
+        `${v} is implausibly large; expected ${intExpectation(what, min)} <= ${MAX_CONFIG_INT}`,
+      );
     }
     return v;
   }
@@ -101,7 +104,8 @@ class Cfg {
   bool(key: string, fallback: boolean): boolean {
     const v = this.obj[key];
     if (v === undefined || v === null) return fallback;
-    if (typeof v !== 'boolean') throw new ModelImportError(this.path(key), `expected true or false, got ${describe(v)}`);
+    if (typeof v !== 'boolean')
+      throw new ModelImportError(this.path(key), `expected true or false, got ${describe(v)}`);
     return v;
   }
 
@@ -115,7 +119,8 @@ class Cfg {
   intList(key: string, what: string, maxExclusive: number): number[] {
     const v = this.obj[key];
     if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) throw new ModelImportError(this.path(key), `expected an array of ${what}, got ${describe(v)}`);
+    if (!Array.isArray(v))
+      throw new ModelImportError(this.path(key), `expected an array of ${what}, got ${describe(v)}`);
     return v.map((x, i) => {
       if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x >= maxExclusive) {
         throw new ModelImportError(
@@ -268,7 +273,10 @@ function firstArchitecture(c: Cfg): string | null {
   const v = c.raw('architectures');
   if (v === undefined || v === null) return null;
   if (!Array.isArray(v) || v.length === 0 || typeof v[0] !== 'string') {
-    throw new ModelImportError(c.path('architectures'), `expected a non-empty array of class names, got ${describe(v)}`);
+    throw new ModelImportError(
+      c.path('architectures'),
+      `expected a non-empty array of class names, got ${describe(v)}`,
+    );
   }
   return v[0];
 }
@@ -282,13 +290,19 @@ function rejectUnsupportedFeatures(c: Cfg): void {
     throw new ModelImportError(c.path(key), `${why}; this model cannot be imported`);
   };
   if (c.has('hybrid_override_pattern')) {
-    reject('hybrid_override_pattern', 'hybrid Mamba/attention layer pattern (Nemotron-H): Mamba layers are not supported');
+    reject(
+      'hybrid_override_pattern',
+      'hybrid Mamba/attention layer pattern (Nemotron-H): Mamba layers are not supported',
+    );
   }
   if (c.has('layers_block_type')) {
     reject('layers_block_type', 'hybrid Mamba/attention layer types (Nemotron-H): Mamba layers are not supported');
   }
   if (c.has('ssm_state_size') || c.has('mamba_num_heads')) {
-    reject(c.has('ssm_state_size') ? 'ssm_state_size' : 'mamba_num_heads', 'state-space (Mamba) layers are not supported');
+    reject(
+      c.has('ssm_state_size') ? 'ssm_state_size' : 'mamba_num_heads',
+      'state-space (Mamba) layers are not supported',
+    );
   }
   if (c.has('linear_attn_config')) {
     reject('linear_attn_config', 'linear-attention (Kimi Delta Attention) layers are not supported');
@@ -399,7 +413,10 @@ function readLayerTypes(c: Cfg, numLayers: number): LayerAttention[] | null {
   return v.map((t, i) => {
     if (t === 'full_attention') return 'full';
     if (t === 'sliding_attention') return 'sliding';
-    throw new ModelImportError(`${c.path('layer_types')}[${i}]`, `expected "full_attention" or "sliding_attention", got ${describe(t)}`);
+    throw new ModelImportError(
+      `${c.path('layer_types')}[${i}]`,
+      `expected "full_attention" or "sliding_attention", got ${describe(t)}`,
+    );
   });
 }
 
@@ -418,7 +435,9 @@ function readSliding(c: Cfg, family: Family, numLayers: number): { kinds: LayerA
       case 'qwen3':
       case 'qwen3_moe': {
         const use = c.bool('use_sliding_window', false) && window !== null;
-        const maxWindowLayers = use ? c.optInt('max_window_layers', 'layers before sliding starts', numLayers, 0) : numLayers;
+        const maxWindowLayers = use
+          ? c.optInt('max_window_layers', 'layers before sliding starts', numLayers, 0)
+          : numLayers;
         kinds = Array.from({ length: numLayers }, (_, i) => (use && i >= maxWindowLayers ? 'sliding' : 'full'));
         break;
       }
@@ -433,7 +452,10 @@ function readSliding(c: Cfg, family: Family, numLayers: number): { kinds: LayerA
   }
   const anySliding = kinds.includes('sliding');
   if (anySliding && window === null) {
-    throw new ModelImportError(c.path('sliding_window'), 'missing; expected a positive integer (sliding layers need a window size)');
+    throw new ModelImportError(
+      c.path('sliding_window'),
+      'missing; expected a positive integer (sliding layers need a window size)',
+    );
   }
   return { kinds, window: anySliding ? window : null };
 }
@@ -471,7 +493,10 @@ function moeSpec(
   routerBias: boolean,
 ): MoeSpec {
   if (topK > numExperts) {
-    throw new ModelImportError(c.path(topKField), `experts per token (${topK}) exceeds the number of experts (${numExperts})`);
+    throw new ModelImportError(
+      c.path(topKField),
+      `experts per token (${topK}) exceeds the number of experts (${numExperts})`,
+    );
   }
   return {
     numExperts,
@@ -523,17 +548,25 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
       (topArch && !innerArch && !innerType ? WRAPPERS[topArch] : undefined);
     const innerName = innerArch ?? innerType ?? topArch ?? 'unknown';
     if (!family) {
-      throw unsupportedArch(innerArch ? 'text_config.architectures' : innerType ? 'text_config.model_type' : 'architectures', innerName);
+      throw unsupportedArch(
+        innerArch ? 'text_config.architectures' : innerType ? 'text_config.model_type' : 'architectures',
+        innerName,
+      );
     }
     archName = topArch ?? innerName;
-    notes.push(`Text decoder only (from text_config of ${topArch ?? topType ?? 'a multimodal wrapper'}); vision/audio towers are not counted.`);
+    notes.push(
+      `Text decoder only (from text_config of ${topArch ?? topType ?? 'a multimodal wrapper'}); vision/audio towers are not counted.`,
+    );
   } else {
     rejectUnsupportedFeatures(top);
     family = (topArch ? ARCHITECTURES[topArch] : undefined) ?? (!topArch && topType ? MODEL_TYPES[topType] : undefined);
     archName = topArch ?? topType ?? '';
     if (!family) {
       if (!topArch && !topType) {
-        throw new ModelImportError('architectures', 'missing; expected architectures[0] or model_type naming a supported architecture');
+        throw new ModelImportError(
+          'architectures',
+          'missing; expected architectures[0] or model_type naming a supported architecture',
+        );
       }
       throw unsupportedArch(topArch ? 'architectures' : 'model_type', archName);
     }
@@ -543,9 +576,15 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
   const tieInner = c !== top ? c.raw('tie_word_embeddings') : undefined;
   const tieTop = top.raw('tie_word_embeddings');
   if (c !== top && typeof tieInner === 'boolean' && typeof tieTop === 'boolean' && tieInner !== tieTop) {
-    throw new ModelImportError('tie_word_embeddings', `text_config says ${tieInner} but the top-level config says ${tieTop}; expected them to agree`);
+    throw new ModelImportError(
+      'tie_word_embeddings',
+      `text_config says ${tieInner} but the top-level config says ${tieTop}; expected them to agree`,
+    );
   }
-  const tie = c !== top && c.has('tie_word_embeddings') ? c.bool('tie_word_embeddings', TIE_DEFAULT[family]) : top.bool('tie_word_embeddings', TIE_DEFAULT[family]);
+  const tie =
+    c !== top && c.has('tie_word_embeddings')
+      ? c.bool('tie_word_embeddings', TIE_DEFAULT[family])
+      : top.bool('tie_word_embeddings', TIE_DEFAULT[family]);
 
   const q = quantNote(c, top);
   if (q) notes.push(q);
@@ -586,7 +625,10 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
 
   const total = countParams(spec).totalParams;
   if (!Number.isSafeInteger(total) || total > MAX_TOTAL_PARAMS || !Number.isFinite(kvBytesPerToken(spec, 2))) {
-    throw new ModelImportError('config', `sizes are implausibly large (${total} parameters); expected a real model below ${MAX_TOTAL_PARAMS}`);
+    throw new ModelImportError(
+      'config',
+      `sizes are implausibly large (${total} parameters); expected a real model below ${MAX_TOTAL_PARAMS}`,
+    );
   }
   return spec;
 }
@@ -608,7 +650,8 @@ function buildFamily(c: Cfg, family: Family, notes: string[]): Body {
   if (family === 'deepseek') return buildDeepseek(c, notes);
   const d = readDims(c, family);
   const { kinds, window } = readSliding(c, family, d.numLayers);
-  const dense = (ffn: (i: number) => 'dense' | 'moe'): LayerSpec[] => kinds.map((attention, i) => ({ attention, ffn: ffn(i) }));
+  const dense = (ffn: (i: number) => 'dense' | 'moe'): LayerSpec[] =>
+    kinds.map((attention, i) => ({ attention, ffn: ffn(i) }));
   const attnBias = c.bool('attention_bias', false);
   const base = { window, normsPerLayer: 2, mtp: 0, chunk: null as number | null };
 
@@ -662,7 +705,10 @@ function buildFamily(c: Cfg, family: Family, notes: string[]): Body {
       };
     }
     case 'qwen3_moe': {
-      if (c.optInt('shared_expert_intermediate_size', 'shared expert width', 0, 0) > 0 || c.optInt('n_shared_experts', 'shared experts', 0, 0) > 0) {
+      if (
+        c.optInt('shared_expert_intermediate_size', 'shared expert width', 0, 0) > 0 ||
+        c.optInt('n_shared_experts', 'shared experts', 0, 0) > 0
+      ) {
         throw new ModelImportError(
           c.path(c.has('n_shared_experts') ? 'n_shared_experts' : 'shared_expert_intermediate_size'),
           'Qwen3-MoE has no shared experts; a non-zero value means a different architecture (e.g. Qwen2-MoE) and is not supported',
@@ -760,13 +806,23 @@ function buildFamily(c: Cfg, family: Family, notes: string[]): Body {
     }
     case 'minimax_m2': {
       if (c.optInt('shared_intermediate_size', 'shared expert width', 0, 0) > 0) {
-        throw new ModelImportError(c.path('shared_intermediate_size'), 'MiniMax-M2 shared experts are not supported; expected 0');
+        throw new ModelImportError(
+          c.path('shared_intermediate_size'),
+          'MiniMax-M2 shared experts are not supported; expected 0',
+        );
       }
-      if (attnBias) throw new ModelImportError(c.path('attention_bias'), 'MiniMax-M2 attention biases are not supported; expected false');
+      if (attnBias)
+        throw new ModelImportError(
+          c.path('attention_bias'),
+          'MiniMax-M2 attention biases are not supported; expected false',
+        );
       const qkNorm = c.bool('use_qk_norm', false);
       const normType = c.optString('qk_norm_type') ?? 'per_head';
       if (normType !== 'per_layer' && normType !== 'per_head') {
-        throw new ModelImportError(c.path('qk_norm_type'), `expected "per_layer" or "per_head", got ${describe(normType)}`);
+        throw new ModelImportError(
+          c.path('qk_norm_type'),
+          `expected "per_layer" or "per_head", got ${describe(normType)}`,
+        );
       }
       const inter = c.int('intermediate_size', 'routed expert FFN width');
       const moe = moeSpec(
@@ -840,7 +896,9 @@ function buildDeepseek(c: Cfg, notes: string[]): Body {
     attention: 'full',
     ffn: moe && i >= firstK && i % freq === 0 ? 'moe' : 'dense',
   }));
-  notes.push('MLA: KV cache is the compressed latent (kv_lora_rank + qk_rope_head_dim) per layer, as stored by absorbing engines.');
+  notes.push(
+    'MLA: KV cache is the compressed latent (kv_lora_rank + qk_rope_head_dim) per layer, as stored by absorbing engines.',
+  );
   return {
     dims: { hidden, numLayers, numHeads, numKvHeads, headDim: nope + rope, vocab, maxContext },
     attention: {
@@ -905,6 +963,9 @@ export function parseHfConfigText(text: string): unknown {
   try {
     return JSON.parse(out) as unknown;
   } catch (e) {
-    throw new ModelImportError('config', `not valid JSON (${e instanceof Error ? e.message : String(e)}); expected the text of a config.json`);
+    throw new ModelImportError(
+      'config',
+      `not valid JSON (${e instanceof Error ? e.message : String(e)}); expected the text of a config.json`,
+    );
   }
 }

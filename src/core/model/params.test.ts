@@ -16,10 +16,15 @@ interface RefModel {
   architecture: string;
   config: Record<string, unknown>;
   computed_params: { total: number; active_per_token: number; active_excluding_input_embedding_B: number };
-  kv_cache: { kv_bytes_per_token_bf16: number; kv_bytes_per_token_bf16_global_layers_only?: number; kv_bytes_per_token_bf16_full_attention_layers_only?: number };
+  kv_cache: {
+    kv_bytes_per_token_bf16: number;
+    kv_bytes_per_token_bf16_global_layers_only?: number;
+    kv_bytes_per_token_bf16_full_attention_layers_only?: number;
+  };
 }
 
-const refModels = (): RefModel[] => (JSON.parse(readFileSync(`${REF_DIR}models.json`, 'utf8')) as { models: RefModel[] }).models;
+const refModels = (): RefModel[] =>
+  (JSON.parse(readFileSync(`${REF_DIR}models.json`, 'utf8')) as { models: RefModel[] }).models;
 
 /** models.json entry name → catalog ids built from the same architecture. */
 const CATALOG_FOR_REF: Record<string, string[]> = {
@@ -82,9 +87,14 @@ describe('parameter counts and KV bytes vs shared/reference/models.json', () => 
           const p = countParams(m);
           expect(p.totalParams).toBe(e.computed_params.total);
           expect(p.activeParams).toBe(e.computed_params.active_per_token);
-          expect((p.activeParams - p.embeddingParams) / 1e9).toBeCloseTo(e.computed_params.active_excluding_input_embedding_B, 2);
+          expect((p.activeParams - p.embeddingParams) / 1e9).toBeCloseTo(
+            e.computed_params.active_excluding_input_embedding_B,
+            2,
+          );
           expect(kvBytesPerToken(m, 2)).toBe(e.kv_cache.kv_bytes_per_token_bf16);
-          const globalOnly = e.kv_cache.kv_bytes_per_token_bf16_global_layers_only ?? e.kv_cache.kv_bytes_per_token_bf16_full_attention_layers_only;
+          const globalOnly =
+            e.kv_cache.kv_bytes_per_token_bf16_global_layers_only ??
+            e.kv_cache.kv_bytes_per_token_bf16_full_attention_layers_only;
           if (globalOnly !== undefined) {
             const full = m.layers.filter((l) => l.attention === 'full').length;
             expect(full * attentionKvBytesPerLayerPerToken(m, 2)).toBe(globalOnly);
@@ -180,11 +190,16 @@ describe('properties (fast-check)', () => {
 
   it('kvBytesForContext is monotone in context and never exceeds context × per-token bytes', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...MODELS), fc.integer({ min: 0, max: 1 << 20 }), fc.integer({ min: 0, max: 1 << 16 }), (m, t, dt) => {
-        const a = kvBytesForContext(m, t, 2);
-        expect(kvBytesForContext(m, t + dt, 2)).toBeGreaterThanOrEqual(a);
-        expect(a).toBeLessThanOrEqual(t * kvBytesPerToken(m, 2));
-      }),
+      fc.property(
+        fc.constantFrom(...MODELS),
+        fc.integer({ min: 0, max: 1 << 20 }),
+        fc.integer({ min: 0, max: 1 << 16 }),
+        (m, t, dt) => {
+          const a = kvBytesForContext(m, t, 2);
+          expect(kvBytesForContext(m, t + dt, 2)).toBeGreaterThanOrEqual(a);
+          expect(a).toBeLessThanOrEqual(t * kvBytesPerToken(m, 2));
+        },
+      ),
     );
   });
 });

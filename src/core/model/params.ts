@@ -36,7 +36,8 @@ export function attentionParamsPerLayer(m: ModelSpec): number {
   const h = m.hiddenSize;
   if (a.kind === 'mla') {
     const qHead = a.qkNopeHeadDim + a.qkRopeHeadDim;
-    const q = a.qLoraRank === null ? h * a.numHeads * qHead : h * a.qLoraRank + a.qLoraRank + a.qLoraRank * a.numHeads * qHead;
+    const q =
+      a.qLoraRank === null ? h * a.numHeads * qHead : h * a.qLoraRank + a.qLoraRank + a.qLoraRank * a.numHeads * qHead;
     const kvA = h * (a.kvLoraRank + a.qkRopeHeadDim) + a.kvLoraRank; // kv_a_proj_with_mqa + kv_a_layernorm
     const kvB = a.kvLoraRank * a.numHeads * (a.qkNopeHeadDim + a.vHeadDim);
     const o = a.numHeads * a.vHeadDim * h;
@@ -120,7 +121,10 @@ export function kvBytesForContext(m: ModelSpec, contextTokens: number, bytesPerE
   const perLayer = attentionKvBytesPerLayerPerToken(m, bytesPerElement);
   let tokens = 0;
   for (const layer of m.layers) {
-    tokens += layer.attention === 'sliding' && m.slidingWindow !== null ? Math.min(contextTokens, m.slidingWindow) : contextTokens;
+    tokens +=
+      layer.attention === 'sliding' && m.slidingWindow !== null
+        ? Math.min(contextTokens, m.slidingWindow)
+        : contextTokens;
   }
   return tokens * perLayer;
 }

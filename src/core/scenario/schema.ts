@@ -85,12 +85,18 @@ export const runtimeSchema = z.object({
   kvBlockSize: int('runtime.kvBlockSize', 1, 1024).default(16),
   cudaGraphs: z.boolean().default(true),
   prefixCaching: z.boolean().default(false),
-  schedulerPolicy: z.enum(['decode-first', 'prefill-first'], { error: 'runtime.schedulerPolicy must be decode-first or prefill-first' }).default('decode-first'),
+  schedulerPolicy: z
+    .enum(['decode-first', 'prefill-first'], { error: 'runtime.schedulerPolicy must be decode-first or prefill-first' })
+    .default('decode-first'),
   /** What the simulator does when the KV cache runs out: drop and re-prefill later (vLLM default) or copy to host memory and back. */
-  preemption: z.enum(['recompute', 'swap'], { error: 'runtime.preemption must be recompute or swap' }).default('recompute'),
+  preemption: z
+    .enum(['recompute', 'swap'], { error: 'runtime.preemption must be recompute or swap' })
+    .default('recompute'),
   /** How requests are spread over DP replicas (and over the instances of each disaggregated pool). */
   router: z
-    .enum(['round-robin', 'least-outstanding', 'prefix-affinity'], { error: 'runtime.router must be round-robin, least-outstanding or prefix-affinity' })
+    .enum(['round-robin', 'least-outstanding', 'prefix-affinity'], {
+      error: 'runtime.router must be round-robin, least-outstanding or prefix-affinity',
+    })
     .default('least-outstanding'),
   /** Fraction of KV blocks kept free when admitting new requests (vLLM v0 `watermark`, 0.01). */
   kvWatermark: num('runtime.kvWatermark', 0, 0.5).default(0.01),
@@ -134,13 +140,22 @@ export const MAX_TRACE_DATA_CHARS = 64 * 1024 * 1024;
  */
 export const traceSchema = z
   .object({
-    format: z.enum(TRACE_FORMATS as unknown as [TraceFormat, ...TraceFormat[]], { error: `workload.trace.format must be one of ${TRACE_FORMATS.join(', ')}` }),
-    data: z.string({ error: 'workload.trace.data must be the trace file as text' }).max(MAX_TRACE_DATA_CHARS, { error: `workload.trace.data must be at most ${MAX_TRACE_DATA_CHARS} characters` }).optional(),
+    format: z.enum(TRACE_FORMATS as unknown as [TraceFormat, ...TraceFormat[]], {
+      error: `workload.trace.format must be one of ${TRACE_FORMATS.join(', ')}`,
+    }),
+    data: z
+      .string({ error: 'workload.trace.data must be the trace file as text' })
+      .max(MAX_TRACE_DATA_CHARS, { error: `workload.trace.data must be at most ${MAX_TRACE_DATA_CHARS} characters` })
+      .optional(),
     path: z.string({ error: 'workload.trace.path must be a file path' }).min(1).max(4096).optional(),
-    timing: z.enum(['trace', 'scenario'], { error: 'workload.trace.timing must be trace or scenario' }).default('trace'),
+    timing: z
+      .enum(['trace', 'scenario'], { error: 'workload.trace.timing must be trace or scenario' })
+      .default('trace'),
   })
   .strict()
-  .refine((t) => (t.data === undefined) !== (t.path === undefined), { error: 'workload.trace needs exactly one of data (the text) or path (CLI only)' });
+  .refine((t) => (t.data === undefined) !== (t.path === undefined), {
+    error: 'workload.trace needs exactly one of data (the text) or path (CLI only)',
+  });
 
 /** Prefix-cache knobs for synthetic workloads (a trace with hash ids brings its own). */
 export const prefixSchema = z

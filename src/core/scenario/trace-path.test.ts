@@ -3,7 +3,12 @@ import { parseScenario } from './validate.ts';
 import { inlineTracePath, resolveTracePath, tracePathOf } from './trace-path.ts';
 
 describe('workload.trace.path inlining (CLI helper, no fs in core)', () => {
-  const input = { version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm' }, workload: { trace: { format: 'apex-jsonl', path: 'traces/a.jsonl' } } };
+  const input = {
+    version: 1,
+    model: 'llama-3.1-8b',
+    cluster: { gpu: 'h100-sxm' },
+    workload: { trace: { format: 'apex-jsonl', path: 'traces/a.jsonl' } },
+  };
 
   it('finds and resolves the path against the scenario file', () => {
     expect(tracePathOf(input)).toBe('traces/a.jsonl');
@@ -26,7 +31,12 @@ describe('workload.trace.path inlining (CLI helper, no fs in core)', () => {
     if (!r.ok) return;
     const parsed = parseScenario(r.value);
     expect(parsed.ok).toBe(true);
-    if (parsed.ok) expect(parsed.scenario.workload.trace).toEqual({ format: 'apex-jsonl', timing: 'trace', data: '{"StartTimeOffset": 0, "ContextTokens": 5, "GeneratedTokens": 2}' });
+    if (parsed.ok)
+      expect(parsed.scenario.workload.trace).toEqual({
+        format: 'apex-jsonl',
+        timing: 'trace',
+        data: '{"StartTimeOffset": 0, "ContextTokens": 5, "GeneratedTokens": 2}',
+      });
     expect(input.workload.trace.path).toBe('traces/a.jsonl'); // the input is not mutated
   });
 
@@ -38,7 +48,8 @@ describe('workload.trace.path inlining (CLI helper, no fs in core)', () => {
   });
 
   it('the schema wants exactly one of data or path, and a known format', () => {
-    const bad = (trace: unknown) => parseScenario({ version: 1, model: 'x', cluster: { gpu: 'y' }, workload: { trace } });
+    const bad = (trace: unknown) =>
+      parseScenario({ version: 1, model: 'x', cluster: { gpu: 'y' }, workload: { trace } });
     expect(bad({ format: 'apex-jsonl' }).ok).toBe(false);
     expect(bad({ format: 'apex-jsonl', data: 'a', path: 'b' }).ok).toBe(false);
     const r = bad({ format: 'sharegpt', data: 'a' });

@@ -45,7 +45,11 @@ export type InlineResult = { ok: true; value: unknown; path: string | null } | {
  * Inline `workload.trace.path` (if any) using `read` (e.g. `(p) => fs.readFileSync(p, 'utf8')`).
  * Read failures come back as `{ ok: false, error }` naming the field and the resolved path.
  */
-export function inlineTracePath(input: unknown, scenarioPath: string | null, read: (path: string) => string): InlineResult {
+export function inlineTracePath(
+  input: unknown,
+  scenarioPath: string | null,
+  read: (path: string) => string,
+): InlineResult {
   const rel = tracePathOf(input);
   if (rel === null) return { ok: true, value: input, path: null };
   const path = resolveTracePath(scenarioPath, rel);
@@ -53,7 +57,10 @@ export function inlineTracePath(input: unknown, scenarioPath: string | null, rea
   try {
     text = read(path);
   } catch (e) {
-    return { ok: false, error: `workload.trace.path: cannot read "${path}" (${e instanceof Error ? e.message : String(e)})` };
+    return {
+      ok: false,
+      error: `workload.trace.path: cannot read "${path}" (${e instanceof Error ? e.message : String(e)})`,
+    };
   }
   return { ok: true, value: inlineTraceData(input, text), path };
 }

@@ -42,8 +42,25 @@ describe('scenario schema', () => {
   });
 
   it('property: arbitrary JSON never throws', () => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => void parseScenario(v)), { numRuns: 300 });
-    fc.assert(fc.property(fc.record({ version: fc.constant(1), model: fc.string(), cluster: fc.record({ gpu: fc.string(), nodes: fc.integer() }), plan: fc.record({ tp: fc.integer(), pp: fc.integer() }) }, { requiredKeys: [] }), (v) => void parseScenario(v)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => void parseScenario(v)),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            version: fc.constant(1),
+            model: fc.string(),
+            cluster: fc.record({ gpu: fc.string(), nodes: fc.integer() }),
+            plan: fc.record({ tp: fc.integer(), pp: fc.integer() }),
+          },
+          { requiredKeys: [] },
+        ),
+        (v) => void parseScenario(v),
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -54,7 +71,9 @@ describe('plan meaning checks', () => {
     return resolveDeployment(r.scenario);
   }
   it('unknown catalog ids name the field and the fix', () => {
-    expect(() => resolve({ ...base, model: 'gpt-5' })).toThrow(/model: unknown model "gpt-5" — run `parakv list models`/);
+    expect(() => resolve({ ...base, model: 'gpt-5' })).toThrow(
+      /model: unknown model "gpt-5" — run `parakv list models`/,
+    );
     expect(() => resolve({ ...base, cluster: { gpu: 'h900' } })).toThrow(/cluster\.gpu: unknown GPU "h900"/);
   });
   it('a plan larger than the cluster is refused', () => {
@@ -65,7 +84,12 @@ describe('plan meaning checks', () => {
     expect(() => resolve({ ...base, plan: { ep: 2, tp: 2 } })).toThrow(/ep=2 needs a mixture-of-experts model/);
   });
   it('GPUs used = dp·pp·tp·attentionDp and moeTp = tp·attentionDp/ep', () => {
-    const dep = resolve({ version: 1, model: 'deepseek-v3', cluster: { gpu: 'h200', nodes: 2, gpusPerNode: 8 }, plan: { tp: 4, attentionDp: 4, ep: 8 } });
+    const dep = resolve({
+      version: 1,
+      model: 'deepseek-v3',
+      cluster: { gpu: 'h200', nodes: 2, gpusPerNode: 8 },
+      plan: { tp: 4, attentionDp: 4, ep: 8 },
+    });
     expect(dep.gpusUsed).toBe(16);
     expect(dep.instance.moeTp).toBe(2);
   });

@@ -9,7 +9,10 @@ import { scenarioSchema, type Scenario } from './schema.ts';
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 export function formatZodIssues(error: z.ZodError): string[] {
@@ -26,7 +29,12 @@ export function formatZodIssues(error: z.ZodError): string[] {
 /** Parse untrusted JSON (already JSON.parse'd) into a Scenario with defaults filled in. */
 export function parseScenario(input: unknown): ParseResult {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    return { ok: false, errors: ['scenario must be a JSON object like { "version": 1, "model": "llama-3.1-70b", "cluster": { "gpu": "h100-sxm" } }'] };
+    return {
+      ok: false,
+      errors: [
+        'scenario must be a JSON object like { "version": 1, "model": "llama-3.1-70b", "cluster": { "gpu": "h100-sxm" } }',
+      ],
+    };
   }
   const result = scenarioSchema.safeParse(input);
   if (!result.success) return { ok: false, errors: formatZodIssues(result.error) };

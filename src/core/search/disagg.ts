@@ -42,7 +42,11 @@ export function checkPools(s: Scenario, model: Parameters<typeof shapeInstance>[
   shapeInstance(model, pools.decode, 'plan.decode');
   const used = pools.prefill.instances * poolGpus(pools.prefill) + pools.decode.instances * poolGpus(pools.decode);
   const cluster = s.cluster.nodes * s.cluster.gpusPerNode;
-  if (used > cluster) throw new ScenarioError('plan', `prefill ${pools.prefill.instances}×${poolGpus(pools.prefill)} + decode ${pools.decode.instances}×${poolGpus(pools.decode)} = ${used} GPUs, but the cluster has ${cluster}`);
+  if (used > cluster)
+    throw new ScenarioError(
+      'plan',
+      `prefill ${pools.prefill.instances}×${poolGpus(pools.prefill)} + decode ${pools.decode.instances}×${poolGpus(pools.decode)} = ${used} GPUs, but the cluster has ${cluster}`,
+    );
 }
 
 export interface KvTransfer {
@@ -58,7 +62,12 @@ export interface KvTransfer {
  * KV hand-off: each GPU ships its shard over its own link (NVLink inside one domain, else its NIC),
  * so lanes = GPUs of the narrower instance; a send/recv pays one link latency.
  */
-export function kvTransfer(prefill: InstanceProfile, decode: InstanceProfile, pools: { prefill: PoolPlan; decode: PoolPlan }, inputTokens: number): KvTransfer {
+export function kvTransfer(
+  prefill: InstanceProfile,
+  decode: InstanceProfile,
+  pools: { prefill: PoolPlan; decode: PoolPlan },
+  inputTokens: number,
+): KvTransfer {
   const dep = decode.dep;
   // Under a KV strategy: what the prompt holds in HBM at its stored format, CacheGen-compressed (core/kv/engine.ts).
   const bytes = promptHandoffBytes(dep, kvEngineOf(dep), inputTokens);
@@ -67,8 +76,16 @@ export function kvTransfer(prefill: InstanceProfile, decode: InstanceProfile, po
   const lanes = Math.min(prefill.dep.instance.gpus, decode.dep.instance.gpus);
   const bw = link.GBps * 1e9 * CALIBRATION.collectiveBusFraction;
   const seconds = collectiveLatencyS(2, link) + algorithmBytes('send-recv', bytes, 2) / (lanes * bw);
-  const allLanes = Math.min(pools.prefill.instances * prefill.dep.instance.gpus, pools.decode.instances * decode.dep.instance.gpus);
-  return { seconds, capacityReqPerSec: bytes > 0 ? (allLanes * bw) / bytes : Infinity, scope: link.scope, bytesPerPrompt: bytes };
+  const allLanes = Math.min(
+    pools.prefill.instances * prefill.dep.instance.gpus,
+    pools.decode.instances * decode.dep.instance.gpus,
+  );
+  return {
+    seconds,
+    capacityReqPerSec: bytes > 0 ? (allLanes * bw) / bytes : Infinity,
+    scope: link.scope,
+    bytesPerPrompt: bytes,
+  };
 }
 
 /** Mean over k = 0..n−1 of max(k/a, (k − c)/b): start time of the k-th of n requests released at t = 0. */
@@ -95,7 +112,12 @@ interface DisaggState {
 }
 
 /** Decode concurrency c with c = (rate per instance) · O · t_step(c), capped at `cap`. */
-function decodeConcurrency(d: InstanceProfile, ratePerInstance: number, O: number, cap: number): { c: number; raw: number } {
+function decodeConcurrency(
+  d: InstanceProfile,
+  ratePerInstance: number,
+  O: number,
+  cap: number,
+): { c: number; raw: number } {
   let c = Math.max(1e-3, Math.min(cap, ratePerInstance * O * d.decodeFloorS));
   for (let i = 0; i < 40; i++) {
     const next = Math.min(cap, ratePerInstance * O * d.stepAt(Math.max(1, c)));
@@ -108,7 +130,13 @@ function decodeConcurrency(d: InstanceProfile, ratePerInstance: number, O: numbe
   return { c: Math.max(1, c), raw: c };
 }
 
-function steady(s: Scenario, p: InstanceProfile, d: InstanceProfile, pools: { prefill: PoolPlan; decode: PoolPlan }, tx: KvTransfer): DisaggState {
+function steady(
+  s: Scenario,
+  p: InstanceProfile,
+  d: InstanceProfile,
+  pools: { prefill: PoolPlan; decode: PoolPlan },
+  tx: KvTransfer,
+): DisaggState {
   const w = estimatorWorkload(s);
   const O = w.outputTokens;
   const P = pools.prefill.instances;
@@ -117,7 +145,8 @@ function steady(s: Scenario, p: InstanceProfile, d: InstanceProfile, pools: { pr
   const RT = tx.capacityReqPerSec;
   const cMax = d.maxConcurrency;
   const RD = (c: number) => (D * c) / (O * d.stepAt(c));
-  const limiterOf = (r: number, rd: number): DisaggState['limiter'] => (r === RP ? 'prefill' : r === rd ? 'decode' : r === RT ? 'kv-transfer' : 'offered-load');
+  const limiterOf = (r: number, rd: number): DisaggState['limiter'] =>
+    r === RP ? 'prefill' : r === rd ? 'decode' : r === RT ? 'kv-transfer' : 'offered-load';
   const own = p.prefillOneS + tx.seconds;
   const a = w.arrival;
   if (a.kind === 'offline' || a.kind === 'concurrency') {
@@ -137,20 +166,47 @@ function steady(s: Scenario, p: InstanceProfile, d: InstanceProfile, pools: { pr
       const firstWave = ((a.users - 1) / 2 / RP) * (a.users / total);
       wait = Math.max(firstWave, a.users / R - (O - 1) * tpot - own);
     }
-    return { reqPerSec: R, ttftS: wait + own, tpotS: tpot, concurrency: c, busyPrefill: Math.min(1, R / RP), busyDecode: 1, overloaded: false, limiter: limiterOf(R, rd) };
+    return {
+      reqPerSec: R,
+      ttftS: wait + own,
+      tpotS: tpot,
+      concurrency: c,
+      busyPrefill: Math.min(1, R / RP),
+      busyDecode: 1,
+      overloaded: false,
+      limiter: limiterOf(R, rd),
+    };
   }
   const lambda = a.ratePerSec;
   const rdMax = RD(cMax);
   const capacity = Math.min(RP, rdMax, RT);
   if (lambda >= capacity) {
-    return { reqPerSec: capacity, ttftS: Infinity, tpotS: d.stepAt(cMax), concurrency: cMax, busyPrefill: Math.min(1, capacity / RP), busyDecode: 1, overloaded: true, limiter: limiterOf(capacity, rdMax) };
+    return {
+      reqPerSec: capacity,
+      ttftS: Infinity,
+      tpotS: d.stepAt(cMax),
+      concurrency: cMax,
+      busyPrefill: Math.min(1, capacity / RP),
+      busyDecode: 1,
+      overloaded: true,
+      limiter: limiterOf(capacity, rdMax),
+    };
   }
   const { c, raw } = decodeConcurrency(d, lambda / D, O, cMax);
   const cv2 = a.kind === 'gamma' ? a.cv * a.cv : 1;
   // Prefill queue: M/D/1-style wait (Kingman with deterministic service), as the colocated estimator.
   const rho = Math.min(0.999, lambda / RP);
   const waitQ = (cv2 / 2) * (rho / (1 - rho)) * p.prefillOneS;
-  return { reqPerSec: lambda, ttftS: waitQ + own, tpotS: d.stepAt(c), concurrency: c, busyPrefill: rho, busyDecode: Math.min(1, raw), overloaded: false, limiter: 'offered-load' };
+  return {
+    reqPerSec: lambda,
+    ttftS: waitQ + own,
+    tpotS: d.stepAt(c),
+    concurrency: c,
+    busyPrefill: rho,
+    busyDecode: Math.min(1, raw),
+    overloaded: false,
+    limiter: 'offered-load',
+  };
 }
 
 const emptyMetrics = (): EvaluationResult['metrics'] => ({
@@ -194,7 +250,11 @@ function paramsOf(model: Parameters<typeof countParams>[0]): ReturnType<typeof c
   return p;
 }
 
-export function evaluateDisaggregatedSteadyState(s: Scenario, cache: ProfileCache = new ProfileCache(), opts: DisaggEvalOptions = {}): EvaluationResult {
+export function evaluateDisaggregatedSteadyState(
+  s: Scenario,
+  cache: ProfileCache = new ProfileCache(),
+  opts: DisaggEvalOptions = {},
+): EvaluationResult {
   const detail = opts.detail !== false;
   const pools = poolsOf(s);
   if (!pools) throw new ScenarioError('plan', 'a disaggregated plan needs both plan.prefill and plan.decode');
@@ -211,7 +271,10 @@ export function evaluateDisaggregatedSteadyState(s: Scenario, cache: ProfileCach
   const params = paramsOf(d.dep.model);
   const dep = d.dep;
   const memEntries = detail
-    ? [...p.mem.perGpu.map((g) => ({ ...g, label: `prefill · ${g.label}` })), ...d.mem.perGpu.map((g) => ({ ...g, label: `decode · ${g.label}` }))].map((g) => ({
+    ? [
+        ...p.mem.perGpu.map((g) => ({ ...g, label: `prefill · ${g.label}` })),
+        ...d.mem.perGpu.map((g) => ({ ...g, label: `decode · ${g.label}` })),
+      ].map((g) => ({
         label: g.label,
         weightsGB: round(g.weightsGB),
         kvCacheGB: round(g.kvCacheGB),
@@ -224,17 +287,38 @@ export function evaluateDisaggregatedSteadyState(s: Scenario, cache: ProfileCach
   const fits = p.rejection === null && d.rejection === null;
   const warnings: string[] = [];
   if (detail) {
-    for (const [name, prof] of [['prefill', p], ['decode', d]] as const) {
-      if (prof.dep.instance.tp > prof.dep.links.scaleUpDomainGpus) warnings.push(`${name} pool tp=${prof.dep.instance.tp} spans more than one NVLink domain (${prof.dep.links.scaleUpDomainGpus} GPUs).`);
+    for (const [name, prof] of [
+      ['prefill', p],
+      ['decode', d],
+    ] as const) {
+      if (prof.dep.instance.tp > prof.dep.links.scaleUpDomainGpus)
+        warnings.push(
+          `${name} pool tp=${prof.dep.instance.tp} spans more than one NVLink domain (${prof.dep.links.scaleUpDomainGpus} GPUs).`,
+        );
     }
     if (gpus < clusterGpus) warnings.push(`The plan uses ${gpus} of the cluster's ${clusterGpus} GPUs.`);
-    warnings.push(`Disaggregated: result.plan shows the decode pool (${D}× ${shapeGroup(pools.decode)}); the prefill pool is ${P}× ${shapeGroup(pools.prefill)}.`);
+    warnings.push(
+      `Disaggregated: result.plan shows the decode pool (${D}× ${shapeGroup(pools.decode)}); the prefill pool is ${P}× ${shapeGroup(pools.prefill)}.`,
+    );
   }
   const base = {
     method: 'steady-state' as const,
-    model: { name: dep.model.name, totalParams: params.totalParams, activeParams: params.activeParams, kvBytesPerToken: d.mem.kvBytesPerToken },
+    model: {
+      name: dep.model.name,
+      totalParams: params.totalParams,
+      activeParams: params.activeParams,
+      kvBytesPerToken: d.mem.kvBytesPerToken,
+    },
     gpu: { id: dep.gpu.id, name: dep.gpu.name },
-    plan: { tp: dep.instance.tp, pp: dep.instance.pp, dp: D, ep: dep.instance.ep, attentionDp: dep.instance.attentionDp, moeTp: dep.instance.moeTp, gpusUsed: gpus },
+    plan: {
+      tp: dep.instance.tp,
+      pp: dep.instance.pp,
+      dp: D,
+      ep: dep.instance.ep,
+      attentionDp: dep.instance.attentionDp,
+      moeTp: dep.instance.moeTp,
+      gpusUsed: gpus,
+    },
   };
   const memory = {
     perGpu: memEntries,
@@ -276,13 +360,23 @@ export function evaluateDisaggregatedSteadyState(s: Scenario, cache: ProfileCach
   const computeBound = ops.filter((o) => o.kind === 'gemm').some((o) => o.bound === 'compute');
   const rp = P * p.prefillRate();
   const rd = (D * d.maxConcurrency) / (O * d.stepAt(d.maxConcurrency));
-  const f = (x: number) => (Number.isFinite(x) ? (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3)) : '∞');
+  const f = (x: number) =>
+    Number.isFinite(x) ? (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3)) : '∞';
   const sides = `prefill pool ${f(rp)} req/s, decode pool ${f(rd)} req/s, KV transfer ${f(tx.capacityReqPerSec)} req/s over ${tx.scope === 'scale-up' ? 'NVLink' : 'the NIC'} (${f(tx.seconds * 1e3)} ms per prompt)`;
   let bottleneck =
     st.limiter === 'offered-load'
       ? `Disaggregated P/D: the offered load sets the rate; capacity is ${sides}. `
       : `Disaggregated P/D: the ${st.limiter === 'kv-transfer' ? 'KV transfer' : `${st.limiter} pool`} limits throughput (${sides}). `;
-  bottleneck += 'Decode pool: ' + describeBottleneck(ops, d.maxConcurrency <= dep.runtime.maxNumSeqs * dep.instance.attentionDp && st.concurrency >= d.maxConcurrency ? 'kv-cache' : 'offered-load', st.concurrency, computeBound);
+  bottleneck +=
+    'Decode pool: ' +
+    describeBottleneck(
+      ops,
+      d.maxConcurrency <= dep.runtime.maxNumSeqs * dep.instance.attentionDp && st.concurrency >= d.maxConcurrency
+        ? 'kv-cache'
+        : 'offered-load',
+      st.concurrency,
+      computeBound,
+    );
   if (st.overloaded) {
     bottleneck = `Overloaded: arrivals outpace the ${f(st.reqPerSec)} req/s this plan can serve. ` + bottleneck;
     warnings.push('Overloaded: latencies are unbounded; add instances or lower the arrival rate.');

@@ -90,7 +90,14 @@ export function colocatedBound(prof: InstanceProfile, view: Scenario, dp: number
   const closed = a.kind === 'offline' || a.kind === 'concurrency';
   const offered = closed ? Math.ceil((a.kind === 'offline' ? w.requests : a.users) / dp) : Infinity;
   const perInstance = Math.min(prof.maxConcurrency, offered) / prof.decodeFloorS;
-  return { outTokPerS: perInstance * dp, offeredReqPerS: closed ? Infinity : a.ratePerSec, gpus: prof.dep.instance.gpus * dp, ttftFloorS: prof.prefillOneS, tpotFloorS: prof.decodeFloorS, minBusy: closed ? 1 : 0 };
+  return {
+    outTokPerS: perInstance * dp,
+    offeredReqPerS: closed ? Infinity : a.ratePerSec,
+    gpus: prof.dep.instance.gpus * dp,
+    ttftFloorS: prof.prefillOneS,
+    tpotFloorS: prof.decodeFloorS,
+    minBusy: closed ? 1 : 0,
+  };
 }
 
 /** Per-candidate screening and evaluation, with profile caches shared across one search. */
@@ -103,7 +110,9 @@ export class PlanEvaluator {
     this.view = steadyView(base);
   }
 
-  private profilesOf(k: PlanKnobs): { ok: false; reason: string } | { ok: true; s: Scenario; profs: InstanceProfile[] } {
+  private profilesOf(
+    k: PlanKnobs,
+  ): { ok: false; reason: string } | { ok: true; s: Scenario; profs: InstanceProfile[] } {
     const s = applyKnobs(this.view, k);
     try {
       const pools = poolsOf(s);
@@ -140,9 +149,20 @@ export class PlanEvaluator {
       const tx = kvTransfer(p, d, pools, w.inputTokens);
       const P = pools.prefill.instances;
       const D = pools.decode.instances;
-      const req = Math.min(P * p.prefillRate(), (D * d.maxConcurrency) / (w.outputTokens * d.decodeFloorS), tx.capacityReqPerSec);
+      const req = Math.min(
+        P * p.prefillRate(),
+        (D * d.maxConcurrency) / (w.outputTokens * d.decodeFloorS),
+        tx.capacityReqPerSec,
+      );
       const a = w.arrival;
-      t = { outTokPerS: req * w.outputTokens, offeredReqPerS: a.kind === 'poisson' || a.kind === 'gamma' ? a.ratePerSec : Infinity, gpus: P * p.dep.instance.gpus + D * d.dep.instance.gpus, ttftFloorS: p.prefillOneS + tx.seconds, tpotFloorS: d.decodeFloorS, minBusy: 0 };
+      t = {
+        outTokPerS: req * w.outputTokens,
+        offeredReqPerS: a.kind === 'poisson' || a.kind === 'gamma' ? a.ratePerSec : Infinity,
+        gpus: P * p.dep.instance.gpus + D * d.dep.instance.gpus,
+        ttftFloorS: p.prefillOneS + tx.seconds,
+        tpotFloorS: d.decodeFloorS,
+        minBusy: 0,
+      };
     }
     return { ok: true, bounds: boundsFrom(t, s, w.outputTokens, gpu.priceUsdPerHour, gpuPowerW(gpu, t.minBusy)) };
   }
@@ -154,7 +174,9 @@ export class PlanEvaluator {
    */
   evaluate(k: PlanKnobs, detail = true): EvaluationResult {
     const s = applyKnobs(this.view, k);
-    return poolsOf(s) ? evaluateDisaggregatedSteadyState(s, this.profiles, { detail, checked: true }) : evaluateSteadyState(s);
+    return poolsOf(s)
+      ? evaluateDisaggregatedSteadyState(s, this.profiles, { detail, checked: true })
+      : evaluateSteadyState(s);
   }
 
   /** Screen + evaluate, as one outcome (used for the comparison siblings behind reasons). */

@@ -37,17 +37,24 @@ export function siblings(space: Space, k: PlanKnobs): Sibling[] {
   const add = (knobs: PlanKnobs, change: Change, label: string) => {
     if (inSpace(space, knobs) && !out.some((s) => sameKnobs(s.knobs, knobs))) out.push({ knobs, change, label });
   };
-  for (const kv of space.options.kvDtypes) if (kv !== k.kvDtype) add({ ...k, kvDtype: kv as PlanKnobs['kvDtype'] }, 'kv', `${kv} KV`);
+  for (const kv of space.options.kvDtypes)
+    if (kv !== k.kvDtype) add({ ...k, kvDtype: kv as PlanKnobs['kvDtype'] }, 'kv', `${kv} KV`);
   const o = space.options;
   if (k.kvStrategy) {
     for (const c of space.kvChoices) {
       if (c.id === k.kvStrategy.id || notAllowedReason(c, o.allowLossy, o.allowNearLossless) !== null) continue;
-      const kvDtype: PlanKnobs['kvDtype'] = c.strategy?.quant ? 'bf16' : o.kvDtypes.includes(k.kvDtype) ? k.kvDtype : ((o.kvDtypes[0] ?? k.kvDtype) as PlanKnobs['kvDtype']);
+      const kvDtype: PlanKnobs['kvDtype'] = c.strategy?.quant
+        ? 'bf16'
+        : o.kvDtypes.includes(k.kvDtype)
+          ? k.kvDtype
+          : ((o.kvDtypes[0] ?? k.kvDtype) as PlanKnobs['kvDtype']);
       add({ ...k, kvStrategy: c, kvDtype }, 'kvs', kvKnobLabel({ kvDtype, kvStrategy: c }));
     }
   }
-  for (const n of space.options.maxNumSeqs) if (n !== k.maxNumSeqs) add({ ...k, maxNumSeqs: n }, 'seqs', `maxNumSeqs ${n}`);
-  for (const n of space.options.maxBatchedTokens) if (n !== k.maxBatchedTokens) add({ ...k, maxBatchedTokens: n }, 'chunk', `${n}-token chunks`);
+  for (const n of space.options.maxNumSeqs)
+    if (n !== k.maxNumSeqs) add({ ...k, maxNumSeqs: n }, 'seqs', `maxNumSeqs ${n}`);
+  for (const n of space.options.maxBatchedTokens)
+    if (n !== k.maxBatchedTokens) add({ ...k, maxBatchedTokens: n }, 'chunk', `${n}-token chunks`);
   const p = k.plan;
   if (k.kind === 'colocated') {
     const dims = ['tp', 'pp', 'dp', 'attentionDp'] as const;
@@ -63,19 +70,31 @@ export function siblings(space: Space, k: PlanKnobs): Sibling[] {
       }
     }
     // Replica count alone (partial-cluster plans): one more or one fewer replica of the same instance.
-    for (const dp of [p.dp + 1, p.dp - 1]) if (dp >= 1) add({ ...k, plan: { ...p, dp } }, 'replicas', layoutLabel({ kind: 'colocated', plan: { ...p, dp } }));
-    for (const ep of [p.ep * 2, p.ep / 2]) if (Number.isInteger(ep)) add({ ...k, plan: { ...p, ep } }, 'layout', layoutLabel({ kind: 'colocated', plan: { ...p, ep } }));
+    for (const dp of [p.dp + 1, p.dp - 1])
+      if (dp >= 1)
+        add({ ...k, plan: { ...p, dp } }, 'replicas', layoutLabel({ kind: 'colocated', plan: { ...p, dp } }));
+    for (const ep of [p.ep * 2, p.ep / 2])
+      if (Number.isInteger(ep))
+        add({ ...k, plan: { ...p, ep } }, 'layout', layoutLabel({ kind: 'colocated', plan: { ...p, ep } }));
   } else if (p.prefill && p.decode) {
-    for (const [pool, dn] of [['prefill', 1], ['prefill', -1], ['decode', 1], ['decode', -1]] as const) {
+    for (const [pool, dn] of [
+      ['prefill', 1],
+      ['prefill', -1],
+      ['decode', 1],
+      ['decode', -1],
+    ] as const) {
       const cur = p[pool]!;
       const plan: Plan = { ...p, [pool]: { ...cur, instances: cur.instances + dn } };
       add({ ...k, plan }, 'pools', layoutLabel({ kind: 'disaggregated', plan }));
     }
     const d = p.decode;
-    const gpus = p.prefill.instances * p.prefill.tp * p.prefill.attentionDp * p.prefill.pp + d.instances * d.tp * d.attentionDp * d.pp;
+    const gpus =
+      p.prefill.instances * p.prefill.tp * p.prefill.attentionDp * p.prefill.pp +
+      d.instances * d.tp * d.attentionDp * d.pp;
     const dp = Math.floor(gpus / (d.tp * d.attentionDp * d.pp));
     const plan: Plan = { tp: d.tp, pp: d.pp, dp, ep: d.ep, attentionDp: d.attentionDp };
-    if (dp >= 1) add({ ...k, kind: 'colocated', plan }, 'disagg', `colocated ${layoutLabel({ kind: 'colocated', plan })}`);
+    if (dp >= 1)
+      add({ ...k, kind: 'colocated', plan }, 'disagg', `colocated ${layoutLabel({ kind: 'colocated', plan })}`);
   }
   return out;
 }
@@ -85,7 +104,14 @@ function gcd(a: number, b: number): number {
 }
 
 function sameKnobs(a: PlanKnobs, b: PlanKnobs): boolean {
-  return a.kind === b.kind && a.kvDtype === b.kvDtype && a.kvStrategy?.id === b.kvStrategy?.id && a.maxNumSeqs === b.maxNumSeqs && a.maxBatchedTokens === b.maxBatchedTokens && JSON.stringify(a.plan) === JSON.stringify(b.plan);
+  return (
+    a.kind === b.kind &&
+    a.kvDtype === b.kvDtype &&
+    a.kvStrategy?.id === b.kvStrategy?.id &&
+    a.maxNumSeqs === b.maxNumSeqs &&
+    a.maxBatchedTokens === b.maxBatchedTokens &&
+    JSON.stringify(a.plan) === JSON.stringify(b.plan)
+  );
 }
 
 /** Concurrent sequences the plan's KV cache holds per GPU (what a layout buys in memory). */
@@ -104,8 +130,10 @@ function cause(k: PlanKnobs, a: EvaluationResult, sib: Sibling, b: EvaluationRes
   switch (sib.change) {
     case 'kv': {
       const r = ca / Math.max(cb, 1);
-      if (r >= 1.15) return `${k.kvDtype} KV ${r >= 1.9 && r <= 2.1 ? 'doubles' : r > 2.1 ? `multiplies by ${f2(r)}` : 'raises'} concurrency (${ca} vs ${cb} seqs)`;
-      if (bytesPerElement(k.kvDtype) < bytesPerElement(sib.knobs.kvDtype)) return `${k.kvDtype} KV reads fewer bytes per decode step (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
+      if (r >= 1.15)
+        return `${k.kvDtype} KV ${r >= 1.9 && r <= 2.1 ? 'doubles' : r > 2.1 ? `multiplies by ${f2(r)}` : 'raises'} concurrency (${ca} vs ${cb} seqs)`;
+      if (bytesPerElement(k.kvDtype) < bytesPerElement(sib.knobs.kvDtype))
+        return `${k.kvDtype} KV reads fewer bytes per decode step (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
       return `${k.kvDtype} KV`;
     }
     case 'kvs': {
@@ -113,12 +141,17 @@ function cause(k: PlanKnobs, a: EvaluationResult, sib: Sibling, b: EvaluationRes
       const r = ca / Math.max(cb, 1);
       const fid = strategyFidelity(k.kvStrategy?.strategy ?? null);
       const tag = fid === 'exact' ? '' : ` (${fid})`;
-      if (r >= 1.15) return `${name}${tag} ${r >= 1.9 && r <= 2.1 ? 'doubles concurrency' : r > 2.1 ? `multiplies concurrency by ${f2(r)}` : 'raises concurrency'} (${ca} vs ${cb} seqs)`;
-      if (a.metrics.tpotMs.p50 < b.metrics.tpotMs.p50) return `${name}${tag} reads fewer KV bytes per decode step (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
+      if (r >= 1.15)
+        return `${name}${tag} ${r >= 1.9 && r <= 2.1 ? 'doubles concurrency' : r > 2.1 ? `multiplies concurrency by ${f2(r)}` : 'raises concurrency'} (${ca} vs ${cb} seqs)`;
+      if (a.metrics.tpotMs.p50 < b.metrics.tpotMs.p50)
+        return `${name}${tag} reads fewer KV bytes per decode step (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
       if (r > 1) return `${name}${tag} holds more sequences (${ca} vs ${cb})`;
       const st = k.kvStrategy?.strategy;
       const ttft = `(TTFT ${fmtMs(a.metrics.ttftMs.p50)} vs ${fmtMs(b.metrics.ttftMs.p50)} ms)`;
-      if (a.metrics.ttftMs.p50 < b.metrics.ttftMs.p50) return st?.share || st?.offload?.multiTurnReuse ? `${name}${tag} prefills fewer prompt tokens ${ttft}` : `${name}${tag} starts requests sooner ${ttft}`;
+      if (a.metrics.ttftMs.p50 < b.metrics.ttftMs.p50)
+        return st?.share || st?.offload?.multiTurnReuse
+          ? `${name}${tag} prefills fewer prompt tokens ${ttft}`
+          : `${name}${tag} starts requests sooner ${ttft}`;
       return `${name}${tag}`;
     }
     case 'seqs':
@@ -132,11 +165,17 @@ function cause(k: PlanKnobs, a: EvaluationResult, sib: Sibling, b: EvaluationRes
     case 'pools': {
       const kp = k.plan.prefill!;
       const sp = sib.knobs.plan.prefill!;
-      const [role, mine, theirs] = kp.instances !== sp.instances ? ['prefill', kp.instances, sp.instances] : ['decode', k.plan.decode!.instances, sib.knobs.plan.decode!.instances];
+      const [role, mine, theirs] =
+        kp.instances !== sp.instances
+          ? ['prefill', kp.instances, sp.instances]
+          : ['decode', k.plan.decode!.instances, sib.knobs.plan.decode!.instances];
       const what = `${mine} ${role} instance${mine > 1 ? 's' : ''} instead of ${theirs}`;
-      if (o.startsWith('ttft')) return `${what} give TTFT ${fmtMs(a.metrics.ttftMs.p50)} vs ${fmtMs(b.metrics.ttftMs.p50)} ms`;
-      if (o.startsWith('tpot')) return `${what} give TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms`;
-      if ((o === 'cost' || o === 'energy' || o === 'throughput-per-gpu') && mine < theirs) return `${what} serve${mine > 1 ? '' : 's'} the load on fewer GPUs (${a.plan.gpusUsed} vs ${b.plan.gpusUsed})`;
+      if (o.startsWith('ttft'))
+        return `${what} give TTFT ${fmtMs(a.metrics.ttftMs.p50)} vs ${fmtMs(b.metrics.ttftMs.p50)} ms`;
+      if (o.startsWith('tpot'))
+        return `${what} give TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms`;
+      if ((o === 'cost' || o === 'energy' || o === 'throughput-per-gpu') && mine < theirs)
+        return `${what} serve${mine > 1 ? '' : 's'} the load on fewer GPUs (${a.plan.gpusUsed} vs ${b.plan.gpusUsed})`;
       return `${what} serve ${f2(a.metrics.requestsPerSec)} vs ${f2(b.metrics.requestsPerSec)} req/s`;
     }
     case 'disagg':
@@ -146,7 +185,10 @@ function cause(k: PlanKnobs, a: EvaluationResult, sib: Sibling, b: EvaluationRes
     case 'layout':
       return layoutCause(k.plan, a, sib.knobs.plan, b, o);
     case 'replicas':
-      if (k.plan.dp > sib.knobs.plan.dp) return o.startsWith('ttft') || o === 'goodput' ? `${k.plan.dp} replicas split the load ${k.plan.dp}/${sib.knobs.plan.dp} ways (TTFT ${fmtMs(a.metrics.ttftMs.p50)} vs ${fmtMs(b.metrics.ttftMs.p50)} ms)` : `${k.plan.dp} replicas serve more in parallel`;
+      if (k.plan.dp > sib.knobs.plan.dp)
+        return o.startsWith('ttft') || o === 'goodput'
+          ? `${k.plan.dp} replicas split the load ${k.plan.dp}/${sib.knobs.plan.dp} ways (TTFT ${fmtMs(a.metrics.ttftMs.p50)} vs ${fmtMs(b.metrics.ttftMs.p50)} ms)`
+          : `${k.plan.dp} replicas serve more in parallel`;
       return `${k.plan.dp} replica${k.plan.dp > 1 ? 's' : ''} run${k.plan.dp > 1 ? '' : 's'} busier on fewer GPUs (${a.plan.gpusUsed} vs ${b.plan.gpusUsed})`;
   }
 }
@@ -158,21 +200,26 @@ function layoutCause(pa: Plan, a: EvaluationResult, pb: Plan, b: EvaluationResul
   const kvA = seqsPerGpu(a);
   const kvB = seqsPerGpu(b);
   if (o.startsWith('ttft')) {
-    if (pa.tp > pb.tp) return `${head} on TTFT: prefill is compute-bound, so TP${pa.tp} splits each prompt's FLOPs ${pa.tp / pb.tp}× wider`;
+    if (pa.tp > pb.tp)
+      return `${head} on TTFT: prefill is compute-bound, so TP${pa.tp} splits each prompt's FLOPs ${pa.tp / pb.tp}× wider`;
     if (pa.dp > pb.dp) return `${head} on TTFT: ${pa.dp} replicas each queue 1/${pa.dp} of the prompts`;
     if (pa.pp < pb.pp) return `${head} on TTFT: fewer pipeline hops per prompt`;
   }
   if (o.startsWith('tpot')) {
-    if (pa.tp > pb.tp) return `${head} on TPOT: TP${pa.tp} splits each decode step's weight and KV reads ${pa.tp / pb.tp}× wider`;
+    if (pa.tp > pb.tp)
+      return `${head} on TPOT: TP${pa.tp} splits each decode step's weight and KV reads ${pa.tp / pb.tp}× wider`;
     if (pa.pp < pb.pp) return `${head} on TPOT: fewer pipeline stages per token`;
     if (pa.dp > pb.dp) return `${head} on TPOT: smaller batches per replica`;
   }
   if (!isLatency(o)) {
     if (kvA >= 1.15 * kvB) return `${head}: more KV room per GPU (${f2(kvA)} vs ${f2(kvB)} seqs/GPU)`;
     if (pa.dp > pb.dp && pa.tp < pb.tp) return `${head}: replicas skip the TP all-reduces and batch independently`;
-    if (pa.pp > pb.pp && pa.tp < pb.tp) return `${head}: pipeline stages exchange one activation instead of all-reducing every layer`;
-    if (pa.tp > pb.tp) return `${head}: TP${pa.tp} shortens each decode step (${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
-    if (pa.ep !== pb.ep) return `${head}: EP${pa.ep} ${pa.ep > pb.ep ? 'spreads the experts wider' : 'keeps expert traffic local'}`;
+    if (pa.pp > pb.pp && pa.tp < pb.tp)
+      return `${head}: pipeline stages exchange one activation instead of all-reducing every layer`;
+    if (pa.tp > pb.tp)
+      return `${head}: TP${pa.tp} shortens each decode step (${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
+    if (pa.ep !== pb.ep)
+      return `${head}: EP${pa.ep} ${pa.ep > pb.ep ? 'spreads the experts wider' : 'keeps expert traffic local'}`;
   }
   return head;
 }
@@ -183,16 +230,35 @@ function ratioText(r: number): string {
 }
 
 /** One sentence: why this plan stands where it does among its siblings. */
-export function explainPlan(ev: PlanEvaluator, space: Space, k: PlanKnobs, r: EvaluationResult, o: Objective, o2: Objective): string {
+export function explainPlan(
+  ev: PlanEvaluator,
+  space: Space,
+  k: PlanKnobs,
+  r: EvaluationResult,
+  o: Objective,
+  o2: Objective,
+): string {
   const opts = space.options;
-  const refused = k.kvStrategy ? space.kvChoices.filter((c) => notAllowedReason(c, opts.allowLossy, opts.allowNearLossless) !== null).map((c) => c.label) : [];
+  const refused = k.kvStrategy
+    ? space.kvChoices
+        .filter((c) => notAllowedReason(c, opts.allowLossy, opts.allowNearLossless) !== null)
+        .map((c) => c.label)
+    : [];
   const note = refused.length > 0 ? `; ${refused.join(', ')} not allowed: lossy` : '';
   return explainAgainstSiblings(ev, space, k, r, o, o2) + note;
 }
 
-function explainAgainstSiblings(ev: PlanEvaluator, space: Space, k: PlanKnobs, r: EvaluationResult, o: Objective, o2: Objective): string {
+function explainAgainstSiblings(
+  ev: PlanEvaluator,
+  space: Space,
+  k: PlanKnobs,
+  r: EvaluationResult,
+  o: Objective,
+  o2: Objective,
+): string {
   const key = (x: EvaluationResult) => [scoreOf(x, o), scoreOf(x, o2)] as const;
-  const cmp = (a: readonly [number, number], b: readonly [number, number]) => (a[0] !== b[0] ? (a[0] > b[0] ? 1 : -1) : a[1] !== b[1] ? (a[1] > b[1] ? 1 : a[1] < b[1] ? -1 : 0) : 0);
+  const cmp = (a: readonly [number, number], b: readonly [number, number]) =>
+    a[0] !== b[0] ? (a[0] > b[0] ? 1 : -1) : a[1] !== b[1] ? (a[1] > b[1] ? 1 : a[1] < b[1] ? -1 : 0) : 0;
   const mine = key(r);
   let beaten: { sib: Sibling; res: EvaluationResult; key: readonly [number, number] } | null = null;
   // Strategy siblings beaten, kept apart: when the search varies KV strategies the reason says which won.
@@ -202,17 +268,24 @@ function explainAgainstSiblings(ev: PlanEvaluator, space: Space, k: PlanKnobs, r
   for (const sib of siblings(space, k)) {
     const out = ev.outcome(sib.knobs);
     if (!out.ok) {
-      if (!infeasible || (sib.change === 'layout' && infeasible.sib.change !== 'layout')) infeasible = { sib, reason: out.reason };
+      if (!infeasible || (sib.change === 'layout' && infeasible.sib.change !== 'layout'))
+        infeasible = { sib, reason: out.reason };
       continue;
     }
     const kk = key(out.result);
     // Prefer the closest sibling beaten on the objective itself; a tie broken by the secondary only
     // when no sibling is beaten outright.
     const outright = (x: readonly [number, number]) => x[0] < mine[0];
-    const preferred = !beaten || (outright(kk) && !outright(beaten.key)) || (outright(kk) === outright(beaten.key) && cmp(kk, beaten.key) > 0);
+    const preferred =
+      !beaten ||
+      (outright(kk) && !outright(beaten.key)) ||
+      (outright(kk) === outright(beaten.key) && cmp(kk, beaten.key) > 0);
     if (cmp(kk, mine) < 0 && preferred) beaten = { sib, res: out.result, key: kk };
     if (sib.change === 'kvs' && cmp(kk, mine) < 0) {
-      const pk = !beatenKv || (outright(kk) && !outright(beatenKv.key)) || (outright(kk) === outright(beatenKv.key) && cmp(kk, beatenKv.key) > 0);
+      const pk =
+        !beatenKv ||
+        (outright(kk) && !outright(beatenKv.key)) ||
+        (outright(kk) === outright(beatenKv.key) && cmp(kk, beatenKv.key) > 0);
       if (pk) beatenKv = { sib, res: out.result, key: kk };
     }
     if (cmp(kk, mine) > 0 && (!better || cmp(kk, better.key) > 0)) better = { sib, res: out.result, key: kk };
@@ -227,7 +300,8 @@ function explainAgainstSiblings(ev: PlanEvaluator, space: Space, k: PlanKnobs, r
     const ratio = improvement(v, vb, on);
     const c = cause(k, r, beaten.sib, beaten.res, on);
     const tie = on === o2 ? `same ${OBJECTIVE_INFO[o].label}, ` : '';
-    if (!Number.isFinite(ratio) || (on === 'goodput' && vb === 0)) return `${prefix}${c}: meets the SLOs where ${beaten.sib.label} does not`;
+    if (!Number.isFinite(ratio) || (on === 'goodput' && vb === 0))
+      return `${prefix}${c}: meets the SLOs where ${beaten.sib.label} does not`;
     return `${prefix}${c}: ${tie}${ratioText(ratio)} ${OBJECTIVE_INFO[on].label} vs ${beaten.sib.label}`;
   }
   if (infeasible) return `${prefix}${infeasible.sib.label} does not fit (${infeasible.reason})`;

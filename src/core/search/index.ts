@@ -5,4 +5,13 @@ export * from './space.ts';
 export { evaluateFast, PlanEvaluator } from './evaluate-plan.ts';
 export { evaluateDisaggregatedSteadyState } from './disagg.ts';
 export { steadyView, estimatorWorkload, workloadFromRequests } from './workload-view.ts';
-export { searchShard, mergeShards, refinePlans, applyRefinement, plansToRefine, paretoFront, search, PROGRESS_INTERVAL_MS } from './search.ts';
+export {
+  searchShard,
+  mergeShards,
+  refinePlans,
+  applyRefinement,
+  plansToRefine,
+  paretoFront,
+  search,
+  PROGRESS_INTERVAL_MS,
+} from './search.ts';

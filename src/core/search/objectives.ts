@@ -6,7 +6,16 @@
 import type { EvaluationResult } from '../evaluate/evaluate.ts';
 import type { Objective } from './types.ts';
 
-export const OBJECTIVES: readonly Objective[] = ['throughput-per-gpu', 'goodput', 'ttft-p50', 'ttft-p99', 'tpot-p50', 'tpot-p99', 'cost', 'energy'];
+export const OBJECTIVES: readonly Objective[] = [
+  'throughput-per-gpu',
+  'goodput',
+  'ttft-p50',
+  'ttft-p99',
+  'tpot-p50',
+  'tpot-p99',
+  'cost',
+  'energy',
+];
 
 export interface ObjectiveInfo {
   /** Short name for tables and reasons. */

@@ -40,7 +40,13 @@ export function poolScenario(s: Scenario, pool: PoolPlan): Scenario {
 export function memoryRejection(mem: MemoryReport, where: string): string | null {
   if (mem.fits) return null;
   let worst = mem.perGpu[0];
-  for (const g of mem.perGpu) if (worst && g.weightsGB + g.activationsGB + g.reservedGB - g.budgetGB > worst.weightsGB + worst.activationsGB + worst.reservedGB - worst.budgetGB) worst = g;
+  for (const g of mem.perGpu)
+    if (
+      worst &&
+      g.weightsGB + g.activationsGB + g.reservedGB - g.budgetGB >
+        worst.weightsGB + worst.activationsGB + worst.reservedGB - worst.budgetGB
+    )
+      worst = g;
   if (!worst) return mem.explanation || `does not fit at ${where}`;
   const f = (x: number) => x.toFixed(1);
   const budget = `${f(worst.budgetGB)} GB per GPU at ${where} (${Math.round((worst.budgetGB / worst.capacityGB) * 100)}% of ${worst.capacityGB} GB)`;
@@ -62,7 +68,8 @@ export function buildProfile(scenario: Scenario, where: string): InstanceProfile
   if (rejection === null) {
     const kvSeqs = seqsFitting(dep, mem, I + O);
     maxConcurrency = Math.min(kvSeqs, dep.runtime.maxNumSeqs * dep.instance.attentionDp);
-    if (maxConcurrency < 1) rejection = `KV cache of ${mem.maxKvTokensPerGroup.toLocaleString('en-US')} tokens per attention group cannot hold one ${I + O}-token sequence at ${where}`;
+    if (maxConcurrency < 1)
+      rejection = `KV cache of ${mem.maxKvTokensPerGroup.toLocaleString('en-US')} tokens per attention group cannot hold one ${I + O}-token sequence at ${where}`;
   }
   const steps = new Map<number, number>();
   const ctx = I + O / 2;
@@ -109,13 +116,20 @@ function strategyKey(s: object): string {
 export class ProfileCache {
   private readonly map = new Map<string, InstanceProfile>();
 
-  get(scenario: Scenario, shape: { tp: number; pp: number; ep: number; attentionDp: number }, role: 'colocated' | 'prefill' | 'decode'): InstanceProfile {
+  get(
+    scenario: Scenario,
+    shape: { tp: number; pp: number; ep: number; attentionDp: number },
+    role: 'colocated' | 'prefill' | 'decode',
+  ): InstanceProfile {
     const kvs = scenario.runtime.kvStrategy;
     const key = `${role}|${shape.tp}.${shape.pp}.${shape.ep}.${shape.attentionDp}|${scenario.precision.kvCache}|${scenario.runtime.maxNumSeqs}|${scenario.runtime.maxBatchedTokens}${kvs ? `|${strategyKey(kvs)}` : ''}`;
     let p = this.map.get(key);
     if (!p) {
       const where = role === 'colocated' ? shapeGroup(shape).replace(/·/g, ' ') : `${role} pool ${shapeGroup(shape)}`;
-      p = buildProfile({ ...scenario, plan: { tp: shape.tp, pp: shape.pp, dp: 1, ep: shape.ep, attentionDp: shape.attentionDp } }, where);
+      p = buildProfile(
+        { ...scenario, plan: { tp: shape.tp, pp: shape.pp, dp: 1, ep: shape.ep, attentionDp: shape.attentionDp } },
+        where,
+      );
       this.map.set(key, p);
     }
     return p;

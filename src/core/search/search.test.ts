@@ -25,12 +25,23 @@ const poisson = (ratePerSec: number) => ({ kind: 'poisson' as const, ratePerSec 
 /** The comparable part of a result (elapsed times and prune counts depend on the sharding). */
 function essence(r: SearchResult) {
   const row = (p: SearchResult['ranked'][number]) => [p.candidate.id, p.value, p.secondaryValue, p.onPareto, p.reason];
-  return { ranked: r.ranked.map(row), runnersUp: (r.runnersUp ?? []).map(row), pareto: r.pareto.map(row), rejected: r.rejected.map((x) => [x.candidate.id, x.reason]), enumerated: r.counts.enumerated, infeasible: r.counts.infeasible };
+  return {
+    ranked: r.ranked.map(row),
+    runnersUp: (r.runnersUp ?? []).map(row),
+    pareto: r.pareto.map(row),
+    rejected: r.rejected.map((x) => [x.candidate.id, x.reason]),
+    enumerated: r.counts.enumerated,
+    infeasible: r.counts.infeasible,
+  };
 }
 
 describe('known-best plans (hand-checked)', () => {
   it('Llama-3.1-8B on 1×2 H100 offline: DP2 TP1 beats TP2 on throughput/GPU', () => {
-    const s = scenario({ model: 'llama-3.1-8b', cluster: h100(1, 2), workload: { inputTokens: 1024, outputTokens: 256, requests: 1000 } });
+    const s = scenario({
+      model: 'llama-3.1-8b',
+      cluster: h100(1, 2),
+      workload: { inputTokens: 1024, outputTokens: 256, requests: 1000 },
+    });
     const r = search(s, { objective: 'throughput-per-gpu' });
     const best = r.ranked[0]!;
     expect(best.candidate.knobs.plan).toMatchObject({ tp: 1, pp: 1, dp: 2 });
@@ -44,17 +55,23 @@ describe('known-best plans (hand-checked)', () => {
   it('Llama-3.1-70B bf16 on 1×8 H100: TP1 and TP2 are rejected for their weights per GPU', () => {
     const s = scenario({ model: 'llama-3.1-70b', cluster: h100(1, 8) });
     const r = search(s, { maxRejected: 1000 });
-    const rejected = (tp: number) => r.rejected.filter((x) => x.candidate.knobs.plan.tp === tp && x.candidate.knobs.plan.pp === 1);
+    const rejected = (tp: number) =>
+      r.rejected.filter((x) => x.candidate.knobs.plan.tp === tp && x.candidate.knobs.plan.pp === 1);
     expect(rejected(1).length).toBe(8); // dp = 1..8
     expect(rejected(2).length).toBe(4);
-    for (const x of [...rejected(1), ...rejected(2)]) expect(x.reason).toMatch(/^weights \d+\.\d GB.* > \d+\.\d GB per GPU at TP[12] /);
+    for (const x of [...rejected(1), ...rejected(2)])
+      expect(x.reason).toMatch(/^weights \d+\.\d GB.* > \d+\.\d GB per GPU at TP[12] /);
     expect(rejected(1)[0]!.reason).toMatch(/^weights 141\.\d GB > 72\.0 GB per GPU at TP1 \(90% of 80 GB\)$/);
     expect(r.ranked.every((p) => p.candidate.knobs.plan.tp * p.candidate.knobs.plan.pp >= 2)).toBe(true);
     expect(r.ranked.some((p) => p.candidate.knobs.plan.tp === 2 && p.candidate.knobs.plan.pp === 1)).toBe(false);
   });
 
   it('Llama-3.1-70B on 1×8 H100 at low load: TP8 has the lowest TTFT (prefill is compute-bound)', () => {
-    const s = scenario({ model: 'llama-3.1-70b', cluster: h100(1, 8), workload: { inputTokens: 2048, outputTokens: 128, requests: 500, arrival: poisson(0.2) } });
+    const s = scenario({
+      model: 'llama-3.1-70b',
+      cluster: h100(1, 8),
+      workload: { inputTokens: 2048, outputTokens: 128, requests: 500, arrival: poisson(0.2) },
+    });
     const r = search(s, { objective: 'ttft-p50', secondary: 'cost' });
     expect(r.ranked[0]!.candidate.knobs.plan).toMatchObject({ tp: 8, pp: 1, dp: 1 });
     expect(r.ranked[0]!.reason).toMatch(/TP8 beats .* on TTFT: prefill is compute-bound/);
@@ -62,12 +79,19 @@ describe('known-best plans (hand-checked)', () => {
 
   it('fp8 KV raises concurrency over bf16 when KV limits the batch', () => {
     // One GPU: the only sibling is the other KV dtype.
-    const s = scenario({ model: 'llama-3.1-8b', cluster: h100(1, 1), workload: { inputTokens: 4096, outputTokens: 1024, requests: 4000 }, runtime: { maxNumSeqs: 1024 } });
+    const s = scenario({
+      model: 'llama-3.1-8b',
+      cluster: h100(1, 1),
+      workload: { inputTokens: 4096, outputTokens: 1024, requests: 4000 },
+      runtime: { maxNumSeqs: 1024 },
+    });
     const r = search(s, { kvDtypes: ['bf16', 'fp8'] });
     const [best, second] = r.ranked;
     expect(best!.candidate.knobs.kvDtype).toBe('fp8');
     expect(second!.candidate.knobs.kvDtype).toBe('bf16');
-    expect(best!.reason).toMatch(/^fp8 KV doubles concurrency \(\d+ vs \d+ seqs\): 1\.\d+× throughput\/GPU vs bf16 KV$/);
+    expect(best!.reason).toMatch(
+      /^fp8 KV doubles concurrency \(\d+ vs \d+ seqs\): 1\.\d+× throughput\/GPU vs bf16 KV$/,
+    );
     expect(second!.reason).toMatch(/^fp8 KV does 1\.\d+× better on throughput\/GPU$/);
   });
 });
@@ -83,14 +107,22 @@ describe('search invariants', () => {
         fc.boolean(),
         fc.constantFrom({ kind: 'offline' as const }, poisson(2), { kind: 'concurrency' as const, users: 64 }),
         (model, nodes, gpn, objective, disagg, arrival) => {
-          const s = scenario({ model, cluster: h100(nodes, gpn), workload: { inputTokens: 512, outputTokens: 128, requests: 200, arrival } });
+          const s = scenario({
+            model,
+            cluster: h100(nodes, gpn),
+            workload: { inputTokens: 512, outputTokens: 128, requests: 200, arrival },
+          });
           const r = search(s, { objective, allowDisaggregation: disagg, kvDtypes: ['bf16', 'fp8'] });
           for (const p of [...r.ranked, ...r.pareto, ...(r.runnersUp ?? [])]) {
             expect(p.result.memory.fits).toBe(true);
             expect(evaluateFast(p.candidate.scenario as Scenario).memory.fits).toBe(true);
             expect(p.reason.length).toBeGreaterThan(0);
           }
-          for (const x of r.rejected) expect(evaluateFast(x.candidate.scenario as Scenario).memory.fits && evaluateFast(x.candidate.scenario as Scenario).memory.maxConcurrentSeqs >= 1).toBe(false);
+          for (const x of r.rejected)
+            expect(
+              evaluateFast(x.candidate.scenario as Scenario).memory.fits &&
+                evaluateFast(x.candidate.scenario as Scenario).memory.maxConcurrentSeqs >= 1,
+            ).toBe(false);
         },
       ),
       { numRuns: 25 },
@@ -99,9 +131,21 @@ describe('search invariants', () => {
 
   it('optimistic bounds are never beaten by the evaluated plan', () => {
     const cases = [
-      scenario({ model: 'llama-3.1-70b', cluster: h100(1, 8), workload: { inputTokens: 1500, outputTokens: 300, requests: 800 } }),
-      scenario({ model: 'mixtral-8x7b', cluster: h100(2, 8), workload: { inputTokens: 700, outputTokens: 200, requests: 800, arrival: poisson(5) } }),
-      scenario({ model: 'llama-3.1-8b', cluster: h100(1, 8), workload: { inputTokens: 300, outputTokens: 600, requests: 800, arrival: { kind: 'concurrency', users: 100 } } }),
+      scenario({
+        model: 'llama-3.1-70b',
+        cluster: h100(1, 8),
+        workload: { inputTokens: 1500, outputTokens: 300, requests: 800 },
+      }),
+      scenario({
+        model: 'mixtral-8x7b',
+        cluster: h100(2, 8),
+        workload: { inputTokens: 700, outputTokens: 200, requests: 800, arrival: poisson(5) },
+      }),
+      scenario({
+        model: 'llama-3.1-8b',
+        cluster: h100(1, 8),
+        workload: { inputTokens: 300, outputTokens: 600, requests: 800, arrival: { kind: 'concurrency', users: 100 } },
+      }),
     ];
     for (const s of cases) {
       const ev = new PlanEvaluator(s);
@@ -109,19 +153,31 @@ describe('search invariants', () => {
         const sc = ev.screen(c.knobs);
         if (!sc.ok) continue;
         const r = ev.evaluate(c.knobs);
-        for (const o of OBJECTIVES) expect(toScore(objectiveValue(r, o), o)).toBeLessThanOrEqual(toScore(sc.bounds[o], o));
+        for (const o of OBJECTIVES)
+          expect(toScore(objectiveValue(r, o), o)).toBeLessThanOrEqual(toScore(sc.bounds[o], o));
       }
     }
   });
 
   it('pruning keeps exactly the top-k and the Pareto front of brute force', () => {
-    const s = scenario({ model: 'mixtral-8x7b', cluster: h100(2, 8), workload: { inputTokens: 1000, outputTokens: 250, requests: 2000, arrival: poisson(6) } });
+    const s = scenario({
+      model: 'mixtral-8x7b',
+      cluster: h100(2, 8),
+      workload: { inputTokens: 1000, outputTokens: 250, requests: 2000, arrival: poisson(6) },
+    });
     for (const [objective, secondary] of [
       ['throughput-per-gpu', 'ttft-p99'],
       ['tpot-p50', 'cost'],
       ['energy', 'goodput'],
     ] as const) {
-      const opts: Partial<SearchOptions> = { objective, secondary, allowDisaggregation: true, kvDtypes: ['bf16', 'fp8'], top: 5, simulateTop: 0 };
+      const opts: Partial<SearchOptions> = {
+        objective,
+        secondary,
+        allowDisaggregation: true,
+        kvDtypes: ['bf16', 'fp8'],
+        top: 5,
+        simulateTop: 0,
+      };
       const r = search(s, opts);
       expect(r.counts.pruned).toBeGreaterThan(0);
       const full = search(s, { ...opts, prune: false });
@@ -130,17 +186,36 @@ describe('search invariants', () => {
       const all = enumerateCandidates(s, opts)
         .map((c) => ({ c, r: evaluateFast(c.scenario as Scenario) }))
         .filter((x) => x.r.memory.fits && x.r.memory.maxConcurrentSeqs >= 1);
-      const keyed = all.map((x) => ({ s1: toScore(objectiveValue(x.r, objective), objective), s2: toScore(objectiveValue(x.r, secondary), secondary), out: x.r.metrics.outputTokPerSec, index: x.c.index, id: x.c.id }));
+      const keyed = all.map((x) => ({
+        s1: toScore(objectiveValue(x.r, objective), objective),
+        s2: toScore(objectiveValue(x.r, secondary), secondary),
+        out: x.r.metrics.outputTokPerSec,
+        index: x.c.index,
+        id: x.c.id,
+      }));
       keyed.sort(compareKeys);
       expect(r.ranked.map((p) => p.candidate.id)).toEqual(keyed.slice(0, 5).map((x) => x.id));
-      const front = keyed.filter((a) => !keyed.some((b) => b.s1 >= a.s1 && b.s2 >= a.s2 && (b.s1 > a.s1 || b.s2 > a.s2)));
+      const front = keyed.filter(
+        (a) => !keyed.some((b) => b.s1 >= a.s1 && b.s2 >= a.s2 && (b.s1 > a.s1 || b.s2 > a.s2)),
+      );
       expect(r.pareto.map((p) => p.candidate.id)).toEqual(front.map((x) => x.id));
     }
   });
 
   it('merging shards gives the same result as one shard', () => {
-    const s = scenario({ model: 'qwen3-30b-a3b', cluster: h100(2, 8), workload: { inputTokens: 800, outputTokens: 300, requests: 1000, arrival: poisson(10) } });
-    const opts: Partial<SearchOptions> = { objective: 'goodput', secondary: 'tpot-p99', allowDisaggregation: true, kvDtypes: ['bf16', 'fp8'], maxNumSeqs: [128, 256], maxRejected: 40 };
+    const s = scenario({
+      model: 'qwen3-30b-a3b',
+      cluster: h100(2, 8),
+      workload: { inputTokens: 800, outputTokens: 300, requests: 1000, arrival: poisson(10) },
+    });
+    const opts: Partial<SearchOptions> = {
+      objective: 'goodput',
+      secondary: 'tpot-p99',
+      allowDisaggregation: true,
+      kvDtypes: ['bf16', 'fp8'],
+      maxNumSeqs: [128, 256],
+      maxRejected: 40,
+    };
     const o = resolveOptions(s, opts);
     const single = mergeShards([searchShard(s, opts, 0, 1)], o);
     for (const of of [2, 3, 7]) {
@@ -163,14 +238,22 @@ describe('search invariants', () => {
 });
 
 describe('second pass (injected evaluator)', () => {
-  const s = scenario({ model: 'llama-3.1-8b', cluster: h100(1, 8), workload: { inputTokens: 1000, outputTokens: 200, requests: 2000 } });
+  const s = scenario({
+    model: 'llama-3.1-8b',
+    cluster: h100(1, 8),
+    workload: { inputTokens: 1000, outputTokens: 200, requests: 2000 },
+  });
 
   it('re-ranks the simulated survivors ahead of the rest and counts them', () => {
     // A stand-in "simulator": same numbers, but throughput scaled down by the replica count.
     const fakeSim = (sc: Scenario): EvaluationResult => {
       const r = evaluateFast(sc);
       const f = 1 / sc.plan.dp;
-      return { ...r, method: 'simulation', metrics: { ...r.metrics, outputTokPerSecPerGpu: r.metrics.outputTokPerSecPerGpu * f } };
+      return {
+        ...r,
+        method: 'simulation',
+        metrics: { ...r.metrics, outputTokPerSecPerGpu: r.metrics.outputTokPerSecPerGpu * f },
+      };
     };
     const first = search(s, { simulateTop: 0, top: 10 });
     const second = search(s, { simulateTop: 6, top: 10 }, fakeSim);
@@ -179,7 +262,9 @@ describe('second pass (injected evaluator)', () => {
     expect(sims.every((p) => p.method === 'simulation')).toBe(true);
     expect(second.ranked.slice(6).every((p) => p.method === 'steady-state')).toBe(true);
     for (let i = 1; i < sims.length; i++) expect(sims[i - 1]!.value).toBeGreaterThanOrEqual(sims[i]!.value);
-    expect(new Set(sims.map((p) => p.candidate.id))).toEqual(new Set(first.ranked.slice(0, 6).map((p) => p.candidate.id)));
+    expect(new Set(sims.map((p) => p.candidate.id))).toEqual(
+      new Set(first.ranked.slice(0, 6).map((p) => p.candidate.id)),
+    );
   });
 
   it('moves a plan the simulator finds infeasible to rejected', () => {
@@ -189,7 +274,12 @@ describe('second pass (injected evaluator)', () => {
       const r = evaluateFast(sc);
       const id = first.ranked[0]!.candidate.knobs.plan;
       const hit = sc.plan.tp === id.tp && sc.plan.pp === id.pp && sc.plan.dp === id.dp;
-      return { ...r, method: 'simulation', memory: { ...r.memory, fits: !hit }, bottleneck: hit ? 'simulated OOM' : r.bottleneck };
+      return {
+        ...r,
+        method: 'simulation',
+        memory: { ...r.memory, fits: !hit },
+        bottleneck: hit ? 'simulated OOM' : r.bottleneck,
+      };
     };
     const r = search(s, { simulateTop: 3 }, sim);
     expect(r.ranked.some((p) => p.candidate.id === victim)).toBe(false);
@@ -211,7 +301,10 @@ describe('disaggregated plans', () => {
     expect(r.memory.fits).toBe(true);
     expect(r.plan.gpusUsed).toBe(16);
     expect(r.bottleneck).toMatch(/KV transfer .* over the NIC/);
-    const nvlink = evaluateDisaggregatedSteadyState({ ...s, cluster: { ...s.cluster, nodes: 1, gpusPerNode: 16, scaleUpDomainGpus: 16 } });
+    const nvlink = evaluateDisaggregatedSteadyState({
+      ...s,
+      cluster: { ...s.cluster, nodes: 1, gpusPerNode: 16, scaleUpDomainGpus: 16 },
+    });
     expect(nvlink.bottleneck).toMatch(/over NVLink/);
     expect(r.metrics.ttftMs.p50).toBeGreaterThan(nvlink.metrics.ttftMs.p50);
     // TPOT is a pure decode step: no prefill chunks interleave.
@@ -219,9 +312,19 @@ describe('disaggregated plans', () => {
   });
 
   it('rejects pools that do not fit, naming the pool', () => {
-    const bad = { ...s, precision: { ...s.precision, weights: 'bf16' as const, activations: 'bf16' as const }, plan: { ...s.plan, prefill: { instances: 1, tp: 1, pp: 1, ep: 1, attentionDp: 1 } } };
+    const bad = {
+      ...s,
+      precision: { ...s.precision, weights: 'bf16' as const, activations: 'bf16' as const },
+      plan: { ...s.plan, prefill: { instances: 1, tp: 1, pp: 1, ep: 1, attentionDp: 1 } },
+    };
     const ev = new PlanEvaluator(bad);
-    const sc = ev.screen({ kind: 'disaggregated', plan: bad.plan, kvDtype: 'fp8', maxNumSeqs: 256, maxBatchedTokens: 8192 });
+    const sc = ev.screen({
+      kind: 'disaggregated',
+      plan: bad.plan,
+      kvDtype: 'fp8',
+      maxNumSeqs: 256,
+      maxBatchedTokens: 8192,
+    });
     expect(sc.ok).toBe(false);
     expect(!sc.ok && sc.reason).toMatch(/^weights .* > .* per GPU at prefill pool TP1/);
   });
@@ -244,9 +347,13 @@ describe('workload trace view', () => {
     expect(w.inputTokens).toBe(62);
     expect(w.outputTokens).toBe(162);
     expect(w.arrival.kind === 'poisson' || w.arrival.kind === 'gamma').toBe(true);
-    if (w.arrival.kind !== 'offline' && w.arrival.kind !== 'concurrency') expect(w.arrival.ratePerSec).toBeCloseTo(0.506, 2);
+    if (w.arrival.kind !== 'offline' && w.arrival.kind !== 'concurrency')
+      expect(w.arrival.ratePerSec).toBeCloseTo(0.506, 2);
     // A scenario carrying the trace inline is seen through the same summary by the estimator.
-    const withTrace = { ...base, workload: { ...base.workload, trace: { format: 'apex-jsonl', data: text } } } as Scenario;
+    const withTrace = {
+      ...base,
+      workload: { ...base.workload, trace: { format: 'apex-jsonl', data: text } },
+    } as Scenario;
     expect(steadyView(withTrace).workload.inputTokens).toBe(62);
   });
 });

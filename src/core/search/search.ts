@@ -22,8 +22,28 @@ import { PlanEvaluator } from './evaluate-plan.ts';
 import { explainPlan } from './explain.ts';
 import { notAllowedReason } from '../kv/presets.ts';
 import { objectiveValue, toScore } from './objectives.ts';
-import { DEFAULT_SEARCH_OPTIONS, SearchOptionError, applyKnobs, buildSpace, countSpace, enumerateKnobs, makeCandidate, resolveOptions, tooLargeError } from './space.ts';
-import type { Evaluator, Objective, PlanKnobs, RankedPlan, RejectedPlan, SearchOptions, SearchProgress, SearchResult, ShardResult } from './types.ts';
+import {
+  DEFAULT_SEARCH_OPTIONS,
+  SearchOptionError,
+  applyKnobs,
+  buildSpace,
+  countSpace,
+  enumerateKnobs,
+  makeCandidate,
+  resolveOptions,
+  tooLargeError,
+} from './space.ts';
+import type {
+  Evaluator,
+  Objective,
+  PlanKnobs,
+  RankedPlan,
+  RejectedPlan,
+  SearchOptions,
+  SearchProgress,
+  SearchResult,
+  ShardResult,
+} from './types.ts';
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -70,7 +90,12 @@ function addToTop<T extends Key>(top: T[], x: T, k: number): void {
 }
 
 export function keyOf(p: RankedPlan, objective: Objective, secondary: Objective): Key {
-  return { s1: toScore(p.value, objective), s2: toScore(p.secondaryValue, secondary), out: p.result.metrics.outputTokPerSec, index: p.candidate.index };
+  return {
+    s1: toScore(p.value, objective),
+    s2: toScore(p.secondaryValue, secondary),
+    out: p.result.metrics.outputTokPerSec,
+    index: p.candidate.index,
+  };
 }
 
 /** The non-dominated subset, in ranking order. */
@@ -90,10 +115,18 @@ interface Evaluated extends Key {
 }
 
 /** Evaluate this shard's share of the space (index % of === shard) with the closed-form estimator. */
-export function searchShard(scenario: Scenario, options: Partial<SearchOptions>, shard: number, of: number, onProgress?: (p: SearchProgress) => void): ShardResult {
+export function searchShard(
+  scenario: Scenario,
+  options: Partial<SearchOptions>,
+  shard: number,
+  of: number,
+  onProgress?: (p: SearchProgress) => void,
+): ShardResult {
   const t0 = now();
-  if (!Number.isInteger(of) || of < 1) throw new SearchOptionError('of', `shard count must be a whole number ≥ 1 (got ${String(of)})`);
-  if (!Number.isInteger(shard) || shard < 0 || shard >= of) throw new SearchOptionError('shard', `must be a whole number in [0, ${of - 1}] (got ${String(shard)})`);
+  if (!Number.isInteger(of) || of < 1)
+    throw new SearchOptionError('of', `shard count must be a whole number ≥ 1 (got ${String(of)})`);
+  if (!Number.isInteger(shard) || shard < 0 || shard >= of)
+    throw new SearchOptionError('shard', `must be a whole number in [0, ${of - 1}] (got ${String(shard)})`);
   const o = resolveOptions(scenario, options);
   const space = buildSpace(scenario, o);
   const count = countSpace(space);
@@ -119,7 +152,12 @@ export function searchShard(scenario: Scenario, options: Partial<SearchOptions>,
     if (!force && t - last < PROGRESS_INTERVAL_MS) return;
     last = t;
     const best = top[0];
-    onProgress({ done, total, bestLabel: best ? makeCandidate(scenario, best.index, best.knobs, o).label : null, bestValue: best ? objectiveValue(best.result, o.objective) : null });
+    onProgress({
+      done,
+      total,
+      bestLabel: best ? makeCandidate(scenario, best.index, best.knobs, o).label : null,
+      bestValue: best ? objectiveValue(best.result, o.objective) : null,
+    });
   };
 
   // Phase 1: screen (enumeration order) — rejections and bounds, no evaluation.
@@ -134,7 +172,12 @@ export function searchShard(scenario: Scenario, options: Partial<SearchOptions>,
       if ((done & 63) === 0) progress(false);
       continue;
     }
-    survivors.push({ index, knobs, ub1: toScore(sc.bounds[o.objective], o.objective), ub2: toScore(sc.bounds[o.secondary], o.secondary) });
+    survivors.push({
+      index,
+      knobs,
+      ub1: toScore(sc.bounds[o.objective], o.objective),
+      ub2: toScore(sc.bounds[o.secondary], o.secondary),
+    });
   }
 
   // Phase 2: best bound first, so the k-th best rises early and later candidates prune.
@@ -145,7 +188,12 @@ export function searchShard(scenario: Scenario, options: Partial<SearchOptions>,
     // lexicographically below the k-th key, nor the front when a front point dominates the bound.
     const kth = top.length >= k ? top[k - 1]! : null;
     const ub = { s1: c.ub1, s2: c.ub2 };
-    if (o.prune !== false && kth && (c.ub1 < kth.s1 || (c.ub1 === kth.s1 && c.ub2 < kth.s2)) && front.some((f) => dominates(f, ub))) {
+    if (
+      o.prune !== false &&
+      kth &&
+      (c.ub1 < kth.s1 || (c.ub1 === kth.s1 && c.ub2 < kth.s2)) &&
+      front.some((f) => dominates(f, ub))
+    ) {
       pruned++;
     } else {
       let result: EvaluationResult;
@@ -161,7 +209,14 @@ export function searchShard(scenario: Scenario, options: Partial<SearchOptions>,
         reject(c.index, c.knobs, result.bottleneck);
         continue;
       }
-      const x: Evaluated = { s1: toScore(objectiveValue(result, o.objective), o.objective), s2: toScore(objectiveValue(result, o.secondary), o.secondary), out: result.metrics.outputTokPerSec, index: c.index, knobs: c.knobs, result };
+      const x: Evaluated = {
+        s1: toScore(objectiveValue(result, o.objective), o.objective),
+        s2: toScore(objectiveValue(result, o.secondary), o.secondary),
+        out: result.metrics.outputTokPerSec,
+        index: c.index,
+        knobs: c.knobs,
+        result,
+      };
       addToTop(top, x, k);
       front = addToFront(front, x);
     }
@@ -172,25 +227,34 @@ export function searchShard(scenario: Scenario, options: Partial<SearchOptions>,
   const keptByIndex = new Map<number, Evaluated>();
   for (const x of [...top, ...front]) keptByIndex.set(x.index, x);
   const frontIdx = new Set(front.map((f) => f.index));
-  const kept = [...keptByIndex.values()].sort(compareKeys).map(
-    (x): RankedPlan => ({
-      candidate: makeCandidate(scenario, x.index, x.knobs, o),
-      // Scored without detail; the kept few get their memory rows, bottleneck and warnings now.
-      result: ev.evaluate(x.knobs, true),
-      method: 'steady-state',
-      onPareto: frontIdx.has(x.index),
-      reason: explainPlan(ev, space, x.knobs, x.result, o.objective, o.secondary),
-      value: objectiveValue(x.result, o.objective),
-      secondaryValue: objectiveValue(x.result, o.secondary),
-    }),
-  );
+  const kept = [...keptByIndex.values()].sort(compareKeys).map((x): RankedPlan => ({
+    candidate: makeCandidate(scenario, x.index, x.knobs, o),
+    // Scored without detail; the kept few get their memory rows, bottleneck and warnings now.
+    result: ev.evaluate(x.knobs, true),
+    method: 'steady-state',
+    onPareto: frontIdx.has(x.index),
+    reason: explainPlan(ev, space, x.knobs, x.result, o.objective, o.secondary),
+    value: objectiveValue(x.result, o.objective),
+    secondaryValue: objectiveValue(x.result, o.secondary),
+  }));
   progress(true);
   rejected.sort((a, b) => a.candidate.index - b.candidate.index);
-  return { shard, of, objective: o.objective, secondary: o.secondary, kept, rejected, counts: { enumerated: total, infeasible, pruned, evaluated }, elapsedMs: now() - t0 };
+  return {
+    shard,
+    of,
+    objective: o.objective,
+    secondary: o.secondary,
+    kept,
+    rejected,
+    counts: { enumerated: total, infeasible, pruned, evaluated },
+    elapsedMs: now() - t0,
+  };
 }
 
 /** Merge options: the parts of SearchOptions a merge needs. */
-export type MergeOptions = Partial<Pick<SearchOptions, 'objective' | 'secondary' | 'top' | 'simulateTop' | 'maxRejected'>>;
+export type MergeOptions = Partial<
+  Pick<SearchOptions, 'objective' | 'secondary' | 'top' | 'simulateTop' | 'maxRejected'>
+>;
 
 /** Pure merge of shard results into the ranked list, the Pareto front and the rejected list. */
 export function mergeShards(results: readonly ShardResult[], options: MergeOptions = {}): SearchResult {
@@ -199,7 +263,11 @@ export function mergeShards(results: readonly ShardResult[], options: MergeOptio
   const objective = options.objective ?? first.objective;
   const secondary = options.secondary ?? first.secondary;
   for (const r of results) {
-    if (r.objective !== objective || r.secondary !== secondary) throw new SearchOptionError('objective', `shard ${r.shard} ranked by ${r.objective}/${r.secondary}, not ${objective}/${secondary}`);
+    if (r.objective !== objective || r.secondary !== secondary)
+      throw new SearchOptionError(
+        'objective',
+        `shard ${r.shard} ranked by ${r.objective}/${r.secondary}, not ${objective}/${secondary}`,
+      );
   }
   const top = options.top ?? DEFAULT_SEARCH_OPTIONS.top;
   const k = Math.max(top, options.simulateTop ?? DEFAULT_SEARCH_OPTIONS.simulateTop);
@@ -212,7 +280,10 @@ export function mergeShards(results: readonly ShardResult[], options: MergeOptio
   const onFront = new Set(pareto.map((p) => p.candidate.index));
   const mark = (p: RankedPlan): RankedPlan => ({ ...p, onPareto: onFront.has(p.candidate.index) });
   const ranked = keyed.slice(0, k).map((x) => mark(x.p));
-  const rejected = results.flatMap((r) => r.rejected).sort((a, b) => a.candidate.index - b.candidate.index).slice(0, maxRejected);
+  const rejected = results
+    .flatMap((r) => r.rejected)
+    .sort((a, b) => a.candidate.index - b.candidate.index)
+    .slice(0, maxRejected);
   const sum = (f: (r: ShardResult) => number) => results.reduce((a, r) => a + f(r), 0);
   return {
     objective,
@@ -221,7 +292,13 @@ export function mergeShards(results: readonly ShardResult[], options: MergeOptio
     runnersUp: ranked.slice(top),
     pareto: pareto.map(mark),
     rejected,
-    counts: { enumerated: sum((r) => r.counts.enumerated), infeasible: sum((r) => r.counts.infeasible), pruned: sum((r) => r.counts.pruned), evaluated: sum((r) => r.counts.evaluated), simulated: 0 },
+    counts: {
+      enumerated: sum((r) => r.counts.enumerated),
+      infeasible: sum((r) => r.counts.infeasible),
+      pruned: sum((r) => r.counts.pruned),
+      evaluated: sum((r) => r.counts.evaluated),
+      simulated: 0,
+    },
     elapsedMs: Math.max(...results.map((r) => r.elapsedMs)),
   };
 }
@@ -232,7 +309,13 @@ export function plansToRefine(merged: SearchResult, simulateTop: number): Ranked
 }
 
 /** Re-evaluate plans with `evaluator` (the simulator); a plan that no longer fits is rejected. */
-export function refinePlans(base: Scenario, plans: readonly RankedPlan[], evaluator: Evaluator, objective: Objective, secondary: Objective): { refined: RankedPlan[]; rejected: RejectedPlan[] } {
+export function refinePlans(
+  base: Scenario,
+  plans: readonly RankedPlan[],
+  evaluator: Evaluator,
+  objective: Objective,
+  secondary: Objective,
+): { refined: RankedPlan[]; rejected: RejectedPlan[] } {
   const refined: RankedPlan[] = [];
   const rejected: RejectedPlan[] = [];
   for (const p of plans) {
@@ -248,7 +331,13 @@ export function refinePlans(base: Scenario, plans: readonly RankedPlan[], evalua
       rejected.push({ candidate: p.candidate, reason: result.bottleneck });
       continue;
     }
-    refined.push({ ...p, result, method: result.method, value: objectiveValue(result, objective), secondaryValue: objectiveValue(result, secondary) });
+    refined.push({
+      ...p,
+      result,
+      method: result.method,
+      value: objectiveValue(result, objective),
+      secondaryValue: objectiveValue(result, secondary),
+    });
   }
   return { refined, rejected };
 }
@@ -257,16 +346,27 @@ export function refinePlans(base: Scenario, plans: readonly RankedPlan[], evalua
  * Fold second-pass results into a merged result: refined plans rank first (by their new values),
  * the rest keep their first-pass order; the Pareto front is recomputed on the final values.
  */
-export function applyRefinement(merged: SearchResult, refined: readonly RankedPlan[], rejected: readonly RejectedPlan[], options: MergeOptions = {}): SearchResult {
+export function applyRefinement(
+  merged: SearchResult,
+  refined: readonly RankedPlan[],
+  rejected: readonly RejectedPlan[],
+  options: MergeOptions = {},
+): SearchResult {
   const { objective, secondary } = merged;
   const top = options.top ?? DEFAULT_SEARCH_OPTIONS.top;
   const gone = new Set(rejected.map((r) => r.candidate.id));
   const newer = new Map(refined.map((p) => [p.candidate.id, p]));
-  const order = refined.map((p) => ({ ...keyOf(p, objective, secondary), p })).sort(compareKeys).map((x) => x.p);
-  const rest = [...merged.ranked, ...(merged.runnersUp ?? [])].filter((p) => !gone.has(p.candidate.id) && !newer.has(p.candidate.id));
+  const order = refined
+    .map((p) => ({ ...keyOf(p, objective, secondary), p }))
+    .sort(compareKeys)
+    .map((x) => x.p);
+  const rest = [...merged.ranked, ...(merged.runnersUp ?? [])].filter(
+    (p) => !gone.has(p.candidate.id) && !newer.has(p.candidate.id),
+  );
   const all = [...order, ...rest];
   const frontPool = new Map<string, RankedPlan>();
-  for (const p of [...merged.pareto, ...all]) if (!gone.has(p.candidate.id)) frontPool.set(p.candidate.id, newer.get(p.candidate.id) ?? p);
+  for (const p of [...merged.pareto, ...all])
+    if (!gone.has(p.candidate.id)) frontPool.set(p.candidate.id, newer.get(p.candidate.id) ?? p);
   const pareto = paretoFront([...frontPool.values()], objective, secondary);
   const onFront = new Set(pareto.map((p) => p.candidate.id));
   const mark = (p: RankedPlan): RankedPlan => ({ ...p, onPareto: onFront.has(p.candidate.id) });
@@ -276,7 +376,11 @@ export function applyRefinement(merged: SearchResult, refined: readonly RankedPl
     runnersUp: all.slice(top).map(mark),
     pareto: pareto.map(mark),
     rejected: [...merged.rejected, ...[...rejected].sort((a, b) => a.candidate.index - b.candidate.index)],
-    counts: { ...merged.counts, infeasible: merged.counts.infeasible + rejected.length, simulated: refined.filter((p) => p.method === 'simulation').length },
+    counts: {
+      ...merged.counts,
+      infeasible: merged.counts.infeasible + rejected.length,
+      simulated: refined.filter((p) => p.method === 'simulation').length,
+    },
   };
 }
 
@@ -284,12 +388,23 @@ export function applyRefinement(merged: SearchResult, refined: readonly RankedPl
  * Single-threaded search: shard 0 of 1, merge, then the second pass with `evaluator` over the top
  * `simulateTop` plans. Without an evaluator the first pass (closed form) is final.
  */
-export function search(scenario: Scenario, options: Partial<SearchOptions> = {}, evaluator?: Evaluator, onProgress?: (p: SearchProgress) => void): SearchResult {
+export function search(
+  scenario: Scenario,
+  options: Partial<SearchOptions> = {},
+  evaluator?: Evaluator,
+  onProgress?: (p: SearchProgress) => void,
+): SearchResult {
   const t0 = now();
   const o = resolveOptions(scenario, options);
   let res = mergeShards([searchShard(scenario, o, 0, 1, onProgress)], o);
   if (evaluator && o.simulateTop > 0) {
-    const { refined, rejected } = refinePlans(scenario, plansToRefine(res, o.simulateTop), evaluator, o.objective, o.secondary);
+    const { refined, rejected } = refinePlans(
+      scenario,
+      plansToRefine(res, o.simulateTop),
+      evaluator,
+      o.objective,
+      o.secondary,
+    );
     res = applyRefinement(res, refined, rejected, o);
   }
   return { ...res, elapsedMs: now() - t0 };

@@ -15,7 +15,9 @@ let loading: Promise<Evaluator | null> | null = null;
 
 export function loadSimulator(): Promise<Evaluator | null> {
   loading ??= import('../evaluate/simulated.ts').then(
-    (m): Evaluator => (s) => m.evaluateSimulated(s, { maxRequests: SEARCH_SIM_MAX_REQUESTS }),
+    (m): Evaluator =>
+      (s) =>
+        m.evaluateSimulated(s, { maxRequests: SEARCH_SIM_MAX_REQUESTS }),
     () => null,
   );
   return loading;

@@ -4,7 +4,14 @@ import { shapeInstance } from '../cost/deployment.ts';
 import { getModel } from '../model/catalog.ts';
 import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 import { parseScenario } from '../scenario/validate.ts';
-import { SearchOptionError, countCandidates, enumerateCandidates, poolPairCount, resolveOptions, tpAllowed } from './space.ts';
+import {
+  SearchOptionError,
+  countCandidates,
+  enumerateCandidates,
+  poolPairCount,
+  resolveOptions,
+  tpAllowed,
+} from './space.ts';
 
 function scenario(input: Partial<ScenarioInput> & Pick<ScenarioInput, 'model' | 'cluster'>): Scenario {
   const r = parseScenario({ version: 1, ...input });
@@ -48,7 +55,8 @@ describe('enumerateCandidates (fast-check over small clusters)', () => {
               used += pool.tp * pool.pp * pool.attentionDp * pool.instances;
             }
             expect(used).toBeLessThanOrEqual(G);
-            if (c.knobs.kind === 'colocated' && replicas === 'max') expect(p.dp).toBe(Math.floor(G / (p.tp * p.pp * p.attentionDp)));
+            if (c.knobs.kind === 'colocated' && replicas === 'max')
+              expect(p.dp).toBe(Math.floor(G / (p.tp * p.pp * p.attentionDp)));
             expect(kvDtypes).toContain(c.knobs.kvDtype);
           }
         },
@@ -59,7 +67,8 @@ describe('enumerateCandidates (fast-check over small clusters)', () => {
 
   it('lets TP cross nodes only when allowed, and then only as whole NVLink domains', () => {
     const s = scenario({ model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm', nodes: 4, gpusPerNode: 8 } });
-    const tps = (allow: boolean) => new Set(enumerateCandidates(s, { allowTpAcrossNodes: allow }).map((c) => c.knobs.plan.tp));
+    const tps = (allow: boolean) =>
+      new Set(enumerateCandidates(s, { allowTpAcrossNodes: allow }).map((c) => c.knobs.plan.tp));
     expect([...tps(false)].sort((a, b) => a - b)).toEqual([1, 2, 4, 8]);
     expect([...tps(true)].sort((a, b) => a - b)).toEqual([1, 2, 4, 8, 16, 32]);
     expect(tpAllowed(16, 8, true)).toBe(true);
@@ -96,17 +105,25 @@ describe('enumerateCandidates (fast-check over small clusters)', () => {
     const s = scenario({ model: 'mixtral-8x7b', cluster: { gpu: 'h100-sxm', nodes: 2, gpusPerNode: 8 } });
     const c = countCandidates(s, { allowDisaggregation: true });
     expect(c.disaggregated).toBeGreaterThan(0);
-    expect(enumerateCandidates(s, { allowDisaggregation: true }).filter((x) => x.knobs.kind === 'disaggregated').length).toBe(c.disaggregated);
+    expect(
+      enumerateCandidates(s, { allowDisaggregation: true }).filter((x) => x.knobs.kind === 'disaggregated').length,
+    ).toBe(c.disaggregated);
   });
 });
 
 describe('search-space guard', () => {
-  const ds = scenario({ model: 'deepseek-v3', precision: { weights: 'fp8', activations: 'fp8', kvCache: 'fp8' }, cluster: { gpu: 'h200', nodes: 8, gpusPerNode: 8 } });
+  const ds = scenario({
+    model: 'deepseek-v3',
+    precision: { weights: 'fp8', activations: 'fp8', kvCache: 'fp8' },
+    cluster: { gpu: 'h200', nodes: 8, gpusPerNode: 8 },
+  });
 
   it('refuses a space over maxCandidates, naming the knob to narrow', () => {
     const c = countCandidates(ds, { allowDisaggregation: true, kvDtypes: ['fp8', 'bf16'] });
     expect(c.total).toBeGreaterThanOrEqual(10_000);
-    expect(() => enumerateCandidates(ds, { allowDisaggregation: true, maxCandidates: 5000 })).toThrowError(/allowDisaggregation/);
+    expect(() => enumerateCandidates(ds, { allowDisaggregation: true, maxCandidates: 5000 })).toThrowError(
+      /allowDisaggregation/,
+    );
     try {
       enumerateCandidates(ds, { allowDisaggregation: true, maxCandidates: 5000 });
     } catch (e) {
@@ -114,7 +131,13 @@ describe('search-space guard', () => {
       expect((e as SearchOptionError).field).toBe('allowDisaggregation');
     }
     const small = scenario({ model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 } });
-    expect(() => enumerateCandidates(small, { kvDtypes: ['bf16', 'fp8', 'int8'], maxNumSeqs: [64, 128, 256, 512], maxCandidates: 50 })).toThrowError(/maxNumSeqs \(4 values\)/);
+    expect(() =>
+      enumerateCandidates(small, {
+        kvDtypes: ['bf16', 'fp8', 'int8'],
+        maxNumSeqs: [64, 128, 256, 512],
+        maxCandidates: 50,
+      }),
+    ).toThrowError(/maxNumSeqs \(4 values\)/);
   });
 
   it('counts a 64-GPU space in milliseconds', () => {

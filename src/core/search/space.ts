@@ -73,14 +73,16 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
 function intList(field: string, values: readonly number[], lo: number, hi: number): number[] {
   const out: number[] = [];
   for (const v of values) {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new SearchOptionError(field, `${String(v)} is not a whole number in [${lo}, ${hi}]`);
+    if (!Number.isInteger(v) || v < lo || v > hi)
+      throw new SearchOptionError(field, `${String(v)} is not a whole number in [${lo}, ${hi}]`);
     if (!out.includes(v)) out.push(v);
   }
   return out;
 }
 
 function boundedInt(field: string, v: number, lo: number, hi: number): number {
-  if (!Number.isInteger(v) || v < lo || v > hi) throw new SearchOptionError(field, `must be a whole number in [${lo}, ${hi}] (got ${String(v)})`);
+  if (!Number.isInteger(v) || v < lo || v > hi)
+    throw new SearchOptionError(field, `must be a whole number in [${lo}, ${hi}] (got ${String(v)})`);
   return v;
 }
 
@@ -91,11 +93,13 @@ export function resolveOptions(scenario: Scenario, partial: Partial<SearchOption
   if (!isObjective(o.secondary)) throw new SearchOptionError('secondary', `unknown objective "${String(o.secondary)}"`);
   const kv: string[] = [];
   for (const d of o.kvDtypes.length > 0 ? o.kvDtypes : [scenario.precision.kvCache]) {
-    if (!(KV_DTYPES as readonly string[]).includes(d)) throw new SearchOptionError('kvDtypes', `"${d}" is not a KV dtype (${KV_DTYPES.join(', ')})`);
+    if (!(KV_DTYPES as readonly string[]).includes(d))
+      throw new SearchOptionError('kvDtypes', `"${d}" is not a KV dtype (${KV_DTYPES.join(', ')})`);
     if (!kv.includes(d)) kv.push(d);
   }
   if (o.replicas !== 'all' && o.replicas !== 'max') throw new SearchOptionError('replicas', 'must be "all" or "max"');
-  if (!Array.isArray(o.kvStrategies)) throw new SearchOptionError('kvStrategies', 'must be a list of preset names or strategies');
+  if (!Array.isArray(o.kvStrategies))
+    throw new SearchOptionError('kvStrategies', 'must be a list of preset names or strategies');
   const kvs: (string | KvStrategyInput)[] = [];
   const ids = new Set<string>();
   o.kvStrategies.forEach((x, i) => {
@@ -119,8 +123,18 @@ export function resolveOptions(scenario: Scenario, partial: Partial<SearchOption
     allowDisaggregation: o.allowDisaggregation === true,
     prune: o.prune !== false,
     kvDtypes: kv,
-    maxNumSeqs: intList('maxNumSeqs', o.maxNumSeqs.length > 0 ? o.maxNumSeqs : [scenario.runtime.maxNumSeqs], 1, 65_536),
-    maxBatchedTokens: intList('maxBatchedTokens', o.maxBatchedTokens.length > 0 ? o.maxBatchedTokens : [scenario.runtime.maxBatchedTokens], 16, 1_048_576),
+    maxNumSeqs: intList(
+      'maxNumSeqs',
+      o.maxNumSeqs.length > 0 ? o.maxNumSeqs : [scenario.runtime.maxNumSeqs],
+      1,
+      65_536,
+    ),
+    maxBatchedTokens: intList(
+      'maxBatchedTokens',
+      o.maxBatchedTokens.length > 0 ? o.maxBatchedTokens : [scenario.runtime.maxBatchedTokens],
+      16,
+      1_048_576,
+    ),
     maxCandidates: boundedInt('maxCandidates', o.maxCandidates, 1, 50_000_000),
     simulateTop: boundedInt('simulateTop', o.simulateTop, 0, 1000),
     top: boundedInt('top', o.top, 1, 1000),
@@ -194,7 +208,13 @@ export function usesAttentionDp(model: ModelSpec): boolean {
 }
 
 /** Every valid instance shape on at most `maxGpus` GPUs, ordered by tp, attentionDp, ep, pp. */
-export function instanceShapes(model: ModelSpec, maxGpus: number, domainGpus: number, allowTpAcross: boolean, maxPp = Infinity): Shape[] {
+export function instanceShapes(
+  model: ModelSpec,
+  maxGpus: number,
+  domainGpus: number,
+  allowTpAcross: boolean,
+  maxPp = Infinity,
+): Shape[] {
   const shapes: Shape[] = [];
   const heads = model.attention.numHeads;
   for (const tp of divisors(heads)) {
@@ -249,7 +269,9 @@ export function buildSpace(scenario: Scenario, options: SearchOptions): Space {
   const shapes = instanceShapes(model, clusterGpus, domainGpus, options.allowTpAcrossNodes);
   const poolFloorGpus = weightFloorGpus(model, gpu, scenario);
   // A pool needs at least one GPU left for the other pool.
-  const poolShapes = options.allowDisaggregation ? shapes.filter((s) => s.pp <= options.disaggMaxPp && s.gpus >= poolFloorGpus && s.gpus < clusterGpus) : [];
+  const poolShapes = options.allowDisaggregation
+    ? shapes.filter((s) => s.pp <= options.disaggMaxPp && s.gpus >= poolFloorGpus && s.gpus < clusterGpus)
+    : [];
   const knobs: KnobCombo[] = [];
   const kvChoices = options.kvStrategies.map((x, i) => kvChoice(x, i));
   for (const kvStrategy of kvChoices.length > 0 ? kvChoices : [undefined]) {
@@ -271,8 +293,22 @@ export function buildSpace(scenario: Scenario, options: SearchOptions): Space {
   const bySize = new Map<number, number>();
   for (const s of poolShapes) bySize.set(s.gpus, (bySize.get(s.gpus) ?? 0) + 1);
   let disaggStructures = 0;
-  for (const [a, na] of bySize) for (const [b, nb] of bySize) disaggStructures += na * nb * poolPairCount(a, b, clusterGpus);
-  return { model, gpu, clusterGpus, domainGpus, shapes, poolShapes, poolFloorGpus, knobs, kvChoices, options, colocatedStructures, disaggStructures };
+  for (const [a, na] of bySize)
+    for (const [b, nb] of bySize) disaggStructures += na * nb * poolPairCount(a, b, clusterGpus);
+  return {
+    model,
+    gpu,
+    clusterGpus,
+    domainGpus,
+    shapes,
+    poolShapes,
+    poolFloorGpus,
+    knobs,
+    kvChoices,
+    options,
+    colocatedStructures,
+    disaggStructures,
+  };
 }
 
 export function countSpace(space: Space): CandidateCount {
@@ -280,7 +316,14 @@ export function countSpace(space: Space): CandidateCount {
   const colocated = space.colocatedStructures * k;
   const disaggregated = space.disaggStructures * k;
   const total = colocated + disaggregated;
-  return { total, colocated, disaggregated, knobCombos: k, structural: { colocated: space.colocatedStructures, disaggregated: space.disaggStructures }, tooLarge: total > space.options.maxCandidates };
+  return {
+    total,
+    colocated,
+    disaggregated,
+    knobCombos: k,
+    structural: { colocated: space.colocatedStructures, disaggregated: space.disaggStructures },
+    tooLarge: total > space.options.maxCandidates,
+  };
 }
 
 /** The error for a space over maxCandidates: names the knob whose narrowing helps most. */
@@ -293,7 +336,14 @@ export function tooLargeError(count: CandidateCount, options: SearchOptions): Se
     field = 'allowDisaggregation';
     hint = `disaggregated P/D splits are ${count.disaggregated.toLocaleString('en-US')} of them: turn allowDisaggregation off${options.disaggMaxPp > 1 ? ' or lower disaggMaxPp' : ''}, or use a smaller cluster`;
   } else if (count.knobCombos > 1) {
-    const widest = ([['kvDtypes', options.kvDtypes.length], ['kvStrategies', options.kvStrategies.length], ['maxNumSeqs', options.maxNumSeqs.length], ['maxBatchedTokens', options.maxBatchedTokens.length]] as const).reduce((a, b) => (b[1] > a[1] ? b : a));
+    const widest = (
+      [
+        ['kvDtypes', options.kvDtypes.length],
+        ['kvStrategies', options.kvStrategies.length],
+        ['maxNumSeqs', options.maxNumSeqs.length],
+        ['maxBatchedTokens', options.maxBatchedTokens.length],
+      ] as const
+    ).reduce((a, b) => (b[1] > a[1] ? b : a));
     field = widest[0];
     hint = `each layout is tried with ${count.knobCombos} runtime combinations: narrow ${widest[0]} (${widest[1]} values)`;
   } else if (options.replicas === 'all') {
@@ -303,7 +353,10 @@ export function tooLargeError(count: CandidateCount, options: SearchOptions): Se
     field = 'cluster';
     hint = 'use fewer GPUs (cluster.nodes)';
   }
-  return new SearchOptionError(field, `the search space has ${n} candidates, more than maxCandidates = ${cap}; ${hint}`);
+  return new SearchOptionError(
+    field,
+    `the search space has ${n} candidates, more than maxCandidates = ${cap}; ${hint}`,
+  );
 }
 
 export interface Structure {
@@ -311,7 +364,13 @@ export interface Structure {
   plan: Plan;
 }
 
-const poolOf = (s: Shape, instances: number): PoolPlan => ({ instances, tp: s.tp, pp: s.pp, ep: s.ep, attentionDp: s.attentionDp });
+const poolOf = (s: Shape, instances: number): PoolPlan => ({
+  instances,
+  tp: s.tp,
+  pp: s.pp,
+  ep: s.ep,
+  attentionDp: s.attentionDp,
+});
 
 /** Every structure in enumeration order. */
 export function* structures(space: Space): Generator<Structure> {
@@ -325,7 +384,10 @@ export function* structures(space: Space): Generator<Structure> {
     for (const d of space.poolShapes) {
       for (let pi = 1; pi * p.gpus + d.gpus <= clusterGpus; pi++) {
         for (let di = 1; pi * p.gpus + di * d.gpus <= clusterGpus; di++) {
-          yield { kind: 'disaggregated', plan: { tp: 1, pp: 1, dp: 1, ep: 1, attentionDp: 1, prefill: poolOf(p, pi), decode: poolOf(d, di) } };
+          yield {
+            kind: 'disaggregated',
+            plan: { tp: 1, pp: 1, dp: 1, ep: 1, attentionDp: 1, prefill: poolOf(p, pi), decode: poolOf(d, di) },
+          };
         }
       }
     }
@@ -342,7 +404,13 @@ export function* enumerateKnobs(space: Space, shard = 0, of = 1): Generator<{ in
     // First knob index j with (base + j) % of === shard.
     for (let j = (((shard - base) % of) + of) % of; j < k; j += of) {
       const c = space.knobs[j]!;
-      const knobs: PlanKnobs = { kind: st.kind, plan: st.plan, kvDtype: c.kvDtype, maxNumSeqs: c.maxNumSeqs, maxBatchedTokens: c.maxBatchedTokens };
+      const knobs: PlanKnobs = {
+        kind: st.kind,
+        plan: st.plan,
+        kvDtype: c.kvDtype,
+        maxNumSeqs: c.maxNumSeqs,
+        maxBatchedTokens: c.maxBatchedTokens,
+      };
       if (c.kvStrategy) knobs.kvStrategy = c.kvStrategy;
       yield { index: base + j, knobs };
     }
@@ -395,8 +463,12 @@ export function layoutLabel(k: Pick<PlanKnobs, 'kind' | 'plan'>): string {
 
 export function knobsId(k: PlanKnobs): string {
   const p = k.plan;
-  const shape = (s: ShapeLike & { instances?: number; dp?: number }) => `tp${s.tp}.pp${s.pp}.ep${s.ep}.adp${s.attentionDp}.n${s.instances ?? s.dp ?? 1}`;
-  const layout = k.kind === 'disaggregated' && p.prefill && p.decode ? `pd:${shape(p.prefill)}+${shape(p.decode)}` : `c:${shape({ ...p, instances: p.dp })}`;
+  const shape = (s: ShapeLike & { instances?: number; dp?: number }) =>
+    `tp${s.tp}.pp${s.pp}.ep${s.ep}.adp${s.attentionDp}.n${s.instances ?? s.dp ?? 1}`;
+  const layout =
+    k.kind === 'disaggregated' && p.prefill && p.decode
+      ? `pd:${shape(p.prefill)}+${shape(p.decode)}`
+      : `c:${shape({ ...p, instances: p.dp })}`;
   return `${layout}|kv=${k.kvDtype}|seqs=${k.maxNumSeqs}|mbt=${k.maxBatchedTokens}${k.kvStrategy ? `|kvs=${k.kvStrategy.id}` : ''}`;
 }
 
@@ -417,7 +489,14 @@ export function candidateLabel(k: PlanKnobs, options: SearchOptions): string {
 export function makeCandidate(base: Scenario, index: number, knobs: PlanKnobs, options: SearchOptions): Candidate {
   const p = knobs.plan;
   const group = knobs.kind === 'disaggregated' ? 'P/D' : shapeGroup(p);
-  return { id: knobsId(knobs), index, label: candidateLabel(knobs, options), group, knobs, scenario: applyKnobs(base, knobs) };
+  return {
+    id: knobsId(knobs),
+    index,
+    label: candidateLabel(knobs, options),
+    group,
+    knobs,
+    scenario: applyKnobs(base, knobs),
+  };
 }
 
 /** Count the space for `scenario` (cheap: walks shapes, never lists candidates). */
@@ -439,8 +518,15 @@ export function enumerateCandidates(scenario: Scenario, options: Partial<SearchO
 
 /** Is `k` a member of the space (used to pick comparison siblings for reasons)? */
 export function inSpace(space: Space, k: PlanKnobs): boolean {
-  const has = (s: ShapeLike, list: Shape[]) => list.some((x) => x.tp === s.tp && x.pp === s.pp && x.ep === s.ep && x.attentionDp === s.attentionDp);
-  const knobOk = space.knobs.some((c) => c.kvDtype === k.kvDtype && c.maxNumSeqs === k.maxNumSeqs && c.maxBatchedTokens === k.maxBatchedTokens && c.kvStrategy?.id === k.kvStrategy?.id);
+  const has = (s: ShapeLike, list: Shape[]) =>
+    list.some((x) => x.tp === s.tp && x.pp === s.pp && x.ep === s.ep && x.attentionDp === s.attentionDp);
+  const knobOk = space.knobs.some(
+    (c) =>
+      c.kvDtype === k.kvDtype &&
+      c.maxNumSeqs === k.maxNumSeqs &&
+      c.maxBatchedTokens === k.maxBatchedTokens &&
+      c.kvStrategy?.id === k.kvStrategy?.id,
+  );
   if (!knobOk) return false;
   const p = k.plan;
   if (k.kind === 'colocated') {

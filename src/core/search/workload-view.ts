@@ -25,7 +25,11 @@ export function traceOf(w: Workload): TraceRef | null {
   const { format, data, path, timing } = t as { format?: unknown; data?: unknown; path?: unknown; timing?: unknown };
   if (typeof format !== 'string') return null;
   if (typeof data !== 'string') {
-    if (typeof path === 'string') throw new ScenarioError('workload.trace.path', `"${path}" must be read and inlined as workload.trace.data before searching (the CLI does this)`);
+    if (typeof path === 'string')
+      throw new ScenarioError(
+        'workload.trace.path',
+        `"${path}" must be read and inlined as workload.trace.data before searching (the CLI does this)`,
+      );
     return null;
   }
   return { format, data, timing: timing === 'scenario' ? 'scenario' : 'trace' };
@@ -80,7 +84,10 @@ export function workloadFromRequests(reqs: readonly RequestSpec[], base: Workloa
     // n arrivals over `span` seconds: n − 1 gaps, so the rate is (n − 1)/span.
     const ratePerSec = Math.min(1e5, Math.max(1e-6, (n - 1) / span));
     const cv = arrivalCv(reqs);
-    arrival = cv !== null && Math.abs(cv - 1) > 0.1 ? { kind: 'gamma', ratePerSec, cv: Math.min(20, Math.max(0.01, cv)) } : { kind: 'poisson', ratePerSec };
+    arrival =
+      cv !== null && Math.abs(cv - 1) > 0.1
+        ? { kind: 'gamma', ratePerSec, cv: Math.min(20, Math.max(0.01, cv)) }
+        : { kind: 'poisson', ratePerSec };
   }
   return { ...base, inputTokens, outputTokens, requests: Math.max(1, n), arrival };
 }

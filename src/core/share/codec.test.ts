@@ -61,7 +61,16 @@ function expectError(r: DecodeResult<unknown>, pattern: RegExp): void {
 
 /** A realistic ~800-character scenario-like payload. */
 const REALISTIC = {
-  model: { id: 'llama-3.1-70b-instruct', params: 70.6e9, layers: 80, hidden: 8192, heads: 64, kvHeads: 8, vocab: 128256, dtype: 'bf16' },
+  model: {
+    id: 'llama-3.1-70b-instruct',
+    params: 70.6e9,
+    layers: 80,
+    hidden: 8192,
+    heads: 64,
+    kvHeads: 8,
+    vocab: 128256,
+    dtype: 'bf16',
+  },
   cluster: { gpu: 'h100-sxm-80gb', gpusPerNode: 8, nodes: 2, intraNode: 'nvlink4', interNode: 'ib-ndr-400' },
   workload: {
     promptTokens: { dist: 'lognormal', mean: 1800, p99: 12000 },
@@ -70,7 +79,13 @@ const REALISTIC = {
     slo: { ttftMs: 800, tpotMs: 60, percentile: 99 },
   },
   kv: { blockSize: 16, dtype: 'fp8', offload: 'none', prefixCaching: true, evictPolicy: 'lru' },
-  search: { tp: [1, 2, 4, 8], pp: [1, 2], dp: [1, 2, 4], maxBatchTokens: [4096, 8192, 16384], objective: 'goodput-per-gpu' },
+  search: {
+    tp: [1, 2, 4, 8],
+    pp: [1, 2],
+    dp: [1, 2, 4],
+    maxBatchTokens: [4096, 8192, 16384],
+    objective: 'goodput-per-gpu',
+  },
   notes: 'Baseline for the chat tier; compare disaggregated prefill next.',
 };
 
@@ -168,15 +183,20 @@ describe('decodeLink on hostile input', () => {
     const goodBytes = base64urlToBytes(good.slice(3));
     if (goodBytes === null) throw new Error('fixture');
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), fc.nat(), fc.integer({ min: 0, max: 7 }), async (bytes, at, bit) => {
-        const r1 = await decodeLink(`s1.${bytesToBase64url(bytes)}`, anyJson());
-        expect(typeof r1.ok).toBe('boolean');
-        const flipped = goodBytes.slice();
-        const i = at % flipped.length;
-        flipped[i] = (flipped[i] ?? 0) ^ (1 << bit);
-        const r2 = await decodeLink(`s1.${bytesToBase64url(flipped)}`, anyJson());
-        expect(typeof r2.ok).toBe('boolean');
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 2000 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        async (bytes, at, bit) => {
+          const r1 = await decodeLink(`s1.${bytesToBase64url(bytes)}`, anyJson());
+          expect(typeof r1.ok).toBe('boolean');
+          const flipped = goodBytes.slice();
+          const i = at % flipped.length;
+          flipped[i] = (flipped[i] ?? 0) ^ (1 << bit);
+          const r2 = await decodeLink(`s1.${bytesToBase64url(flipped)}`, anyJson());
+          expect(typeof r2.ok).toBe('boolean');
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -233,18 +253,40 @@ describe('decodeLink on hostile input', () => {
 
   it('says clearly when a link is from a newer build', async () => {
     const link = await encodeLink({ anything: true }, 4);
-    expectError(await decodeLink(link, { ...opts, currentVersion: 2 }), /^link made by a newer ParaKV \(v4\); this build reads up to v2$/);
+    expectError(
+      await decodeLink(link, { ...opts, currentVersion: 2 }),
+      /^link made by a newer ParaKV \(v4\); this build reads up to v2$/,
+    );
   });
 
   it('reports a missing migration, a throwing migration and a throwing validator', async () => {
     const v1 = await encodeLink({ gpus: 8, model: 'm' }, 1);
-    expectError(await decodeLink(v1, { ...opts, migrations: { 1: opts.migrations[1]! } }), /no migration from v2 to v3/);
     expectError(
-      await decodeLink(v1, { ...opts, migrations: { ...opts.migrations, 1: () => { throw new Error('boom'); } } }),
+      await decodeLink(v1, { ...opts, migrations: { 1: opts.migrations[1]! } }),
+      /no migration from v2 to v3/,
+    );
+    expectError(
+      await decodeLink(v1, {
+        ...opts,
+        migrations: {
+          ...opts.migrations,
+          1: () => {
+            throw new Error('boom');
+          },
+        },
+      }),
       /could not upgrade link from v1 to v2: boom/,
     );
     const v3 = await encodeLink({ cluster: { gpus: 1 }, model: { name: 'm' } }, 3);
-    expectError(await decodeLink(v3, { ...opts, validate: () => { throw new Error('kaboom'); } }), /invalid scenario: kaboom/);
+    expectError(
+      await decodeLink(v3, {
+        ...opts,
+        validate: () => {
+          throw new Error('kaboom');
+        },
+      }),
+      /invalid scenario: kaboom/,
+    );
   });
 
   it('passes the validator message through', async () => {

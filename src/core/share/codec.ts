@@ -20,9 +20,7 @@ export interface DecodeOptions<T> {
   validate: Validator<T>;
 }
 
-export type DecodeResult<T> =
-  | { ok: true; value: T; migratedFrom: number | null }
-  | { ok: false; error: string };
+export type DecodeResult<T> = { ok: true; value: T; migratedFrom: number | null } | { ok: false; error: string };
 
 /** Longest fragment (the part after '#') we look at. */
 export const MAX_FRAGMENT_LENGTH = 64 * 1024;

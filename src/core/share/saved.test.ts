@@ -59,11 +59,20 @@ describe('saved library', () => {
   it('saves, renames, duplicates and deletes', () => {
     const a = saveScenario(storage, '  Baseline  ', { gpus: 8 }, opts);
     const b = saveScenario(storage, 'Big', { gpus: 64 }, opts);
-    expect(a).toEqual({ ok: true, value: { id: 'id1', name: 'Baseline', savedAt: '2025-01-01T00:00:01.000Z', scenario: { gpus: 8 } } });
+    expect(a).toEqual({
+      ok: true,
+      value: { id: 'id1', name: 'Baseline', savedAt: '2025-01-01T00:00:01.000Z', scenario: { gpus: 8 } },
+    });
     expect(b.ok).toBe(true);
-    expect(JSON.parse(storage.getItem(LIBRARY_KEY)!)).toMatchObject({ version: 1, items: [{ id: 'id1' }, { id: 'id2' }] });
+    expect(JSON.parse(storage.getItem(LIBRARY_KEY)!)).toMatchObject({
+      version: 1,
+      items: [{ id: 'id1' }, { id: 'id2' }],
+    });
 
-    expect(renameScenario(storage, 'id2', 'Huge', opts)).toMatchObject({ ok: true, value: { id: 'id2', name: 'Huge' } });
+    expect(renameScenario(storage, 'id2', 'Huge', opts)).toMatchObject({
+      ok: true,
+      value: { id: 'id2', name: 'Huge' },
+    });
     expect(names()).toEqual(['Baseline', 'Huge']);
 
     const d = duplicateScenario(storage, 'id1', opts);
@@ -76,7 +85,10 @@ describe('saved library', () => {
 
     expect(deleteScenario(storage, 'id1', opts)).toEqual({ ok: true, value: null });
     expect(names()).toEqual(['Baseline (copy 2)', 'Baseline (copy)', 'Huge']);
-    expect(deleteScenario(storage, 'nope', opts)).toMatchObject({ ok: false, error: expect.stringMatching(/no longer exists/) });
+    expect(deleteScenario(storage, 'nope', opts)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/no longer exists/),
+    });
     expect(renameScenario(storage, 'nope', 'x', opts).ok).toBe(false);
     expect(duplicateScenario(storage, 'nope', opts).ok).toBe(false);
   });
@@ -105,14 +117,22 @@ describe('saved library', () => {
     const r = loadLibrary(storage, validate, opts);
     expect(r.items.map((i) => i.name)).toEqual(['Good']);
     expect(r.errors).toHaveLength(2);
-    expect(r.errors[0]).toMatchObject({ index: 1, error: expect.stringMatching(/"Broken".*invalid scenario: gpus: expected a number/) });
+    expect(r.errors[0]).toMatchObject({
+      index: 1,
+      error: expect.stringMatching(/"Broken".*invalid scenario: gpus: expected a number/),
+    });
     expect(r.errors[1]).toMatchObject({ index: 2, error: expect.stringMatching(/not an object/) });
     const keys = storage.keys(CORRUPT_KEY_PREFIX);
     expect(keys).toHaveLength(2);
     expect(r.errors.map((e) => e.movedTo).sort()).toEqual(keys.sort());
     // The data is preserved, not dropped.
     const kept = JSON.parse(storage.getItem(r.errors[0]!.movedTo!)!);
-    expect(kept.entry).toEqual({ id: 'bad', name: 'Broken', savedAt: '2025-01-01T00:00:00Z', scenario: { gpus: 'eight' } });
+    expect(kept.entry).toEqual({
+      id: 'bad',
+      name: 'Broken',
+      savedAt: '2025-01-01T00:00:00Z',
+      scenario: { gpus: 'eight' },
+    });
     // The library is tidied, so the next load is clean.
     expect(loadLibrary(storage, validate)).toMatchObject({ items: [{ name: 'Good' }], errors: [] });
   });
@@ -121,7 +141,13 @@ describe('saved library', () => {
     storage.setItem(LIBRARY_KEY, '{"version":1,"items":[{"id":"a",');
     const r = loadLibrary(storage, validate, opts);
     expect(r.items).toEqual([]);
-    expect(r.errors).toEqual([{ index: null, error: expect.stringMatching(/not valid JSON.*moved to parakv\.saved\.corrupt\./), movedTo: expect.any(String) }]);
+    expect(r.errors).toEqual([
+      {
+        index: null,
+        error: expect.stringMatching(/not valid JSON.*moved to parakv\.saved\.corrupt\./),
+        movedTo: expect.any(String),
+      },
+    ]);
     expect(JSON.parse(storage.getItem(r.errors[0]!.movedTo!)!).raw).toBe('{"version":1,"items":[{"id":"a",');
 
     // Corrupt again, then save without loading first: the blob is set aside, not overwritten.
@@ -157,7 +183,10 @@ describe('saved library', () => {
       removeItem: () => undefined,
     };
     expect(loadLibrary(broken, validate).errors[0]?.error).toMatch(/unavailable/);
-    expect(saveScenario(broken, 'x', { gpus: 1 })).toMatchObject({ ok: false, error: expect.stringMatching(/unavailable/) });
+    expect(saveScenario(broken, 'x', { gpus: 1 })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/unavailable/),
+    });
   });
 
   it('refuses to touch a library written by a newer build', () => {
@@ -170,9 +199,18 @@ describe('saved library', () => {
   });
 
   it('runs envelope migrations from the hook', () => {
-    storage.setItem(LIBRARY_KEY, JSON.stringify({ version: 0, list: [{ id: 'a', name: 'Old', savedAt: '2024-01-01T00:00:00Z', scenario: { gpus: 2 } }] }));
+    storage.setItem(
+      LIBRARY_KEY,
+      JSON.stringify({
+        version: 0,
+        list: [{ id: 'a', name: 'Old', savedAt: '2024-01-01T00:00:00Z', scenario: { gpus: 2 } }],
+      }),
+    );
     const migrations = { 0: (old: unknown) => ({ version: 1, items: (old as { list: unknown[] }).list }) };
-    expect(loadLibrary(storage, validate, { ...opts, migrations })).toMatchObject({ items: [{ id: 'a', name: 'Old' }], errors: [] });
+    expect(loadLibrary(storage, validate, { ...opts, migrations })).toMatchObject({
+      items: [{ id: 'a', name: 'Old' }],
+      errors: [],
+    });
   });
 });
 
@@ -213,7 +251,10 @@ describe('export / import', () => {
 
   it('accepts a bare array and rejects non-library files', () => {
     expect(importLibraryJson('[{"name":"x","scenario":{"gpus":1}}]', validate, opts).items).toHaveLength(1);
-    expect(importLibraryJson('not json', validate).errors[0]).toMatchObject({ index: null, error: expect.stringMatching(/not valid JSON/) });
+    expect(importLibraryJson('not json', validate).errors[0]).toMatchObject({
+      index: null,
+      error: expect.stringMatching(/not valid JSON/),
+    });
     expect(importLibraryJson('{"hello":1}', validate).errors[0]?.error).toMatch(/no "items" list/);
     expect(importLibraryJson('{"version":9,"items":[]}', validate).errors[0]?.error).toMatch(/newer ParaKV/);
   });

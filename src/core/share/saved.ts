@@ -193,7 +193,11 @@ function readRaw(storage: KeyValueStorage, opts: LibraryOptions | undefined): Ra
   for (let v = json.version; v < LIBRARY_VERSION; v += 1) {
     const step = Object.hasOwn(migrations, v) ? migrations[v] : undefined;
     if (typeof step !== 'function') {
-      return { kind: 'corrupt', text, error: `saved library is v${json.version} and cannot be upgraded (no migration from v${v})` };
+      return {
+        kind: 'corrupt',
+        text,
+        error: `saved library is v${json.version} and cannot be upgraded (no migration from v${v})`,
+      };
     }
     try {
       env = step(env);
@@ -270,7 +274,10 @@ export function loadLibrary<T>(
     case 'corrupt': {
       const moved = moveAside(storage, { error: raw.error, movedAt: nowIso(opts), raw: raw.text }, opts);
       if (!moved.ok) {
-        return { items: [], errors: [{ index: null, error: `${raw.error}; it was left in place (${moved.error})`, movedTo: null }] };
+        return {
+          items: [],
+          errors: [{ index: null, error: `${raw.error}; it was left in place (${moved.error})`, movedTo: null }],
+        };
       }
       try {
         storage.removeItem(LIBRARY_KEY);
@@ -279,7 +286,9 @@ export function loadLibrary<T>(
       }
       return {
         items: [],
-        errors: [{ index: null, error: `${raw.error}; the unreadable data was moved to ${moved.value}`, movedTo: moved.value }],
+        errors: [
+          { index: null, error: `${raw.error}; the unreadable data was moved to ${moved.value}`, movedTo: moved.value },
+        ],
       };
     }
     case 'ok':
@@ -302,7 +311,12 @@ export function loadLibrary<T>(
     }
     if (why === null) {
       const rec = item as Record<string, unknown>;
-      items.push({ id: rec.id as string, name: rec.name as string, savedAt: rec.savedAt as string, scenario: scenario as T });
+      items.push({
+        id: rec.id as string,
+        name: rec.name as string,
+        savedAt: rec.savedAt as string,
+        scenario: scenario as T,
+      });
       keep.push(item);
       return;
     }
@@ -310,10 +324,18 @@ export function loadLibrary<T>(
     const moved = moveAside(storage, { error: why, movedAt: nowIso(opts), index, entry: item }, opts);
     if (moved.ok) {
       movedAny = true;
-      errors.push({ index, error: `Saved scenario #${index + 1}${label} could not be read (${why}); it was moved to ${moved.value}`, movedTo: moved.value });
+      errors.push({
+        index,
+        error: `Saved scenario #${index + 1}${label} could not be read (${why}); it was moved to ${moved.value}`,
+        movedTo: moved.value,
+      });
     } else {
       keep.push(item);
-      errors.push({ index, error: `Saved scenario #${index + 1}${label} could not be read (${why}); it was left in place (${moved.error})`, movedTo: null });
+      errors.push({
+        index,
+        error: `Saved scenario #${index + 1}${label} could not be read (${why}); it was left in place (${moved.error})`,
+        movedTo: null,
+      });
     }
   });
   if (movedAny) {
@@ -332,7 +354,12 @@ export function saveScenario<T>(
 ): Result<SavedScenario<T>> {
   const current = itemsForWrite(storage, opts);
   if (!current.ok) return current;
-  const item: SavedScenario<T> = { id: uniqueId(idsOf(current.value), opts), name: cleanName(name), savedAt: nowIso(opts), scenario };
+  const item: SavedScenario<T> = {
+    id: uniqueId(idsOf(current.value), opts),
+    name: cleanName(name),
+    savedAt: nowIso(opts),
+    scenario,
+  };
   const w = writeItems(storage, [...current.value, item], `save "${item.name}"`);
   return w.ok ? { ok: true, value: item } : w;
 }
@@ -355,7 +382,12 @@ export function addScenarios<T>(
   return w.ok ? { ok: true, value: added } : w;
 }
 
-export function renameScenario(storage: KeyValueStorage, id: string, name: string, opts?: LibraryOptions): Result<SavedMeta> {
+export function renameScenario(
+  storage: KeyValueStorage,
+  id: string,
+  name: string,
+  opts?: LibraryOptions,
+): Result<SavedMeta> {
   const current = itemsForWrite(storage, opts);
   if (!current.ok) return current;
   const i = findIndex(current.value, id);
@@ -390,7 +422,11 @@ export function deleteScenario(storage: KeyValueStorage, id: string, opts?: Libr
   if (!current.ok) return current;
   const i = findIndex(current.value, id);
   if (i < 0) return { ok: false, error: 'That saved scenario no longer exists.' };
-  const w = writeItems(storage, current.value.filter((_, j) => j !== i), 'delete the scenario');
+  const w = writeItems(
+    storage,
+    current.value.filter((_, j) => j !== i),
+    'delete the scenario',
+  );
   return w.ok ? { ok: true, value: null } : w;
 }
 
@@ -413,7 +449,8 @@ export function importLibraryJson<T>(
 ): { items: SavedScenario<T>[]; errors: LibraryIssue[] } {
   const whole = (error: string) => ({ items: [], errors: [{ index: null, error, movedTo: null }] });
   if (typeof text !== 'string') return whole('Import failed: expected the text of a ParaKV library file.');
-  if (text.length > MAX_IMPORT_LENGTH) return whole(`Import failed: the file is too large (limit ${MAX_IMPORT_LENGTH / (1024 * 1024)} MiB).`);
+  if (text.length > MAX_IMPORT_LENGTH)
+    return whole(`Import failed: the file is too large (limit ${MAX_IMPORT_LENGTH / (1024 * 1024)} MiB).`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -424,7 +461,9 @@ export function importLibraryJson<T>(
   if (Array.isArray(json)) list = json;
   else if (isRecord(json)) {
     if (typeof json.version === 'number' && json.version > LIBRARY_VERSION) {
-      return whole(`Import failed: the file was written by a newer ParaKV (library v${json.version}); this build reads up to v${LIBRARY_VERSION}.`);
+      return whole(
+        `Import failed: the file was written by a newer ParaKV (library v${json.version}); this build reads up to v${LIBRARY_VERSION}.`,
+      );
     }
     list = json.items;
   }

@@ -20,5 +20,9 @@ export function scenarioToLink(scenario: Scenario): Promise<string> {
 }
 
 export function scenarioFromLink(fragmentOrUrl: string): Promise<DecodeResult<Scenario>> {
-  return decodeLink(fragmentOrUrl, { currentVersion: SCENARIO_VERSION, migrations: SCENARIO_MIGRATIONS, validate: validateScenarioJson });
+  return decodeLink(fragmentOrUrl, {
+    currentVersion: SCENARIO_VERSION,
+    migrations: SCENARIO_MIGRATIONS,
+    validate: validateScenarioJson,
+  });
 }

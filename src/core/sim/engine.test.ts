@@ -8,7 +8,12 @@ import { parseScenario } from '../scenario/validate.ts';
 import { kvTransferLinkFor, simulate, STATUS_DONE, transferTimeS } from './engine.ts';
 
 function setup(input: Record<string, unknown>) {
-  const p = parseScenario({ version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', gpusPerNode: 1 }, ...input });
+  const p = parseScenario({
+    version: 1,
+    model: 'llama-3.1-8b',
+    cluster: { gpu: 'h100-sxm', gpusPerNode: 1 },
+    ...input,
+  });
   if (!p.ok) throw new Error(p.errors.join('; '));
   const dep = resolveDeployment(p.scenario);
   return { dep, kv: memoryReport(dep).maxKvTokensPerGroup };
@@ -53,7 +58,9 @@ describe('simulate(): hand-checked timings', () => {
       maxIterations: 1000,
       timelineIterations: 100,
     });
-    const chunks = [0, 1000, 2000].map((c, i) => iterationCost(dep, shapeOf([{ ctx: c, newTokens: i < 2 ? 1000 : 500, emits: i === 2 }], null)).timeS);
+    const chunks = [0, 1000, 2000].map(
+      (c, i) => iterationCost(dep, shapeOf([{ ctx: c, newTokens: i < 2 ? 1000 : 500, emits: i === 2 }], null)).timeS,
+    );
     expect(raw.firstTokenS[0]).toBeCloseTo(chunks[0]! + chunks[1]! + chunks[2]!, 12);
     expect(Array.from(raw.timeline.prefillTokens.subarray(0, 3))).toEqual([1000, 1000, 500]);
   });
@@ -69,7 +76,12 @@ describe('simulate(): hand-checked timings', () => {
     const rp = resolvePools(p.scenario);
     const link = kvTransferLinkFor(rp)!;
     expect(link.scope).toBe('nic');
-    const pools = rp.pools.map((x) => ({ role: x.role, dep: x.dep, instances: x.instances, kvTokensPerGroup: memoryReport(x.dep).maxKvTokensPerGroup }));
+    const pools = rp.pools.map((x) => ({
+      role: x.role,
+      dep: x.dep,
+      instances: x.instances,
+      kvTokensPerGroup: memoryReport(x.dep).maxKvTokensPerGroup,
+    }));
     const raw = simulate({
       pools,
       requests: [

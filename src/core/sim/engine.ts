@@ -121,7 +121,14 @@ export interface IterationTimeline {
   steps: Int32Array;
 }
 
-export { TIER_TRANSFER_KINDS, XFER_D2H, XFER_H2D, XFER_TO_NVME, XFER_FROM_NVME, type TierTransferKind } from '../kv/transfers.ts';
+export {
+  TIER_TRANSFER_KINDS,
+  XFER_D2H,
+  XFER_H2D,
+  XFER_TO_NVME,
+  XFER_FROM_NVME,
+  type TierTransferKind,
+} from '../kv/transfers.ts';
 
 /** Transfers between HBM and the host / NVMe tiers, one row per direction per iteration that moved KV. */
 export interface TierTransferTimeline {
@@ -519,7 +526,19 @@ class Engine {
   private readonly router: Runtime['router'];
   private readonly heap = new EventHeap();
   private readonly ev = new Float64Array(4);
-  private readonly st: BuildState = { budget: 0, tokens: 0, seqs: 0, seqCap: 0, preempted: false, skipped: false, swapInTokens: 0, swapOutTokens: 0, swapInSsdTokens: 0, swapOutSsdTokens: 0, reloadTokens: 0 };
+  private readonly st: BuildState = {
+    budget: 0,
+    tokens: 0,
+    seqs: 0,
+    seqCap: 0,
+    preempted: false,
+    skipped: false,
+    swapInTokens: 0,
+    swapOutTokens: 0,
+    swapInSsdTokens: 0,
+    swapOutSsdTokens: 0,
+    reloadTokens: 0,
+  };
   private readonly mbPool: MicroBatch[] = [];
 
   // Per-request state (struct of arrays).
@@ -552,7 +571,15 @@ class Engine {
   private readonly tierHbm = new GrowableF64(256);
   private readonly tierHost = new GrowableF64(256);
   private readonly tierSsd = new GrowableF64(256);
-  private tierStats = { d2hBytes: 0, h2dBytes: 0, toSsdBytes: 0, fromSsdBytes: 0, reloadBytes: 0, transferS: 0, swapFallbacks: 0 };
+  private tierStats = {
+    d2hBytes: 0,
+    h2dBytes: 0,
+    toSsdBytes: 0,
+    fromSsdBytes: 0,
+    reloadBytes: 0,
+    transferS: 0,
+    swapFallbacks: 0,
+  };
   private readonly kvT = new GrowableF64(1024);
   private readonly kvV = new GrowableF64(1024);
   private readonly qT = new GrowableF64(1024);
@@ -612,7 +639,16 @@ class Engine {
       queueLen: new Float64Array(0),
       pools: [],
       tiers: null,
-      tierTransfers: { count: 0, total: 0, startS: new Float64Array(cap), durationS: new Float64Array(cap), instance: new Int32Array(cap), kind: new Uint8Array(cap), bytes: new Float64Array(cap), cause: new Uint8Array(cap) },
+      tierTransfers: {
+        count: 0,
+        total: 0,
+        startS: new Float64Array(cap),
+        durationS: new Float64Array(cap),
+        instance: new Int32Array(cap),
+        kind: new Uint8Array(cap),
+        bytes: new Float64Array(cap),
+        cause: new Uint8Array(cap),
+      },
       firstArrivalS: NaN,
       lastEndS: NaN,
       truncated: null,
@@ -651,10 +687,15 @@ class Engine {
     const capUnits = kv ? Math.max(0, blocks * L - sharedUnits) : blocks * L;
     const g = geometryOf(dep);
     const hostBps = (kv ? kv.hostGBps : dep.gpu.hostLinkGBps) * 1e9;
-    const swapSPerTokenStage = Float64Array.from(dep.instance.stageLayers, (layers) => (g.kvBytesPerTokenLayerGpu * layers) / hostBps);
+    const swapSPerTokenStage = Float64Array.from(
+      dep.instance.stageLayers,
+      (layers) => (g.kvBytesPerTokenLayerGpu * layers) / hostBps,
+    );
     const off = kv?.r.offload;
     const ssdBps = off && off.ssdGB > 0 ? kv!.r.ssdGBps * 1e9 : 0;
-    const ssdSPerTokenStage = Float64Array.from(dep.instance.stageLayers, (layers) => (ssdBps > 0 ? (g.kvBytesPerTokenLayerGpu * layers) / ssdBps : 0));
+    const ssdSPerTokenStage = Float64Array.from(dep.instance.stageLayers, (layers) =>
+      ssdBps > 0 ? (g.kvBytesPerTokenLayerGpu * layers) / ssdBps : 0,
+    );
     const tp = dep.instance.tp;
     if (rt.preemption === 'swap' || off) this.tiersOn = true;
     const pool: PoolState = {
@@ -688,16 +729,41 @@ class Engine {
       sharedPrefixTokens,
       multiTurnHitRate: off?.multiTurnReuse ? (p.multiTurnHitRate ?? off.multiTurnReuse.hitRate) : 0,
       reloadRatio: kv ? kv.r.distributed.transferCompression : 1,
-      leapsOk: !kv || (!kv.exactDecode && kv.r.quant.residualTokens === 0 && sharedUnits === 0 && kv.r.evict === undefined),
+      leapsOk:
+        !kv || (!kv.exactDecode && kv.r.quant.residualTokens === 0 && sharedUnits === 0 && kv.r.evict === undefined),
     };
-    const cacheBlocks = this.input.prefix.kind === 'hashes' && p.role !== 'decode' ? Math.floor(p.kvTokensPerGroup / this.input.prefix.blockTokens) : 0;
+    const cacheBlocks =
+      this.input.prefix.kind === 'hashes' && p.role !== 'decode'
+        ? Math.floor(p.kvTokensPerGroup / this.input.prefix.blockTokens)
+        : 0;
     for (let i = 0; i < p.instances; i++) {
       const groups: Group[] = [];
       for (let gi = 0; gi < dep.instance.attentionDp; gi++) {
-        groups.push({ waiting: new IntDeque(), running: [], free: capUnits, outstanding: 0, cache: cacheBlocks > 0 ? new PrefixCache(cacheBlocks) : null, bucket: null, tmpFree: 0 });
+        groups.push({
+          waiting: new IntDeque(),
+          running: [],
+          free: capUnits,
+          outstanding: 0,
+          cache: cacheBlocks > 0 ? new PrefixCache(cacheBlocks) : null,
+          bucket: null,
+          tmpFree: 0,
+        });
         this.capUnitsTotal += capUnits;
       }
-      const inst: Inst = { idx: this.insts.length, pool, groups, stageFree: new Float64Array(pool.pp), inflight: [], wakeAt: Infinity, wakeVer: 0, outstanding: 0, sendFree: 0, recvFree: 0, hostUsed: 0, ssdUsed: 0 };
+      const inst: Inst = {
+        idx: this.insts.length,
+        pool,
+        groups,
+        stageFree: new Float64Array(pool.pp),
+        inflight: [],
+        wakeAt: Infinity,
+        wakeVer: 0,
+        outstanding: 0,
+        sendFree: 0,
+        recvFree: 0,
+        hostUsed: 0,
+        ssdUsed: 0,
+      };
       pool.insts.push(inst);
       this.insts.push(inst);
     }
@@ -778,11 +844,19 @@ class Engine {
         host += p.insts.length * p.hostCapBytes;
         ssd += p.insts.length * p.ssdCapBytes;
       }
-      o.tiers = { t: this.tierT.view(), hbmBytes: this.tierHbm.view(), hostBytes: this.tierHost.view(), ssdBytes: this.tierSsd.view(), capacity: { hbmBytes: hbm, hostBytes: host, ssdBytes: ssd }, ...this.tierStats };
+      o.tiers = {
+        t: this.tierT.view(),
+        hbmBytes: this.tierHbm.view(),
+        hostBytes: this.tierHost.view(),
+        ssdBytes: this.tierSsd.view(),
+        capacity: { hbmBytes: hbm, hostBytes: host, ssdBytes: ssd },
+        ...this.tierStats,
+      };
     }
     o.firstArrivalS = Number.isFinite(first) ? first : NaN;
     o.lastEndS = Number.isFinite(last) ? last : NaN;
-    if (o.truncated === null && this.finishedOrRejected < this.n) o.truncated = `${this.n - this.finishedOrRejected} requests never finished (the scheduler stalled)`;
+    if (o.truncated === null && this.finishedOrRejected < this.n)
+      o.truncated = `${this.n - this.finishedOrRejected} requests never finished (the scheduler stalled)`;
     return o;
   }
 
@@ -809,7 +883,16 @@ class Engine {
   }
 
   /** The tier copies of one launch, back to back from its start (swap out, to NVMe, from NVMe, swap in, reloads). */
-  private recordTransfers(inst: Inst, p: PoolState, t: number, outHost: number, outSsd: number, inSsd: number, inHost: number, reload: number): void {
+  private recordTransfers(
+    inst: Inst,
+    p: PoolState,
+    t: number,
+    outHost: number,
+    outSsd: number,
+    inSsd: number,
+    inHost: number,
+    reload: number,
+  ): void {
     let hostS = 0;
     let ssdS = 0;
     for (let s = 0; s < p.pp; s++) {
@@ -832,7 +915,14 @@ class Engine {
   }
 
   /** One row of the tier-transfer timeline. */
-  private recordTransfer(inst: Inst, startS: number, durationS: number, kind: number, bytes: number, cause: number): void {
+  private recordTransfer(
+    inst: Inst,
+    startS: number,
+    durationS: number,
+    kind: number,
+    bytes: number,
+    cause: number,
+  ): void {
     if (bytes <= 0) return;
     const tl = this.out.tierTransfers;
     tl.total++;
@@ -857,7 +947,8 @@ class Engine {
     const servePool = this.decodePool ?? p;
     const whole = spec.inputTokens + spec.outputTokens;
     const tooBig =
-      this.unitsFor(servePool, whole) > servePool.capUnits - servePool.wmUnits || (this.decodePool !== null && this.unitsFor(p, spec.inputTokens) > p.capUnits - p.wmUnits);
+      this.unitsFor(servePool, whole) > servePool.capUnits - servePool.wmUnits ||
+      (this.decodePool !== null && this.unitsFor(p, spec.inputTokens) > p.capUnits - p.wmUnits);
     if (tooBig) {
       this.state[r] = S_REJECTED;
       o.status[r] = STATUS_REJECTED;
@@ -1087,7 +1178,8 @@ class Engine {
     this.out.preemptions++;
     // Token-equivalents of KV to move: the computed tokens, or under a strategy what its blocks hold.
     const tok = p.kv ? (held * p.bs) / p.layers : this.computed[v]!;
-    const tier = (p.rt.preemption === 'swap' || p.offloadSwap) && this.computed[v]! > 0 ? this.placeSwap(p, inst, tok) : 0;
+    const tier =
+      (p.rt.preemption === 'swap' || p.offloadSwap) && this.computed[v]! > 0 ? this.placeSwap(p, inst, tok) : 0;
     if (tier !== 0) {
       this.swapped[v] = 1;
       this.swapTok[v] = tok;
@@ -1197,8 +1289,10 @@ class Engine {
     const pm = this.input.prefix;
     const spec = this.req[r]!;
     const cap = Math.min(spec.inputTokens, this.known[r]! - 1);
-    if (pm.kind === 'hit-rate') return Math.max(0, Math.min(cap, Math.floor((pm.fraction * spec.inputTokens) / p.bs) * p.bs));
-    if (pm.kind === 'hashes' && g.cache !== null && spec.hashIds !== undefined) return Math.max(0, Math.min(cap, g.cache.match(spec.hashIds) * pm.blockTokens));
+    if (pm.kind === 'hit-rate')
+      return Math.max(0, Math.min(cap, Math.floor((pm.fraction * spec.inputTokens) / p.bs) * p.bs));
+    if (pm.kind === 'hashes' && g.cache !== null && spec.hashIds !== undefined)
+      return Math.max(0, Math.min(cap, g.cache.match(spec.hashIds) * pm.blockTokens));
     return 0;
   }
 
@@ -1328,7 +1422,8 @@ class Engine {
     const acc = coster.acc;
     const times = p.times;
     const decodeOnly = acc.decodeOnly && acc.logitTokens === acc.seqs;
-    if (decodeOnly && !coster.exact) coster.decode(acc.seqs, acc.decodeKvReadTokens, acc.decodeKvReadTokensWindow, times);
+    if (decodeOnly && !coster.exact)
+      coster.decode(acc.seqs, acc.decodeKvReadTokens, acc.decodeKvReadTokensWindow, times);
     else coster.costAcc(times);
 
     // Pipeline: stage s starts when the previous stage's output has arrived and stage s is free.
@@ -1337,11 +1432,16 @@ class Engine {
     const swapTok = swapIn + swapOut;
     const hostTok = reload > 0 ? swapTok + reload / p.reloadRatio : swapTok;
     const ssdTok = swapInSsd + swapOutSsd;
-    if (this.tiersOn && hostTok + ssdTok > 0) this.recordTransfers(inst, p, t, swapOut, swapOutSsd, swapInSsd, swapIn, reload);
+    if (this.tiersOn && hostTok + ssdTok > 0)
+      this.recordTransfers(inst, p, t, swapOut, swapOutSsd, swapInSsd, swapIn, reload);
     let tt = t;
     let busy = 0;
     for (let s = 0; s < p.pp; s++) {
-      const dur = times.stageS[s]! + times.overheadS / p.pp + hostTok * p.swapSPerTokenStage[s]! + (ssdTok > 0 ? ssdTok * p.ssdSPerTokenStage[s]! : 0);
+      const dur =
+        times.stageS[s]! +
+        times.overheadS / p.pp +
+        hostTok * p.swapSPerTokenStage[s]! +
+        (ssdTok > 0 ? ssdTok * p.ssdSPerTokenStage[s]! : 0);
       const start = s === 0 ? t : Math.max(tt + times.p2pS, inst.stageFree[s]!);
       tt = start + dur;
       inst.stageFree[s] = tt;
@@ -1350,7 +1450,18 @@ class Engine {
     mb.endS = tt;
     mb.busyS = busy;
 
-    if (p.pp === 1 && decodeOnly && this.input.disableLeaps !== true && !anyPreempted && !anySkipped && hostTok === 0 && ssdTok === 0 && p.leapsOk && p.role !== 'prefill') this.extendLeap(inst, mb);
+    if (
+      p.pp === 1 &&
+      decodeOnly &&
+      this.input.disableLeaps !== true &&
+      !anyPreempted &&
+      !anySkipped &&
+      hostTok === 0 &&
+      ssdTok === 0 &&
+      p.leapsOk &&
+      p.role !== 'prefill'
+    )
+      this.extendLeap(inst, mb);
     inst.inflight.push(mb);
     this.sampleKv(t);
     return true;
@@ -1565,8 +1676,20 @@ export function kvTransferLinkFor(rp: ResolvedPools): KvTransferLink | null {
   const gpu = pre.dep.gpu;
   const lanes = Math.min(pre.dep.instance.gpus, dec.dep.instance.gpus);
   return rp.sameScaleUpDomain
-    ? { scope: 'nvlink', GBpsPerGpu: gpu.scaleUpGBps, lanes, efficiency: CALIBRATION.collectiveBusFraction, latencyS: gpu.scaleUpLatencyUs / 1e6 }
-    : { scope: 'nic', GBpsPerGpu: gpu.scaleOutGBps, lanes, efficiency: CALIBRATION.collectiveBusFraction, latencyS: gpu.scaleOutLatencyUs / 1e6 };
+    ? {
+        scope: 'nvlink',
+        GBpsPerGpu: gpu.scaleUpGBps,
+        lanes,
+        efficiency: CALIBRATION.collectiveBusFraction,
+        latencyS: gpu.scaleUpLatencyUs / 1e6,
+      }
+    : {
+        scope: 'nic',
+        GBpsPerGpu: gpu.scaleOutGBps,
+        lanes,
+        efficiency: CALIBRATION.collectiveBusFraction,
+        latencyS: gpu.scaleOutLatencyUs / 1e6,
+      };
 }
 
 /** Seconds to move `bytes` of KV over the prefill→decode link: latency + bytes / (lanes · per-GPU bandwidth · efficiency). */

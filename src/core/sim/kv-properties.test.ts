@@ -25,9 +25,21 @@ describe('randomised scenarios under KV strategies', () => {
       const kvStrategy: Record<string, unknown> = {};
       const q = pick([null, 'fp8', 'int4', 'kivi2', 'bf16']);
       if (q) kvStrategy.quant = { dtype: q };
-      const ev = pick([null, null, { policy: 'h2o', budgetFraction: 0.3 }, { policy: 'sink-window', recentTokens: 512 }, { policy: 'topk-pages', budgetTokens: 256 }, { policy: 'per-head', fullHeadsFraction: 0.2, recentTokens: 256 }]);
+      const ev = pick([
+        null,
+        null,
+        { policy: 'h2o', budgetFraction: 0.3 },
+        { policy: 'sink-window', recentTokens: 512 },
+        { policy: 'topk-pages', budgetTokens: 256 },
+        { policy: 'per-head', fullHeadsFraction: 0.2, recentTokens: 256 },
+      ]);
       if (ev) kvStrategy.evict = ev;
-      const off = pick([null, { hostGB: 0.5, ssdGB: 1 }, { hostGB: 8 }, { hostGB: 2, multiTurnReuse: { ttlS: 60, hitRate: 0.5 } }]);
+      const off = pick([
+        null,
+        { hostGB: 0.5, ssdGB: 1 },
+        { hostGB: 8 },
+        { hostGB: 2, multiTurnReuse: { ttlS: 60, hitRate: 0.5 } },
+      ]);
       if (off) kvStrategy.offload = off;
       const sh = pick([null, null, { prefixTokens: 200 }]);
       if (sh) kvStrategy.share = sh;
@@ -48,8 +60,14 @@ describe('randomised scenarios under KV strategies', () => {
         },
         workload: {
           requests: pick([10, 50]),
-          input: pick([{ kind: 'uniform', min: 1, max: 30_000 }, { kind: 'lognormal', median: 2000, sigma: 1 }]),
-          output: pick([{ kind: 'fixed', tokens: 1 }, { kind: 'uniform', min: 1, max: 300 }]),
+          input: pick([
+            { kind: 'uniform', min: 1, max: 30_000 },
+            { kind: 'lognormal', median: 2000, sigma: 1 },
+          ]),
+          output: pick([
+            { kind: 'fixed', tokens: 1 },
+            { kind: 'uniform', min: 1, max: 300 },
+          ]),
           arrival: pick([{ kind: 'offline' }, { kind: 'poisson', ratePerSec: 20 }, { kind: 'concurrency', users: 16 }]),
           seed: pick([1, 2, 3]),
         },
@@ -71,8 +89,12 @@ describe('randomised scenarios under KV strategies', () => {
       expect(s.finished + s.rejected, where).toBe(s.requests);
       const t = s.kvTiers;
       if (t) {
-        for (const [k, series] of [['host', t.hostGB], ['ssd', t.ssdGB]] as const) {
-          for (const v of series.max) expect(v, `${k} ${where}`).toBeLessThanOrEqual(t.capacityGB[k] * (1 + 1e-6) + 1e-6);
+        for (const [k, series] of [
+          ['host', t.hostGB],
+          ['ssd', t.ssdGB],
+        ] as const) {
+          for (const v of series.max)
+            expect(v, `${k} ${where}`).toBeLessThanOrEqual(t.capacityGB[k] * (1 + 1e-6) + 1e-6);
           for (const v of series.mean) expect(v, `${k} ${where}`).toBeGreaterThanOrEqual(-1e-6);
         }
         expect(t.movedGB.h2d, where).toBeCloseTo(t.movedGB.d2h, 2);

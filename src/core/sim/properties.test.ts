@@ -22,10 +22,26 @@ describe('randomised scenarios', () => {
     const pick = lcg(2024);
     let simulated = 0;
     for (let trial = 0; trial < 1500 && simulated < 120; trial++) {
-      const model = pick(['llama-3.1-8b', 'qwen3-30b-a3b', 'gemma-2-27b', 'deepseek-v2-lite', 'mixtral-8x7b', 'gpt-oss-20b']);
+      const model = pick([
+        'llama-3.1-8b',
+        'qwen3-30b-a3b',
+        'gemma-2-27b',
+        'deepseek-v2-lite',
+        'mixtral-8x7b',
+        'gpt-oss-20b',
+      ]);
       const plan = pick([true, false, false, false])
-        ? { prefill: { instances: pick([1, 2]), tp: pick([1, 2]), pp: pick([1, 2]) }, decode: { instances: pick([1, 2]), tp: pick([1, 2]), attentionDp: pick([1, 2]), ep: pick([1, 2]) } }
-        : { tp: pick([1, 2, 4]), pp: pick([1, 1, 2, 4]), attentionDp: pick([1, 1, 2]), ep: pick([1, 2]), dp: pick([1, 2]) };
+        ? {
+            prefill: { instances: pick([1, 2]), tp: pick([1, 2]), pp: pick([1, 2]) },
+            decode: { instances: pick([1, 2]), tp: pick([1, 2]), attentionDp: pick([1, 2]), ep: pick([1, 2]) },
+          }
+        : {
+            tp: pick([1, 2, 4]),
+            pp: pick([1, 1, 2, 4]),
+            attentionDp: pick([1, 1, 2]),
+            ep: pick([1, 2]),
+            dp: pick([1, 2]),
+          };
       const input = {
         version: 1,
         model,
@@ -46,9 +62,21 @@ describe('randomised scenarios', () => {
         },
         workload: {
           requests: pick([1, 10, 60]),
-          input: pick([{ kind: 'fixed', tokens: 1 }, { kind: 'lognormal', median: 500, sigma: 1.2 }, { kind: 'uniform', min: 1, max: 20000 }]),
-          output: pick([{ kind: 'fixed', tokens: 1 }, { kind: 'uniform', min: 1, max: 400 }]),
-          arrival: pick([{ kind: 'offline' }, { kind: 'poisson', ratePerSec: pick([0.5, 5, 50]) }, { kind: 'gamma', ratePerSec: 20, cv: 3 }, { kind: 'concurrency', users: pick([1, 8, 64]) }]),
+          input: pick([
+            { kind: 'fixed', tokens: 1 },
+            { kind: 'lognormal', median: 500, sigma: 1.2 },
+            { kind: 'uniform', min: 1, max: 20000 },
+          ]),
+          output: pick([
+            { kind: 'fixed', tokens: 1 },
+            { kind: 'uniform', min: 1, max: 400 },
+          ]),
+          arrival: pick([
+            { kind: 'offline' },
+            { kind: 'poisson', ratePerSec: pick([0.5, 5, 50]) },
+            { kind: 'gamma', ratePerSec: 20, cv: 3 },
+            { kind: 'concurrency', users: pick([1, 8, 64]) },
+          ]),
           prefix: pick([{}, { sharedPrefixTokens: 300 }, { hitRate: 0.4 }]),
           seed: pick([1, 2, 3, 4, 5]),
         },

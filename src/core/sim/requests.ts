@@ -22,7 +22,8 @@ export const MOONCAKE_HASH_BLOCK_TOKENS = 512;
  * - hashes: each request carries block hashes (trace hash_ids, or the synthetic shared prefix);
  *   the hit is the longest run of leading hashes present in the instance's LRU cache.
  */
-export type PrefixModel = { kind: 'none' } | { kind: 'hit-rate'; fraction: number } | { kind: 'hashes'; blockTokens: number };
+export type PrefixModel =
+  { kind: 'none' } | { kind: 'hit-rate'; fraction: number } | { kind: 'hashes'; blockTokens: number };
 
 export interface SimWorkload {
   requests: RequestSpec[];
@@ -68,19 +69,29 @@ export function buildWorkload(s: Scenario, maxRequests = DEFAULT_MAX_SIM_REQUEST
 
   if (w.trace) {
     if (w.trace.data === undefined) {
-      throw new ScenarioError('workload.trace.path', `"${w.trace.path ?? ''}" must be read and inlined as workload.trace.data before evaluation (the CLI does this; in the browser, load the file's text)`);
+      throw new ScenarioError(
+        'workload.trace.path',
+        `"${w.trace.path ?? ''}" must be read and inlined as workload.trace.data before evaluation (the CLI does this; in the browser, load the file's text)`,
+      );
     }
     const parsed = parseTraceMemo(w.trace.format, w.trace.data);
     if (!parsed.ok) {
       const lines = parsed.errors.map((e) => (e.line > 0 ? `line ${e.line}: ${e.message}` : e.message));
-      const more = parsed.errorCount > parsed.errors.length ? ` … and ${parsed.errorCount - parsed.errors.length} more` : '';
-      throw new ScenarioError('workload.trace', `${parsed.errorCount} bad row(s) in the ${w.trace.format} trace — ${lines.join('; ')}${more}`);
+      const more =
+        parsed.errorCount > parsed.errors.length ? ` … and ${parsed.errorCount - parsed.errors.length} more` : '';
+      throw new ScenarioError(
+        'workload.trace',
+        `${parsed.errorCount} bad row(s) in the ${w.trace.format} trace — ${lines.join('; ')}${more}`,
+      );
     }
     for (const x of parsed.warnings) warnings.push(`trace ${x.line > 0 ? `line ${x.line}: ` : ''}${x.message}`);
-    if (parsed.warningCount > parsed.warnings.length) warnings.push(`trace: ${parsed.warningCount - parsed.warnings.length} more warnings`);
+    if (parsed.warningCount > parsed.warnings.length)
+      warnings.push(`trace: ${parsed.warningCount - parsed.warnings.length} more warnings`);
     requests = parsed.requests;
     if (requests.length > cap) {
-      warnings.push(`The trace has ${requests.length} requests; the simulation replays the first ${cap} (raise the request cap to replay more).`);
+      warnings.push(
+        `The trace has ${requests.length} requests; the simulation replays the first ${cap} (raise the request cap to replay more).`,
+      );
       requests = requests.slice(0, cap);
     }
     if (w.trace.timing === 'trace') {
@@ -91,17 +102,31 @@ export function buildWorkload(s: Scenario, maxRequests = DEFAULT_MAX_SIM_REQUEST
       requests = requests.map((r, i) => ({ ...r, id: i, arrivalS: r.arrivalS - t0 }));
       source = `${w.trace.format} trace replay (${requests.length} requests)`;
     } else {
-      const times = generateRequests({ count: requests.length, input: { kind: 'fixed', tokens: 1 }, output: { kind: 'fixed', tokens: 1 }, arrival: w.arrival, seed: w.seed });
+      const times = generateRequests({
+        count: requests.length,
+        input: { kind: 'fixed', tokens: 1 },
+        output: { kind: 'fixed', tokens: 1 },
+        arrival: w.arrival,
+        seed: w.seed,
+      });
       requests = requests.map((r, i) => ({ ...r, id: i, arrivalS: times[i]!.arrivalS }));
       source = `${w.trace.format} trace lengths (${requests.length} requests), ${w.arrival.kind} arrivals`;
     }
   } else {
     let count = w.requests;
     if (count > cap) {
-      warnings.push(`workload.requests = ${count}; the simulation runs the first ${cap} (raise the request cap to run more).`);
+      warnings.push(
+        `workload.requests = ${count}; the simulation runs the first ${cap} (raise the request cap to run more).`,
+      );
       count = cap;
     }
-    requests = generateRequests({ count, input: fixedOr(w.input, w.inputTokens), output: fixedOr(w.output, w.outputTokens), arrival: w.arrival, seed: w.seed });
+    requests = generateRequests({
+      count,
+      input: fixedOr(w.input, w.inputTokens),
+      output: fixedOr(w.output, w.outputTokens),
+      arrival: w.arrival,
+      seed: w.seed,
+    });
     source = `synthetic: ${count} requests, ${w.arrival.kind} arrivals`;
   }
 

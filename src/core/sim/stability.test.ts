@@ -20,14 +20,37 @@ describe('stability verdict', () => {
     expect(slope([1], [1])).toBe(0);
   });
   it('a growing queue with rising TTFT is overloaded', () => {
-    const v = run(400, (i) => 0.1 + i * 0.05, (i) => i / 2);
+    const v = run(
+      400,
+      (i) => 0.1 + i * 0.05,
+      (i) => i / 2,
+    );
     expect(v.overloaded).toBe(true);
     expect(v.queueGrowth).toBeCloseTo(199.5, 6);
     expect(v.reason).toMatch(/^Overloaded/);
   });
   it('a flat queue, or flat TTFT, is not', () => {
-    expect(run(400, () => 0.2, (i) => i % 5).overloaded).toBe(false);
-    expect(run(400, () => 0.2, (i) => i / 2).overloaded).toBe(false);
-    expect(run(400, (i) => 0.1 + i, (i) => i, false).overloaded).toBe(false);
+    expect(
+      run(
+        400,
+        () => 0.2,
+        (i) => i % 5,
+      ).overloaded,
+    ).toBe(false);
+    expect(
+      run(
+        400,
+        () => 0.2,
+        (i) => i / 2,
+      ).overloaded,
+    ).toBe(false);
+    expect(
+      run(
+        400,
+        (i) => 0.1 + i,
+        (i) => i,
+        false,
+      ).overloaded,
+    ).toBe(false);
   });
 });

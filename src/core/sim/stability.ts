@@ -85,9 +85,21 @@ export function stabilityVerdict(x: StabilityInput): Stability {
   const span = hi > lo ? hi - lo : 0;
   const offered = x.openLoop && span > 0 ? (n - 1) / span : null;
   const growth = span > 0 ? slope(x.queueT, x.queueLen) * span : 0;
-  const base: Omit<Stability, 'overloaded' | 'reason'> = { offeredReqPerSec: offered, servedReqPerSec: served, queueGrowth: growth, ttftFirstQuarterS: first, ttftLastQuarterS: last };
+  const base: Omit<Stability, 'overloaded' | 'reason'> = {
+    offeredReqPerSec: offered,
+    servedReqPerSec: served,
+    queueGrowth: growth,
+    ttftFirstQuarterS: first,
+    ttftLastQuarterS: last,
+  };
   if (!x.openLoop || n < 8 || x.finished < 8) {
-    return { ...base, overloaded: false, reason: x.openLoop ? 'Too few requests for a stability verdict.' : 'Closed-loop/offline workload: the queue is bounded by the users or the request count.' };
+    return {
+      ...base,
+      overloaded: false,
+      reason: x.openLoop
+        ? 'Too few requests for a stability verdict.'
+        : 'Closed-loop/offline workload: the queue is bounded by the users or the request count.',
+    };
   }
   const growing = growth >= Math.max(8, 0.1 * n);
   const ttftRises = Number.isFinite(first) && Number.isFinite(last) && last >= 2 * first;

@@ -130,7 +130,12 @@ export class LogHistogram {
 
   stats(scale = 1): Stats {
     if (this.weight === 0) return { mean: NaN, p50: NaN, p90: NaN, p99: NaN };
-    return { mean: (this.sum / this.weight) * scale, p50: this.percentile(50) * scale, p90: this.percentile(90) * scale, p99: this.percentile(99) * scale };
+    return {
+      mean: (this.sum / this.weight) * scale,
+      p50: this.percentile(50) * scale,
+      p90: this.percentile(90) * scale,
+      p99: this.percentile(99) * scale,
+    };
   }
 }
 

@@ -52,7 +52,8 @@ describe('StepCoster reproduces iterationCost(shapeOf(steps)) exactly', () => {
         const ref = iterationCost(d, shape);
         if (decodeOnly) coster.decode(n, shape.decodeKvReadTokens, shape.decodeKvReadTokensWindow, times);
         else coster.costAcc(times);
-        for (let s = 0; s < d.instance.pp; s++) expect(Math.abs(times.stageS[s]! / ref.stageTimesS[s]! - 1)).toBeLessThan(1e-9);
+        for (let s = 0; s < d.instance.pp; s++)
+          expect(Math.abs(times.stageS[s]! / ref.stageTimesS[s]! - 1)).toBeLessThan(1e-9);
         expect(times.p2pS).toBeCloseTo(ref.p2pS, 15);
         expect(times.overheadS).toBeCloseTo(ref.overheadS, 15);
         if (decodeOnly) {

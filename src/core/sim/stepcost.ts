@@ -42,7 +42,18 @@ export interface DecodeCoef {
 }
 
 function emptyShape(): BatchShape {
-  return { tokens: 0, seqs: 0, logitTokens: 0, attnPairs: 0, attnPairsWindow: 0, kvReadTokens: 0, kvReadTokensWindow: 0, decodeKvReadTokens: 0, decodeKvReadTokensWindow: 0, decodeOnly: false };
+  return {
+    tokens: 0,
+    seqs: 0,
+    logitTokens: 0,
+    attnPairs: 0,
+    attnPairsWindow: 0,
+    kvReadTokens: 0,
+    kvReadTokensWindow: 0,
+    decodeKvReadTokens: 0,
+    decodeKvReadTokensWindow: 0,
+    decodeOnly: false,
+  };
 }
 
 export class StepCoster {
@@ -164,7 +175,16 @@ export class StepCoster {
       sb += b[s]!;
       sbw += bw[s]!;
     }
-    const coef: DecodeCoef = { a, b, bw, p2pS: c0.p2pS, overheadS: c0.overheadS, totalA: sa + (pp - 1) * c0.p2pS + c0.overheadS, totalB: sb, totalBw: sbw };
+    const coef: DecodeCoef = {
+      a,
+      b,
+      bw,
+      p2pS: c0.p2pS,
+      overheadS: c0.overheadS,
+      totalA: sa + (pp - 1) * c0.p2pS + c0.overheadS,
+      totalB: sb,
+      totalBw: sbw,
+    };
     this.coefs[n] = coef;
     return coef;
   }

@@ -19,7 +19,14 @@ function scenario(runtime: Record<string, unknown>, workload: Record<string, unk
     cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 2 },
     plan: { dp: 2 },
     runtime,
-    workload: { inputTokens: 12_000, outputTokens: 600, requests: 160, arrival: { kind: 'poisson', ratePerSec: 20 }, input: { kind: 'uniform', min: 4000, max: 20_000 }, ...workload },
+    workload: {
+      inputTokens: 12_000,
+      outputTokens: 600,
+      requests: 160,
+      arrival: { kind: 'poisson', ratePerSec: 20 },
+      input: { kind: 'uniform', min: 4000, max: 20_000 },
+      ...workload,
+    },
   });
   if (!p.ok) throw new Error(p.errors.join('; '));
   return p.scenario;
@@ -29,7 +36,12 @@ function run(s: Scenario, timelineIterations = 100_000): SimRaw {
   const rp = resolvePools(s);
   const w = buildWorkload(s, 10_000);
   return simulate({
-    pools: rp.pools.map((p) => ({ role: p.role, dep: p.dep, instances: p.instances, kvTokensPerGroup: memoryReport(p.dep).maxKvTokensPerGroup })),
+    pools: rp.pools.map((p) => ({
+      role: p.role,
+      dep: p.dep,
+      instances: p.instances,
+      kvTokensPerGroup: memoryReport(p.dep).maxKvTokensPerGroup,
+    })),
     requests: w.requests,
     closedLoopUsers: w.closedLoopUsers,
     prefix: w.prefix,
@@ -61,7 +73,8 @@ function checkConservation(raw: SimRaw): void {
   expect(x.total).toBe(x.count);
   const sum = (kind: number, cause?: number) => {
     let s = 0;
-    for (let i = 0; i < x.count; i++) if (x.kind[i] === kind && (cause === undefined || x.cause[i] === cause)) s += x.bytes[i]!;
+    for (let i = 0; i < x.count; i++)
+      if (x.kind[i] === kind && (cause === undefined || x.cause[i] === cause)) s += x.bytes[i]!;
     return s;
   };
   expect(sum(XFER_D2H)).toBeCloseTo(t.d2hBytes, -2);
@@ -96,7 +109,18 @@ describe('tier accounting', () => {
   });
 
   it('quantized + evicting strategy with offload and multi-turn reloads: conserved', () => {
-    const raw = run(scenario({ kvStrategy: { quant: { dtype: 'fp8' }, evict: { policy: 'h2o', budgetFraction: 0.5 }, offload: { hostGB: 4, multiTurnReuse: { ttlS: 300, hitRate: 0.5 } } } }, { requests: 200, arrival: { kind: 'poisson', ratePerSec: 40 } }));
+    const raw = run(
+      scenario(
+        {
+          kvStrategy: {
+            quant: { dtype: 'fp8' },
+            evict: { policy: 'h2o', budgetFraction: 0.5 },
+            offload: { hostGB: 4, multiTurnReuse: { ttlS: 300, hitRate: 0.5 } },
+          },
+        },
+        { requests: 200, arrival: { kind: 'poisson', ratePerSec: 40 } },
+      ),
+    );
     expect(raw.tiers!.reloadBytes).toBeGreaterThan(0);
     checkConservation(raw);
   });

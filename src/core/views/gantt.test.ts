@@ -22,7 +22,14 @@ const BUBBLE = GANTT_KINDS.indexOf('bubble');
 function laneSpans(g: PlanGantt, lane: number) {
   const out: { s: number; e: number; kind: number; detail: number; layer: number }[] = [];
   for (let i = 0; i < g.spans.lane.length; i++) {
-    if (g.spans.lane[i] === lane) out.push({ s: g.spans.startUs[i]!, e: g.spans.endUs[i]!, kind: g.spans.kind[i]!, detail: g.spans.detail[i]!, layer: g.spans.layer[i]! });
+    if (g.spans.lane[i] === lane)
+      out.push({
+        s: g.spans.startUs[i]!,
+        e: g.spans.endUs[i]!,
+        kind: g.spans.kind[i]!,
+        detail: g.spans.detail[i]!,
+        layer: g.spans.layer[i]!,
+      });
   }
   return out.sort((a, b) => a.s - b.s);
 }
@@ -43,7 +50,11 @@ describe('planGantt', () => {
   });
 
   it('spans never overlap within a lane and tile each phase', () => {
-    const s = scenario({ model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm', nodes: 2 }, plan: { tp: 4, pp: 2, dp: 2 } });
+    const s = scenario({
+      model: 'llama-3.1-70b',
+      cluster: { gpu: 'h100-sxm', nodes: 2 },
+      plan: { tp: 4, pp: 2, dp: 2 },
+    });
     const ev = evaluateSteadyState(s);
     const g = planGantt(s, ev.metrics.concurrency);
     expect(g.lanes).toHaveLength(16);
@@ -75,7 +86,9 @@ describe('planGantt', () => {
     const s = scenario({ model: 'gemma-2-27b', cluster: { gpu: 'h100-sxm', nodes: 1 }, plan: { tp: 8 } });
     const ev = evaluateSteadyState(s);
     const g = planGantt(s, ev.metrics.concurrency, { phases: ['decode'], decodeSteps: 1 });
-    const layers = laneSpans(g, 0).map((x) => x.layer).filter((l) => l >= 0);
+    const layers = laneSpans(g, 0)
+      .map((x) => x.layer)
+      .filter((l) => l >= 0);
     const order = layers.filter((l, i) => i === 0 || l !== layers[i - 1]);
     expect(order).toEqual(Array.from({ length: 46 }, (_, i) => i));
   });
@@ -90,7 +103,8 @@ describe('planGantt', () => {
       const ops = iterationCost(dep, decodePhaseShape(dep, s, 8).shape, true).ops ?? [];
       const seen: number[] = [];
       for (let st = 0; st < 2; st++) {
-        for (const step of expandStage(dep, ops, st)) if (step.layer >= 0 && seen[seen.length - 1] !== step.layer) seen.push(step.layer);
+        for (const step of expandStage(dep, ops, st))
+          if (step.layer >= 0 && seen[seen.length - 1] !== step.layer) seen.push(step.layer);
       }
       expect(seen, m.id).toEqual(Array.from({ length: m.layers.length }, (_, i) => i));
     }
@@ -110,7 +124,18 @@ describe('planGantt', () => {
     expect(ganttKindOf('p2p')).toBe('collective');
     expect(ganttKindOf('embedding')).toBe('elementwise');
     expect(ganttKindOf('overhead')).toBe('other');
-    expect(GANTT_KINDS).toEqual(['attention', 'gemm', 'moe', 'collective', 'kv-transfer', 'bubble', 'idle', 'elementwise', 'sampling', 'other']);
+    expect(GANTT_KINDS).toEqual([
+      'attention',
+      'gemm',
+      'moe',
+      'collective',
+      'kv-transfer',
+      'bubble',
+      'idle',
+      'elementwise',
+      'sampling',
+      'other',
+    ]);
   });
 
   it('throws the engine error for a plan that does not resolve', () => {
@@ -131,7 +156,12 @@ describe('planGantt with prefill/decode disaggregation', () => {
     expect(gpuLanes.map((l) => l.gpu)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(g.lanes[0]!.group).toMatch(/^Prefill pool/);
     expect(g.lanes[3]!.group).toMatch(/^Decode pool/);
-    const phasesOf = (lane: number) => new Set([...g.spans.detail.keys()].filter((i) => g.spans.lane[i] === lane).map((i) => g.details[g.spans.detail[i]!]!.phase));
+    const phasesOf = (lane: number) =>
+      new Set(
+        [...g.spans.detail.keys()]
+          .filter((i) => g.spans.lane[i] === lane)
+          .map((i) => g.details[g.spans.detail[i]!]!.phase),
+      );
     expect([...phasesOf(0)]).toEqual(['prefill']);
     expect([...phasesOf(4)]).toEqual(['decode']);
     expect(g.note).toMatch(/KV transfer/);
@@ -146,7 +176,12 @@ describe('planGantt with prefill/decode disaggregation', () => {
     const g = planGantt(s, 32);
     const pools = poolsOf(s)!;
     const cache = new ProfileCache();
-    const tx = kvTransfer(cache.get(s, pools.prefill, 'prefill'), cache.get(s, pools.decode, 'decode'), pools, estimatorWorkload(s).inputTokens);
+    const tx = kvTransfer(
+      cache.get(s, pools.prefill, 'prefill'),
+      cache.get(s, pools.decode, 'decode'),
+      pools,
+      estimatorWorkload(s).inputTokens,
+    );
     const KV = GANTT_KINDS.indexOf('kv-transfer');
     const link = g.lanes.findIndex((l) => l.tier === 'pd-link');
     // Between the prefill pool's lanes (0, 1) and the decode pool's (3..6).

@@ -43,10 +43,24 @@ import { ProfileCache } from '../search/profile.ts';
 import { estimatorWorkload } from '../search/workload-view.ts';
 
 /** Span kinds, in palette order (index = value stored in `spans.kind`). Same names as charts/theme OP_KINDS. */
-export const GANTT_KINDS = ['attention', 'gemm', 'moe', 'collective', 'kv-transfer', 'bubble', 'idle', 'elementwise', 'sampling', 'other'] as const;
+export const GANTT_KINDS = [
+  'attention',
+  'gemm',
+  'moe',
+  'collective',
+  'kv-transfer',
+  'bubble',
+  'idle',
+  'elementwise',
+  'sampling',
+  'other',
+] as const;
 export type GanttKind = (typeof GANTT_KINDS)[number];
 
-const KIND_INDEX: Record<GanttKind, number> = Object.fromEntries(GANTT_KINDS.map((k, i) => [k, i])) as Record<GanttKind, number>;
+const KIND_INDEX: Record<GanttKind, number> = Object.fromEntries(GANTT_KINDS.map((k, i) => [k, i])) as Record<
+  GanttKind,
+  number
+>;
 
 /** Map a cost-model op kind to a Gantt span kind. */
 export function ganttKindOf(kind: OpKind | 'bubble'): GanttKind {
@@ -181,7 +195,10 @@ export function expandStage(dep: Deployment, ops: readonly OpCost[], s: number):
   const keys: string[] = [];
   for (const l of layers) if (!keys.includes(layerKey(l))) keys.push(layerKey(l));
   const out: Step[] = prefix.map((op) => ({ op, layer: -1 }));
-  const consistent = cur.length === 0 && groups.length === keys.length && groups.every((g, i) => g.every((o) => o.count === layers.filter((l) => layerKey(l) === keys[i]).length));
+  const consistent =
+    cur.length === 0 &&
+    groups.length === keys.length &&
+    groups.every((g, i) => g.every((o) => o.count === layers.filter((l) => layerKey(l) === keys[i]).length));
   if (consistent) {
     layers.forEach((l, i) => {
       const g = groups[keys.indexOf(layerKey(l))] ?? [];
@@ -237,7 +254,11 @@ interface StageSpan {
   layer: number;
 }
 
-function laneList(dep: Deployment, gpusPerNode: number, maxLanes: number): { lanes: GanttLane[]; total: number; note: string | null } {
+function laneList(
+  dep: Deployment,
+  gpusPerNode: number,
+  maxLanes: number,
+): { lanes: GanttLane[]; total: number; note: string | null } {
   const { tp, pp, attentionDp } = dep.instance;
   const ranks = tp * attentionDp;
   const instGpus = dep.instance.gpus;
@@ -251,11 +272,20 @@ function laneList(dep: Deployment, gpusPerNode: number, maxLanes: number): { lan
       const nodeA = Math.floor(first / gpusPerNode);
       const nodeB = Math.floor((first + ranks - 1) / gpusPerNode);
       const where = nodeA === nodeB ? `node ${nodeA}` : `nodes ${nodeA}–${nodeB}`;
-      const group = [dep.dp > 1 ? `Replica ${r}` : null, pp > 1 ? `Stage ${s}` : null, where].filter(Boolean).join(' · ');
+      const group = [dep.dp > 1 ? `Replica ${r}` : null, pp > 1 ? `Stage ${s}` : null, where]
+        .filter(Boolean)
+        .join(' · ');
       for (let j = 0; j < ranksShown; j++) {
         const gpu = first + j;
         const role = attentionDp > 1 ? `DP${Math.floor(j / tp)}·TP${j % tp}` : tp > 1 ? `TP${j}` : '';
-        lanes.push({ label: `GPU ${gpu}${role ? ` ${role}` : ''}`, group, gpu, node: Math.floor(gpu / gpusPerNode), stage: s, replica: r });
+        lanes.push({
+          label: `GPU ${gpu}${role ? ` ${role}` : ''}`,
+          group,
+          gpu,
+          node: Math.floor(gpu / gpusPerNode),
+          stage: s,
+          replica: r,
+        });
       }
     }
   }
@@ -270,7 +300,11 @@ function laneList(dep: Deployment, gpusPerNode: number, maxLanes: number): { lan
 }
 
 /** Lay out the phases of one instance. Spans are per stage; lanes copy their stage's spans. */
-export function scheduleStages(dep: Deployment, phases: readonly PhaseShape[], decodeSteps: number): { spans: StageSpan[]; details: GanttDetail[]; marks: GanttPhaseMark[]; makespanUs: number } {
+export function scheduleStages(
+  dep: Deployment,
+  phases: readonly PhaseShape[],
+  decodeSteps: number,
+): { spans: StageSpan[]; details: GanttDetail[]; marks: GanttPhaseMark[]; makespanUs: number } {
   const pp = dep.instance.pp;
   const details: GanttDetail[] = [];
   const detailIndex = new Map<string, number>();
@@ -279,8 +313,30 @@ export function scheduleStages(dep: Deployment, phases: readonly PhaseShape[], d
     const hit = detailIndex.get(key);
     if (hit !== undefined && op) return hit;
     const d: GanttDetail = op
-      ? { name: op.name, kind: ganttKindOf(op.kind), opKind: op.kind, phase, stage, shape: op.shape, flops: op.flops, bytes: op.bytes, timeUs: op.timeS * 1e6, bound: op.bound }
-      : { name: 'pipeline bubble', kind: 'bubble', opKind: 'bubble', phase, stage, shape: bubble?.why ?? '', flops: 0, bytes: 0, timeUs: bubble?.us ?? 0, bound: 'wait' };
+      ? {
+          name: op.name,
+          kind: ganttKindOf(op.kind),
+          opKind: op.kind,
+          phase,
+          stage,
+          shape: op.shape,
+          flops: op.flops,
+          bytes: op.bytes,
+          timeUs: op.timeS * 1e6,
+          bound: op.bound,
+        }
+      : {
+          name: 'pipeline bubble',
+          kind: 'bubble',
+          opKind: 'bubble',
+          phase,
+          stage,
+          shape: bubble?.why ?? '',
+          flops: 0,
+          bytes: 0,
+          timeUs: bubble?.us ?? 0,
+          bound: 'wait',
+        };
     details.push(d);
     detailIndex.set(key, details.length - 1);
     return details.length - 1;
@@ -310,18 +366,39 @@ export function scheduleStages(dep: Deployment, phases: readonly PhaseShape[], d
           const a = t;
           if (s === 0 && overhead) {
             const us = (overhead.timeS * 1e6) / m;
-            spans.push({ stage: s, startUs: t, endUs: t + us, kind: 'other', detail: detailOf(overhead, ph.phase, s), layer: -1 });
+            spans.push({
+              stage: s,
+              startUs: t,
+              endUs: t + us,
+              kind: 'other',
+              detail: detailOf(overhead, ph.phase, s),
+              layer: -1,
+            });
             t += us;
           }
           for (const st of steps[s] ?? []) {
             const us = st.op.timeS * 1e6;
             if (!(us > 0)) continue;
-            spans.push({ stage: s, startUs: t, endUs: t + us, kind: ganttKindOf(st.op.kind), detail: detailOf(st.op, ph.phase, s), layer: st.layer });
+            spans.push({
+              stage: s,
+              startUs: t,
+              endUs: t + us,
+              kind: ganttKindOf(st.op.kind),
+              detail: detailOf(st.op, ph.phase, s),
+              layer: st.layer,
+            });
             t += us;
           }
           if (s < pp - 1 && p2p) {
             const us = p2p.timeS * 1e6;
-            spans.push({ stage: s, startUs: t, endUs: t + us, kind: 'collective', detail: detailOf(p2p, ph.phase, s), layer: -1 });
+            spans.push({
+              stage: s,
+              startUs: t,
+              endUs: t + us,
+              kind: 'collective',
+              detail: detailOf(p2p, ph.phase, s),
+              layer: -1,
+            });
             t += us;
           }
           busy.push({ s, a, b: t });
@@ -339,21 +416,43 @@ export function scheduleStages(dep: Deployment, phases: readonly PhaseShape[], d
       for (const b of [...mine, { s, a: end, b: end }]) {
         if (b.a - cursor > 1e-6) {
           const us = b.a - cursor;
-          const why = s === 0 ? 'waiting for the micro-batch to come back from the last stage' : `waiting for stage ${s - 1}`;
-          spans.push({ stage: s, startUs: cursor, endUs: b.a, kind: 'bubble', detail: detailOf(null, ph.phase, s, { us, why }), layer: -1 });
+          const why =
+            s === 0 ? 'waiting for the micro-batch to come back from the last stage' : `waiting for stage ${s - 1}`;
+          spans.push({
+            stage: s,
+            startUs: cursor,
+            endUs: b.a,
+            kind: 'bubble',
+            detail: detailOf(null, ph.phase, s, { us, why }),
+            layer: -1,
+          });
         }
         cursor = Math.max(cursor, b.b);
       }
     }
-    marks.push({ phase: ph.phase, label: ph.phase === 'decode' ? (iterations > 1 ? `${iterations} decode steps` : 'decode step') : 'prefill iteration', startUs: phaseStart, endUs: end, describe: ph.describe });
+    marks.push({
+      phase: ph.phase,
+      label:
+        ph.phase === 'decode' ? (iterations > 1 ? `${iterations} decode steps` : 'decode step') : 'prefill iteration',
+      startUs: phaseStart,
+      endUs: end,
+      describe: ph.describe,
+    });
     t0 = end;
   }
   return { spans, details, marks, makespanUs: t0 };
 }
 
-export function ganttFromDeployment(dep: Deployment, scenario: Scenario, concurrency: number, opts: GanttOptions = {}): PlanGantt {
+export function ganttFromDeployment(
+  dep: Deployment,
+  scenario: Scenario,
+  concurrency: number,
+  opts: GanttOptions = {},
+): PlanGantt {
   const phaseList = opts.phases ?? ['decode', 'prefill'];
-  const shapes = phaseList.map((p) => (p === 'decode' ? decodePhaseShape(dep, scenario, concurrency) : prefillPhaseShape(dep, scenario)));
+  const shapes = phaseList.map((p) =>
+    p === 'decode' ? decodePhaseShape(dep, scenario, concurrency) : prefillPhaseShape(dep, scenario),
+  );
   const { spans, details, marks, makespanUs } = scheduleStages(dep, shapes, opts.decodeSteps ?? 2);
   const { lanes, total, note } = laneList(dep, scenario.cluster.gpusPerNode, opts.maxLanes ?? 32);
   const b = new SpanBuilder();
@@ -361,7 +460,8 @@ export function ganttFromDeployment(dep: Deployment, scenario: Scenario, concurr
     for (const sp of spans) if (sp.stage === lane.stage) b.push(li, sp.startUs, sp.endUs, sp.kind, sp.detail, sp.layer);
   });
   const transfers = planTierTransfers(dep, scenario, concurrency).filter((x) => phaseList.includes(x.phase));
-  if (transfers.length === 0) return { lanes, spans: b.build(), details, phases: marks, makespanUs, lanesTotal: total, note };
+  if (transfers.length === 0)
+    return { lanes, spans: b.build(), details, phases: marks, makespanUs, lanesTotal: total, note };
   const tier = tierLaneSpans(dep, transfers, spans, marks, makespanUs, details);
   // One host-link lane per stage (and replica) shown, after the GPU lanes.
   const gpuLanes = lanes.length;
@@ -369,21 +469,57 @@ export function ganttFromDeployment(dep: Deployment, scenario: Scenario, concurr
     const l = lanes[li]!;
     if (lanes.some((x, j) => j < li && x.stage === l.stage && x.replica === l.replica)) continue;
     const idx = lanes.length;
-    lanes.push({ label: `GPU ${l.gpu} ↔ host`, group: `${l.group} · host link`, gpu: l.gpu, node: l.node, stage: l.stage, replica: l.replica, tier: 'host-link' });
-    for (const sp of tier.spans) if (sp.stage === l.stage) b.push(idx, sp.startUs, sp.endUs, 'kv-transfer', sp.detail, sp.layer);
+    lanes.push({
+      label: `GPU ${l.gpu} ↔ host`,
+      group: `${l.group} · host link`,
+      gpu: l.gpu,
+      node: l.node,
+      stage: l.stage,
+      replica: l.replica,
+      tier: 'host-link',
+    });
+    for (const sp of tier.spans)
+      if (sp.stage === l.stage) b.push(idx, sp.startUs, sp.endUs, 'kv-transfer', sp.detail, sp.layer);
   }
-  return { lanes, spans: b.build(), details, phases: [...marks, ...tier.marks], makespanUs: tier.makespanUs, lanesTotal: total, note };
+  return {
+    lanes,
+    spans: b.build(),
+    details,
+    phases: [...marks, ...tier.marks],
+    makespanUs: tier.makespanUs,
+    lanesTotal: total,
+    note,
+  };
 }
 
 /**
  * Place the plan's tier transfers per stage: layer-wise ones at each layer occurrence's first op, queued
  * per direction on the host link; one-off ones (a swap) after the last phase.
  */
-function tierLaneSpans(dep: Deployment, transfers: readonly PlanTierTransfer[], spans: readonly StageSpan[], marks: readonly GanttPhaseMark[], makespanUs: number, details: GanttDetail[]): { spans: StageSpan[]; marks: GanttPhaseMark[]; makespanUs: number } {
+function tierLaneSpans(
+  dep: Deployment,
+  transfers: readonly PlanTierTransfer[],
+  spans: readonly StageSpan[],
+  marks: readonly GanttPhaseMark[],
+  makespanUs: number,
+  details: GanttDetail[],
+): { spans: StageSpan[]; marks: GanttPhaseMark[]; makespanUs: number } {
   const out: StageSpan[] = [];
   const extra: GanttPhaseMark[] = [];
   const detailOf = (x: PlanTierTransfer, stage: number): number => {
-    details.push({ name: x.name, kind: 'kv-transfer', opKind: 'kv-transfer', phase: x.phase, stage, shape: x.describe, flops: 0, bytes: x.bytes, timeUs: x.us, bound: 'network', transfer: x.transfer });
+    details.push({
+      name: x.name,
+      kind: 'kv-transfer',
+      opKind: 'kv-transfer',
+      phase: x.phase,
+      stage,
+      shape: x.describe,
+      flops: 0,
+      bytes: x.bytes,
+      timeUs: x.us,
+      bound: 'network',
+      transfer: x.transfer,
+    });
     return details.length - 1;
   };
   let end = makespanUs;
@@ -391,7 +527,9 @@ function tierLaneSpans(dep: Deployment, transfers: readonly PlanTierTransfer[], 
     for (const m of marks) {
       const layerStarts: { t: number; layer: number }[] = [];
       let prev = -2;
-      const mine = spans.filter((sp) => sp.stage === s && sp.startUs >= m.startUs && sp.startUs < m.endUs).sort((a, c) => a.startUs - c.startUs);
+      const mine = spans
+        .filter((sp) => sp.stage === s && sp.startUs >= m.startUs && sp.startUs < m.endUs)
+        .sort((a, c) => a.startUs - c.startUs);
       for (const sp of mine) {
         if (sp.layer >= 0 && sp.layer !== prev) layerStarts.push({ t: sp.startUs, layer: sp.layer });
         prev = sp.layer;
@@ -414,10 +552,17 @@ function tierLaneSpans(dep: Deployment, transfers: readonly PlanTierTransfer[], 
     const start = end;
     let t = start;
     for (const x of once) {
-      for (let s = 0; s < dep.instance.pp; s++) out.push({ stage: s, startUs: t, endUs: t + x.us, kind: 'kv-transfer', detail: detailOf(x, s), layer: -1 });
+      for (let s = 0; s < dep.instance.pp; s++)
+        out.push({ stage: s, startUs: t, endUs: t + x.us, kind: 'kv-transfer', detail: detailOf(x, s), layer: -1 });
       t += x.us;
     }
-    extra.push({ phase: 'decode', label: 'swap one sequence (host link)', startUs: start, endUs: t, describe: once.map((x) => `${x.name}: ${x.describe}`).join('; ') });
+    extra.push({
+      phase: 'decode',
+      label: 'swap one sequence (host link)',
+      startUs: start,
+      endUs: t,
+      describe: once.map((x) => `${x.name}: ${x.describe}`).join('; '),
+    });
     end = t;
   }
   return { spans: out, marks: extra, makespanUs: end };
@@ -439,16 +584,29 @@ export function planGantt(scenario: Scenario, concurrency: number, opts: GanttOp
  * (search/disagg.ts `kvTransfer`, the same figure its TTFT adds): one prompt of the workload's mean
  * input length, over NVLink inside one scale-up domain, else the per-GPU NIC.
  */
-export function planKvHandoff(scenario: Scenario): { seconds: number; bytes: number; link: 'NVLink' | 'NIC'; inputTokens: number } | null {
+export function planKvHandoff(
+  scenario: Scenario,
+): { seconds: number; bytes: number; link: 'NVLink' | 'NIC'; inputTokens: number } | null {
   const pools = poolsOf(scenario);
   if (!pools) return null;
   const cache = new ProfileCache();
   const inputTokens = estimatorWorkload(scenario).inputTokens;
-  const tx = kvTransfer(cache.get(scenario, pools.prefill, 'prefill'), cache.get(scenario, pools.decode, 'decode'), pools, inputTokens);
-  return { seconds: tx.seconds, bytes: tx.bytesPerPrompt, link: tx.scope === 'scale-up' ? 'NVLink' : 'NIC', inputTokens };
+  const tx = kvTransfer(
+    cache.get(scenario, pools.prefill, 'prefill'),
+    cache.get(scenario, pools.decode, 'decode'),
+    pools,
+    inputTokens,
+  );
+  return {
+    seconds: tx.seconds,
+    bytes: tx.bytesPerPrompt,
+    link: tx.scope === 'scale-up' ? 'NVLink' : 'NIC',
+    inputTokens,
+  };
 }
 
-const fmtBytes = (b: number): string => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} KB`);
+const fmtBytes = (b: number): string =>
+  b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} KB`;
 
 /**
  * A disaggregated plan: the prefill pool's GPUs run prefill iterations and the decode pool's GPUs
@@ -457,12 +615,25 @@ const fmtBytes = (b: number): string => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB`
  * the KV hand-off on a link lane between the pools (a 'kv-transfer' span lasting `planKvHandoff`'s
  * time), then the decode steps. In steady state the pools run concurrently on different requests.
  */
-function disaggregatedGantt(pools: ReturnType<typeof resolvePools>['pools'], scenario: Scenario, concurrency: number, opts: GanttOptions): PlanGantt {
+function disaggregatedGantt(
+  pools: ReturnType<typeof resolvePools>['pools'],
+  scenario: Scenario,
+  concurrency: number,
+  opts: GanttOptions,
+): PlanGantt {
   const wanted = opts.phases ?? ['decode', 'prefill'];
   const parts = pools
     .filter((p) => wanted.includes(p.role === 'prefill' ? 'prefill' : 'decode'))
     .sort((a, b) => (a.role === 'prefill' ? 0 : 1) - (b.role === 'prefill' ? 0 : 1))
-    .map((p) => ({ role: p.role, g: ganttFromDeployment(p.dep, scenario, concurrency, { ...opts, phases: [p.role === 'prefill' ? 'prefill' : 'decode'], maxLanes: Math.max(4, Math.floor((opts.maxLanes ?? 32) / 2)) }), gpus: p.gpus }));
+    .map((p) => ({
+      role: p.role,
+      g: ganttFromDeployment(p.dep, scenario, concurrency, {
+        ...opts,
+        phases: [p.role === 'prefill' ? 'prefill' : 'decode'],
+        maxLanes: Math.max(4, Math.floor((opts.maxLanes ?? 32) / 2)),
+      }),
+      gpus: p.gpus,
+    }));
   const lanes: GanttLane[] = [];
   const details: GanttDetail[] = [];
   const b = new SpanBuilder();
@@ -479,26 +650,77 @@ function disaggregatedGantt(pools: ReturnType<typeof resolvePools>['pools'], sce
       const us = handoff.seconds * 1e6;
       const lanes0 = lanes[0];
       const describe = `${fmtBytes(handoff.bytes)} of KV (one ${handoff.inputTokens}-token prompt) from the prefill instance to the decode instance over ${handoff.link === 'NVLink' ? 'NVLink (both pools in one scale-up domain)' : 'the per-GPU NIC (RDMA)'}, every GPU sending its shard in parallel: ${us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`}`;
-      details.push({ name: `KV hand-off prefill → decode (${handoff.link})`, kind: 'kv-transfer', opKind: 'kv-transfer', phase: 'prefill', stage: 0, shape: describe, flops: 0, bytes: handoff.bytes, timeUs: us, bound: 'network' });
-      lanes.push({ label: `prefill → decode (${handoff.link})`, group: 'KV transfer · prefill → decode', gpu: lanes0?.gpu ?? 0, node: lanes0?.node ?? 0, stage: 0, replica: 0, tier: 'pd-link' });
+      details.push({
+        name: `KV hand-off prefill → decode (${handoff.link})`,
+        kind: 'kv-transfer',
+        opKind: 'kv-transfer',
+        phase: 'prefill',
+        stage: 0,
+        shape: describe,
+        flops: 0,
+        bytes: handoff.bytes,
+        timeUs: us,
+        bound: 'network',
+      });
+      lanes.push({
+        label: `prefill → decode (${handoff.link})`,
+        group: 'KV transfer · prefill → decode',
+        gpu: lanes0?.gpu ?? 0,
+        node: lanes0?.node ?? 0,
+        stage: 0,
+        replica: 0,
+        tier: 'pd-link',
+      });
       b.push(lanes.length - 1, start, start + us, 'kv-transfer', details.length - 1, -1);
-      phases.push({ phase: 'prefill', label: `KV transfer prefill → decode (${handoff.link})`, startUs: start, endUs: start + us, describe });
+      phases.push({
+        phase: 'prefill',
+        label: `KV transfer prefill → decode (${handoff.link})`,
+        startUs: start,
+        endUs: start + us,
+        describe,
+      });
       shift = start + us;
     }
     const laneBase = lanes.length;
     const detailBase = details.length;
     const pool = role === 'prefill' ? 'Prefill pool' : 'Decode pool';
     const dt = role === 'prefill' ? 0 : shift;
-    for (const l of g.lanes) lanes.push({ ...l, gpu: l.gpu + gpuOffset, label: l.label.replace(/^GPU \d+/, `GPU ${l.gpu + gpuOffset}`), group: `${pool} · ${l.group}` });
+    for (const l of g.lanes)
+      lanes.push({
+        ...l,
+        gpu: l.gpu + gpuOffset,
+        label: l.label.replace(/^GPU \d+/, `GPU ${l.gpu + gpuOffset}`),
+        group: `${pool} · ${l.group}`,
+      });
     details.push(...g.details);
     for (let i = 0; i < g.spans.lane.length; i++) {
-      b.push(laneBase + g.spans.lane[i]!, g.spans.startUs[i]! + dt, g.spans.endUs[i]! + dt, GANTT_KINDS[g.spans.kind[i]!]!, detailBase + g.spans.detail[i]!, g.spans.layer[i]!);
+      b.push(
+        laneBase + g.spans.lane[i]!,
+        g.spans.startUs[i]! + dt,
+        g.spans.endUs[i]! + dt,
+        GANTT_KINDS[g.spans.kind[i]!]!,
+        detailBase + g.spans.detail[i]!,
+        g.spans.layer[i]!,
+      );
     }
-    phases.push(...g.phases.map((m) => ({ ...m, label: `${pool}: ${m.label}`, startUs: m.startUs + dt, endUs: m.endUs + dt })));
+    phases.push(
+      ...g.phases.map((m) => ({ ...m, label: `${pool}: ${m.label}`, startUs: m.startUs + dt, endUs: m.endUs + dt })),
+    );
     if (g.note) notes.push(`${pool}: ${g.note}`);
     gpuOffset += gpus;
     total += g.lanesTotal;
   }
-  if (handoff) notes.push(`One prompt followed through the pools: prefill, the KV transfer to the decode pool over ${handoff.link} (the link lane), then decode; in steady state the two pools run concurrently on different requests.`);
-  return { lanes, spans: b.build(), details, phases, makespanUs: Math.max(0, ...phases.map((p) => p.endUs)), lanesTotal: total, note: notes.length > 0 ? notes.join(' ') : null };
+  if (handoff)
+    notes.push(
+      `One prompt followed through the pools: prefill, the KV transfer to the decode pool over ${handoff.link} (the link lane), then decode; in steady state the two pools run concurrently on different requests.`,
+    );
+  return {
+    lanes,
+    spans: b.build(),
+    details,
+    phases,
+    makespanUs: Math.max(0, ...phases.map((p) => p.endUs)),
+    lanesTotal: total,
+    note: notes.length > 0 ? notes.join(' ') : null,
+  };
 }

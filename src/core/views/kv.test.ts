@@ -9,7 +9,14 @@ import { kvCapacityChart, planTierTransfers, tierSpansFromSimulation } from './k
 import { resolveDeployment } from '../cost/deployment.ts';
 
 function scenario(kvStrategy?: unknown, extra: Record<string, unknown> = {}): Scenario {
-  const p = parseScenario({ version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 }, runtime: kvStrategy ? { kvStrategy } : {}, workload: { inputTokens: 8000, outputTokens: 500, requests: 80 }, ...extra });
+  const p = parseScenario({
+    version: 1,
+    model: 'llama-3.1-8b',
+    cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 },
+    runtime: kvStrategy ? { kvStrategy } : {},
+    workload: { inputTokens: 8000, outputTokens: 500, requests: 80 },
+    ...extra,
+  });
   if (!p.ok) throw new Error(p.errors.join('; '));
   return p.scenario;
 }
@@ -22,7 +29,16 @@ describe('kvCapacityChart', () => {
     expect(chart.series.map((s) => s.id)).toEqual(['current', ...KV_CHART_PRESETS]);
     expect(chart.contexts[0]).toBe(1024);
     expect(chart.contexts.at(-1)).toBe(1024 * 1024);
-    expect(chart.series.map((s) => s.label)).toEqual(['current: bf16 KV', 'bf16 KV', 'fp8 KV', 'int4 KV', 'KIVI-2', 'H2O 20%', 'sink+window 4K', 'host offload 240 GB']);
+    expect(chart.series.map((s) => s.label)).toEqual([
+      'current: bf16 KV',
+      'bf16 KV',
+      'fp8 KV',
+      'int4 KV',
+      'KIVI-2',
+      'H2O 20%',
+      'sink+window 4K',
+      'host offload 240 GB',
+    ]);
     expect(chart.hbmFreeBytesPerGpu / 1e9).toBeCloseTo(53.73, 1);
     expect(chart.maxNumSeqsCap).toBe(256);
     expect(chart.workloadContextTokens).toBe(8500);
@@ -30,7 +46,8 @@ describe('kvCapacityChart', () => {
 
   it('sequences fall with context; fp8 holds twice bf16; the 128K point is the worked example', () => {
     const bf16 = byId('bf16');
-    for (let i = 1; i < bf16.points.length; i++) expect(bf16.points[i]!.hbmSeqs).toBeLessThanOrEqual(bf16.points[i - 1]!.hbmSeqs);
+    for (let i = 1; i < bf16.points.length; i++)
+      expect(bf16.points[i]!.hbmSeqs).toBeLessThanOrEqual(bf16.points[i - 1]!.hbmSeqs);
     const at = (id: string, L: number) => byId(id).points.find((p) => p.contextTokens === L)!;
     expect(at('bf16', 131_072).hbmSeqs).toBe(3);
     expect(at('fp8', 131_072).hbmSeqs).toBe(6);
@@ -60,7 +77,9 @@ describe('kvCapacityChart', () => {
     const fp8 = kvCapacityChart(scenario({ quant: { dtype: 'fp8' } }));
     const cur = fp8.series.find((s) => s.current)!;
     expect(cur.label).toBe('current: fp8 KV');
-    expect(cur.points.map((p) => p.hbmSeqs)).toEqual(fp8.series.find((s) => s.id === 'fp8')!.points.map((p) => p.hbmSeqs));
+    expect(cur.points.map((p) => p.hbmSeqs)).toEqual(
+      fp8.series.find((s) => s.id === 'fp8')!.points.map((p) => p.hbmSeqs),
+    );
     expect(cur.points.map((p) => p.hbmSeqs)).not.toEqual(byId('current').points.map((p) => p.hbmSeqs));
   });
 });
@@ -74,16 +93,26 @@ describe('tier transfers in the plan Gantt', () => {
   });
 
   it('with offload and multi-turn reuse: layer-wise H2D reloads and D2H write-backs in prefill, and one swap out/in', () => {
-    const s = scenario({ offload: { hostGB: 100, multiTurnReuse: { ttlS: 600, hitRate: 0.7 } } }, { workload: { inputTokens: 8000, outputTokens: 500, requests: 80, arrival: { kind: 'concurrency', users: 4 } } });
+    const s = scenario(
+      { offload: { hostGB: 100, multiTurnReuse: { ttlS: 600, hitRate: 0.7 } } },
+      { workload: { inputTokens: 8000, outputTokens: 500, requests: 80, arrival: { kind: 'concurrency', users: 4 } } },
+    );
     const g = planGantt(s, evaluateSteadyState(s).metrics.concurrency);
     const lane = g.lanes.findIndex((l) => l.tier === 'host-link');
     expect(lane).toBeGreaterThan(0);
     expect(g.lanes[lane]!.label).toBe('GPU 0 ↔ host');
     const spans: { s: number; e: number; d: number }[] = [];
-    for (let i = 0; i < g.spans.lane.length; i++) if (g.spans.lane[i] === lane) spans.push({ s: g.spans.startUs[i]!, e: g.spans.endUs[i]!, d: g.spans.detail[i]! });
-    for (let i = 0; i < g.spans.lane.length; i++) if (g.spans.lane[i] === lane) expect(GANTT_KINDS[g.spans.kind[i]!]).toBe('kv-transfer');
+    for (let i = 0; i < g.spans.lane.length; i++)
+      if (g.spans.lane[i] === lane) spans.push({ s: g.spans.startUs[i]!, e: g.spans.endUs[i]!, d: g.spans.detail[i]! });
+    for (let i = 0; i < g.spans.lane.length; i++)
+      if (g.spans.lane[i] === lane) expect(GANTT_KINDS[g.spans.kind[i]!]).toBe('kv-transfer');
     const names = new Set(spans.map((x) => g.details[x.d]!.name));
-    expect([...names].sort()).toEqual(['D2H KV write-back', 'H2D multi-turn KV reload', 'swap it back in', 'swap out one sequence']);
+    expect([...names].sort()).toEqual([
+      'D2H KV write-back',
+      'H2D multi-turn KV reload',
+      'swap it back in',
+      'swap out one sequence',
+    ]);
     // One reload per layer (32) in the prefill iteration, each starting with its layer.
     const reload = spans.filter((x) => g.details[x.d]!.name === 'H2D multi-turn KV reload');
     expect(reload).toHaveLength(32);
@@ -111,7 +140,17 @@ describe('tier transfers in the plan Gantt', () => {
 
 describe('tierSpansFromSimulation', () => {
   it('turns the simulator’s swap transfers into spans that add up to its counters', () => {
-    const s = scenario({ offload: { hostGB: 40 } }, { workload: { inputTokens: 16_000, outputTokens: 800, requests: 120, arrival: { kind: 'poisson', ratePerSec: 6 } } });
+    const s = scenario(
+      { offload: { hostGB: 40 } },
+      {
+        workload: {
+          inputTokens: 16_000,
+          outputTokens: 800,
+          requests: 120,
+          arrival: { kind: 'poisson', ratePerSec: 6 },
+        },
+      },
+    );
     const r = evaluateSimulated(s, { timeline: true });
     const t = tierSpansFromSimulation(r.simulation)!;
     expect(t).not.toBeNull();

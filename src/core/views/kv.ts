@@ -89,7 +89,14 @@ export interface KvChartOptions {
   contexts?: readonly number[];
 }
 
-function seriesOf(dep: Deployment, id: string, label: string, strategy: KvStrategy | Record<string, never>, current: boolean, contexts: readonly number[]): KvChartSeries {
+function seriesOf(
+  dep: Deployment,
+  id: string,
+  label: string,
+  strategy: KvStrategy | Record<string, never>,
+  current: boolean,
+  contexts: readonly number[],
+): KvChartSeries {
   const c: KvCapacityCurve = kvCapacityCurve(dep, strategy, contexts);
   return {
     id,
@@ -130,7 +137,16 @@ export function kvCapacityChart(scenario: Scenario, opts: KvChartOptions = {}): 
   const own = kvStrategyOf(dep);
   const series: KvChartSeries[] = [];
   // The plan as configured: its own strategy, or plain KV at precision.kvCache.
-  series.push(seriesOf(dep, 'current', own ? `current: ${strategyLabel(own)}` : `current: ${dep.precision.kvCache} KV`, own ?? {}, true, contexts));
+  series.push(
+    seriesOf(
+      dep,
+      'current',
+      own ? `current: ${strategyLabel(own)}` : `current: ${dep.precision.kvCache} KV`,
+      own ?? {},
+      true,
+      contexts,
+    ),
+  );
   for (const id of opts.presets ?? KV_CHART_PRESETS) {
     const p = kvPreset(id);
     if (!p) continue;
@@ -144,7 +160,9 @@ export function kvCapacityChart(scenario: Scenario, opts: KvChartOptions = {}): 
     maxNumSeqsCap: dep.runtime.maxNumSeqs * schedulerGroups(dep),
     workloadContextTokens: w.inputTokens + w.outputTokens,
     gpusUsed: dep.gpusUsed,
-    note: rp.disaggregated ? 'Decode pool of a disaggregated plan: the prefill pool holds each prompt only until its KV is handed off.' : null,
+    note: rp.disaggregated
+      ? 'Decode pool of a disaggregated plan: the prefill pool holds each prompt only until its KV is handed off.'
+      : null,
   };
 }
 
@@ -177,7 +195,16 @@ export function tierSpansFromSimulation(sim: SimulationSummary): TierSpans | nul
     startUs[i] = x.startS[i]! * 1e6;
     endUs[i] = (x.startS[i]! + x.durationS[i]!) * 1e6;
   }
-  return { instance: x.instance.slice(0, n), startUs, endUs, kind: x.kind.slice(0, n), bytes: x.bytes.slice(0, n), cause: x.cause.slice(0, n), kinds: TIER_TRANSFER_KINDS, total: x.total };
+  return {
+    instance: x.instance.slice(0, n),
+    startUs,
+    endUs,
+    kind: x.kind.slice(0, n),
+    bytes: x.bytes.slice(0, n),
+    cause: x.cause.slice(0, n),
+    kinds: TIER_TRANSFER_KINDS,
+    total: x.total,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,7 +245,16 @@ export function planTierTransfers(dep: Deployment, scenario: Scenario, concurren
   if (evictHost) {
     const ops = iterationCost(dep, decodePhaseShape(dep, scenario, concurrency).shape, true).ops ?? [];
     const op = ops.find((o) => o.name === 'KV H2D page refetch');
-    if (op && op.bytes > 0) out.push({ phase: 'decode', per: 'layer', transfer: 'H2D', name: 'H2D promoted pages', bytes: op.bytes, us: op.memoryS * 1e6, describe: `pages newly selected this step, fetched from host per layer (${MB(op.bytes)} per GPU per layer)` });
+    if (op && op.bytes > 0)
+      out.push({
+        phase: 'decode',
+        per: 'layer',
+        transfer: 'H2D',
+        name: 'H2D promoted pages',
+        bytes: op.bytes,
+        us: op.memoryS * 1e6,
+        describe: `pages newly selected this step, fetched from host per layer (${MB(op.bytes)} per GPU per layer)`,
+      });
   }
 
   const prefill = prefillPhaseShape(dep, scenario);
@@ -229,21 +265,65 @@ export function planTierTransfers(dep: Deployment, scenario: Scenario, concurren
   if (mt) {
     const pw = kv.promptWork(w);
     const perLayer = (pw.loadBytesPerGpu * prompts * dep.instance.pp) / layers;
-    if (perLayer > 0) out.push({ phase: 'prefill', per: 'layer', transfer: 'H2D', name: 'H2D multi-turn KV reload', bytes: perLayer, us: us(perLayer), describe: `${Math.round(mt.hitRate * 100)}% of each prompt's KV loaded from the host store layer by layer instead of prefilled (CachedAttention)` });
+    if (perLayer > 0)
+      out.push({
+        phase: 'prefill',
+        per: 'layer',
+        transfer: 'H2D',
+        name: 'H2D multi-turn KV reload',
+        bytes: perLayer,
+        us: us(perLayer),
+        describe: `${Math.round(mt.hitRate * 100)}% of each prompt's KV loaded from the host store layer by layer instead of prefilled (CachedAttention)`,
+      });
     const save = Math.min(prefill.shape.tokens, prompts * pw.computed) * layerBytesGpu;
-    if (save > 0) out.push({ phase: 'prefill', per: 'layer', transfer: 'D2H', name: 'D2H KV write-back', bytes: save, us: us(save), describe: 'the new prompt KV saved to the host store for the next turn (CachedAttention / Continuum TTL)' });
+    if (save > 0)
+      out.push({
+        phase: 'prefill',
+        per: 'layer',
+        transfer: 'D2H',
+        name: 'D2H KV write-back',
+        bytes: save,
+        us: us(save),
+        describe: 'the new prompt KV saved to the host store for the next turn (CachedAttention / Continuum TTL)',
+      });
   }
   if (evictHost && prefill.phase === 'prefill') {
     const l = kv.layer('full', w.inputTokens);
-    const perLayer = Math.min(1, prefill.shape.tokens / Math.max(1, prompts * w.inputTokens)) * prompts * l.hostBytes * r.gpuShare;
-    if (perLayer > 0) out.push({ phase: 'prefill', per: 'layer', transfer: 'D2H', name: 'D2H evicted pages', bytes: perLayer, us: us(perLayer), describe: 'KV outside the budget parked in host memory after prefill' });
+    const perLayer =
+      Math.min(1, prefill.shape.tokens / Math.max(1, prompts * w.inputTokens)) * prompts * l.hostBytes * r.gpuShare;
+    if (perLayer > 0)
+      out.push({
+        phase: 'prefill',
+        per: 'layer',
+        transfer: 'D2H',
+        name: 'D2H evicted pages',
+        bytes: perLayer,
+        us: us(perLayer),
+        describe: 'KV outside the budget parked in host memory after prefill',
+      });
   }
   if (r.offload) {
     const L = w.inputTokens + w.outputTokens / 2;
     // One sequence's KV on one GPU of the fullest stage (fragmentation excluded).
     const bytes = stageFootprints(r, L).reduce((m, f) => Math.max(m, f.hbmBytes - f.wasteBytes), 0);
-    out.push({ phase: 'decode', per: 'once', transfer: 'D2H', name: 'swap out one sequence', bytes, us: us(bytes), describe: `preempting one ${Math.round(L).toLocaleString('en-US')}-token sequence copies its KV to host (FastSwitch; only when HBM runs out)` });
-    out.push({ phase: 'decode', per: 'once', transfer: 'H2D', name: 'swap it back in', bytes, us: us(bytes), describe: 'and back when it is rescheduled' });
+    out.push({
+      phase: 'decode',
+      per: 'once',
+      transfer: 'D2H',
+      name: 'swap out one sequence',
+      bytes,
+      us: us(bytes),
+      describe: `preempting one ${Math.round(L).toLocaleString('en-US')}-token sequence copies its KV to host (FastSwitch; only when HBM runs out)`,
+    });
+    out.push({
+      phase: 'decode',
+      per: 'once',
+      transfer: 'H2D',
+      name: 'swap it back in',
+      bytes,
+      us: us(bytes),
+      describe: 'and back when it is rescheduled',
+    });
   }
   return out;
 }

@@ -24,7 +24,14 @@ import {
 } from './kvStrategyUi.ts';
 
 function scenario(kvStrategy?: unknown, extra: Record<string, unknown> = {}): Scenario {
-  const p = parseScenario({ version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 }, runtime: kvStrategy ? { kvStrategy } : {}, workload: { inputTokens: 8000, outputTokens: 500, requests: 80 }, ...extra });
+  const p = parseScenario({
+    version: 1,
+    model: 'llama-3.1-8b',
+    cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 },
+    runtime: kvStrategy ? { kvStrategy } : {},
+    workload: { inputTokens: 8000, outputTokens: 500, requests: 80 },
+    ...extra,
+  });
   if (!p.ok) throw new Error(p.errors.join('; '));
   return p.scenario;
 }
@@ -32,7 +39,20 @@ function scenario(kvStrategy?: unknown, extra: Record<string, unknown> = {}): Sc
 describe('KV editor presets', () => {
   it('offers the core presets and the extra operating points, each parsed, with its fidelity', () => {
     const ids = KV_EDITOR_PRESETS.map((p) => p.id);
-    for (const id of ['none', 'bf16', 'fp8', 'int4', 'kivi2', 'h2o', 'sink-window', 'topk-host', 'host-offload', 'prefix', 'vattention']) expect(ids).toContain(id);
+    for (const id of [
+      'none',
+      'bf16',
+      'fp8',
+      'int4',
+      'kivi2',
+      'h2o',
+      'sink-window',
+      'topk-host',
+      'host-offload',
+      'prefix',
+      'vattention',
+    ])
+      expect(ids).toContain(id);
     expect(new Set(ids).size).toBe(ids.length);
     const f = (id: string) => KV_EDITOR_PRESETS.find((p) => p.id === id)!.fidelity;
     expect(f('none')).toBe('exact');
@@ -54,7 +74,9 @@ describe('KV editor presets', () => {
     // Same candidate id whether the search gets the editor's labelled object or the preset name.
     expect(kvChoiceId(vatt.choice)).toBe('vAttention 2 MiB pages');
     expect(kvChoiceId('vattention')).toBe('vAttention 2 MiB pages');
-    expect(kvPreset('cp2')!.strategy).toEqual(kvStrategySchema.parse({ label: 'context parallel ×2', distributed: { contextParallel: 2 } }));
+    expect(kvPreset('cp2')!.strategy).toEqual(
+      kvStrategySchema.parse({ label: 'context parallel ×2', distributed: { contextParallel: 2 } }),
+    );
     expect(kvChoiceId('fp8')).toBe('fp8');
   });
 
@@ -62,13 +84,17 @@ describe('KV editor presets', () => {
     expect(kvPresetIdOf(undefined)).toBe('none');
     expect(kvPresetIdOf(kvStrategySchema.parse({}))).toBe('none');
     expect(kvPresetIdOf(kvStrategySchema.parse({ quant: { dtype: 'kivi2' } }))).toBe('kivi2');
-    expect(kvPresetIdOf(kvStrategySchema.parse({ label: 'vAttention 2 MiB pages', paging: { scheme: 'vattention' } }))).toBe('vattention');
+    expect(
+      kvPresetIdOf(kvStrategySchema.parse({ label: 'vAttention 2 MiB pages', paging: { scheme: 'vattention' } })),
+    ).toBe('vattention');
     const custom = kvStrategySchema.parse({ quant: { dtype: 'fp8' }, evict: { policy: 'h2o', budgetFraction: 0.1 } });
     expect(kvPresetIdOf(custom)).toBeNull();
     expect(kvStrategyName(custom)).toBe('fp8 KV + H2O');
     expect(kvStrategyName(kvStrategySchema.parse({ evict: { policy: 'h2o', budgetFraction: 0.2 } }))).toBe('H2O 20%');
     expect(sameKvStrategy(undefined, {})).toBe(true);
-    expect(sameKvStrategy({ quant: { dtype: 'fp8' } }, { label: 'x', quant: { dtype: 'fp8', kind: 'quant' } })).toBe(true);
+    expect(sameKvStrategy({ quant: { dtype: 'fp8' } }, { label: 'x', quant: { dtype: 'fp8', kind: 'quant' } })).toBe(
+      true,
+    );
     expect(sameKvStrategy({ quant: { dtype: 'fp8' } }, { quant: { dtype: 'int8' } })).toBe(false);
   });
 
@@ -81,12 +107,17 @@ describe('KV editor presets', () => {
     expect(kvStrategyInfo(s, undefined)).toMatchObject({ name: 'plain KV', fidelity: 'exact' });
     // A plan that does not resolve still gets name and fidelity.
     const broken = { ...s, plan: { ...s.plan, tp: 3 } };
-    expect(kvStrategyInfo(broken, kvStrategySchema.parse({ quant: { dtype: 'fp8' } }))).toMatchObject({ name: 'fp8 KV', fidelity: 'near-lossless' });
+    expect(kvStrategyInfo(broken, kvStrategySchema.parse({ quant: { dtype: 'fp8' } }))).toMatchObject({
+      name: 'fp8 KV',
+      fidelity: 'near-lossless',
+    });
   });
 
   it('default components and policy defaults parse', () => {
-    for (const f of ['quant', 'evict', 'offload', 'share', 'paging', 'distributed'] as const) expect(() => kvStrategySchema.parse({ [f]: defaultComponent(f) })).not.toThrow();
-    for (const p of ['h2o', 'sink-window', 'per-head', 'topk-pages'] as const) expect(() => kvStrategySchema.parse({ evict: evictDefaults(p) })).not.toThrow();
+    for (const f of ['quant', 'evict', 'offload', 'share', 'paging', 'distributed'] as const)
+      expect(() => kvStrategySchema.parse({ [f]: defaultComponent(f) })).not.toThrow();
+    for (const p of ['h2o', 'sink-window', 'per-head', 'topk-pages'] as const)
+      expect(() => kvStrategySchema.parse({ evict: evictDefaults(p) })).not.toThrow();
   });
 });
 
@@ -105,9 +136,14 @@ describe('search choices', () => {
 
   it('names how each plan stores its KV, with fidelity', () => {
     const fp8 = KV_EDITOR_PRESETS.find((p) => p.id === 'fp8')!;
-    expect(planKvOf({ kvDtype: 'bf16', kvStrategy: { id: 'fp8', label: fp8.label, strategy: fp8.strategy } }, undefined)).toEqual({ label: 'fp8 KV', fidelity: 'near-lossless' });
+    expect(
+      planKvOf({ kvDtype: 'bf16', kvStrategy: { id: 'fp8', label: fp8.label, strategy: fp8.strategy } }, undefined),
+    ).toEqual({ label: 'fp8 KV', fidelity: 'near-lossless' });
     expect(planKvOf({ kvDtype: 'bf16' }, undefined)).toEqual({ label: 'bf16 KV', fidelity: 'exact' });
-    expect(planKvOf({ kvDtype: 'bf16' }, { evict: { policy: 'h2o', budgetFraction: 0.2 } })).toEqual({ label: 'bf16 KV + H2O 20%', fidelity: 'approximate' });
+    expect(planKvOf({ kvDtype: 'bf16' }, { evict: { policy: 'h2o', budgetFraction: 0.2 } })).toEqual({
+      label: 'bf16 KV + H2O 20%',
+      fidelity: 'approximate',
+    });
   });
 });
 
@@ -126,7 +162,11 @@ describe('kvChartLines', () => {
     expect(at128k('fp8')).toBe(6);
     expect(at128k('host-offload')).toBe(17);
     // HBM limit of the plan, where the host-offload preset starts offloading, the workload's context, the engine cap.
-    expect(l.markers.map((m) => m.label)).toEqual([expect.stringMatching(/^HBM limit: 1 seq at 40\dK$/), expect.stringMatching(/^offload starts \(host offload 240 GB\)/), 'your context 8K']);
+    expect(l.markers.map((m) => m.label)).toEqual([
+      expect.stringMatching(/^HBM limit: 1 seq at 40\dK$/),
+      expect.stringMatching(/^offload starts \(host offload 240 GB\)/),
+      'your context 8K',
+    ]);
     expect(l.hLines).toEqual([{ y: 256, label: 'engine cap: 256 seqs (maxNumSeqs × groups)' }]);
     expect(kvChartLines(chart, 'throughput').hLines).toEqual([]);
   });

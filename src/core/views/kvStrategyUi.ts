@@ -13,8 +13,23 @@ import { tierPlacement } from '../kv/capacity.ts';
 import { kvEffect } from '../kv/effect.ts';
 import { defaultEvictedTo } from '../kv/evict.ts';
 import { freeKvBytesPerGpu, resolveKv, stageFootprints } from '../kv/footprint.ts';
-import { KV_PRESET_LIST, kvChoice, kvPresetChoice, strategyFidelity, strategyLabel, type KvPresetGroup, type NamedKvStrategy } from '../kv/presets.ts';
-import { kvStrategySchema, type EvictPolicy, type Fidelity, type KvFamily, type KvStrategy, type KvStrategyInput } from '../kv/types.ts';
+import {
+  KV_PRESET_LIST,
+  kvChoice,
+  kvPresetChoice,
+  strategyFidelity,
+  strategyLabel,
+  type KvPresetGroup,
+  type NamedKvStrategy,
+} from '../kv/presets.ts';
+import {
+  kvStrategySchema,
+  type EvictPolicy,
+  type Fidelity,
+  type KvFamily,
+  type KvStrategy,
+  type KvStrategyInput,
+} from '../kv/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { kvKnobLabel } from '../search/space.ts';
 import type { PlanKnobs } from '../search/types.ts';
@@ -38,16 +53,45 @@ export interface KvPresetOption {
   fidelity: Fidelity;
 }
 
-const GROUP_ORDER: readonly KvPresetGroup[] = ['Plain', 'Quantization', 'Eviction / sparse attention', 'Tiered offload', 'Sharing and reuse', 'Memory management', 'KV across devices', 'Composed'];
+const GROUP_ORDER: readonly KvPresetGroup[] = [
+  'Plain',
+  'Quantization',
+  'Eviction / sparse attention',
+  'Tiered offload',
+  'Sharing and reuse',
+  'Memory management',
+  'KV across devices',
+  'Composed',
+];
 
 /** Every preset the editor offers (core/kv/presets.ts KV_PRESET_LIST), in menu order. */
 export const KV_EDITOR_PRESETS: readonly KvPresetOption[] = KV_PRESET_LIST.map((p) => {
   const strategy = p.input === null ? null : kvStrategySchema.parse(p.input);
-  return { id: p.id, label: p.label, group: p.group, strategy, choice: kvPresetChoice(p), fidelity: strategyFidelity(strategy) };
+  return {
+    id: p.id,
+    label: p.label,
+    group: p.group,
+    strategy,
+    choice: kvPresetChoice(p),
+    fidelity: strategyFidelity(strategy),
+  };
 }).sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group));
 
 /** The presets the search knob offers by default (a plan's KV strategy is one of these). */
-export const KV_SEARCH_PRESETS: readonly string[] = ['none', 'fp8', 'int8', 'int4', 'kivi2', 'h2o', 'sink-window', 'topk-host', 'host-offload', 'prefix', 'fp8-h2o', 'vattention'];
+export const KV_SEARCH_PRESETS: readonly string[] = [
+  'none',
+  'fp8',
+  'int8',
+  'int4',
+  'kivi2',
+  'h2o',
+  'sink-window',
+  'topk-host',
+  'host-offload',
+  'prefix',
+  'fp8-h2o',
+  'vattention',
+];
 
 export function kvPresetOption(id: string): KvPresetOption | undefined {
   return KV_EDITOR_PRESETS.find((p) => p.id === id);
@@ -72,7 +116,10 @@ function canonical(s: KvStrategy | KvStrategyInput | null | undefined): string {
 }
 
 /** Do two strategies store and move the same KV (labels ignored; undefined, null and {} are "none")? */
-export function sameKvStrategy(a: KvStrategy | KvStrategyInput | null | undefined, b: KvStrategy | KvStrategyInput | null | undefined): boolean {
+export function sameKvStrategy(
+  a: KvStrategy | KvStrategyInput | null | undefined,
+  b: KvStrategy | KvStrategyInput | null | undefined,
+): boolean {
   return canonical(a) === canonical(b);
 }
 
@@ -115,7 +162,12 @@ export function kvStrategyInfo(scenario: Scenario, strategy: KvStrategy | null |
   const name = kvStrategyName(strategy);
   const fidelity = strategyFidelity(strategy && canonical(strategy) !== 'null' ? strategy : null);
   if (!strategy || canonical(strategy) === 'null') {
-    return { name, fidelity: 'exact', lossless: true, description: `Plain paged KV at precision.kvCache = ${scenario.precision.kvCache} (vLLM's default PagedAttention).` };
+    return {
+      name,
+      fidelity: 'exact',
+      lossless: true,
+      description: `Plain paged KV at precision.kvCache = ${scenario.precision.kvCache} (vLLM's default PagedAttention).`,
+    };
   }
   try {
     const s = steadyView(scenario);
@@ -182,7 +234,10 @@ export function kvChoiceId(x: string | KvStrategyInput): string | null {
  * Which of the search's strategy choices the scenario runs (its runtime.kvStrategy, labels ignored);
  * undefined when none matches (a custom strategy is not a searched candidate).
  */
-export function kvChoiceOfScenario(strategy: KvStrategy | undefined, choices: readonly (string | KvStrategyInput)[]): NamedKvStrategy | undefined {
+export function kvChoiceOfScenario(
+  strategy: KvStrategy | undefined,
+  choices: readonly (string | KvStrategyInput)[],
+): NamedKvStrategy | undefined {
   for (let i = 0; i < choices.length; i++) {
     let c: NamedKvStrategy;
     try {
@@ -196,7 +251,10 @@ export function kvChoiceOfScenario(strategy: KvStrategy | undefined, choices: re
 }
 
 /** How a ranked plan stores its KV, and how faithful that is: the candidate's strategy knob, else the scenario's own. */
-export function planKvOf(knobs: Pick<PlanKnobs, 'kvDtype' | 'kvStrategy'>, own: KvStrategyInput | undefined): { label: string; fidelity: Fidelity } {
+export function planKvOf(
+  knobs: Pick<PlanKnobs, 'kvDtype' | 'kvStrategy'>,
+  own: KvStrategyInput | undefined,
+): { label: string; fidelity: Fidelity } {
   if (knobs.kvStrategy) return { label: kvKnobLabel(knobs), fidelity: strategyFidelity(knobs.kvStrategy.strategy) };
   const s = own ? kvStrategySchema.parse(own) : null;
   if (!s || canonical(s) === 'null') return { label: `${knobs.kvDtype} KV`, fidelity: 'exact' };
@@ -229,7 +287,12 @@ export interface KvChartLines {
   sameAsCurrent: string[];
 }
 
-const kTok = (n: number): string => (n >= 1024 * 1024 ? `${+(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 2)}M` : n >= 1024 ? `${Math.round(n / 1024)}K` : String(n));
+const kTok = (n: number): string =>
+  n >= 1024 * 1024
+    ? `${+(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 2)}M`
+    : n >= 1024
+      ? `${Math.round(n / 1024)}K`
+      : String(n);
 
 /** "1K", "128K", "1M" for power-of-two contexts; otherwise rounded to whole K tokens. */
 export const contextLabel = kTok;
@@ -270,11 +333,23 @@ export function kvChartLines(chart: KvCapacityChart, metric: KvChartMetric): KvC
   const hi = chart.contexts[chart.contexts.length - 1] ?? 1024 * 1024;
   const inRange = (x: number | null): x is number => x !== null && x >= lo && x <= hi;
   const markers: { x: number; label: string }[] = [];
-  if (current && inRange(current.hbmLimitTokens)) markers.push({ x: current.hbmLimitTokens, label: `HBM limit: 1 seq at ${kTok(current.hbmLimitTokens)}` });
-  const off = current && current.offloadStartsAtTokens !== null ? current : chart.series.find((s) => s.offloadStartsAtTokens !== null && !sameAsCurrent.includes(s.label));
-  if (off && inRange(off.offloadStartsAtTokens)) markers.push({ x: off.offloadStartsAtTokens, label: `offload starts (${off.current ? 'this plan' : off.label}): ${kTok(off.offloadStartsAtTokens)}` });
-  if (inRange(chart.workloadContextTokens)) markers.push({ x: chart.workloadContextTokens, label: `your context ${kTok(chart.workloadContextTokens)}` });
-  const hLines = metric === 'seqs' ? [{ y: chart.maxNumSeqsCap, label: `engine cap: ${chart.maxNumSeqsCap} seqs (maxNumSeqs × groups)` }] : [];
+  if (current && inRange(current.hbmLimitTokens))
+    markers.push({ x: current.hbmLimitTokens, label: `HBM limit: 1 seq at ${kTok(current.hbmLimitTokens)}` });
+  const off =
+    current && current.offloadStartsAtTokens !== null
+      ? current
+      : chart.series.find((s) => s.offloadStartsAtTokens !== null && !sameAsCurrent.includes(s.label));
+  if (off && inRange(off.offloadStartsAtTokens))
+    markers.push({
+      x: off.offloadStartsAtTokens,
+      label: `offload starts (${off.current ? 'this plan' : off.label}): ${kTok(off.offloadStartsAtTokens)}`,
+    });
+  if (inRange(chart.workloadContextTokens))
+    markers.push({ x: chart.workloadContextTokens, label: `your context ${kTok(chart.workloadContextTokens)}` });
+  const hLines =
+    metric === 'seqs'
+      ? [{ y: chart.maxNumSeqsCap, label: `engine cap: ${chart.maxNumSeqsCap} seqs (maxNumSeqs × groups)` }]
+      : [];
   return { lines, markers, hLines, sameAsCurrent };
 }
 
@@ -318,8 +393,19 @@ export function kvTierOccupancy(scenario: Scenario, result: EvaluationResult): K
   const concurrency = Math.max(0, result.metrics.concurrency);
   const { tiers } = tierPlacement(r, free, stages, concurrency * dep.dp);
   const GB = 1e9;
-  const rows: KvTierRow[] = [{ label: 'Host DRAM', usedGB: (tiers.hostHotBytes + tiers.hostColdBytes) / GB, capacityGB: r.offload ? r.hostBytesPerGpu / GB : Infinity }];
-  if (r.ssdBytesPerGpu > 0) rows.push({ label: 'NVMe', usedGB: (tiers.ssdHotBytes + tiers.ssdColdBytes) / GB, capacityGB: r.ssdBytesPerGpu / GB });
+  const rows: KvTierRow[] = [
+    {
+      label: 'Host DRAM',
+      usedGB: (tiers.hostHotBytes + tiers.hostColdBytes) / GB,
+      capacityGB: r.offload ? r.hostBytesPerGpu / GB : Infinity,
+    },
+  ];
+  if (r.ssdBytesPerGpu > 0)
+    rows.push({
+      label: 'NVMe',
+      usedGB: (tiers.ssdHotBytes + tiers.ssdColdBytes) / GB,
+      capacityGB: r.ssdBytesPerGpu / GB,
+    });
   return {
     hbmKvGB: tiers.hbmBytes / GB,
     tiers: rows,
@@ -330,7 +416,14 @@ export function kvTierOccupancy(scenario: Scenario, result: EvaluationResult): K
 }
 
 /** The simulator's tier occupancy over time (whole deployment, GB) as line points; null without tiers. */
-export function simTierLines(sim: SimulationSummary): { hbm: [number, number][]; host: [number, number][]; ssd: [number, number][]; capacityGB: { hbm: number; host: number; ssd: number } } | null {
+export function simTierLines(
+  sim: SimulationSummary,
+): {
+  hbm: [number, number][];
+  host: [number, number][];
+  ssd: [number, number][];
+  capacityGB: { hbm: number; host: number; ssd: number };
+} | null {
   const t = sim.kvTiers;
   if (!t) return null;
   const pts = (d: SimulationSummary['kvUsage']): [number, number][] => {

@@ -14,14 +14,23 @@ describe('empiricalCdf', () => {
   });
 
   it('thins long inputs but keeps the maximum', () => {
-    const cdf = empiricalCdf(Array.from({ length: 1001 }, (_, i) => i), 100);
+    const cdf = empiricalCdf(
+      Array.from({ length: 1001 }, (_, i) => i),
+      100,
+    );
     expect(cdf.length).toBeLessThanOrEqual(101);
     expect(cdf[cdf.length - 1]).toEqual([1000, 1]);
   });
 });
 
 describe('latencyCdfs', () => {
-  const r = parseScenario({ version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1 }, plan: { tp: 1, dp: 8 }, workload: { inputTokens: 512, outputTokens: 64, requests: 300, arrival: { kind: 'poisson', ratePerSec: 20 } } });
+  const r = parseScenario({
+    version: 1,
+    model: 'llama-3.1-8b',
+    cluster: { gpu: 'h100-sxm', nodes: 1 },
+    plan: { tp: 1, dp: 8 },
+    workload: { inputTokens: 512, outputTokens: 64, requests: 300, arrival: { kind: 'poisson', ratePerSec: 20 } },
+  });
   if (!r.ok) throw new Error(r.errors.join());
   const ev = evaluateSimulated(r.scenario, { timeline: true });
 

@@ -51,7 +51,12 @@ export function latencyCdfs(sim: SimulationSummary, maxPoints = 200): LatencyCdf
     e2e[i] = done ? (r.endS[i]! - a) * 1e3 : NaN;
     queue[i] = done ? (r.prefillStartS[i]! - a) * 1e3 : NaN;
   }
-  return { ttftMs: empiricalCdf(ttft, maxPoints), e2eMs: empiricalCdf(e2e, maxPoints), queueMs: empiricalCdf(queue, maxPoints), finished };
+  return {
+    ttftMs: empiricalCdf(ttft, maxPoints),
+    e2eMs: empiricalCdf(e2e, maxPoints),
+    queueMs: empiricalCdf(queue, maxPoints),
+    finished,
+  };
 }
 
 /** KV usage over time as chart series: [time s, % of the pool] for the bin mean and the bin max. */

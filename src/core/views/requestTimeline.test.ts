@@ -4,7 +4,13 @@ import { parseScenario } from '../scenario/validate.ts';
 import { requestTimeline } from './requestTimeline.ts';
 
 describe('requestTimeline', () => {
-  const r = parseScenario({ version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1 }, plan: { tp: 2, dp: 4 }, workload: { inputTokens: 512, outputTokens: 64, requests: 200, arrival: { kind: 'poisson', ratePerSec: 30 } } });
+  const r = parseScenario({
+    version: 1,
+    model: 'llama-3.1-8b',
+    cluster: { gpu: 'h100-sxm', nodes: 1 },
+    plan: { tp: 2, dp: 4 },
+    workload: { inputTokens: 512, outputTokens: 64, requests: 200, arrival: { kind: 'poisson', ratePerSec: 30 } },
+  });
   if (!r.ok) throw new Error(r.errors.join());
   const ev = evaluateSimulated(r.scenario, { timeline: true });
 
@@ -17,7 +23,8 @@ describe('requestTimeline', () => {
       const mine = [...t.spans.lane.keys()].filter((i) => t.spans.lane[i] === lane);
       const kinds = mine.map((i) => t.spans.kind[i]);
       expect(kinds[kinds.length - 1]).toBe(2); // ends decoding
-      for (let k = 1; k < mine.length; k++) expect(t.spans.startUs[mine[k]!]).toBeCloseTo(t.spans.endUs[mine[k - 1]!]!, 6);
+      for (let k = 1; k < mine.length; k++)
+        expect(t.spans.startUs[mine[k]!]).toBeCloseTo(t.spans.endUs[mine[k - 1]!]!, 6);
     }
   });
 });

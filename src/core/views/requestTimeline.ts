@@ -22,7 +22,9 @@ export function requestTimeline(t: SimTimeline, maxRequests = 400): RequestTimel
   const idx: number[] = [];
   for (let i = 0; i < n; i++) if (Number.isFinite(r.endS[i]!) && Number.isFinite(r.firstTokenS[i]!)) idx.push(i);
   idx.sort((a, b) => r.arrivalS[a]! - r.arrivalS[b]! || a - b);
-  const chosen = idx.slice(0, maxRequests).sort((a, b) => r.instance[a]! - r.instance[b]! || r.arrivalS[a]! - r.arrivalS[b]! || a - b);
+  const chosen = idx
+    .slice(0, maxRequests)
+    .sort((a, b) => r.instance[a]! - r.instance[b]! || r.arrivalS[a]! - r.arrivalS[b]! || a - b);
   const lanes: RequestTimeline['lanes'] = [];
   const lane: number[] = [];
   const start: number[] = [];
@@ -43,7 +45,10 @@ export function requestTimeline(t: SimTimeline, maxRequests = 400): RequestTimel
     const l = lanes.length;
     const pre = r.prefillInstance[i]!;
     const inst = r.instance[i]!;
-    lanes.push({ label: `req ${i}`, group: pre !== inst ? `Prefill instance ${pre} → decode instance ${inst}` : `Instance ${inst}` });
+    lanes.push({
+      label: `req ${i}`,
+      group: pre !== inst ? `Prefill instance ${pre} → decode instance ${inst}` : `Instance ${inst}`,
+    });
     const a = r.arrivalS[i]!;
     const p = Number.isFinite(r.prefillStartS[i]!) ? r.prefillStartS[i]! : a;
     push(l, a, p, 0, `request ${i}: queued`);
@@ -52,7 +57,13 @@ export function requestTimeline(t: SimTimeline, maxRequests = 400): RequestTimel
   }
   return {
     lanes,
-    spans: { lane: Uint16Array.from(lane), startUs: Float64Array.from(start), endUs: Float64Array.from(end), kind: Uint8Array.from(kind), detail },
+    spans: {
+      lane: Uint16Array.from(lane),
+      startUs: Float64Array.from(start),
+      endUs: Float64Array.from(end),
+      kind: Uint8Array.from(kind),
+      detail,
+    },
     details,
     shown: chosen.length,
     total: idx.length,

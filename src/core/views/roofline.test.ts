@@ -11,7 +11,14 @@ function scenario(input: Record<string, unknown>): Scenario {
   return r.scenario;
 }
 
-const op = (name: string, flops: number, bytes: number, timeS: number, count = 1, kind: OpCost['kind'] = 'gemm'): OpCost => ({
+const op = (
+  name: string,
+  flops: number,
+  bytes: number,
+  timeS: number,
+  count = 1,
+  kind: OpCost['kind'] = 'gemm',
+): OpCost => ({
   name,
   kind,
   flops,
@@ -28,7 +35,11 @@ const op = (name: string, flops: number, bytes: number, timeS: number, count = 1
 describe('aggregateOps', () => {
   it('sums an op over its executions and keeps FLOP-less ops off the roof', () => {
     const { points, offRoof } = aggregateOps(
-      [op('qkv', 1e12, 1e9, 1e-3, 10), op('qkv', 1e12, 1e9, 1e-3, 10), op('all-reduce', 0, 1e8, 2e-3, 20, 'collective')],
+      [
+        op('qkv', 1e12, 1e9, 1e-3, 10),
+        op('qkv', 1e12, 1e9, 1e-3, 10),
+        op('all-reduce', 0, 1e8, 2e-3, 20, 'collective'),
+      ],
       'decode',
     );
     expect(points).toHaveLength(1);

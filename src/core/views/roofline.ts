@@ -53,7 +53,10 @@ interface Acc {
   bound: Map<string, number>;
 }
 
-export function aggregateOps(ops: readonly OpCost[], phase: Phase): { points: PlanRooflinePoint[]; offRoof: OffRoofOp[] } {
+export function aggregateOps(
+  ops: readonly OpCost[],
+  phase: Phase,
+): { points: PlanRooflinePoint[]; offRoof: OffRoofOp[] } {
   const total = ops.reduce((a, o) => a + o.timeS * o.count, 0);
   const by = new Map<string, Acc>();
   for (const o of ops) {
@@ -70,7 +73,15 @@ export function aggregateOps(ops: readonly OpCost[], phase: Phase): { points: Pl
     const share = total > 0 ? a.timeS / total : 0;
     if (a.flops > 0 && a.bytes > 0 && a.timeS > 0) {
       const bound = [...a.bound.entries()].sort((x, y) => y[1] - x[1])[0]?.[0] ?? 'memory';
-      points.push({ id: `${phase}:${a.name}`, label: a.name, phase, intensityFlopPerByte: a.flops / a.bytes, achievedTflops: a.flops / a.timeS / 1e12, timeShare: share, bound });
+      points.push({
+        id: `${phase}:${a.name}`,
+        label: a.name,
+        phase,
+        intensityFlopPerByte: a.flops / a.bytes,
+        achievedTflops: a.flops / a.timeS / 1e12,
+        timeShare: share,
+        bound,
+      });
     } else if (a.timeS > 0) {
       offRoof.push({ phase, name: a.name, timeShare: share });
     }
@@ -88,7 +99,14 @@ export function scaleUpName(tech: string | undefined): string {
   return short.length > 26 ? `${short.slice(0, 25)}…` : short;
 }
 
-const DTYPE_LABEL: Record<string, string> = { bf16: 'BF16', fp16: 'FP16', fp8: 'FP8', int8: 'INT8', fp4: 'FP4', nvfp4: 'FP4' };
+const DTYPE_LABEL: Record<string, string> = {
+  bf16: 'BF16',
+  fp16: 'FP16',
+  fp8: 'FP8',
+  int8: 'INT8',
+  fp4: 'FP4',
+  nvfp4: 'FP4',
+};
 
 export function rooflineFromDeployment(dep: Deployment, scenario: Scenario, concurrency: number): PlanRoofline {
   const gpu = dep.gpu;
@@ -106,8 +124,10 @@ export function rooflineFromDeployment(dep: Deployment, scenario: Scenario, conc
   add('int8', gpu.denseTflops.int8);
   add('bf16', gpu.denseTflops.bf16);
   const links: { label: string; GBps: number }[] = [];
-  if (gpu.scaleUpGBps > 0) links.push({ label: `${scaleUpName(gpu.scaleUpTech)} (per GPU, one way)`, GBps: gpu.scaleUpGBps });
-  if (gpu.scaleOutGBps > 0 && dep.gpusUsed > dep.links.scaleUpDomainGpus) links.push({ label: 'Scale-out NIC (per GPU)', GBps: gpu.scaleOutGBps });
+  if (gpu.scaleUpGBps > 0)
+    links.push({ label: `${scaleUpName(gpu.scaleUpTech)} (per GPU, one way)`, GBps: gpu.scaleUpGBps });
+  if (gpu.scaleOutGBps > 0 && dep.gpusUsed > dep.links.scaleUpDomainGpus)
+    links.push({ label: 'Scale-out NIC (per GPU)', GBps: gpu.scaleOutGBps });
   const decode = decodePhaseShape(dep, scenario, concurrency);
   const prefill = prefillPhaseShape(dep, scenario);
   const d = aggregateOps(iterationCost(dep, decode.shape, true).ops ?? [], 'decode');

@@ -29,7 +29,11 @@ describe('startingPlan', () => {
   });
 
   it('tells whether the plan resolves', () => {
-    expect(planResolves(scenario({ model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm' }, plan: { tp: 8 } }))).toBe(true);
-    expect(planResolves(scenario({ model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm' }, plan: { tp: 16 } }))).toBe(false);
+    expect(planResolves(scenario({ model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm' }, plan: { tp: 8 } }))).toBe(
+      true,
+    );
+    expect(planResolves(scenario({ model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm' }, plan: { tp: 16 } }))).toBe(
+      false,
+    );
   });
 });

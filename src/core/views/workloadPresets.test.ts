@@ -12,8 +12,16 @@ describe('workload presets', () => {
   });
 
   it('match the FORMATS.md statistics of the traces they cite', () => {
-    expect(getWorkloadPreset('chat')!.workload).toMatchObject({ inputTokens: 1155, outputTokens: 211, arrival: { kind: 'poisson', ratePerSec: 5.53 } });
-    expect(getWorkloadPreset('code')!.workload).toMatchObject({ inputTokens: 2048, outputTokens: 28, arrival: { ratePerSec: 2.57 } });
+    expect(getWorkloadPreset('chat')!.workload).toMatchObject({
+      inputTokens: 1155,
+      outputTokens: 211,
+      arrival: { kind: 'poisson', ratePerSec: 5.53 },
+    });
+    expect(getWorkloadPreset('code')!.workload).toMatchObject({
+      inputTokens: 2048,
+      outputTokens: 28,
+      arrival: { ratePerSec: 2.57 },
+    });
   });
 
   it('recognises a workload built from a preset', () => {

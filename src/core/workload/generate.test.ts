@@ -41,7 +41,12 @@ describe('generateRequests', () => {
 
   it('Poisson: mean inter-arrival ≈ 1/rate and cv ≈ 1 over 20k requests', () => {
     for (const rate of [0.5, 7, 2000]) {
-      const reqs = generateRequests({ ...base, count: 20_001, arrival: { kind: 'poisson', ratePerSec: rate }, seed: 77 });
+      const reqs = generateRequests({
+        ...base,
+        count: 20_001,
+        arrival: { kind: 'poisson', ratePerSec: rate },
+        seed: 77,
+      });
       const { mean, cv } = meanCv(gaps(reqs));
       expect(Math.abs(mean * rate - 1)).toBeLessThan(0.03); // σ of the mean is 0.7% here
       expect(Math.abs(cv - 1)).toBeLessThan(0.03);
@@ -50,7 +55,12 @@ describe('generateRequests', () => {
 
   it.each([0.25, 0.5, 1, 2, 4])('gamma arrivals: mean gap ≈ 1/rate and cv ≈ %s', (cv) => {
     const rate = 4;
-    const reqs = generateRequests({ ...base, count: 50_001, arrival: { kind: 'gamma', ratePerSec: rate, cv }, seed: 5 });
+    const reqs = generateRequests({
+      ...base,
+      count: 50_001,
+      arrival: { kind: 'gamma', ratePerSec: rate, cv },
+      seed: 5,
+    });
     const got = meanCv(gaps(reqs));
     expect(Math.abs(got.mean * rate - 1)).toBeLessThan(0.05);
     expect(Math.abs(got.cv / cv - 1)).toBeLessThan(0.1);
@@ -69,7 +79,12 @@ describe('generateRequests', () => {
       tok.map((tokens) => ({ kind: 'fixed', tokens }) as LengthDist),
       fc.tuple(tok, tok).map(([a, b]) => ({ kind: 'uniform', min: Math.min(a, b), max: Math.max(a, b) }) as LengthDist),
       fc
-        .record({ mean: fc.double({ min: 1, max: MAX_TOKENS, noNaN: true }), std: fc.double({ min: 0, max: 1e6, noNaN: true }), a: fc.option(tok), b: fc.option(tok) })
+        .record({
+          mean: fc.double({ min: 1, max: MAX_TOKENS, noNaN: true }),
+          std: fc.double({ min: 0, max: 1e6, noNaN: true }),
+          a: fc.option(tok),
+          b: fc.option(tok),
+        })
         .map(({ mean, std, a, b }) => {
           const d: LengthDist = { kind: 'normal', mean, std };
           if (a !== null && b !== null) Object.assign(d, { min: Math.min(a, b), max: Math.max(a, b) });
@@ -77,8 +92,16 @@ describe('generateRequests', () => {
           return d;
         }),
       fc
-        .record({ median: fc.double({ min: 1, max: MAX_TOKENS, noNaN: true }), sigma: fc.double({ min: 0, max: 5, noNaN: true }), a: tok, b: tok })
-        .map(({ median, sigma, a, b }) => ({ kind: 'lognormal', median, sigma, min: Math.min(a, b), max: Math.max(a, b) }) as LengthDist),
+        .record({
+          median: fc.double({ min: 1, max: MAX_TOKENS, noNaN: true }),
+          sigma: fc.double({ min: 0, max: 5, noNaN: true }),
+          a: tok,
+          b: tok,
+        })
+        .map(
+          ({ median, sigma, a, b }) =>
+            ({ kind: 'lognormal', median, sigma, min: Math.min(a, b), max: Math.max(a, b) }) as LengthDist,
+        ),
       fc.array(tok, { minLength: 1, maxLength: 30 }).map((values) => ({ kind: 'empirical', values }) as LengthDist),
     );
     fc.assert(
@@ -117,7 +140,13 @@ describe('generateRequests', () => {
   });
 
   it('uniform covers both inclusive ends', () => {
-    const reqs = generateRequests({ count: 3000, input: { kind: 'uniform', min: 5, max: 9 }, output: { kind: 'fixed', tokens: 1 }, arrival: { kind: 'offline' }, seed: 1 });
+    const reqs = generateRequests({
+      count: 3000,
+      input: { kind: 'uniform', min: 5, max: 9 },
+      output: { kind: 'fixed', tokens: 1 },
+      arrival: { kind: 'offline' },
+      seed: 1,
+    });
     expect(new Set(reqs.map((r) => r.inputTokens))).toEqual(new Set([5, 6, 7, 8, 9]));
   });
 
@@ -138,14 +167,21 @@ describe('generateRequests', () => {
 
   it('count 0 gives no requests; invalid options throw RangeError naming the field', () => {
     expect(generateRequests({ ...base, count: 0, arrival: { kind: 'offline' }, seed: 1 })).toEqual([]);
-    const bad = (o: object) => () => generateRequests({ ...base, count: 10, arrival: { kind: 'offline' }, seed: 1, ...o });
+    const bad = (o: object) => () =>
+      generateRequests({ ...base, count: 10, arrival: { kind: 'offline' }, seed: 1, ...o });
     expect(bad({ count: -1 })).toThrow(/count must be an integer in \[0, 1000000\]/);
     expect(bad({ count: MAX_GENERATED_REQUESTS + 1 })).toThrow(RangeError);
     expect(bad({ count: 1.5 })).toThrow(RangeError);
     expect(bad({ seed: Number.NaN })).toThrow(/seed must be a finite number/);
-    expect(bad({ input: { kind: 'uniform', min: 10, max: 5 } })).toThrow(/input: max: uniform.min must be ≤ uniform.max/);
-    expect(bad({ output: { kind: 'empirical', values: [] } })).toThrow(/output: values: empirical.values must have between 1 and 200000 entries/);
-    expect(bad({ arrival: { kind: 'poisson', ratePerSec: 1e6 } })).toThrow(/arrival: ratePerSec: poisson.ratePerSec must be a number in \(0, 100000\]/);
+    expect(bad({ input: { kind: 'uniform', min: 10, max: 5 } })).toThrow(
+      /input: max: uniform.min must be ≤ uniform.max/,
+    );
+    expect(bad({ output: { kind: 'empirical', values: [] } })).toThrow(
+      /output: values: empirical.values must have between 1 and 200000 entries/,
+    );
+    expect(bad({ arrival: { kind: 'poisson', ratePerSec: 1e6 } })).toThrow(
+      /arrival: ratePerSec: poisson.ratePerSec must be a number in \(0, 100000\]/,
+    );
   });
 });
 
@@ -163,7 +199,10 @@ describe('schemas', () => {
     [{ kind: 'lognormal', median: 100, sigma: 9 }, 'sigma: lognormal.sigma must be a number in [0, 5]'],
     [{ kind: 'lognormal', median: 100, sigma: 1, min: 50, max: 10 }, 'max: lognormal.min must be ≤ lognormal.max'],
     [{ kind: 'empirical', values: [1, 2, 1.5] }, 'values.2: empirical.values[i] must be an integer in [1, 2097152]'],
-    [{ kind: 'zipf' }, "kind: length distribution kind must be one of 'fixed', 'uniform', 'normal', 'lognormal', 'empirical'"],
+    [
+      { kind: 'zipf' },
+      "kind: length distribution kind must be one of 'fixed', 'uniform', 'normal', 'lognormal', 'empirical'",
+    ],
   ])('lengthDistSchema rejects %j with a message naming field and range', (v, msg) => {
     const r = lengthDistSchema.safeParse(v);
     expect(r.success).toBe(false);
@@ -190,7 +229,12 @@ describe('schemas', () => {
   });
 
   it('accepts the documented extremes', () => {
-    for (const v of [{ kind: 'poisson', ratePerSec: 1e5 }, { kind: 'gamma', ratePerSec: 1e-6, cv: 20 }, { kind: 'concurrency', users: 100_000 }, { kind: 'offline' }]) {
+    for (const v of [
+      { kind: 'poisson', ratePerSec: 1e5 },
+      { kind: 'gamma', ratePerSec: 1e-6, cv: 20 },
+      { kind: 'concurrency', users: 100_000 },
+      { kind: 'offline' },
+    ]) {
       expect(arrivalSchema.safeParse(v).success).toBe(true);
     }
   });
@@ -198,7 +242,12 @@ describe('schemas', () => {
 
 describe('gamma arrivals at the extreme cv', () => {
   it('cv = 20 still gives finite, ordered arrivals with mean gap ≈ 1/rate order of magnitude', () => {
-    const reqs = generateRequests({ ...base, count: 20_001, arrival: { kind: 'gamma', ratePerSec: 2, cv: 20 }, seed: 12 });
+    const reqs = generateRequests({
+      ...base,
+      count: 20_001,
+      arrival: { kind: 'gamma', ratePerSec: 2, cv: 20 },
+      seed: 12,
+    });
     const g = gaps(reqs);
     expect(g.every((x) => Number.isFinite(x) && x >= 0)).toBe(true);
     // shape 1/400: almost every gap is ~0 and a few are huge, so only the order of magnitude is stable.

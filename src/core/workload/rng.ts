@@ -76,7 +76,7 @@ function splitmix32(state: number): [number, number] {
 // ---------------------------------------------------------------------------------------------
 // Deterministic elementary functions (IEEE + − × ÷ and sqrt only)
 
-const LN2_HI = 6.93147180369123816490e-1; // upper bits of ln 2 (exact product with small ints)
+const LN2_HI = 6.9314718036912381649e-1; // upper bits of ln 2 (exact product with small ints)
 const LN2_LO = 1.90821492927058770002e-10; // ln 2 − LN2_HI
 const SQRT1_2 = 0.7071067811865476;
 
@@ -243,7 +243,8 @@ export function createRng(seed: number, stream = 0): Rng {
       return -detLog(1 - next()) / rate;
     },
     gamma(shape: number, scale: number): number {
-      if (!(shape > 0) || !(scale > 0)) throw new RangeError(`gamma needs shape > 0 and scale > 0, got ${shape}, ${scale}`);
+      if (!(shape > 0) || !(scale > 0))
+        throw new RangeError(`gamma needs shape > 0 and scale > 0, got ${shape}, ${scale}`);
       return gammaUnit(shape) * scale;
     },
     lognormal(mu: number, sigma: number): number {

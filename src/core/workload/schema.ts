@@ -72,9 +72,13 @@ const empiricalSchema = z.object({
     .max(MAX_EMPIRICAL_VALUES, { error: `empirical.values must have between 1 and ${MAX_EMPIRICAL_VALUES} entries` }),
 });
 
-export const lengthDistSchema = z.discriminatedUnion('kind', [fixedSchema, uniformSchema, normalSchema, lognormalSchema, empiricalSchema], {
-  error: "length distribution kind must be one of 'fixed', 'uniform', 'normal', 'lognormal', 'empirical'",
-});
+export const lengthDistSchema = z.discriminatedUnion(
+  'kind',
+  [fixedSchema, uniformSchema, normalSchema, lognormalSchema, empiricalSchema],
+  {
+    error: "length distribution kind must be one of 'fixed', 'uniform', 'normal', 'lognormal', 'empirical'",
+  },
+);
 
 const rate = (field: string) => boundedNumber(field, 0, MAX_RATE_PER_SEC, { openLo: true });
 
@@ -88,7 +92,10 @@ export const arrivalSchema = z.discriminatedUnion(
       ratePerSec: rate('gamma.ratePerSec'),
       cv: boundedNumber('gamma.cv', 0, MAX_CV, { openLo: true }),
     }),
-    z.object({ kind: z.literal('concurrency'), users: boundedNumber('concurrency.users', 1, MAX_USERS, { int: true }) }),
+    z.object({
+      kind: z.literal('concurrency'),
+      users: boundedNumber('concurrency.users', 1, MAX_USERS, { int: true }),
+    }),
   ],
   { error: "arrival kind must be one of 'offline', 'poisson', 'gamma', 'concurrency'" },
 );

@@ -4,8 +4,16 @@ import { lengthDistSchema } from './schema.ts';
 import { empiricalFrom, lengthStats, summarizeTrace } from './summary.ts';
 import type { RequestSpec } from './types.ts';
 
-const req = (id: number, arrivalS: number, inputTokens: number, outputTokens: number, hashIds?: number[]): RequestSpec =>
-  hashIds === undefined ? { id, arrivalS, inputTokens, outputTokens } : { id, arrivalS, inputTokens, outputTokens, hashIds };
+const req = (
+  id: number,
+  arrivalS: number,
+  inputTokens: number,
+  outputTokens: number,
+  hashIds?: number[],
+): RequestSpec =>
+  hashIds === undefined
+    ? { id, arrivalS, inputTokens, outputTokens }
+    : { id, arrivalS, inputTokens, outputTokens, hashIds };
 
 describe('lengthStats', () => {
   it('uses nearest-rank percentiles', () => {
@@ -33,11 +41,21 @@ describe('summarizeTrace', () => {
   it('offline, single and empty workloads have no rate', () => {
     expect(summarizeTrace([req(0, 0, 1, 1), req(1, 0, 1, 1)]).ratePerSec).toBeNull();
     expect(summarizeTrace([req(0, 5, 1, 1)])).toMatchObject({ requests: 1, durationS: 0, ratePerSec: null });
-    expect(summarizeTrace([])).toMatchObject({ requests: 0, durationS: 0, ratePerSec: null, prefixReuseFraction: null });
+    expect(summarizeTrace([])).toMatchObject({
+      requests: 0,
+      durationS: 0,
+      ratePerSec: null,
+      prefixReuseFraction: null,
+    });
   });
 
   it('prefix reuse counts block occurrences already seen in an earlier request', () => {
-    const s = summarizeTrace([req(0, 0, 1024, 1, [0, 1]), req(1, 1, 1536, 1, [0, 1, 2]), req(2, 2, 1024, 1, [0, 3]), req(3, 3, 5, 1)]);
+    const s = summarizeTrace([
+      req(0, 0, 1024, 1, [0, 1]),
+      req(1, 1, 1536, 1, [0, 1, 2]),
+      req(2, 2, 1024, 1, [0, 3]),
+      req(3, 3, 5, 1),
+    ]);
     // occurrences: 2 + 3 + 2 = 7; reused: (0, 1) in req 1 and 0 in req 2 = 3.
     expect(s.prefixReuseFraction).toBeCloseTo(3 / 7, 12);
     // Repeats inside one request are not "earlier".
@@ -65,9 +83,21 @@ describe('empiricalFrom', () => {
   });
 
   it('round-trips through the generator: resampled lengths keep the trace mean', () => {
-    const trace = generateRequests({ count: 5000, input: { kind: 'lognormal', median: 600, sigma: 0.9 }, output: { kind: 'uniform', min: 1, max: 400 }, arrival: { kind: 'offline' }, seed: 3 });
+    const trace = generateRequests({
+      count: 5000,
+      input: { kind: 'lognormal', median: 600, sigma: 0.9 },
+      output: { kind: 'uniform', min: 1, max: 400 },
+      arrival: { kind: 'offline' },
+      seed: 3,
+    });
     const { input, output } = empiricalFrom(trace);
-    const again = generateRequests({ count: 20_000, input, output, arrival: { kind: 'poisson', ratePerSec: 2 }, seed: 4 });
+    const again = generateRequests({
+      count: 20_000,
+      input,
+      output,
+      arrival: { kind: 'poisson', ratePerSec: 2 },
+      seed: 4,
+    });
     const a = summarizeTrace(trace);
     const b = summarizeTrace(again);
     expect(Math.abs(b.input.mean / a.input.mean - 1)).toBeLessThan(0.03);

@@ -105,7 +105,10 @@ function empiricalValues(values: Float64Array, cap: number): number[] {
  * evenly spaced quantiles, so the result always passes `lengthDistSchema`. Input and output are
  * sampled independently (their correlation is not kept). Throws RangeError on an empty list.
  */
-export function empiricalFrom(reqs: readonly RequestSpec[], cap = MAX_EMPIRICAL_VALUES): { input: LengthDist; output: LengthDist } {
+export function empiricalFrom(
+  reqs: readonly RequestSpec[],
+  cap = MAX_EMPIRICAL_VALUES,
+): { input: LengthDist; output: LengthDist } {
   if (reqs.length === 0) throw new RangeError('empiricalFrom needs at least one request');
   const k = Math.max(1, Math.min(MAX_EMPIRICAL_VALUES, Math.floor(cap)));
   const inp = Float64Array.from(reqs, (r) => r.inputTokens);

@@ -27,8 +27,20 @@ describe('reference traces', () => {
   });
 
   it.each([
-    ['azure_llm_2023_code_first300.csv', { arrivalS: 0, inputTokens: 4808, outputTokens: 10 }, { arrivalS: 18 * 3600 + 20 * 60 + 40.818199 - (18 * 3600 + 17 * 60 + 3.97996), inputTokens: 176, outputTokens: 88 }],
-    ['azure_llm_2023_conv_first300.csv', { arrivalS: 0, inputTokens: 374, outputTokens: 44 }, { arrivalS: 17 * 60 + 10.709692 - (15 * 60 + 46.68059), inputTokens: 212, outputTokens: 183 }],
+    [
+      'azure_llm_2023_code_first300.csv',
+      { arrivalS: 0, inputTokens: 4808, outputTokens: 10 },
+      {
+        arrivalS: 18 * 3600 + 20 * 60 + 40.818199 - (18 * 3600 + 17 * 60 + 3.97996),
+        inputTokens: 176,
+        outputTokens: 88,
+      },
+    ],
+    [
+      'azure_llm_2023_conv_first300.csv',
+      { arrivalS: 0, inputTokens: 374, outputTokens: 44 },
+      { arrivalS: 17 * 60 + 10.709692 - (15 * 60 + 46.68059), inputTokens: 212, outputTokens: 183 },
+    ],
   ])('Azure %s: 300 rows (CRLF), timestamps in s from the first row', (file, first, last) => {
     const text = read(file);
     expect(text.includes('\r\n')).toBe(true);
@@ -61,10 +73,27 @@ describe('reference traces', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.requests).toHaveLength(200);
-    expect(r.requests[0]).toEqual({ id: 0, arrivalS: 0, inputTokens: 6758, outputTokens: 500, hashIds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] });
+    expect(r.requests[0]).toEqual({
+      id: 0,
+      arrivalS: 0,
+      inputTokens: 6758,
+      outputTokens: 500,
+      hashIds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+    });
     expect(r.requests[1]!.hashIds).toEqual([0, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27]);
-    const lastRaw = JSON.parse(text.trim().split('\n').at(-1)!) as { timestamp: number; input_length: number; output_length: number; hash_ids: number[] };
-    expect(r.requests[199]).toEqual({ id: 199, arrivalS: lastRaw.timestamp / 1000, inputTokens: lastRaw.input_length, outputTokens: lastRaw.output_length, hashIds: lastRaw.hash_ids });
+    const lastRaw = JSON.parse(text.trim().split('\n').at(-1)!) as {
+      timestamp: number;
+      input_length: number;
+      output_length: number;
+      hash_ids: number[];
+    };
+    expect(r.requests[199]).toEqual({
+      id: 199,
+      arrivalS: lastRaw.timestamp / 1000,
+      inputTokens: lastRaw.input_length,
+      outputTokens: lastRaw.output_length,
+      hashIds: lastRaw.hash_ids,
+    });
     const s = summarizeTrace(r.requests);
     expect(s.durationS).toBe(72);
     expect(s.prefixReuseFraction).toBeCloseTo(322 / 5537, 12);
@@ -92,17 +121,29 @@ describe('reference traces', () => {
     expect(readdirSync(TRACES + 'apex').sort()).toEqual(Object.keys(apexCounts).sort());
   });
 
-  it.each(Object.entries(apexCounts))('APEX %s: %i rows, ns offsets kept (not rebased), first row matches the file', (file, count) => {
-    const text = read(`apex/${file}`);
-    const r = parseTrace('apex-jsonl', text);
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(r.requests).toHaveLength(count);
-    expect(r.warningCount).toBe(0);
-    const raw = JSON.parse(text.split('\n')[0]!) as { StartTimeOffset: number; ContextTokens: number; GeneratedTokens: number };
-    expect(r.requests[0]).toEqual({ id: 0, arrivalS: raw.StartTimeOffset / 1e9, inputTokens: raw.ContextTokens, outputTokens: raw.GeneratedTokens });
-    expect(detectTraceFormat(text)).toBe('apex-jsonl');
-  });
+  it.each(Object.entries(apexCounts))(
+    'APEX %s: %i rows, ns offsets kept (not rebased), first row matches the file',
+    (file, count) => {
+      const text = read(`apex/${file}`);
+      const r = parseTrace('apex-jsonl', text);
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.requests).toHaveLength(count);
+      expect(r.warningCount).toBe(0);
+      const raw = JSON.parse(text.split('\n')[0]!) as {
+        StartTimeOffset: number;
+        ContextTokens: number;
+        GeneratedTokens: number;
+      };
+      expect(r.requests[0]).toEqual({
+        id: 0,
+        arrivalS: raw.StartTimeOffset / 1e9,
+        inputTokens: raw.ContextTokens,
+        outputTokens: raw.GeneratedTokens,
+      });
+      expect(detectTraceFormat(text)).toBe('apex-jsonl');
+    },
+  );
 
   it('APEX llama lmsys 0.5: matches the statistics in APEX-NOTES (1024 req, means 61.7 / 162.1, 0.506 req/s)', () => {
     const r = parseApexJsonl(read('apex/llama_lmsys_05.jsonl'));
@@ -117,14 +158,17 @@ describe('reference traces', () => {
   });
 
   it('APEX llama summarization: the 4 DP splits together are 1302 requests, prompt max 4092', () => {
-    const all = [0, 1, 2, 3].flatMap((i) => parseApexJsonl(read(`apex/llama_summarization_05_4DP2TP_${i}.jsonl`)).requests);
+    const all = [0, 1, 2, 3].flatMap(
+      (i) => parseApexJsonl(read(`apex/llama_summarization_05_4DP2TP_${i}.jsonl`)).requests,
+    );
     expect(all).toHaveLength(1302);
     expect(Math.max(...all.map((r) => r.inputTokens))).toBe(4092);
   });
 });
 
 describe('BurstGPT', () => {
-  const sample = 'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n5,ChatGPT,472,18,490,Conversation log\n45,ChatGPT,1087,230,1317,Conversation log\n118,GPT-4,417,276,693,Conversation log\n';
+  const sample =
+    'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n5,ChatGPT,472,18,490,Conversation log\n45,ChatGPT,1087,230,1317,Conversation log\n118,GPT-4,417,276,693,Conversation log\n';
 
   it('parses the documented first rows', () => {
     const r = parseTrace('burstgpt-csv', sample);
@@ -146,14 +190,20 @@ describe('BurstGPT', () => {
     expect(r.requests).toHaveLength(4);
     expect(r.skippedRows).toBe(2);
     expect(r.warningCount).toBe(3);
-    expect(r.warnings[0]).toEqual({ line: 5, message: expect.stringMatching(/Response tokens is 0.*failed request.*skipped/) as unknown as string });
+    expect(r.warnings[0]).toEqual({
+      line: 5,
+      message: expect.stringMatching(/Response tokens is 0.*failed request.*skipped/) as unknown as string,
+    });
     expect(r.warnings[1]!.line).toBe(6);
     expect(r.warnings[2]).toEqual({ line: 7, message: 'Request tokens is 0: counted as 1 token' });
     expect(r.requests[3]).toEqual({ id: 3, arrivalS: 135, inputTokens: 1, outputTokens: 12 });
   });
 
   it('a trace of only failed rows is not ok', () => {
-    const r = parseTrace('burstgpt-csv', 'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n1,ChatGPT,0,0,0,API log\n');
+    const r = parseTrace(
+      'burstgpt-csv',
+      'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n1,ChatGPT,0,0,0,API log\n',
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toMatch(/no usable requests.*failed/);
   });
@@ -188,11 +238,17 @@ describe('Vidur CSV', () => {
   });
 
   it('a length-only trace (no arrived_at) parses offline, with a warning', () => {
-    const r = parseTrace('vidur-csv', 'num_prefill_tokens,num_decode_tokens,num_total_tokens,pd_ratio\n100,10,110,10\n20,200,220,0.1\n');
+    const r = parseTrace(
+      'vidur-csv',
+      'num_prefill_tokens,num_decode_tokens,num_total_tokens,pd_ratio\n100,10,110,10\n20,200,220,0.1\n',
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.requests.map((q) => q.arrivalS)).toEqual([0, 0]);
-    expect(r.warnings[0]).toMatchObject({ line: 1, message: expect.stringMatching(/no "arrived_at" column/) as unknown as string });
+    expect(r.warnings[0]).toMatchObject({
+      line: 1,
+      message: expect.stringMatching(/no "arrived_at" column/) as unknown as string,
+    });
   });
 });
 
@@ -217,7 +273,11 @@ describe('row errors are reported by line, naming the column and the problem', (
       { line: 5, message: 'GeneratedTokens -27 is negative' },
       { line: 6, message: 'missing column "GeneratedTokens": the row has 2 fields, the header has 3' },
       { line: 7, message: 'TIMESTAMP "2023-11-16 25:17:05.0000000" is not a valid date/time' },
-      { line: 8, message: 'TIMESTAMP "yesterday" is not a datetime like 2023-11-16 18:17:03.9799600; ContextTokens 1.5 is not an integer token count' },
+      {
+        line: 8,
+        message:
+          'TIMESTAMP "yesterday" is not a datetime like 2023-11-16 18:17:03.9799600; ContextTokens 1.5 is not an integer token count',
+      },
     ]);
     expect(r.requests.map((q) => q.inputTokens)).toEqual([4808, 12]);
     const all = parseTrace('azure-csv', text);
@@ -235,7 +295,8 @@ describe('row errors are reported by line, naming the column and the problem', (
       expect(r.errors).toEqual([
         {
           line: 1,
-          message: 'missing column "ContextTokens" in the header (found: TIMESTAMP, Prompt, GeneratedTokens); the azure-csv format needs TIMESTAMP, ContextTokens, GeneratedTokens.',
+          message:
+            'missing column "ContextTokens" in the header (found: TIMESTAMP, Prompt, GeneratedTokens); the azure-csv format needs TIMESTAMP, ContextTokens, GeneratedTokens.',
         },
       ]);
     }
@@ -245,7 +306,9 @@ describe('row errors are reported by line, naming the column and the problem', (
 
   it('token counts above 2^21 and zero counts', () => {
     const r = parseVidurCsv('arrived_at,num_prefill_tokens,num_decode_tokens\n0,3000000,1\n1,0,0\n');
-    expect(r.errors).toEqual([{ line: 2, message: 'num_prefill_tokens 3000000 exceeds the maximum of 2,097,152 tokens' }]);
+    expect(r.errors).toEqual([
+      { line: 2, message: 'num_prefill_tokens 3000000 exceeds the maximum of 2,097,152 tokens' },
+    ]);
     expect(r.requests).toEqual([{ id: 0, arrivalS: 1, inputTokens: 1, outputTokens: 1 }]);
     expect(r.warnings.map((w) => w.line)).toEqual([3, 3]);
   });
@@ -292,7 +355,13 @@ describe('row errors are reported by line, naming the column and the problem', (
   });
 
   it('rows out of time order are sorted, with a warning', () => {
-    const r = parseTrace('apex-jsonl', ['{"StartTimeOffset": 2e9, "ContextTokens": 1, "GeneratedTokens": 1}', '{"StartTimeOffset": 1e9, "ContextTokens": 2, "GeneratedTokens": 2}'].join('\n'));
+    const r = parseTrace(
+      'apex-jsonl',
+      [
+        '{"StartTimeOffset": 2e9, "ContextTokens": 1, "GeneratedTokens": 1}',
+        '{"StartTimeOffset": 1e9, "ContextTokens": 2, "GeneratedTokens": 2}',
+      ].join('\n'),
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.requests).toEqual([
@@ -303,7 +372,10 @@ describe('row errors are reported by line, naming the column and the problem', (
   });
 
   it('a BOM is ignored', () => {
-    const r = parseTrace('azure-csv', '\uFEFFTIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9799600,4808,10\n');
+    const r = parseTrace(
+      'azure-csv',
+      '\uFEFFTIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9799600,4808,10\n',
+    );
     expect(r.ok).toBe(true);
   });
 });
@@ -344,28 +416,43 @@ describe('garbage never throws and gives a clear error', () => {
   });
 
   it('arbitrary strings never throw (fast-check, all formats)', () => {
-    const noisy = fc.string({ unit: fc.constantFrom(...'0123456789,.-+eE"{}[]:\n\r \t\u0000\uFEFFa'.split('')), maxLength: 400 });
-    const headerThenNoise = fc.tuple(
-      fc.constantFrom('TIMESTAMP,ContextTokens,GeneratedTokens\n', 'Timestamp,Model,Request tokens,Response tokens\n', 'arrived_at,num_prefill_tokens,num_decode_tokens\n', '{"timestamp":0,"input_length":1,"output_length":1}\n', ''),
-      noisy,
-    ).map(([h, s]) => h + s);
+    const noisy = fc.string({
+      unit: fc.constantFrom(...'0123456789,.-+eE"{}[]:\n\r \t\u0000\uFEFFa'.split('')),
+      maxLength: 400,
+    });
+    const headerThenNoise = fc
+      .tuple(
+        fc.constantFrom(
+          'TIMESTAMP,ContextTokens,GeneratedTokens\n',
+          'Timestamp,Model,Request tokens,Response tokens\n',
+          'arrived_at,num_prefill_tokens,num_decode_tokens\n',
+          '{"timestamp":0,"input_length":1,"output_length":1}\n',
+          '',
+        ),
+        noisy,
+      )
+      .map(([h, s]) => h + s);
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 500 }), noisy, headerThenNoise), fc.constantFrom(...allFormats), (text, format) => {
-        const r = parseTrace(format, text);
-        if (r.ok) {
-          expect(r.requests.length).toBeGreaterThan(0);
-          for (const q of r.requests) {
-            expect(Number.isInteger(q.inputTokens) && q.inputTokens >= 1).toBe(true);
-            expect(Number.isInteger(q.outputTokens) && q.outputTokens >= 1).toBe(true);
-            expect(Number.isFinite(q.arrivalS) && q.arrivalS >= 0).toBe(true);
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary', maxLength: 500 }), noisy, headerThenNoise),
+        fc.constantFrom(...allFormats),
+        (text, format) => {
+          const r = parseTrace(format, text);
+          if (r.ok) {
+            expect(r.requests.length).toBeGreaterThan(0);
+            for (const q of r.requests) {
+              expect(Number.isInteger(q.inputTokens) && q.inputTokens >= 1).toBe(true);
+              expect(Number.isInteger(q.outputTokens) && q.outputTokens >= 1).toBe(true);
+              expect(Number.isFinite(q.arrivalS) && q.arrivalS >= 0).toBe(true);
+            }
+          } else {
+            expect(r.errors.length).toBeGreaterThan(0);
+            expect(r.errors.length).toBeLessThanOrEqual(20);
+            for (const e of r.errors) expect(e.line).toBeGreaterThanOrEqual(0);
           }
-        } else {
-          expect(r.errors.length).toBeGreaterThan(0);
-          expect(r.errors.length).toBeLessThanOrEqual(20);
-          for (const e of r.errors) expect(e.line).toBeGreaterThanOrEqual(0);
-        }
-        expect(detectTraceFormat(text) === null || TRACE_FORMATS.includes(detectTraceFormat(text)!)).toBe(true);
-      }),
+          expect(detectTraceFormat(text) === null || TRACE_FORMATS.includes(detectTraceFormat(text)!)).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -406,7 +493,10 @@ describe('garbage never throws and gives a clear error', () => {
       expect(r.errors[0]!.line).toBe(MAX_TRACE_ROWS + 2);
       expect(r.message).toMatch(/more than 1,000,000 rows: trim it/);
     }
-    const exact = parseTrace('vidur-csv', 'arrived_at,num_prefill_tokens,num_decode_tokens\n' + '0,1,1\n'.repeat(MAX_TRACE_ROWS));
+    const exact = parseTrace(
+      'vidur-csv',
+      'arrived_at,num_prefill_tokens,num_decode_tokens\n' + '0,1,1\n'.repeat(MAX_TRACE_ROWS),
+    );
     expect(exact.ok && exact.requests.length).toBe(MAX_TRACE_ROWS);
   });
 

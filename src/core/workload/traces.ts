@@ -35,7 +35,13 @@ import type { RequestSpec } from './types.ts';
 
 export type TraceFormat = 'azure-csv' | 'burstgpt-csv' | 'mooncake-jsonl' | 'apex-jsonl' | 'vidur-csv';
 
-export const TRACE_FORMATS: readonly TraceFormat[] = ['azure-csv', 'burstgpt-csv', 'mooncake-jsonl', 'apex-jsonl', 'vidur-csv'];
+export const TRACE_FORMATS: readonly TraceFormat[] = [
+  'azure-csv',
+  'burstgpt-csv',
+  'mooncake-jsonl',
+  'apex-jsonl',
+  'vidur-csv',
+];
 
 /** Maximum data rows per trace. */
 export const MAX_TRACE_ROWS = 1_000_000;
@@ -194,7 +200,14 @@ function parseJsonNumber(obj: Record<string, unknown>, key: string, isTokens: bo
   if (!Object.prototype.hasOwnProperty.call(obj, key)) return { ok: false, message: `missing field "${key}"` };
   const v = obj[key];
   if (typeof v !== 'number') {
-    const got = v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the string ${show(v)}` : `a ${typeof v}`;
+    const got =
+      v === null
+        ? 'null'
+        : Array.isArray(v)
+          ? 'an array'
+          : typeof v === 'string'
+            ? `the string ${show(v)}`
+            : `a ${typeof v}`;
     return { ok: false, message: `${key} must be a number, got ${got}` };
   }
   return checkNumber(v, key, isTokens, String(v));
@@ -205,7 +218,8 @@ function checkNumber(v: number, col: string, isTokens: boolean, shown: string): 
   if (v < 0) return { ok: false, message: `${col} ${shown} is negative` };
   if (isTokens) {
     if (!Number.isInteger(v)) return { ok: false, message: `${col} ${shown} is not an integer token count` };
-    if (v > MAX_TOKENS) return { ok: false, message: `${col} ${shown} exceeds the maximum of ${fmtInt(MAX_TOKENS)} tokens` };
+    if (v > MAX_TOKENS)
+      return { ok: false, message: `${col} ${shown} exceeds the maximum of ${fmtInt(MAX_TOKENS)} tokens` };
   }
   return { ok: true, value: v };
 }
@@ -251,7 +265,11 @@ function splitCsv(line: string): { fields: string[]; error?: string } {
   }
 }
 
-const normName = (s: string): string => s.trim().toLowerCase().replace(/[\s_-]+/g, '');
+const normName = (s: string): string =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 
 /** Builds requests: stable sort by time (warning if needed), optional rebase to the earliest row. */
 function finish(rows: Row[], rebase: boolean, issues: Issues): RequestSpec[] {
@@ -264,7 +282,10 @@ function finish(rows: Row[], rebase: boolean, issues: Issues): RequestSpec[] {
   }
   if (firstBad >= 0) {
     const r = rows[firstBad]!;
-    issues.warn(r.line, `rows are not in time order (line ${r.line} is earlier than line ${rows[firstBad - 1]!.line}); requests were sorted by arrival time`);
+    issues.warn(
+      r.line,
+      `rows are not in time order (line ${r.line} is earlier than line ${rows[firstBad - 1]!.line}); requests were sorted by arrival time`,
+    );
     rows.sort((a, b) => a.t - b.t);
   }
   const t0 = rebase && rows.length > 0 ? rows[0]!.t : 0;
@@ -352,7 +373,10 @@ function parseCsvWith(spec: CsvSpec, text: string, issues: Issues): RequestSpec[
   let headerWidth = 0;
   let dataRows = 0;
   const ctx: CsvContext = {};
-  const expected = spec.columns.filter((c) => c.required).map((c) => c.label).join(', ');
+  const expected = spec.columns
+    .filter((c) => c.required)
+    .map((c) => c.label)
+    .join(', ');
   let fatal = false;
 
   forEachLine(text, (line, lineNo, tooLong) => {
@@ -363,7 +387,10 @@ function parseCsvWith(spec: CsvSpec, text: string, issues: Issues): RequestSpec[
         return false;
       }
       if (looksLikeJson(line)) {
-        issues.error(lineNo, `this looks like JSON, not CSV: for JSON lines use the 'mooncake-jsonl' or 'apex-jsonl' format; the ${spec.format} format needs a header row with columns ${expected}`);
+        issues.error(
+          lineNo,
+          `this looks like JSON, not CSV: for JSON lines use the 'mooncake-jsonl' or 'apex-jsonl' format; the ${spec.format} format needs a header row with columns ${expected}`,
+        );
         fatal = true;
         return false;
       }
@@ -377,9 +404,13 @@ function parseCsvWith(spec: CsvSpec, text: string, issues: Issues): RequestSpec[
         else if (col.required) missing.push(`"${col.label}"`);
       }
       if (missing.length > 0) {
-        const shown = fields.slice(0, 12).map((f) => f.trim().slice(0, 30)).join(', ');
+        const shown = fields
+          .slice(0, 12)
+          .map((f) => f.trim().slice(0, 30))
+          .join(', ');
         const first = (fields[0] ?? '').trim();
-        const hint = NUM_RE.test(first) || /^\d{4}-\d\d-\d\d/.test(first) ? ' The first line must be the header row.' : '';
+        const hint =
+          NUM_RE.test(first) || /^\d{4}-\d\d-\d\d/.test(first) ? ' The first line must be the header row.' : '';
         issues.error(
           lineNo,
           `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in the header (found: ${shown.length > 0 ? shown : 'nothing'}${fields.length > 12 ? ', …' : ''}); the ${spec.format} format needs ${expected}.${hint}`,
@@ -416,7 +447,10 @@ function parseCsvWith(spec: CsvSpec, text: string, issues: Issues): RequestSpec[
       cells.set(col.key, v);
     }
     if (short.length > 0) {
-      issues.error(lineNo, `missing column${short.length > 1 ? 's' : ''} ${short.join(', ')}: the row has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${headerWidth}`);
+      issues.error(
+        lineNo,
+        `missing column${short.length > 1 ? 's' : ''} ${short.join(', ')}: the row has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${headerWidth}`,
+      );
       return true;
     }
     const row = spec.row(cells, lineNo, issues, ctx);
@@ -446,13 +480,23 @@ function rowErrors(issues: Issues, line: number, results: Parsed[]): number[] | 
 const AZURE_TS_RE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z?$/;
 
 /** Parses an Azure TIMESTAMP into integer epoch seconds (UTC, as the trace has no zone) + fraction. */
-function parseAzureTimestamp(raw: string | undefined): { ok: true; sec: number; frac: number } | { ok: false; message: string } {
+function parseAzureTimestamp(
+  raw: string | undefined,
+): { ok: true; sec: number; frac: number } | { ok: false; message: string } {
   if (raw === undefined) return { ok: false, message: 'missing column "TIMESTAMP"' };
   const s = raw.trim();
   if (s.length === 0) return { ok: false, message: 'TIMESTAMP is empty' };
   const m = s.length <= 40 ? AZURE_TS_RE.exec(s) : null;
-  if (m === null) return { ok: false, message: `TIMESTAMP ${show(s)} is not a datetime like 2023-11-16 18:17:03.9799600` };
-  const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
+  if (m === null)
+    return { ok: false, message: `TIMESTAMP ${show(s)} is not a datetime like 2023-11-16 18:17:03.9799600` };
+  const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const ms = Date.UTC(y, mo - 1, d, h, mi, se);
   const back = new Date(ms);
   if (mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 59 || back.getUTCDate() !== d || back.getUTCMonth() !== mo - 1) {
@@ -501,7 +545,10 @@ const burstSpec: CsvSpec = {
     const [t, input, output] = vals as [number, number, number];
     if (output === 0) {
       issues.skippedRows++;
-      issues.warn(line, 'Response tokens is 0 (a failed request in BurstGPT): row skipped, as in the *_without_fails files');
+      issues.warn(
+        line,
+        'Response tokens is 0 (a failed request in BurstGPT): row skipped, as in the *_without_fails files',
+      );
       return null;
     }
     const row: Row = { line, t, input, output };
@@ -522,7 +569,10 @@ const vidurSpec: CsvSpec = {
   ],
   onHeader(found, line, issues) {
     if (!found.has('time')) {
-      issues.warn(line, 'no "arrived_at" column (a length-only Vidur trace): every request arrives at t = 0 (offline); apply an arrival process to re-time them');
+      issues.warn(
+        line,
+        'no "arrived_at" column (a length-only Vidur trace): every request arrives at t = 0 (offline); apply an arrival process to re-time them',
+      );
     }
   },
   row(cells, line, issues) {
@@ -553,7 +603,10 @@ function parseJsonlWith(spec: JsonlSpec, text: string, issues: Issues): RequestS
   const rows: Row[] = [];
   const first = text.trimStart();
   if (first.startsWith('[')) {
-    issues.error(1, `the input is a JSON array, not JSON lines: the ${spec.format} format needs one JSON object per line with ${spec.keys.join(', ')}`);
+    issues.error(
+      1,
+      `the input is a JSON array, not JSON lines: the ${spec.format} format needs one JSON object per line with ${spec.keys.join(', ')}`,
+    );
     return [];
   }
   let dataRows = 0;
@@ -570,7 +623,10 @@ function parseJsonlWith(spec: JsonlSpec, text: string, issues: Issues): RequestS
     const c0 = line.trimStart()[0];
     if (c0 !== '{' && c0 !== '[') {
       // Not JSON at all: report without paying for a SyntaxError per line.
-      const hint = dataRows === 1 && line.includes(',') ? ` (this looks like CSV: the ${spec.format} format needs one JSON object per line)` : '';
+      const hint =
+        dataRows === 1 && line.includes(',')
+          ? ` (this looks like CSV: the ${spec.format} format needs one JSON object per line)`
+          : '';
       issues.error(lineNo, `expected a JSON object with ${spec.keys.join(', ')}, found ${show(line.trim())}${hint}`);
       return true;
     }
@@ -599,7 +655,11 @@ const mooncakeSpec: JsonlSpec = {
   keys: ['timestamp', 'input_length', 'output_length', 'hash_ids'],
   rebase: false,
   row(obj, line, issues) {
-    const results = [parseJsonNumber(obj, 'timestamp', false), parseJsonNumber(obj, 'input_length', true), parseJsonNumber(obj, 'output_length', true)];
+    const results = [
+      parseJsonNumber(obj, 'timestamp', false),
+      parseJsonNumber(obj, 'input_length', true),
+      parseJsonNumber(obj, 'output_length', true),
+    ];
     let hashIds: number[] | undefined;
     const h = obj['hash_ids'];
     if (h !== undefined) {
@@ -607,7 +667,11 @@ const mooncakeSpec: JsonlSpec = {
         results.push({ ok: false, message: 'hash_ids must be an array of non-negative integers' });
       } else {
         const bad = h.findIndex((x) => typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0);
-        if (bad >= 0) results.push({ ok: false, message: `hash_ids[${bad}] ${show(JSON.stringify(h[bad]) ?? 'undefined')} is not a non-negative integer` });
+        if (bad >= 0)
+          results.push({
+            ok: false,
+            message: `hash_ids[${bad}] ${show(JSON.stringify(h[bad]) ?? 'undefined')} is not a non-negative integer`,
+          });
         else hashIds = h as number[];
       }
     }
@@ -671,7 +735,10 @@ export function parseTrace(format: TraceFormat, text: string): ParseTraceResult 
   if (out.errorCount > 0) {
     const first = out.errors[0];
     const where = first !== undefined && first.line > 0 ? `line ${first.line}: ` : '';
-    const more = out.errorCount > 1 ? ` (${fmtInt(out.errorCount)} errors in all${out.errorCount > MAX_REPORTED_ISSUES ? `; the first ${MAX_REPORTED_ISSUES} are listed` : ''})` : '';
+    const more =
+      out.errorCount > 1
+        ? ` (${fmtInt(out.errorCount)} errors in all${out.errorCount > MAX_REPORTED_ISSUES ? `; the first ${MAX_REPORTED_ISSUES} are listed` : ''})`
+        : '';
     return {
       ok: false,
       format,

@@ -11,12 +11,33 @@ export function CommandTab({ scenario, result }: { scenario: Scenario; result: E
   const [engine, setEngine] = useState<Engine>('vllm');
   const [copied, setCopied] = useState<boolean | null>(null);
   const g = result.memory.perGpu[0];
-  const cmd = engineCommand(engine, scenario, g ? { weightsGB: g.weightsGB, activationsGB: g.activationsGB, reservedGB: g.reservedGB, kvCacheGB: g.kvCacheGB, capacityGB: g.capacityGB } : undefined);
+  const cmd = engineCommand(
+    engine,
+    scenario,
+    g
+      ? {
+          weightsGB: g.weightsGB,
+          activationsGB: g.activationsGB,
+          reservedGB: g.reservedGB,
+          kvCacheGB: g.kvCacheGB,
+          capacityGB: g.capacityGB,
+        }
+      : undefined,
+  );
   const lines = cmd.text.split('\n');
   return (
     <>
       <div className="cmd-actions">
-        <Segmented label="Engine" hideLabel value={engine} onChange={(e) => { setEngine(e); setCopied(null); }} options={ENGINES.map((e) => ({ value: e.id, label: e.label }))} />
+        <Segmented
+          label="Engine"
+          hideLabel
+          value={engine}
+          onChange={(e) => {
+            setEngine(e);
+            setCopied(null);
+          }}
+          options={ENGINES.map((e) => ({ value: e.id, label: e.label }))}
+        />
         <span className="spacer" />
         <button
           type="button"
@@ -26,12 +47,29 @@ export function CommandTab({ scenario, result }: { scenario: Scenario; result: E
         >
           {copied ? <IconCheck /> : <IconCopy />} {copied ? 'Copied' : 'Copy command'}
         </button>
-        <button type="button" className="btn btn--sm" onClick={() => downloadText(`serve-${engine}.sh`, `#!/usr/bin/env bash\nset -euo pipefail\n${cmd.text}\n`, 'text/x-shellscript')}>
+        <button
+          type="button"
+          className="btn btn--sm"
+          onClick={() =>
+            downloadText(
+              `serve-${engine}.sh`,
+              `#!/usr/bin/env bash\nset -euo pipefail\n${cmd.text}\n`,
+              'text/x-shellscript',
+            )
+          }
+        >
           <IconDownload /> .sh
         </button>
       </div>
-      {copied === false && <div className="field__error">The browser refused clipboard access: select the text and copy it.</div>}
-      <pre className="cmd" data-testid={`export-${engine}`} aria-label={`${ENGINES.find((e) => e.id === engine)?.label} launch command`} tabIndex={0}>
+      {copied === false && (
+        <div className="field__error">The browser refused clipboard access: select the text and copy it.</div>
+      )}
+      <pre
+        className="cmd"
+        data-testid={`export-${engine}`}
+        aria-label={`${ENGINES.find((e) => e.id === engine)?.label} launch command`}
+        tabIndex={0}
+      >
         {lines.map((l, i) => (
           <span key={i} className={l.startsWith('#') ? 'comment' : undefined}>
             {l}
@@ -40,7 +78,8 @@ export function CommandTab({ scenario, result }: { scenario: Scenario; result: E
         ))}
       </pre>
       <p className="caption">
-        Flags follow the plan: tensor/pipeline/data parallel sizes, expert parallelism, KV dtype, batch limits, chunked prefill, prefix caching and memory share. Check them against your engine version before production use.
+        Flags follow the plan: tensor/pipeline/data parallel sizes, expert parallelism, KV dtype, batch limits, chunked
+        prefill, prefix caching and memory share. Check them against your engine version before production use.
       </p>
     </>
   );

@@ -40,7 +40,10 @@ const INBOUND: ReadonlySet<TierTransferKind> = new Set(['H2D', 'NVMe→H2D']);
  * Host-link lanes split by direction (the link is full duplex: a reload and a write-back overlap in
  * time), each only where it carries spans. Returns the lanes and each old lane's (in, out) new index.
  */
-function splitTierLanes(g: PlanGantt): { lanes: LaneInfo[]; laneOf: (lane: number, transfer: TierTransferKind | undefined) => number } {
+function splitTierLanes(g: PlanGantt): {
+  lanes: LaneInfo[];
+  laneOf: (lane: number, transfer: TierTransferKind | undefined) => number;
+} {
   const dirs = g.lanes.map(() => ({ inbound: false, outbound: false }));
   for (let i = 0; i < g.spans.lane.length; i++) {
     const t = g.details[g.spans.detail[i]!]?.transfer;
@@ -55,7 +58,10 @@ function splitTierLanes(g: PlanGantt): { lanes: LaneInfo[]; laneOf: (lane: numbe
     const d = dirs[i]!;
     if (l.tier !== 'host-link' || !(d.inbound && d.outbound)) {
       at.push({ inbound: lanes.length, outbound: lanes.length });
-      lanes.push({ label: l.tier === 'host-link' ? `${l.label}${d.inbound ? ' (H2D)' : d.outbound ? ' (D2H)' : ''}` : l.label, group: l.group });
+      lanes.push({
+        label: l.tier === 'host-link' ? `${l.label}${d.inbound ? ' (H2D)' : d.outbound ? ' (D2H)' : ''}` : l.label,
+        group: l.group,
+      });
       return;
     }
     const gpu = l.label.replace(/ ↔ host$/, '');
@@ -70,14 +76,22 @@ function splitTierLanes(g: PlanGantt): { lanes: LaneInfo[]; laneOf: (lane: numbe
  * Only kinds present get a legend entry; tier transfers are split by direction (H2D, D2H, NVMe), each
  * direction of a host link on its own lane.
  */
-export function chartData(g: PlanGantt): { lanes: LaneInfo[]; spans: SpanTable; details: ChartDetail[]; kinds: { name: string; color: string }[] } {
+export function chartData(g: PlanGantt): {
+  lanes: LaneInfo[];
+  spans: SpanTable;
+  details: ChartDetail[];
+  kinds: { name: string; color: string }[];
+} {
   // A span's legend key: its Gantt kind, or its tier-transfer direction.
   const keyOf = (i: number): string => {
     const k = g.spans.kind[i]!;
     const t = g.details[g.spans.detail[i]!]?.transfer;
     return GANTT_KINDS[k] === 'kv-transfer' && t ? `tier:${t}` : GANTT_KINDS[k]!;
   };
-  const order = (key: string): number => (key.startsWith('tier:') ? GANTT_KINDS.length + TIER_TRANSFER_KINDS.indexOf(key.slice(5) as TierTransferKind) : GANTT_KINDS.indexOf(key as (typeof GANTT_KINDS)[number]));
+  const order = (key: string): number =>
+    key.startsWith('tier:')
+      ? GANTT_KINDS.length + TIER_TRANSFER_KINDS.indexOf(key.slice(5) as TierTransferKind)
+      : GANTT_KINDS.indexOf(key as (typeof GANTT_KINDS)[number]);
   const keys = new Array<string>(g.spans.kind.length);
   for (let i = 0; i < keys.length; i++) keys[i] = keyOf(i);
   const used = [...new Set(keys)].sort((a, b) => order(a) - order(b));
@@ -99,8 +113,21 @@ export function chartData(g: PlanGantt): { lanes: LaneInfo[]; spans: SpanTable; 
     if (k === undefined) {
       const src = g.details[d]!;
       // A transfer names its own route; the phase in brackets would only repeat it.
-      const where = [src.kind === 'kv-transfer' ? null : src.phase, g.lanes.length > 0 && src.stage > 0 ? `stage ${src.stage}` : null, layer >= 0 ? `layer ${layer}` : null].filter(Boolean).join(' · ');
-      details.push({ op: where ? `${src.name} (${where})` : src.name, shape: src.shape || undefined, flops: src.flops || undefined, bytes: src.bytes || undefined, timeUs: src.timeUs, bound: src.bound });
+      const where = [
+        src.kind === 'kv-transfer' ? null : src.phase,
+        g.lanes.length > 0 && src.stage > 0 ? `stage ${src.stage}` : null,
+        layer >= 0 ? `layer ${layer}` : null,
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      details.push({
+        op: where ? `${src.name} (${where})` : src.name,
+        shape: src.shape || undefined,
+        flops: src.flops || undefined,
+        bytes: src.bytes || undefined,
+        timeUs: src.timeUs,
+        bound: src.bound,
+      });
       k = details.length - 1;
       index.set(key, k);
     }
@@ -111,16 +138,40 @@ export function chartData(g: PlanGantt): { lanes: LaneInfo[]; spans: SpanTable; 
   return { lanes, spans: { lane, startUs: g.spans.startUs, endUs: g.spans.endUs, kind, detail }, details, kinds };
 }
 
-const PHASES: Record<GanttPhases, ('decode' | 'prefill')[]> = { both: ['decode', 'prefill'], decode: ['decode'], prefill: ['prefill'] };
+const PHASES: Record<GanttPhases, ('decode' | 'prefill')[]> = {
+  both: ['decode', 'prefill'],
+  decode: ['decode'],
+  prefill: ['prefill'],
+};
 
-export const PlanGanttChart = memo(function PlanGanttChart({ scenario, concurrency, phases, title, height }: { scenario: Scenario; concurrency: number; phases: GanttPhases; title: string; height?: number }) {
+export const PlanGanttChart = memo(function PlanGanttChart({
+  scenario,
+  concurrency,
+  phases,
+  title,
+  height,
+}: {
+  scenario: Scenario;
+  concurrency: number;
+  phases: GanttPhases;
+  title: string;
+  height?: number;
+}) {
   const out = ganttOf(scenario, concurrency, { phases: PHASES[phases] });
   const data = useMemo(() => (out.ok ? chartData(out.value) : null), [out]);
-  if (!out.ok || !data) return <p className="caption">The Gantt needs a plan that resolves: {out.ok ? '' : out.message}</p>;
+  if (!out.ok || !data)
+    return <p className="caption">The Gantt needs a plan that resolves: {out.ok ? '' : out.message}</p>;
   const g = out.value;
   return (
     <div className="stack">
-      <GanttCanvas title={title} lanes={data.lanes} spans={data.spans} kinds={data.kinds} details={data.details} height={height ?? 360} />
+      <GanttCanvas
+        title={title}
+        lanes={data.lanes}
+        spans={data.spans}
+        kinds={data.kinds}
+        details={data.details}
+        height={height ?? 360}
+      />
       <p className="caption">
         {g.phases.map((p, i) => (
           <span key={`${p.phase}-${i}`}>
@@ -155,10 +206,17 @@ export function GanttTab({ scenario, result }: { scenario: Scenario; result: Eva
             { value: 'prefill', label: 'Prefill iteration' },
           ]}
         />
-        <span>Wheel to zoom, drag to pan, double-click to reset; hover a span for its op, shape, FLOPs, bytes and bound.</span>
+        <span>
+          Wheel to zoom, drag to pan, double-click to reset; hover a span for its op, shape, FLOPs, bytes and bound.
+        </span>
       </div>
       <div data-testid="gantt-chart" className={pending ? 'is-pending' : undefined} aria-busy={pending}>
-        <PlanGanttChart scenario={settledScenario} concurrency={settledConcurrency} phases={phases} title="Per-GPU timeline" />
+        <PlanGanttChart
+          scenario={settledScenario}
+          concurrency={settledConcurrency}
+          phases={phases}
+          title="Per-GPU timeline"
+        />
       </div>
     </>
   );

@@ -25,8 +25,16 @@ function colorOf(id: string): string {
 }
 
 const METRIC_TEXT: Record<KvChartMetric, { title: string; y: string; fmt: (v: number) => string }> = {
-  seqs: { title: 'KV capacity: concurrent sequences vs context length', y: 'Max concurrent sequences (log)', fmt: (v) => `${fmtInt(v)} seqs` },
-  throughput: { title: 'Decode throughput vs context length (at that many sequences)', y: 'Decode output (tok/s, log)', fmt: (v) => `${fmtNum(v)} tok/s` },
+  seqs: {
+    title: 'KV capacity: concurrent sequences vs context length',
+    y: 'Max concurrent sequences (log)',
+    fmt: (v) => `${fmtInt(v)} seqs`,
+  },
+  throughput: {
+    title: 'Decode throughput vs context length (at that many sequences)',
+    y: 'Decode output (tok/s, log)',
+    fmt: (v) => `${fmtNum(v)} tok/s`,
+  },
 };
 
 export function KvCapacityTab({ scenario, result }: { scenario: Scenario; result: EvaluationResult }) {
@@ -37,11 +45,30 @@ export function KvCapacityTab({ scenario, result }: { scenario: Scenario; result
   const out = kvChartOf(settled);
   const lines = useMemo(() => (out.ok ? kvChartLines(out.value, metric) : null), [out, metric]);
   const info = useMemo(() => kvStrategyInfo(settled, settled.runtime.kvStrategy), [settled]);
-  const series: LineSeries[] = useMemo(() => (lines ? lines.lines.map((l) => ({ label: l.label, points: l.points, dashed: l.dashed, emphasis: l.current, color: colorOf(l.id) })) : []), [lines]);
-  const hLines = useMemo(() => (lines ? lines.hLines.map((h) => ({ ...h, color: 'var(--chart-fg-muted, #59636e)' })) : []), [lines]);
-  const ticks = useMemo(() => (out.ok ? out.value.contexts.map((c) => ({ value: c, label: contextLabel(c) })) : []), [out]);
+  const series: LineSeries[] = useMemo(
+    () =>
+      lines
+        ? lines.lines.map((l) => ({
+            label: l.label,
+            points: l.points,
+            dashed: l.dashed,
+            emphasis: l.current,
+            color: colorOf(l.id),
+          }))
+        : [],
+    [lines],
+  );
+  const hLines = useMemo(
+    () => (lines ? lines.hLines.map((h) => ({ ...h, color: 'var(--chart-fg-muted, #59636e)' })) : []),
+    [lines],
+  );
+  const ticks = useMemo(
+    () => (out.ok ? out.value.contexts.map((c) => ({ value: c, label: contextLabel(c) })) : []),
+    [out],
+  );
 
-  if (!out.ok || !lines) return <p className="caption">The KV capacity chart needs a plan that resolves: {out.ok ? '' : out.message}</p>;
+  if (!out.ok || !lines)
+    return <p className="caption">The KV capacity chart needs a plan that resolves: {out.ok ? '' : out.message}</p>;
   const chart = out.value;
   const current = chart.series.find((s) => s.current);
   const kv = result.kv;
@@ -65,9 +92,15 @@ export function KvCapacityTab({ scenario, result }: { scenario: Scenario; result
         <span>Hover for each strategy’s value at a context; dashed lines are lossy (approximate) strategies.</span>
       </div>
       <div className="kv-plan-line" data-testid="kv-plan-strategy">
-        <strong>This plan:</strong> {info.name} <FidelityBadge fidelity={info.fidelity} /> <span className="kv-plan-line__desc">{info.description}</span>
+        <strong>This plan:</strong> {info.name} <FidelityBadge fidelity={info.fidelity} />{' '}
+        <span className="kv-plan-line__desc">{info.description}</span>
       </div>
-      <div data-testid="kv-capacity-chart" data-metric={metric} className={pending ? 'is-pending' : undefined} aria-busy={pending}>
+      <div
+        data-testid="kv-capacity-chart"
+        data-metric={metric}
+        className={pending ? 'is-pending' : undefined}
+        aria-busy={pending}
+      >
         <LineChart
           title={t.title}
           xLabel="Context length per sequence (tokens, log scale)"
@@ -87,11 +120,16 @@ export function KvCapacityTab({ scenario, result }: { scenario: Scenario; result
       <p className="caption">
         {metric === 'seqs' ? (
           <>
-            Sequences of that length the plan holds at once ({chart.gpusUsed} GPU{chart.gpusUsed === 1 ? '' : 's'}): HBM left for KV is <strong>{fmtBytes(chart.hbmFreeBytesPerGpu)}</strong> per GPU after weights, activations and the reserve; offload strategies add host DRAM / NVMe. The engine runs at most{' '}
+            Sequences of that length the plan holds at once ({chart.gpusUsed} GPU{chart.gpusUsed === 1 ? '' : 's'}): HBM
+            left for KV is <strong>{fmtBytes(chart.hbmFreeBytesPerGpu)}</strong> per GPU after weights, activations and
+            the reserve; offload strategies add host DRAM / NVMe. The engine runs at most{' '}
             <strong>{fmtInt(chart.maxNumSeqsCap)}</strong> (maxNumSeqs × scheduler groups).
           </>
         ) : (
-          <>Decode output tokens/s of the whole plan at the sequences it can run (up to the engine cap); sequences beyond HBM stream their KV from host/NVMe every step, which is why offload curves fall.</>
+          <>
+            Decode output tokens/s of the whole plan at the sequences it can run (up to the engine cap); sequences
+            beyond HBM stream their KV from host/NVMe every step, which is why offload curves fall.
+          </>
         )}{' '}
         {current?.hbmLimitTokens === null ? 'One sequence of this plan fits in HBM beyond 2M tokens. ' : ''}
         {lines.sameAsCurrent.length > 0 ? `${lines.sameAsCurrent.join(', ')}: same curve as this plan. ` : ''}
@@ -99,8 +137,14 @@ export function KvCapacityTab({ scenario, result }: { scenario: Scenario; result
       </p>
       {kv && (
         <p className="caption" data-testid="kv-at-context">
-          At your context ({contextLabel(kv.contextTokens)} tokens) this strategy stores <strong>{fmtBytes(kv.storedBytesPerToken)}</strong>/token ({kv.compressionVsBf16 > 1.005 ? `${fmtNum(kv.compressionVsBf16)}× smaller than bf16` : 'no smaller than bf16'}), <strong>{fmtBytes(kv.hbmBytesPerSeq)}</strong> in HBM per sequence; the plan holds{' '}
-          <strong>{fmtInt(kv.hbmSeqs)}</strong> sequences in HBM{kv.maxSeqsWithTiers > kv.hbmSeqs ? ` and ${fmtInt(kv.maxSeqsWithTiers)} with the host/NVMe tiers` : ''}; decode reads {fmtBytes(kv.decodeReadBytesPerSeq)} per sequence per step (bf16: {fmtBytes(kv.bf16DecodeReadBytesPerSeq)}).
+          At your context ({contextLabel(kv.contextTokens)} tokens) this strategy stores{' '}
+          <strong>{fmtBytes(kv.storedBytesPerToken)}</strong>/token (
+          {kv.compressionVsBf16 > 1.005 ? `${fmtNum(kv.compressionVsBf16)}× smaller than bf16` : 'no smaller than bf16'}
+          ), <strong>{fmtBytes(kv.hbmBytesPerSeq)}</strong> in HBM per sequence; the plan holds{' '}
+          <strong>{fmtInt(kv.hbmSeqs)}</strong> sequences in HBM
+          {kv.maxSeqsWithTiers > kv.hbmSeqs ? ` and ${fmtInt(kv.maxSeqsWithTiers)} with the host/NVMe tiers` : ''};
+          decode reads {fmtBytes(kv.decodeReadBytesPerSeq)} per sequence per step (bf16:{' '}
+          {fmtBytes(kv.bf16DecodeReadBytesPerSeq)}).
         </p>
       )}
       {current && current.warnings.length > 0 && (

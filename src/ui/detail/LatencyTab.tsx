@@ -73,9 +73,17 @@ function RequestTimelineChart({ sim }: { sim: SimulationSummary }) {
   if (!t || t.lanes.length === 0) return null;
   return (
     <div data-testid="request-timeline">
-      <GanttCanvas title="Request timeline (queued · prefill · decode)" lanes={t.lanes} spans={t.spans} kinds={REQUEST_KINDS.map((k) => ({ name: k, color: REQUEST_KIND_COLORS[k] }))} details={t.details} height={320} />
+      <GanttCanvas
+        title="Request timeline (queued · prefill · decode)"
+        lanes={t.lanes}
+        spans={t.spans}
+        kinds={REQUEST_KINDS.map((k) => ({ name: k, color: REQUEST_KIND_COLORS[k] }))}
+        details={t.details}
+        height={320}
+      />
       <p className="caption">
-        The first {fmtInt(t.shown)} of {fmtInt(t.total)} finished requests by arrival, one lane each, grouped by the instance that served them.
+        The first {fmtInt(t.shown)} of {fmtInt(t.total)} finished requests by arrival, one lane each, grouped by the
+        instance that served them.
       </p>
     </div>
   );
@@ -91,9 +99,11 @@ function SimView({ r, scenario, withTimeline }: { r: SimulatedEvaluation; scenar
       <div className={`callout ${sim.stability.overloaded ? 'callout--danger' : 'callout--info'}`}>
         {sim.stability.overloaded ? <IconAlert /> : <IconInfo />}
         <p>
-          Simulated {fmtInt(sim.finished)} of {fmtInt(sim.requests)} requests over {fmtNum(sim.makespanS)} s ({sim.source}). {sim.stability.reason}
+          Simulated {fmtInt(sim.finished)} of {fmtInt(sim.requests)} requests over {fmtNum(sim.makespanS)} s (
+          {sim.source}). {sim.stability.reason}
           {sim.preemptions > 0 ? ` ${fmtInt(sim.preemptions)} preemptions.` : ''}
-          {sim.prefixHitRate !== null ? ` Prefix-cache hit rate ${fmtPct(sim.prefixHitRate)}.` : ''} Peak KV use {fmtPct(sim.peakKvFraction)}.
+          {sim.prefixHitRate !== null ? ` Prefix-cache hit rate ${fmtPct(sim.prefixHitRate)}.` : ''} Peak KV use{' '}
+          {fmtPct(sim.peakKvFraction)}.
         </p>
       </div>
       {cdfs ? (
@@ -153,7 +163,15 @@ function useElapsedMs(startedAt: number | null): number | null {
   return startedAt === null ? null : Math.max(0, t - startedAt);
 }
 
-function SimRunning({ requests, startedAt, where }: { requests: number; startedAt: number | null; where: string | null }) {
+function SimRunning({
+  requests,
+  startedAt,
+  where,
+}: {
+  requests: number;
+  startedAt: number | null;
+  where: string | null;
+}) {
   const { cancelSimulation } = useActions();
   const elapsedMs = useElapsedMs(startedAt);
   const place = where === 'worker' ? ' in a background worker' : where ? ` on the ${where}` : '';
@@ -164,7 +182,12 @@ function SimRunning({ requests, startedAt, where }: { requests: number; startedA
           <IconStop /> Cancel
         </button>
         <div className="progress">
-          <div className="progress__bar progress__bar--indeterminate" role="progressbar" aria-label="Simulation progress" aria-valuetext="Simulating">
+          <div
+            className="progress__bar progress__bar--indeterminate"
+            role="progressbar"
+            aria-label="Simulation progress"
+            aria-valuetext="Simulating"
+          >
             <div className="progress__fill" />
           </div>
           <div className="progress__text">
@@ -177,7 +200,11 @@ function SimRunning({ requests, startedAt, where }: { requests: number; startedA
           </div>
         </div>
       </div>
-      <p className="caption">{where === 'worker' ? 'The rest of the page stays usable meanwhile; editing the scenario stops this run.' : 'Editing the scenario stops this run.'}</p>
+      <p className="caption">
+        {where === 'worker'
+          ? 'The rest of the page stays usable meanwhile; editing the scenario stops this run.'
+          : 'Editing the scenario stops this run.'}
+      </p>
     </div>
   );
 }
@@ -206,7 +233,9 @@ export function LatencyTab({ result, scenario }: { result: EvaluationResult; sce
       <div className="callout callout--info">
         <IconInfo />
         <p>
-          This plan has a closed-form estimate only (means: TTFT {fmtMs(m.ttftMs.mean)}, TPOT {fmtMs(m.tpotMs.mean)}, end to end {fmtMs(m.e2eMs.mean)}), so its p50 and p99 equal the mean. Simulate it to see the distributions, queueing and KV usage over time.
+          This plan has a closed-form estimate only (means: TTFT {fmtMs(m.ttftMs.mean)}, TPOT {fmtMs(m.tpotMs.mean)},
+          end to end {fmtMs(m.e2eMs.mean)}), so its p50 and p99 equal the mean. Simulate it to see the distributions,
+          queueing and KV usage over time.
         </p>
       </div>
       <div>

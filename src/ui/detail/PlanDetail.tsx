@@ -42,7 +42,8 @@ export function useSelectedRow(): RankedPlan | undefined {
 
 export function planLabel(s: Scenario): string {
   const p = s.plan;
-  if (p.prefill && p.decode) return `Prefill ${p.prefill.instances}× TP${p.prefill.tp} + Decode ${p.decode.instances}× TP${p.decode.tp}`;
+  if (p.prefill && p.decode)
+    return `Prefill ${p.prefill.instances}× TP${p.prefill.tp} + Decode ${p.decode.instances}× TP${p.decode.tp}`;
   const parts = [`TP${p.tp}`];
   if (p.pp > 1) parts.push(`PP${p.pp}`);
   parts.push(`DP${p.dp}`);
@@ -51,7 +52,21 @@ export function planLabel(s: Scenario): string {
   return parts.join(' · ');
 }
 
-function Kpi({ label, value, unit, sub, tone, testId }: { label: string; value: ReactNode; unit?: string; sub?: ReactNode; tone?: 'good' | 'bad'; testId?: string }) {
+function Kpi({
+  label,
+  value,
+  unit,
+  sub,
+  tone,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  unit?: string;
+  sub?: ReactNode;
+  tone?: 'good' | 'bad';
+  testId?: string;
+}) {
   return (
     <div className={`kpi${tone ? ` kpi--${tone}` : ''}`} data-testid={testId}>
       <div className="kpi__label">{label}</div>
@@ -70,21 +85,71 @@ function Kpis({ r, scenario }: { r: EvaluationResult; scenario: Scenario }) {
   const h = memoryHeadroom(r, scenario.workload.inputTokens, scenario.workload.outputTokens);
   return (
     <div className="kpis" data-testid="plan-kpis">
-      <Kpi label="Throughput" value={fmtNum(m.outputTokPerSecPerGpu, 4)} unit="tok/s/GPU" sub={`${fmtNum(m.outputTokPerSec, 4)} tok/s total`} testId="kpi-throughput" />
-      <Kpi label="Goodput within SLOs" value={fmtNum(m.goodputReqPerSec)} unit="req/s" sub={`of ${fmtNum(m.requestsPerSec)} req/s served · ${fmtPct(m.sloAttainment)} in SLO`} tone={m.goodputReqPerSec > 0 ? 'good' : 'bad'} testId="kpi-goodput" />
-      <Kpi label="TTFT p50 / p99" value={`${fmtNum(m.ttftMs.p50)} / ${fmtNum(m.ttftMs.p99)}`} unit="ms" sub={`SLO ≤ ${fmtMs(slo.ttftMs)}`} tone={m.ttftMs.p99 > slo.ttftMs ? 'bad' : undefined} testId="kpi-ttft" />
-      <Kpi label="TPOT p50 / p99" value={`${fmtNum(m.tpotMs.p50)} / ${fmtNum(m.tpotMs.p99)}`} unit="ms" sub={`SLO ≤ ${fmtMs(slo.tpotMs)}`} tone={m.tpotMs.p99 > slo.tpotMs ? 'bad' : undefined} testId="kpi-tpot" />
-      <Kpi label="Cost" value={fmtUsd(m.costUsdPerMOutputTokens)} unit="/M tok" sub={`${r.plan.gpusUsed} GPUs`} testId="kpi-cost" />
-      <Kpi label="Energy" value={fmtNum(m.energyJPerOutputToken)} unit="J/tok" sub={`GPU busy ${fmtPct(m.busyFraction)}`} testId="kpi-energy" />
+      <Kpi
+        label="Throughput"
+        value={fmtNum(m.outputTokPerSecPerGpu, 4)}
+        unit="tok/s/GPU"
+        sub={`${fmtNum(m.outputTokPerSec, 4)} tok/s total`}
+        testId="kpi-throughput"
+      />
+      <Kpi
+        label="Goodput within SLOs"
+        value={fmtNum(m.goodputReqPerSec)}
+        unit="req/s"
+        sub={`of ${fmtNum(m.requestsPerSec)} req/s served · ${fmtPct(m.sloAttainment)} in SLO`}
+        tone={m.goodputReqPerSec > 0 ? 'good' : 'bad'}
+        testId="kpi-goodput"
+      />
+      <Kpi
+        label="TTFT p50 / p99"
+        value={`${fmtNum(m.ttftMs.p50)} / ${fmtNum(m.ttftMs.p99)}`}
+        unit="ms"
+        sub={`SLO ≤ ${fmtMs(slo.ttftMs)}`}
+        tone={m.ttftMs.p99 > slo.ttftMs ? 'bad' : undefined}
+        testId="kpi-ttft"
+      />
+      <Kpi
+        label="TPOT p50 / p99"
+        value={`${fmtNum(m.tpotMs.p50)} / ${fmtNum(m.tpotMs.p99)}`}
+        unit="ms"
+        sub={`SLO ≤ ${fmtMs(slo.tpotMs)}`}
+        tone={m.tpotMs.p99 > slo.tpotMs ? 'bad' : undefined}
+        testId="kpi-tpot"
+      />
+      <Kpi
+        label="Cost"
+        value={fmtUsd(m.costUsdPerMOutputTokens)}
+        unit="/M tok"
+        sub={`${r.plan.gpusUsed} GPUs`}
+        testId="kpi-cost"
+      />
+      <Kpi
+        label="Energy"
+        value={fmtNum(m.energyJPerOutputToken)}
+        unit="J/tok"
+        sub={`GPU busy ${fmtPct(m.busyFraction)}`}
+        testId="kpi-energy"
+      />
       <Kpi
         label="Memory"
         value={h.fits ? fmtPct(h.kvFreeFraction) : `−${fmtGB(h.shortfallGB)}`}
         unit={h.fits ? 'KV free' : 'per GPU'}
-        sub={h.fits ? `${fmtInt(r.memory.maxConcurrentSeqs)} seqs · ${fmtInt(r.memory.maxKvTokens)} KV tokens` : 'does not fit'}
+        sub={
+          h.fits
+            ? `${fmtInt(r.memory.maxConcurrentSeqs)} seqs · ${fmtInt(r.memory.maxKvTokens)} KV tokens`
+            : 'does not fit'
+        }
         tone={h.fits ? undefined : 'bad'}
         testId="kpi-memory"
       />
-      <Kpi label="Steady-state batch" value={fmtNum(m.concurrency)} unit="seqs" sub={!r.memory.fits ? 'plan does not fit' : m.overloaded ? 'overloaded: queue grows' : 'per instance'} tone={m.overloaded || !r.memory.fits ? 'bad' : undefined} testId="kpi-batch" />
+      <Kpi
+        label="Steady-state batch"
+        value={fmtNum(m.concurrency)}
+        unit="seqs"
+        sub={!r.memory.fits ? 'plan does not fit' : m.overloaded ? 'overloaded: queue grows' : 'per instance'}
+        tone={m.overloaded || !r.memory.fits ? 'bad' : undefined}
+        testId="kpi-batch"
+      />
     </div>
   );
 }
@@ -93,13 +158,21 @@ function PlanEditor() {
   const plan = useApp((s) => s.scenario.plan);
   const engineError = useEngineError();
   // "dp·pp·tp·attentionDp GPUs > cluster" names the plan as a whole: mark the replica count.
-  const planWide = engineError('plan') !== undefined && ['tp', 'pp', 'dp', 'ep', 'attentionDp'].every((f) => engineError(`plan.${f}`) === undefined);
+  const planWide =
+    engineError('plan') !== undefined &&
+    ['tp', 'pp', 'dp', 'ep', 'attentionDp'].every((f) => engineError(`plan.${f}`) === undefined);
   const disagg = Boolean(plan.prefill && plan.decode);
   const { setField } = useActions();
   if (disagg) {
     return (
       <div className="plan-editor">
-        <button type="button" className="btn btn--sm" onClick={() => setField(['plan'], { tp: plan.tp, pp: plan.pp, dp: plan.dp, ep: plan.ep, attentionDp: plan.attentionDp })}>
+        <button
+          type="button"
+          className="btn btn--sm"
+          onClick={() =>
+            setField(['plan'], { tp: plan.tp, pp: plan.pp, dp: plan.dp, ep: plan.ep, attentionDp: plan.attentionDp })
+          }
+        >
           Edit as a colocated plan
         </button>
       </div>
@@ -107,11 +180,45 @@ function PlanEditor() {
   }
   return (
     <div className="plan-editor" role="group" aria-label="Edit the plan by hand">
-      <ScenarioNumber path={['plan', 'tp']} label="TP" step={1} min={1} testId="plan-tp" invalid={Boolean(engineError('plan.tp'))} />
-      <ScenarioNumber path={['plan', 'pp']} label="PP" step={1} min={1} testId="plan-pp" invalid={Boolean(engineError('plan.pp'))} />
-      <ScenarioNumber path={['plan', 'dp']} label="DP" step={1} min={1} testId="plan-dp" invalid={Boolean(engineError('plan.dp')) || planWide} />
-      <ScenarioNumber path={['plan', 'ep']} label="EP" step={1} min={1} testId="plan-ep" invalid={Boolean(engineError('plan.ep'))} />
-      <ScenarioNumber path={['plan', 'attentionDp']} label="Attn-DP" step={1} min={1} invalid={Boolean(engineError('plan.attentionDp'))} />
+      <ScenarioNumber
+        path={['plan', 'tp']}
+        label="TP"
+        step={1}
+        min={1}
+        testId="plan-tp"
+        invalid={Boolean(engineError('plan.tp'))}
+      />
+      <ScenarioNumber
+        path={['plan', 'pp']}
+        label="PP"
+        step={1}
+        min={1}
+        testId="plan-pp"
+        invalid={Boolean(engineError('plan.pp'))}
+      />
+      <ScenarioNumber
+        path={['plan', 'dp']}
+        label="DP"
+        step={1}
+        min={1}
+        testId="plan-dp"
+        invalid={Boolean(engineError('plan.dp')) || planWide}
+      />
+      <ScenarioNumber
+        path={['plan', 'ep']}
+        label="EP"
+        step={1}
+        min={1}
+        testId="plan-ep"
+        invalid={Boolean(engineError('plan.ep'))}
+      />
+      <ScenarioNumber
+        path={['plan', 'attentionDp']}
+        label="Attn-DP"
+        step={1}
+        min={1}
+        invalid={Boolean(engineError('plan.attentionDp'))}
+      />
     </div>
   );
 }
@@ -140,7 +247,11 @@ export function PlanDetail() {
   const { setDetailTab } = useActions();
   const id = useId();
   const result: EvaluationResult | null = row ? row.result : outcome.ok ? outcome.value : null;
-  const source = row ? (row.method === 'simulation' ? 'search result · simulated' : 'search result · closed-form') : 'closed-form estimate · updates as you edit';
+  const source = row
+    ? row.method === 'simulation'
+      ? 'search result · simulated'
+      : 'search result · closed-form'
+    : 'closed-form estimate · updates as you edit';
   const gpuName = result?.gpu.name ?? scenario.cluster.gpu;
 
   const onTabKey = (e: KeyboardEvent) => {
@@ -166,7 +277,8 @@ export function PlanDetail() {
               {planLabel(scenario)}
             </h2>
             <div className="plan-sub">
-              {result ? `${result.model.name} on ${result.plan.gpusUsed} × ${gpuName}` : gpuName} · <span className={row ? 'badge badge--accent' : 'badge'}>{source}</span>
+              {result ? `${result.model.name} on ${result.plan.gpusUsed} × ${gpuName}` : gpuName} ·{' '}
+              <span className={row ? 'badge badge--accent' : 'badge'}>{source}</span>
             </div>
           </div>
           <PlanEditor />
@@ -175,7 +287,8 @@ export function PlanDetail() {
           <div className="callout callout--danger" role="alert" data-testid="plan-error">
             <IconAlert />
             <p>
-              This plan cannot be evaluated: {outcome.message}. Change the highlighted input, or run a search to get valid plans.
+              This plan cannot be evaluated: {outcome.message}. Change the highlighted input, or run a search to get
+              valid plans.
             </p>
           </div>
         )}
@@ -183,7 +296,10 @@ export function PlanDetail() {
           <>
             <Kpis r={result} scenario={scenario} />
             <div className="explain">
-              <div className={`callout ${!result.memory.fits || result.metrics.overloaded ? 'callout--danger' : 'callout--info'}`} data-testid="bottleneck">
+              <div
+                className={`callout ${!result.memory.fits || result.metrics.overloaded ? 'callout--danger' : 'callout--info'}`}
+                data-testid="bottleneck"
+              >
                 {!result.memory.fits || result.metrics.overloaded ? <IconAlert /> : <IconInfo />}
                 <p>
                   <strong>What limits this plan: </strong>

@@ -21,10 +21,20 @@ export function RooflineTab({ scenario, result }: { scenario: Scenario; result: 
   return (
     <>
       <div data-testid="roofline-chart">
-        <Roofline title={`Roofline · ${r.gpuLabel} · GEMMs in ${r.gemmMathDtype.toUpperCase()}`} gpuLabel={r.gpuLabel} ceilings={r.ceilings} memoryGBps={r.memoryGBps} links={r.links} points={r.points} height={430} />
+        <Roofline
+          title={`Roofline · ${r.gpuLabel} · GEMMs in ${r.gemmMathDtype.toUpperCase()}`}
+          gpuLabel={r.gpuLabel}
+          ceilings={r.ceilings}
+          memoryGBps={r.memoryGBps}
+          links={r.links}
+          points={r.points}
+          height={430}
+        />
       </div>
       <p className="caption">
-        One point per op of one GPU, summed over layers: <strong>prefill</strong> = {r.describe.prefill}; <strong>decode</strong> = {r.describe.decode}. Dot size = share of that iteration’s time. Not on the chart (no FLOPs): prefill — {off('prefill') || 'none over 1%'}; decode — {off('decode') || 'none over 1%'}.
+        One point per op of one GPU, summed over layers: <strong>prefill</strong> = {r.describe.prefill};{' '}
+        <strong>decode</strong> = {r.describe.decode}. Dot size = share of that iteration’s time. Not on the chart (no
+        FLOPs): prefill — {off('prefill') || 'none over 1%'}; decode — {off('decode') || 'none over 1%'}.
       </p>
     </>
   );

@@ -80,18 +80,66 @@ export function LengthField({ which }: { which: 'input' | 'output' }) {
           testId={`${which}-dist`}
         />
         {mode === 'fixed' ? (
-          <ScenarioNumber path={['workload', tokensKey]} label={which === 'input' ? 'Tokens' : 'Tokens'} unit="tok" step={which === 'input' ? 64 : 16} min={1} testId={which === 'input' ? 'input-tokens' : 'output-tokens'} />
+          <ScenarioNumber
+            path={['workload', tokensKey]}
+            label={which === 'input' ? 'Tokens' : 'Tokens'}
+            unit="tok"
+            step={which === 'input' ? 64 : 16}
+            min={1}
+            testId={which === 'input' ? 'input-tokens' : 'output-tokens'}
+          />
         ) : mode === 'uniform' || mode === 'empirical' ? (
-          <NumberField label="Mean" unit="tok" value={Math.round(p.mean)} onCommit={() => undefined} note={mode === 'empirical' ? `${fmtInt(dist?.kind === 'empirical' ? dist.values.length : 0)} trace values` : 'from min and max'} />
+          <NumberField
+            label="Mean"
+            unit="tok"
+            value={Math.round(p.mean)}
+            onCommit={() => undefined}
+            note={
+              mode === 'empirical'
+                ? `${fmtInt(dist?.kind === 'empirical' ? dist.values.length : 0)} trace values`
+                : 'from min and max'
+            }
+          />
         ) : (
-          <NumberField label="Mean" unit="tok" value={Math.round(p.mean)} step={16} min={1} onCommit={(v) => v !== undefined && apply(mode, { ...p, mean: v })} error={err} />
+          <NumberField
+            label="Mean"
+            unit="tok"
+            value={Math.round(p.mean)}
+            step={16}
+            min={1}
+            onCommit={(v) => v !== undefined && apply(mode, { ...p, mean: v })}
+            error={err}
+          />
         )}
       </div>
       {(mode === 'lognormal' || mode === 'normal' || mode === 'uniform') && (
         <div className="grid-3">
-          {mode !== 'uniform' && <NumberField label="CV" hint="std/mean" value={Number(p.cv.toFixed(2))} step={0.1} min={0} onCommit={(v) => v !== undefined && apply(mode, { ...p, cv: v })} />}
-          <NumberField label="Min" unit="tok" value={p.min} step={16} min={1} onCommit={(v) => v !== undefined && apply(mode, { ...p, min: v })} />
-          <NumberField label="Max" unit="tok" value={p.max} step={64} min={1} onCommit={(v) => v !== undefined && apply(mode, { ...p, max: v })} />
+          {mode !== 'uniform' && (
+            <NumberField
+              label="CV"
+              hint="std/mean"
+              value={Number(p.cv.toFixed(2))}
+              step={0.1}
+              min={0}
+              onCommit={(v) => v !== undefined && apply(mode, { ...p, cv: v })}
+            />
+          )}
+          <NumberField
+            label="Min"
+            unit="tok"
+            value={p.min}
+            step={16}
+            min={1}
+            onCommit={(v) => v !== undefined && apply(mode, { ...p, min: v })}
+          />
+          <NumberField
+            label="Max"
+            unit="tok"
+            value={p.max}
+            step={64}
+            min={1}
+            onCommit={(v) => v !== undefined && apply(mode, { ...p, max: v })}
+          />
         </div>
       )}
       {sample && <Histogram title={`${label} (preview)`} xLabel="tokens" values={sample} bins={24} height={140} />}

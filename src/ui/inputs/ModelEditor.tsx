@@ -65,7 +65,11 @@ function ModelFacts({ spec, kvDtype }: { spec: ModelSpec; kvDtype: Scenario['pre
         ))}
       </div>
       <dt>Parameters</dt>
-      <dd>{spec.moe ? `${fmtParams(p.totalParams)} total · ${fmtParams(p.activeParams)} active` : fmtParams(p.totalParams)}</dd>
+      <dd>
+        {spec.moe
+          ? `${fmtParams(p.totalParams)} total · ${fmtParams(p.activeParams)} active`
+          : fmtParams(p.totalParams)}
+      </dd>
       <dt>Layers · hidden</dt>
       <dd>
         {spec.layers.length} · {fmtInt(spec.hiddenSize)}
@@ -125,12 +129,14 @@ function ConfigImport() {
       const config = parseHfConfigText(raw);
       const label = (fileName ? fileName.replace(/\.json$/i, '') : name).trim() || 'Imported model';
       const spec = fromHfConfig(config, { id: 'custom', name: label });
-      if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new ModelImportError('config', 'expected a JSON object');
+      if (config === null || typeof config !== 'object' || Array.isArray(config))
+        throw new ModelImportError('config', 'expected a JSON object');
       setModelOrCluster({ model: { name: label.slice(0, 200), hf: config as Record<string, unknown> } });
       setError(null);
       setDone(`Imported ${spec.name}: ${spec.layers.length} layers, ${spec.attention.numHeads} heads.`);
     } catch (e) {
-      if (e instanceof ModelImportError) setError(e.field === 'config' ? e.message : `Field “${e.field}”: ${e.message.replace(`${e.field}: `, '')}`);
+      if (e instanceof ModelImportError)
+        setError(e.field === 'config' ? e.message : `Field “${e.field}”: ${e.message.replace(`${e.field}: `, '')}`);
       else setError(e instanceof Error ? e.message : String(e));
     }
   };
@@ -167,7 +173,13 @@ function ConfigImport() {
           <label className="field__label" htmlFor={`${id}-name`}>
             Name
           </label>
-          <input id={`${id}-name`} className="input" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
+          <input
+            id={`${id}-name`}
+            className="input"
+            value={name}
+            maxLength={200}
+            onChange={(e) => setName(e.target.value)}
+          />
         </div>
         <div className="field">
           <label className="field__label" htmlFor={`${id}-text`}>
@@ -192,7 +204,12 @@ function ConfigImport() {
           {done && <div className="field__note">{done}</div>}
         </div>
         <div className="row">
-          <button type="button" className="btn btn--sm btn--primary" disabled={text.trim() === ''} onClick={() => importText(text)}>
+          <button
+            type="button"
+            className="btn btn--sm btn--primary"
+            disabled={text.trim() === ''}
+            onClick={() => importText(text)}
+          >
             Use this config
           </button>
           <label className="btn btn--sm">
@@ -225,7 +242,12 @@ export function ModelEditor() {
   const [query, setQuery] = useState('');
   const q = useDeferredValue(query.trim().toLowerCase());
   const list = useMemo(
-    () => MODELS.filter((m) => q === '' || `${m.name} ${m.family ?? ''} ${m.id} ${m.hfId ?? ''} ${tags(m).join(' ')}`.toLowerCase().includes(q)),
+    () =>
+      MODELS.filter(
+        (m) =>
+          q === '' ||
+          `${m.name} ${m.family ?? ''} ${m.id} ${m.hfId ?? ''} ${tags(m).join(' ')}`.toLowerCase().includes(q),
+      ),
     [q],
   );
   const resolved = resolveModelSpec(model);
@@ -241,11 +263,27 @@ export function ModelEditor() {
           <span className="field__hint">{MODELS.length} models</span>
         </label>
         <div className="picker">
-          <input id={`${id}-q`} className="input" type="search" placeholder="Search: llama, moe, deepseek…" value={query} onChange={(e) => setQuery(e.target.value)} aria-controls={`${id}-list`} data-testid="model-search" />
+          <input
+            id={`${id}-q`}
+            className="input"
+            type="search"
+            placeholder="Search: llama, moe, deepseek…"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            aria-controls={`${id}-list`}
+            data-testid="model-search"
+          />
           <ul className="picker__list" id={`${id}-list`} role="listbox" aria-label="Models">
             {list.map((m) => (
               <li key={m.id} role="presentation">
-                <button type="button" role="option" aria-selected={m.id === selectedId} className="picker__item" data-testid={`model-${m.id}`} onClick={() => setModelOrCluster({ model: m.id })}>
+                <button
+                  type="button"
+                  role="option"
+                  aria-selected={m.id === selectedId}
+                  className="picker__item"
+                  data-testid={`model-${m.id}`}
+                  onClick={() => setModelOrCluster({ model: m.id })}
+                >
                   {m.name}
                   <span className="meta">
                     {fmtParams(PARAMS.get(m.id)?.totalParams ?? 0)}
@@ -254,7 +292,9 @@ export function ModelEditor() {
                 </button>
               </li>
             ))}
-            {list.length === 0 && <li className="picker__empty">No catalog model matches “{query}”. Import its config.json below.</li>}
+            {list.length === 0 && (
+              <li className="picker__empty">No catalog model matches “{query}”. Import its config.json below.</li>
+            )}
           </ul>
         </div>
         {modelError && (
@@ -270,11 +310,29 @@ export function ModelEditor() {
           {resolved.message}
         </div>
       )}
-      {typeof model !== 'string' && <div className="field__note">Using an imported config.json (“{model.name}”). Pick a catalog model to switch back.</div>}
+      {typeof model !== 'string' && (
+        <div className="field__note">
+          Using an imported config.json (“{model.name}”). Pick a catalog model to switch back.
+        </div>
+      )}
       <ConfigImport />
       <div className="grid-2">
-        <SelectField label="Weights" hint="dtype" value={precision.weights} options={WEIGHT_DTYPES.map((d) => ({ value: d, label: d }))} onChange={(v) => setField(['precision', 'weights'], v)} error={engineError('precision.weights')} />
-        <SelectField label="Activations" hint="dtype" value={precision.activations} options={ACTIVATION_DTYPES.map((d) => ({ value: d, label: d }))} onChange={(v) => setField(['precision', 'activations'], v)} error={engineError('precision.activations')} />
+        <SelectField
+          label="Weights"
+          hint="dtype"
+          value={precision.weights}
+          options={WEIGHT_DTYPES.map((d) => ({ value: d, label: d }))}
+          onChange={(v) => setField(['precision', 'weights'], v)}
+          error={engineError('precision.weights')}
+        />
+        <SelectField
+          label="Activations"
+          hint="dtype"
+          value={precision.activations}
+          options={ACTIVATION_DTYPES.map((d) => ({ value: d, label: d }))}
+          onChange={(v) => setField(['precision', 'activations'], v)}
+          error={engineError('precision.activations')}
+        />
       </div>
     </Section>
   );

@@ -21,17 +21,39 @@ export const objectiveAxisLabel = (o: Objective): string => `${OBJECTIVE_INFO[o]
 
 export function ObjectivesEditor() {
   const slo = useApp((s) => s.scenario.slo);
-  const o = useAppShallow((s) => ({ objective: s.searchOptions.objective, secondary: s.searchOptions.secondary, top: s.searchOptions.top }));
+  const o = useAppShallow((s) => ({
+    objective: s.searchOptions.objective,
+    secondary: s.searchOptions.secondary,
+    top: s.searchOptions.top,
+  }));
   const { setSearchOptions } = useActions();
   return (
-    <Section title="Objectives & SLOs" summary={`${fmtMs(slo.ttftMs)} · ${fmtMs(slo.tpotMs)}`} testId="objectives-editor">
+    <Section
+      title="Objectives & SLOs"
+      summary={`${fmtMs(slo.ttftMs)} · ${fmtMs(slo.tpotMs)}`}
+      testId="objectives-editor"
+    >
       <div className="grid-2">
         <ScenarioNumber path={['slo', 'ttftMs']} label="TTFT SLO" unit="ms" step={100} min={1} testId="slo-ttft" />
         <ScenarioNumber path={['slo', 'tpotMs']} label="TPOT SLO" unit="ms" step={5} min={0.1} testId="slo-tpot" />
       </div>
-      <div className="field__note">Goodput counts requests that meet both targets. TTFT = time to first token; TPOT = time per output token after the first.</div>
-      <SelectField label="Rank plans by" value={o.objective} options={objectiveOptions} onChange={(v) => setSearchOptions({ objective: v })} testId="objective" />
-      <SelectField label="Pareto second axis" value={o.secondary} options={objectiveOptions} onChange={(v) => setSearchOptions({ secondary: v })} />
+      <div className="field__note">
+        Goodput counts requests that meet both targets. TTFT = time to first token; TPOT = time per output token after
+        the first.
+      </div>
+      <SelectField
+        label="Rank plans by"
+        value={o.objective}
+        options={objectiveOptions}
+        onChange={(v) => setSearchOptions({ objective: v })}
+        testId="objective"
+      />
+      <SelectField
+        label="Pareto second axis"
+        value={o.secondary}
+        options={objectiveOptions}
+        onChange={(v) => setSearchOptions({ secondary: v })}
+      />
       <SelectField
         label="Plans listed"
         value={String(o.top)}

@@ -32,17 +32,39 @@ export function RuntimeEditor() {
     replicas: s.searchOptions.replicas,
   }));
   const { setField, setSearchOptions } = useActions();
-  const varied = [kvStrategiesVaried && 'KV strategy', opts.kvDtypes.length > 1 && 'KV dtype', opts.maxNumSeqs.length > 1 && 'seqs', opts.maxBatchedTokens.length > 1 && 'chunk'].filter(Boolean);
+  const varied = [
+    kvStrategiesVaried && 'KV strategy',
+    opts.kvDtypes.length > 1 && 'KV dtype',
+    opts.maxNumSeqs.length > 1 && 'seqs',
+    opts.maxBatchedTokens.length > 1 && 'chunk',
+  ].filter(Boolean);
 
   return (
-    <Section title="Runtime & KV" summary={`${kvStrategy?.quant ? '' : `${kv} KV · `}${kvStrategy ? `${kvStrategyName(kvStrategy)} · ` : ''}${runtime.maxNumSeqs} seqs${varied.length ? ` · varies ${varied.join(', ')}` : ''}`} testId="runtime-editor">
+    <Section
+      title="Runtime & KV"
+      summary={`${kvStrategy?.quant ? '' : `${kv} KV · `}${kvStrategy ? `${kvStrategyName(kvStrategy)} · ` : ''}${runtime.maxNumSeqs} seqs${varied.length ? ` · varies ${varied.join(', ')}` : ''}`}
+      testId="runtime-editor"
+    >
       <div className="grid-2">
-        <SelectField label="KV cache dtype" value={kv} options={KV_DTYPES.map((d) => ({ value: d, label: d }))} onChange={(v) => setField(['precision', 'kvCache'], v)} testId="kv-dtype" note={kvStrategy?.quant ? 'The strategy’s quantization sets the stored format (keep bf16 as its base).' : undefined} />
+        <SelectField
+          label="KV cache dtype"
+          value={kv}
+          options={KV_DTYPES.map((d) => ({ value: d, label: d }))}
+          onChange={(v) => setField(['precision', 'kvCache'], v)}
+          testId="kv-dtype"
+          note={
+            kvStrategy?.quant
+              ? 'The strategy’s quantization sets the stored format (keep bf16 as its base).'
+              : undefined
+          }
+        />
         <SelectField
           label="KV block size"
           hint="tokens"
           value={String(runtime.kvBlockSize)}
-          options={[...new Set([...BLOCK_SIZES, runtime.kvBlockSize])].sort((a, b) => a - b).map((b) => ({ value: String(b), label: String(b) }))}
+          options={[...new Set([...BLOCK_SIZES, runtime.kvBlockSize])]
+            .sort((a, b) => a - b)
+            .map((b) => ({ value: String(b), label: String(b) }))}
           onChange={(v) => setField(['runtime', 'kvBlockSize'], Number(v))}
         />
       </div>
@@ -63,14 +85,41 @@ export function RuntimeEditor() {
             data-testid="gpu-util-slider"
             onChange={(e) => setField(['runtime', 'gpuMemoryUtilization'], Number(e.target.value))}
           />
-          <NumberField label="GPU memory utilisation (number)" value={runtime.gpuMemoryUtilization} onCommit={(v) => setField(['runtime', 'gpuMemoryUtilization'], v)} step={0.01} min={0.05} max={0.99} error={utilError} compact />
+          <NumberField
+            label="GPU memory utilisation (number)"
+            value={runtime.gpuMemoryUtilization}
+            onCommit={(v) => setField(['runtime', 'gpuMemoryUtilization'], v)}
+            step={0.01}
+            min={0.05}
+            max={0.99}
+            error={utilError}
+            compact
+          />
         </div>
       </div>
       <div className="grid-2">
-        <ScenarioNumber path={['runtime', 'maxNumSeqs']} label="Max sequences" step={16} min={1} testId="max-num-seqs" title="maxNumSeqs: most sequences in one batch" />
-        <ScenarioNumber path={['runtime', 'maxBatchedTokens']} label="Batched tokens" unit="tok" step={1024} min={16} title="maxBatchedTokens: most tokens per iteration (the prefill chunk size)" />
+        <ScenarioNumber
+          path={['runtime', 'maxNumSeqs']}
+          label="Max sequences"
+          step={16}
+          min={1}
+          testId="max-num-seqs"
+          title="maxNumSeqs: most sequences in one batch"
+        />
+        <ScenarioNumber
+          path={['runtime', 'maxBatchedTokens']}
+          label="Batched tokens"
+          unit="tok"
+          step={1024}
+          min={16}
+          title="maxBatchedTokens: most tokens per iteration (the prefill chunk size)"
+        />
       </div>
-      <ScenarioToggle path={['runtime', 'chunkedPrefill']} label="Chunked prefill" note="Split long prompts into max-batched-token chunks that share steps with decodes." />
+      <ScenarioToggle
+        path={['runtime', 'chunkedPrefill']}
+        label="Chunked prefill"
+        note="Split long prompts into max-batched-token chunks that share steps with decodes."
+      />
       <ScenarioToggle path={['runtime', 'prefixCaching']} label="Prefix caching" />
       <ScenarioToggle path={['runtime', 'cudaGraphs']} label="CUDA graphs for decode" />
       <SelectField
@@ -93,31 +142,54 @@ export function RuntimeEditor() {
           const next = toggle(base, d);
           setSearchOptions({ kvDtypes: next.length === 0 || (next.length === 1 && next[0] === kv) ? [] : next });
         }}
-        note={opts.kvDtypes.length > 1 ? `${opts.kvDtypes.length} KV dtypes multiply the space.` : 'Only the selected KV dtype.'}
+        note={
+          opts.kvDtypes.length > 1
+            ? `${opts.kvDtypes.length} KV dtypes multiply the space.`
+            : 'Only the selected KV dtype.'
+        }
       />
       <KvSearchKnobs />
       <Chips
         label="Max sequences to try"
-        options={[...new Set([...SEQ_CHOICES, runtime.maxNumSeqs])].sort((a, b) => a - b).map((n) => ({ value: n, label: String(n) }))}
+        options={[...new Set([...SEQ_CHOICES, runtime.maxNumSeqs])]
+          .sort((a, b) => a - b)
+          .map((n) => ({ value: n, label: String(n) }))}
         selected={opts.maxNumSeqs.length > 0 ? opts.maxNumSeqs : [runtime.maxNumSeqs]}
         onToggle={(n) => {
           const base = opts.maxNumSeqs.length > 0 ? opts.maxNumSeqs : [runtime.maxNumSeqs];
           const next = toggle(base, n);
-          setSearchOptions({ maxNumSeqs: next.length === 0 || (next.length === 1 && next[0] === runtime.maxNumSeqs) ? [] : next });
+          setSearchOptions({
+            maxNumSeqs: next.length === 0 || (next.length === 1 && next[0] === runtime.maxNumSeqs) ? [] : next,
+          });
         }}
       />
       <Chips
         label="Chunk sizes to try"
-        options={[...new Set([...CHUNK_CHOICES, runtime.maxBatchedTokens])].sort((a, b) => a - b).map((n) => ({ value: n, label: n >= 1024 ? `${n / 1024}k` : String(n) }))}
+        options={[...new Set([...CHUNK_CHOICES, runtime.maxBatchedTokens])]
+          .sort((a, b) => a - b)
+          .map((n) => ({ value: n, label: n >= 1024 ? `${n / 1024}k` : String(n) }))}
         selected={opts.maxBatchedTokens.length > 0 ? opts.maxBatchedTokens : [runtime.maxBatchedTokens]}
         onToggle={(n) => {
           const base = opts.maxBatchedTokens.length > 0 ? opts.maxBatchedTokens : [runtime.maxBatchedTokens];
           const next = toggle(base, n);
-          setSearchOptions({ maxBatchedTokens: next.length === 0 || (next.length === 1 && next[0] === runtime.maxBatchedTokens) ? [] : next });
+          setSearchOptions({
+            maxBatchedTokens:
+              next.length === 0 || (next.length === 1 && next[0] === runtime.maxBatchedTokens) ? [] : next,
+          });
         }}
       />
-      <Toggle label="Prefill/decode disaggregation" checked={opts.allowDisaggregation} onChange={(v) => setSearchOptions({ allowDisaggregation: v })} note="Also try separate prefill and decode pools." testId="allow-disagg" />
-      <Toggle label="Allow TP across NVLink domains" checked={opts.allowTpAcrossNodes} onChange={(v) => setSearchOptions({ allowTpAcrossNodes: v })} />
+      <Toggle
+        label="Prefill/decode disaggregation"
+        checked={opts.allowDisaggregation}
+        onChange={(v) => setSearchOptions({ allowDisaggregation: v })}
+        note="Also try separate prefill and decode pools."
+        testId="allow-disagg"
+      />
+      <Toggle
+        label="Allow TP across NVLink domains"
+        checked={opts.allowTpAcrossNodes}
+        onChange={(v) => setSearchOptions({ allowTpAcrossNodes: v })}
+      />
       <SelectField
         label="Replica counts"
         value={opts.replicas}

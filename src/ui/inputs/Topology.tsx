@@ -28,7 +28,12 @@ export function Topology({ nodes, gpusPerNode, domainGpus, gpuName, scaleUpLabel
   const nodeCols = shown <= 2 ? shown : shown <= 4 ? 2 : shown <= 9 ? 3 : 4;
   const nodeRows = Math.ceil(shown / nodeCols);
   const nodeW = (W - PAD * 2 - GAP * (nodeCols - 1)) / nodeCols;
-  const gCols = gpusPerNode <= 4 ? gpusPerNode : gpusPerNode <= 8 ? Math.ceil(gpusPerNode / 2) : Math.min(8, Math.ceil(Math.sqrt(gpusPerNode * 2)));
+  const gCols =
+    gpusPerNode <= 4
+      ? gpusPerNode
+      : gpusPerNode <= 8
+        ? Math.ceil(gpusPerNode / 2)
+        : Math.min(8, Math.ceil(Math.sqrt(gpusPerNode * 2)));
   const gRows = Math.ceil(gpusPerNode / gCols);
   const cell = Math.min(22, (nodeW - 12) / gCols);
   const gpuSize = cell - 3;
@@ -42,7 +47,10 @@ export function Topology({ nodes, gpusPerNode, domainGpus, gpuName, scaleUpLabel
 
   const instGpus = plan ? instanceGpus(plan) : 0;
   const used = plan ? planGpus(plan) : 0;
-  const groupOf = (g: number) => (plan && g < used ? { replica: Math.floor(g / instGpus), stage: Math.floor((g % instGpus) / stageGpus(plan)) } : null);
+  const groupOf = (g: number) =>
+    plan && g < used
+      ? { replica: Math.floor(g / instGpus), stage: Math.floor((g % instGpus) / stageGpus(plan)) }
+      : null;
 
   const nodeX = (i: number) => PAD + (i % nodeCols) * (nodeW + GAP);
   const nodeY = (i: number) => top + Math.floor(i / nodeCols) * (nodeH + GAP);
@@ -56,14 +64,21 @@ export function Topology({ nodes, gpusPerNode, domainGpus, gpuName, scaleUpLabel
       const ys = [start, end].map(nodeY);
       const x = Math.min(...xs) - 3;
       const y = Math.min(...ys) - 11;
-      const x2 = start === end ? nodeX(start) + nodeW : Math.max(...Array.from({ length: end - start + 1 }, (_, k) => nodeX(start + k) + nodeW));
+      const x2 =
+        start === end
+          ? nodeX(start) + nodeW
+          : Math.max(...Array.from({ length: end - start + 1 }, (_, k) => nodeX(start + k) + nodeW));
       const y2 = Math.max(...ys) + nodeH;
       domainBoxes.push({ x, y, w: x2 - x + 3, h: y2 - y + 3, label: `${scaleUpLabel} domain · ${domainGpus} GPUs` });
     }
   }
 
   return (
-    <figure className="topology" data-testid="topology" aria-label={`Topology: ${nodes} node${nodes === 1 ? '' : 's'} × ${gpusPerNode} ${gpuName}`}>
+    <figure
+      className="topology"
+      data-testid="topology"
+      aria-label={`Topology: ${nodes} node${nodes === 1 ? '' : 's'} × ${gpusPerNode} ${gpuName}`}
+    >
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-hidden="true">
         {domainBoxes.map((d, i) => (
           <g key={`d${i}`}>
@@ -87,7 +102,12 @@ export function Topology({ nodes, gpusPerNode, domainGpus, gpuName, scaleUpLabel
               const r1 = Math.floor(b / gCols);
               const c0 = r0 === r1 ? a % gCols : 0;
               const c1 = r0 === r1 ? b % gCols : gCols - 1;
-              domains.push({ x: gx0 + c0 * cell - 2.5, y: y + 16 + r0 * cell - 2.5, w: (c1 - c0 + 1) * cell + 2, h: (r1 - r0 + 1) * cell + 2 });
+              domains.push({
+                x: gx0 + c0 * cell - 2.5,
+                y: y + 16 + r0 * cell - 2.5,
+                w: (c1 - c0 + 1) * cell + 2,
+                h: (r1 - r0 + 1) * cell + 2,
+              });
             }
           }
           return (
@@ -106,18 +126,35 @@ export function Topology({ nodes, gpusPerNode, domainGpus, gpuName, scaleUpLabel
                 const gy = y + 16 + Math.floor(j / gCols) * cell;
                 return (
                   <g key={j}>
-                    <rect className="topo-gpu" x={gx} y={gy} width={gpuSize} height={gpuSize} rx={2.5} style={grp ? { fill: categoricalColor(grp.replica) } : undefined}>
+                    <rect
+                      className="topo-gpu"
+                      x={gx}
+                      y={gy}
+                      width={gpuSize}
+                      height={gpuSize}
+                      rx={2.5}
+                      style={grp ? { fill: categoricalColor(grp.replica) } : undefined}
+                    >
                       <title>{`GPU ${g}${grp ? ` · replica ${grp.replica}${plan && plan.pp > 1 ? ` · stage ${grp.stage}` : ''}` : ' · idle in this plan'}`}</title>
                     </rect>
                     {grp && plan && plan.pp > 1 && gpuSize >= 13 && (
-                      <text x={gx + gpuSize / 2} y={gy + gpuSize / 2 + 3} textAnchor="middle" fontSize={7.5} fill="#fff" fontWeight={600}>
+                      <text
+                        x={gx + gpuSize / 2}
+                        y={gy + gpuSize / 2 + 3}
+                        textAnchor="middle"
+                        fontSize={7.5}
+                        fill="#fff"
+                        fontWeight={600}
+                      >
                         S{grp.stage}
                       </text>
                     )}
                   </g>
                 );
               })}
-              {fabric && <line className="topo-link" x1={x + nodeW / 2} y1={y + nodeH} x2={x + nodeW / 2} y2={fabricY} />}
+              {fabric && (
+                <line className="topo-link" x1={x + nodeW / 2} y1={y + nodeH} x2={x + nodeW / 2} y2={fabricY} />
+              )}
             </g>
           );
         })}
@@ -125,7 +162,8 @@ export function Topology({ nodes, gpusPerNode, domainGpus, gpuName, scaleUpLabel
           <g>
             <rect className="topo-fabric" x={PAD} y={fabricY} width={W - 2 * PAD} height={16} rx={4} />
             <text className="topo-fabric-label" x={W / 2} y={fabricY + 11} textAnchor="middle">
-              Scale-out network · {scaleOutGBps} GB/s per GPU{nodes > MAX_NODES_DRAWN ? ` · +${nodes - MAX_NODES_DRAWN} more nodes not drawn` : ''}
+              Scale-out network · {scaleOutGBps} GB/s per GPU
+              {nodes > MAX_NODES_DRAWN ? ` · +${nodes - MAX_NODES_DRAWN} more nodes not drawn` : ''}
             </text>
           </g>
         )}

@@ -66,12 +66,26 @@ function TraceUpload() {
       const format = forced ?? detectTraceFormat(text);
       if (!format) {
         setTrace(null);
-        setFileError(`Could not tell the format of ${file.name} from its first line. Supported: Azure CSV (TIMESTAMP,ContextTokens,GeneratedTokens), BurstGPT CSV, Mooncake JSONL, APEX JSONL, Vidur CSV.`);
+        setFileError(
+          `Could not tell the format of ${file.name} from its first line. Supported: Azure CSV (TIMESTAMP,ContextTokens,GeneratedTokens), BurstGPT CSV, Mooncake JSONL, APEX JSONL, Vidur CSV.`,
+        );
         return;
       }
       const r = parseTrace(format, text);
       if (!r.ok) {
-        setTrace({ fileName: file.name, text: '', requests: [], format, summary: null, inputs: [], outputs: [], errors: r.errors, message: r.message, warnings: [], warningCount: 0 });
+        setTrace({
+          fileName: file.name,
+          text: '',
+          requests: [],
+          format,
+          summary: null,
+          inputs: [],
+          outputs: [],
+          errors: r.errors,
+          message: r.message,
+          warnings: [],
+          warningCount: 0,
+        });
         return;
       }
       const n = Math.min(r.requests.length, 20_000);
@@ -97,8 +111,17 @@ function TraceUpload() {
   const apply = (how: 'means' | 'distributions' | 'replay') => {
     const s = trace?.summary;
     if (!trace || !s) return;
-    const arrival = s.ratePerSec !== null && s.ratePerSec > 0 ? { kind: 'poisson' as const, ratePerSec: Number(s.ratePerSec.toPrecision(4)) } : { kind: 'offline' as const };
-    const next: Record<string, unknown> = { ...workload, inputTokens: Math.max(1, Math.round(s.input.mean)), outputTokens: Math.max(1, Math.round(s.output.mean)), requests: Math.min(1_000_000, s.requests), arrival };
+    const arrival =
+      s.ratePerSec !== null && s.ratePerSec > 0
+        ? { kind: 'poisson' as const, ratePerSec: Number(s.ratePerSec.toPrecision(4)) }
+        : { kind: 'offline' as const };
+    const next: Record<string, unknown> = {
+      ...workload,
+      inputTokens: Math.max(1, Math.round(s.input.mean)),
+      outputTokens: Math.max(1, Math.round(s.output.mean)),
+      requests: Math.min(1_000_000, s.requests),
+      arrival,
+    };
     delete next.input;
     delete next.output;
     delete next.trace;
@@ -110,8 +133,15 @@ function TraceUpload() {
     if (how === 'replay') next.trace = { format: trace.format, data: trace.text, timing: 'trace' };
     if (!setField(['workload'], next)) return;
     if (s.prefixReuseFraction !== null && s.prefixReuseFraction > 0.2) setField(['runtime', 'prefixCaching'], true);
-    const what = how === 'means' ? 'mean lengths' : how === 'distributions' ? 'length distributions (2,000 values each)' : 'the full trace for the simulator to replay';
-    setApplied(`Workload set from ${trace.fileName}: ${what}, ${fmtInt(s.requests)} requests, ${s.ratePerSec ? `Poisson at ${fmtNum(s.ratePerSec)} req/s` : 'offline'}.${how === 'replay' && trace.text.length > 40_000 ? ' The trace is too large for a share link: save the scenario to keep it.' : ''}`);
+    const what =
+      how === 'means'
+        ? 'mean lengths'
+        : how === 'distributions'
+          ? 'length distributions (2,000 values each)'
+          : 'the full trace for the simulator to replay';
+    setApplied(
+      `Workload set from ${trace.fileName}: ${what}, ${fmtInt(s.requests)} requests, ${s.ratePerSec ? `Poisson at ${fmtNum(s.ratePerSec)} req/s` : 'offline'}.${how === 'replay' && trace.text.length > 40_000 ? ' The trace is too large for a share link: save the scenario to keep it.' : ''}`,
+    );
   };
 
   const onDrop = (e: DragEvent) => {
@@ -135,7 +165,10 @@ function TraceUpload() {
         onDragLeave={() => setDrag(false)}
         onDrop={onDrop}
       >
-        <div className="field__note">Drop a trace here or choose a file: Azure LLM CSV, BurstGPT CSV, Mooncake JSONL, APEX JSONL or Vidur CSV. It is read in your browser; nothing is uploaded.</div>
+        <div className="field__note">
+          Drop a trace here or choose a file: Azure LLM CSV, BurstGPT CSV, Mooncake JSONL, APEX JSONL or Vidur CSV. It
+          is read in your browser; nothing is uploaded.
+        </div>
         <div className="row">
           <label className="btn btn--sm">
             <IconUpload /> Choose trace…
@@ -183,17 +216,27 @@ function TraceUpload() {
               <dt>Requests</dt>
               <dd>{fmtInt(trace.summary.requests)}</dd>
               <dt>Mean rate</dt>
-              <dd>{trace.summary.ratePerSec !== null ? `${fmtNum(trace.summary.ratePerSec)} req/s over ${fmtNum(trace.summary.durationS)} s` : 'offline (no time span)'}</dd>
+              <dd>
+                {trace.summary.ratePerSec !== null
+                  ? `${fmtNum(trace.summary.ratePerSec)} req/s over ${fmtNum(trace.summary.durationS)} s`
+                  : 'offline (no time span)'}
+              </dd>
               <dt>Prompt mean · p50 · p99</dt>
               <dd>
-                {fmtInt(trace.summary.input.mean)} · {fmtInt(trace.summary.input.p50)} · {fmtInt(trace.summary.input.p99)}
+                {fmtInt(trace.summary.input.mean)} · {fmtInt(trace.summary.input.p50)} ·{' '}
+                {fmtInt(trace.summary.input.p99)}
               </dd>
               <dt>Output mean · p50 · p99</dt>
               <dd>
-                {fmtInt(trace.summary.output.mean)} · {fmtInt(trace.summary.output.p50)} · {fmtInt(trace.summary.output.p99)}
+                {fmtInt(trace.summary.output.mean)} · {fmtInt(trace.summary.output.p50)} ·{' '}
+                {fmtInt(trace.summary.output.p99)}
               </dd>
               <dt>Prefix reuse</dt>
-              <dd>{trace.summary.prefixReuseFraction !== null ? fmtPct(trace.summary.prefixReuseFraction, 1) : 'no prefix hashes'}</dd>
+              <dd>
+                {trace.summary.prefixReuseFraction !== null
+                  ? fmtPct(trace.summary.prefixReuseFraction, 1)
+                  : 'no prefix hashes'}
+              </dd>
             </dl>
             <Histogram title="Prompt lengths" xLabel="tokens" values={trace.inputs} bins={24} height={150} />
             <Histogram title="Output lengths" xLabel="tokens" values={trace.outputs} bins={24} height={150} />
@@ -202,11 +245,18 @@ function TraceUpload() {
                 {trace.warnings.map((w, i) => (
                   <li key={i}>{w.line > 0 ? `line ${w.line}: ${w.message}` : w.message}</li>
                 ))}
-                {trace.warningCount > trace.warnings.length && <li>… {fmtInt(trace.warningCount - trace.warnings.length)} more</li>}
+                {trace.warningCount > trace.warnings.length && (
+                  <li>… {fmtInt(trace.warningCount - trace.warnings.length)} more</li>
+                )}
               </ol>
             )}
             <div className="row row--wrap">
-              <button type="button" className="btn btn--sm btn--primary" onClick={() => apply('means')} data-testid="trace-apply-means">
+              <button
+                type="button"
+                className="btn btn--sm btn--primary"
+                onClick={() => apply('means')}
+                data-testid="trace-apply-means"
+              >
                 Use means &amp; rate
               </button>
               <button type="button" className="btn btn--sm" onClick={() => apply('distributions')}>
@@ -216,7 +266,10 @@ function TraceUpload() {
                 Replay the trace
               </button>
             </div>
-            <div className="field__note">The closed form plans on mean lengths; distributions and a replayed trace are used by the simulator (Latency tab, and the search’s top plans).</div>
+            <div className="field__note">
+              The closed form plans on mean lengths; distributions and a replayed trace are used by the simulator
+              (Latency tab, and the search’s top plans).
+            </div>
           </div>
         )}
         {applied && <div className="field__note">{applied}</div>}
@@ -273,26 +326,64 @@ export function WorkloadEditor() {
         options={ARRIVALS}
         testId="arrival-kind"
         onChange={(kind) => {
-          const next: Arrival = kind === 'poisson' ? { kind, ratePerSec: rateOf(a) } : kind === 'gamma' ? { kind, ratePerSec: rateOf(a), cv: 2 } : kind === 'concurrency' ? { kind, users: 32 } : { kind };
+          const next: Arrival =
+            kind === 'poisson'
+              ? { kind, ratePerSec: rateOf(a) }
+              : kind === 'gamma'
+                ? { kind, ratePerSec: rateOf(a), cv: 2 }
+                : kind === 'concurrency'
+                  ? { kind, users: 32 }
+                  : { kind };
           setField(['workload', 'arrival'], next);
         }}
       />
       {(a.kind === 'poisson' || a.kind === 'gamma') && (
         <div className="grid-2">
-          <ScenarioNumber path={['workload', 'arrival', 'ratePerSec']} label="Rate" unit="req/s" step={1} min={0} testId="arrival-rate" />
-          {a.kind === 'gamma' && <ScenarioNumber path={['workload', 'arrival', 'cv']} label="Burstiness" hint="CV of gaps" step={0.5} min={0.01} note="1 = Poisson; BurstGPT fits > 1" />}
+          <ScenarioNumber
+            path={['workload', 'arrival', 'ratePerSec']}
+            label="Rate"
+            unit="req/s"
+            step={1}
+            min={0}
+            testId="arrival-rate"
+          />
+          {a.kind === 'gamma' && (
+            <ScenarioNumber
+              path={['workload', 'arrival', 'cv']}
+              label="Burstiness"
+              hint="CV of gaps"
+              step={0.5}
+              min={0.01}
+              note="1 = Poisson; BurstGPT fits > 1"
+            />
+          )}
         </div>
       )}
-      {a.kind === 'concurrency' && <ScenarioNumber path={['workload', 'arrival', 'users']} label="Concurrent users" unit="users" step={1} min={1} />}
+      {a.kind === 'concurrency' && (
+        <ScenarioNumber
+          path={['workload', 'arrival', 'users']}
+          label="Concurrent users"
+          unit="users"
+          step={1}
+          min={1}
+        />
+      )}
       <div className="grid-2">
-        <ScenarioNumber path={['workload', 'requests']} label="Requests" step={100} min={1} note={a.kind === 'offline' ? 'the batch size of the job' : 'length of the run'} />
+        <ScenarioNumber
+          path={['workload', 'requests']}
+          label="Requests"
+          step={100}
+          min={1}
+          note={a.kind === 'offline' ? 'the batch size of the job' : 'length of the run'}
+        />
         <ScenarioNumber path={['workload', 'seed']} label="Random seed" step={1} min={0} />
       </div>
       {workload.trace && (
         <div className="callout callout--info" data-testid="trace-active">
           <div className="stack">
             <span>
-              Replaying a {workload.trace.format} trace ({fmtInt(workload.trace.data?.length ?? 0)} characters): the simulator uses its requests and arrival times; the closed form uses its means.
+              Replaying a {workload.trace.format} trace ({fmtInt(workload.trace.data?.length ?? 0)} characters): the
+              simulator uses its requests and arrival times; the closed form uses its means.
             </span>
             <div>
               <button type="button" className="btn btn--sm" onClick={() => setField(['workload', 'trace'], undefined)}>

@@ -8,7 +8,19 @@ import { getIn, pathKey, type FieldPath } from '../../state/paths.ts';
 import { useActions, useApp } from '../../state/react.tsx';
 import { IconChevron } from '../icons.tsx';
 
-export function Section({ title, summary, children, defaultOpen = true, testId }: { title: string; summary?: ReactNode; children: ReactNode; defaultOpen?: boolean; testId?: string }) {
+export function Section({
+  title,
+  summary,
+  children,
+  defaultOpen = true,
+  testId,
+}: {
+  title: string;
+  summary?: ReactNode;
+  children: ReactNode;
+  defaultOpen?: boolean;
+  testId?: string;
+}) {
   const [open, setOpen] = useState(defaultOpen);
   const id = useId();
   return (
@@ -16,7 +28,13 @@ export function Section({ title, summary, children, defaultOpen = true, testId }
       <h2 className="visually-hidden" id={`${id}-h`}>
         {title}
       </h2>
-      <button type="button" className="section__toggle" aria-expanded={open} aria-controls={`${id}-b`} onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        className="section__toggle"
+        aria-expanded={open}
+        aria-controls={`${id}-b`}
+        onClick={() => setOpen(!open)}
+      >
         <IconChevron />
         {title}
         {summary !== undefined && <span className="section__summary">{summary}</span>}
@@ -144,11 +162,27 @@ export function NumberField(p: NumberFieldProps) {
 }
 
 /** A number field bound to a scenario path. */
-export function ScenarioNumber({ path, keepPlanValid, engineError, ...rest }: Omit<NumberFieldProps, 'value' | 'onCommit' | 'error'> & { path: FieldPath; keepPlanValid?: 'model' | 'cluster'; engineError?: string | undefined }) {
+export function ScenarioNumber({
+  path,
+  keepPlanValid,
+  engineError,
+  ...rest
+}: Omit<NumberFieldProps, 'value' | 'onCommit' | 'error'> & {
+  path: FieldPath;
+  keepPlanValid?: 'model' | 'cluster';
+  engineError?: string | undefined;
+}) {
   const value = useApp((s) => getIn(s.scenario, path));
   const error = useApp((s) => s.fieldErrors[pathKey(path)]);
   const { setField } = useActions();
-  return <NumberField {...rest} value={typeof value === 'number' ? value : undefined} error={error ?? engineError} onCommit={(v) => setField(path, v, keepPlanValid ? { keepPlanValid } : undefined)} />;
+  return (
+    <NumberField
+      {...rest}
+      value={typeof value === 'number' ? value : undefined}
+      error={error ?? engineError}
+      onCommit={(v) => setField(path, v, keepPlanValid ? { keepPlanValid } : undefined)}
+    />
+  );
 }
 
 export interface SelectFieldProps<T extends string> {
@@ -179,7 +213,15 @@ export function SelectField<T extends string>(p: SelectFieldProps<T>) {
         <span>{p.label}</span>
         {p.hint && <span className="field__hint">{p.hint}</span>}
       </label>
-      <select id={id} className={`select${p.error ? ' input--invalid' : ''}`} value={p.value} data-testid={p.testId} aria-invalid={p.error ? true : undefined} aria-describedby={p.error ? `${id}-err` : undefined} onChange={(e) => p.onChange(e.target.value as T)}>
+      <select
+        id={id}
+        className={`select${p.error ? ' input--invalid' : ''}`}
+        value={p.value}
+        data-testid={p.testId}
+        aria-invalid={p.error ? true : undefined}
+        aria-describedby={p.error ? `${id}-err` : undefined}
+        onChange={(e) => p.onChange(e.target.value as T)}
+      >
         {groups.length > 1
           ? groups.map((g) => (
               <optgroup key={g} label={g}>
@@ -199,12 +241,30 @@ export function SelectField<T extends string>(p: SelectFieldProps<T>) {
   );
 }
 
-export function Toggle({ label, checked, onChange, note, testId }: { label: ReactNode; checked: boolean; onChange: (v: boolean) => void; note?: ReactNode; testId?: string }) {
+export function Toggle({
+  label,
+  checked,
+  onChange,
+  note,
+  testId,
+}: {
+  label: ReactNode;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  note?: ReactNode;
+  testId?: string;
+}) {
   const id = useId();
   return (
     <div className="field">
       <label className="toggle" htmlFor={id}>
-        <input id={id} type="checkbox" checked={checked} data-testid={testId} onChange={(e) => onChange(e.target.checked)} />
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked}
+          data-testid={testId}
+          onChange={(e) => onChange(e.target.checked)}
+        />
         {label}
       </label>
       {note && <div className="field__note">{note}</div>}
@@ -213,10 +273,22 @@ export function Toggle({ label, checked, onChange, note, testId }: { label: Reac
 }
 
 /** A boolean scenario field. */
-export function ScenarioToggle({ path, label, note, testId }: { path: FieldPath; label: ReactNode; note?: ReactNode; testId?: string }) {
+export function ScenarioToggle({
+  path,
+  label,
+  note,
+  testId,
+}: {
+  path: FieldPath;
+  label: ReactNode;
+  note?: ReactNode;
+  testId?: string;
+}) {
   const value = useApp((s) => getIn(s.scenario, path));
   const { setField } = useActions();
-  return <Toggle label={label} checked={value === true} onChange={(v) => setField(path, v)} note={note} testId={testId} />;
+  return (
+    <Toggle label={label} checked={value === true} onChange={(v) => setField(path, v)} note={note} testId={testId} />
+  );
 }
 
 export interface ChipOption<T> {
@@ -230,7 +302,21 @@ export interface ChipOption<T> {
 }
 
 /** Multi-select chips (aria-pressed buttons) with a group label. */
-export function Chips<T extends string | number>({ label, options, selected, onToggle, note, testId }: { label: string; options: readonly ChipOption<T>[]; selected: readonly T[]; onToggle: (v: T) => void; note?: ReactNode; testId?: string }) {
+export function Chips<T extends string | number>({
+  label,
+  options,
+  selected,
+  onToggle,
+  note,
+  testId,
+}: {
+  label: string;
+  options: readonly ChipOption<T>[];
+  selected: readonly T[];
+  onToggle: (v: T) => void;
+  note?: ReactNode;
+  testId?: string;
+}) {
   const id = useId();
   return (
     <div className="field" role="group" aria-labelledby={id} data-testid={testId}>
@@ -239,7 +325,15 @@ export function Chips<T extends string | number>({ label, options, selected, onT
       </span>
       <div className="chips">
         {options.map((o) => (
-          <button key={String(o.value)} type="button" className={o.tone ? `chip chip--${o.tone}` : 'chip'} aria-pressed={selected.includes(o.value)} title={o.title} data-testid={o.testId} onClick={() => onToggle(o.value)}>
+          <button
+            key={String(o.value)}
+            type="button"
+            className={o.tone ? `chip chip--${o.tone}` : 'chip'}
+            aria-pressed={selected.includes(o.value)}
+            title={o.title}
+            data-testid={o.testId}
+            onClick={() => onToggle(o.value)}
+          >
             {o.label}
             {o.tag && <span className="chip__tag">{o.tag}</span>}
           </button>
@@ -251,7 +345,19 @@ export function Chips<T extends string | number>({ label, options, selected, onT
 }
 
 /** Segmented control (one of a few). */
-export function Segmented<T extends string>({ label, value, options, onChange, hideLabel }: { label: string; value: T; options: readonly { value: T; label: string }[]; onChange: (v: T) => void; hideLabel?: boolean }) {
+export function Segmented<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  hideLabel,
+}: {
+  label: string;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange: (v: T) => void;
+  hideLabel?: boolean;
+}) {
   const id = useId();
   return (
     <div className="field" role="group" aria-labelledby={id}>

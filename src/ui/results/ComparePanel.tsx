@@ -16,16 +16,36 @@ interface MetricRow {
 }
 
 const ROWS: readonly MetricRow[] = [
-  { label: 'Throughput (tok/s/GPU)', get: (p) => p.result.metrics.outputTokPerSecPerGpu, fmt: (v) => fmtNum(v, 4), better: 'higher' },
+  {
+    label: 'Throughput (tok/s/GPU)',
+    get: (p) => p.result.metrics.outputTokPerSecPerGpu,
+    fmt: (v) => fmtNum(v, 4),
+    better: 'higher',
+  },
   { label: 'Goodput (req/s)', get: (p) => p.result.metrics.goodputReqPerSec, fmt: (v) => fmtNum(v), better: 'higher' },
   { label: 'TTFT p50', get: (p) => p.result.metrics.ttftMs.p50, fmt: fmtMs, better: 'lower' },
   { label: 'TTFT p99', get: (p) => p.result.metrics.ttftMs.p99, fmt: fmtMs, better: 'lower' },
   { label: 'TPOT p50', get: (p) => p.result.metrics.tpotMs.p50, fmt: fmtMs, better: 'lower' },
   { label: 'TPOT p99', get: (p) => p.result.metrics.tpotMs.p99, fmt: fmtMs, better: 'lower' },
-  { label: 'Cost ($/M output tokens)', get: (p) => p.result.metrics.costUsdPerMOutputTokens, fmt: fmtUsd, better: 'lower' },
-  { label: 'Energy (J/token)', get: (p) => p.result.metrics.energyJPerOutputToken, fmt: (v) => fmtNum(v), better: 'lower' },
+  {
+    label: 'Cost ($/M output tokens)',
+    get: (p) => p.result.metrics.costUsdPerMOutputTokens,
+    fmt: fmtUsd,
+    better: 'lower',
+  },
+  {
+    label: 'Energy (J/token)',
+    get: (p) => p.result.metrics.energyJPerOutputToken,
+    fmt: (v) => fmtNum(v),
+    better: 'lower',
+  },
   { label: 'GPUs used', get: (p) => p.result.plan.gpusUsed, fmt: (v) => fmtNum(v), better: 'lower' },
-  { label: 'Batch at steady state (seqs)', get: (p) => p.result.metrics.concurrency, fmt: (v) => fmtNum(v), better: 'higher' },
+  {
+    label: 'Batch at steady state (seqs)',
+    get: (p) => p.result.metrics.concurrency,
+    fmt: (v) => fmtNum(v),
+    better: 'higher',
+  },
 ];
 
 function verdict(a: number, b: number, better: 'higher' | 'lower'): [string, string] {
@@ -49,7 +69,9 @@ export function ComparePanel() {
         <h2 className="panel__title" id="compare-title">
           Compare plans
         </h2>
-        <span className="panel__sub">ranked by {OBJECTIVE_INFO[result.objective].label}; green = better of the two</span>
+        <span className="panel__sub">
+          ranked by {OBJECTIVE_INFO[result.objective].label}; green = better of the two
+        </span>
         <span className="spacer" />
         <button type="button" className="btn btn--sm btn--ghost" onClick={clearCompare}>
           <IconX /> Close
@@ -64,7 +86,12 @@ export function ComparePanel() {
               </th>
               {[a, b].map((p) => (
                 <th key={p.candidate.id} scope="col">
-                  <button type="button" className="th-btn" onClick={() => selectCandidate(p.candidate.id)} title="Select this plan">
+                  <button
+                    type="button"
+                    className="th-btn"
+                    onClick={() => selectCandidate(p.candidate.id)}
+                    title="Select this plan"
+                  >
                     {p.candidate.label}
                   </button>
                 </th>
@@ -102,7 +129,14 @@ export function ComparePanel() {
       </div>
       <div className="panel__body compare-grid">
         {[a, b].map((p) => (
-          <PlanGanttChart key={p.candidate.id} scenario={applyKnobs(searched, p.candidate.knobs)} concurrency={p.result.metrics.concurrency} phases="decode" title={`Decode steps · ${p.candidate.label}`} height={260} />
+          <PlanGanttChart
+            key={p.candidate.id}
+            scenario={applyKnobs(searched, p.candidate.knobs)}
+            concurrency={p.result.metrics.concurrency}
+            phases="decode"
+            title={`Decode steps · ${p.candidate.label}`}
+            height={260}
+          />
         ))}
       </div>
     </section>

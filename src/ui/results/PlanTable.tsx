@@ -52,11 +52,26 @@ function sortValue(r: Row, key: SortKey): number {
 const COLS: readonly { key: SortKey; label: string; unit?: string; title: string }[] = [
   { key: 'throughput', label: 'Throughput', unit: 'tok/s/GPU', title: 'Output tokens per second per GPU' },
   { key: 'goodput', label: 'Goodput', unit: 'req/s', title: 'Requests per second that meet both SLOs' },
-  { key: 'ttftP99', label: 'TTFT', unit: 'p50 / p99 ms', title: 'Time to first token, median / 99th percentile (sorts by p99)' },
-  { key: 'tpotP99', label: 'TPOT', unit: 'p50 / p99 ms', title: 'Time per output token, median / 99th percentile (sorts by p99)' },
+  {
+    key: 'ttftP99',
+    label: 'TTFT',
+    unit: 'p50 / p99 ms',
+    title: 'Time to first token, median / 99th percentile (sorts by p99)',
+  },
+  {
+    key: 'tpotP99',
+    label: 'TPOT',
+    unit: 'p50 / p99 ms',
+    title: 'Time per output token, median / 99th percentile (sorts by p99)',
+  },
   { key: 'cost', label: 'Cost', unit: '$/M tok', title: 'US dollars per million output tokens at the GPU price' },
   { key: 'energy', label: 'Energy', unit: 'J/tok', title: 'Joules per output token' },
-  { key: 'headroom', label: 'KV free', unit: 'at load', title: 'Share of the KV-cache pool unused at the steady-state batch' },
+  {
+    key: 'headroom',
+    label: 'KV free',
+    unit: 'at load',
+    title: 'Share of the KV-cache pool unused at the steady-state batch',
+  },
 ];
 
 /** The search label without the KV dtype when the search did not vary it. */
@@ -92,7 +107,13 @@ export function PlanTable({ result }: { result: SearchResult }) {
   const th = (key: SortKey, label: string, unit?: string, title?: string, cls = '') => {
     const active = sort.key === key;
     return (
-      <th key={key} scope="col" className={cls} aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} title={title}>
+      <th
+        key={key}
+        scope="col"
+        className={cls}
+        aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+        title={title}
+      >
         <button type="button" className="th-btn" onClick={() => setSort(key)}>
           {label}
           <IconSort dir={active ? sort.dir : null} />
@@ -111,7 +132,11 @@ export function PlanTable({ result }: { result: SearchResult }) {
             <th scope="col" className="l">
               Plan
             </th>
-            <th scope="col" className="l" title="How the plan stores its KV cache (dtype and KV strategy), and how faithful that is">
+            <th
+              scope="col"
+              className="l"
+              title="How the plan stores its KV cache (dtype and KV strategy), and how faithful that is"
+            >
               KV cache
             </th>
             {COLS.map((c) => th(c.key, c.label, c.unit, c.title))}
@@ -130,10 +155,22 @@ export function PlanTable({ result }: { result: SearchResult }) {
             const kv = planKvOf(p.candidate.knobs, p.candidate.scenario.runtime?.kvStrategy);
             const tpotBad = m.tpotMs.p99 > slo.tpotMs;
             return (
-              <tr key={id} aria-selected={selected} data-testid="plan-row" data-plan-id={id} className={r.rank === 1 ? 'row-best' : undefined} onClick={() => selectCandidate(id)}>
+              <tr
+                key={id}
+                aria-selected={selected}
+                data-testid="plan-row"
+                data-plan-id={id}
+                className={r.rank === 1 ? 'row-best' : undefined}
+                onClick={() => selectCandidate(id)}
+              >
                 <td className="l cell-muted" onClick={(e) => e.stopPropagation()}>
                   <label className="rank-cell" title="Tick two plans to compare them">
-                    <input type="checkbox" checked={compare.includes(id)} onChange={() => toggleCompare(id)} aria-label={`Compare ${p.candidate.label}`} />
+                    <input
+                      type="checkbox"
+                      checked={compare.includes(id)}
+                      onChange={() => toggleCompare(id)}
+                      aria-label={`Compare ${p.candidate.label}`}
+                    />
                     {r.rank}
                   </label>
                 </td>
@@ -166,10 +203,12 @@ export function PlanTable({ result }: { result: SearchResult }) {
                   {fmtNum(m.goodputReqPerSec, 3)}
                 </td>
                 <td>
-                  {fmtNum(m.ttftMs.p50, 3)} / <span className={ttftBad ? 'cell-bad' : undefined}>{fmtNum(m.ttftMs.p99, 3)}</span>
+                  {fmtNum(m.ttftMs.p50, 3)} /{' '}
+                  <span className={ttftBad ? 'cell-bad' : undefined}>{fmtNum(m.ttftMs.p99, 3)}</span>
                 </td>
                 <td>
-                  {fmtNum(m.tpotMs.p50, 3)} / <span className={tpotBad ? 'cell-bad' : undefined}>{fmtNum(m.tpotMs.p99, 3)}</span>
+                  {fmtNum(m.tpotMs.p50, 3)} /{' '}
+                  <span className={tpotBad ? 'cell-bad' : undefined}>{fmtNum(m.tpotMs.p99, 3)}</span>
                 </td>
                 <td>{fmtUsd(m.costUsdPerMOutputTokens)}</td>
                 <td>{fmtNum(m.energyJPerOutputToken, 3)}</td>
@@ -186,8 +225,9 @@ export function PlanTable({ result }: { result: SearchResult }) {
       </table>
       {sorted.some((r) => r.p.method === 'simulation') && sorted.some((r) => r.p.method !== 'simulation') && (
         <p className="caption" data-testid="sim-rank-note">
-          Plans marked <span className="badge">sim</span> were simulated (queueing and p99 tails included) and rank above the closed-form estimates, which use means only and
-          read optimistic. Select a plan and simulate it to compare like with like.
+          Plans marked <span className="badge">sim</span> were simulated (queueing and p99 tails included) and rank
+          above the closed-form estimates, which use means only and read optimistic. Select a plan and simulate it to
+          compare like with like.
         </p>
       )}
     </div>

@@ -36,7 +36,15 @@ function useCandidateCount(): { total: number; tooLarge: boolean } | { error: st
 }
 
 function SearchBar() {
-  const s = useAppShallow((st) => ({ status: st.search.status, progress: st.search.progress, error: st.search.error, hasResult: st.search.result !== null, elapsedMs: st.search.elapsedMs, backend: st.search.backend, objective: st.searchOptions.objective }));
+  const s = useAppShallow((st) => ({
+    status: st.search.status,
+    progress: st.search.progress,
+    error: st.search.error,
+    hasResult: st.search.result !== null,
+    elapsedMs: st.search.elapsedMs,
+    backend: st.search.backend,
+    objective: st.searchOptions.objective,
+  }));
   const stale = useStale();
   const { runSearch, cancelSearch } = useActions();
   const count = useCandidateCount();
@@ -54,18 +62,35 @@ function SearchBar() {
             <IconStop /> Cancel
           </button>
         ) : (
-          <button type="button" className="btn btn--primary" onClick={runSearch} data-testid="run-search" disabled={'error' in count || count.tooLarge}>
+          <button
+            type="button"
+            className="btn btn--primary"
+            onClick={runSearch}
+            data-testid="run-search"
+            disabled={'error' in count || count.tooLarge}
+          >
             <IconPlay /> {s.hasResult ? 'Re-run search' : 'Run search'}
           </button>
         )}
         {running ? (
           <div className="progress" data-testid="search-progress" role="status" aria-live="polite">
-            <div className="progress__bar" role="progressbar" aria-valuemin={0} aria-valuemax={p?.total ?? 0} aria-valuenow={p?.done ?? 0} aria-label="Search progress">
+            <div
+              className="progress__bar"
+              role="progressbar"
+              aria-valuemin={0}
+              aria-valuemax={p?.total ?? 0}
+              aria-valuenow={p?.done ?? 0}
+              aria-label="Search progress"
+            >
               <div className="progress__fill" style={{ width: `${(frac * 100).toFixed(1)}%` }} />
             </div>
             <div className="progress__text">
               <span className="num">
-                {p && p.total > 0 ? (p.done >= p.total ? `${fmtInt(p.total)} plans evaluated · simulating the best ones…` : `${fmtInt(p.done)} / ${fmtInt(p.total)} plans evaluated`) : 'Starting…'}
+                {p && p.total > 0
+                  ? p.done >= p.total
+                    ? `${fmtInt(p.total)} plans evaluated · simulating the best ones…`
+                    : `${fmtInt(p.done)} / ${fmtInt(p.total)} plans evaluated`
+                  : 'Starting…'}
               </span>
               <span>{p?.bestLabel ? `Best so far: ${p.bestLabel} · ${fmtNum(p.bestValue)} ${info.unit}` : ''}</span>
             </div>
@@ -73,9 +98,15 @@ function SearchBar() {
         ) : (
           <div className="panel__sub" data-testid="search-progress" role="status">
             {s.status === 'done' && s.elapsedMs !== null ? `Done in ${fmtDuration(s.elapsedMs)} · ${s.backend}. ` : ''}
-            {s.status === 'cancelled' ? `Search cancelled${s.hasResult ? ' — showing the previous results' : ''}. ` : ''}
+            {s.status === 'cancelled'
+              ? `Search cancelled${s.hasResult ? ' — showing the previous results' : ''}. `
+              : ''}
             {countText ? `${countText} for these inputs` : ''}
-            {'error' in count ? null : count.tooLarge ? ' — too many: narrow the knobs the search varies (Runtime & KV).' : ''}
+            {'error' in count
+              ? null
+              : count.tooLarge
+                ? ' — too many: narrow the knobs the search varies (Runtime & KV).'
+                : ''}
           </div>
         )}
       </div>
@@ -89,7 +120,8 @@ function SearchBar() {
         <div className="callout callout--danger" role="alert">
           <IconAlert />
           <p>
-            The search failed: {s.error}. Check the inputs marked in red, or narrow what the search varies, then run it again.
+            The search failed: {s.error}. Check the inputs marked in red, or narrow what the search varies, then run it
+            again.
           </p>
         </div>
       )}
@@ -113,7 +145,14 @@ function paretoPoints(result: SearchResult, kvVaried: boolean): ParetoPoint[] {
   const pts: ParetoPoint[] = [];
   for (const p of byId.values()) {
     if (!Number.isFinite(p.value) || !Number.isFinite(p.secondaryValue)) continue;
-    pts.push({ id: p.candidate.id, x: p.secondaryValue, y: p.value, label: shortLabel(p.candidate.label, kvVaried), group: p.candidate.group, onFrontier: p.onPareto });
+    pts.push({
+      id: p.candidate.id,
+      x: p.secondaryValue,
+      y: p.value,
+      label: shortLabel(p.candidate.label, kvVaried),
+      group: p.candidate.group,
+      onFrontier: p.onPareto,
+    });
   }
   return pts;
 }
@@ -150,7 +189,8 @@ function ParetoPanel({ result }: { result: SearchResult }) {
 /** KV strategies the options refused (lossy / near-lossless not allowed), by name, from the rejected list. */
 function refusedStrategies(result: SearchResult): string[] {
   const names = new Set<string>();
-  for (const r of result.rejected) if (r.candidate.knobs.kvStrategy && / not allowed: /.test(r.reason)) names.add(r.candidate.knobs.kvStrategy.label);
+  for (const r of result.rejected)
+    if (r.candidate.knobs.kvStrategy && / not allowed: /.test(r.reason)) names.add(r.candidate.knobs.kvStrategy.label);
   return [...names];
 }
 
@@ -165,7 +205,8 @@ function Rejected({ result }: { result: SearchResult }) {
           <IconAlert />
           <p>
             <strong>Not allowed (lossy): </strong>
-            {refused.join(', ')}. Their plans are listed below as rejected; turn on “Allow lossy strategies” (Runtime &amp; KV) to rank them.
+            {refused.join(', ')}. Their plans are listed below as rejected; turn on “Allow lossy strategies” (Runtime
+            &amp; KV) to rank them.
           </p>
         </div>
       )}
@@ -238,10 +279,22 @@ export function ResultsPanel() {
         <span className="spacer" />
         {result && searched && (
           <>
-            <button type="button" className="btn btn--sm" data-testid="export-csv" onClick={() => downloadText('parakv-plans.csv', resultsCsv(result), 'text/csv')}>
+            <button
+              type="button"
+              className="btn btn--sm"
+              data-testid="export-csv"
+              onClick={() => downloadText('parakv-plans.csv', resultsCsv(result), 'text/csv')}
+            >
               <IconDownload /> CSV
             </button>
-            <button type="button" className="btn btn--sm" data-testid="export-json" onClick={() => downloadText('parakv-plans.json', resultsJson(result, searched, options), 'application/json')}>
+            <button
+              type="button"
+              className="btn btn--sm"
+              data-testid="export-json"
+              onClick={() =>
+                downloadText('parakv-plans.json', resultsJson(result, searched, options), 'application/json')
+              }
+            >
               <IconDownload /> JSON
             </button>
           </>
@@ -257,7 +310,10 @@ export function ResultsPanel() {
           ) : (
             <div className="empty">
               <h3>No plan fits</h3>
-              <p>Every candidate was rejected — see the reasons below. Add GPUs, pick a smaller weight dtype (fp8/int4) or a smaller KV dtype, or lower the context length.</p>
+              <p>
+                Every candidate was rejected — see the reasons below. Add GPUs, pick a smaller weight dtype (fp8/int4)
+                or a smaller KV dtype, or lower the context length.
+              </p>
             </div>
           )}
           <div className="results-grid">
@@ -273,7 +329,9 @@ export function ResultsPanel() {
           <div className="empty" data-testid="results-empty">
             <h3>No search yet</h3>
             <p>
-              The plan below is evaluated live as you edit. Run a search to rank every tensor/pipeline/data/expert-parallel layout (and the runtime knobs you allow) for this model on this cluster, against your SLOs.
+              The plan below is evaluated live as you edit. Run a search to rank every
+              tensor/pipeline/data/expert-parallel layout (and the runtime knobs you allow) for this model on this
+              cluster, against your SLOs.
             </p>
             <button type="button" className="btn btn--primary" onClick={runSearch}>
               <IconPlay /> Run search

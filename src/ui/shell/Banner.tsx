@@ -7,14 +7,31 @@ export function Banner() {
   const banner = useApp((s) => s.banner);
   const { setBanner } = useActions();
   if (!banner) return null;
-  const title = banner.kind === 'link-error' ? 'Bad link' : banner.kind === 'storage-error' ? 'Not saved in this browser' : banner.kind === 'session-error' ? 'Session not restored' : 'Note';
+  const title =
+    banner.kind === 'link-error'
+      ? 'Bad link'
+      : banner.kind === 'storage-error'
+        ? 'Not saved in this browser'
+        : banner.kind === 'session-error'
+          ? 'Session not restored'
+          : 'Note';
   return (
-    <div className={`banner${banner.kind === 'info' ? ' banner--info' : ''}`} role="alert" data-testid="link-banner" data-kind={banner.kind}>
+    <div
+      className={`banner${banner.kind === 'info' ? ' banner--info' : ''}`}
+      role="alert"
+      data-testid="link-banner"
+      data-kind={banner.kind}
+    >
       <IconAlert />
       <div className="banner__text">
         <strong>{title}.</strong> {banner.message}
       </div>
-      <button type="button" className="btn btn--sm btn--ghost btn--icon" aria-label="Dismiss" onClick={() => setBanner(null)}>
+      <button
+        type="button"
+        className="btn btn--sm btn--ghost btn--icon"
+        aria-label="Dismiss"
+        onClick={() => setBanner(null)}
+      >
         <IconX />
       </button>
     </div>

@@ -25,7 +25,12 @@ export function Header() {
   const spec = resolveModelSpec(model);
   const gpu = getGpu(cluster.gpu);
   const a = workload.arrival;
-  const traffic = a.kind === 'poisson' || a.kind === 'gamma' ? `${a.ratePerSec} req/s` : a.kind === 'concurrency' ? `${a.users} users` : `${workload.requests} requests offline`;
+  const traffic =
+    a.kind === 'poisson' || a.kind === 'gamma'
+      ? `${a.ratePerSec} req/s`
+      : a.kind === 'concurrency'
+        ? `${a.users} users`
+        : `${workload.requests} requests offline`;
 
   const copyLink = async () => {
     // The latest scenario at click time, not a render-time snapshot.
@@ -35,7 +40,10 @@ export function Header() {
     if (ok) {
       setCopied(true);
       setTimeout(() => setCopied(false), 1800);
-    } else setToast('The browser refused clipboard access: copy the link from the address bar, it always holds the current scenario.');
+    } else
+      setToast(
+        'The browser refused clipboard access: copy the link from the address bar, it always holds the current scenario.',
+      );
   };
 
   return (
@@ -45,16 +53,42 @@ export function Header() {
         ParaKV <span className="brand__tag">LLM serving planner</span>
       </div>
       <div className="topbar__summary" aria-live="polite">
-        <strong>{spec.ok ? spec.spec.name : 'Custom model'}</strong> on <strong>{cluster.nodes} × {cluster.gpusPerNode} {gpu?.name.replace(/^NVIDIA |^AMD |^Intel |^Google /, '') ?? cluster.gpu}</strong> · {workload.inputTokens.toLocaleString('en-US')} → {workload.outputTokens.toLocaleString('en-US')} tokens at {traffic}
+        <strong>{spec.ok ? spec.spec.name : 'Custom model'}</strong> on{' '}
+        <strong>
+          {cluster.nodes} × {cluster.gpusPerNode}{' '}
+          {gpu?.name.replace(/^NVIDIA |^AMD |^Intel |^Google /, '') ?? cluster.gpu}
+        </strong>{' '}
+        · {workload.inputTokens.toLocaleString('en-US')} → {workload.outputTokens.toLocaleString('en-US')} tokens at{' '}
+        {traffic}
       </div>
       <div className="topbar__actions">
-        <button type="button" className="btn" onClick={() => void copyLink()} data-testid="copy-link" title="Copy a link that opens exactly this scenario">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void copyLink()}
+          data-testid="copy-link"
+          title="Copy a link that opens exactly this scenario"
+        >
           {copied ? <IconCheck /> : <IconLink />} {copied ? 'Copied' : 'Copy link'}
         </button>
-        <button type="button" className="btn" onClick={() => setSavedOpen(!savedOpen)} aria-expanded={savedOpen} aria-controls="saved-panel" data-testid="open-saved">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => setSavedOpen(!savedOpen)}
+          aria-expanded={savedOpen}
+          aria-controls="saved-panel"
+          data-testid="open-saved"
+        >
           <IconBookmark /> Saved
         </button>
-        <button type="button" className="btn btn--icon" onClick={() => setTheme(dark ? 'light' : 'dark')} aria-label={dark ? 'Switch to light theme' : 'Switch to dark theme'} title={dark ? 'Light theme' : 'Dark theme'} data-testid="theme-toggle">
+        <button
+          type="button"
+          className="btn btn--icon"
+          onClick={() => setTheme(dark ? 'light' : 'dark')}
+          aria-label={dark ? 'Switch to light theme' : 'Switch to dark theme'}
+          title={dark ? 'Light theme' : 'Dark theme'}
+          data-testid="theme-toggle"
+        >
           {dark ? <IconSun /> : <IconMoon />}
         </button>
       </div>

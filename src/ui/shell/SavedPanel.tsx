@@ -30,7 +30,14 @@ function Item({ id, name, savedAt, summary }: { id: string; name: string; savedA
           <label htmlFor={inputId} className="visually-hidden">
             New name
           </label>
-          <input id={inputId} className="input" value={text} maxLength={200} autoFocus onChange={(e) => setText(e.target.value)} />
+          <input
+            id={inputId}
+            className="input"
+            value={text}
+            maxLength={200}
+            autoFocus
+            onChange={(e) => setText(e.target.value)}
+          />
           <button type="submit" className="btn btn--sm btn--primary">
             Save
           </button>
@@ -58,7 +65,14 @@ function Item({ id, name, savedAt, summary }: { id: string; name: string; savedA
         >
           Open
         </button>
-        <button type="button" className="btn btn--sm" onClick={() => { setText(name); setEditing(true); }}>
+        <button
+          type="button"
+          className="btn btn--sm"
+          onClick={() => {
+            setText(name);
+            setEditing(true);
+          }}
+        >
           Rename
         </button>
         <button type="button" className="btn btn--sm" onClick={() => duplicateSaved(id)}>
@@ -109,13 +123,26 @@ export function SavedPanel() {
   return (
     <>
       <div className="drawer-backdrop" onClick={() => setSavedOpen(false)} aria-hidden="true" />
-      <div className="drawer" role="dialog" aria-modal="true" aria-labelledby={`${nameId}-title`} id="saved-panel" data-testid="saved-panel" ref={panelRef}>
+      <div
+        className="drawer"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={`${nameId}-title`}
+        id="saved-panel"
+        data-testid="saved-panel"
+        ref={panelRef}
+      >
         <div className="drawer__head">
           <h2 className="panel__title" id={`${nameId}-title`}>
             Saved scenarios
           </h2>
           <span className="spacer" />
-          <button type="button" className="btn btn--sm btn--ghost btn--icon" aria-label="Close saved scenarios" onClick={() => setSavedOpen(false)}>
+          <button
+            type="button"
+            className="btn btn--sm btn--ghost btn--icon"
+            aria-label="Close saved scenarios"
+            onClick={() => setSavedOpen(false)}
+          >
             <IconX />
           </button>
         </div>
@@ -134,7 +161,15 @@ export function SavedPanel() {
               Save the current scenario as
             </label>
             <div className="row">
-              <input id={nameId} className="input" value={name} placeholder={suggested} maxLength={200} onChange={(e) => setName(e.target.value)} data-testid="saved-name" />
+              <input
+                id={nameId}
+                className="input"
+                value={name}
+                placeholder={suggested}
+                maxLength={200}
+                onChange={(e) => setName(e.target.value)}
+                data-testid="saved-name"
+              />
               <button type="submit" className="btn btn--primary" data-testid="save-scenario">
                 Save
               </button>
@@ -159,19 +194,34 @@ export function SavedPanel() {
           {items.length === 0 ? (
             <div className="empty">
               <h3>Nothing saved yet</h3>
-              <p>Save the scenario you are working on to come back to it, or import a library file exported from ParaKV.</p>
+              <p>
+                Save the scenario you are working on to come back to it, or import a library file exported from ParaKV.
+              </p>
             </div>
           ) : (
             <ul className="saved-list">
               {items.map((it) => {
                 const spec = resolveModelSpec(it.scenario.model);
                 const c = it.scenario.cluster;
-                return <Item key={it.id} id={it.id} name={it.name} savedAt={it.savedAt} summary={`${spec.ok ? spec.spec.name : 'custom model'} · ${c.nodes}×${c.gpusPerNode} ${c.gpu}`} />;
+                return (
+                  <Item
+                    key={it.id}
+                    id={it.id}
+                    name={it.name}
+                    savedAt={it.savedAt}
+                    summary={`${spec.ok ? spec.spec.name : 'custom model'} · ${c.nodes}×${c.gpusPerNode} ${c.gpu}`}
+                  />
+                );
               })}
             </ul>
           )}
           <div className="row row--wrap">
-            <button type="button" className="btn btn--sm" disabled={items.length === 0} onClick={() => downloadText('parakv-scenarios.json', exportSaved(), 'application/json')}>
+            <button
+              type="button"
+              className="btn btn--sm"
+              disabled={items.length === 0}
+              onClick={() => downloadText('parakv-scenarios.json', exportSaved(), 'application/json')}
+            >
               <IconDownload /> Export all
             </button>
             <label className="btn btn--sm">
@@ -186,12 +236,19 @@ export function SavedPanel() {
                   e.target.value = '';
                   if (!f) return;
                   const r = importSaved(await f.text());
-                  setNote(r.added > 0 ? `Imported ${r.added} scenario${r.added === 1 ? '' : 's'}${r.errors.length ? `; ${r.errors.length} could not be read (see above)` : ''}.` : 'Nothing imported (see above).');
+                  setNote(
+                    r.added > 0
+                      ? `Imported ${r.added} scenario${r.added === 1 ? '' : 's'}${r.errors.length ? `; ${r.errors.length} could not be read (see above)` : ''}.`
+                      : 'Nothing imported (see above).',
+                  );
                 }}
               />
             </label>
           </div>
-          <p className="caption">Stored in this browser only (localStorage). Export to keep a copy or move it to another machine; share a single scenario with Copy link.</p>
+          <p className="caption">
+            Stored in this browser only (localStorage). Export to keep a copy or move it to another machine; share a
+            single scenario with Copy link.
+          </p>
         </div>
       </div>
     </>
