@@ -1,12 +1,12 @@
 /**
- * Turns the public measurement sets in ../shared/reference into Scenarios, row by row, with the
+ * Turns the public measurement sets in ../data/reference into Scenarios, row by row, with the
  * engine settings each source reports. Shared by bench/fidelity.ts (and the simulator re-run).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ScenarioInput } from '../src/core/scenario/schema.ts';
 
-export const REFERENCE_DIR = resolve(import.meta.dirname, '../../shared/reference');
+export const REFERENCE_DIR = resolve(import.meta.dirname, '../data/reference');
 
 export interface FidelityCase {
   set: 'trtllm-offline-throughput' | 'serving-latency-h100';

@@ -24,7 +24,7 @@ import type { PlannerApi } from '../src/worker/planner.api.ts';
 import { PlannerPool, type WorkerHandle } from '../src/worker/pool.ts';
 import { nodeEndpoint } from './node-endpoint.ts';
 
-const TRACE = new URL('../../shared/reference/traces/apex/llama_lmsys_05.jsonl', import.meta.url);
+const TRACE = new URL('../data/reference/traces/apex/llama_lmsys_05.jsonl', import.meta.url);
 
 function parse(input: ScenarioInput): Scenario {
   const r = parseScenario(input);

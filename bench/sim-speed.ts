@@ -1,5 +1,5 @@
 /**
- * Simulator speed on the APEX traces (shared/reference/traces/apex): Llama-3.1-70B on 8× H100 SXM,
+ * Simulator speed on the APEX traces (data/reference/traces/apex): Llama-3.1-70B on 8× H100 SXM,
  * TP8, bf16, default runtime. Prints ms per plan (median of N timed runs after warm-up) and
  * requests simulated per second. APEX reports ~2,600 ms per plan for 1,024 lmsys requests (Python).
  *
@@ -19,7 +19,7 @@ const runsArg = args.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Math.max(1, Number(args[runsArg + 1]) || 30) : 30;
 const WARMUP = 10;
 
-const dir = new URL('../../shared/reference/traces/apex/', import.meta.url);
+const dir = new URL('../data/reference/traces/apex/', import.meta.url);
 const read = (f: string) => readFileSync(new URL(f, dir), 'utf8');
 
 const traces: [string, string][] = [

@@ -9,7 +9,7 @@ import { buildWorkload } from '../sim/requests.ts';
 import { evaluateSteadyState } from './evaluate.ts';
 import { evaluateSimulated, type SimulatedEvaluation } from './simulated.ts';
 
-const TRACES = new URL('../../../../shared/reference/traces/', import.meta.url);
+const TRACES = new URL('../../../data/reference/traces/', import.meta.url);
 const apexLmsys = () => readFileSync(new URL('apex/llama_lmsys_05.jsonl', TRACES), 'utf8');
 const mooncake = () => readFileSync(new URL('mooncake_fast25_conversation_first200.jsonl', TRACES), 'utf8');
 

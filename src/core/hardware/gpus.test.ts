@@ -16,7 +16,7 @@ import type { GpuSpec } from './types.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // src/core/hardware -> repo root (../../..) -> sibling shared/ folder (../)
-const GPUS_JSON = path.resolve(here, '../../../../shared/reference/gpus.json');
+const GPUS_JSON = path.resolve(here, '../../../data/reference/gpus.json');
 
 interface RefGpu {
   name: string;

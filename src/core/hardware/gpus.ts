@@ -4,7 +4,7 @@
  * dtype figures as `denseTflops.<dtype>`).
  *
  * Provenance rules used here:
- * - Figures that come from the project's reference file (shared/reference/gpus.json) quote that
+ * - Figures that come from the project's reference file (data/reference/gpus.json) quote that
  *   file's citation string verbatim (the `REF_*` constants below), plus a note where a range or a
  *   string had to be turned into one number.
  * - Figures not in gpus.json (latencies, idle power, prices, TPU power, B300 entirely) say where
@@ -35,7 +35,7 @@ export const GPU_NUMERIC_FIELDS = [
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
-// Citations copied verbatim from shared/reference/gpus.json `sources`.
+// Citations copied verbatim from data/reference/gpus.json `sources`.
 // ---------------------------------------------------------------------------------------------
 const AIC =
   'github.com/ai-dynamo/aiconfigurator @095f58a51c4ca8e61b66ec108d86f223f8d559ce aic-core/src/aiconfigurator_core/systems/';

@@ -1,11 +1,11 @@
 /**
  * Raw Hugging Face config.json objects behind the built-in catalog, trimmed to the fields the
  * importer reads (`fromHfConfig`). Each entry cites the file it was copied from; paths starting
- * with `shared/reference/` are in this repository's reference data (hf-configs are copies of the
+ * with `data/reference/` are in this repository's reference data (hf-configs are copies of the
  * Hugging Face repositories as mirrored by NVIDIA aiconfigurator, Apache-2.0).
  *
  * Keep values verbatim from the cited source: the catalog tests check the resulting parameter
- * counts and KV bytes against shared/reference/models.json.
+ * counts and KV bytes against data/reference/models.json.
  */
 
 export interface CatalogConfig {
@@ -21,13 +21,13 @@ export interface CatalogConfig {
 }
 
 export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
-  // shared/reference/hf-configs/meta-llama--Meta-Llama-3.1-8B.json
+  // data/reference/hf-configs/meta-llama--Meta-Llama-3.1-8B.json
   {
     id: 'llama-3.1-8b',
     name: 'Llama 3.1 8B',
     hfId: 'meta-llama/Llama-3.1-8B',
     family: 'Llama 3.1',
-    source: 'shared/reference/hf-configs/meta-llama--Meta-Llama-3.1-8B.json',
+    source: 'data/reference/hf-configs/meta-llama--Meta-Llama-3.1-8B.json',
     config: {
       architectures: ['LlamaForCausalLM'],
       model_type: 'llama',
@@ -43,13 +43,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       mlp_bias: false,
     },
   },
-  // shared/reference/hf-configs/meta-llama--Meta-Llama-3.1-70B.json
+  // data/reference/hf-configs/meta-llama--Meta-Llama-3.1-70B.json
   {
     id: 'llama-3.1-70b',
     name: 'Llama 3.1 70B',
     hfId: 'meta-llama/Llama-3.1-70B',
     family: 'Llama 3.1',
-    source: 'shared/reference/hf-configs/meta-llama--Meta-Llama-3.1-70B.json',
+    source: 'data/reference/hf-configs/meta-llama--Meta-Llama-3.1-70B.json',
     config: {
       architectures: ['LlamaForCausalLM'],
       model_type: 'llama',
@@ -65,13 +65,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       mlp_bias: false,
     },
   },
-  // shared/reference/hf-configs/meta-llama--Meta-Llama-3.1-405B.json
+  // data/reference/hf-configs/meta-llama--Meta-Llama-3.1-405B.json
   {
     id: 'llama-3.1-405b',
     name: 'Llama 3.1 405B',
     hfId: 'meta-llama/Llama-3.1-405B',
     family: 'Llama 3.1',
-    source: 'shared/reference/hf-configs/meta-llama--Meta-Llama-3.1-405B.json',
+    source: 'data/reference/hf-configs/meta-llama--Meta-Llama-3.1-405B.json',
     config: {
       architectures: ['LlamaForCausalLM'],
       model_type: 'llama',
@@ -87,7 +87,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       mlp_bias: false,
     },
   },
-  // shared/reference/models.json entry "Llama-2-7B"; upstream (its config_source):
+  // data/reference/models.json entry "Llama-2-7B"; upstream (its config_source):
   // huggingface.co/abhishek/llama-2-7b-hf-small-shards/blob/main/config.json (re-shard of
   // meta-llama/Llama-2-7b-hf by HF staff; identical fields also in
   // huggingface.co/anatal/stack-llama-2 config with _name_or_path meta-llama/Llama-2-7b-hf).
@@ -97,7 +97,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
     name: 'Llama 2 7B',
     hfId: 'meta-llama/Llama-2-7b-hf',
     family: 'Llama 2',
-    source: 'shared/reference/models.json entry "Llama-2-7B" (see its config_source)',
+    source: 'data/reference/models.json entry "Llama-2-7B" (see its config_source)',
     config: {
       architectures: ['LlamaForCausalLM'],
       model_type: 'llama',
@@ -115,7 +115,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       mlp_bias: false,
     },
   },
-  // shared/reference/models.json entry "Llama-2-70B"; upstream (its config_source):
+  // data/reference/models.json entry "Llama-2-70B"; upstream (its config_source):
   // huggingface.co/TheBloke/Llama-2-70B-fp16/blob/refs%2Fpr%2F6/config.json (_name_or_path
   // meta-llama/Llama-2-70b-hf); same values in huggingface.co/garage-bAInd/Platypus2-70B config.
   // Official gated repo not readable here.
@@ -124,7 +124,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
     name: 'Llama 2 70B',
     hfId: 'meta-llama/Llama-2-70b-hf',
     family: 'Llama 2',
-    source: 'shared/reference/models.json entry "Llama-2-70B" (see its config_source)',
+    source: 'data/reference/models.json entry "Llama-2-70B" (see its config_source)',
     config: {
       architectures: ['LlamaForCausalLM'],
       model_type: 'llama',
@@ -142,7 +142,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       mlp_bias: false,
     },
   },
-  // shared/reference/models.json entry "Mistral-7B-v0.1"; upstream (its config_source):
+  // data/reference/models.json entry "Mistral-7B-v0.1"; upstream (its config_source):
   // huggingface.co/dmayboroda/42_mistral_0.1/blob/main/config.json and
   // huggingface.co/Open-Orca/Mistral-7B-SlimOrca config (both _name_or_path
   // mistralai/Mistral-7B-v0.1, identical arch fields). Note v0.3 differs: vocab 32768, rope_theta
@@ -153,7 +153,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
     name: 'Mistral 7B v0.1',
     hfId: 'mistralai/Mistral-7B-v0.1',
     family: 'Mistral',
-    source: 'shared/reference/models.json entry "Mistral-7B-v0.1" (see its config_source)',
+    source: 'data/reference/models.json entry "Mistral-7B-v0.1" (see its config_source)',
     config: {
       architectures: ['MistralForCausalLM'],
       model_type: 'mistral',
@@ -174,13 +174,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
   // mistralai/Mistral-Large-Instruct-2407 config.json
   // (huggingface.co/mistralai/Mistral-Large-Instruct-2407/blob/main/config.json):
   // hidden 12288, 88 layers, 96 heads, 8 KV heads, head_dim 128, intermediate 28672, vocab 32768,
-  // untied, max_position_embeddings 131072 (not in shared/reference; transcribed; ~122.6B params).
+  // untied, max_position_embeddings 131072 (not in data/reference; transcribed; ~122.6B params).
   {
     id: 'mistral-large-2407',
     name: 'Mistral Large 2 (2407)',
     hfId: 'mistralai/Mistral-Large-Instruct-2407',
     family: 'Mistral',
-    source: 'mistralai/Mistral-Large-Instruct-2407 config.json (transcribed; not in shared/reference)',
+    source: 'mistralai/Mistral-Large-Instruct-2407 config.json (transcribed; not in data/reference)',
     config: {
       architectures: ['MistralForCausalLM'],
       model_type: 'mistral',
@@ -196,7 +196,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       sliding_window: null,
     },
   },
-  // shared/reference/models.json entry "Qwen2.5-72B-Instruct"; upstream (its config_source):
+  // data/reference/models.json entry "Qwen2.5-72B-Instruct"; upstream (its config_source):
   // Printed config.json of a local Qwen2.5-72B-Instruct copy found via code search (find_string id
   // 62544871882); same values in huggingface.co/OPEA/Qwen2.5-72B-Instruct-int4-sym-inc config. Qwen2
   // has q/k/v bias (attention_bias=True is implied by architecture, not a config key). Base model
@@ -207,7 +207,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
     name: 'Qwen2.5 72B Instruct',
     hfId: 'Qwen/Qwen2.5-72B-Instruct',
     family: 'Qwen2.5',
-    source: 'shared/reference/models.json entry "Qwen2.5-72B-Instruct" (see its config_source)',
+    source: 'data/reference/models.json entry "Qwen2.5-72B-Instruct" (see its config_source)',
     config: {
       architectures: ['Qwen2ForCausalLM'],
       model_type: 'qwen2',
@@ -225,13 +225,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       max_window_layers: 70,
     },
   },
-  // shared/reference/hf-configs/Qwen--Qwen3-8B.json
+  // data/reference/hf-configs/Qwen--Qwen3-8B.json
   {
     id: 'qwen3-8b',
     name: 'Qwen3 8B',
     hfId: 'Qwen/Qwen3-8B',
     family: 'Qwen3',
-    source: 'shared/reference/hf-configs/Qwen--Qwen3-8B.json',
+    source: 'data/reference/hf-configs/Qwen--Qwen3-8B.json',
     config: {
       architectures: ['Qwen3ForCausalLM'],
       model_type: 'qwen3',
@@ -250,13 +250,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       attention_bias: false,
     },
   },
-  // shared/reference/hf-configs/Qwen--Qwen3-32B.json
+  // data/reference/hf-configs/Qwen--Qwen3-32B.json
   {
     id: 'qwen3-32b',
     name: 'Qwen3 32B',
     hfId: 'Qwen/Qwen3-32B',
     family: 'Qwen3',
-    source: 'shared/reference/hf-configs/Qwen--Qwen3-32B.json',
+    source: 'data/reference/hf-configs/Qwen--Qwen3-32B.json',
     config: {
       architectures: ['Qwen3ForCausalLM'],
       model_type: 'qwen3',
@@ -275,7 +275,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       attention_bias: false,
     },
   },
-  // shared/reference/models.json entry "gemma-2-27b"; upstream (its config_source):
+  // data/reference/models.json entry "gemma-2-27b"; upstream (its config_source):
   // huggingface.co/prithivMLmods/Blaze.1-27B-Reflection/blob/736d075e8bf812f6bee85aab246f9dea431519f6/config.json
   // (_name_or_path google/gemma-2-27b-it; arch fields identical to official). tie_word_embeddings
   // not in file; Gemma2Config default True (Gemma ties embeddings).
@@ -286,7 +286,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
     name: 'Gemma 2 27B',
     hfId: 'google/gemma-2-27b',
     family: 'Gemma 2',
-    source: 'shared/reference/models.json entry "gemma-2-27b" (see its config_source)',
+    source: 'data/reference/models.json entry "gemma-2-27b" (see its config_source)',
     config: {
       architectures: ['Gemma2ForCausalLM'],
       model_type: 'gemma2',
@@ -304,7 +304,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       mlp_bias: false,
     },
   },
-  // shared/reference/models.json entry "Phi-3-mini-4k-instruct"; upstream (its config_source):
+  // data/reference/models.json entry "Phi-3-mini-4k-instruct"; upstream (its config_source):
   // huggingface.co/Alignment-Lab-AI/idfkphi4kiguess/blob/main/config.json (commit message 'Duplicate
   // from microsoft/Phi-3-mini-4k-instruct')
   {
@@ -312,7 +312,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
     name: 'Phi-3 mini 4k',
     hfId: 'microsoft/Phi-3-mini-4k-instruct',
     family: 'Phi-3',
-    source: 'shared/reference/models.json entry "Phi-3-mini-4k-instruct" (see its config_source)',
+    source: 'data/reference/models.json entry "Phi-3-mini-4k-instruct" (see its config_source)',
     config: {
       architectures: ['Phi3ForCausalLM'],
       model_type: 'phi3',
@@ -330,13 +330,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       mlp_bias: false,
     },
   },
-  // shared/reference/hf-configs/mistralai--Mixtral-8x7B-v0.1.json
+  // data/reference/hf-configs/mistralai--Mixtral-8x7B-v0.1.json
   {
     id: 'mixtral-8x7b',
     name: 'Mixtral 8x7B',
     hfId: 'mistralai/Mixtral-8x7B-v0.1',
     family: 'Mixtral',
-    source: 'shared/reference/hf-configs/mistralai--Mixtral-8x7B-v0.1.json',
+    source: 'data/reference/hf-configs/mistralai--Mixtral-8x7B-v0.1.json',
     config: {
       architectures: ['MixtralForCausalLM'],
       model_type: 'mixtral',
@@ -353,13 +353,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       num_experts_per_tok: 2,
     },
   },
-  // shared/reference/hf-configs/mistralai--Mixtral-8x22B-v0.1.json
+  // data/reference/hf-configs/mistralai--Mixtral-8x22B-v0.1.json
   {
     id: 'mixtral-8x22b',
     name: 'Mixtral 8x22B',
     hfId: 'mistralai/Mixtral-8x22B-v0.1',
     family: 'Mixtral',
-    source: 'shared/reference/hf-configs/mistralai--Mixtral-8x22B-v0.1.json',
+    source: 'data/reference/hf-configs/mistralai--Mixtral-8x22B-v0.1.json',
     config: {
       architectures: ['MixtralForCausalLM'],
       model_type: 'mixtral',
@@ -376,13 +376,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       num_experts_per_tok: 2,
     },
   },
-  // shared/reference/hf-configs/Qwen--Qwen3-30B-A3B.json
+  // data/reference/hf-configs/Qwen--Qwen3-30B-A3B.json
   {
     id: 'qwen3-30b-a3b',
     name: 'Qwen3 30B-A3B',
     hfId: 'Qwen/Qwen3-30B-A3B',
     family: 'Qwen3-MoE',
-    source: 'shared/reference/hf-configs/Qwen--Qwen3-30B-A3B.json',
+    source: 'data/reference/hf-configs/Qwen--Qwen3-30B-A3B.json',
     config: {
       architectures: ['Qwen3MoeForCausalLM'],
       model_type: 'qwen3_moe',
@@ -406,13 +406,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       mlp_only_layers: [],
     },
   },
-  // shared/reference/hf-configs/Qwen--Qwen3-235B-A22B.json
+  // data/reference/hf-configs/Qwen--Qwen3-235B-A22B.json
   {
     id: 'qwen3-235b-a22b',
     name: 'Qwen3 235B-A22B',
     hfId: 'Qwen/Qwen3-235B-A22B',
     family: 'Qwen3-MoE',
-    source: 'shared/reference/hf-configs/Qwen--Qwen3-235B-A22B.json',
+    source: 'data/reference/hf-configs/Qwen--Qwen3-235B-A22B.json',
     config: {
       architectures: ['Qwen3MoeForCausalLM'],
       model_type: 'qwen3_moe',
@@ -436,13 +436,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       mlp_only_layers: [],
     },
   },
-  // shared/reference/hf-configs/openai--gpt-oss-20b.json
+  // data/reference/hf-configs/openai--gpt-oss-20b.json
   {
     id: 'gpt-oss-20b',
     name: 'gpt-oss-20b',
     hfId: 'openai/gpt-oss-20b',
     family: 'gpt-oss',
-    source: 'shared/reference/hf-configs/openai--gpt-oss-20b.json',
+    source: 'data/reference/hf-configs/openai--gpt-oss-20b.json',
     config: {
       architectures: ['GptOssForCausalLM'],
       model_type: 'gpt_oss',
@@ -487,13 +487,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       num_experts_per_tok: 4,
     },
   },
-  // shared/reference/hf-configs/openai--gpt-oss-120b.json
+  // data/reference/hf-configs/openai--gpt-oss-120b.json
   {
     id: 'gpt-oss-120b',
     name: 'gpt-oss-120b',
     hfId: 'openai/gpt-oss-120b',
     family: 'gpt-oss',
-    source: 'shared/reference/hf-configs/openai--gpt-oss-120b.json',
+    source: 'data/reference/hf-configs/openai--gpt-oss-120b.json',
     config: {
       architectures: ['GptOssForCausalLM'],
       model_type: 'gpt_oss',
@@ -550,13 +550,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       num_experts_per_tok: 4,
     },
   },
-  // shared/reference/hf-configs/meta-llama--Llama-4-Scout-17B-16E-Instruct.json
+  // data/reference/hf-configs/meta-llama--Llama-4-Scout-17B-16E-Instruct.json
   {
     id: 'llama-4-scout',
     name: 'Llama 4 Scout 17B-16E',
     hfId: 'meta-llama/Llama-4-Scout-17B-16E-Instruct',
     family: 'Llama 4',
-    source: 'shared/reference/hf-configs/meta-llama--Llama-4-Scout-17B-16E-Instruct.json',
+    source: 'data/reference/hf-configs/meta-llama--Llama-4-Scout-17B-16E-Instruct.json',
     config: {
       architectures: ['Llama4ForConditionalGeneration'],
       model_type: 'llama4',
@@ -580,13 +580,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       },
     },
   },
-  // shared/reference/hf-configs/meta-llama--Llama-4-Maverick-17B-128E-Instruct.json
+  // data/reference/hf-configs/meta-llama--Llama-4-Maverick-17B-128E-Instruct.json
   {
     id: 'llama-4-maverick',
     name: 'Llama 4 Maverick 17B-128E',
     hfId: 'meta-llama/Llama-4-Maverick-17B-128E-Instruct',
     family: 'Llama 4',
-    source: 'shared/reference/hf-configs/meta-llama--Llama-4-Maverick-17B-128E-Instruct.json',
+    source: 'data/reference/hf-configs/meta-llama--Llama-4-Maverick-17B-128E-Instruct.json',
     config: {
       architectures: ['Llama4ForConditionalGeneration'],
       model_type: 'llama4',
@@ -610,7 +610,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       },
     },
   },
-  // shared/reference/models.json entry "DeepSeek-V2-Lite"; upstream (its config_source):
+  // data/reference/models.json entry "DeepSeek-V2-Lite"; upstream (its config_source):
   // huggingface.co/ModelCloud/DeepSeek-V2-Lite-gptq-4bit/blob/main/config.json and
   // huggingface.co/nicoboss/DeepSeek-V2-Lite-Chat-Uncensored config (both copies of
   // deepseek-ai/DeepSeek-V2-Lite(-Chat) config; identical arch fields); also printed full config at
@@ -621,7 +621,7 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
     name: 'DeepSeek-V2-Lite',
     hfId: 'deepseek-ai/DeepSeek-V2-Lite',
     family: 'DeepSeek-V2',
-    source: 'shared/reference/models.json entry "DeepSeek-V2-Lite" (see its config_source)',
+    source: 'data/reference/models.json entry "DeepSeek-V2-Lite" (see its config_source)',
     config: {
       architectures: ['DeepseekV2ForCausalLM'],
       model_type: 'deepseek_v2',
@@ -647,13 +647,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       v_head_dim: 128,
     },
   },
-  // shared/reference/hf-configs/deepseek-ai--DeepSeek-V3.json
+  // data/reference/hf-configs/deepseek-ai--DeepSeek-V3.json
   {
     id: 'deepseek-v3',
     name: 'DeepSeek-V3',
     hfId: 'deepseek-ai/DeepSeek-V3',
     family: 'DeepSeek-V3',
-    source: 'shared/reference/hf-configs/deepseek-ai--DeepSeek-V3.json',
+    source: 'data/reference/hf-configs/deepseek-ai--DeepSeek-V3.json',
     config: {
       architectures: ['DeepseekV3ForCausalLM'],
       model_type: 'deepseek_v3',
@@ -680,13 +680,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       v_head_dim: 128,
     },
   },
-  // shared/reference/hf-configs/deepseek-ai--DeepSeek-R1.json
+  // data/reference/hf-configs/deepseek-ai--DeepSeek-R1.json
   {
     id: 'deepseek-r1',
     name: 'DeepSeek-R1',
     hfId: 'deepseek-ai/DeepSeek-R1',
     family: 'DeepSeek-V3',
-    source: 'shared/reference/hf-configs/deepseek-ai--DeepSeek-R1.json',
+    source: 'data/reference/hf-configs/deepseek-ai--DeepSeek-R1.json',
     config: {
       architectures: ['DeepseekV3ForCausalLM'],
       model_type: 'deepseek_v3',
@@ -713,13 +713,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       v_head_dim: 128,
     },
   },
-  // shared/reference/hf-configs/moonshotai--Kimi-K2-Instruct.json
+  // data/reference/hf-configs/moonshotai--Kimi-K2-Instruct.json
   {
     id: 'kimi-k2',
     name: 'Kimi K2 Instruct',
     hfId: 'moonshotai/Kimi-K2-Instruct',
     family: 'Kimi K2 (DeepSeek-V3 arch)',
-    source: 'shared/reference/hf-configs/moonshotai--Kimi-K2-Instruct.json',
+    source: 'data/reference/hf-configs/moonshotai--Kimi-K2-Instruct.json',
     config: {
       architectures: ['DeepseekV3ForCausalLM'],
       model_type: 'kimi_k2',

@@ -6,7 +6,7 @@ import { fromHfConfig, ModelImportError, parseHfConfigText } from './hf.ts';
 import { countParams, kvBytesForContext, kvBytesPerToken } from './params.ts';
 import type { ModelSpec } from './types.ts';
 
-const HF_DIR = fileURLToPath(new URL('../../../../shared/reference/hf-configs/', import.meta.url));
+const HF_DIR = fileURLToPath(new URL('../../../data/reference/hf-configs/', import.meta.url));
 
 const hfFiles = (): string[] =>
   readdirSync(HF_DIR)
@@ -100,7 +100,7 @@ function importError(fn: () => unknown): ModelImportError {
   throw new Error('expected a ModelImportError, but the import succeeded');
 }
 
-describe('every shared/reference/hf-configs file imports or is rejected with ModelImportError', () => {
+describe('every data/reference/hf-configs file imports or is rejected with ModelImportError', () => {
   it('finds the directory', () => {
     expect(existsSync(HF_DIR)).toBe(true);
     expect(hfFiles().length).toBeGreaterThan(60);

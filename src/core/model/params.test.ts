@@ -7,8 +7,8 @@ import { fromHfConfig } from './hf.ts';
 import { attentionKvBytesPerLayerPerToken, countParams, kvBytesForContext, kvBytesPerToken } from './params.ts';
 import type { ModelSpec } from './types.ts';
 
-// src/core/model → repo root (../../..) → sibling shared/reference.
-const REF_DIR = fileURLToPath(new URL('../../../../shared/reference/', import.meta.url));
+// src/core/model → repo root (../../..) → sibling data/reference.
+const REF_DIR = fileURLToPath(new URL('../../../data/reference/', import.meta.url));
 
 interface RefModel {
   name: string;
@@ -61,13 +61,13 @@ const model = (id: string): ModelSpec => {
 };
 
 describe('reference data', () => {
-  it('resolves shared/reference relative to this test file', () => {
+  it('resolves data/reference relative to this test file', () => {
     expect(existsSync(`${REF_DIR}models.json`)).toBe(true);
     expect(refModels().length).toBe(17);
   });
 });
 
-describe('parameter counts and KV bytes vs shared/reference/models.json', () => {
+describe('parameter counts and KV bytes vs data/reference/models.json', () => {
   for (const e of refModels()) {
     describe(e.name, () => {
       it('imports from the models.json config: exact total, active and bf16 KV bytes/token', () => {

@@ -2,7 +2,7 @@
  * Workload presets for the editor, each fitted to a public trace. The scenario schema holds mean
  * lengths (fixed input/output tokens) and an arrival process, so each preset is the trace's mean
  * prompt and output length and its mean arrival rate (Poisson), with the trace cited. Statistics
- * are the computed ones in shared/reference/traces/FORMATS.md unless the note says otherwise.
+ * are the computed ones in data/reference/traces/FORMATS.md unless the note says otherwise.
  */
 import type { Workload } from '../scenario/schema.ts';
 

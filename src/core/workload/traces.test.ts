@@ -17,8 +17,8 @@ import {
 import type { TraceFormat } from './traces.ts';
 import { summarizeTrace } from './summary.ts';
 
-// shared/ sits beside the repository root (../shared from the project root; see shared/README.md).
-const TRACES = fileURLToPath(new URL('../../../../shared/reference/traces/', import.meta.url));
+// The real traces are copied into data/reference/traces (see data/reference/README.md).
+const TRACES = fileURLToPath(new URL('../../../data/reference/traces/', import.meta.url));
 const read = (rel: string): string => readFileSync(TRACES + rel, 'utf8');
 
 describe('reference traces', () => {

@@ -1,7 +1,7 @@
 /**
  * Trace parsers: public LLM-serving request traces → `RequestSpec[]`.
  *
- * Formats (see shared/reference/traces/FORMATS.md):
+ * Formats (see data/reference/traces/FORMATS.md):
  * - 'azure-csv'      Azure LLM inference 2023/2024: `TIMESTAMP,ContextTokens,GeneratedTokens`; TIMESTAMP
  *                    is a datetime `YYYY-MM-DD HH:MM:SS.fffffff` (no zone) → seconds from the earliest row.
  * - 'burstgpt-csv'   BurstGPT: `Timestamp` (s from 0:00 of the first day) → seconds from the earliest row;
