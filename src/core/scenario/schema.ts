@@ -5,7 +5,7 @@
  * Add fields with `.default()`; bump SCENARIO_VERSION only for changes a default cannot absorb.
  */
 import { z } from 'zod';
-import { intField, numField } from './fields.ts';
+import { enumField, intField, numField } from './fields.ts';
 import { lengthDistSchema, MAX_CV, MAX_RATE_PER_SEC, MAX_USERS } from '../workload/schema.ts';
 import { TRACE_FORMATS, type TraceFormat } from '../workload/traces.ts';
 import { kvStrategySchema } from '../kv/types.ts';
@@ -77,7 +77,24 @@ export const planSchema = z.object({
   decode: poolSchema.optional(),
 });
 
+/** Serving engines with profiles (defaults, scheduling, measured kernels): see core/engine (issue 12). */
+export const ENGINE_NAMES = ['vllm', 'sglang', 'trtllm'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** Which engine runs the plan. Any version string is accepted; it maps to the nearest profile. */
+export const engineSchema = z.object({
+  name: enumField('runtime.engine.name', ENGINE_NAMES),
+  version: z
+    .string({ error: 'runtime.engine.version must be a string such as "0.19.0"' })
+    .max(32, { error: 'runtime.engine.version must be at most 32 characters' })
+    .regex(/^[0-9A-Za-z.+_-]*$/, { error: 'runtime.engine.version may use letters, digits and . + _ - only' })
+    .optional(),
+});
+export type EngineChoice = z.infer<typeof engineSchema>;
+
 export const runtimeSchema = z.object({
+  /** Absent = vLLM at its newest profile. */
+  engine: engineSchema.optional(),
   maxNumSeqs: int('runtime.maxNumSeqs', 1, 65_536).default(256),
   maxBatchedTokens: int('runtime.maxBatchedTokens', 16, 1_048_576).default(8192),
   chunkedPrefill: z.boolean().default(true),
