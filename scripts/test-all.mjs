@@ -31,6 +31,10 @@ else failed++;
 if (run('lint', 'npx', ['eslint', '.', '--max-warnings=0'])) passed++;
 else failed++;
 
+// 1c. The Node build (CLI bundle + library + .d.ts): the CLI tests run bin/parakv.mjs on it.
+const nodeBuilt = run('build:node', 'node', ['scripts/build-node.mjs']);
+if (!nodeBuilt) failed++;
+
 // 2. Unit tests.
 const unitOk = run('unit', 'npx', [
   'vitest',
@@ -44,6 +48,12 @@ if (unit) {
   passed += unit.numPassedTests;
   failed += unit.numFailedTests + (unit.numFailedTestSuites ?? 0);
 } else if (!unitOk) failed++;
+
+// 2b. The packed tarball installs into an empty folder; its CLI and library entry work (one test).
+if (nodeBuilt) {
+  if (run('pack', 'node', ['scripts/check-pack.mjs'], { PARAKV_NODE_BUILT: '1' })) passed++;
+  else failed++;
+}
 
 // 3. Build + e2e (skipped with a failure if chromium is missing: e2e is part of the suite).
 const skipE2e = process.env.PARAKV_SKIP_E2E === '1';
