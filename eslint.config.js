@@ -25,13 +25,27 @@ const coreBoundary = {
 };
 
 export default defineConfig([
-  globalIgnores(['dist', 'dev-dist', 'playwright-report', 'test-results', 'node_modules', '.test-results']),
+  globalIgnores([
+    'dist',
+    'dev-dist',
+    'dist-node',
+    'playwright-report',
+    'test-results',
+    'node_modules',
+    '.test-results',
+  ]),
   {
     files: ['**/*.{ts,tsx}'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     plugins: { 'react-hooks': reactHooks },
-    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    languageOptions: {
+      globals: { ...globals.browser, ...globals.node },
+      // Type-aware rules: a promise nobody awaits or handles, or one passed where a void callback is expected.
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',

@@ -43,7 +43,7 @@ export function CommandTab({ scenario, result }: { scenario: Scenario; result: E
           type="button"
           className="btn btn--sm btn--primary"
           data-testid={`copy-${engine}`}
-          onClick={async () => setCopied(await copyText(cmd.text))}
+          onClick={() => void copyText(cmd.text).then(setCopied)}
         >
           {copied ? <IconCheck /> : <IconCopy />} {copied ? 'Copied' : 'Copy command'}
         </button>

@@ -218,13 +218,18 @@ function ConfigImport() {
               type="file"
               accept=".json,application/json"
               className="visually-hidden"
-              onChange={async (e) => {
+              onChange={(e) => {
                 const f = e.target.files?.[0];
-                if (!f) return;
-                const t = await f.text();
-                setText(t);
-                importText(t, f.name === 'config.json' ? undefined : f.name);
                 e.target.value = '';
+                if (!f) return;
+                f.text().then(
+                  (t) => {
+                    setText(t);
+                    importText(t, f.name === 'config.json' ? undefined : f.name);
+                  },
+                  (err: unknown) =>
+                    setError(`Could not read ${f.name}: ${err instanceof Error ? err.message : String(err)}`),
+                );
               }}
             />
           </label>

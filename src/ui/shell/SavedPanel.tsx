@@ -231,15 +231,21 @@ export function SavedPanel() {
                 accept=".json,application/json"
                 className="visually-hidden"
                 data-testid="import-saved"
-                onChange={async (e) => {
+                onChange={(e) => {
                   const f = e.target.files?.[0];
                   e.target.value = '';
                   if (!f) return;
-                  const r = importSaved(await f.text());
-                  setNote(
-                    r.added > 0
-                      ? `Imported ${r.added} scenario${r.added === 1 ? '' : 's'}${r.errors.length ? `; ${r.errors.length} could not be read (see above)` : ''}.`
-                      : 'Nothing imported (see above).',
+                  f.text().then(
+                    (text) => {
+                      const r = importSaved(text);
+                      setNote(
+                        r.added > 0
+                          ? `Imported ${r.added} scenario${r.added === 1 ? '' : 's'}${r.errors.length ? `; ${r.errors.length} could not be read (see above)` : ''}.`
+                          : 'Nothing imported (see above).',
+                      );
+                    },
+                    (err: unknown) =>
+                      setNote(`Could not read ${f.name}: ${err instanceof Error ? err.message : String(err)}`),
                   );
                 }}
               />
