@@ -45,12 +45,10 @@ async function boot(): Promise<void> {
   startUrlSync(store, undefined, {
     writeInitial: linked !== 'error',
     onTooLong: (chars) =>
-      store
-        .getState()
-        .setBanner({
-          kind: 'info',
-          message: `This scenario is too large for a link (${chars.toLocaleString('en-US')} characters, e.g. an embedded trace). Save it or export it instead; the address bar keeps the last shareable state.`,
-        }),
+      store.getState().setBanner({
+        kind: 'info',
+        message: `This scenario is too large for a link (${chars.toLocaleString('en-US')} characters, e.g. an embedded trace). Save it or export it instead; the address bar keeps the last shareable state.`,
+      }),
   });
   const el = document.getElementById('root');
   if (!el) throw new Error('index.html has no #root element');

@@ -55,12 +55,10 @@ export async function applyHash(store: AppStore, hash: string): Promise<ApplyHas
   if (frag.length === 0) return 'empty';
   const r = await scenarioFromLink(frag);
   if (!r.ok) {
-    store
-      .getState()
-      .setBanner({
-        kind: 'link-error',
-        message: `This link could not be opened: ${r.error}. You are looking at your previous scenario instead.`,
-      });
+    store.getState().setBanner({
+      kind: 'link-error',
+      message: `This link could not be opened: ${r.error}. You are looking at your previous scenario instead.`,
+    });
     return 'error';
   }
   const st = store.getState();

@@ -416,9 +416,7 @@ export function kvTierOccupancy(scenario: Scenario, result: EvaluationResult): K
 }
 
 /** The simulator's tier occupancy over time (whole deployment, GB) as line points; null without tiers. */
-export function simTierLines(
-  sim: SimulationSummary,
-): {
+export function simTierLines(sim: SimulationSummary): {
   hbm: [number, number][];
   host: [number, number][];
   ssd: [number, number][];
