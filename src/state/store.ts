@@ -43,6 +43,9 @@ import { kvChoiceOfScenario } from '../core/views/kvStrategyUi.ts';
 import { planResolves, startingPlan } from '../core/views/startPlan.ts';
 import { DEFAULT_SCENARIO } from './defaults.ts';
 import { editScenario, pathKey, type FieldPath } from './paths.ts';
+import { scenarioKey, searchKey } from './keys.ts';
+
+export { scenarioKey, searchKey };
 import {
   asSimulationRun,
   isCancelled,
@@ -217,32 +220,8 @@ async function simulateOnMainThread(s: Scenario): Promise<SimulatedEvaluation> {
   return m.evaluateSimulated(s, { timeline: true });
 }
 
-export const scenarioKey = (s: Scenario): string => JSON.stringify(s);
-
 /** The store with zustand's persist API (`store.persist.rehydrate()`). */
 export type AppStore = Mutate<StoreApi<AppState>, [['zustand/persist', Persisted]]>;
-
-/** Inputs that, when changed, invalidate search results: everything but the selection (plan + the knobs the search varies). */
-export function searchKey(s: Scenario, o: SearchOptionsDraft): string {
-  // A strategy with a quant component runs over a bf16 base, so varying strategies varies the KV dtype too.
-  const kvVaried = o.kvDtypes.length > 0 || o.kvStrategies.length > 0;
-  const precision = kvVaried ? { ...s.precision, kvCache: '*' } : s.precision;
-  const runtime = {
-    ...s.runtime,
-    kvStrategy: o.kvStrategies.length > 0 ? '*' : s.runtime.kvStrategy,
-    maxNumSeqs: o.maxNumSeqs.length > 0 ? '*' : s.runtime.maxNumSeqs,
-    maxBatchedTokens: o.maxBatchedTokens.length > 0 ? '*' : s.runtime.maxBatchedTokens,
-  };
-  return JSON.stringify({
-    model: s.model,
-    cluster: s.cluster,
-    workload: s.workload,
-    slo: s.slo,
-    precision,
-    runtime,
-    options: o,
-  });
-}
 
 /**
  * The candidate id the scenario's current plan and knobs correspond to. When the search varies KV

@@ -8,7 +8,7 @@
  */
 import { ScenarioError } from '../cost/deployment.ts';
 import type { Scenario, Workload } from '../scenario/schema.ts';
-import { parseTrace, type TraceFormat } from '../workload/traces.ts';
+import { parseTraceOnce, type TraceFormat } from '../workload/traces.ts';
 import type { LengthDist, RequestSpec } from '../workload/types.ts';
 
 export interface TraceRef {
@@ -102,7 +102,7 @@ export function estimatorWorkload(s: Scenario): Workload {
   const trace = traceOf(w);
   let view: Workload = w;
   if (trace) {
-    const parsed = parseTrace(trace.format as TraceFormat, trace.data);
+    const parsed = parseTraceOnce(trace.format as TraceFormat, trace.data);
     if (!parsed.ok) throw new ScenarioError('workload.trace', parsed.message);
     view = workloadFromRequests(parsed.requests, w);
     if (trace.timing === 'scenario') view = { ...view, arrival: w.arrival };

@@ -6,7 +6,7 @@
 import { ScenarioError } from '../cost/deployment.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { generateRequests } from '../workload/generate.ts';
-import { parseTrace, type ParseTraceResult, type TraceFormat } from '../workload/traces.ts';
+import { parseTraceOnce } from '../workload/traces.ts';
 import type { LengthDist, RequestSpec } from '../workload/types.ts';
 
 /** Default cap on simulated requests (configurable per call). */
@@ -37,19 +37,6 @@ export interface SimWorkload {
   warnings: string[];
 }
 
-/**
- * The last parsed trace, kept so a plan search that evaluates many candidates over one trace parses
- * it once. Parsing is pure; callers copy the requests they change.
- */
-let lastTrace: { format: TraceFormat; data: string; result: ParseTraceResult } | null = null;
-
-function parseTraceMemo(format: TraceFormat, data: string): ParseTraceResult {
-  if (lastTrace !== null && lastTrace.format === format && lastTrace.data === data) return lastTrace.result;
-  const result = parseTrace(format, data);
-  lastTrace = { format, data, result };
-  return result;
-}
-
 function fixedOr(dist: LengthDist | undefined, tokens: number): LengthDist {
   return dist ?? { kind: 'fixed', tokens };
 }
@@ -74,7 +61,7 @@ export function buildWorkload(s: Scenario, maxRequests = DEFAULT_MAX_SIM_REQUEST
         `"${w.trace.path ?? ''}" must be read and inlined as workload.trace.data before evaluation (the CLI does this; in the browser, load the file's text)`,
       );
     }
-    const parsed = parseTraceMemo(w.trace.format, w.trace.data);
+    const parsed = parseTraceOnce(w.trace.format, w.trace.data);
     if (!parsed.ok) {
       const lines = parsed.errors.map((e) => (e.line > 0 ? `line ${e.line}: ${e.message}` : e.message));
       const more =

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  parseTraceOnce,
   detectTraceFormat,
   MAX_TRACE_ROWS,
   parseApexJsonl,
@@ -509,5 +510,15 @@ describe('garbage never throws and gives a clear error', () => {
   it('every parser is exposed under its format name', () => {
     expect(Object.keys(TRACE_PARSERS).sort()).toEqual([...TRACE_FORMATS].sort());
     expect(TRACE_PARSERS['burstgpt-csv']).toBe(parseBurstGptCsv);
+  });
+});
+
+describe('parseTraceOnce', () => {
+  it('parses a trace once for equal text, even from another string instance (a structured clone)', () => {
+    const text = read('apex/llama_lmsys_05.jsonl');
+    const first = parseTraceOnce('apex-jsonl', text);
+    expect(first.ok).toBe(true);
+    expect(parseTraceOnce('apex-jsonl', (' ' + text).slice(1))).toBe(first);
+    expect(parseTraceOnce('apex-jsonl', text.slice(0, text.lastIndexOf('\n')))).not.toBe(first);
   });
 });

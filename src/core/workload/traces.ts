@@ -723,6 +723,22 @@ function isTraceFormat(f: unknown): f is TraceFormat {
 }
 
 /**
+ * The last parsed trace, kept so that the estimator's workload view, the simulator and a plan search
+ * evaluating many candidates over one trace parse it once per worker (scenarios arrive as fresh
+ * structured clones, so caches keyed by object identity miss; comparing the text is a memcmp).
+ * Parsing is pure; callers copy the requests they change.
+ */
+let lastTrace: { format: TraceFormat; data: string; result: ParseTraceResult } | null = null;
+
+/** parseTrace, memoised on the last (format, text). */
+export function parseTraceOnce(format: TraceFormat, text: string): ParseTraceResult {
+  if (lastTrace !== null && lastTrace.format === format && lastTrace.data === text) return lastTrace.result;
+  const result = parseTrace(format, text);
+  lastTrace = { format, data: text, result };
+  return result;
+}
+
+/**
  * Parses a trace all-or-nothing: ok only if no row is bad and at least one request remains.
  * Lists the first MAX_REPORTED_ISSUES errors (or warnings) plus the total count. Never throws.
  */
