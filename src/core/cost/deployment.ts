@@ -14,7 +14,7 @@ import { getGpu } from '../hardware/gpus.ts';
 import { getModel } from '../model/catalog.ts';
 import { fromHfConfig, ModelImportError } from '../model/hf.ts';
 import type { Precision, Runtime, Scenario } from '../scenario/schema.ts';
-import { kvStrategyConflict } from './kvformat.ts';
+import { kvStrategyConflict } from '../scenario/rules.ts';
 
 export interface InstanceShape {
   tp: number;

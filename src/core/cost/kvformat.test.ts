@@ -6,10 +6,10 @@ import {
   hasKvComponents,
   kvMathDtype,
   kvStoredBytesPerElement,
-  kvStrategyConflict,
   withoutKvStrategy,
 } from './kvformat.ts';
 import { kvBlockTokens, memoryReport } from './memory.ts';
+import { kvStrategyConflict } from '../scenario/rules.ts';
 
 const base = { version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 } };
 

@@ -11,14 +11,13 @@
  * precision.kvCache vs a `quant` component — one source of truth: the component wins (it says how the
  * KV is stored, with group sizes and residual windows precision.kvCache cannot express), and
  * precision.kvCache must then be the unquantized base (bf16/fp16) or name the same dtype; anything else
- * is rejected naming `runtime.kvStrategy.quant.dtype` (`kvStrategyConflict`).
+ * is rejected by the scenario schema, naming `runtime.kvStrategy.quant.dtype` (scenario/rules.ts).
  */
 import { bytesPerElement } from '../hardware/dtype.ts';
 import type { Dtype } from '../hardware/types.ts';
 import { resolveQuant, type ResolvedQuant } from '../kv/quant.ts';
 import { FAMILY_SLOTS, type KvStrategy } from '../kv/types.ts';
 import type { ModelSpec } from '../model/types.ts';
-import type { Precision } from '../scenario/schema.ts';
 import type { Deployment } from './deployment.ts';
 
 /** True when the strategy sets at least one family (a label alone changes nothing). */
@@ -67,25 +66,6 @@ export function kvMathDtype(dep: Deployment): Dtype {
   const q = kvStrategyOf(dep)?.quant;
   if (!q) return dep.precision.kvCache;
   return q.dtype === 'fp8' ? 'fp8' : 'bf16';
-}
-
-/**
- * A quant component and precision.kvCache that disagree. precision.kvCache must be the unquantized base
- * (bf16/fp16) or the same dtype as the component. Null when consistent.
- */
-export function kvStrategyConflict(
-  precision: Precision,
-  strategy: KvStrategy | undefined,
-): { field: string; message: string } | null {
-  const q = strategy?.quant;
-  if (!q) return null;
-  const kv = precision.kvCache;
-  if (kv === 'bf16' || kv === 'fp16' || kv === q.dtype) return null;
-  const same = (['fp8', 'int8', 'int4'] as const).includes(q.dtype as 'fp8' | 'int8' | 'int4') ? ` or ${q.dtype}` : '';
-  return {
-    field: 'runtime.kvStrategy.quant.dtype',
-    message: `${q.dtype} conflicts with precision.kvCache = ${kv}: the quant component sets the stored KV format — set precision.kvCache to bf16 (the unquantized base)${same}, or remove runtime.kvStrategy.quant`,
-  };
 }
 
 const stripped = new WeakMap<Deployment, Deployment>();

@@ -9,6 +9,7 @@ import { enumField, intField, numField } from './fields.ts';
 import { lengthDistSchema, MAX_CV, MAX_RATE_PER_SEC, MAX_USERS } from '../workload/schema.ts';
 import { TRACE_FORMATS, type TraceFormat } from '../workload/traces.ts';
 import { kvStrategySchema } from '../kv/types.ts';
+import { kvStrategyConflict } from './rules.ts';
 
 export const SCENARIO_VERSION = 1;
 
@@ -121,7 +122,7 @@ export const runtimeSchema = z.object({
    * KV-cache strategy (issue 6, core/kv): quantization, eviction, tiered offload, sharing, paging,
    * KV across devices. Absent (or with no component) = plain paged KV at `precision.kvCache`.
    * One source of truth for the KV format: a `quant` component sets it, and `precision.kvCache` must
-   * then be bf16/fp16 (the unquantized base) or the same dtype (checked by `kvStrategyConflict`).
+   * then be bf16/fp16 (the unquantized base) or the same dtype (checked by the schema: scenario/rules.ts).
    */
   kvStrategy: kvStrategySchema.optional(),
 });
@@ -208,18 +209,23 @@ export const customModelSchema = z.object({
   hf: z.record(z.string(), z.unknown(), { error: 'model.hf must be a config.json object' }),
 });
 
-export const scenarioSchema = z.object({
-  version: z.literal(SCENARIO_VERSION, { error: `version must be ${SCENARIO_VERSION}` }),
-  model: z.union([z.string().min(1), customModelSchema], {
-    error: 'model must be a catalog id (see `parakv list models`) or { name, hf: <config.json> }',
-  }),
-  precision: precisionSchema.default({ weights: 'bf16', activations: 'bf16', kvCache: 'bf16' }),
-  cluster: clusterSchema,
-  plan: planSchema.default({ tp: 1, pp: 1, dp: 1, ep: 1, attentionDp: 1 }),
-  runtime: runtimeSchema.default(runtimeSchema.parse({})),
-  workload: workloadSchema.default(workloadSchema.parse({})),
-  slo: sloSchema.default({ ttftMs: 2000, tpotMs: 100 }),
-});
+export const scenarioSchema = z
+  .object({
+    version: z.literal(SCENARIO_VERSION, { error: `version must be ${SCENARIO_VERSION}` }),
+    model: z.union([z.string().min(1), customModelSchema], {
+      error: 'model must be a catalog id (see `parakv list models`) or { name, hf: <config.json> }',
+    }),
+    precision: precisionSchema.default({ weights: 'bf16', activations: 'bf16', kvCache: 'bf16' }),
+    cluster: clusterSchema,
+    plan: planSchema.default({ tp: 1, pp: 1, dp: 1, ep: 1, attentionDp: 1 }),
+    runtime: runtimeSchema.default(runtimeSchema.parse({})),
+    workload: workloadSchema.default(workloadSchema.parse({})),
+    slo: sloSchema.default({ ttftMs: 2000, tpotMs: 100 }),
+  })
+  .superRefine((s, ctx) => {
+    const kv = kvStrategyConflict(s.precision, s.runtime.kvStrategy);
+    if (kv) ctx.addIssue({ code: 'custom', path: kv.field.split('.'), message: `${kv.field}: ${kv.message}` });
+  });
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;

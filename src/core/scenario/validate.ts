@@ -3,7 +3,6 @@
  * the plan fits the cluster, the parallel sizes divide the model). Both report `field: problem — fix`.
  */
 import type { z } from 'zod';
-import { kvStrategyConflict } from '../cost/kvformat.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
@@ -38,7 +37,5 @@ export function parseScenario(input: unknown): ParseResult {
   }
   const result = scenarioSchema.safeParse(input);
   if (!result.success) return { ok: false, errors: formatZodIssues(result.error) };
-  const kv = kvStrategyConflict(result.data.precision, result.data.runtime.kvStrategy);
-  if (kv) return { ok: false, errors: [`${kv.field}: ${kv.message}`] };
   return { ok: true, scenario: result.data };
 }
