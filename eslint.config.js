@@ -18,8 +18,11 @@ const coreBoundary = {
         '**/state/**',
         '**/charts/**',
         '**/worker/**',
+        '**/cli/**',
+        'd3',
+        'd3-*',
       ],
-      message: 'src/core must stay framework-free (runs in Node tests and in workers).',
+      message: 'src/core must stay framework-free (runs in Node tests and in workers); charts own d3.',
     },
   ],
 };
@@ -59,11 +62,53 @@ export default defineConfig([
     },
   },
   {
-    files: ['src/worker/**/*.ts', 'src/state/**/*.ts'],
+    files: ['src/worker/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/ui/**', '**/charts/**'], message: 'worker/state sit below ui.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/ui/**', '**/charts/**', '**/state/**', 'react', 'zustand'],
+              message: 'worker sits on core only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/state/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/ui/**', '**/charts/**'], message: 'state sits below ui.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/ui/**',
+                '**/charts/**',
+                '**/state/**',
+                '**/worker/**',
+                'react',
+                'react-dom',
+                'zustand',
+                'comlink',
+                'd3',
+              ],
+              message: 'the CLI runs on core only (Node, no DOM).',
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,4 +1,16 @@
-import type { KvDecodeSums } from '../kv/engine.ts';
+/**
+ * Declared here, filled by the KV strategy engine (core/kv/engine.ts): cost/ sees only this shape.
+ *
+ * Per-sequence decode sums the simulator accumulates when a strategy makes the cost nonlinear in the
+ * context (eviction budgets): whole-instance sums over decoding sequences, at the per-layer level.
+ */
+export interface KvDecodeSums {
+  eq: number;
+  eqWindow: number;
+  extraFlops: number;
+  extraFlopsWindow: number;
+  h2dBytes: number;
+}
 
 /**
  * The shape of one iteration's batch, reduced to the sums every cost formula needs. Built from the

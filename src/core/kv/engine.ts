@@ -22,7 +22,7 @@
  * decoding over KV resident in host memory — the engine keeps running sequences' KV in HBM and uses
  * the host/NVMe tiers for swap preemption, multi-turn reuse and evicted pages.
  */
-import type { BatchShape } from '../cost/batch.ts';
+import type { BatchShape, KvDecodeSums } from '../cost/batch.ts';
 import type { Deployment } from '../cost/deployment.ts';
 import { kvStoredBytesPerElement, kvStrategyOf, withoutKvStrategy } from '../cost/kvformat.ts';
 import { kvBlockTokens } from '../cost/memory.ts';
@@ -62,18 +62,6 @@ export interface DecodeKvRead {
   /** Dequantization + reconstruction + selection FLOPs on this GPU. */
   extraFlops: number;
   /** Promoted pages fetched from host on this GPU (evict to host). */
-  h2dBytes: number;
-}
-
-/**
- * Per-sequence decode sums the simulator accumulates when a strategy makes the cost nonlinear in the
- * context (eviction budgets): whole-instance sums over decoding sequences, at the per-layer level.
- */
-export interface KvDecodeSums {
-  eq: number;
-  eqWindow: number;
-  extraFlops: number;
-  extraFlopsWindow: number;
   h2dBytes: number;
 }
 

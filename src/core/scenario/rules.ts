@@ -4,7 +4,10 @@
  * scenarios: one home per rule.
  */
 import type { KvStrategy } from '../kv/types.ts';
-import type { Precision } from './schema.ts';
+import type { Dtype } from '../hardware/types.ts';
+
+/** The one precision field the KV rule reads (schema.ts's Precision has it). */
+type Precision = { kvCache: Dtype };
 
 /**
  * A quant component and precision.kvCache that disagree. precision.kvCache must be the unquantized base
