@@ -121,9 +121,19 @@ describe('encodeLink / decodeLink', () => {
         const link = await encodeLink(value, version);
         expect(link).toMatch(new RegExp(`^s${version}\\.[A-Za-z0-9_-]+$`));
         const r = await decodeLink(link, anyJson(version));
-        expect(r).toEqual({ ok: true, value: JSON.parse(JSON.stringify(value)), migratedFrom: null });
+        // Prototype keys are never read as data (core/json): they are the one thing that does not come back.
+        const expected = JSON.parse(JSON.stringify(value), (k, v: unknown) =>
+          k === '__proto__' || k === 'constructor' || k === 'prototype' ? undefined : v,
+        );
+        expect(r).toEqual({ ok: true, value: expected, migratedFrom: null });
       }),
     );
+  });
+
+  it('drops prototype keys from a link payload at every level', async () => {
+    const link = await rawLink('{"__proto__":{"polluted":1},"a":{"constructor":{"x":1},"b":2}}');
+    expect(await decodeLink(link, anyJson())).toEqual({ ok: true, value: { a: { b: 2 } }, migratedFrom: null });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('accepts a leading # and a full URL', async () => {
