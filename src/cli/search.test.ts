@@ -92,10 +92,7 @@ describe('parakv search', () => {
   });
 
   it('reads workload.trace.path relative to the scenario file and searches over the trace', async () => {
-    const trace = readFileSync(
-      new URL('../../data/reference/traces/apex/llama_lmsys_05.jsonl', import.meta.url),
-      'utf8',
-    );
+    const trace = readFileSync(new URL('../../data/reference/traces/apex/llama_lmsys_05.jsonl', import.meta.url), 'utf8');
     const scenario = JSON.stringify({
       version: 1,
       model: 'llama-3.1-70b',
