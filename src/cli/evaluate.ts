@@ -6,6 +6,7 @@ import { ScenarioError } from '../core/cost/deployment.ts';
 import type { evaluateSteadyState, EvaluationResult } from '../core/evaluate/evaluate.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { GiB } from '../core/units.ts';
+import { errorSummary, summariseIssues } from './check.ts';
 import type { CliIo } from './io.ts';
 import { fmtNum, renderTable } from './table.ts';
 
@@ -14,7 +15,7 @@ export type Evaluator = (scenario: Parameters<typeof evaluateSteadyState>[0]) =>
 /** Evaluate untrusted JSON; user errors come back as { error } naming the field. */
 export function evaluateJson(input: unknown, evaluate: Evaluator): EvaluationResult | { error: string } {
   const parsed = parseScenario(input);
-  if (!parsed.ok) return { error: parsed.errors.join('; ') };
+  if (!parsed.ok) return { error: summariseIssues(parsed.errors) };
   try {
     return evaluate(parsed.scenario);
   } catch (e) {
@@ -106,9 +107,10 @@ export function runEvaluate(inputs: unknown, format: 'json' | 'table', evaluate:
   const many = Array.isArray(inputs);
   const items = many ? (inputs as unknown[]) : [inputs];
   const results = items.map((x) => evaluateJson(x, evaluate));
-  const bad = results
-    .map((r, i) => ('error' in r ? `scenario${many ? `[${i}]` : ''}: ${r.error}` : null))
-    .filter((x): x is string => x !== null);
+  const problem = errorSummary(
+    results.map((r) => ('error' in r ? r.error : null)),
+    many,
+  );
   if (format === 'table') {
     io.stdout(
       results.map((r, i) => ('error' in r ? `[${i}] error: ${r.error}` : formatResultTable(r))).join('\n\n') + '\n',
@@ -116,6 +118,6 @@ export function runEvaluate(inputs: unknown, format: 'json' | 'table', evaluate:
   } else {
     io.stdout(JSON.stringify(many ? results : results[0], null, 2) + '\n');
   }
-  for (const b of bad) io.stderr(b + '\n');
-  return bad.length ? 2 : 0;
+  if (problem !== null) io.stderr(problem + '\n');
+  return problem !== null ? 2 : 0;
 }

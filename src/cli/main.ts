@@ -2,16 +2,17 @@
  * `parakv` — the CLI over src/core. Exit 0 on success, 2 on invalid input (one line naming the
  * field on stderr), 1 on an internal error.
  */
-import { readFileSync } from 'node:fs';
 import { GPUS } from '../core/hardware/gpus.ts';
 import { MODELS } from '../core/model/catalog.ts';
 import { countParams, kvBytesPerToken } from '../core/model/params.ts';
 import { evaluateSimulated } from '../core/evaluate/simulated.ts';
 import { evaluateFast } from '../core/search/evaluate-plan.ts';
-import { inlineTracePath } from '../core/scenario/trace-path.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
-import { UsageError, parseJsonText, type CliIo } from './io.ts';
+import { UsageError, type CliIo } from './io.ts';
+import { errorSummary, scenarioProblem, summariseIssues } from './check.ts';
 import { runEvaluate } from './evaluate.ts';
+import { inlineTraces, readJsonFile } from './input.ts';
+import { readBoundedFile } from './read-file.ts';
 import { scenarioFromLink, scenarioToLink } from '../core/share/scenario-link.ts';
 import { fmtNum, renderTable } from './table.ts';
 
@@ -28,7 +29,7 @@ usage:
 `;
 
 export const nodeIo: CliIo = {
-  readFile: (path) => (path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8')),
+  readFile: readBoundedFile,
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
 };
@@ -67,26 +68,13 @@ function positional(args: string[]): string[] {
   return out;
 }
 
-function readInput(path: string | undefined, io: CliIo): unknown {
-  if (!path) throw new UsageError('missing <scenario.json> (or - for stdin)');
-  let text: string;
-  try {
-    text = io.readFile(path);
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseJsonText(text, path === '-' ? 'stdin' : path);
+/** The scenario file's JSON with every `workload.trace.path` read and inlined (relative to the file). */
+function readScenarios(path: string | undefined, io: CliIo): unknown {
+  return inlineTraces(readJsonFile(path, io), path, io);
 }
 
-/** A trace given by `path` is read relative to the scenario file (core never touches the file system). */
-function withTraceInlined(json: unknown, scenarioPath: string | undefined, io: CliIo): unknown {
-  const inline = (one: unknown) => {
-    const r = inlineTracePath(one, scenarioPath ?? null, (p) => io.readFile(p));
-    if (!r.ok) throw new UsageError(r.error);
-    return r.value;
-  };
-  return Array.isArray(json) ? json.map(inline) : inline(json);
-}
+/** Shown for an unknown command; a long argument is cut (it is echoed back). */
+const MAX_COMMAND_SHOWN = 40;
 
 function list(what: string | undefined, json: boolean, io: CliIo): number {
   if (what === 'models') {
@@ -181,20 +169,23 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
           if (!decoded.ok) throw new UsageError(`link: ${decoded.error}`);
           return runEvaluate(decoded.value, format, evaluate, io);
         }
-        const path = positional(args)[0];
-        return runEvaluate(withTraceInlined(readInput(path, io), path, io), format, evaluate, io);
+        return runEvaluate(readScenarios(positional(args)[0], io), format, evaluate, io);
       }
       case 'link': {
-        const parsed = parseScenario(readInput(positional(args)[0], io));
-        if (!parsed.ok) throw new UsageError(parsed.errors.join('; '));
+        const parsed = parseScenario(readJsonFile(positional(args)[0], io));
+        if (!parsed.ok) throw new UsageError(summariseIssues(parsed.errors));
         const base = flag(args, '--base') ?? '';
         io.stdout(`${base}#${await scenarioToLink(parsed.scenario)}\n`);
         return 0;
       }
       case 'validate': {
-        const parsed = parseScenario(readInput(positional(args)[0], io));
-        if (!parsed.ok) throw new UsageError(parsed.errors.join('; '));
-        io.stdout('valid\n');
+        // The checks evaluate makes before it computes: schema, catalog ids, plan shape, trace rows.
+        const input = readScenarios(positional(args)[0], io);
+        const many = Array.isArray(input);
+        const items: unknown[] = many ? input : [input];
+        const problem = errorSummary(items.map(scenarioProblem), many);
+        if (problem !== null) throw new UsageError(problem);
+        io.stdout(many ? `valid (${items.length.toLocaleString('en-US')} scenarios)\n` : 'valid\n');
         return 0;
       }
       case 'list':
@@ -210,8 +201,10 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
       case '-h':
         io.stdout(HELP);
         return cmd === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${cmd}"\n${HELP}`);
+      default: {
+        const shown = cmd.length > MAX_COMMAND_SHOWN ? `${cmd.slice(0, MAX_COMMAND_SHOWN)}…` : cmd;
+        throw new UsageError(`unknown command "${shown}": run \`parakv --help\` for the commands`);
+      }
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -7,7 +7,6 @@
  */
 import { ScenarioError } from '../core/cost/deployment.ts';
 import { KV_DTYPES, type Scenario } from '../core/scenario/schema.ts';
-import { inlineTracePath } from '../core/scenario/trace-path.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { OBJECTIVES, OBJECTIVE_INFO, isObjective } from '../core/search/objectives.ts';
 import { search } from '../core/search/search.ts';
@@ -15,7 +14,9 @@ import { loadSimulator } from '../core/search/simulator.ts';
 import { SearchOptionError, countCandidates } from '../core/search/space.ts';
 import type { Objective, RankedPlan, SearchOptions, SearchResult } from '../core/search/types.ts';
 import { KV_PRESET_NAMES, kvChoice, kvPreset, notAllowedReason } from '../core/kv/presets.ts';
-import { UsageError, parseJsonText, type CliIo } from './io.ts';
+import { summariseIssues } from './check.ts';
+import { inlineTraces, readJsonFile } from './input.ts';
+import { UsageError, type CliIo } from './io.ts';
 import { fmtNum, renderTable } from './table.ts';
 
 export const SEARCH_HELP = `usage: parakv search <scenario.json|-> [options]
@@ -165,18 +166,10 @@ export function optionsFromArgs(p: Parsed): Partial<SearchOptions> {
 
 /** Read, inline the trace path, validate: a Scenario or a UsageError naming the field. */
 function loadScenario(path: string | null, io: CliIo): Scenario {
-  if (path === null) throw new UsageError('missing <scenario.json> (or - for stdin)');
-  let text: string;
-  try {
-    text = io.readFile(path);
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const raw = parseJsonText(text, path === '-' ? 'stdin' : path);
-  const inlined = inlineTracePath(raw, path, (p) => io.readFile(p));
-  if (!inlined.ok) throw new UsageError(inlined.error);
-  const parsed = parseScenario(inlined.value);
-  if (!parsed.ok) throw new UsageError(parsed.errors.join('; '));
+  const raw = readJsonFile(path, io);
+  if (Array.isArray(raw)) throw new UsageError('search takes one scenario, not an array: search them one at a time');
+  const parsed = parseScenario(inlineTraces(raw, path, io));
+  if (!parsed.ok) throw new UsageError(summariseIssues(parsed.errors));
   return parsed.scenario;
 }
 

@@ -283,6 +283,12 @@ describe('search slice', () => {
   });
 });
 
+function fakeStorageWith(session: string): MemStorage {
+  const storage = new MemStorage();
+  storage.setItem(SESSION_KEY, session);
+  return storage;
+}
+
 describe('persistence', () => {
   it('restores the last session, validating it', async () => {
     const storage = new MemStorage();
@@ -311,6 +317,29 @@ describe('persistence', () => {
     expect(s.getState().scenario).toEqual(DEFAULT_SCENARIO);
     expect(s.getState().banner?.kind).toBe('session-error');
     expect(s.getState().banner?.message).toMatch(/cluster\.nodes must be at least 1/);
+  });
+
+  it('reads the stored session as untrusted JSON: too deep is refused, prototype keys are dropped', async () => {
+    const deep = fakeStorageWith(`{"state":{"scenario":${'['.repeat(100_000)}${']'.repeat(100_000)}},"version":1}`);
+    const s = createAppStore({ storage: deep, search: manualBackend().backend });
+    await s.persist.rehydrate();
+    expect(s.getState().scenario).toEqual(DEFAULT_SCENARIO);
+    expect(s.getState().banner).toEqual({
+      kind: 'storage-error',
+      message: 'Your last session could not be read, so ParaKV started from the default scenario.',
+    });
+
+    const proto = fakeStorageWith(
+      JSON.stringify({ state: { view: { theme: 'dark' } }, version: 1 }).replace(
+        '{"view"',
+        '{"__proto__":{"polluted":1},"view"',
+      ),
+    );
+    const p = createAppStore({ storage: proto, search: manualBackend().backend });
+    await p.persist.rehydrate();
+    expect(p.getState().view.theme).toBe('dark');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((p.getState() as unknown as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('reports a storage quota failure once and keeps working', async () => {

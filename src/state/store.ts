@@ -19,7 +19,8 @@
 import { createStore, type Mutate, type StoreApi } from 'zustand/vanilla';
 import { persist, type PersistStorage, type StorageValue } from 'zustand/middleware';
 import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
-import type { Scenario } from '../core/scenario/schema.ts';
+import { parseUntrustedJson, stringifyBounded } from '../core/json/untrusted.ts';
+import { MAX_TRACE_DATA_CHARS, type Scenario } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { evaluateFast } from '../core/search/evaluate-plan.ts';
 import { applyKnobs, knobsId } from '../core/search/space.ts';
@@ -347,13 +348,23 @@ interface Persisted {
   view: Pick<ViewState, 'theme' | 'detailTab' | 'ganttPhases'>;
 }
 
-/** JSON storage over the injected key/value store that never throws (quota, disabled storage). */
+/** Longest stored session text parsed: a scenario with the largest inline trace the schema takes, and room. */
+const MAX_SESSION_CHARS = MAX_TRACE_DATA_CHARS + 2 ** 20;
+
+/**
+ * JSON storage over the injected key/value store that never throws (quota, disabled storage). The
+ * stored text is untrusted: size, nesting depth and prototype keys are checked before it is used.
+ */
 function safeStorage(storage: KeyValueStorage, onError: (msg: string) => void): PersistStorage<Persisted> {
   return {
     getItem: (name) => {
       try {
         const text = storage.getItem(name);
-        return text === null ? null : (JSON.parse(text) as StorageValue<Persisted>);
+        if (text === null) return null;
+        return parseUntrustedJson(text, {
+          what: 'the saved session',
+          maxChars: MAX_SESSION_CHARS,
+        }) as StorageValue<Persisted>;
       } catch {
         onError('Your last session could not be read, so ParaKV started from the default scenario.');
         return null;
@@ -361,7 +372,7 @@ function safeStorage(storage: KeyValueStorage, onError: (msg: string) => void): 
     },
     setItem: (name, value) => {
       try {
-        storage.setItem(name, JSON.stringify(value));
+        storage.setItem(name, stringifyBounded(value, 'the session'));
       } catch (e) {
         onError(
           `Could not save your session in this browser (${e instanceof Error ? e.message : String(e)}). Your work is still in the page and in the link.`,

@@ -48,6 +48,26 @@ describe('parseUntrustedJson', () => {
   it('reports invalid JSON as an UntrustedJsonError', () => {
     expect(() => parseUntrustedJson('{"a":', limits)).toThrow(UntrustedJsonError);
   });
+
+  it('never quotes the text in its errors, and says which limit refused it', () => {
+    const problem = (text: string): [string, string] => {
+      try {
+        parseUntrustedJson(text, limits);
+      } catch (e) {
+        return [(e as UntrustedJsonError).problem, (e as Error).message];
+      }
+      throw new Error('expected a refusal');
+    };
+    const [kind, message] = problem('root:x:0:0:root:/root:/bin/bash');
+    expect(kind).toBe('syntax');
+    expect(message).toBe('the scenario file is not valid JSON: Unexpected token');
+    expect(problem('{"secret": tru}')[1]).not.toMatch(/secret|tru/);
+    expect(problem('{"a":1,}')[1]).toBe(
+      'the scenario file is not valid JSON: Expected double-quoted property name in JSON at position 7',
+    );
+    expect(problem('['.repeat(65))[0]).toBe('depth');
+    expect(problem(' '.repeat(1001))[0]).toBe('size');
+  });
 });
 
 describe('stringifyBounded / valueDepth', () => {

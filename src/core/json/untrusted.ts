@@ -12,8 +12,14 @@ export const MAX_JSON_DEPTH = 64;
 /** Keys that would reach Object.prototype if copied into an object: dropped while parsing. */
 export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** Why the input was refused: over the size cap, nested too deep, or not JSON at all. */
+export type UntrustedJsonProblem = 'size' | 'depth' | 'syntax';
+
 export class UntrustedJsonError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly problem: UntrustedJsonProblem = 'syntax',
+  ) {
     super(message);
     this.name = 'UntrustedJsonError';
   }
@@ -59,21 +65,34 @@ function dropPrototypeKeys(key: string, value: unknown): unknown {
   return PROTOTYPE_KEYS.has(key) ? undefined : value;
 }
 
+/**
+ * JSON.parse's complaint without the text it quotes (V8 writes `Unexpected token 'r', "root:x:0:0"...
+ * is not valid JSON`): an error about a file must not echo the file.
+ */
+export function syntaxErrorWithoutText(message: string): string {
+  const quoted = message.search(/, ".*$/s);
+  return quoted >= 0 ? message.slice(0, quoted).replace(/ '.*'$/s, '') : message;
+}
+
 /** Checks size and depth, then parses; throws UntrustedJsonError naming `what` and the limit. */
 export function parseUntrustedJson(text: string, limits: JsonLimits): unknown {
   const maxDepth = limits.maxDepth ?? MAX_JSON_DEPTH;
   if (text.length > limits.maxChars) {
     throw new UntrustedJsonError(
       `${limits.what} is ${fmtMB(text.length)}; the limit is ${fmtMB(limits.maxChars)}: use a smaller file`,
+      'size',
     );
   }
   if (jsonTextDepth(text, maxDepth) > maxDepth) {
-    throw new UntrustedJsonError(`${limits.what} nests deeper than ${maxDepth} levels: it cannot be a valid input`);
+    throw new UntrustedJsonError(
+      `${limits.what} nests deeper than ${maxDepth} levels: it cannot be a valid input`,
+      'depth',
+    );
   }
   try {
     return JSON.parse(text, dropPrototypeKeys);
   } catch (e) {
-    throw new UntrustedJsonError(`${limits.what} is not valid JSON: ${(e as Error).message}`);
+    throw new UntrustedJsonError(`${limits.what} is not valid JSON: ${syntaxErrorWithoutText((e as Error).message)}`);
   }
 }
 
@@ -96,7 +115,7 @@ export function valueDepth(value: unknown, limit = Number.MAX_SAFE_INTEGER): num
 /** JSON.stringify for values that came from outside: refuses nesting past MAX_JSON_DEPTH instead of overflowing. */
 export function stringifyBounded(value: unknown, what: string, maxDepth = MAX_JSON_DEPTH): string {
   if (valueDepth(value, maxDepth) > maxDepth) {
-    throw new UntrustedJsonError(`${what} nests deeper than ${maxDepth} levels and cannot be saved`);
+    throw new UntrustedJsonError(`${what} nests deeper than ${maxDepth} levels and cannot be saved`, 'depth');
   }
   return JSON.stringify(value);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { MAX_JSON_DEPTH, valueDepth } from '../json/untrusted.ts';
 import {
   MAX_DECOMPRESSED_BYTES,
   MAX_FRAGMENT_LENGTH,
@@ -120,9 +121,19 @@ describe('encodeLink / decodeLink', () => {
         const link = await encodeLink(value, version);
         expect(link).toMatch(new RegExp(`^s${version}\\.[A-Za-z0-9_-]+$`));
         const r = await decodeLink(link, anyJson(version));
-        expect(r).toEqual({ ok: true, value: JSON.parse(JSON.stringify(value)), migratedFrom: null });
+        // Prototype keys are never read as data (core/json): they are the one thing that does not come back.
+        const expected = JSON.parse(JSON.stringify(value), (k, v: unknown) =>
+          k === '__proto__' || k === 'constructor' || k === 'prototype' ? undefined : v,
+        );
+        expect(r).toEqual({ ok: true, value: expected, migratedFrom: null });
       }),
     );
+  });
+
+  it('drops prototype keys from a link payload at every level', async () => {
+    const link = await rawLink('{"__proto__":{"polluted":1},"a":{"constructor":{"x":1},"b":2}}');
+    expect(await decodeLink(link, anyJson())).toEqual({ ok: true, value: { a: { b: 2 } }, migratedFrom: null });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('accepts a leading # and a full URL', async () => {
@@ -326,5 +337,55 @@ describe('versioning', () => {
       value: { cluster: { gpus: 16 }, model: { name: 'qwen2-72b' } },
       migratedFrom: null,
     });
+  });
+});
+
+/** A link holding `value` as raw JSON text, made without encodeLink's checks (as an attacker would). */
+async function rawLink(json: string, version = 1): Promise<string> {
+  return `s${version}.${bytesToBase64url(await rawDeflate(new TextEncoder().encode(json)))}`;
+}
+
+/** `inner` wrapped in `depth` levels of arrays and objects, alternating. */
+function wrap(inner: unknown, depth: number): unknown {
+  let v = inner;
+  for (let i = 0; i < depth; i += 1) v = i % 2 === 0 ? [v] : { k: v };
+  return v;
+}
+
+describe('shared depth limit (issue 16)', () => {
+  it('refuses a link nested 10⁵ deep at decode, with a clear message', async () => {
+    const link = await rawLink('['.repeat(100_000) + ']'.repeat(100_000));
+    expect(link.length).toBeLessThan(MAX_FRAGMENT_LENGTH);
+    const r = await decodeLink(link, anyJson());
+    expect(r).toEqual({
+      ok: false,
+      error: `link data nests deeper than ${MAX_JSON_DEPTH} levels: a ParaKV link never does, so it was not opened`,
+    });
+  });
+
+  it('refuses a value a migration deepens past the limit, and encodeLink refuses to write one', async () => {
+    const deepening: DecodeOptions<unknown> = {
+      currentVersion: 2,
+      migrations: { 1: (old) => wrap(old, MAX_JSON_DEPTH) },
+      validate: (json) => ({ ok: true, value: json }),
+    };
+    expect(await decodeLink(await rawLink('{"a":[1]}'), deepening)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/nests deeper than 64 levels/),
+    });
+    await expect(encodeLink(wrap(1, 100_000), 1)).rejects.toThrow('link payload nests deeper than 64 levels');
+  });
+
+  it('any link that decodes re-encodes, and decodes again to the same value', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), fc.integer({ min: 0, max: 2 * MAX_JSON_DEPTH }), async (v, d) => {
+        const r = await decodeLink(await rawLink(JSON.stringify(wrap(v, d))), anyJson());
+        expect(r.ok).toBe(valueDepth(wrap(v, d)) <= MAX_JSON_DEPTH);
+        if (!r.ok) return;
+        const again = await decodeLink(await encodeLink(r.value, 1), anyJson());
+        expect(again).toEqual(r);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -6,7 +6,17 @@
  *
  * Runs in Node 20+ and browsers (CompressionStream, DecompressionStream, btoa, atob,
  * TextEncoder/TextDecoder). `decodeLink` treats its input as hostile and never throws.
+ *
+ * Encoding and decoding share one nesting limit (MAX_JSON_DEPTH, core/json): a link whose payload
+ * (or validated value) nests deeper is refused at decode, so every link that decodes re-encodes.
  */
+import {
+  MAX_JSON_DEPTH,
+  parseUntrustedJson,
+  stringifyBounded,
+  UntrustedJsonError,
+  valueDepth,
+} from '../json/untrusted.ts';
 
 /** Result of a validator: the same shape as a zod `safeParse` mapped to a message. */
 export type ValidateResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -114,13 +124,13 @@ async function deflateRaw(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<Ar
 /**
  * Encode `payload` as `s<version>.<base64url(deflate-raw(JSON))>`.
  * Rejects (the only throwing path in this module) if `version` is not an integer in 0..999 or
- * the payload cannot be serialised to JSON (undefined, BigInt, cycles).
+ * the payload cannot be serialised to JSON (undefined, BigInt, nesting past MAX_JSON_DEPTH).
  */
 export async function encodeLink(payload: unknown, version: number): Promise<string> {
   if (!Number.isInteger(version) || version < 0 || version > MAX_LINK_VERSION) {
     throw new RangeError(`link version must be an integer 0..${MAX_LINK_VERSION}, got ${version}`);
   }
-  const json = JSON.stringify(payload);
+  const json = stringifyBounded(payload, 'link payload');
   if (json === undefined) throw new TypeError('payload is not JSON-serialisable');
   const compressed = await deflateRaw(new TextEncoder().encode(json));
   return `s${version}.${bytesToBase64url(compressed)}`;
@@ -134,6 +144,8 @@ export function extractFragment(input: string): string {
   const hash = text.indexOf('#');
   return hash >= 0 ? text.slice(hash + 1) : text;
 }
+
+const tooDeep = `link data nests deeper than ${MAX_JSON_DEPTH} levels: a ParaKV link never does, so it was not opened`;
 
 function fail(error: string): { ok: false; error: string } {
   return { ok: false, error };
@@ -207,8 +219,9 @@ async function decodeUnsafe<T>(input: unknown, opts: DecodeOptions<T>): Promise<
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
+    json = parseUntrustedJson(text, { what: 'link data', maxChars: MAX_DECOMPRESSED_BYTES });
+  } catch (e) {
+    if (e instanceof UntrustedJsonError && e.problem === 'depth') return fail(tooDeep);
     return fail('corrupt link data: not valid JSON');
   }
 
@@ -233,5 +246,7 @@ async function decodeUnsafe<T>(input: unknown, opts: DecodeOptions<T>): Promise<
     return fail(`invalid scenario: ${describe(e)}`);
   }
   if (!checked.ok) return fail(`invalid scenario: ${checked.error}`);
+  // A migration or validator may add levels: refuse what could not be encoded again.
+  if (valueDepth(checked.value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return fail(tooDeep);
   return { ok: true, value: checked.value, migratedFrom: version === opts.currentVersion ? null : version };
 }

@@ -3,6 +3,8 @@ import type { Validator } from './codec';
 import {
   CORRUPT_KEY_PREFIX,
   LIBRARY_KEY,
+  MAX_NAME_LENGTH,
+  MAX_SCENARIO_DEPTH,
   addScenarios,
   deleteScenario,
   duplicateScenario,
@@ -257,5 +259,118 @@ describe('export / import', () => {
     });
     expect(importLibraryJson('{"hello":1}', validate).errors[0]?.error).toMatch(/no "items" list/);
     expect(importLibraryJson('{"version":9,"items":[]}', validate).errors[0]?.error).toMatch(/newer ParaKV/);
+  });
+});
+
+/** A value nested `depth` levels deep: [[[…{ gpus: 1 }…]]]. */
+function nested(depth: number): unknown {
+  let v: unknown = { gpus: 1 };
+  for (let i = 1; i < depth; i += 1) v = [v];
+  return v;
+}
+
+describe('hostile library input (issues 10 and 16)', () => {
+  it('duplicates a scenario whose name is already the longest allowed, keeping the copy suffix', () => {
+    const long = 'n'.repeat(MAX_NAME_LENGTH);
+    expect(saveScenario(storage, long, { gpus: 1 }, opts)).toMatchObject({
+      ok: true,
+      value: { id: 'id1', name: long },
+    });
+    const copies = [1, 2, 3].map(() => duplicateScenario(storage, 'id1', opts));
+    const got = copies.map((c) => (c.ok ? c.value.name : c.error));
+    expect(got).toEqual([
+      `${'n'.repeat(MAX_NAME_LENGTH - 7)} (copy)`,
+      `${'n'.repeat(MAX_NAME_LENGTH - 9)} (copy 2)`,
+      `${'n'.repeat(MAX_NAME_LENGTH - 9)} (copy 3)`,
+    ]);
+    for (const name of got) expect(name).toHaveLength(MAX_NAME_LENGTH);
+  });
+
+  it('duplicates a stored name longer than the limit, without splitting a surrogate pair', () => {
+    const name = `${'a'.repeat(MAX_NAME_LENGTH - 8)}😀${'b'.repeat(10_000)}`;
+    const env = { version: 1, items: [{ id: 'x', name, savedAt: '2025-01-01T00:00:00Z', scenario: { gpus: 1 } }] };
+    storage.setItem(LIBRARY_KEY, JSON.stringify(env));
+    const d = duplicateScenario(storage, 'x', opts);
+    // 193 units are left for the base; the emoji would take units 193–194, so the cut falls before it.
+    expect(d).toMatchObject({ ok: true, value: { name: `${'a'.repeat(MAX_NAME_LENGTH - 8)} (copy)` } });
+  });
+
+  it('sets 20,000 unreadable entries aside with a stopped clock in linear work', () => {
+    const stopped: LibraryOptions = { ...opts, now: () => new Date('2025-01-01T00:00:00Z') };
+    const n = 20_000;
+    const items = Array.from({ length: n }, (_, i) => ({
+      id: `b${i}`,
+      name: `Bad ${i}`,
+      savedAt: 'never',
+      scenario: 1,
+    }));
+    storage.setItem(LIBRARY_KEY, JSON.stringify({ version: 1, items }));
+    let reads = 0;
+    const getItem = storage.getItem.bind(storage);
+    storage.getItem = (k: string) => ((reads += 1), getItem(k));
+    const r = loadLibrary(storage, validate, stopped);
+    // One read of the library and one probe per entry (k²/2 = 2·10⁸ probes before the fix).
+    expect(reads).toBe(n + 1);
+    expect(r.items).toEqual([]);
+    expect(r.errors).toHaveLength(n);
+    expect(r.errors[n - 1]).toMatchObject({ index: n - 1, movedTo: `${CORRUPT_KEY_PREFIX}1735689600000-${n - 1}` });
+    expect(new Set(r.errors.map((e) => e.movedTo)).size).toBe(n);
+    expect(storage.keys(CORRUPT_KEY_PREFIX)).toHaveLength(n);
+    expect(JSON.parse(storage.getItem(LIBRARY_KEY)!)).toEqual({ version: 1, items: [] });
+  });
+
+  it('refuses to save or import a value nested past the shared limit, with a reason, without throwing', () => {
+    saveScenario(storage, 'Keep', { gpus: 1 }, opts);
+    const before = storage.getItem(LIBRARY_KEY);
+    for (const depth of [MAX_SCENARIO_DEPTH + 1, 100_000]) {
+      expect(saveScenario(storage, 'Deep', nested(depth), opts)).toEqual({
+        ok: false,
+        error: `Could not save "Deep": the scenario nests deeper than ${MAX_SCENARIO_DEPTH} levels (a real scenario stays below 12), so it cannot be stored.`,
+      });
+      const add = addScenarios(
+        storage,
+        [{ id: 'd', name: 'Deep', savedAt: '2025-01-01T00:00:00Z', scenario: nested(depth) }],
+        opts,
+      );
+      expect(add).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/^Could not import: scenario 1 \("Deep"\): the scenario nests deeper/),
+      });
+    }
+    expect(storage.getItem(LIBRARY_KEY)).toBe(before);
+    // At the limit it is stored, and it loads back and saves again.
+    expect(saveScenario(storage, 'Deepest', nested(MAX_SCENARIO_DEPTH), opts).ok).toBe(true);
+    const text = storage.getItem(LIBRARY_KEY)!;
+    expect(loadLibrary(storage, (json) => ({ ok: true, value: json }), opts).errors).toEqual([]);
+    expect(addScenarios(storage, [], opts).ok).toBe(true);
+    expect(storage.getItem(LIBRARY_KEY)).toBe(text);
+  });
+
+  it('sets a stored library nested past the limit aside whole, with the reason, and reads on', () => {
+    const deep = `{"version":1,"items":[{"id":"a","name":"A","savedAt":"2025-01-01T00:00:00Z","scenario":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`;
+    storage.setItem(LIBRARY_KEY, deep);
+    const r = loadLibrary(storage, validate, opts);
+    expect(r.items).toEqual([]);
+    expect(r.errors).toEqual([
+      {
+        index: null,
+        error: expect.stringMatching(/^saved library nests deeper than 64 levels.*moved to parakv\.saved\.corrupt\./),
+        movedTo: expect.any(String),
+      },
+    ]);
+    expect(JSON.parse(storage.getItem(r.errors[0]!.movedTo!)!).raw).toBe(deep);
+    expect(saveScenario(storage, 'After', { gpus: 2 }, opts).ok).toBe(true);
+    expect(names()).toEqual(['After']);
+  });
+
+  it('refuses an import file nested past the limit with a reason', () => {
+    const text = `[{"name":"x","scenario":${'['.repeat(100)}${']'.repeat(100)}}]`;
+    expect(importLibraryJson(text, validate, opts).errors).toEqual([
+      {
+        index: null,
+        error: 'Import failed: the file nests deeper than 64 levels: it cannot be a valid input.',
+        movedTo: null,
+      },
+    ]);
   });
 });

@@ -9,7 +9,18 @@
  * Stored under {@link LIBRARY_KEY} as `{ version: 1, items: SavedScenario[] }`. The scenario
  * inside each item is opaque here; the caller's `validate` (which may run scenario migrations)
  * decides whether it is readable.
+ *
+ * Reading and writing share one nesting limit (MAX_JSON_DEPTH, core/json): the stored text is
+ * refused past it before parsing, and a value that would be written past it is refused before
+ * JSON.stringify runs (which would overflow the stack), so whatever loads can be saved again.
  */
+import {
+  MAX_JSON_DEPTH,
+  parseUntrustedJson,
+  stringifyBounded,
+  UntrustedJsonError,
+  valueDepth,
+} from '../json/untrusted.ts';
 import type { Migrations, Validator } from './codec';
 
 /** The subset of the Web Storage API we use. */
@@ -48,6 +59,16 @@ export const LIBRARY_VERSION = 1;
 export const LIBRARY_MIGRATIONS: Migrations = {};
 export const MAX_NAME_LENGTH = 200;
 export const MAX_IMPORT_LENGTH = 16 * 1024 * 1024;
+/** Longest stored library text we parse (UTF-16 units); browsers give a site about 5 M. */
+export const MAX_STORED_LENGTH = 16 * 1024 * 1024;
+/** The envelope `{ version, items: [ … ] }` holds each item two levels down. */
+export const MAX_ITEM_DEPTH = MAX_JSON_DEPTH - 2;
+/** An item `{ id, name, savedAt, scenario }` holds the scenario one level down. */
+export const MAX_SCENARIO_DEPTH = MAX_ITEM_DEPTH - 1;
+/** Probes for a free corrupt key in one call before giving up (a storage that reports every key taken). */
+const MAX_ASIDE_PROBES = 100_000;
+/** Longest name quoted in an error message. */
+const MAX_LABEL_LENGTH = 80;
 export const EXPORT_FORMAT = 'parakv-library';
 
 const DEFAULT_NAME = 'Untitled scenario';
@@ -70,7 +91,8 @@ function uniqueId(existing: ReadonlySet<string>, opts: LibraryOptions | undefine
     const id = gen();
     if (!existing.has(id)) return id;
   }
-  // The injected generator keeps colliding: fall back to a suffix.
+  // The injected generator keeps colliding: fall back to a suffix. Terminates: the candidates
+  // `${base}-1`, `${base}-2`, … are distinct and at most existing.size of them are taken.
   let n = 1;
   const base = gen();
   while (existing.has(`${base}-${n}`)) n += 1;
@@ -103,9 +125,38 @@ function writeError(e: unknown, what: string): string {
   return `Browser storage is unavailable: could not ${what} (${describe(e)}). Export your scenarios to keep a copy.`;
 }
 
+/** The first `max` UTF-16 units of `s`, never ending in half a surrogate pair, trailing spaces trimmed. */
+function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const last = s.charCodeAt(max - 1);
+  const cut = last >= 0xd800 && last <= 0xdbff ? max - 1 : max;
+  return s.slice(0, cut).trimEnd();
+}
+
 function cleanName(name: unknown): string {
   const s = typeof name === 'string' ? name.trim() : '';
-  return (s.length > 0 ? s : DEFAULT_NAME).slice(0, MAX_NAME_LENGTH);
+  return truncate(s.length > 0 ? s : DEFAULT_NAME, MAX_NAME_LENGTH);
+}
+
+/**
+ * "base (copy)" for n = 1, "base (copy n)" after: the base is shortened so the whole name fits in
+ * MAX_NAME_LENGTH with the suffix intact (cutting the suffix would make every copy the same name).
+ */
+function copyName(base: string, n: number): string {
+  const suffix = n === 1 ? ' (copy)' : ` (copy ${n})`;
+  return truncate(base, MAX_NAME_LENGTH - suffix.length) + suffix;
+}
+
+/** ` ("name")` for an error message, shortened. */
+function labelOf(item: unknown): string {
+  return isRecord(item) && typeof item.name === 'string' ? ` ("${truncate(item.name, MAX_LABEL_LENGTH)}")` : '';
+}
+
+/** Why `item` cannot be stored, or null: nesting past the shared limit (JSON.stringify would overflow). */
+function depthProblem(item: unknown): string | null {
+  return valueDepth(item, MAX_ITEM_DEPTH) > MAX_ITEM_DEPTH
+    ? `the scenario nests deeper than ${MAX_SCENARIO_DEPTH} levels (a real scenario stays below 12), so it cannot be stored`
+    : null;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -148,18 +199,49 @@ function safeSet(storage: KeyValueStorage, key: string, value: string, what: str
   }
 }
 
-/** Store `payload` under a fresh corrupt key; returns the key or an error. */
-function moveAside(storage: KeyValueStorage, payload: unknown, opts: LibraryOptions | undefined): Result<string> {
-  const stamp = (opts?.now?.() ?? new Date()).getTime();
-  let key = `${CORRUPT_KEY_PREFIX}${stamp}`;
-  for (let n = 1; ; n += 1) {
-    const existing = safeGet(storage, key);
-    if (!existing.ok) return existing;
-    if (existing.value === null) break;
-    key = `${CORRUPT_KEY_PREFIX}${stamp}-${n}`;
+/**
+ * Free `parakv.saved.corrupt.<stamp>[-n]` keys for one operation. Suffixes are probed in increasing
+ * order and never probed twice while the stamp stays the same, so setting k entries aside costs
+ * k probes plus one per key already taken, not k²/2 (a clock that does not tick between entries
+ * gives them all the same stamp). Each call stops after MAX_ASIDE_PROBES probes.
+ */
+class AsideKeys {
+  private stamp = Number.NaN;
+  private n = 0;
+  constructor(
+    private readonly storage: KeyValueStorage,
+    private readonly opts: LibraryOptions | undefined,
+  ) {}
+
+  next(): Result<string> {
+    const stamp = (this.opts?.now?.() ?? new Date()).getTime();
+    if (stamp !== this.stamp) {
+      this.stamp = stamp;
+      this.n = 0;
+    }
+    for (let probe = 0; probe < MAX_ASIDE_PROBES; probe += 1) {
+      const key = this.n === 0 ? `${CORRUPT_KEY_PREFIX}${stamp}` : `${CORRUPT_KEY_PREFIX}${stamp}-${this.n}`;
+      this.n += 1;
+      const existing = safeGet(this.storage, key);
+      if (!existing.ok) return existing;
+      if (existing.value === null) return { ok: true, value: key };
+    }
+    return { ok: false, error: `no free storage key after ${MAX_ASIDE_PROBES} tries` };
   }
-  const w = safeSet(storage, key, JSON.stringify(payload), 'set aside an unreadable saved scenario');
-  return w.ok ? { ok: true, value: key } : w;
+}
+
+/** Store `payload` under a fresh corrupt key; returns the key or an error. */
+function moveAside(storage: KeyValueStorage, payload: unknown, keys: AsideKeys): Result<string> {
+  let text: string;
+  try {
+    text = stringifyBounded(payload, 'the unreadable saved scenario');
+  } catch (e) {
+    return { ok: false, error: describe(e) };
+  }
+  const key = keys.next();
+  if (!key.ok) return key;
+  const w = safeSet(storage, key.value, text, 'set aside an unreadable saved scenario');
+  return w.ok ? key : w;
 }
 
 // ---------------------------------------------------------------- raw envelope
@@ -180,9 +262,10 @@ function readRaw(storage: KeyValueStorage, opts: LibraryOptions | undefined): Ra
   if (text === null) return { kind: 'empty' };
   let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
-    return { kind: 'corrupt', text, error: 'saved library is not valid JSON' };
+    json = parseUntrustedJson(text, { what: 'saved library', maxChars: MAX_STORED_LENGTH });
+  } catch (e) {
+    const problem = e instanceof UntrustedJsonError ? e.problem : 'syntax';
+    return { kind: 'corrupt', text, error: problem === 'syntax' ? 'saved library is not valid JSON' : describe(e) };
   }
   if (!isRecord(json) || typeof json.version !== 'number' || !Number.isInteger(json.version)) {
     return { kind: 'corrupt', text, error: 'saved library has no version' };
@@ -231,14 +314,21 @@ function itemsForWrite(storage: KeyValueStorage, opts: LibraryOptions | undefine
     case 'unavailable':
       return { ok: false, error: raw.error };
     case 'corrupt': {
-      const moved = moveAside(storage, { error: raw.error, movedAt: nowIso(opts), raw: raw.text }, opts);
+      const payload = { error: raw.error, movedAt: nowIso(opts), raw: raw.text };
+      const moved = moveAside(storage, payload, new AsideKeys(storage, opts));
       return moved.ok ? { ok: true, value: [] } : moved;
     }
   }
 }
 
 function writeItems(storage: KeyValueStorage, items: unknown[], what: string): Result<null> {
-  return safeSet(storage, LIBRARY_KEY, JSON.stringify({ version: LIBRARY_VERSION, items }), what);
+  let text: string;
+  try {
+    text = stringifyBounded({ version: LIBRARY_VERSION, items }, 'the saved-scenario list');
+  } catch (e) {
+    return { ok: false, error: `Could not ${what}: ${describe(e)}.` };
+  }
+  return safeSet(storage, LIBRARY_KEY, text, what);
 }
 
 function idsOf(items: unknown[]): Set<string> {
@@ -272,7 +362,8 @@ export function loadLibrary<T>(
     case 'unavailable':
       return { items: [], errors: [{ index: null, error: raw.error, movedTo: null }] };
     case 'corrupt': {
-      const moved = moveAside(storage, { error: raw.error, movedAt: nowIso(opts), raw: raw.text }, opts);
+      const payload = { error: raw.error, movedAt: nowIso(opts), raw: raw.text };
+      const moved = moveAside(storage, payload, new AsideKeys(storage, opts));
       if (!moved.ok) {
         return {
           items: [],
@@ -298,6 +389,7 @@ export function loadLibrary<T>(
   const items: SavedScenario<T>[] = [];
   const errors: LibraryIssue[] = [];
   const keep: unknown[] = [];
+  const aside = new AsideKeys(storage, opts);
   let movedAny = false;
   raw.items.forEach((item, index) => {
     const problem = metaProblem(item);
@@ -320,8 +412,8 @@ export function loadLibrary<T>(
       keep.push(item);
       return;
     }
-    const label = isRecord(item) && typeof item.name === 'string' ? ` ("${item.name}")` : '';
-    const moved = moveAside(storage, { error: why, movedAt: nowIso(opts), index, entry: item }, opts);
+    const label = labelOf(item);
+    const moved = moveAside(storage, { error: why, movedAt: nowIso(opts), index, entry: item }, aside);
     if (moved.ok) {
       movedAny = true;
       errors.push({
@@ -352,6 +444,8 @@ export function saveScenario<T>(
   scenario: T,
   opts?: LibraryOptions,
 ): Result<SavedScenario<T>> {
+  const deep = depthProblem({ scenario });
+  if (deep !== null) return { ok: false, error: `Could not save "${cleanName(name)}": ${deep}.` };
   const current = itemsForWrite(storage, opts);
   if (!current.ok) return current;
   const item: SavedScenario<T> = {
@@ -370,6 +464,10 @@ export function addScenarios<T>(
   incoming: readonly SavedScenario<T>[],
   opts?: LibraryOptions,
 ): Result<SavedScenario<T>[]> {
+  for (const [i, it] of incoming.entries()) {
+    const deep = depthProblem(it);
+    if (deep !== null) return { ok: false, error: `Could not import: scenario ${i + 1}${labelOf(it)}: ${deep}.` };
+  }
   const current = itemsForWrite(storage, opts);
   if (!current.ok) return current;
   const ids = idsOf(current.value);
@@ -409,11 +507,16 @@ export function duplicateScenario(storage: KeyValueStorage, id: string, opts?: L
   if (i < 0 || !isRecord(old)) return { ok: false, error: 'That saved scenario no longer exists.' };
   const names = new Set(current.value.map((it) => (isRecord(it) ? it.name : undefined)));
   const base = typeof old.name === 'string' && old.name.trim().length > 0 ? old.name.trim() : DEFAULT_NAME;
-  let name = cleanName(`${base} (copy)`);
-  for (let n = 2; names.has(name); n += 1) name = cleanName(`${base} (copy ${n})`);
+  // Termination: copyName(base, n) for n = 1, 2, … are pairwise distinct (each ends in its own
+  // " (copy n)", which truncation never cuts), and at most names.size of them are taken, so one of
+  // the first names.size + 1 is free: the loop runs at most names.size times.
+  let name = copyName(base, 1);
+  for (let n = 2; names.has(name) && n <= names.size + 1; n += 1) name = copyName(base, n);
+  if (names.has(name))
+    return { ok: false, error: `Could not find a free name for a copy of "${truncate(base, MAX_LABEL_LENGTH)}".` };
   const copy = { ...old, id: uniqueId(idsOf(current.value), opts), name, savedAt: nowIso(opts) };
   const next = [...current.value.slice(0, i + 1), copy, ...current.value.slice(i + 1)];
-  const w = writeItems(storage, next, `duplicate "${base}"`);
+  const w = writeItems(storage, next, `duplicate "${truncate(base, MAX_LABEL_LENGTH)}"`);
   return w.ok ? { ok: true, value: { id: copy.id, name: copy.name, savedAt: copy.savedAt } } : w;
 }
 
@@ -453,9 +556,12 @@ export function importLibraryJson<T>(
     return whole(`Import failed: the file is too large (limit ${MAX_IMPORT_LENGTH / (1024 * 1024)} MiB).`);
   let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
-    return whole('Import failed: the file is not valid JSON.');
+    json = parseUntrustedJson(text, { what: 'the file', maxChars: MAX_IMPORT_LENGTH });
+  } catch (e) {
+    const problem = e instanceof UntrustedJsonError ? e.problem : 'syntax';
+    return whole(
+      problem === 'syntax' ? 'Import failed: the file is not valid JSON.' : `Import failed: ${describe(e)}.`,
+    );
   }
   let list: unknown;
   if (Array.isArray(json)) list = json;
@@ -482,7 +588,7 @@ export function importLibraryJson<T>(
       return;
     }
     const checked = runValidate(validate, item.scenario);
-    const label = typeof item.name === 'string' ? ` ("${item.name}")` : '';
+    const label = labelOf(item);
     if (!checked.ok) {
       errors.push({ index, error: `Item ${index + 1}${label}: invalid scenario: ${checked.error}`, movedTo: null });
       return;
