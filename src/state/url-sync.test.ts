@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { scenarioToLink } from '../core/share/scenario-link.ts';
 import type { KeyValueStorage } from '../core/share/saved.ts';
 import { DEFAULT_SCENARIO } from './defaults.ts';
@@ -71,15 +71,17 @@ function fakeEnv(initial = '') {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 20));
+/** Link encoding is asynchronous (CompressionStream): wait for the effect, not for a fixed time. */
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 5000, interval: 10 });
 
 describe('URL sync', () => {
   it('writes the scenario to the hash, one history entry per burst of edits, and back/forward restore states', async () => {
     const f = fakeEnv('');
     const store = createAppStore({ storage: mem(), search: unavailableBackend('none') });
     startUrlSync(store, f.env);
-    await settle();
+    const initial = `#${await scenarioToLink(DEFAULT_SCENARIO)}`;
+    await eventually(() => expect(f.stack[0]).toBe(initial));
     expect(f.stack).toHaveLength(1);
-    expect(f.stack[0]).toBe(`#${await scenarioToLink(DEFAULT_SCENARIO)}`);
 
     // A burst: three edits within the debounce → one write.
     f.advance(5000);
@@ -87,26 +89,24 @@ describe('URL sync', () => {
     store.getState().setField(['workload', 'inputTokens'], 200);
     store.getState().setField(['workload', 'inputTokens'], 300);
     f.fireTimers();
-    await settle();
-    expect(f.stack).toHaveLength(2);
-    // Another edit 0.5 s later coalesces into the same entry.
+    await eventually(() => expect(f.stack).toHaveLength(2));
+    // Another edit 0.5 s later coalesces into the same entry (its link replaces the entry's hash).
+    const first = f.stack[1];
     f.advance(500);
     store.getState().setField(['workload', 'outputTokens'], 50);
     f.fireTimers();
-    await settle();
+    await eventually(() => expect(f.stack[1]).not.toBe(first));
     expect(f.stack).toHaveLength(2);
     const edited = store.getState().scenario;
 
     f.back();
-    await settle();
-    expect(store.getState().scenario).toEqual(DEFAULT_SCENARIO);
+    await eventually(() => expect(store.getState().scenario).toEqual(DEFAULT_SCENARIO));
     f.fireTimers();
     await settle();
     expect(f.stack).toHaveLength(2); // applying a link does not push
 
     f.forward();
-    await settle();
-    expect(store.getState().scenario).toEqual(edited);
+    await eventually(() => expect(store.getState().scenario).toEqual(edited));
   });
 
   it('shows a banner for a bad link and keeps the app on its scenario', async () => {
