@@ -338,7 +338,10 @@ describe('disaggregated plans', () => {
 
 describe('workload trace view', () => {
   it('summarises the APEX lmsys trace into mean lengths and its arrival rate', () => {
-    const text = readFileSync(new URL('../../../data/reference/traces/apex/llama_lmsys_05.jsonl', import.meta.url), 'utf8');
+    const text = readFileSync(
+      new URL('../../../data/reference/traces/apex/llama_lmsys_05.jsonl', import.meta.url),
+      'utf8',
+    );
     const parsed = parseTrace('apex-jsonl', text);
     if (!parsed.ok) throw new Error(parsed.message);
     const base = scenario({ model: 'llama-3.1-70b', cluster: h100(1, 8) });
