@@ -181,12 +181,13 @@ export function searchShard(
   return searchShardOf(prepareSearch(scenario, options), shard, of, onProgress);
 }
 
-/** searchShard over an already built space (the CLI and `search` build it once). */
+/** searchShard over an already built space (the CLI and `search` build it once); `chunkSize` survivors are held at once. */
 export function searchShardOf(
   prepared: PreparedSearch,
   shard: number,
   of: number,
   onProgress?: (p: SearchProgress) => void,
+  chunkSize = SURVIVOR_CHUNK,
 ): ShardResult {
   const t0 = now();
   if (!Number.isInteger(of) || of < 1)
@@ -293,7 +294,7 @@ export function searchShardOf(
       ub1: toScore(sc.bounds[o.objective], o.objective),
       ub2: toScore(sc.bounds[o.secondary], o.secondary),
     });
-    if (chunk.length >= SURVIVOR_CHUNK) {
+    if (chunk.length >= chunkSize) {
       score(chunk);
       chunk = [];
     }
