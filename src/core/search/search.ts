@@ -1,7 +1,8 @@
 /**
  * Plan search: shard → merge → second pass.
  *
- * searchShard walks its share of the space (candidate index % of === shard) in two phases:
+ * searchShard walks its share of the space (candidate index % of === shard), streamed, in two phases
+ * per chunk of SURVIVOR_CHUNK screened survivors (memory stays flat however large the space):
  *   1. screen every candidate: invalid or memory-infeasible → `rejected` with the reason; the rest
  *      get optimistic bounds (evaluate-plan.ts) without being evaluated;
  *   2. evaluate survivors best-bound first with the closed-form estimator, skipping ("pruned") any
@@ -12,6 +13,7 @@
  * rejected lists keep the lowest indexes, so any sharding yields the same result as one shard.
  * The second pass re-evaluates the first `simulateTop` plans with an injected evaluator (the
  * simulator when it exists) and re-ranks them ahead of the rest.
+ * A plan whose objective value is not finite (NaN, ±Infinity) is rejected with a reason, never ranked.
  * KV strategies (`kvStrategies`) are knobs like the KV dtype; those `allowLossy` / `allowNearLossless`
  * forbid are rejected at screening with "<label> not allowed: lossy", so they never rank.
  */

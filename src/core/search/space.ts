@@ -26,6 +26,12 @@
  * strategy with a quant component sets the KV format, so it pairs with one KV dtype (bf16, its base)
  * instead of every `kvDtypes` entry. Approximate strategies stay in the space (counted, enumerated) and
  * are rejected at screening unless `allowLossy` ("KIVI-2 not allowed: lossy").
+ *
+ * Bounded work (issue 16): building a space lists only its factors — layout families (tp,
+ * attentionDp, ep), pool shapes and knob combos — and counts candidates arithmetically (replicas
+ * summed per shape, pool pairs through a GPU-size histogram), so a 131,072-GPU space is refused in
+ * milliseconds. `enumerateKnobs` streams candidates; nothing holds the whole list. maxCandidates has a
+ * hard ceiling (MAX_CANDIDATES_CEILING).
  */
 import { resolveGpu, resolveModel, shapeInstance, ScenarioError } from '../cost/deployment.ts';
 import { bytesPerElement } from '../hardware/dtype.ts';
