@@ -36,6 +36,7 @@ const deepseek = (nodes: number, gpusPerNode: number): Scenario =>
 
 function refusal(s: Scenario, o: Partial<SearchOptions>, label: string): void {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let message = 'accepted';
   try {
     // What a caller does first: count, and refuse when over maxCandidates (search() throws the same).
@@ -45,7 +46,10 @@ function refusal(s: Scenario, o: Partial<SearchOptions>, label: string): void {
     message = `error: ${(e as Error).message}`;
   }
   const ms = performance.now() - t0;
-  console.log(`   ${label}: ${ms.toFixed(1)} ms — ${message} (goal ≤ 100 ms)`);
+  const cpu = process.cpuUsage(cpu0);
+  console.log(
+    `   ${label}: ${ms.toFixed(1)} ms wall, ${((cpu.user + cpu.system) / 1e3).toFixed(1)} ms CPU — ${message} (goal ≤ 100 ms)`,
+  );
 }
 
 function main(): void {
@@ -68,15 +72,17 @@ function main(): void {
   let peakRss = rss0;
   let peakHeap = process.memoryUsage().heapUsed;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const r = search(s, o, undefined, () => {
     const m = process.memoryUsage();
     peakRss = Math.max(peakRss, m.rss);
     peakHeap = Math.max(peakHeap, m.heapUsed);
   });
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   const c = r.counts;
   console.log(
-    `   ${n(Math.round(ms))} ms; ${n(c.enumerated)} enumerated, ${n(c.infeasible)} rejected, ${n(c.pruned)} pruned, ${n(c.evaluated ?? 0)} evaluated; best ${r.ranked[0]?.candidate.label ?? 'none'} = ${r.ranked[0]?.value ?? '—'}`,
+    `   ${n(Math.round(ms))} ms wall, ${n(Math.round((cpu.user + cpu.system) / 1e3))} ms CPU; ${n(c.enumerated)} enumerated, ${n(c.infeasible)} rejected, ${n(c.pruned)} pruned, ${n(c.evaluated ?? 0)} evaluated; best ${r.ranked[0]?.candidate.label ?? 'none'} = ${r.ranked[0]?.value ?? '—'}`,
   );
   const maxRss = process.resourceUsage().maxRSS * 1024;
   console.log(
