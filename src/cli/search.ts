@@ -9,9 +9,9 @@ import { ScenarioError } from '../core/cost/deployment.ts';
 import { KV_DTYPES, type Scenario } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { OBJECTIVES, OBJECTIVE_INFO, isObjective } from '../core/search/objectives.ts';
-import { search } from '../core/search/search.ts';
+import { searchPrepared } from '../core/search/search.ts';
 import { loadSimulator } from '../core/search/simulator.ts';
-import { SearchOptionError, countCandidates } from '../core/search/space.ts';
+import { MAX_CANDIDATES_CEILING, SearchOptionError, prepareSearch, tooLargeError } from '../core/search/space.ts';
 import type { Objective, RankedPlan, SearchOptions, SearchResult } from '../core/search/types.ts';
 import { KV_PRESET_NAMES, kvChoice, kvPreset, notAllowedReason } from '../core/kv/presets.ts';
 import { summariseIssues } from './check.ts';
@@ -38,7 +38,7 @@ export const SEARCH_HELP = `usage: parakv search <scenario.json|-> [options]
   --replicas all|max      partial-cluster plans: every replica count (default) or only the largest
   --simulate-top N        simulate the best N plans after the closed-form pass (default 8)
   --fast                  closed form only (no simulation)
-  --max-candidates N      refuse larger spaces (default 200000)
+  --max-candidates N      refuse larger spaces (default 200000, at most ${MAX_CANDIDATES_CEILING})
   --json                  machine-readable output
 `;
 
@@ -108,6 +108,16 @@ function listFlag(name: string, v: string | undefined, lo: number, hi: number): 
   return v.split(',').map((x) => intFlag(name, x.trim(), lo, hi)!);
 }
 
+/** --max-candidates, with its hard ceiling named when it is exceeded. */
+function maxCandidatesFlag(v: string | undefined): number | undefined {
+  const n = Number(v);
+  if (v !== undefined && Number.isInteger(n) && n > MAX_CANDIDATES_CEILING)
+    throw new UsageError(
+      `--max-candidates: ${n.toLocaleString('en-US')} is over the hard ceiling of ${MAX_CANDIDATES_CEILING.toLocaleString('en-US')}; narrow the space instead (--kv, --kv-strategies, --max-num-seqs, --replicas max)`,
+    );
+  return intFlag('--max-candidates', v, 1, MAX_CANDIDATES_CEILING);
+}
+
 function objectiveFlag(name: string, v: string | undefined): Objective | undefined {
   if (v === undefined) return undefined;
   if (!isObjective(v)) throw new UsageError(`${name} must be one of ${OBJECTIVES.join(', ')} (got "${v}")`);
@@ -157,7 +167,7 @@ export function optionsFromArgs(p: Parsed): Partial<SearchOptions> {
   const simTop = intFlag('--simulate-top', p.values.get('--simulate-top'), 0, 1000);
   if (simTop !== undefined) o.simulateTop = simTop;
   if (p.flags.has('--fast')) o.simulateTop = 0;
-  const maxC = intFlag('--max-candidates', p.values.get('--max-candidates'), 1, 50_000_000);
+  const maxC = maxCandidatesFlag(p.values.get('--max-candidates'));
   if (maxC !== undefined) o.maxCandidates = maxC;
   if (p.flags.has('--allow-disagg')) o.allowDisaggregation = true;
   if (p.flags.has('--allow-tp-across-nodes')) o.allowTpAcrossNodes = true;
@@ -314,11 +324,14 @@ export async function runSearch(args: string[], io: CliIo): Promise<number> {
     }
     const options = optionsFromArgs(p);
     const scenario = loadScenario(p.path, io);
-    const count = countCandidates(scenario, options);
-    if (!count.tooLarge && count.total > 2000 && !p.flags.has('--json'))
+    // Built and counted once: the refusal, the progress line and the search share this space.
+    const prepared = prepareSearch(scenario, options);
+    const { count } = prepared;
+    if (count.tooLarge) throw tooLargeError(count, prepared.options);
+    if (count.total > 2000 && !p.flags.has('--json'))
       io.stderr(`searching ${count.total.toLocaleString('en-US')} candidate plans…\n`);
     const sim = (options.simulateTop ?? 8) > 0 ? await loadSimulator() : null;
-    const result = search(scenario, options, sim ?? undefined);
+    const result = searchPrepared(prepared, sim ?? undefined);
     if (p.flags.has('--json')) io.stdout(JSON.stringify(searchJson(result), null, 2) + '\n');
     else io.stdout(formatSearchTable(scenario, result, sim !== null && result.counts.simulated > 0, options));
     return 0;

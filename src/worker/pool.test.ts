@@ -182,6 +182,31 @@ describe('PlannerPool', () => {
     expect(stats.created).toBe(0);
   });
 
+  // Issue 16: refusing this space used to take 70–200 s (the count built every shape).
+  it('refuses DeepSeek-V3 on 1024 × 128 H200 from the arithmetic count, before starting any worker', async () => {
+    const stats = { created: 0, terminated: 0 };
+    const pool = new PlannerPool({ size: 2, createWorker: comlinkWorkers(stats) });
+    const huge: ScenarioInput = {
+      version: 1,
+      model: 'deepseek-v3',
+      precision: { weights: 'fp8', activations: 'fp8', kvCache: 'fp8' },
+      cluster: { gpu: 'h200', nodes: 1024, gpusPerNode: 128 },
+    };
+    await expect(pool.run(huge, { allowDisaggregation: true }).promise).rejects.toThrow(
+      /^allowDisaggregation: the search space has [\d,]+ candidates, more than maxCandidates = 200,000/,
+    );
+    expect(stats.created).toBe(0);
+  });
+
+  it('shards a P/D space with KV strategies over streamed workers and matches the single-threaded search', async () => {
+    const pool = new PlannerPool({ size: 3, createWorker: comlinkWorkers(), minShardSize: 16 });
+    const opts = { ...OPTIONS, allowDisaggregation: true, kvStrategies: ['none', 'fp8', 'kivi2'], maxRejected: 25 };
+    const r = await pool.run(SCENARIO, opts).promise;
+    const single = search(parseOrThrow(SCENARIO), opts);
+    expect(essence(r)).toEqual(essence(single));
+    pool.dispose();
+  });
+
   it('sizes itself from hardwareConcurrency', () => {
     expect(defaultPoolSize(8)).toBe(7);
     expect(defaultPoolSize(32)).toBe(8);

@@ -2,9 +2,11 @@
  * A pool of planner Web Workers that runs one search at a time, sharded.
  *
  * - Size: navigator.hardwareConcurrency − 1 (at least 1, at most 8) unless given.
- * - A search counts its space on the main thread (cheap), refuses one over maxCandidates, shards
- *   it (candidate index % of), runs the shards on the workers, merges them (core mergeShards), then
- *   sends the top `simulateTop` plans back to the workers for the simulator's second pass.
+ * - A search counts its space on the main thread (arithmetic, never listing it), refuses one over
+ *   maxCandidates, shards it (candidate index % of; each worker streams its share of the
+ *   enumeration and keeps only its top-k and Pareto front), runs the shards on the workers,
+ *   merges them (core mergeShards), then sends the top `simulateTop` plans back to the workers
+ *   for the simulator's second pass.
  * - Progress: per-shard callbacks are folded into one {done, total, best so far} event, emitted at
  *   most once per `progressIntervalMs` (50 ms) plus a final one.
  * - Cancel: a CPU-bound shard never reads messages, so cancelling terminates every busy worker
@@ -27,7 +29,7 @@ import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
 import type { Scenario, ScenarioInput } from '../core/scenario/schema.ts';
 import { toScore } from '../core/search/objectives.ts';
 import { applyRefinement, mergeShards, plansToRefine } from '../core/search/search.ts';
-import { resolveOptions, tooLargeError } from '../core/search/space.ts';
+import { prepareSearch, tooLargeError } from '../core/search/space.ts';
 import type { SearchOptions, SearchProgress, SearchResult, ShardResult } from '../core/search/types.ts';
 import { parseOrThrow, plannerApi, type PlannerApi, type SimulateRequest } from './planner.api.ts';
 
@@ -338,8 +340,8 @@ export class PlannerPool {
   ): Promise<SearchResult> {
     const t0 = this.now();
     const scenario = parseOrThrow(input);
-    const o = resolveOptions(scenario, options);
-    const count = await this.countOnMain(scenario, o);
+    // Counting is arithmetic and pure: done here, once, rather than round-tripping a worker.
+    const { options: o, count } = prepareSearch(scenario, options);
     if (count.tooLarge) throw tooLargeError(count, o);
     // Probe a worker first so a construction failure switches to main-thread shards before sharding.
     this.idleSlot();
@@ -399,11 +401,6 @@ export class PlannerPool {
     }
     progress.finish();
     return { ...merged, elapsedMs: this.now() - t0 };
-  }
-
-  /** Counting is cheap and pure: do it here rather than round-trip a worker. */
-  private async countOnMain(scenario: Scenario, o: SearchOptions) {
-    return plannerApi.countCandidates(scenario, o);
   }
 }
 

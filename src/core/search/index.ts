@@ -7,6 +7,9 @@ export { evaluateDisaggregatedSteadyState } from './disagg.ts';
 export { steadyView, estimatorWorkload, workloadFromRequests } from './workload-view.ts';
 export {
   searchShard,
+  searchShardOf,
+  searchPrepared,
+  unrankableReason,
   mergeShards,
   refinePlans,
   applyRefinement,

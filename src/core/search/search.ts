@@ -1,7 +1,8 @@
 /**
  * Plan search: shard → merge → second pass.
  *
- * searchShard walks its share of the space (candidate index % of === shard) in two phases:
+ * searchShard walks its share of the space (candidate index % of === shard), streamed, in two phases
+ * per chunk of SURVIVOR_CHUNK screened survivors (memory stays flat however large the space):
  *   1. screen every candidate: invalid or memory-infeasible → `rejected` with the reason; the rest
  *      get optimistic bounds (evaluate-plan.ts) without being evaluated;
  *   2. evaluate survivors best-bound first with the closed-form estimator, skipping ("pruned") any
@@ -12,6 +13,7 @@
  * rejected lists keep the lowest indexes, so any sharding yields the same result as one shard.
  * The second pass re-evaluates the first `simulateTop` plans with an injected evaluator (the
  * simulator when it exists) and re-ranks them ahead of the rest.
+ * A plan whose objective value is not finite (NaN, ±Infinity) is rejected with a reason, never ranked.
  * KV strategies (`kvStrategies`) are knobs like the KV dtype; those `allowLossy` / `allowNearLossless`
  * forbid are rejected at screening with "<label> not allowed: lossy", so they never rank.
  */
@@ -21,17 +23,16 @@ import type { Scenario } from '../scenario/schema.ts';
 import { PlanEvaluator } from './evaluate-plan.ts';
 import { explainPlan } from './explain.ts';
 import { notAllowedReason } from '../kv/presets.ts';
-import { objectiveValue, toScore } from './objectives.ts';
+import { OBJECTIVE_INFO, objectiveValue, toScore } from './objectives.ts';
 import {
   DEFAULT_SEARCH_OPTIONS,
   SearchOptionError,
   applyKnobs,
-  buildSpace,
-  countSpace,
   enumerateKnobs,
   makeCandidate,
-  resolveOptions,
+  prepareSearch,
   tooLargeError,
+  type PreparedSearch,
 } from './space.ts';
 import type {
   Evaluator,
@@ -114,6 +115,63 @@ interface Evaluated extends Key {
   result: EvaluationResult;
 }
 
+interface Survivor {
+  index: number;
+  knobs: PlanKnobs;
+  ub1: number;
+  ub2: number;
+}
+
+/**
+ * Screened survivors held at once. Larger spaces are scored a chunk at a time (each chunk best bound
+ * first), so memory stays flat; any space up to one chunk is scored exactly as one global pass.
+ */
+export const SURVIVOR_CHUNK = 1 << 16;
+
+/** The `limit` rejections with the lowest candidate indexes (a max-heap on index), whatever the arrival order. */
+export class LowestRejections {
+  private readonly heap: { index: number; knobs: PlanKnobs; reason: string }[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  add(index: number, knobs: PlanKnobs, reason: string): void {
+    const h = this.heap;
+    if (h.length < this.limit) {
+      h.push({ index, knobs, reason });
+      for (let i = h.length - 1; i > 0;) {
+        const up = (i - 1) >> 1;
+        if (h[up]!.index >= h[i]!.index) break;
+        [h[up], h[i]] = [h[i]!, h[up]!];
+        i = up;
+      }
+      return;
+    }
+    if (h.length === 0 || index >= h[0]!.index) return;
+    h[0] = { index, knobs, reason };
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let big = i;
+      if (l < h.length && h[l]!.index > h[big]!.index) big = l;
+      if (r < h.length && h[r]!.index > h[big]!.index) big = r;
+      if (big === i) break;
+      [h[big], h[i]] = [h[i]!, h[big]!];
+      i = big;
+    }
+  }
+
+  /** Kept rejections, lowest index first. */
+  sorted(): { index: number; knobs: PlanKnobs; reason: string }[] {
+    return [...this.heap].sort((a, b) => a.index - b.index);
+  }
+}
+
+/** Why a plan with a non-finite objective value cannot rank (NaN / ±Infinity never order sensibly). */
+export function unrankableReason(value: number, objective: Objective): string | null {
+  if (Number.isFinite(value)) return null;
+  return `${OBJECTIVE_INFO[objective].label} has no finite value (${String(value)}), so the plan cannot be ranked`;
+}
+
 /** Evaluate this shard's share of the space (index % of === shard) with the closed-form estimator. */
 export function searchShard(
   scenario: Scenario,
@@ -122,19 +180,28 @@ export function searchShard(
   of: number,
   onProgress?: (p: SearchProgress) => void,
 ): ShardResult {
+  return searchShardOf(prepareSearch(scenario, options), shard, of, onProgress);
+}
+
+/** searchShard over an already built space (the CLI and `search` build it once); `chunkSize` survivors are held at once. */
+export function searchShardOf(
+  prepared: PreparedSearch,
+  shard: number,
+  of: number,
+  onProgress?: (p: SearchProgress) => void,
+  chunkSize = SURVIVOR_CHUNK,
+): ShardResult {
   const t0 = now();
   if (!Number.isInteger(of) || of < 1)
     throw new SearchOptionError('of', `shard count must be a whole number ≥ 1 (got ${String(of)})`);
   if (!Number.isInteger(shard) || shard < 0 || shard >= of)
     throw new SearchOptionError('shard', `must be a whole number in [0, ${of - 1}] (got ${String(shard)})`);
-  const o = resolveOptions(scenario, options);
-  const space = buildSpace(scenario, o);
-  const count = countSpace(space);
+  const { scenario, options: o, space, count } = prepared;
   if (count.tooLarge) throw tooLargeError(count, o);
   const ev = new PlanEvaluator(scenario);
   const total = shareSize(count.total, shard, of);
   const k = Math.max(o.top, o.simulateTop);
-  const rejected: RejectedPlan[] = [];
+  const rejected = new LowestRejections(o.maxRejected);
   let infeasible = 0;
   let pruned = 0;
   let evaluated = 0;
@@ -144,7 +211,7 @@ export function searchShard(
   let last = t0;
   const reject = (index: number, knobs: PlanKnobs, reason: string) => {
     infeasible++;
-    if (rejected.length < o.maxRejected) rejected.push({ candidate: makeCandidate(scenario, index, knobs, o), reason });
+    rejected.add(index, knobs, reason);
   };
   const progress = (force: boolean) => {
     if (!onProgress) return;
@@ -160,8 +227,59 @@ export function searchShard(
     });
   };
 
-  // Phase 1: screen (enumeration order) — rejections and bounds, no evaluation.
-  const survivors: { index: number; knobs: PlanKnobs; ub1: number; ub2: number }[] = [];
+  // Phase 2 over one chunk: best bound first, so the k-th best rises early and later candidates prune.
+  const score = (survivors: Survivor[]) => {
+    survivors.sort((a, b) => desc(a.ub1, b.ub1) || desc(a.ub2, b.ub2) || a.index - b.index);
+    for (const c of survivors) {
+      done++;
+      // The actual (s1, s2) is ≤ (ub1, ub2) componentwise. It cannot enter the top-k when the bound is
+      // lexicographically below the k-th key, nor the front when a front point dominates the bound.
+      const kth = top.length >= k ? top[k - 1]! : null;
+      const ub = { s1: c.ub1, s2: c.ub2 };
+      if (
+        o.prune !== false &&
+        kth &&
+        (c.ub1 < kth.s1 || (c.ub1 === kth.s1 && c.ub2 < kth.s2)) &&
+        front.some((f) => dominates(f, ub))
+      ) {
+        pruned++;
+      } else {
+        let result: EvaluationResult;
+        try {
+          result = ev.evaluate(c.knobs, false);
+        } catch (e) {
+          if (!(e instanceof ScenarioError)) throw e;
+          reject(c.index, c.knobs, e.message);
+          continue;
+        }
+        evaluated++;
+        if (!result.memory.fits) {
+          reject(c.index, c.knobs, result.bottleneck);
+          continue;
+        }
+        const value = objectiveValue(result, o.objective);
+        const unrankable = unrankableReason(value, o.objective);
+        if (unrankable !== null) {
+          reject(c.index, c.knobs, unrankable);
+          continue;
+        }
+        const x: Evaluated = {
+          s1: toScore(value, o.objective),
+          s2: toScore(objectiveValue(result, o.secondary), o.secondary),
+          out: result.metrics.outputTokPerSec,
+          index: c.index,
+          knobs: c.knobs,
+          result,
+        };
+        addToTop(top, x, k);
+        front = addToFront(front, x);
+      }
+      if ((done & 15) === 0) progress(false);
+    }
+  };
+
+  // Phase 1: screen (enumeration order, streamed) — rejections and bounds, no evaluation.
+  let chunk: Survivor[] = [];
   for (const { index, knobs } of enumerateKnobs(space, shard, of)) {
     // KV strategies the options do not allow (lossy) are rejected in words, never evaluated.
     const lossy = knobs.kvStrategy ? notAllowedReason(knobs.kvStrategy, o.allowLossy, o.allowNearLossless) : null;
@@ -172,56 +290,18 @@ export function searchShard(
       if ((done & 63) === 0) progress(false);
       continue;
     }
-    survivors.push({
+    chunk.push({
       index,
       knobs,
       ub1: toScore(sc.bounds[o.objective], o.objective),
       ub2: toScore(sc.bounds[o.secondary], o.secondary),
     });
-  }
-
-  // Phase 2: best bound first, so the k-th best rises early and later candidates prune.
-  survivors.sort((a, b) => desc(a.ub1, b.ub1) || desc(a.ub2, b.ub2) || a.index - b.index);
-  for (const c of survivors) {
-    done++;
-    // The actual (s1, s2) is ≤ (ub1, ub2) componentwise. It cannot enter the top-k when the bound is
-    // lexicographically below the k-th key, nor the front when a front point dominates the bound.
-    const kth = top.length >= k ? top[k - 1]! : null;
-    const ub = { s1: c.ub1, s2: c.ub2 };
-    if (
-      o.prune !== false &&
-      kth &&
-      (c.ub1 < kth.s1 || (c.ub1 === kth.s1 && c.ub2 < kth.s2)) &&
-      front.some((f) => dominates(f, ub))
-    ) {
-      pruned++;
-    } else {
-      let result: EvaluationResult;
-      try {
-        result = ev.evaluate(c.knobs, false);
-      } catch (e) {
-        if (!(e instanceof ScenarioError)) throw e;
-        reject(c.index, c.knobs, e.message);
-        continue;
-      }
-      evaluated++;
-      if (!result.memory.fits) {
-        reject(c.index, c.knobs, result.bottleneck);
-        continue;
-      }
-      const x: Evaluated = {
-        s1: toScore(objectiveValue(result, o.objective), o.objective),
-        s2: toScore(objectiveValue(result, o.secondary), o.secondary),
-        out: result.metrics.outputTokPerSec,
-        index: c.index,
-        knobs: c.knobs,
-        result,
-      };
-      addToTop(top, x, k);
-      front = addToFront(front, x);
+    if (chunk.length >= chunkSize) {
+      score(chunk);
+      chunk = [];
     }
-    if ((done & 15) === 0) progress(false);
   }
+  score(chunk);
 
   // Kept = top-k ∪ front, each with its candidate and reason.
   const keptByIndex = new Map<number, Evaluated>();
@@ -238,14 +318,15 @@ export function searchShard(
     secondaryValue: objectiveValue(x.result, o.secondary),
   }));
   progress(true);
-  rejected.sort((a, b) => a.candidate.index - b.candidate.index);
   return {
     shard,
     of,
     objective: o.objective,
     secondary: o.secondary,
     kept,
-    rejected,
+    rejected: rejected
+      .sorted()
+      .map((r): RejectedPlan => ({ candidate: makeCandidate(scenario, r.index, r.knobs, o), reason: r.reason })),
     counts: { enumerated: total, infeasible, pruned, evaluated },
     elapsedMs: now() - t0,
   };
@@ -331,6 +412,11 @@ export function refinePlans(
       rejected.push({ candidate: p.candidate, reason: result.bottleneck });
       continue;
     }
+    const unrankable = unrankableReason(objectiveValue(result, objective), objective);
+    if (unrankable !== null) {
+      rejected.push({ candidate: p.candidate, reason: unrankable });
+      continue;
+    }
     refined.push({
       ...p,
       result,
@@ -394,9 +480,18 @@ export function search(
   evaluator?: Evaluator,
   onProgress?: (p: SearchProgress) => void,
 ): SearchResult {
+  return searchPrepared(prepareSearch(scenario, options), evaluator, onProgress);
+}
+
+/** `search` over an already built space: the caller counted it (and may have refused it) with the same build. */
+export function searchPrepared(
+  prepared: PreparedSearch,
+  evaluator?: Evaluator,
+  onProgress?: (p: SearchProgress) => void,
+): SearchResult {
   const t0 = now();
-  const o = resolveOptions(scenario, options);
-  let res = mergeShards([searchShard(scenario, o, 0, 1, onProgress)], o);
+  const { scenario, options: o } = prepared;
+  let res = mergeShards([searchShardOf(prepared, 0, 1, onProgress)], o);
   if (evaluator && o.simulateTop > 0) {
     const { refined, rejected } = refinePlans(
       scenario,

@@ -26,6 +26,12 @@
  * strategy with a quant component sets the KV format, so it pairs with one KV dtype (bf16, its base)
  * instead of every `kvDtypes` entry. Approximate strategies stay in the space (counted, enumerated) and
  * are rejected at screening unless `allowLossy` ("KIVI-2 not allowed: lossy").
+ *
+ * Bounded work (issue 16): building a space lists only its factors — layout families (tp,
+ * attentionDp, ep), pool shapes and knob combos — and counts candidates arithmetically (replicas
+ * summed per shape, pool pairs through a GPU-size histogram), so a 131,072-GPU space is refused in
+ * milliseconds. `enumerateKnobs` streams candidates; nothing holds the whole list. maxCandidates has a
+ * hard ceiling (MAX_CANDIDATES_CEILING).
  */
 import { resolveGpu, resolveModel, shapeInstance, ScenarioError } from '../cost/deployment.ts';
 import { bytesPerElement } from '../hardware/dtype.ts';
@@ -49,6 +55,15 @@ export class SearchOptionError extends Error {
     this.name = 'SearchOptionError';
   }
 }
+
+/**
+ * Hard ceiling on maxCandidates: the first pass screens ~10⁵–10⁶ candidates per second per thread, so
+ * a larger space cannot finish in minutes, and its count says the options are too broad anyway.
+ */
+export const MAX_CANDIDATES_CEILING = 10_000_000;
+
+/** Hard ceiling on maxRejected: every listed rejection carries a candidate (its scenario) in the result. */
+export const MAX_REJECTED_CEILING = 100_000;
 
 export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   objective: 'throughput-per-gpu',
@@ -84,6 +99,16 @@ function boundedInt(field: string, v: number, lo: number, hi: number): number {
   if (!Number.isInteger(v) || v < lo || v > hi)
     throw new SearchOptionError(field, `must be a whole number in [${lo}, ${hi}] (got ${String(v)})`);
   return v;
+}
+
+/** maxCandidates, checked against the hard ceiling with an error that says what to do instead. */
+function maxCandidatesOption(v: number): number {
+  if (Number.isInteger(v) && v > MAX_CANDIDATES_CEILING)
+    throw new SearchOptionError(
+      'maxCandidates',
+      `${v.toLocaleString('en-US')} is over the hard ceiling of ${MAX_CANDIDATES_CEILING.toLocaleString('en-US')} candidates; narrow the space (fewer KV dtypes, strategies or runtime values, replicas "max", no disaggregation) instead`,
+    );
+  return boundedInt('maxCandidates', v, 1, MAX_CANDIDATES_CEILING);
 }
 
 /** Fill defaults (empty knob lists → the scenario's own value) and check every option. */
@@ -135,11 +160,11 @@ export function resolveOptions(scenario: Scenario, partial: Partial<SearchOption
       16,
       1_048_576,
     ),
-    maxCandidates: boundedInt('maxCandidates', o.maxCandidates, 1, 50_000_000),
+    maxCandidates: maxCandidatesOption(o.maxCandidates),
     simulateTop: boundedInt('simulateTop', o.simulateTop, 0, 1000),
     top: boundedInt('top', o.top, 1, 1000),
     disaggMaxPp: boundedInt('disaggMaxPp', o.disaggMaxPp, 1, 256),
-    maxRejected: boundedInt('maxRejected', o.maxRejected, 0, 1_000_000),
+    maxRejected: boundedInt('maxRejected', o.maxRejected, 0, MAX_REJECTED_CEILING),
   };
 }
 
@@ -153,6 +178,17 @@ export interface Shape {
   gpus: number;
 }
 
+/** A valid (tp, attentionDp, ep) layout; stacking it pp = 1 … ppMax deep gives its shapes. */
+export interface Family {
+  tp: number;
+  attentionDp: number;
+  ep: number;
+  /** tp·attentionDp: the GPUs of one pipeline stage. */
+  group: number;
+  /** Deepest pipeline (≥ 1): min(layers, ⌊GPUs / group⌋, the caller's cap). */
+  ppMax: number;
+}
+
 export interface KnobCombo {
   kvDtype: PlanKnobs['kvDtype'];
   maxNumSeqs: number;
@@ -160,14 +196,15 @@ export interface KnobCombo {
   kvStrategy?: NamedKvStrategy;
 }
 
-/** Everything enumeration needs, derived once per search. */
+/** Everything enumeration needs, derived once per search; nothing here grows with the candidate count. */
 export interface Space {
   model: ModelSpec;
   gpu: GpuSpec;
   clusterGpus: number;
   /** GPUs per NVLink domain, as the engine resolves it (capped by the cluster). */
   domainGpus: number;
-  shapes: Shape[];
+  /** Colocated instance layouts in enumeration order (each stands for ppMax shapes). */
+  families: Family[];
   /** Shapes allowed inside a disaggregated pool (empty when disaggregation is off). */
   poolShapes: Shape[];
   /** Smallest pool instance that can hold one copy of the weights. */
@@ -176,15 +213,21 @@ export interface Space {
   /** The KV strategies tried (resolved `kvStrategies`); empty = the scenario's own. */
   kvChoices: NamedKvStrategy[];
   options: SearchOptions;
-  /** Structural counts, and pool-pair counts grouped by GPU size (for counting without listing). */
+  /** Structural counts (parallel layouts before the runtime knobs), computed arithmetically. */
   colocatedStructures: number;
   disaggStructures: number;
 }
 
+/** Divisors of n ≥ 1, ascending (trial division up to √n). */
 export function divisors(n: number): number[] {
-  const out: number[] = [];
-  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
-  return out;
+  const low: number[] = [];
+  const high: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d !== 0) continue;
+    low.push(d);
+    if (d * d !== n) high.push(n / d);
+  }
+  return low.concat(high.reverse());
 }
 
 /** The NVLink domain the engine uses: the cluster's override or the GPU's own, capped by the cluster. */
@@ -207,6 +250,46 @@ export function usesAttentionDp(model: ModelSpec): boolean {
   return model.moe !== null || model.attention.kind === 'mla';
 }
 
+/**
+ * Stage sizes tp·attentionDp worth trying for `tp`, ascending. Dense GQA: tp alone. MoE: an expert
+ * layer over `group` GPUs needs ep | experts and (group / ep) | expert width (shapeInstance), so
+ * group = ep · moeTp divides experts · width — only those divisors can pass, which keeps a
+ * 131,072-GPU cluster to a few dozen candidates instead of one per attention-DP value.
+ */
+function stageSizes(model: ModelSpec, tp: number, maxGpus: number): number[] {
+  if (!usesAttentionDp(model)) return [tp];
+  if (!model.moe) return Array.from({ length: Math.floor(maxGpus / tp) }, (_, i) => tp * (i + 1));
+  return divisors(model.moe.numExperts * model.moe.expertIntermediateSize).filter((g) => g % tp === 0 && g <= maxGpus);
+}
+
+/** Every valid (tp, attentionDp, ep) on at most `maxGpus` GPUs, ordered by tp, attentionDp, ep. */
+export function instanceFamilies(
+  model: ModelSpec,
+  maxGpus: number,
+  domainGpus: number,
+  allowTpAcross: boolean,
+  maxPp = Infinity,
+): Family[] {
+  const out: Family[] = [];
+  for (const tp of divisors(model.attention.numHeads)) {
+    if (tp > maxGpus || !tpAllowed(tp, domainGpus, allowTpAcross)) continue;
+    for (const group of stageSizes(model, tp, maxGpus)) {
+      const attentionDp = group / tp;
+      for (const ep of model.moe ? divisors(group) : [1]) {
+        try {
+          shapeInstance(model, { tp, pp: 1, ep, attentionDp });
+        } catch (e) {
+          if (e instanceof ScenarioError) continue;
+          throw e;
+        }
+        const ppMax = Math.min(model.layers.length, Math.floor(maxGpus / group), maxPp);
+        if (ppMax >= 1) out.push({ tp, attentionDp, ep, group, ppMax });
+      }
+    }
+  }
+  return out;
+}
+
 /** Every valid instance shape on at most `maxGpus` GPUs, ordered by tp, attentionDp, ep, pp. */
 export function instanceShapes(
   model: ModelSpec,
@@ -216,24 +299,9 @@ export function instanceShapes(
   maxPp = Infinity,
 ): Shape[] {
   const shapes: Shape[] = [];
-  const heads = model.attention.numHeads;
-  for (const tp of divisors(heads)) {
-    if (tp > maxGpus || !tpAllowed(tp, domainGpus, allowTpAcross)) continue;
-    const adps = usesAttentionDp(model) ? Array.from({ length: Math.floor(maxGpus / tp) }, (_, i) => i + 1) : [1];
-    for (const attentionDp of adps) {
-      const group = tp * attentionDp;
-      for (const ep of model.moe ? divisors(group) : [1]) {
-        try {
-          shapeInstance(model, { tp, pp: 1, ep, attentionDp });
-        } catch (e) {
-          if (e instanceof ScenarioError) continue;
-          throw e;
-        }
-        const ppMax = Math.min(model.layers.length, Math.floor(maxGpus / group), maxPp);
-        for (let pp = 1; pp <= ppMax; pp++) shapes.push({ tp, pp, ep, attentionDp, gpus: group * pp });
-      }
-    }
-  }
+  for (const f of instanceFamilies(model, maxGpus, domainGpus, allowTpAcross, maxPp))
+    for (let pp = 1; pp <= f.ppMax; pp++)
+      shapes.push({ tp: f.tp, pp, ep: f.ep, attentionDp: f.attentionDp, gpus: f.group * pp });
   return shapes;
 }
 
@@ -245,6 +313,13 @@ export function weightFloorGpus(model: ModelSpec, gpu: GpuSpec, scenario: Scenar
   const bytes = countParams(model).totalParams * bytesPerElement(scenario.precision.weights);
   const perGpu = gpu.memoryGB * scenario.runtime.gpuMemoryUtilization * GB;
   return Math.max(1, Math.ceil(bytes / perGpu));
+}
+
+/** How many replica counts are tried for an instance of `gpus` GPUs (the length of replicaCounts). */
+export function replicaCountSize(gpus: number, clusterGpus: number, mode: SearchOptions['replicas']): number {
+  const max = Math.floor(clusterGpus / gpus);
+  if (max < 1) return 0;
+  return mode === 'max' ? 1 : max;
 }
 
 /** Replica counts tried for an instance of `gpus` GPUs. */
@@ -261,19 +336,44 @@ export function poolPairCount(a: number, b: number, total: number): number {
   return n;
 }
 
-export function buildSpace(scenario: Scenario, options: SearchOptions): Space {
-  const model = resolveModel(scenario.model);
-  const gpu = resolveGpu(scenario.cluster);
-  const clusterGpus = scenario.cluster.nodes * scenario.cluster.gpusPerNode;
-  const domainGpus = domainGpusOf(scenario, gpu);
-  const shapes = instanceShapes(model, clusterGpus, domainGpus, options.allowTpAcrossNodes);
-  const poolFloorGpus = weightFloorGpus(model, gpu, scenario);
-  // A pool needs at least one GPU left for the other pool.
-  const poolShapes = options.allowDisaggregation
-    ? shapes.filter((s) => s.pp <= options.disaggMaxPp && s.gpus >= poolFloorGpus && s.gpus < clusterGpus)
-    : [];
+/** Colocated structures: Σ over shapes of the replica counts tried — arithmetic, never listing them. */
+export function colocatedStructureCount(
+  families: readonly Family[],
+  clusterGpus: number,
+  mode: SearchOptions['replicas'],
+): number {
+  let n = 0;
+  for (const f of families)
+    for (let pp = 1; pp <= f.ppMax; pp++) n += replicaCountSize(f.group * pp, clusterGpus, mode);
+  return n;
+}
+
+/**
+ * Disaggregated structures: ordered pool-shape pairs (p, d) × instance counts (P, D) ≥ 1 with
+ * P·|p| + D·|d| ≤ total. With n_b pool shapes of b GPUs, F(x) = Σ_b n_b ⌊x / b⌋ counts the decode
+ * choices that fit in x GPUs, so the total is Σ_a n_a Σ_{P ≥ 1} F(total − P·a): O(total · ln total)
+ * however many shapes or pairs there are.
+ */
+export function disaggStructureCount(poolShapes: readonly Shape[], total: number): number {
+  const bySize = new Map<number, number>();
+  for (const s of poolShapes) bySize.set(s.gpus, (bySize.get(s.gpus) ?? 0) + 1);
+  if (bySize.size === 0) return 0;
+  // step[x] = Σ_{b | x} n_b, so F(x) = step[1] + … + step[x].
+  const F = new Float64Array(total + 1);
+  for (const [b, nb] of bySize) for (let x = b; x <= total; x += b) F[x]! += nb;
+  for (let x = 1; x <= total; x++) F[x]! += F[x - 1]!;
+  let n = 0;
+  for (const [a, na] of bySize) {
+    let sum = 0;
+    for (let used = a; used < total; used += a) sum += F[total - used]!;
+    n += na * sum;
+  }
+  return n;
+}
+
+/** Runtime knob combinations, KV strategy outermost, then KV dtype, maxNumSeqs, maxBatchedTokens. */
+function knobCombos(options: SearchOptions, kvChoices: readonly NamedKvStrategy[]): KnobCombo[] {
   const knobs: KnobCombo[] = [];
-  const kvChoices = options.kvStrategies.map((x, i) => kvChoice(x, i));
   for (const kvStrategy of kvChoices.length > 0 ? kvChoices : [undefined]) {
     // A quant component sets the stored format: one combo over the bf16 base instead of one per KV dtype.
     const dtypes = kvStrategy?.strategy?.quant ? ['bf16'] : options.kvDtypes;
@@ -287,27 +387,42 @@ export function buildSpace(scenario: Scenario, options: SearchOptions): Space {
       }
     }
   }
-  let colocatedStructures = 0;
-  for (const s of shapes) colocatedStructures += replicaCounts(s.gpus, clusterGpus, options.replicas).length;
-  // Pool pairs only depend on the two GPU counts: count shapes per size, then multiply.
-  const bySize = new Map<number, number>();
-  for (const s of poolShapes) bySize.set(s.gpus, (bySize.get(s.gpus) ?? 0) + 1);
-  let disaggStructures = 0;
-  for (const [a, na] of bySize)
-    for (const [b, nb] of bySize) disaggStructures += na * nb * poolPairCount(a, b, clusterGpus);
+  return knobs;
+}
+
+/** The space's factors and its size; cost grows with the layouts, not with the candidates. */
+export function buildSpace(scenario: Scenario, options: SearchOptions): Space {
+  const model = resolveModel(scenario.model);
+  const gpu = resolveGpu(scenario.cluster);
+  const clusterGpus = scenario.cluster.nodes * scenario.cluster.gpusPerNode;
+  const domainGpus = domainGpusOf(scenario, gpu);
+  const families = instanceFamilies(model, clusterGpus, domainGpus, options.allowTpAcrossNodes);
+  const poolFloorGpus = weightFloorGpus(model, gpu, scenario);
+  // A pool needs at least one GPU left for the other pool.
+  const poolShapes: Shape[] = [];
+  if (options.allowDisaggregation) {
+    for (const f of families) {
+      for (let pp = 1; pp <= Math.min(f.ppMax, options.disaggMaxPp); pp++) {
+        const gpus = f.group * pp;
+        if (gpus >= poolFloorGpus && gpus < clusterGpus)
+          poolShapes.push({ tp: f.tp, pp, ep: f.ep, attentionDp: f.attentionDp, gpus });
+      }
+    }
+  }
+  const kvChoices = options.kvStrategies.map((x, i) => kvChoice(x, i));
   return {
     model,
     gpu,
     clusterGpus,
     domainGpus,
-    shapes,
+    families,
     poolShapes,
     poolFloorGpus,
-    knobs,
+    knobs: knobCombos(options, kvChoices),
     kvChoices,
     options,
-    colocatedStructures,
-    disaggStructures,
+    colocatedStructures: colocatedStructureCount(families, clusterGpus, options.replicas),
+    disaggStructures: disaggStructureCount(poolShapes, clusterGpus),
   };
 }
 
@@ -372,37 +487,62 @@ const poolOf = (s: Shape, instances: number): PoolPlan => ({
   attentionDp: s.attentionDp,
 });
 
-/** Every structure in enumeration order. */
-export function* structures(space: Space): Generator<Structure> {
+/**
+ * Structures in enumeration order with their position; `wanted(position)` false skips one without
+ * building its plan (a shard of many only builds its own).
+ */
+function* structuresWhere(space: Space, wanted: (s: number) => boolean): Generator<[number, Structure]> {
   const { clusterGpus, options } = space;
-  for (const s of space.shapes) {
-    for (const dp of replicaCounts(s.gpus, clusterGpus, options.replicas)) {
-      yield { kind: 'colocated', plan: { tp: s.tp, pp: s.pp, dp, ep: s.ep, attentionDp: s.attentionDp } };
+  let s = 0;
+  for (const f of space.families) {
+    for (let pp = 1; pp <= f.ppMax; pp++) {
+      const gpus = f.group * pp;
+      const reps = replicaCountSize(gpus, clusterGpus, options.replicas);
+      const first = options.replicas === 'max' ? Math.floor(clusterGpus / gpus) : 1;
+      for (let r = 0; r < reps; r++, s++) {
+        if (!wanted(s)) continue;
+        const plan: Plan = { tp: f.tp, pp, dp: first + r, ep: f.ep, attentionDp: f.attentionDp };
+        yield [s, { kind: 'colocated', plan }];
+      }
     }
   }
   for (const p of space.poolShapes) {
     for (const d of space.poolShapes) {
       for (let pi = 1; pi * p.gpus + d.gpus <= clusterGpus; pi++) {
-        for (let di = 1; pi * p.gpus + di * d.gpus <= clusterGpus; di++) {
-          yield {
-            kind: 'disaggregated',
-            plan: { tp: 1, pp: 1, dp: 1, ep: 1, attentionDp: 1, prefill: poolOf(p, pi), decode: poolOf(d, di) },
+        for (let di = 1; pi * p.gpus + di * d.gpus <= clusterGpus; di++, s++) {
+          if (!wanted(s)) continue;
+          const plan: Plan = {
+            tp: 1,
+            pp: 1,
+            dp: 1,
+            ep: 1,
+            attentionDp: 1,
+            prefill: poolOf(p, pi),
+            decode: poolOf(d, di),
           };
+          yield [s, { kind: 'disaggregated', plan }];
         }
       }
     }
   }
 }
 
-/** Every candidate's knobs with its index, in order (or only those with index % of === shard). */
+/** Every structure in enumeration order. */
+export function* structures(space: Space): Generator<Structure> {
+  for (const [, st] of structuresWhere(space, () => true)) yield st;
+}
+
+/**
+ * Every candidate's knobs with its index, in order (or only those with index % of === shard),
+ * streamed: nothing is listed, so memory stays flat however large the space.
+ */
 export function* enumerateKnobs(space: Space, shard = 0, of = 1): Generator<{ index: number; knobs: PlanKnobs }> {
   const k = space.knobs.length;
-  let s = 0;
-  for (const st of structures(space)) {
+  // First knob index j with (base + j) % of === shard; the structure has one in this shard when j < k.
+  const firstJ = (s: number) => (((shard - s * k) % of) + of) % of;
+  for (const [s, st] of structuresWhere(space, (s) => firstJ(s) < k)) {
     const base = s * k;
-    s++;
-    // First knob index j with (base + j) % of === shard.
-    for (let j = (((shard - base) % of) + of) % of; j < k; j += of) {
+    for (let j = firstJ(s); j < k; j += of) {
       const c = space.knobs[j]!;
       const knobs: PlanKnobs = {
         kind: st.kind,
@@ -499,17 +639,29 @@ export function makeCandidate(base: Scenario, index: number, knobs: PlanKnobs, o
   };
 }
 
-/** Count the space for `scenario` (cheap: walks shapes, never lists candidates). */
-export function countCandidates(scenario: Scenario, options: Partial<SearchOptions> = {}): CandidateCount {
+/** A search's resolved options, its space and that space's size: built once, shared by every pass. */
+export interface PreparedSearch {
+  scenario: Scenario;
+  options: SearchOptions;
+  space: Space;
+  count: CandidateCount;
+}
+
+/** Resolve the options and build and count the space (arithmetic: never lists a candidate). */
+export function prepareSearch(scenario: Scenario, options: Partial<SearchOptions> = {}): PreparedSearch {
   const o = resolveOptions(scenario, options);
-  return countSpace(buildSpace(scenario, o));
+  const space = buildSpace(scenario, o);
+  return { scenario, options: o, space, count: countSpace(space) };
+}
+
+/** Count the space for `scenario` (cheap: multiplies factor counts, never lists candidates). */
+export function countCandidates(scenario: Scenario, options: Partial<SearchOptions> = {}): CandidateCount {
+  return prepareSearch(scenario, options).count;
 }
 
 /** List every candidate (tests, small spaces). Refuses a space over maxCandidates. */
 export function enumerateCandidates(scenario: Scenario, options: Partial<SearchOptions> = {}): Candidate[] {
-  const o = resolveOptions(scenario, options);
-  const space = buildSpace(scenario, o);
-  const count = countSpace(space);
+  const { options: o, space, count } = prepareSearch(scenario, options);
   if (count.tooLarge) throw tooLargeError(count, o);
   const out: Candidate[] = [];
   for (const { index, knobs } of enumerateKnobs(space)) out.push(makeCandidate(scenario, index, knobs, o));
@@ -530,7 +682,8 @@ export function inSpace(space: Space, k: PlanKnobs): boolean {
   if (!knobOk) return false;
   const p = k.plan;
   if (k.kind === 'colocated') {
-    if (!has(p, space.shapes)) return false;
+    const f = space.families.find((x) => x.tp === p.tp && x.ep === p.ep && x.attentionDp === p.attentionDp);
+    if (!f || p.pp < 1 || p.pp > f.ppMax) return false;
     return replicaCounts(p.tp * p.attentionDp * p.pp, space.clusterGpus, space.options.replicas).includes(p.dp);
   }
   if (!p.prefill || !p.decode) return false;
