@@ -27,8 +27,12 @@ function parseArgs(argv: readonly string[]): { opts: FuzzOptions; surfaces: stri
     else if (a === '--limit-ms') opts.callLimitMs = int(next(), 10);
     else if (a === '--heap-mb') opts.heapLimitMb = int(next(), 64);
     else if (a === '--skip-known') opts.skipKnown = true;
+    else if (a === '--max-restarts') opts.maxRestarts = int(next(), 1);
     else if (a === '--surface') surfaces = next().split(',');
-    else throw new Error(`unknown option ${a}; options: --runs --seed --surface --limit-ms --heap-mb --skip-known`);
+    else
+      throw new Error(
+        `unknown option ${a}; options: --runs --seed --surface --limit-ms --heap-mb --max-restarts --skip-known`,
+      );
   }
   return { opts, surfaces };
 }
