@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromHfConfig, ModelImportError, parseHfConfigText } from './hf.ts';
+import { fromHfConfig, MAX_CONFIG_CHARS, ModelImportError, parseHfConfigText } from './hf.ts';
 import { countParams, kvBytesForContext, kvBytesPerToken } from './params.ts';
 import type { ModelSpec } from './types.ts';
 
@@ -452,5 +452,119 @@ describe('parseHfConfigText', () => {
   });
   it('throws ModelImportError on invalid JSON', () => {
     expect(importError(() => parseHfConfigText('{"a": ')).field).toBe('config');
+  });
+});
+
+describe('issue 10: hostile configs are refused before any work, naming the field and the limit', () => {
+  const llama = (): Record<string, unknown> => ({
+    ...(readHf('meta-llama--Meta-Llama-3.1-8B.json') as Record<string, unknown>),
+  });
+  const deepseek = (): Record<string, unknown> => ({
+    ...(readHf('deepseek-ai--DeepSeek-V3.json') as Record<string, unknown>),
+  });
+
+  it('num_hidden_layers 1,000,000,000 exceeds 4,096 (used to abort V8 with out-of-memory)', () => {
+    const e = importError(() => fromHfConfig({ ...llama(), num_hidden_layers: 1_000_000_000 }, { id: 'x' }));
+    expect(e.field).toBe('num_hidden_layers');
+    expect(e.message).toContain('1,000,000,000 exceeds 4,096');
+  });
+
+  it('each count has its own bound: the limit is accepted, one more is refused', () => {
+    const cases: [() => Record<string, unknown>, string, number][] = [
+      [llama, 'num_hidden_layers', 4096],
+      [llama, 'max_position_embeddings', 1_073_741_824],
+      [llama, 'vocab_size', 16_777_216],
+      [deepseek, 'n_routed_experts', 65_536],
+      [deepseek, 'kv_lora_rank', 131_072],
+    ];
+    for (const [base, field, limit] of cases) {
+      const over = importError(() => fromHfConfig({ ...base(), [field]: limit + 1 }, { id: 'x' }));
+      expect(over.field).toBe(field);
+      expect(over.message).toContain(`${(limit + 1).toLocaleString('en-US')} exceeds ${limit.toLocaleString('en-US')}`);
+    }
+    expect(fromHfConfig({ ...llama(), num_hidden_layers: 4096 }, { id: 'x' }).layers).toHaveLength(4096);
+  });
+
+  it('nested text_config counts are bounded with their path', () => {
+    const wrapper = readHf('Qwen--Qwen3-VL-8B-Instruct.json') as Record<string, unknown>;
+    const tc = { ...(wrapper['text_config'] as Record<string, unknown>), hidden_size: 10_000_000 };
+    const e = importError(() => fromHfConfig({ ...wrapper, text_config: tc }, { id: 'x' }));
+    expect(e.field).toBe('text_config.hidden_size');
+    expect(e.message).toContain('10,000,000 exceeds 131,072');
+  });
+
+  it('derived sizes are bounded: 1.86e15 parameters, 4 GiB of KV per token', () => {
+    const params = importError(() =>
+      fromHfConfig(
+        { ...llama(), num_hidden_layers: 4096, hidden_size: 131_072, intermediate_size: 1_048_576 },
+        { id: 'x' },
+      ),
+    );
+    expect(params.field).toBe('config');
+    expect(params.message).toContain('1.86e+15 total parameters exceeds 1.00e+14');
+    const kv = importError(() =>
+      fromHfConfig({ ...llama(), num_hidden_layers: 4096, num_key_value_heads: 32, head_dim: 8192 }, { id: 'x' }),
+    );
+    expect(kv.message).toContain('KV cache of 4,294,967,296 bytes per token (bf16) exceeds 1,073,741,824');
+  });
+
+  it('a layer-index list longer than the model is refused (moe_layers with 10⁵ entries)', () => {
+    const maverick = readHf('meta-llama--Llama-4-Maverick-17B-128E-Instruct.json') as Record<string, unknown>;
+    const tc = { ...(maverick['text_config'] as Record<string, unknown>), moe_layers: new Array(100_000).fill(1) };
+    const e = importError(() => fromHfConfig({ ...maverick, text_config: tc }, { id: 'x' }));
+    expect(e.field).toBe('text_config.moe_layers');
+    expect(e.message).toContain('100,000 entries; expected at most 48');
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'prototype'])(
+    'architectures ["%s"] is an unsupported architecture, not an internal error',
+    (name) => {
+      const e = importError(() => fromHfConfig({ ...llama(), architectures: [name] }, { id: 'x' }));
+      expect(e.field).toBe('architectures');
+      expect(e.message).toContain(`${JSON.stringify(name)} is not a supported architecture`);
+      const byType: Record<string, unknown> = { ...llama(), model_type: name };
+      delete byType['architectures'];
+      expect(importError(() => fromHfConfig(byType, { id: 'x' })).field).toBe('model_type');
+      const wrapper = readHf('Qwen--Qwen3-VL-8B-Instruct.json') as Record<string, unknown>;
+      const tc = { ...(wrapper['text_config'] as Record<string, unknown>), model_type: name };
+      expect(importError(() => fromHfConfig({ ...wrapper, text_config: tc }, { id: 'x' })).field).toBe(
+        'text_config.model_type',
+      );
+      expect(
+        importError(() => fromHfConfig({ ...wrapper, architectures: [name], text_config: {} }, { id: 'x' })).field,
+      ).toBe('architectures');
+    },
+  );
+});
+
+describe('issue 10: parseHfConfigText is linear and bounded', () => {
+  it('refuses text above MAX_CONFIG_CHARS before scanning it', () => {
+    const e = importError(() => parseHfConfigText(' '.repeat(MAX_CONFIG_CHARS + 1)));
+    expect(e.field).toBe('config');
+    expect(e.message).toContain('4,194,305 characters; a config.json has at most 4,194,304');
+  });
+  it('refuses nesting deeper than the JSON depth limit', () => {
+    const e = importError(() => parseHfConfigText(`${'['.repeat(100_000)}${']'.repeat(100_000)}`));
+    expect(e.field).toBe('config');
+    expect(e.message).toContain('nests deeper than 64 levels');
+  });
+  it('rewrites 100,000 NaN / Infinity tokens and keeps escaped quotes inside strings', () => {
+    const n = 100_000;
+    const parsed = parseHfConfigText(
+      `{"a": [${Array.from({ length: n }, (_, i) => (i % 2 ? 'NaN' : '-Infinity')).join(',')}], "s": "x\\"NaN"}`,
+    ) as {
+      a: (number | null)[];
+      s: string;
+    };
+    expect(parsed.a).toHaveLength(n);
+    expect(parsed.a[0]).toBe(Number.NEGATIVE_INFINITY);
+    expect(parsed.a[1]).toBeNull();
+    expect(parsed.s).toBe('x"NaN');
+  });
+  it('drops prototype keys instead of reading them as data', () => {
+    const parsed = parseHfConfigText('{"__proto__": {"polluted": 1}, "hidden_size": 8}') as Record<string, unknown>;
+    expect(Object.hasOwn(parsed, '__proto__')).toBe(false);
+    expect(parsed['hidden_size']).toBe(8);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 });

@@ -20,6 +20,7 @@
  *   layer when `sliding_window` is set, Qwen2/Qwen3 only when `use_sliding_window` is true and for
  *   layers >= `max_window_layers`, Gemma-2 and gpt-oss alternate starting with a sliding layer 0.
  */
+import { ownEntry, parseUntrustedJson, UntrustedJsonError } from '../json/untrusted.ts';
 import { countParams, kvBytesPerToken } from './params.ts';
 import type { AttentionSpec, LayerAttention, LayerSpec, ModelSpec, MoeSpec } from './types.ts';
 
@@ -92,10 +93,11 @@ class Cfg {
     if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isInteger(v) || v < min) {
       throw new ModelImportError(this.path(key), `expected ${intExpectation(what, min)}, got ${describe(v)}`);
     }
-    if (v > MAX_CONFIG_INT) {
+    const max = configIntLimit(key);
+    if (v > max) {
       throw new ModelImportError(
         this.path(key),
-        `${v} is implausibly large; expected ${intExpectation(what, min)} <= ${MAX_CONFIG_INT}`,
+        `${fmtInt(v)} exceeds ${fmtInt(max)}, the largest accepted ${what}; no real model comes near it`,
       );
     }
     return v;
@@ -121,6 +123,12 @@ class Cfg {
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v))
       throw new ModelImportError(this.path(key), `expected an array of ${what}, got ${describe(v)}`);
+    if (v.length > maxExclusive) {
+      throw new ModelImportError(
+        this.path(key),
+        `has ${fmtInt(v.length)} entries; expected at most ${fmtInt(maxExclusive)} (one per ${what} at most)`,
+      );
+    }
     return v.map((x, i) => {
       if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x >= maxExclusive) {
         throw new ModelImportError(
@@ -133,10 +141,62 @@ class Cfg {
   }
 }
 
-/** No real config dimension comes near this; larger values are corrupt input. */
-const MAX_CONFIG_INT = 1e9;
-/** Totals above this are not a real model (and would lose integer precision in float64). */
-const MAX_TOTAL_PARAMS = 1e15;
+/**
+ * Upper bound of every integer the importer reads, checked before any array is built or loop runs
+ * (a `num_hidden_layers` of 10⁹ would otherwise allocate 10⁹ layer records and exhaust memory).
+ * Each bound is well above the largest value in the real configs of data/reference/hf-configs
+ * (in brackets) so that no real model is refused, and small enough that the derived arrays and
+ * loops stay tiny.
+ */
+const CONFIG_INT_LIMITS: Readonly<Record<string, number>> = {
+  num_hidden_layers: 4096, // [126]
+  hidden_size: 131_072, // [16,384]
+  num_attention_heads: 4096, // [128]
+  num_key_value_heads: 4096, // [128]
+  head_dim: 8192, // [512]
+  intermediate_size: 1_048_576, // [53,248]
+  intermediate_size_mlp: 1_048_576, // [16,384]
+  moe_intermediate_size: 1_048_576, // [5,120]
+  shared_expert_intermediate_size: 1_048_576, // [1,024]
+  shared_intermediate_size: 1_048_576, // [3,072]
+  vocab_size: 16_777_216, // [262,144]
+  max_position_embeddings: 1_073_741_824, // [10,485,760]
+  sliding_window: 1_073_741_824, // [32,768]
+  attention_chunk_size: 1_073_741_824, // [8,192]
+  max_window_layers: 4096, // [94], a layer index
+  num_local_experts: 65_536, // [256]
+  num_experts: 65_536, // [896]
+  n_routed_experts: 65_536, // [512]
+  num_experts_per_tok: 65_536, // [22]; also <= the expert count
+  experts_per_token: 65_536, // [4]
+  n_shared_experts: 4096, // [1]
+  decoder_sparse_step: 4096, // [1], a layer interval
+  interleave_moe_layer_step: 4096, // [2]
+  moe_layer_freq: 4096, // [1]
+  first_k_dense_replace: 4096, // [3]; also <= num_hidden_layers
+  num_nextn_predict_layers: 4096, // [3]
+  num_mtp_modules: 4096, // [7]
+  kv_lora_rank: 131_072, // [512]
+  q_lora_rank: 131_072, // [2,048]
+  qk_nope_head_dim: 8192, // [192]
+  qk_rope_head_dim: 8192, // [64]
+  v_head_dim: 8192, // [256]
+};
+/** Bound for an integer field missing from CONFIG_INT_LIMITS (none today; kept so a new reader is bounded). */
+const DEFAULT_CONFIG_INT_LIMIT = 1_073_741_824;
+
+function configIntLimit(key: string): number {
+  return ownEntry(CONFIG_INT_LIMITS, key) ?? DEFAULT_CONFIG_INT_LIMIT;
+}
+
+/** Totals above this are not a real model (the largest in hf-configs is ≈ 1.03·10¹² parameters). */
+const MAX_TOTAL_PARAMS = 1e14;
+/** KV cache of one token above this is not a real model (Llama-3.1-405B in bf16 needs 0.52 MB). */
+const MAX_KV_BYTES_PER_TOKEN = 2 ** 30;
+/** Longest config.json text accepted (the largest real one in hf-configs is 89 kB). */
+export const MAX_CONFIG_CHARS = 4 * 1024 * 1024;
+
+const fmtInt = (n: number): string => n.toLocaleString('en-US');
 
 function intExpectation(what: string, min: number): string {
   if (min === 1) return `a positive integer (${what})`;
@@ -258,7 +318,7 @@ const KNOWN_UNSUPPORTED: Record<string, string> = {
 };
 
 function unsupportedArch(field: string, name: string): ModelImportError {
-  const why = KNOWN_UNSUPPORTED[name];
+  const why = ownEntry(KNOWN_UNSUPPORTED, name);
   return new ModelImportError(
     field,
     why
@@ -543,9 +603,9 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
     const innerArch = firstArchitecture(c);
     const innerType = c.optString('model_type');
     family =
-      (innerArch ? ARCHITECTURES[innerArch] : undefined) ??
-      (innerType ? MODEL_TYPES[innerType] : undefined) ??
-      (topArch && !innerArch && !innerType ? WRAPPERS[topArch] : undefined);
+      (innerArch ? ownEntry(ARCHITECTURES, innerArch) : undefined) ??
+      (innerType ? ownEntry(MODEL_TYPES, innerType) : undefined) ??
+      (topArch && !innerArch && !innerType ? ownEntry(WRAPPERS, topArch) : undefined);
     const innerName = innerArch ?? innerType ?? topArch ?? 'unknown';
     if (!family) {
       throw unsupportedArch(
@@ -559,7 +619,9 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
     );
   } else {
     rejectUnsupportedFeatures(top);
-    family = (topArch ? ARCHITECTURES[topArch] : undefined) ?? (!topArch && topType ? MODEL_TYPES[topType] : undefined);
+    family =
+      (topArch ? ownEntry(ARCHITECTURES, topArch) : undefined) ??
+      (!topArch && topType ? ownEntry(MODEL_TYPES, topType) : undefined);
     archName = topArch ?? topType ?? '';
     if (!family) {
       if (!topArch && !topType) {
@@ -623,14 +685,30 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
   if (body.chunk !== null) spec.attentionChunkSize = body.chunk;
   if (notes.length > 0) spec.notes = notes;
 
+  checkDerivedSizes(spec);
+  return spec;
+}
+
+/**
+ * Derived sizes of an imported model: every field is already bounded, but their products (experts ×
+ * width × layers) can still describe 10¹⁹ parameters, which downstream memory and cost figures
+ * cannot represent exactly. Runs on at most MAX layers (CONFIG_INT_LIMITS.num_hidden_layers).
+ */
+function checkDerivedSizes(spec: ModelSpec): void {
   const total = countParams(spec).totalParams;
-  if (!Number.isSafeInteger(total) || total > MAX_TOTAL_PARAMS || !Number.isFinite(kvBytesPerToken(spec, 2))) {
+  if (!Number.isFinite(total) || total > MAX_TOTAL_PARAMS) {
     throw new ModelImportError(
       'config',
-      `sizes are implausibly large (${total} parameters); expected a real model below ${MAX_TOTAL_PARAMS}`,
+      `${total.toPrecision(3)} total parameters exceeds ${MAX_TOTAL_PARAMS.toPrecision(3)}; the largest real model has about 1.0e12: check hidden_size, intermediate_size, the expert counts and num_hidden_layers`,
     );
   }
-  return spec;
+  const kvBytes = kvBytesPerToken(spec, 2);
+  if (!Number.isFinite(kvBytes) || kvBytes > MAX_KV_BYTES_PER_TOKEN) {
+    throw new ModelImportError(
+      'config',
+      `KV cache of ${fmtInt(kvBytes)} bytes per token (bf16) exceeds ${fmtInt(MAX_KV_BYTES_PER_TOKEN)}: check num_key_value_heads, head_dim and num_hidden_layers`,
+    );
+  }
 }
 
 interface Body {
@@ -928,44 +1006,54 @@ function buildDeepseek(c: Cfg, notes: string[]): Body {
 }
 
 /**
- * Parse pasted config.json text. Accepts the bare `Infinity`, `-Infinity` and `NaN` tokens that
- * Python's json module writes (seen in real Nemotron-H configs); they become 1e999/-1e999/null.
- * Throws `ModelImportError` (field 'config') for text that is not JSON.
+ * Rewrites the bare `Infinity`, `-Infinity` and `NaN` tokens that Python's json module writes
+ * (outside strings) into JSON: `1e999` (parses as Infinity) and `null`. One pass over the text,
+ * collecting slices (no per-character string concatenation); returns the text itself when there is
+ * nothing to rewrite.
  */
-export function parseHfConfigText(text: string): unknown {
-  let out = '';
+function rewritePythonTokens(text: string): string {
+  const parts: string[] = [];
+  let copiedTo = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
+    const c = text.charCodeAt(i);
     if (inString) {
-      out += ch;
-      if (ch === '\\') {
-        out += text[i + 1] ?? '';
-        i++;
-      } else if (ch === '"') {
-        inString = false;
-      }
-      continue;
-    }
-    if (ch === '"') {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) {
       inString = true;
-      out += ch;
-    } else if (text.startsWith('Infinity', i)) {
-      out += '1e999';
+    } else if (c === 0x49 /* I */ && text.startsWith('Infinity', i)) {
+      parts.push(text.slice(copiedTo, i), '1e999');
       i += 'Infinity'.length - 1;
-    } else if (text.startsWith('NaN', i)) {
-      out += 'null';
+      copiedTo = i + 1;
+    } else if (c === 0x4e /* N */ && text.startsWith('NaN', i)) {
+      parts.push(text.slice(copiedTo, i), 'null');
       i += 'NaN'.length - 1;
-    } else {
-      out += ch;
+      copiedTo = i + 1;
     }
   }
-  try {
-    return JSON.parse(out) as unknown;
-  } catch (e) {
+  if (parts.length === 0) return text;
+  parts.push(text.slice(copiedTo));
+  return parts.join('');
+}
+
+/**
+ * Parse pasted config.json text. Accepts the bare `Infinity`, `-Infinity` and `NaN` tokens that
+ * Python's json module writes (seen in real Nemotron-H configs); they become 1e999/-1e999/null.
+ * Size (MAX_CONFIG_CHARS) and nesting depth are checked before parsing (parseUntrustedJson), and
+ * prototype keys are dropped. Throws `ModelImportError` (field 'config') for text that is not JSON.
+ */
+export function parseHfConfigText(text: string): unknown {
+  if (text.length > MAX_CONFIG_CHARS) {
     throw new ModelImportError(
       'config',
-      `not valid JSON (${e instanceof Error ? e.message : String(e)}); expected the text of a config.json`,
+      `the text is ${fmtInt(text.length)} characters; a config.json has at most ${fmtInt(MAX_CONFIG_CHARS)}: paste only config.json`,
     );
+  }
+  try {
+    return parseUntrustedJson(rewritePythonTokens(text), { what: 'config.json', maxChars: MAX_CONFIG_CHARS * 2 });
+  } catch (e) {
+    if (!(e instanceof UntrustedJsonError)) throw e;
+    throw new ModelImportError('config', `${e.message}; expected the text of a config.json`);
   }
 }
