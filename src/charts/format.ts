@@ -1,50 +1,14 @@
 /**
- * Number formatting for chart text. Pure; decimal SI prefixes (GB = 1e9 B, as in core/units.ts).
+ * Chart-specific number formatting over core/format.ts (decimal SI prefixes, GB = 1e9 B).
  * These only format numbers the charts are given: no cost arithmetic lives here.
  */
 import { format } from 'd3';
 import { GB, TERA } from '../core/units.ts';
+import { fmtBytes, si, sig } from '../core/format.ts';
 
-const PREFIXES: Record<number, string> = {
-  [-12]: 'p',
-  [-9]: 'n',
-  [-6]: 'µ',
-  [-3]: 'm',
-  0: '',
-  3: 'k',
-  6: 'M',
-  9: 'G',
-  12: 'T',
-  15: 'P',
-  18: 'E',
-};
+// The shared formatters (core/format.ts), re-exported for chart code.
+export { fmtBytes, si, sig };
 
-/** Trim a number to `sig` significant digits without trailing zeros ("3.35", "80", "0.012"). */
-export function sig(v: number, digits = 3): string {
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : v < 0 ? '−∞' : '–';
-  if (v === 0) return '0';
-  const s = Number(v.toPrecision(digits));
-  // Avoid exponent notation for the magnitudes charts show.
-  if (Math.abs(s) >= 1e21 || Math.abs(s) < 1e-6) return s.toExponential(digits - 1);
-  return String(s).replace('-', '−');
-}
-
-/** SI-prefixed value with a unit: si(1.23e12, 'FLOP') = "1.23 TFLOP"; si(950, 'B') = "950 B". */
-export function si(v: number, unit = '', digits = 3): string {
-  if (!Number.isFinite(v) || v === 0) return `${sig(v, digits)}${unit ? ` ${unit}` : ''}`;
-  let e = Math.floor(Math.log10(Math.abs(v)) / 3) * 3;
-  e = Math.max(-12, Math.min(18, e));
-  let m = Number((v / 10 ** e).toPrecision(digits));
-  if (Math.abs(m) >= 1000 && e < 18) {
-    e += 3;
-    m = Number((v / 10 ** e).toPrecision(digits));
-  }
-  const p = PREFIXES[e] ?? '';
-  return `${sig(m, digits)}${unit || p ? ' ' : ''}${p}${unit}`;
-}
-
-/** Bytes with decimal prefixes: fmtBytes(3.2e9) = "3.2 GB". */
-export const fmtBytes = (b: number): string => si(b, 'B');
 /** FLOPs (a count): fmtFlops(2.1e12) = "2.1 TFLOP". */
 export const fmtFlops = (f: number): string => si(f, 'FLOP');
 

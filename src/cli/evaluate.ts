@@ -5,7 +5,7 @@
 import { ScenarioError } from '../core/cost/deployment.ts';
 import type { evaluateSteadyState, EvaluationResult } from '../core/evaluate/evaluate.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
-import { GiB } from '../core/units.ts';
+import { fmtBytes as bytes } from '../core/format.ts';
 import { errorSummary, summariseIssues } from './check.ts';
 import type { CliIo } from './io.ts';
 import { fmtNum, renderTable } from './table.ts';
@@ -23,11 +23,6 @@ export function evaluateJson(input: unknown, evaluate: Evaluator): EvaluationRes
     throw e;
   }
 }
-
-const KiB = 1024;
-const MiB = 2 ** 20;
-const bytes = (b: number) =>
-  b >= GiB ? `${fmtNum(b / GiB)} GiB` : b >= MiB ? `${fmtNum(b / MiB)} MiB` : `${fmtNum(b / KiB)} KiB`;
 
 /** The KV strategy block of the table: its effect at the workload's context (core/kv). */
 export function formatKvStrategy(kv: NonNullable<EvaluationResult['kv']>): string[] {
@@ -66,7 +61,7 @@ export function formatResultTable(r: EvaluationResult): string {
   const m = r.metrics;
   const lines = [
     `${r.model.name} on ${r.plan.gpusUsed}× ${r.gpu.name} — TP${r.plan.tp} PP${r.plan.pp} DP${r.plan.dp}${r.plan.ep > 1 ? ` EP${r.plan.ep}` : ''}${r.plan.attentionDp > 1 ? ` attnDP${r.plan.attentionDp}` : ''} (${r.method})`,
-    `params ${fmtNum(r.model.totalParams / 1e9)}B total / ${fmtNum(r.model.activeParams / 1e9)}B active · KV ${fmtNum(r.model.kvBytesPerToken / KiB)} KiB/token`,
+    `params ${fmtNum(r.model.totalParams / 1e9)}B total / ${fmtNum(r.model.activeParams / 1e9)}B active · KV ${bytes(r.model.kvBytesPerToken)}/token`,
     '',
     renderTable(
       ['memory per GPU', 'weights GB', 'KV GB', 'activations GB', 'reserved GB', 'total GB', 'capacity GB'],

@@ -24,10 +24,10 @@ describe('parakv evaluate with a KV strategy', () => {
     const f = fakeIo({ 's.json': long({ quant: { dtype: 'kivi2' } }) });
     expect(await main(['evaluate', 's.json', '--format', 'table', '--fast'], f.io)).toBe(0);
     const out = f.out();
-    expect(out).toMatch(/KV 24 KiB\/token/);
+    expect(out).toMatch(/KV 24.6 kB\/token/);
     expect(out).toMatch(/^KV strategy: KIVI-2 \(approximate\) — KIVI 2-bit: approximate; 5\.3× smaller KV/m);
-    expect(out).toMatch(/stored per token +24 KiB +128 KiB/);
-    expect(out).toMatch(/HBM per sequence +3\.01 GiB/);
+    expect(out).toMatch(/stored per token +24.6 kB +131 kB/);
+    expect(out).toMatch(/HBM per sequence +3\.24 GB/);
     expect(out).toMatch(/capacity: 16 sequences in HBM/);
     expect(out).toMatch(/max concurrent seqs 16/);
   });

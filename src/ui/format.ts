@@ -1,22 +1,12 @@
 /**
- * Number formatting for the UI (tables, KPI cards). Presentation only: no cost arithmetic.
+ * Number formatting for the UI (tables, KPI cards) over core/format.ts. Presentation only: no cost arithmetic.
  * Infinity/NaN print as an em dash, so a plan that cannot serve never shows a fake number.
  */
-const DASH = '—';
+import { DASH, fmtBytes, fmtInt, fmtNum } from '../core/format.ts';
+
+export { fmtBytes, fmtInt, fmtNum };
 
 const ok = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
-
-/** Up to `sig` significant digits, thousands separators, no trailing zeros. */
-export function fmtNum(x: number | null | undefined, sig = 3): string {
-  if (!ok(x)) return DASH;
-  if (x === 0) return '0';
-  const abs = Math.abs(x);
-  if (abs >= 10 ** sig) return Math.round(x).toLocaleString('en-US');
-  const digits = Math.max(0, sig - 1 - Math.floor(Math.log10(abs)));
-  return x.toLocaleString('en-US', { maximumFractionDigits: Math.min(digits, 6), minimumFractionDigits: 0 });
-}
-
-export const fmtInt = (x: number | null | undefined): string => (ok(x) ? Math.round(x).toLocaleString('en-US') : DASH);
 
 export function fmtMs(ms: number | null | undefined): string {
   if (!ok(ms)) return DASH;
@@ -36,14 +26,6 @@ export function fmtParams(n: number): string {
   if (n >= 1e9) return `${fmtNum(n / 1e9, 3)}B`;
   if (n >= 1e6) return `${fmtNum(n / 1e6, 3)}M`;
   return fmtInt(n);
-}
-
-export function fmtBytes(b: number): string {
-  if (!ok(b)) return DASH;
-  if (b >= 1e9) return `${fmtNum(b / 1e9, 3)} GB`;
-  if (b >= 1e6) return `${fmtNum(b / 1e6, 3)} MB`;
-  if (b >= 1e3) return `${fmtNum(b / 1e3, 3)} kB`;
-  return `${fmtInt(b)} B`;
 }
 
 export const fmtGB = (gb: number | null | undefined): string => (ok(gb) ? `${fmtNum(gb, 3)} GB` : DASH);

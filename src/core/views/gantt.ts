@@ -38,6 +38,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { decodePhaseShape, prefillPhaseShape, type Phase, type PhaseShape } from './shapes.ts';
 import type { TierTransferKind } from '../kv/transfers.ts';
 import { planTierTransfers, type PlanTierTransfer } from './kv.ts';
+import { fmtBytes } from '../format.ts';
 import { kvTransfer, poolsOf } from '../search/disagg.ts';
 import { ProfileCache } from '../search/profile.ts';
 import { estimatorWorkload } from '../search/workload-view.ts';
@@ -604,9 +605,6 @@ export function planKvHandoff(
     inputTokens,
   };
 }
-
-const fmtBytes = (b: number): string =>
-  b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} KB`;
 
 /**
  * A disaggregated plan: the prefill pool's GPUs run prefill iterations and the decode pool's GPUs
