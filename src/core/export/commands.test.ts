@@ -137,7 +137,8 @@ describe('TensorRT-LLM command', () => {
     expect(flagValue(argv, '--tp_size')).toBe('16');
     expect(flagValue(argv, '--pp_size')).toBe('1');
     expect(flagValue(argv, '--ep_size')).toBe('16');
-    expect(flagValue(argv, '--max_batch_size')).toBe('256');
+    // The scenario runs vLLM (no engine set): its max_num_seqs on an H200 is 1024 (ENGINE-FACTS §1.2).
+    expect(flagValue(argv, '--max_batch_size')).toBe('1024');
     expect(flagValue(argv, '--max_num_tokens')).toBe('8192');
     expect(text).toContain('enable_attention_dp: true');
     expect(text).toContain("cat > extra-llm-api-config.yml <<'EOF'");

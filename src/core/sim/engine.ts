@@ -58,7 +58,7 @@ import type { Deployment } from '../cost/deployment.ts';
 import { geometryOf } from '../cost/geometry.ts';
 import { CALIBRATION } from '../cost/calibration.ts';
 import type { PoolRole, ResolvedPools } from '../cost/pools.ts';
-import type { Runtime } from '../scenario/schema.ts';
+import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
 import type { RequestSpec } from '../workload/types.ts';
 import { kvBlockTokens } from '../cost/memory.ts';
 import { kvEngineOf, promptHandoffBytes, type KvEngine } from '../kv/engine.ts';

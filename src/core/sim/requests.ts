@@ -5,6 +5,7 @@
  */
 import { ScenarioError } from '../cost/deployment.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { resolveRuntime } from '../engine/resolve.ts';
 import { generateRequests } from '../workload/generate.ts';
 import { parseTrace, type ParseTraceResult, type TraceFormat } from '../workload/traces.ts';
 import type { LengthDist, RequestSpec } from '../workload/types.ts';
@@ -131,7 +132,8 @@ export function buildWorkload(s: Scenario, maxRequests = DEFAULT_MAX_SIM_REQUEST
   }
 
   let prefix: PrefixModel = { kind: 'none' };
-  if (s.runtime.prefixCaching) {
+  const rt = resolveRuntime(s);
+  if (rt.prefixCaching) {
     const hitRate = w.prefix?.hitRate;
     const shared = w.prefix?.sharedPrefixTokens ?? 0;
     if (hitRate !== undefined) {
@@ -140,7 +142,7 @@ export function buildWorkload(s: Scenario, maxRequests = DEFAULT_MAX_SIM_REQUEST
       prefix = { kind: 'hashes', blockTokens: MOONCAKE_HASH_BLOCK_TOKENS };
     } else if (shared > 0) {
       // A shared system prompt: the same leading kvBlockSize-token blocks in every request.
-      const bs = s.runtime.kvBlockSize;
+      const bs = rt.kvBlockSize;
       const blocks = Math.floor(shared / bs);
       if (blocks > 0) {
         const ids = Array.from({ length: blocks }, (_, i) => i);
