@@ -410,10 +410,17 @@ export function profilesOf(engine: EngineName): EngineProfile[] {
   return ENGINE_PROFILES.filter((p) => p.engine === engine);
 }
 
-/** The newest profile of an engine (the default when no version is given). */
+/**
+ * The profile an engine runs on when the scenario names no version: its newest release line with
+ * measured kernels in data/reference/kernels (vLLM 0.19, SGLang 0.5.9, TRT-LLM 1.3). vLLM 0.22 (0.92
+ * memory default) is newer but only selectable by version, so scenarios without an engine keep
+ * today's 0.9.
+ */
+const DEFAULT_PROFILE: Record<EngineName, string> = { vllm: '0.19', sglang: '0.5.9', trtllm: '1.3' };
+
 export function newestProfile(engine: EngineName): EngineProfile {
   const ps = profilesOf(engine);
-  return ps[ps.length - 1]!;
+  return ps.find((p) => p.id === DEFAULT_PROFILE[engine]) ?? ps[ps.length - 1]!;
 }
 
 export const ENGINE_LABELS: Record<EngineName, string> = {

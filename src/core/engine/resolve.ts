@@ -139,6 +139,7 @@ export function resolveRuntime(s: Pick<Scenario, 'cluster' | 'plan' | 'runtime'>
   const schedulerPolicy: SchedulerPolicy =
     rt.schedulerPolicy ?? (knobs.mixedPrefillDecode ? 'decode-first' : 'prefill-first');
   const { engine: _e, ...rest } = rt;
+  void _e;
   return {
     ...rest,
     ...knobs,

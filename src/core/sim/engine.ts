@@ -95,6 +95,8 @@ export interface SimInput {
   pools: SimPoolInput[];
   requests: readonly RequestSpec[];
   closedLoopUsers: number | null;
+  /** Closed loop: when each user's first request arrives, seconds (absent = all at t = 0). */
+  closedLoopStartS?: Float64Array;
   prefix: PrefixModel;
   kvTransfer: KvTransferLink | null;
   maxIterations: number;
@@ -785,7 +787,8 @@ class Engine {
     const closed = this.input.closedLoopUsers;
     if (closed !== null) {
       const first = Math.min(closed, n);
-      for (let i = 0; i < first; i++) this.heap.push(0, 0, EV_ARRIVAL, i, 0);
+      const start = this.input.closedLoopStartS;
+      for (let i = 0; i < first; i++) this.heap.push(start?.[i] ?? 0, 0, EV_ARRIVAL, i, 0);
       this.nextClosed = first;
     }
     let ai = 0;
