@@ -110,7 +110,10 @@ export interface SimPoolSummary {
 
 export interface SimulationSummary {
   source: string;
+  /** Measured requests (warm-up excluded). */
   requests: number;
+  /** Warm-up requests simulated before them and left out of every statistic (workload.warmupRequests). */
+  warmupRequests?: number;
   finished: number;
   rejected: number;
   unfinished: number;
@@ -540,7 +543,7 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
     warnings.push(`Simulation incomplete: ${raw.truncated}; metrics cover the ${finished} finished requests.`);
   if (raw.preemptions > 0)
     warnings.push(
-      `${raw.preemptions} preemption(s) (${dep.runtime.preemption}): the KV cache ran out; ${dep.runtime.preemption === 'recompute' ? `${raw.recomputedTokens} tokens were recomputed` : `${raw.swapOutTokens} tokens were swapped to host memory`}.`,
+      `${raw.preemptions} preemption(s) (${dep.runtime.preemption}): the KV cache ran out; ${dep.runtime.preemption !== 'swap' ? `${raw.recomputedTokens} tokens were recomputed` : `${raw.swapOutTokens} tokens were swapped to host memory`}.`,
     );
 
   let limitedBy: 'kv-cache' | 'max-num-seqs' | 'offered-load' = 'offered-load';
@@ -564,7 +567,8 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
 
   const simulation: SimulationSummary = {
     source: c.workloadSource,
-    requests: n,
+    requests: n - c.warmup,
+    ...(c.warmup > 0 ? { warmupRequests: c.warmup } : {}),
     finished,
     rejected,
     unfinished: n - c.warmup - finished - rejected,

@@ -23,7 +23,9 @@
  *   window layers hold at most the window). New requests are admitted only if `kvWatermark` of the
  *   blocks stays free. When a running request cannot get a block, the most recently admitted request
  *   that is not in flight is preempted (vLLM v1 `running.pop()`), possibly the request itself:
- *   recompute drops its KV and re-prefills prompt + generated tokens later; swap copies its KV to
+ *   recompute (and SGLang's retract) drops its KV and re-prefills prompt + generated tokens later;
+ *   reserve (TRT-LLM GUARANTEED_NO_EVICT) admits a request only with KV for its whole length, so it
+ *   never preempts; swap copies its KV to
  *   host memory over `gpu.hostLinkGBps` and back on re-admission, adding both copies to the
  *   iterations that do them. Preempted requests go back to the head of the waiting queue.
  * - pipeline parallelism: up to pp micro-batches in flight (vLLM virtual engines / batch queue).
@@ -1262,7 +1264,7 @@ class Engine {
         i++;
         continue;
       }
-      const want = this.unitsFor(p, this.computed[r]! + n) - this.units[r]!;
+      const want = this.growth(p, r, this.computed[r]! + n);
       let self = false;
       while (want > g.free) {
         let j = run.length - 1;
@@ -1313,6 +1315,15 @@ class Engine {
     return { skip: skip + reload, reload };
   }
 
+  /**
+   * KV units request r must add to hold t tokens. Under `reserve` its whole length was allocated at
+   * admission, so it never grows (and never preempts); otherwise blocks follow the tokens.
+   */
+  private growth(p: PoolState, r: number, t: number): number {
+    const want = this.unitsFor(p, t) - this.units[r]!;
+    return p.rt.preemption === 'reserve' ? Math.max(0, want) : want;
+  }
+
   /** Admit waiting requests FCFS while budget, maxNumSeqs and KV (above the watermark) allow. */
   private admit(p: PoolState, g: Group, mb: MicroBatch, t: number, st: BuildState): void {
     const maxSeqs = p.rt.maxNumSeqs;
@@ -1331,7 +1342,9 @@ class Engine {
       const c = this.computed[r]! + hit;
       const n = this.chunk(p, this.known[r]! - c, st);
       if (n === 0) return;
-      const want = this.unitsFor(p, c + n);
+      // reserve (TRT-LLM GUARANTEED_NO_EVICT): admit only with KV for the whole request, held to the end.
+      const whole = p.rt.preemption === 'reserve' && p.role !== 'prefill';
+      const want = this.unitsFor(p, whole ? this.req[r]!.inputTokens + this.req[r]!.outputTokens : c + n);
       if (g.free - want < p.wmUnits) {
         this.out.blockedByKv++;
         return;
@@ -1583,7 +1596,7 @@ class Engine {
         this.inflight[r] = 0;
         const g = inst.groups[this.group[r]!]!;
         const c = this.computed[r]! + k;
-        const want = this.unitsFor(p, c) - this.units[r]!;
+        const want = this.growth(p, r, c);
         g.free -= want;
         this.usedUnits += want;
         this.units[r]! += want;
