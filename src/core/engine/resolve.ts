@@ -120,10 +120,24 @@ const KNOBS: readonly KnobName[] = [
  * explicit policy sets mixing (decode-first = mixed), an explicit mixing flag sets the policy.
  */
 export function resolveRuntime(s: Pick<Scenario, 'cluster' | 'plan' | 'runtime'>): ResolvedRuntime {
-  const rt = s.runtime;
+  // Memoised per runtime object and context (a plan search resolves the same runtime many times);
+  // scenario objects are replaced, never mutated, so identity is a safe key.
+  const ctx = contextOf(s);
+  const key = `${ctx.gpuId}|${ctx.memoryGB}|${ctx.tp}|${ctx.pp}`;
+  let byCtx = memo.get(s.runtime);
+  const hit = byCtx?.get(key);
+  if (hit) return hit;
+  const out = resolveUncached(s.runtime, ctx);
+  if (!byCtx) memo.set(s.runtime, (byCtx = new Map()));
+  byCtx.set(key, out);
+  return out;
+}
+
+const memo = new WeakMap<object, Map<string, ResolvedRuntime>>();
+
+function resolveUncached(rt: Scenario['runtime'], ctx: ProfileContext): ResolvedRuntime {
   const name = rt.engine?.name ?? 'vllm';
   const { profile, warnings } = profileFor(name, rt.engine?.version);
-  const ctx = contextOf(s);
   const d = profile.defaults(ctx);
   const fromEngine: KnobName[] = [];
   const pick = <K extends KnobName>(k: K): EngineKnobs[K] => {
