@@ -13,6 +13,10 @@ export interface FidelityCase {
   group: string;
   label: string;
   scenario: ScenarioInput;
+  /** Engine and version the row was measured on (also in scenario.runtime.engine). */
+  engine: 'vllm' | 'sglang' | 'trtllm';
+  /** GPU family for the per-family lines: the catalog id of the GPU the row ran on. */
+  gpuFamily: string;
   measured: { outputTokPerSec?: number; ttftMs?: number; tpotMs?: number };
 }
 
@@ -80,18 +84,19 @@ export function trtllmOfflineCases(): { cases: FidelityCase[]; skipped: string[]
         precision: { weights: dtype, activations: dtype, kvCache: 'fp8' },
         cluster: { gpu, nodes: 1, gpusPerNode: 8 },
         plan: { tp: r.parallelism.TP, pp: r.parallelism.PP, dp: 1, ep: 1, attentionDp: 1 },
-        // trtllm-bench heuristics: large max batch, 8192 max tokens. Its kv_cache_free_gpu_mem_fraction
-        // (0.95) applies to the memory left after weights and activations, which is ~0.99 of the whole GPU.
+        // trtllm-bench heuristics: large max batch, 8192 max tokens; kv_cache_free_gpu_mem_fraction 0.95
+        // (the row's method), read by the TRT-LLM profile as a share of the memory left after weights.
+        // Everything else is the TensorRT-LLM 0.19 profile's default (core/engine).
         runtime: {
+          engine: { name: 'trtllm', version: '0.19.0' },
           maxNumSeqs: 2048,
           maxBatchedTokens: 8192,
-          chunkedPrefill: true,
-          gpuMemoryUtilization: 0.99,
-          kvBlockSize: 32,
-          cudaGraphs: true,
+          gpuMemoryUtilization: 0.95,
         },
         workload: { inputTokens: r.input_len, outputTokens: r.output_len, requests, arrival: { kind: 'offline' } },
       },
+      engine: 'trtllm',
+      gpuFamily: gpu,
       measured: { outputTokPerSec: r.output_throughput_tok_s },
     });
   }
@@ -108,6 +113,34 @@ function parseCsv(text: string): Record<string, string>[] {
 }
 
 const intOr = (s: string | undefined, d: number) => (s && /^\d+$/.test(s) && Number(s) > 0 ? Number(s) : d);
+
+/**
+ * The engine release a row ran. Rows from an ai-dynamo TensorRT-LLM container give the Dynamo release
+ * (0.8.x) as backend_version; that container line ships TensorRT-LLM 1.2 (the CSV's own rows pair
+ * dynamo tensorrtllm-runtime:0.8.0 with trtllm 1.2.0rc6.post1), so those rows run as 1.2.
+ */
+function engineVersion(r: Record<string, string>): string | undefined {
+  const v = r.backend_version ?? '';
+  if (r.backend === 'trtllm' && /ai-dynamo\/tensorrtllm-runtime:0\.8/.test(r.container_image ?? '')) return '1.2.0';
+  return v === '' ? undefined : v;
+}
+
+const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
+
+/**
+ * The runtime knobs aiconfigurator's generator sets for the rows it benchmarks (ENGINE-FACTS §5.2
+ * [AIC-RULES]): vLLM agg max_num_batched_tokens = bs + isl + 1500; SGLang agg enable_mixed_chunk=true,
+ * max_prefill_tokens = isl + 1500; TRT-LLM max_num_tokens = round_up(bs + isl + 1500, 32) for agg,
+ * tokens_per_block 32; CUDA graphs for batch 1..max_batch_size. A disaggregated row's two pools share
+ * one runtime here, so they get the agg budget (the prefill worker's isl + 1500 and the decode worker's
+ * bs both fit in it). Knobs the rules leave alone stay at the engine profile's default.
+ */
+function benchmarkRuntime(engine: string, bs: number, isl: number) {
+  const graph = { cudaGraphs: true, cudaGraphMaxBatch: bs };
+  if (engine === 'vllm') return { ...graph, maxBatchedTokens: bs + isl + 1500 };
+  if (engine === 'sglang') return { ...graph, mixedPrefillDecode: true };
+  return { ...graph, maxBatchedTokens: roundUp(bs + isl + 1500, 32), kvBlockSize: 32 };
+}
 
 /** aiconfigurator's H100 silicon points: closed-loop clients at fixed concurrency, mean TTFT/TPOT. Aggregated rows only. */
 export function servingLatencyCases(): { cases: FidelityCase[]; skipped: string[] } {
@@ -151,8 +184,12 @@ export function servingLatencyCases(): { cases: FidelityCase[]; skipped: string[
     const gpusNeeded = disagg
       ? [plan.prefill!, plan.decode!].reduce((a, p) => a + p.instances * p.tp * p.attentionDp, 0)
       : tp * adp * intOr(r.pp_size, 1);
+    const engine = r.backend as 'vllm' | 'sglang' | 'trtllm';
+    const maxNumSeqs = Math.max(conc, intOr(r.batch_size, conc), intOr(r.decode_batch_size, 0));
     cases.push({
       set: 'serving-latency-h100',
+      engine,
+      gpuFamily: 'h100-sxm',
       group: `${typeof model === 'string' ? model : model.name} ${r.backend}${disagg ? ' disagg' : ''}`,
       label: `${typeof model === 'string' ? model : model.name} ${r.backend} ${disagg ? `P${JSON.stringify(plan.prefill)} D${JSON.stringify(plan.decode)}` : `tp${tp} adp${adp} ep${ep}`} ${isl}/${osl} c${conc}`,
       scenario: {
@@ -162,17 +199,16 @@ export function servingLatencyCases(): { cases: FidelityCase[]; skipped: string[
         cluster: { gpu: 'h100-sxm', nodes: Math.max(1, Math.ceil(gpusNeeded / 8)), gpusPerNode: 8 },
         plan,
         runtime: {
-          maxNumSeqs: Math.max(conc, intOr(r.batch_size, conc), intOr(r.decode_batch_size, 0)),
-          maxBatchedTokens: 8192,
-          chunkedPrefill: true,
-          gpuMemoryUtilization: 0.9,
-          kvBlockSize: 32,
-          cudaGraphs: true,
+          engine: { name: engine, version: engineVersion(r) },
+          maxNumSeqs,
+          ...benchmarkRuntime(engine, maxNumSeqs, isl),
         },
+        // aiperf client (ENGINE-FACTS §5.2 [AIC-BENCH]): 20×concurrency requests after 2×concurrency warm-up.
         workload: {
           inputTokens: isl,
           outputTokens: osl,
-          requests: conc * 10,
+          requests: conc * 20,
+          warmupRequests: conc * 2,
           arrival: { kind: 'concurrency', users: conc },
         },
       },

@@ -22,6 +22,7 @@ import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
 import { parseUntrustedJson, stringifyBounded } from '../core/json/untrusted.ts';
 import { MAX_TRACE_DATA_CHARS, type Scenario } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
+import { resolveRuntime } from '../core/engine/resolve.ts';
 import { evaluateFast } from '../core/search/evaluate-plan.ts';
 import { applyKnobs, knobsId } from '../core/search/space.ts';
 import type { PlanKnobs, RankedPlan, SearchOptions, SearchProgress, SearchResult } from '../core/search/types.ts';
@@ -234,8 +235,8 @@ export function currentKnobsId(s: Scenario, o?: Pick<SearchOptionsDraft, 'kvStra
     kind: s.plan.prefill && s.plan.decode ? 'disaggregated' : 'colocated',
     plan: s.plan,
     kvDtype: s.precision.kvCache,
-    maxNumSeqs: s.runtime.maxNumSeqs,
-    maxBatchedTokens: s.runtime.maxBatchedTokens,
+    maxNumSeqs: resolveRuntime(s).maxNumSeqs,
+    maxBatchedTokens: resolveRuntime(s).maxBatchedTokens,
   };
   if (o && o.kvStrategies.length > 0) {
     const c = kvChoiceOfScenario(s.runtime.kvStrategy, o.kvStrategies);

@@ -13,7 +13,8 @@ import type { ModelSpec } from '../model/types.ts';
 import { getGpu } from '../hardware/gpus.ts';
 import { getModel } from '../model/catalog.ts';
 import { fromHfConfig, ModelImportError } from '../model/hf.ts';
-import type { Precision, Runtime, Scenario } from '../scenario/schema.ts';
+import type { Precision, Scenario } from '../scenario/schema.ts';
+import { resolveRuntime, type ResolvedRuntime } from '../engine/resolve.ts';
 import { kvStrategyConflict } from '../scenario/rules.ts';
 
 export interface InstanceShape {
@@ -39,7 +40,8 @@ export interface Deployment {
   model: ModelSpec;
   gpu: GpuSpec;
   precision: Precision;
-  runtime: Runtime;
+  /** Every knob filled: the scenario's own, else the engine profile's (core/engine). */
+  runtime: ResolvedRuntime;
   instance: InstanceShape;
   /** Whole replicas of the instance. */
   dp: number;
@@ -182,7 +184,7 @@ export function resolveDeployment(s: Scenario): Deployment {
     model,
     gpu,
     precision: s.precision,
-    runtime: s.runtime,
+    runtime: resolveRuntime(s),
     instance,
     dp: plan.dp,
     links: {

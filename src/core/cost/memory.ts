@@ -5,6 +5,7 @@
  * dense FFN over tp, routed experts over ep (each expert over moeTp), embedding on the first stage and
  * the LM head on the last (both vocab-parallel over tp, kept 16-bit as quantized checkpoints do).
  */
+import { kvBudgetGB } from '../engine/memory.ts';
 import { resolvePaging } from '../kv/paging.ts';
 import { countParams, kvBytesPerToken } from '../model/params.ts';
 import type { ModelSpec } from '../model/types.ts';
@@ -142,7 +143,8 @@ export function memoryReport(dep: Deployment): MemoryReport {
   const { model: m, gpu, instance, runtime } = dep;
   const g = geometryOf(dep);
   const capacityGB = gpu.memoryGB;
-  const budgetGB = capacityGB * runtime.gpuMemoryUtilization;
+  // The budget line of the memory chart; the KV pool follows the engine's meaning of the fraction (core/engine/memory.ts).
+  const budgetGB = kvBudgetGB(runtime.memorySemantics, capacityGB, runtime.gpuMemoryUtilization, 0, 0, 0).budgetGB;
   const activationsGB = activationBytesPerGpu(dep) / GB;
   const resGB = reservedGB(instance.tp, runtime.cudaGraphs);
   const perGpu: GpuMemory[] = [];
@@ -152,7 +154,14 @@ export function memoryReport(dep: Deployment): MemoryReport {
   const block = kvBlockTokens(dep);
   for (let s = 0; s < instance.pp; s++) {
     const weightsGB = weightBytesPerGpu(dep, s) / GB;
-    const freeGB = budgetGB - weightsGB - activationsGB - resGB;
+    const { freeGB } = kvBudgetGB(
+      runtime.memorySemantics,
+      capacityGB,
+      runtime.gpuMemoryUtilization,
+      weightsGB,
+      activationsGB,
+      resGB,
+    );
     const kvPerToken = (instance.stageLayers[s] ?? 0) * g.kvBytesPerTokenLayerGpu;
     const rawTokens = freeGB > 0 && kvPerToken > 0 ? Math.floor((freeGB * GB) / kvPerToken) : 0;
     const tokens = Math.floor(rawTokens / block) * block;
@@ -160,7 +169,7 @@ export function memoryReport(dep: Deployment): MemoryReport {
     maxTokens = Math.min(maxTokens, tokens);
     if (freeGB <= 0 && -freeGB > shortfall) {
       shortfall = -freeGB;
-      worst = `stage ${s}: weights ${weightsGB.toFixed(1)} GB + activations ${activationsGB.toFixed(1)} GB + reserve ${resGB.toFixed(1)} GB > ${budgetGB.toFixed(1)} GB budget (${(runtime.gpuMemoryUtilization * 100).toFixed(0)}% of ${capacityGB} GB)`;
+      worst = `stage ${s}: weights ${weightsGB.toFixed(1)} GB + activations ${activationsGB.toFixed(1)} GB + reserve ${resGB.toFixed(1)} GB > ${budgetGB.toFixed(1)} GB budget (${(runtime.gpuMemoryUtilization * 100).toFixed(0)}% ${runtime.memorySemantics} of ${capacityGB} GB)`;
     }
     perGpu.push({
       label: instance.pp > 1 ? `stage ${s}` : 'every GPU',

@@ -54,8 +54,34 @@ export interface EvaluationResult {
   };
   bottleneck: string;
   warnings: string[];
+  /**
+   * The serving engine the numbers assume (core/engine): name, the version asked for, the profile that
+   * supplied the defaults, that profile's warnings, and which runtime knobs came from it.
+   */
+  engine?: EngineSection;
   /** Present when the scenario sets runtime.kvStrategy: its effect at the workload's context (core/kv). */
   kv?: KvStrategySummary;
+}
+
+export interface EngineSection {
+  name: string;
+  version: string;
+  profile: string;
+  warnings: string[];
+  /** Runtime knobs left unset by the scenario and filled from the profile. */
+  defaultsUsed: string[];
+}
+
+/** The result's `engine` section for a deployment. */
+export function engineSection(dep: Deployment): EngineSection {
+  const e = dep.runtime.engine;
+  return {
+    name: e.name,
+    version: e.version,
+    profile: e.profile,
+    warnings: [...e.warnings],
+    defaultsUsed: [...dep.runtime.fromEngine],
+  };
 }
 
 /** Round to `digits` significant digits (keeps JSON output readable; non-finite values pass through). */
@@ -92,6 +118,7 @@ export function planWarnings(dep: Deployment, scenario: Scenario): string[] {
   if (ctx > dep.model.maxContextTokens)
     w.push(`input+output = ${ctx} tokens exceeds ${dep.model.name}'s context window of ${dep.model.maxContextTokens}.`);
   w.push(...kvStrategyWarnings(dep));
+  w.push(...dep.runtime.engine.warnings);
   return w;
 }
 
@@ -164,6 +191,7 @@ export function evaluateSteadyState(scenario: Scenario): EvaluationResult {
   }
   return {
     method: 'steady-state',
+    engine: engineSection(dep),
     model: {
       name: dep.model.name,
       totalParams: params.totalParams,

@@ -9,7 +9,8 @@
  * a bad trace row — listed by line number).
  */
 import { resolvePools, type Pool } from '../cost/pools.ts';
-import { seqsFitting } from '../cost/estimator.ts';
+import { seqsFitting, steadyState } from '../cost/estimator.ts';
+import type { Deployment } from '../cost/deployment.ts';
 import { memoryReport, type MemoryReport } from '../cost/memory.ts';
 import { countParams } from '../model/params.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -25,13 +26,14 @@ import {
   type TierTransferTimeline,
 } from '../sim/engine.ts';
 import { kvEngineOf } from '../kv/engine.ts';
-import { buildWorkload, DEFAULT_MAX_SIM_REQUESTS } from '../sim/requests.ts';
+import { buildWorkload, DEFAULT_MAX_SIM_REQUESTS, type SimWorkload } from '../sim/requests.ts';
 import { stabilityVerdict, type Stability } from '../sim/stability.ts';
 import { downsampleSteps, statsOf, type DownsampledSeries } from '../sim/stats.ts';
 import { describeBottleneck } from './bottleneck.ts';
 import {
   kvSection,
   memorySection,
+  engineSection,
   planWarnings,
   representativeDecodeOps,
   round,
@@ -108,7 +110,10 @@ export interface SimPoolSummary {
 
 export interface SimulationSummary {
   source: string;
+  /** Measured requests (warm-up excluded). */
   requests: number;
+  /** Warm-up requests simulated before them and left out of every statistic (workload.warmupRequests). */
+  warmupRequests?: number;
   finished: number;
   rejected: number;
   unfinished: number;
@@ -236,6 +241,7 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
   };
   const base = {
     method: 'simulation' as const,
+    engine: engineSection(dep),
     model: {
       name: dep.model.name,
       totalParams: params.totalParams,
@@ -356,6 +362,7 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
     }),
     requests: reqs,
     closedLoopUsers: workload.closedLoopUsers,
+    closedLoopStartS: closedLoopStarts(workload, dep, scenario, meanIn, meanOut),
     prefix: workload.prefix,
     kvTransfer: link,
     maxIterations: Math.max(1, Math.floor(opts.maxIterations ?? DEFAULT_MAX_SIM_ITERATIONS)),
@@ -375,11 +382,37 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
     opts,
     prefixOn: workload.prefix.kind !== 'none',
     meanCtx: meanIn + meanOut / 2,
+    warmup: workload.warmup,
   });
 }
 
+/**
+ * Closed-loop users' first arrivals spread over one request lifetime (sim/requests.ts
+ * closedLoopStartFractions), the lifetime being the closed form's steady-state E2E at the users'
+ * concurrency with the mean lengths. Undefined (all at t = 0) when not a closed loop or not finite.
+ */
+function closedLoopStarts(
+  w: SimWorkload,
+  dep: Deployment,
+  scenario: Scenario,
+  meanIn: number,
+  meanOut: number,
+): Float64Array | undefined {
+  if (w.closedLoopStartFrac === null || w.closedLoopStartFrac.length <= 1) return undefined;
+  const ss = steadyState(dep, {
+    ...scenario.workload,
+    inputTokens: Math.max(1, Math.round(meanIn)),
+    outputTokens: Math.max(1, Math.round(meanOut)),
+  });
+  const lifeS = ss.e2eS;
+  if (!Number.isFinite(lifeS) || lifeS <= 0) return undefined;
+  return w.closedLoopStartFrac.map((f) => f * lifeS);
+}
+
 interface SummaryCtx {
-  base: Pick<EvaluationResult, 'method' | 'model' | 'gpu' | 'plan' | 'memory' | 'kv'> & { method: 'simulation' };
+  base: Pick<EvaluationResult, 'method' | 'model' | 'gpu' | 'plan' | 'memory' | 'kv' | 'engine'> & {
+    method: 'simulation';
+  };
   warnings: string[];
   workloadSource: string;
   openLoop: boolean;
@@ -390,6 +423,8 @@ interface SummaryCtx {
   opts: SimulateOptions;
   prefixOn: boolean;
   meanCtx: number;
+  /** Requests 0..warmup−1 are warm-up: simulated, left out of every statistic. */
+  warmup: number;
 }
 
 function sliceTransfers(x: TierTransferTimeline): TierTransferTimeline {
@@ -448,7 +483,10 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
   let meets = 0;
   let runningS = 0;
   const slo = scenario.slo;
-  for (let i = 0; i < n; i++) {
+  // The measured window: first measured arrival to last measured end (warm-up requests excluded).
+  let firstS = Infinity;
+  let lastS = -Infinity;
+  for (let i = c.warmup; i < n; i++) {
     const st = raw.status[i]!;
     if (st === STATUS_REJECTED) rejected++;
     if (st !== STATUS_DONE) continue;
@@ -456,6 +494,8 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
     const a = raw.arrivalS[i]!;
     const f = raw.firstTokenS[i]!;
     const e = raw.endS[i]!;
+    if (a < firstS) firstS = a;
+    if (e > lastS) lastS = e;
     const o = raw.outputTokens[i]!;
     outTok += o;
     inTok += raw.inputTokens[i]!;
@@ -467,7 +507,7 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
     if (o > 1) tpot[i] = (e - f) / (o - 1);
     if (ttft[i]! * 1e3 <= slo.ttftMs && (o <= 1 || tpot[i]! * 1e3 <= slo.tpotMs)) meets++;
   }
-  const makespan = finished > 0 ? raw.lastEndS - raw.firstArrivalS : 0;
+  const makespan = finished > 0 ? (c.warmup > 0 ? lastS - firstS : raw.lastEndS - raw.firstArrivalS) : 0;
   const perS = (x: number) => (makespan > 0 ? x / makespan : 0);
   const out = perS(outTok);
   const rp = c.rp;
@@ -503,7 +543,7 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
     warnings.push(`Simulation incomplete: ${raw.truncated}; metrics cover the ${finished} finished requests.`);
   if (raw.preemptions > 0)
     warnings.push(
-      `${raw.preemptions} preemption(s) (${dep.runtime.preemption}): the KV cache ran out; ${dep.runtime.preemption === 'recompute' ? `${raw.recomputedTokens} tokens were recomputed` : `${raw.swapOutTokens} tokens were swapped to host memory`}.`,
+      `${raw.preemptions} preemption(s) (${dep.runtime.preemption}): the KV cache ran out; ${dep.runtime.preemption !== 'swap' ? `${raw.recomputedTokens} tokens were recomputed` : `${raw.swapOutTokens} tokens were swapped to host memory`}.`,
     );
 
   let limitedBy: 'kv-cache' | 'max-num-seqs' | 'offered-load' = 'offered-load';
@@ -527,10 +567,11 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
 
   const simulation: SimulationSummary = {
     source: c.workloadSource,
-    requests: n,
+    requests: n - c.warmup,
+    ...(c.warmup > 0 ? { warmupRequests: c.warmup } : {}),
     finished,
     rejected,
-    unfinished: n - finished - rejected,
+    unfinished: n - c.warmup - finished - rejected,
     truncated: raw.truncated,
     makespanS: round(makespan),
     iterations: raw.iterations,

@@ -137,7 +137,8 @@ describe('TensorRT-LLM command', () => {
     expect(flagValue(argv, '--tp_size')).toBe('16');
     expect(flagValue(argv, '--pp_size')).toBe('1');
     expect(flagValue(argv, '--ep_size')).toBe('16');
-    expect(flagValue(argv, '--max_batch_size')).toBe('256');
+    // The scenario runs vLLM (no engine set): its max_num_seqs on an H200 is 1024 (ENGINE-FACTS §1.2).
+    expect(flagValue(argv, '--max_batch_size')).toBe('1024');
     expect(flagValue(argv, '--max_num_tokens')).toBe('8192');
     expect(text).toContain('enable_attention_dp: true');
     expect(text).toContain("cat > extra-llm-api-config.yml <<'EOF'");
@@ -213,5 +214,61 @@ describe('maxModelLen', () => {
         '--max-model-len',
       ),
     ).toBe('3256');
+  });
+});
+
+describe('engine profiles in the launch commands', () => {
+  const on = (engine: Record<string, unknown>, runtime: Record<string, unknown> = {}) =>
+    scenario({
+      model: 'llama-3.1-8b',
+      cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 },
+      runtime: { engine, ...runtime },
+    });
+
+  it('vLLM: the profile’s defaults become explicit flags (ENGINE-FACTS §1.2/§1.3)', () => {
+    const { argv } = vllmCommand(on({ name: 'vllm', version: '0.19.0' }));
+    expect(flagValue(argv, '--max-num-seqs')).toBe('1024');
+    expect(flagValue(argv, '--max-num-batched-tokens')).toBe('8192');
+    expect(flagValue(argv, '--enable-chunked-prefill')).toBe('');
+    expect(flagValue(argv, '--gpu-memory-utilization')).toBe('0.9');
+    expect(flagValue(argv, '--block-size')).toBe('16');
+    expect(flagValue(argv, '--async-scheduling')).toBe('');
+  });
+
+  it('SGLang: chunk, running requests, mem_fraction_static, graphs, mixed chunk and overlap (ENGINE-FACTS §2.2)', () => {
+    const plain = sglangCommand(on({ name: 'sglang' })).argv;
+    expect(flagValue(plain, '--chunked-prefill-size')).toBe('8192');
+    expect(flagValue(plain, '--max-running-requests')).toBe('4096');
+    expect(flagValue(plain, '--page-size')).toBe('1');
+    expect(flagValue(plain, '--cuda-graph-max-bs')).toBe('256');
+    expect(Number(flagValue(plain, '--mem-fraction-static'))).toBeCloseTo(0.83, 2);
+    expect(plain).not.toContain('--enable-mixed-chunk');
+    expect(plain).not.toContain('--disable-overlap-schedule');
+    const mixed = sglangCommand(on({ name: 'sglang' }, { mixedPrefillDecode: true, overlapScheduling: false })).argv;
+    expect(mixed).toContain('--enable-mixed-chunk');
+    expect(mixed).toContain('--disable-overlap-schedule');
+  });
+
+  it('TRT-LLM: max_batch_size, max_num_tokens, free-memory fraction, no chunked context, no-evict policy (ENGINE-FACTS §3.2)', () => {
+    const { argv, text } = trtllmCommand(on({ name: 'trtllm', version: '1.3.0' }));
+    expect(flagValue(argv, '--max_batch_size')).toBe('2048');
+    expect(flagValue(argv, '--max_num_tokens')).toBe('8192');
+    expect(flagValue(argv, '--kv_cache_free_gpu_memory_fraction')).toBe('0.9');
+    expect(text).toContain('enable_chunked_prefill: false');
+    expect(text).toContain('  tokens_per_block: 32');
+    expect(text).toContain('cuda_graph_config:\n  max_batch_size: 128');
+    expect(text).toContain('disable_overlap_scheduler: false');
+    expect(text).toContain('  capacity_scheduler_policy: GUARANTEED_NO_EVICT');
+  });
+
+  it('translates the memory fraction between engines’ meanings with the evaluation’s memory figures', () => {
+    const mem = { weightsGB: 16, activationsGB: 2, reservedGB: 1, kvCacheGB: 53, capacityGB: 80 };
+    const s = on({ name: 'vllm' });
+    expect(flagValue(vllmCommand(s, mem).argv, '--gpu-memory-utilization')).toBe('0.9');
+    // SGLang counts weights + KV: (16 + 53)/80; TRT-LLM the KV over what is left: 53/61.
+    expect(flagValue(sglangCommand(s, mem).argv, '--mem-fraction-static')).toBe('0.86');
+    expect(flagValue(trtllmCommand(s, mem).argv, '--kv_cache_free_gpu_memory_fraction')).toBe('0.87');
+    // Without figures the value passes through and a comment says so.
+    expect(sglangCommand(s).text).toMatch(/^# The plan's memory fraction 0\.9 is a share-of-total share/m);
   });
 });

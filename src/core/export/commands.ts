@@ -12,10 +12,18 @@
  *    `enable_attention_dp` with `--tp_size <tp·adp>`;
  *  - where an engine cannot express a knob (e.g. an int4 KV cache) the command keeps the engine's
  *    default and a `#` comment line says so. Comments come first so the command stays copy-pasteable.
+ *  - runtime knobs come from the resolved runtime (core/engine resolveRuntime): the scenario's own
+ *    values, else its engine profile's defaults — every knob the plan was costed with is set
+ *    explicitly. Flag names: ENGINE-FACTS.md §0–§3 (vLLM EngineArgs [VLLM-ARG-V1], SGLang
+ *    server_args [SGL-SA-05], TRT-LLM trtllm-serve / llm_args [TRT-SERVE], [TRT-ARGS], [TRT-KVDOC]).
+ *  - the memory fraction is translated between engines' meanings (share of total HBM, weights + KV
+ *    pool, share of free memory after weights) with the evaluation's memory figures when given.
  */
 import { resolveModel } from '../cost/deployment.ts';
 import { getModel } from '../model/catalog.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { MemorySemantics } from '../engine/profiles.ts';
+import { resolveRuntime } from '../engine/resolve.ts';
 import { distUpper } from '../views/lengthPreview.ts';
 
 export type Engine = 'vllm' | 'sglang' | 'trtllm';
@@ -155,9 +163,9 @@ function weightQuantNote(s: Scenario, c: string[]): string | null {
   return null;
 }
 
-export function vllmCommand(s: Scenario): EngineCommand {
+export function vllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   const L = layout(s);
-  const rt = s.runtime;
+  const rt = resolveRuntime(s);
   const c: string[] = [];
   const notes: string[] = [];
   const argv = ['vllm', 'serve', modelArg(s)];
@@ -186,15 +194,28 @@ export function vllmCommand(s: Scenario): EngineCommand {
   argv.push(rt.chunkedPrefill ? '--enable-chunked-prefill' : '--no-enable-chunked-prefill');
   argv.push(rt.prefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching');
   argv.push('--block-size', String(rt.kvBlockSize));
-  argv.push('--gpu-memory-utilization', fmtFraction(rt.gpuMemoryUtilization));
+  argv.push('--gpu-memory-utilization', fmtFraction(memoryFractionFor('share-of-total', s, mem, notes)));
   if (!rt.cudaGraphs) argv.push('--enforce-eager');
+  // Async scheduling (ENGINE-FACTS §1.3 [VLLM-ASYNC]): on by default from ≈0.14; absent before 0.10.2.
+  if (rt.overlapScheduling) argv.push('--async-scheduling');
+  else if (rt.engine.profileId !== '0.6' && rt.engine.profileId !== '0.10') argv.push('--no-async-scheduling');
+  if (!rt.mixedPrefillDecode)
+    notes.push(
+      'vLLM V1 always batches decodes with prefill chunks (decode-first); prefill-only steps are not selectable.',
+    );
+  if (rt.preemption !== 'recompute')
+    notes.push(`vLLM V1 preempts by recompute; this plan was costed with ${rt.preemption}.`);
+  if (rt.cudaGraphs && rt.cudaGraphMaxBatch !== Math.min(2 * rt.maxNumSeqs, 512, rt.maxBatchedTokens))
+    notes.push(
+      `The plan assumes CUDA graphs up to batch ${rt.cudaGraphMaxBatch}; set the capture sizes in --compilation-config to match.`,
+    );
   const comments = [...replicaComments(L, s, 'vLLM'), ...c, ...notes];
   return { engine: 'vllm', text: render(comments, argv), argv, notes: comments };
 }
 
-export function sglangCommand(s: Scenario): EngineCommand {
+export function sglangCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   const L = layout(s);
-  const rt = s.runtime;
+  const rt = resolveRuntime(s);
   const c: string[] = [];
   const notes: string[] = [];
   const argv = ['python', '-m', 'sglang.launch_server', '--model-path', modelArg(s)];
@@ -219,8 +240,13 @@ export function sglangCommand(s: Scenario): EngineCommand {
   if (!rt.chunkedPrefill) argv.push('--max-prefill-tokens', String(rt.maxBatchedTokens));
   if (!rt.prefixCaching) argv.push('--disable-radix-cache');
   argv.push('--page-size', String(rt.kvBlockSize));
-  argv.push('--mem-fraction-static', fmtFraction(rt.gpuMemoryUtilization));
+  argv.push('--mem-fraction-static', fmtFraction(memoryFractionFor('weights-and-kv', s, mem, notes)));
   if (!rt.cudaGraphs) argv.push('--disable-cuda-graph');
+  else argv.push('--cuda-graph-max-bs', String(rt.cudaGraphMaxBatch));
+  if (rt.mixedPrefillDecode) argv.push('--enable-mixed-chunk');
+  if (!rt.overlapScheduling) argv.push('--disable-overlap-schedule');
+  if (rt.preemption === 'swap' || rt.preemption === 'reserve')
+    notes.push(`SGLang retracts running requests when the KV pool fills; this plan was costed with ${rt.preemption}.`);
   if (L.nodesPerInstance > 1) notes.push('On node i, repeat the command with --node-rank i.');
   const comments = [...replicaComments(L, s, 'SGLang'), ...c, ...notes];
   return { engine: 'sglang', text: render(comments, argv), argv, notes: comments };
@@ -232,15 +258,38 @@ export function sglangCommand(s: Scenario): EngineCommand {
  * figures we translate one into the other; without them we pass the vLLM value through.
  */
 export function trtKvFraction(s: Scenario, mem?: MemoryHint): number {
-  if (!mem) return s.runtime.gpuMemoryUtilization;
-  const free = mem.capacityGB - mem.weightsGB - mem.activationsGB - mem.reservedGB;
-  if (!(free > 0)) return s.runtime.gpuMemoryUtilization;
-  return Math.min(0.99, Math.max(0.05, mem.kvCacheGB / free));
+  return memoryFractionFor('share-of-free', s, mem);
+}
+
+/**
+ * The memory fraction an engine whose knob means `target` needs for the KV pool the plan was costed
+ * with (ENGINE-FACTS §0 memory-knob semantics):
+ *   share-of-total (vLLM):  (weights + activations + reserve + KV) / capacity;
+ *   weights-and-kv (SGLang): (weights + KV) / capacity;
+ *   share-of-free (TRT-LLM): KV / (capacity − weights − activations − reserve).
+ * Same meaning as the scenario's engine: its own fraction. Otherwise the evaluation's memory
+ * figures translate it; without them the fraction passes through and a note says so.
+ */
+export function memoryFractionFor(target: MemorySemantics, s: Scenario, mem?: MemoryHint, notes?: string[]): number {
+  const rt = resolveRuntime(s);
+  if (rt.memorySemantics === target) return rt.gpuMemoryUtilization;
+  const clamp = (x: number) => Math.min(0.99, Math.max(0.05, x));
+  if (mem && mem.capacityGB > 0) {
+    const overhead = mem.weightsGB + mem.activationsGB + mem.reservedGB;
+    if (target === 'share-of-total') return clamp((overhead + mem.kvCacheGB) / mem.capacityGB);
+    if (target === 'weights-and-kv') return clamp((mem.weightsGB + mem.kvCacheGB) / mem.capacityGB);
+    const free = mem.capacityGB - overhead;
+    if (free > 0) return clamp(mem.kvCacheGB / free);
+  }
+  notes?.push(
+    `The plan's memory fraction ${fmtFraction(rt.gpuMemoryUtilization)} is a ${rt.memorySemantics} share; this engine reads it as ${target}: check the KV pool size at start-up.`,
+  );
+  return rt.gpuMemoryUtilization;
 }
 
 export function trtllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   const L = layout(s);
-  const rt = s.runtime;
+  const rt = resolveRuntime(s);
   const c: string[] = [];
   const notes: string[] = [];
   const yaml: string[] = [];
@@ -253,9 +302,18 @@ export function trtllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
     notes.push(`The TensorRT-LLM PyTorch backend has no ${kv} KV cache here: it keeps the model dtype.`);
   yaml.push(`  enable_block_reuse: ${rt.prefixCaching ? 'true' : 'false'}`);
   yaml.push(`  tokens_per_block: ${rt.kvBlockSize}`);
-  yaml.push(`  free_gpu_memory_fraction: ${fmtFraction(trtKvFraction(s, mem))}`);
+  const kvFraction = fmtFraction(memoryFractionFor('share-of-free', s, mem, notes));
+  yaml.push(`  free_gpu_memory_fraction: ${kvFraction}`);
   if (!rt.cudaGraphs) yaml.push('cuda_graph_config: null');
-  else yaml.push('cuda_graph_config:', `  max_batch_size: ${Math.min(rt.maxNumSeqs, 512)}`);
+  else yaml.push('cuda_graph_config:', `  max_batch_size: ${rt.cudaGraphMaxBatch}`);
+  yaml.push(`disable_overlap_scheduler: ${rt.overlapScheduling ? 'false' : 'true'}`);
+  // GUARANTEED_NO_EVICT reserves KV to completion; MAX_UTILIZATION may pause requests (ENGINE-FACTS §3.2 [TRT-ARGS]).
+  yaml.push(
+    'scheduler_config:',
+    `  capacity_scheduler_policy: ${rt.preemption === 'reserve' ? 'GUARANTEED_NO_EVICT' : 'MAX_UTILIZATION'}`,
+  );
+  if (!rt.mixedPrefillDecode)
+    notes.push('TensorRT-LLM in-flight batching always mixes context and generation requests in one step.');
   if (weightQuantNote(s, c) === 'fp8')
     c.push(
       'fp8 weights: serve an FP8 checkpoint (e.g. one exported with NVIDIA ModelOpt); trtllm-serve reads the quantization from it.',
@@ -267,7 +325,7 @@ export function trtllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   argv.push('--max_batch_size', String(rt.maxNumSeqs));
   argv.push('--max_num_tokens', String(rt.maxBatchedTokens));
   argv.push('--max_seq_len', String(maxModelLen(s)));
-  argv.push('--kv_cache_free_gpu_memory_fraction', fmtFraction(trtKvFraction(s, mem)));
+  argv.push('--kv_cache_free_gpu_memory_fraction', kvFraction);
   argv.push('--extra_llm_api_options', 'extra-llm-api-config.yml');
   const comments = [...replicaComments(L, s, 'TensorRT-LLM'), ...c, ...notes];
   const prelude = ["cat > extra-llm-api-config.yml <<'EOF'", ...yaml, 'EOF'];
@@ -301,7 +359,8 @@ const DISAGG_NOTE: Record<Engine, string> = {
 function disaggregatedCommand(engine: Engine, s: Scenario, mem?: MemoryHint): EngineCommand {
   const parts = (['prefill', 'decode'] as const).map((role) => {
     const ps = poolScenario(s, role);
-    const c = engine === 'vllm' ? vllmCommand(ps) : engine === 'sglang' ? sglangCommand(ps) : trtllmCommand(ps, mem);
+    const c =
+      engine === 'vllm' ? vllmCommand(ps, mem) : engine === 'sglang' ? sglangCommand(ps, mem) : trtllmCommand(ps, mem);
     const extra = DISAGG_FLAGS[engine](role);
     const argv = [...c.argv, ...extra];
     const pool = s.plan[role]!;
@@ -321,8 +380,8 @@ function disaggregatedCommand(engine: Engine, s: Scenario, mem?: MemoryHint): En
 
 export function engineCommand(engine: Engine, s: Scenario, mem?: MemoryHint): EngineCommand {
   if (s.plan.prefill && s.plan.decode) return disaggregatedCommand(engine, s, mem);
-  if (engine === 'vllm') return vllmCommand(s);
-  if (engine === 'sglang') return sglangCommand(s);
+  if (engine === 'vllm') return vllmCommand(s, mem);
+  if (engine === 'sglang') return sglangCommand(s, mem);
   return trtllmCommand(s, mem);
 }
 

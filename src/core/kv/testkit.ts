@@ -4,7 +4,10 @@ import { resolveDeployment, type Deployment } from '../cost/deployment.ts';
 
 /** One serving deployment from a partial scenario (defaults: 1 node × 1 GPU). */
 export function deployment(model: string, gpu: string, extra: Record<string, unknown> = {}): Deployment {
-  const p = parseScenario({ version: 1, model, cluster: { gpu, nodes: 1, gpusPerNode: 8 }, ...extra });
+  // The worked examples were hand-computed with 256 running sequences (the pre-profile default; vLLM's
+  // own default on an 80 GB GPU is 1024, core/engine), which sizes the logits activations.
+  const runtime = { maxNumSeqs: 256, ...(extra.runtime as Record<string, unknown> | undefined) };
+  const p = parseScenario({ version: 1, model, cluster: { gpu, nodes: 1, gpusPerNode: 8 }, ...extra, runtime });
   if (!p.ok) throw new Error(p.errors.join('; '));
   return resolveDeployment(p.scenario);
 }

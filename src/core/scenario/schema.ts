@@ -5,7 +5,7 @@
  * Add fields with `.default()`; bump SCENARIO_VERSION only for changes a default cannot absorb.
  */
 import { z } from 'zod';
-import { enumField, intField, numField } from './fields.ts';
+import { boolField, enumField, intField, numField } from './fields.ts';
 import { lengthDistSchema, MAX_CV, MAX_RATE_PER_SEC, MAX_USERS } from '../workload/schema.ts';
 import { TRACE_FORMATS, type TraceFormat } from '../workload/traces.ts';
 import { kvStrategySchema } from '../kv/types.ts';
@@ -93,23 +93,43 @@ export const engineSchema = z.object({
 });
 export type EngineChoice = z.infer<typeof engineSchema>;
 
+/** What runtime.gpuMemoryUtilization is a share of (core/engine/profiles.ts MemorySemantics). */
+export const MEMORY_SEMANTICS = ['share-of-total', 'weights-and-kv', 'share-of-free'] as const;
+export const PREEMPTION_MODES = ['recompute', 'swap', 'retract', 'reserve'] as const;
+
+/**
+ * Runtime knobs. The engine-dependent ones have no zod default: left unset, the engine profile fills
+ * them (core/engine resolveRuntime, ENGINE-FACTS.md); set, they override it. Read them only through
+ * resolveRuntime / Deployment.runtime.
+ */
 export const runtimeSchema = z.object({
   /** Absent = vLLM at its newest profile. */
   engine: engineSchema.optional(),
-  maxNumSeqs: int('runtime.maxNumSeqs', 1, 65_536).default(256),
-  maxBatchedTokens: int('runtime.maxBatchedTokens', 16, 1_048_576).default(8192),
-  chunkedPrefill: z.boolean().default(true),
-  gpuMemoryUtilization: num('runtime.gpuMemoryUtilization', 0.05, 0.99).default(0.9),
-  kvBlockSize: int('runtime.kvBlockSize', 1, 1024).default(16),
-  cudaGraphs: z.boolean().default(true),
-  prefixCaching: z.boolean().default(false),
+  maxNumSeqs: int('runtime.maxNumSeqs', 1, 65_536).optional(),
+  maxBatchedTokens: int('runtime.maxBatchedTokens', 16, 1_048_576).optional(),
+  chunkedPrefill: boolField('runtime.chunkedPrefill').optional(),
+  /** Prefill chunks and decodes share one step (vLLM V1, TRT-LLM in-flight batching) or prefill batches run alone (SGLang default). */
+  mixedPrefillDecode: boolField('runtime.mixedPrefillDecode').optional(),
+  /** The engine's memory fraction; what it is a share of is `memorySemantics`. */
+  gpuMemoryUtilization: num('runtime.gpuMemoryUtilization', 0.05, 0.99).optional(),
+  memorySemantics: enumField('runtime.memorySemantics', MEMORY_SEMANTICS).optional(),
+  kvBlockSize: int('runtime.kvBlockSize', 1, 1024).optional(),
+  cudaGraphs: boolField('runtime.cudaGraphs').optional(),
+  /** Largest decode batch (per scheduler) replayed from a captured CUDA graph. */
+  cudaGraphMaxBatch: int('runtime.cudaGraphMaxBatch', 1, 65_536).optional(),
+  /** Overlap / async scheduling: the host work of one step hides behind the GPU work of the next. */
+  overlapScheduling: boolField('runtime.overlapScheduling').optional(),
+  prefixCaching: boolField('runtime.prefixCaching').optional(),
+  /** Older spelling of mixedPrefillDecode (decode-first = mixed); set one or the other. */
   schedulerPolicy: z
     .enum(['decode-first', 'prefill-first'], { error: 'runtime.schedulerPolicy must be decode-first or prefill-first' })
-    .default('decode-first'),
-  /** What the simulator does when the KV cache runs out: drop and re-prefill later (vLLM default) or copy to host memory and back. */
-  preemption: z
-    .enum(['recompute', 'swap'], { error: 'runtime.preemption must be recompute or swap' })
-    .default('recompute'),
+    .optional(),
+  /**
+   * What happens when the KV cache runs out: recompute (vLLM: drop and re-prefill later), swap (copy
+   * to host memory and back), retract (SGLang: like recompute), reserve (TRT-LLM GUARANTEED_NO_EVICT:
+   * a request is admitted only with KV reserved for its whole length, so nothing is preempted).
+   */
+  preemption: enumField('runtime.preemption', PREEMPTION_MODES).optional(),
   /** How requests are spread over DP replicas (and over the instances of each disaggregated pool). */
   router: z
     .enum(['round-robin', 'least-outstanding', 'prefix-affinity'], {
@@ -189,6 +209,12 @@ export const workloadSchema = z.object({
   inputTokens: int('workload.inputTokens', 1, 2_097_152).default(1024),
   outputTokens: int('workload.outputTokens', 1, 262_144).default(256),
   requests: int('workload.requests', 1, 1_000_000).default(1000),
+  /**
+   * Requests sent first and left out of every statistic, as benchmark clients warm up (aiperf, vllm
+   * bench; aiconfigurator sends 2×concurrency, ENGINE-FACTS §5.2 [AIC-BENCH]). The simulator runs them
+   * before `requests`; the closed form (steady state) ignores them.
+   */
+  warmupRequests: int('workload.warmupRequests', 0, 100_000).default(0),
   arrival: arrivalSchema.default({ kind: 'offline' }),
   seed: int('workload.seed', 0, 2 ** 31 - 1).default(1),
   /** Length distributions; when set they replace inputTokens / outputTokens. */

@@ -16,7 +16,9 @@ describe('scenario schema', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.scenario.plan).toEqual({ tp: 1, pp: 1, dp: 1, ep: 1, attentionDp: 1 });
-    expect(r.scenario.runtime.gpuMemoryUtilization).toBe(0.9);
+    // Engine-dependent knobs stay unset in the scenario; core/engine resolveRuntime fills them.
+    expect(r.scenario.runtime.gpuMemoryUtilization).toBeUndefined();
+    expect(r.scenario.runtime.router).toBe('least-outstanding');
     expect(r.scenario.workload.arrival).toEqual({ kind: 'offline' });
   });
 

@@ -10,6 +10,7 @@ import { decodeStepS, promptPrefillS, seqsFitting } from '../cost/estimator.ts';
 import { memoryReport, type MemoryReport } from '../cost/memory.ts';
 import type { PoolPlan, Scenario } from '../scenario/schema.ts';
 import { shapeGroup } from './space.ts';
+import { resolveRuntime } from '../engine/resolve.ts';
 
 export interface InstanceProfile {
   dep: Deployment;
@@ -122,7 +123,8 @@ export class ProfileCache {
     role: 'colocated' | 'prefill' | 'decode',
   ): InstanceProfile {
     const kvs = scenario.runtime.kvStrategy;
-    const key = `${role}|${shape.tp}.${shape.pp}.${shape.ep}.${shape.attentionDp}|${scenario.precision.kvCache}|${scenario.runtime.maxNumSeqs}|${scenario.runtime.maxBatchedTokens}${kvs ? `|${strategyKey(kvs)}` : ''}`;
+    const rt = resolveRuntime(scenario);
+    const key = `${role}|${shape.tp}.${shape.pp}.${shape.ep}.${shape.attentionDp}|${scenario.precision.kvCache}|${rt.maxNumSeqs}|${rt.maxBatchedTokens}${kvs ? `|${strategyKey(kvs)}` : ''}`;
     let p = this.map.get(key);
     if (!p) {
       const where = role === 'colocated' ? shapeGroup(shape).replace(/·/g, ' ') : `${role} pool ${shapeGroup(shape)}`;

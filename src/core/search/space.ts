@@ -42,6 +42,7 @@ import type { KvStrategyInput } from '../kv/types.ts';
 import { KV_DTYPES, type Plan, type PoolPlan, type Scenario } from '../scenario/schema.ts';
 import { kvChoice, type NamedKvStrategy } from '../kv/presets.ts';
 import { GB } from '../units.ts';
+import { resolveRuntime } from '../engine/resolve.ts';
 import { isObjective } from './objectives.ts';
 import type { Candidate, CandidateCount, PlanKnobs, SearchOptions } from './types.ts';
 
@@ -150,13 +151,13 @@ export function resolveOptions(scenario: Scenario, partial: Partial<SearchOption
     kvDtypes: kv,
     maxNumSeqs: intList(
       'maxNumSeqs',
-      o.maxNumSeqs.length > 0 ? o.maxNumSeqs : [scenario.runtime.maxNumSeqs],
+      o.maxNumSeqs.length > 0 ? o.maxNumSeqs : [resolveRuntime(scenario).maxNumSeqs],
       1,
       65_536,
     ),
     maxBatchedTokens: intList(
       'maxBatchedTokens',
-      o.maxBatchedTokens.length > 0 ? o.maxBatchedTokens : [scenario.runtime.maxBatchedTokens],
+      o.maxBatchedTokens.length > 0 ? o.maxBatchedTokens : [resolveRuntime(scenario).maxBatchedTokens],
       16,
       1_048_576,
     ),
@@ -311,7 +312,7 @@ export function instanceShapes(
  */
 export function weightFloorGpus(model: ModelSpec, gpu: GpuSpec, scenario: Scenario): number {
   const bytes = countParams(model).totalParams * bytesPerElement(scenario.precision.weights);
-  const perGpu = gpu.memoryGB * scenario.runtime.gpuMemoryUtilization * GB;
+  const perGpu = gpu.memoryGB * resolveRuntime(scenario).gpuMemoryUtilization * GB;
   return Math.max(1, Math.ceil(bytes / perGpu));
 }
 
@@ -559,8 +560,9 @@ export function* enumerateKnobs(space: Space, shard = 0, of = 1): Generator<{ in
 
 /** The base scenario with a candidate's knobs applied; model, cluster, workload and SLO are shared. */
 export function applyKnobs(base: Scenario, k: PlanKnobs): Scenario {
+  const own = resolveRuntime(base);
   let runtime =
-    k.maxNumSeqs === base.runtime.maxNumSeqs && k.maxBatchedTokens === base.runtime.maxBatchedTokens
+    k.maxNumSeqs === own.maxNumSeqs && k.maxBatchedTokens === own.maxBatchedTokens
       ? base.runtime
       : { ...base.runtime, maxNumSeqs: k.maxNumSeqs, maxBatchedTokens: k.maxBatchedTokens };
   if (k.kvStrategy) {

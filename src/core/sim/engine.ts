@@ -23,7 +23,9 @@
  *   window layers hold at most the window). New requests are admitted only if `kvWatermark` of the
  *   blocks stays free. When a running request cannot get a block, the most recently admitted request
  *   that is not in flight is preempted (vLLM v1 `running.pop()`), possibly the request itself:
- *   recompute drops its KV and re-prefills prompt + generated tokens later; swap copies its KV to
+ *   recompute (and SGLang's retract) drops its KV and re-prefills prompt + generated tokens later;
+ *   reserve (TRT-LLM GUARANTEED_NO_EVICT) admits a request only with KV for its whole length, so it
+ *   never preempts; swap copies its KV to
  *   host memory over `gpu.hostLinkGBps` and back on re-admission, adding both copies to the
  *   iterations that do them. Preempted requests go back to the head of the waiting queue.
  * - pipeline parallelism: up to pp micro-batches in flight (vLLM virtual engines / batch queue).
@@ -58,7 +60,7 @@ import type { Deployment } from '../cost/deployment.ts';
 import { geometryOf } from '../cost/geometry.ts';
 import { CALIBRATION } from '../cost/calibration.ts';
 import type { PoolRole, ResolvedPools } from '../cost/pools.ts';
-import type { Runtime } from '../scenario/schema.ts';
+import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
 import type { RequestSpec } from '../workload/types.ts';
 import { kvBlockTokens } from '../cost/memory.ts';
 import { kvEngineOf, promptHandoffBytes, type KvEngine } from '../kv/engine.ts';
@@ -95,6 +97,8 @@ export interface SimInput {
   pools: SimPoolInput[];
   requests: readonly RequestSpec[];
   closedLoopUsers: number | null;
+  /** Closed loop: when each user's first request arrives, seconds (absent = all at t = 0). */
+  closedLoopStartS?: Float64Array;
   prefix: PrefixModel;
   kvTransfer: KvTransferLink | null;
   maxIterations: number;
@@ -785,7 +789,8 @@ class Engine {
     const closed = this.input.closedLoopUsers;
     if (closed !== null) {
       const first = Math.min(closed, n);
-      for (let i = 0; i < first; i++) this.heap.push(0, 0, EV_ARRIVAL, i, 0);
+      const start = this.input.closedLoopStartS;
+      for (let i = 0; i < first; i++) this.heap.push(start?.[i] ?? 0, 0, EV_ARRIVAL, i, 0);
       this.nextClosed = first;
     }
     let ai = 0;
@@ -1259,7 +1264,7 @@ class Engine {
         i++;
         continue;
       }
-      const want = this.unitsFor(p, this.computed[r]! + n) - this.units[r]!;
+      const want = this.growth(p, r, this.computed[r]! + n);
       let self = false;
       while (want > g.free) {
         let j = run.length - 1;
@@ -1310,6 +1315,15 @@ class Engine {
     return { skip: skip + reload, reload };
   }
 
+  /**
+   * KV units request r must add to hold t tokens. Under `reserve` its whole length was allocated at
+   * admission, so it never grows (and never preempts); otherwise blocks follow the tokens.
+   */
+  private growth(p: PoolState, r: number, t: number): number {
+    const want = this.unitsFor(p, t) - this.units[r]!;
+    return p.rt.preemption === 'reserve' ? Math.max(0, want) : want;
+  }
+
   /** Admit waiting requests FCFS while budget, maxNumSeqs and KV (above the watermark) allow. */
   private admit(p: PoolState, g: Group, mb: MicroBatch, t: number, st: BuildState): void {
     const maxSeqs = p.rt.maxNumSeqs;
@@ -1328,7 +1342,9 @@ class Engine {
       const c = this.computed[r]! + hit;
       const n = this.chunk(p, this.known[r]! - c, st);
       if (n === 0) return;
-      const want = this.unitsFor(p, c + n);
+      // reserve (TRT-LLM GUARANTEED_NO_EVICT): admit only with KV for the whole request, held to the end.
+      const whole = p.rt.preemption === 'reserve' && p.role !== 'prefill';
+      const want = this.unitsFor(p, whole ? this.req[r]!.inputTokens + this.req[r]!.outputTokens : c + n);
       if (g.free - want < p.wmUnits) {
         this.out.blockedByKv++;
         return;
@@ -1580,7 +1596,7 @@ class Engine {
         this.inflight[r] = 0;
         const g = inst.groups[this.group[r]!]!;
         const c = this.computed[r]! + k;
-        const want = this.unitsFor(p, c) - this.units[r]!;
+        const want = this.growth(p, r, c);
         g.free -= want;
         this.usedUnits += want;
         this.units[r]! += want;

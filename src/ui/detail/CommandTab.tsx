@@ -8,7 +8,7 @@ import { IconCheck, IconCopy, IconDownload } from '../icons.tsx';
 import { Segmented } from '../inputs/fields.tsx';
 
 export function CommandTab({ scenario, result }: { scenario: Scenario; result: EvaluationResult }) {
-  const [engine, setEngine] = useState<Engine>('vllm');
+  const [engine, setEngine] = useState<Engine>(scenario.runtime.engine?.name ?? 'vllm');
   const [copied, setCopied] = useState<boolean | null>(null);
   const g = result.memory.perGpu[0];
   const cmd = engineCommand(
