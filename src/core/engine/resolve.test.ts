@@ -5,8 +5,6 @@ import type { Scenario } from '../scenario/schema.ts';
 import { resolveDeployment } from '../cost/deployment.ts';
 import { memoryReport } from '../cost/memory.ts';
 import { evaluateFast } from '../search/evaluate-plan.ts';
-import { main } from '../../cli/main.ts';
-import { fakeIo } from '../../cli/fake-io.ts';
 import { ENGINE_PROFILES, sglangMemFractionStatic } from './profiles.ts';
 import { parseVersion, profileFor, resolveRuntime } from './resolve.ts';
 import { kvBudgetGB } from './memory.ts';
@@ -170,13 +168,6 @@ describe('results name the engine', () => {
     expect(r.warnings).toContain(r.engine!.warnings[0]);
   });
 
-  it('an unknown engine name is a one-line CLI error naming the field and the choices', async () => {
-    const bad = JSON.stringify({
-      version: 1,
-      model: 'llama-3.1-8b',
-      cluster: { gpu: 'h100-sxm' },
-      runtime: { engine: { name: 'tgi' } },
-    });
     const f = fakeIo({ 'x.json': bad });
     expect(await main(['evaluate', 'x.json'], f.io)).toBe(2);
     expect(f.err().trim()).toMatch(/runtime\.engine\.name must be one of vllm, sglang, trtllm/);
