@@ -6,6 +6,7 @@
 import { parseScenario } from '../src/core/scenario/validate.ts';
 import { evaluateFast } from '../src/core/search/evaluate-plan.ts';
 import { evaluateSimulated } from '../src/core/evaluate/simulated.ts';
+import { loadAllKernelProfiles } from '../src/core/kernels/registry.ts';
 import { servingLatencyCases, trtllmOfflineCases, type FidelityCase } from './fidelity-sets.ts';
 
 type Metric = 'outputTokPerSec' | 'ttftMs' | 'tpotMs';
@@ -107,5 +108,9 @@ export function runFidelity(
 if (import.meta.url === `file://${process.argv[1]}`) {
   const sim = process.argv.includes('--sim');
   console.log(`engine: ${sim ? 'discrete-event simulator' : 'closed-form steady-state estimator'} (--sim switches)`);
+  // Measured kernel profiles (src/core/kernels) unless --roofline asks for the roofline-only cost model.
+  const roofline = process.argv.includes('--roofline');
+  if (!roofline) await loadAllKernelProfiles();
+  console.log(`kernels: ${roofline ? 'roofline only' : 'measured profiles loaded'} (--roofline switches)`);
   runFidelity(sim ? simulationEvaluator : steadyStateEvaluator, process.argv.includes('--rows'));
 }

@@ -12,6 +12,7 @@ import { inlineTracePath } from '../core/scenario/trace-path.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { UsageError, parseJsonText, type CliIo } from './io.ts';
 import { runEvaluate } from './evaluate.ts';
+import { preloadKernelsForInput } from '../core/kernels/registry.ts';
 import { scenarioFromLink, scenarioToLink } from '../core/share/scenario-link.ts';
 import { fmtNum, renderTable } from './table.ts';
 
@@ -179,10 +180,13 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
         if (link !== undefined) {
           const decoded = await scenarioFromLink(link);
           if (!decoded.ok) throw new UsageError(`link: ${decoded.error}`);
+          await preloadKernelsForInput(decoded.value);
           return runEvaluate(decoded.value, format, evaluate, io);
         }
         const path = positional(args)[0];
-        return runEvaluate(withTraceInlined(readInput(path, io), path, io), format, evaluate, io);
+        const input = withTraceInlined(readInput(path, io), path, io);
+        await preloadKernelsForInput(input);
+        return runEvaluate(input, format, evaluate, io);
       }
       case 'link': {
         const parsed = parseScenario(readInput(positional(args)[0], io));

@@ -11,6 +11,7 @@ import { inlineTracePath } from '../core/scenario/trace-path.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { OBJECTIVES, OBJECTIVE_INFO, isObjective } from '../core/search/objectives.ts';
 import { search } from '../core/search/search.ts';
+import { preloadKernelsFor } from '../core/kernels/registry.ts';
 import { loadSimulator } from '../core/search/simulator.ts';
 import { SearchOptionError, countCandidates } from '../core/search/space.ts';
 import type { Objective, RankedPlan, SearchOptions, SearchResult } from '../core/search/types.ts';
@@ -321,6 +322,7 @@ export async function runSearch(args: string[], io: CliIo): Promise<number> {
     }
     const options = optionsFromArgs(p);
     const scenario = loadScenario(p.path, io);
+    await preloadKernelsFor(scenario);
     const count = countCandidates(scenario, options);
     if (!count.tooLarge && count.total > 2000 && !p.flags.has('--json'))
       io.stderr(`searching ${count.total.toLocaleString('en-US')} candidate plans…\n`);

@@ -28,6 +28,7 @@ import { kvEngineOf } from '../kv/engine.ts';
 import { buildWorkload, DEFAULT_MAX_SIM_REQUESTS } from '../sim/requests.ts';
 import { stabilityVerdict, type Stability } from '../sim/stability.ts';
 import { downsampleSteps, statsOf, type DownsampledSeries } from '../sim/stats.ts';
+import { kernelBasisOf } from '../kernels/measured.ts';
 import { describeBottleneck } from './bottleneck.ts';
 import {
   kvSection,
@@ -236,6 +237,7 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
   };
   const base = {
     method: 'simulation' as const,
+    basis: kernelBasisOf(dep).basis,
     model: {
       name: dep.model.name,
       totalParams: params.totalParams,
@@ -379,7 +381,9 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
 }
 
 interface SummaryCtx {
-  base: Pick<EvaluationResult, 'method' | 'model' | 'gpu' | 'plan' | 'memory' | 'kv'> & { method: 'simulation' };
+  base: Pick<EvaluationResult, 'method' | 'basis' | 'model' | 'gpu' | 'plan' | 'memory' | 'kv'> & {
+    method: 'simulation';
+  };
   warnings: string[];
   workloadSource: string;
   openLoop: boolean;
