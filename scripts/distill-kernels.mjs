@@ -11,6 +11,8 @@
  *                the measured KV-head count nearest heads/8 (prefill FLOPs do not depend on KV heads);
  * - attnDecode:  per (batch, kv heads) a least-squares line latency = floorMs + perTokenMs · context (decode attention
  *                streams the KV cache: time is affine in the context, which keeps the simulator's decode cost affine);
+ * - mlaPrefill:  DeepSeek MLA context attention (context_mla_perf: SGLang, TRT-LLM) over (batch, isl, heads per GPU)
+ *                per KV dtype; the attention core only (vLLM's table times the whole module with its GEMMs: not used);
  * - moe:         whole MoE-layer latency (routing, permute, grouped GEMMs, unpermute) vs num_tokens per measured
  *                (dtype, hidden, inter, topk, experts, moe_tp, moe_ep), routing power_law_1.01 (else balanced);
  * - allReduce:   the engine's custom all-reduce (CUDA-graph and eager) and nccl all_reduce / all_gather /
@@ -284,11 +286,33 @@ async function commProfile(root, gpu, engine) {
   return out;
 }
 
+function mlaPrefillProfile(rows) {
+  const out = {};
+  for (const [src, dt] of Object.entries(KV_DTYPES)) {
+    const rs = rows.filter(
+      (r) => r.kv_cache_dtype === src && (r.mla_dtype ?? 'bfloat16') === 'bfloat16' && (r.step ?? 0) === 0,
+    );
+    if (rs.length === 0) continue;
+    const axis = (f) => [...new Set(rs.map(f))].sort((a, b) => a - b);
+    // num_heads is per GPU (latency ∝ heads whatever tp_size says): one row per point, the first seen.
+    const map = new Map();
+    for (const r of rs) {
+      const k = `${r.batch_size},${r.isl},${r.num_heads}`;
+      if (!map.has(k)) map.set(k, r.latency);
+    }
+    out[dt] = grid([axis((r) => r.batch_size), axis((r) => r.isl), axis((r) => r.num_heads)], ([b, s, h]) =>
+      map.get(`${b},${s},${h}`),
+    );
+  }
+  return out;
+}
+
 async function profileFor(root, gpu, engine) {
   const gemm = await tableOf(root, gpu, 'gemm', engine, 'gemm_perf');
   const pre = await tableOf(root, gpu, 'attention', engine, 'context_attention_perf');
   const dec = await tableOf(root, gpu, 'attention', engine, 'generation_attention_perf');
   const moe = await tableOf(root, gpu, 'moe', engine, 'moe_perf');
+  const mla = await tableOf(root, gpu, 'mla', engine, 'context_mla_perf');
   if (!gemm && !pre && !dec && !moe) return null;
   const version = (gemm ?? pre ?? dec ?? moe).version;
   return {
@@ -300,6 +324,7 @@ async function profileFor(root, gpu, engine) {
     gemm: gemm ? gemmProfile(gemm.rows) : {},
     attnPrefill: pre ? prefillProfile(pre.rows) : {},
     attnDecode: dec ? decodeProfile(dec.rows) : {},
+    mlaPrefill: mla ? mlaPrefillProfile(mla.rows) : {},
     moe: moe ? moeProfile(moe.rows) : [],
     comm: await commProfile(root, gpu, engine),
   };

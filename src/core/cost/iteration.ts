@@ -27,6 +27,7 @@ import {
   measuredCollectiveS,
   measuredDecodeAttentionS,
   measuredGemmS,
+  measuredMlaPrefillS,
   measuredMoeS,
   measuredPrefillAttentionS,
   scaleToGpu,
@@ -191,6 +192,7 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
       prefillKv * g.kvBytesPerTokenLayerGpu,
       false,
       count,
+      c.mk && prefillPairs > 0 ? measuredMlaPrefillS(c.mk, kvTable(g.kvBytes), preSeqs, prefillPairs, g.qHeads) : NaN,
     );
     const decS = attentionCore(
       c,

@@ -53,6 +53,7 @@ export function decodeProfile(json: KernelProfileJson, gpuIds: readonly string[]
       floor: decodeGrid(d.axes, d.floorQ),
       perMTok: decodeGrid(d.axes, d.perMTokQ),
     })),
+    mlaPrefill: mapValues(json.mlaPrefill ?? {}, grid),
     moe: json.moe.map((m) => ({
       dtype: m.dtype,
       hidden: m.hidden,

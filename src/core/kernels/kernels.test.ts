@@ -13,6 +13,7 @@ import {
   measuredCollectiveS,
   measuredDecodeAttentionS,
   measuredGemmS,
+  measuredMlaPrefillS,
   measuredMoeS,
   type MeasuredKernels,
 } from './measured.ts';
@@ -115,6 +116,13 @@ describe('measured profiles', () => {
     expect(measuredGemmS(mk, 'fp8', 256, 12288, 65536) * 1e3).toBeCloseTo(0.5509, 2);
     // bf16 4096³ row: 0.1842 ms.
     expect(Math.abs((measuredGemmS(mk, 'bf16', 4096, 4096, 4096) * 1e3) / 0.1842 - 1)).toBeLessThan(0.01);
+  });
+
+  it('reproduces a real MLA prefill row: H200 SGLang, 1 × 4096 tokens, 128 heads = 3.659 ms (context_mla_perf)', () => {
+    registerKernelProfile(h200Sglang as KernelProfileJson, ['h200']);
+    const mk = kernelsFor('h200', 'sglang');
+    const pairs = (4096 * 4096) / 2;
+    expect(Math.abs((measuredMlaPrefillS(mk, 'bf16', 1, pairs, 128) * 1e3) / 3.6585 - 1)).toBeLessThan(0.01);
   });
 
   it('prices a small NVLink all-reduce at microseconds, not the 2 µs of an α–β model with no floor', () => {

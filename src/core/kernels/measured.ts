@@ -7,6 +7,7 @@
  *   linearly in M from the edge (more rows of the same tiles, compute bound).
  * - prefill attention of b sequences with P causal pairs → context grid (b, isl_eq, heads) with isl_eq = √(2P/b),
  *   the from-scratch prompt with the same work; head_dim ≠ 128 scales with head_dim (FLOPs ∝ d).
+ * - MLA prefill → the context_mla grid (b, isl_eq, heads per GPU) where the engine has one (SGLang, TRT-LLM);
  * - decode attention of b sequences reading K keys → floor(b, kvHeads) + perToken(b, kvHeads) · K/b (affine in K,
  *   so the simulator's decode coefficients stay exact); head_dim scales the per-token part (bytes ∝ d).
  * - MoE layer (routing, permute, grouped GEMMs, unpermute) → the curve of the same (dtype, hidden, inter, topk,
@@ -140,6 +141,20 @@ export function measuredPrefillAttentionS(
   const b = Math.max(batch, axisMin(g, 0));
   const isl = Math.sqrt((2 * pairs) / batch);
   return (interpolateUs(g, [b, isl, heads]) * (headDim / 128)) / 1e6;
+}
+
+/** Seconds of MLA prefill attention (latent attention core, SGLang / TRT-LLM tables), NaN when not covered. */
+export function measuredMlaPrefillS(
+  mk: MeasuredKernels,
+  kv: KvDtype,
+  batch: number,
+  pairs: number,
+  heads: number,
+): number {
+  const g = mk.profile.mlaPrefill[kv] ?? mk.profile.mlaPrefill.bf16;
+  if (!g || batch <= 0 || pairs <= 0) return NaN;
+  const b = Math.max(batch, axisMin(g, 0));
+  return interpolateUs(g, [b, Math.sqrt((2 * pairs) / batch), heads]) / 1e6;
 }
 
 /** Seconds of decode attention: `batch` sequences reading `kvTokens` keys in all, NaN when not covered. */

@@ -37,6 +37,8 @@ export interface KernelProfileJson {
   gemm: Partial<Record<GemmDtype, GridJson>>;
   attnPrefill: Partial<Record<KvDtype, GridJson>>;
   attnDecode: Partial<Record<KvDtype, { axes: number[][]; floorQ: (number | null)[]; perMTokQ: (number | null)[] }>>;
+  /** MLA context attention over (batch, isl, heads per GPU); absent on engines without the table. */
+  mlaPrefill?: Partial<Record<KvDtype, GridJson>>;
   moe: MoeCurveJson[];
   comm: Partial<Record<CommOp | 'customAllReduceGraph' | 'customAllReduceEager', GridJson>> & {
     ncclVersion?: string;
@@ -74,6 +76,8 @@ export interface KernelProfile {
   attnPrefill: Partial<Record<KvDtype, Grid>>;
   /** Decode attention: latency = floor(batch, kvHeads) + perToken(batch, kvHeads) · context, head_dim 128. */
   attnDecode: Partial<Record<KvDtype, { floor: Grid; perMTok: Grid }>>;
+  /** MLA context attention (DeepSeek latent attention) over (batch, isl, heads per GPU). */
+  mlaPrefill: Partial<Record<KvDtype, Grid>>;
   moe: MoeCurve[];
   comm: Partial<Record<CommOp | 'customAllReduceGraph' | 'customAllReduceEager', Grid>>;
 }
