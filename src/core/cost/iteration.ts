@@ -335,8 +335,21 @@ function expertsRoofline(g: Geometry, gated: boolean, s: MoeShape, T: number): E
   const flops = 2 * tokensHere * h * wCols;
   const bytes = activeLocal * h * wCols * g.weightBytes + 2 * tokensHere * h * g.gemmActBytes;
   const rate = g.gemmPeakFlopsPerS * gemmEfficiency(tokensHere / Math.max(activeLocal, 1), 1);
-  const rt = rooflineTime(flops, bytes, rate, g.hbmBytesPerS);
-  return { ...rt, flops, bytes, tokensHere, activeLocal, localExperts, imbalance };
+  const computeS = rate > 0 ? flops / rate : 0;
+  const memoryS = bytes / g.hbmBytesPerS;
+  // One literal of a fixed shape (no spread): this runs for every MoE layer of every step.
+  return {
+    timeS: Math.max(computeS, memoryS),
+    computeS,
+    memoryS,
+    bound: computeS >= memoryS ? 'compute' : 'memory',
+    flops,
+    bytes,
+    tokensHere,
+    activeLocal,
+    localExperts,
+    imbalance,
+  };
 }
 
 /** The MoE table dtype of the deployment's expert weights (null: none measured). */
