@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatResultTable } from '../../cli/evaluate.ts';
 import { getGpu } from '../hardware/gpus.ts';
 import { evaluateSteadyState } from '../evaluate/evaluate.ts';
 import { parseScenario } from '../scenario/validate.ts';
@@ -179,6 +180,12 @@ describe('basis of a result', () => {
     expect(r.basis).toBe(
       'roofline (no measured profile for AMD Instinct MI300X · vLLM) · achieved efficiencies from aiter tuned GEMM tables and MAMF (ENGINE-FACTS §8.2)',
     );
+  });
+
+  it('prints the basis in the CLI table', async () => {
+    await loadKernelProfile('h100-sxm', 'vllm');
+    const table = formatResultTable(evaluate(LLAMA_8X_H100));
+    expect(table.split('\n')[1]).toBe('basis: measured kernels · NVIDIA H100 SXM5 80GB · vLLM 0.19.0');
   });
 
   it('says when a measured profile exists but was not loaded', () => {
