@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { parseScenario } from '../src/core/scenario/validate.ts';
 import { evaluateFast } from '../src/core/search/evaluate-plan.ts';
 import { evaluateSimulated } from '../src/core/evaluate/simulated.ts';
+import { loadAllKernelProfiles } from '../src/core/kernels/registry.ts';
 import { servingLatencyCases, trtllmOfflineCases, type FidelityCase } from './fidelity-sets.ts';
 
 type Metric = 'outputTokPerSec' | 'ttftMs' | 'tpotMs';
@@ -153,6 +154,10 @@ export function ceilingsOf(summary: Record<string, FidelityLine>): Record<string
 if (import.meta.url === `file://${process.argv[1]}`) {
   const sim = process.argv.includes('--sim');
   console.log(`engine: ${sim ? 'discrete-event simulator' : 'closed-form steady-state estimator'} (--sim switches)`);
+  // Measured kernel profiles (src/core/kernels) unless --roofline asks for the roofline-only cost model.
+  const roofline = process.argv.includes('--roofline');
+  if (!roofline) await loadAllKernelProfiles();
+  console.log(`kernels: ${roofline ? 'roofline only' : 'measured profiles loaded'} (--roofline switches)`);
   const summary = runFidelity(sim ? simulationEvaluator : steadyStateEvaluator, process.argv.includes('--rows'));
   if (process.argv.includes('--write-ceilings') && !sim) {
     const note =

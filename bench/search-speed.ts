@@ -23,6 +23,7 @@ import type { SearchOptions, SearchResult } from '../src/core/search/types.ts';
 import type { PlannerApi } from '../src/worker/planner.api.ts';
 import { PlannerPool, type WorkerHandle } from '../src/worker/pool.ts';
 import { nodeEndpoint } from './node-endpoint.ts';
+import { loadAllKernelProfiles } from '../src/core/kernels/registry.ts';
 
 const TRACE = new URL('../data/reference/traces/apex/llama_lmsys_05.jsonl', import.meta.url);
 
@@ -63,6 +64,8 @@ function nodeWorker(): WorkerHandle {
 }
 
 async function main(): Promise<void> {
+  // Profiles loaded (the worker threads load their own through plannerApi).
+  await loadAllKernelProfiles();
   const cpus = os.cpus();
   console.log(
     `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, ${os.platform()} ${os.arch()}`,

@@ -10,4 +10,9 @@ describe('runtime.engine through the CLI', () => {
       cluster: { gpu: 'h100-sxm' },
       runtime: { engine: { name: 'tgi' } },
     });
+    const f = fakeIo({ 'x.json': bad });
+    expect(await main(['evaluate', 'x.json'], f.io)).toBe(2);
+    expect(f.err().trim()).toMatch(/runtime\.engine\.name must be one of vllm, sglang, trtllm/);
+    expect(f.err().trim().split('\n')).toHaveLength(1);
+  });
 });

@@ -61,6 +61,7 @@ export function formatResultTable(r: EvaluationResult): string {
   const m = r.metrics;
   const lines = [
     `${r.model.name} on ${r.plan.gpusUsed}× ${r.gpu.name} — TP${r.plan.tp} PP${r.plan.pp} DP${r.plan.dp}${r.plan.ep > 1 ? ` EP${r.plan.ep}` : ''}${r.plan.attentionDp > 1 ? ` attnDP${r.plan.attentionDp}` : ''} (${r.method})`,
+    ...(r.basis ? [`basis: ${r.basis}`] : []),
     `params ${fmtNum(r.model.totalParams / 1e9)}B total / ${fmtNum(r.model.activeParams / 1e9)}B active · KV ${bytes(r.model.kvBytesPerToken)}/token`,
     '',
     renderTable(

@@ -13,6 +13,7 @@ import { errorSummary, scenarioProblem, summariseIssues } from './check.ts';
 import { runEvaluate } from './evaluate.ts';
 import { inlineTraces, readJsonFile } from './input.ts';
 import { readBoundedFile } from './read-file.ts';
+import { preloadKernelsForInput } from '../core/kernels/registry.ts';
 import { scenarioFromLink, scenarioToLink } from '../core/share/scenario-link.ts';
 import { fmtNum, renderTable } from './table.ts';
 
@@ -167,9 +168,12 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
         if (link !== undefined) {
           const decoded = await scenarioFromLink(link);
           if (!decoded.ok) throw new UsageError(`link: ${decoded.error}`);
+          await preloadKernelsForInput(decoded.value);
           return runEvaluate(decoded.value, format, evaluate, io);
         }
-        return runEvaluate(readScenarios(positional(args)[0], io), format, evaluate, io);
+        const input = readScenarios(positional(args)[0], io);
+        await preloadKernelsForInput(input);
+        return runEvaluate(input, format, evaluate, io);
       }
       case 'link': {
         const parsed = parseScenario(readJsonFile(positional(args)[0], io));

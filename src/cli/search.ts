@@ -10,6 +10,7 @@ import { KV_DTYPES, type Scenario } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { OBJECTIVES, OBJECTIVE_INFO, isObjective } from '../core/search/objectives.ts';
 import { searchPrepared } from '../core/search/search.ts';
+import { preloadKernelsFor } from '../core/kernels/registry.ts';
 import { loadSimulator } from '../core/search/simulator.ts';
 import { MAX_CANDIDATES_CEILING, SearchOptionError, prepareSearch, tooLargeError } from '../core/search/space.ts';
 import type { Objective, RankedPlan, SearchOptions, SearchResult } from '../core/search/types.ts';
@@ -324,6 +325,7 @@ export async function runSearch(args: string[], io: CliIo): Promise<number> {
     }
     const options = optionsFromArgs(p);
     const scenario = loadScenario(p.path, io);
+    await preloadKernelsFor(scenario);
     // Built and counted once: the refusal, the progress line and the search share this space.
     const prepared = prepareSearch(scenario, options);
     const { count } = prepared;

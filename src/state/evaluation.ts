@@ -13,6 +13,7 @@ import type { Scenario } from '../core/scenario/schema.ts';
 import { planGantt, type GanttOptions, type PlanGantt } from '../core/views/gantt.ts';
 import { kvCapacityChart, type KvCapacityChart } from '../core/views/kv.ts';
 import { planRoofline, type PlanRoofline } from '../core/views/roofline.ts';
+import { kernelRegistryGeneration } from '../core/kernels/registry.ts';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; field: string | null; message: string };
 
@@ -30,13 +31,14 @@ export function attempt<T>(f: () => T): Outcome<T> {
   }
 }
 
-const evalCache = new WeakMap<Scenario, Outcome<EvaluationResult>>();
+let evalCache = new WeakMap<Scenario, Outcome<EvaluationResult>>();
 
 /**
  * The closed-form evaluation of the selected plan (colocated, or P/D disaggregated; a trace is
  * summarised to its means) — the same first pass the search uses; cached per scenario object.
  */
 export function evaluateScenario(s: Scenario): Outcome<EvaluationResult> {
+  dropStaleCaches();
   const hit = evalCache.get(s);
   if (hit) return hit;
   const out = attempt(() => evaluateFast(s));
@@ -44,9 +46,10 @@ export function evaluateScenario(s: Scenario): Outcome<EvaluationResult> {
   return out;
 }
 
-const ganttCache = new WeakMap<Scenario, Map<string, Outcome<PlanGantt>>>();
+let ganttCache = new WeakMap<Scenario, Map<string, Outcome<PlanGantt>>>();
 
 export function ganttOf(s: Scenario, concurrency: number, opts: GanttOptions = {}): Outcome<PlanGantt> {
+  dropStaleCaches();
   const key = `${concurrency}|${JSON.stringify(opts)}`;
   let m = ganttCache.get(s);
   if (!m) ganttCache.set(s, (m = new Map()));
@@ -58,9 +61,10 @@ export function ganttOf(s: Scenario, concurrency: number, opts: GanttOptions = {
   return out;
 }
 
-const rooflineCache = new WeakMap<Scenario, Map<number, Outcome<PlanRoofline>>>();
+let rooflineCache = new WeakMap<Scenario, Map<number, Outcome<PlanRoofline>>>();
 
 export function rooflineOf(s: Scenario, concurrency: number): Outcome<PlanRoofline> {
+  dropStaleCaches();
   let m = rooflineCache.get(s);
   if (!m) rooflineCache.set(s, (m = new Map()));
   const hit = m.get(concurrency);
@@ -70,7 +74,7 @@ export function rooflineOf(s: Scenario, concurrency: number): Outcome<PlanRoofli
   return out;
 }
 
-const kvChartCache = new WeakMap<Scenario, Outcome<KvCapacityChart>>();
+let kvChartCache = new WeakMap<Scenario, Outcome<KvCapacityChart>>();
 
 /** The KV capacity chart of the plan (core/views/kv: every preset strategy + the plan's own, 1K…1M tokens), cached per scenario. */
 export function kvChartOf(s: Scenario): Outcome<KvCapacityChart> {
@@ -79,4 +83,17 @@ export function kvChartOf(s: Scenario): Outcome<KvCapacityChart> {
   const out = attempt(() => kvCapacityChart(steadyView(s)));
   kvChartCache.set(s, out);
   return out;
+}
+
+let cachedGeneration = kernelRegistryGeneration();
+
+/** A measured kernel profile arrived (core/kernels/registry.ts): every cached number may change. */
+function dropStaleCaches(): void {
+  const gen = kernelRegistryGeneration();
+  if (gen === cachedGeneration) return;
+  cachedGeneration = gen;
+  evalCache = new WeakMap();
+  ganttCache = new WeakMap();
+  rooflineCache = new WeakMap();
+  kvChartCache = new WeakMap();
 }

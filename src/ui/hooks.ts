@@ -6,6 +6,7 @@
 import { useCallback, useDeferredValue, useEffect, useState } from 'react';
 import type { Scenario } from '../core/scenario/schema.ts';
 import { evaluateScenario } from '../state/evaluation.ts';
+import { engineOf, loadKernelProfile } from '../core/kernels/registry.ts';
 import { useApp } from '../state/react.tsx';
 
 export function useDeferredScenario(): Scenario {
@@ -16,7 +17,24 @@ export function useDeferredScenario(): Scenario {
 /** The selected plan's closed-form evaluation (cached per scenario). */
 export function useEvaluation() {
   const scenario = useDeferredScenario();
+  useKernelProfile(scenario);
   return { scenario, outcome: evaluateScenario(scenario) };
+}
+
+/** Load the measured kernel profile of the scenario's GPU and engine (its own chunk) and re-render when it lands. */
+function useKernelProfile(s: Scenario): void {
+  const [, setLoaded] = useState(0);
+  const gpu = s.cluster.gpu;
+  const engine = engineOf(s.runtime);
+  useEffect(() => {
+    let live = true;
+    void loadKernelProfile(gpu, engine).then((p) => {
+      if (live && p) setLoaded((n) => n + 1);
+    });
+    return () => {
+      live = false;
+    };
+  }, [gpu, engine]);
 }
 
 /**

@@ -12,6 +12,7 @@ import { parseScenario } from '../core/scenario/validate.ts';
 import { evaluateFast } from '../core/search/evaluate-plan.ts';
 import { refinePlans, searchShard } from '../core/search/search.ts';
 import { loadSimulator } from '../core/search/simulator.ts';
+import { preloadKernelsFor } from '../core/kernels/registry.ts';
 import { countCandidates, resolveOptions } from '../core/search/space.ts';
 import type {
   CandidateCount,
@@ -87,15 +88,17 @@ export const plannerApi = {
   },
 
   /** Evaluate shard `shard` of `of` (candidate index % of === shard) with the closed-form estimator. */
-  searchShard(
+  async searchShard(
     scenario: ScenarioInput,
     options: Partial<SearchOptions>,
     shard: number,
     of: number,
     onProgress?: (p: SearchProgress) => void,
-  ): ShardResult {
+  ): Promise<ShardResult> {
+    const s = parseOrThrow(scenario);
+    await preloadKernelsFor(s);
     // Each call over comlink is a postMessage: the core already throttles to one per ~50 ms.
-    return searchShard(parseOrThrow(scenario), options, shard, of, onProgress ? (p) => void onProgress(p) : undefined);
+    return searchShard(s, options, shard, of, onProgress ? (p) => void onProgress(p) : undefined);
   },
 
   /**
@@ -109,6 +112,7 @@ export const plannerApi = {
   ): Promise<{ refined: RankedPlan[]; rejected: RejectedPlan[]; simulated: boolean }> {
     const s = parseOrThrow(scenario);
     const o = resolveOptions(s, options);
+    await preloadKernelsFor(s);
     const sim = await loadSimulator();
     if (!sim) return { refined: plans, rejected: [], simulated: false };
     return { ...refinePlans(s, plans, sim, o.objective, o.secondary), simulated: true };
@@ -117,6 +121,7 @@ export const plannerApi = {
   /** One scenario: simulated when the simulator is available, else closed form. */
   async evaluate(scenario: ScenarioInput, method: 'auto' | 'steady-state' = 'auto'): Promise<EvaluationResult> {
     const s = parseOrThrow(scenario);
+    await preloadKernelsFor(s);
     const sim = method === 'auto' ? await loadSimulator() : null;
     return sim ? sim(s) : evaluateFast(s);
   },
@@ -130,6 +135,7 @@ export const plannerApi = {
   async simulate(scenario: ScenarioInput, options: SimulateRequest = {}): Promise<SimulatedEvaluation> {
     const s = parseOrThrow(scenario);
     const o = simulateOptions(options);
+    await preloadKernelsFor(s);
     const m = await import('../core/evaluate/simulated.ts');
     const r = m.evaluateSimulated(s, o);
     return Comlink.transfer(r, timelineBuffers(r));

@@ -41,6 +41,8 @@ export interface BatchShape {
   /** Part of kvReadTokens (and attnPairs) that belongs to decoding sequences (one new token each). */
   decodeKvReadTokens: number;
   decodeKvReadTokensWindow: number;
+  /** Sequences decoding one token this step (the rest are prefill chunks). */
+  decodeSeqs: number;
   /** True when every sequence decodes one token (CUDA-graph eligible). */
   decodeOnly: boolean;
   /**
@@ -70,9 +72,11 @@ export function shapeOf(steps: readonly SeqStep[], window: number | null): Batch
   let kvW = 0;
   let dec = 0;
   let decW = 0;
+  let decodeSeqs = 0;
   let decodeOnly = steps.length > 0;
   for (const s of steps) {
     if (s.newTokens === 1) {
+      decodeSeqs++;
       dec += s.ctx + 1;
       decW += Math.min(s.ctx + 1, w);
     }
@@ -94,6 +98,7 @@ export function shapeOf(steps: readonly SeqStep[], window: number | null): Batch
     kvReadTokensWindow: kvW,
     decodeKvReadTokens: dec,
     decodeKvReadTokensWindow: decW,
+    decodeSeqs,
     decodeOnly,
   };
 }
@@ -117,6 +122,7 @@ export function uniformShape(
     kvReadTokensWindow: count * Math.min(ctx + newTokens, w),
     decodeKvReadTokens: newTokens === 1 ? count * (ctx + 1) : 0,
     decodeKvReadTokensWindow: newTokens === 1 ? count * Math.min(ctx + 1, w) : 0,
+    decodeSeqs: newTokens === 1 ? count : 0,
     decodeOnly: newTokens === 1 && count > 0,
   };
 }

@@ -7,6 +7,7 @@ import type { Dtype } from '../hardware/types.ts';
 import { CALIBRATION } from './calibration.ts';
 import type { Deployment } from './deployment.ts';
 import { kvMathDtype, kvStoredBytesPerElement } from './kvformat.ts';
+import { achievedEfficiencyFor, type AchievedEfficiency } from '../kernels/efficiency.ts';
 
 export interface Geometry {
   /** Query heads per GPU (attention is split over tp). */
@@ -28,14 +29,18 @@ export interface Geometry {
   attentionFlopsPerS: number;
   hbmBytesPerS: number;
   attentionDecodeBytesPerS: number;
+  /** Shortest time of one GEMM kernel, seconds (0 where launch gaps model it: NVIDIA calibration). */
+  kernelFloorS: number;
 }
 
 const cache = new WeakMap<Deployment, Geometry>();
 
-function fractionFor(math: Dtype): number {
-  if (math === 'fp4' || math === 'nvfp4') return CALIBRATION.gemmPeakFraction.fp4;
-  if (math === 'fp8' || math === 'int8') return CALIBRATION.gemmPeakFraction.fp8;
-  return CALIBRATION.gemmPeakFraction.bf16;
+/** Large-GEMM share of peak: the GPU's achieved-efficiency profile (kernels/efficiency.ts), else the calibration. */
+function fractionFor(math: Dtype, eff: AchievedEfficiency | undefined): number {
+  const f = eff?.gemmPeakFraction ?? CALIBRATION.gemmPeakFraction;
+  if (math === 'fp4' || math === 'nvfp4') return f.fp4;
+  if (math === 'fp8' || math === 'int8') return f.fp8;
+  return f.bf16;
 }
 
 export function geometryOf(dep: Deployment): Geometry {
@@ -57,6 +62,8 @@ export function geometryOf(dep: Deployment): Geometry {
       ? gpu.denseTflops.fp8
       : gpu.denseTflops.bf16;
   const hbm = gpu.memoryBandwidthGBps * 1e9;
+  const eff = achievedEfficiencyFor(gpu.id);
+  const hbmFraction = eff?.hbmFraction ?? CALIBRATION.hbmFraction;
   const g: Geometry = {
     qHeads: att.numHeads / instance.tp,
     kvHeads: Math.ceil(kvHeads),
@@ -66,11 +73,13 @@ export function geometryOf(dep: Deployment): Geometry {
     commBytes: 2,
     kvBytes,
     kvBytesPerTokenLayerGpu,
-    gemmPeakFlopsPerS: gemm.tflops * 1e12 * fractionFor(gemm.mathDtype),
+    gemmPeakFlopsPerS: gemm.tflops * 1e12 * fractionFor(gemm.mathDtype, eff),
     gemmMathDtype: gemm.mathDtype,
     attentionFlopsPerS: attnMath * 1e12 * CALIBRATION.attentionPrefillPeakFraction,
-    hbmBytesPerS: hbm * CALIBRATION.hbmFraction,
-    attentionDecodeBytesPerS: hbm * CALIBRATION.attentionDecodeHbmFraction,
+    hbmBytesPerS: hbm * hbmFraction,
+    // No public absolute figure for AMD paged-decode kernels (ENGINE-FACTS Open Q 6): never above the GEMM share.
+    attentionDecodeBytesPerS: hbm * Math.min(CALIBRATION.attentionDecodeHbmFraction, hbmFraction),
+    kernelFloorS: (eff?.kernelFloorUs ?? 0) / 1e6,
   };
   cache.set(dep, g);
   return g;

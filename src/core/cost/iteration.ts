@@ -9,16 +9,32 @@
  *   2 all-reduces of T_a·h over tp (after attention and after the FFN)
  * T_a = tokens per attention-DP group. MLA (DeepSeek-V2, 2024) replaces QKV with the low-rank
  * q_a/q_b/kv_a/kv_b path and attends in the latent space while decoding (weight absorption).
- * Each op's time is its roofline time; kernel-launch gaps and a per-step host overhead are added.
+ * Each op's time is its measured kernel latency where the deployment's GPU and engine have a profile covering the
+ * shape (core/kernels/measured.ts: GEMMs, attention, MoE layers, collectives), else its roofline time; kernel-launch
+ * gaps and a per-step host overhead are added.
  */
 import type { LayerSpec } from '../model/types.ts';
 import { CALIBRATION } from './calibration.ts';
 import { collectiveTimeS, linkFor, type CollectiveKind } from './collectives.ts';
 import type { Deployment } from './deployment.ts';
 import { geometryOf, type Geometry } from './geometry.ts';
-import { gemmEfficiency, rooflineTime, type OpCost, type OpKind } from './roofline.ts';
+import { gemmEfficiency, rooflineTime, type OpCost, type OpKind, type RooflineTime } from './roofline.ts';
 import type { BatchShape } from './batch.ts';
 import { kvEngineOf, type DecodeKvRead, type KvEngine } from '../kv/engine.ts';
+import {
+  gemmTableDtype,
+  kernelBasisOf,
+  measuredCollectiveS,
+  measuredDecodeAttentionS,
+  measuredGemmS,
+  measuredMlaPrefillS,
+  measuredMoeS,
+  measuredPrefillAttentionS,
+  scaleToGpu,
+  type MeasuredKernels,
+  type MoeShape,
+} from '../kernels/measured.ts';
+import type { MoeDtype } from '../kernels/types.ts';
 
 export interface IterationCost {
   /** Latency of the step through every pipeline stage, host overhead included, seconds. */
@@ -45,6 +61,16 @@ interface Ctx {
   emit: Emit | undefined;
   /** The scenario's KV strategy as the engine applies it (null: plain paged KV). */
   kv: KvEngine | null;
+  /** Measured kernels of the deployment's GPU and engine (null: roofline only). */
+  mk: MeasuredKernels | null;
+  /** The step replays a CUDA graph (selects the graph-mode all-reduce table). */
+  graphs: boolean;
+}
+
+/** Use a measured time when there is one (rescaled for GPU overrides), else the roofline's. */
+function withMeasured(c: Ctx, t: RooflineTime, measuredS: number): RooflineTime {
+  if (!c.mk || !(measuredS > 0) || !Number.isFinite(measuredS)) return t;
+  return { ...t, timeS: scaleToGpu(c.mk, measuredS, t.computeS, t.memoryS) };
 }
 
 function record(
@@ -89,7 +115,12 @@ export function gemmOp(
   const flops = 2 * m * k * n;
   const bytes = k * n * weightBytes + (m * k + m * n) * c.g.gemmActBytes;
   const rate = c.g.gemmPeakFlopsPerS * gemmEfficiency(m, 1);
-  const t = rooflineTime(flops, bytes, rate, c.g.hbmBytesPerS);
+  let t = rooflineTime(flops, bytes, rate, c.g.hbmBytesPerS);
+  if (t.timeS < c.g.kernelFloorS) t = { ...t, timeS: c.g.kernelFloorS, bound: 'latency' };
+  if (c.mk) {
+    const dt = gemmTableDtype(weightBytes, c.g.gemmMathDtype);
+    if (dt) t = withMeasured(c, t, measuredGemmS(c.mk, dt, m, k, n));
+  }
   return record(c, name, kind, flops, bytes, t, () => `M=${fmt(m)} K=${fmt(k)} N=${fmt(n)}`, count);
 }
 
@@ -110,7 +141,11 @@ function collectiveOp(
 ): number {
   if (count <= 0 || bufferBytes <= 0 || (n <= 1 && kind !== 'send-recv')) return 0;
   const link = linkFor(c.dep.gpu, kind === 'send-recv' ? c.dep.instance.gpus : n, c.dep.links.scaleUpDomainGpus);
-  const timeS = collectiveTimeS(kind, bufferBytes, n, link);
+  let timeS = collectiveTimeS(kind, bufferBytes, n, link);
+  if (c.mk && kind !== 'send-recv' && link.scope === 'scale-up') {
+    const m = measuredCollectiveS(c.mk, kind, bufferBytes, n, c.graphs);
+    if (m > 0 && Number.isFinite(m)) timeS = m;
+  }
   return record(
     c,
     name,
@@ -138,6 +173,9 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
   const decRead = kvd ? kvd.tokens : decKv;
   const h = dep.model.hiddenSize;
   const ta = c.ta;
+  // Sequences per attention-DP group: prefill chunks and decodes (the measured tables are per batch).
+  const decSeqs = shape.decodeSeqs / adp;
+  const preSeqs = Math.max(0, shape.seqs - shape.decodeSeqs) / adp;
   let t = 0;
   if (att.kind === 'mla') {
     const qkHead = att.qkNopeHeadDim + att.qkRopeHeadDim;
@@ -154,6 +192,7 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
       prefillKv * g.kvBytesPerTokenLayerGpu,
       false,
       count,
+      c.mk && prefillPairs > 0 ? measuredMlaPrefillS(c.mk, kvTable(g.kvBytes), preSeqs, prefillPairs, g.qHeads) : NaN,
     );
     const decS = attentionCore(
       c,
@@ -175,6 +214,9 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
       prefillKv * g.kvBytesPerTokenLayerGpu,
       false,
       count,
+      c.mk && prefillPairs > 0
+        ? measuredPrefillAttentionS(c.mk, kvTable(g.kvBytes), preSeqs, prefillPairs, g.qHeads, att.headDim)
+        : NaN,
     );
     const decS = attentionCore(
       c,
@@ -183,6 +225,9 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
       decRead * g.kvBytesPerTokenLayerGpu,
       true,
       count,
+      c.mk && decRead > 0
+        ? measuredDecodeAttentionS(c.mk, kvTable(g.kvBytes), decSeqs, decRead, g.kvHeads, att.headDim)
+        : NaN,
     );
     t += decS;
     if (kvd) t += kvDecodeExtras(c, kvd, decRead * g.kvBytesPerTokenLayerGpu, decS / count, count);
@@ -191,11 +236,24 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
   return t;
 }
 
-function attentionCore(c: Ctx, name: string, flops: number, kvBytes: number, decode: boolean, count: number): number {
+/** The attention table of a KV cache stored in `kvBytes` per element (fp8 and narrower use the fp8 table). */
+function kvTable(kvBytes: number): 'bf16' | 'fp8' {
+  return kvBytes <= 1 ? 'fp8' : 'bf16';
+}
+
+function attentionCore(
+  c: Ctx,
+  name: string,
+  flops: number,
+  kvBytes: number,
+  decode: boolean,
+  count: number,
+  measuredS = NaN,
+): number {
   if (flops <= 0 && kvBytes <= 0) return 0;
   const { g } = c;
   const bytesPerS = decode ? g.attentionDecodeBytesPerS : g.hbmBytesPerS;
-  const t = rooflineTime(flops, kvBytes, g.attentionFlopsPerS, bytesPerS);
+  const t = withMeasured(c, rooflineTime(flops, kvBytes, g.attentionFlopsPerS, bytesPerS), measuredS);
   return record(c, name, 'attention', flops, kvBytes, t, () => (decode ? 'paged decode' : 'causal prefill'), count);
 }
 
@@ -251,6 +309,56 @@ function denseFfnOps(c: Ctx, width: number, splitOver: number, count: number, la
  * load imbalance. It reads the weights of the local experts that at least one token chose:
  * P(expert used) = 1 − (1 − topK/E)^T under uniform routing.
  */
+interface ExpertsRoofline extends RooflineTime {
+  flops: number;
+  bytes: number;
+  tokensHere: number;
+  activeLocal: number;
+  localExperts: number;
+  imbalance: number;
+}
+
+/** Roofline of the routed experts of one MoE layer of shape `s` over T tokens on one GPU (see moeOps). */
+function expertsRoofline(g: Geometry, gated: boolean, s: MoeShape, T: number): ExpertsRoofline {
+  const { ep, tp: moeTp, hidden: h } = s;
+  const routed = T * s.topk;
+  const meanPerRank = routed / ep;
+  const imbalance =
+    ep > 1 && meanPerRank > 0
+      ? Math.min(ep, 1 + Math.sqrt((2 * Math.log(ep)) / meanPerRank)) * CALIBRATION.moeRoutingSkew
+      : 1;
+  const tokensHere = meanPerRank * Math.min(imbalance, ep); // token-expert rows this GPU's experts see
+  const localExperts = s.experts / ep;
+  const pUsed = 1 - Math.pow(1 - s.topk / s.experts, T);
+  const activeLocal = Math.max(Math.min(localExperts, 1), localExperts * pUsed);
+  const wCols = ((gated ? 3 : 2) * s.inter) / moeTp;
+  const flops = 2 * tokensHere * h * wCols;
+  const bytes = activeLocal * h * wCols * g.weightBytes + 2 * tokensHere * h * g.gemmActBytes;
+  const rate = g.gemmPeakFlopsPerS * gemmEfficiency(tokensHere / Math.max(activeLocal, 1), 1);
+  const computeS = rate > 0 ? flops / rate : 0;
+  const memoryS = bytes / g.hbmBytesPerS;
+  // One literal of a fixed shape (no spread): this runs for every MoE layer of every step.
+  return {
+    timeS: Math.max(computeS, memoryS),
+    computeS,
+    memoryS,
+    bound: computeS >= memoryS ? 'compute' : 'memory',
+    flops,
+    bytes,
+    tokensHere,
+    activeLocal,
+    localExperts,
+    imbalance,
+  };
+}
+
+/** The MoE table dtype of the deployment's expert weights (null: none measured). */
+function moeTableDtype(g: Geometry): MoeDtype | null {
+  const dt = gemmTableDtype(g.weightBytes, g.gemmMathDtype);
+  if (dt) return dt;
+  return g.weightBytes === 0.5 ? 'int4' : null;
+}
+
 function moeOps(c: Ctx, count: number): number {
   const { dep, g } = c;
   const moe = dep.model.moe!;
@@ -258,21 +366,27 @@ function moeOps(c: Ctx, count: number): number {
   const h = dep.model.hiddenSize;
   const T = c.ta * attentionDp;
   let t = gemmOp(c, 'router', c.ta, h, moe.numExperts, count, 'moe', 2);
-  const routed = T * moe.topK;
-  const meanPerRank = routed / ep;
-  const imbalance =
-    ep > 1 && meanPerRank > 0
-      ? Math.min(ep, 1 + Math.sqrt((2 * Math.log(ep)) / meanPerRank)) * CALIBRATION.moeRoutingSkew
-      : 1;
-  const tokensHere = (meanPerRank * Math.min(imbalance, ep)) / 1; // token-expert rows this GPU's experts see
-  const localExperts = moe.numExperts / ep;
-  const pUsed = 1 - Math.pow(1 - moe.topK / moe.numExperts, T);
-  const activeLocal = Math.max(Math.min(localExperts, 1), localExperts * pUsed);
-  const wCols = ((dep.model.gatedMlp ? 3 : 2) * moe.expertIntermediateSize) / moeTp;
-  const flops = 2 * tokensHere * h * wCols;
-  const bytes = activeLocal * h * wCols * g.weightBytes + 2 * tokensHere * h * g.gemmActBytes;
-  const rate = g.gemmPeakFlopsPerS * gemmEfficiency(tokensHere / Math.max(activeLocal, 1), 1);
-  const rt = rooflineTime(flops, bytes, rate, g.hbmBytesPerS);
+  const gated = dep.model.gatedMlp;
+  const shape: MoeShape = {
+    dtype: moeTableDtype(g) ?? 'bf16',
+    hidden: h,
+    inter: moe.expertIntermediateSize,
+    topk: moe.topK,
+    experts: moe.numExperts,
+    tp: moeTp,
+    ep,
+  };
+  const er = expertsRoofline(g, gated, shape, T);
+  const { flops, bytes, tokensHere, activeLocal, localExperts, imbalance } = er;
+  // Measured: the whole fused MoE layer (routing, permute, grouped GEMMs at MoE-kernel efficiency, unpermute).
+  const rt =
+    c.mk && moeTableDtype(g)
+      ? withMeasured(
+          c,
+          er,
+          measuredMoeS(c.mk, shape, T, (s, tokens) => expertsRoofline(g, gated, s, tokens).timeS),
+        )
+      : er;
   t += record(
     c,
     'experts (grouped GEMM)',
@@ -371,8 +485,9 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   let launches = 0;
   const h = dep.model.hiddenSize;
   const kv = kvEngineOf(dep);
+  const mk = kernelBasisOf(dep).kernels;
   for (let s = 0; s < pp; s++) {
-    const c: Ctx = { dep, g, shape, ta, stage: s, emit, kv };
+    const c: Ctx = { dep, g, shape, ta, stage: s, emit, kv, mk, graphs: useGraphs };
     let t = 0;
     if (shape.tokens > 0) {
       if (s === 0) t += elementwiseOp(c, 'embedding', ta * h * 2, 1, 'embedding');
@@ -392,7 +507,7 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   }
   let p2pS = 0;
   if (pp > 1 && shape.tokens > 0) {
-    const c: Ctx = { dep, g, shape, ta, stage: 0, emit, kv };
+    const c: Ctx = { dep, g, shape, ta, stage: 0, emit, kv, mk, graphs: useGraphs };
     p2pS = collectiveOp(c, 'PP send/recv', 'send-recv', ta * h * g.commBytes, 2, 1, 'p2p');
   }
   const overheadS =

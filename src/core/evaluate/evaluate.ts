@@ -14,10 +14,16 @@ import { kvStrategySummary, kvStrategyWarnings, type KvStrategySummary } from '.
 import { countParams } from '../model/params.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { describeBottleneck } from './bottleneck.ts';
+import { kernelBasisOf } from '../kernels/measured.ts';
 import { constantStats, costUsdPerMOutputTokens, energyJPerOutputToken, type Stats } from './metrics.ts';
 
 export interface EvaluationResult {
   method: 'steady-state' | 'simulation';
+  /**
+   * What the op times rest on: "measured kernels · H200 · SGLang 0.5.9" or "roofline (no measured profile for …)"
+   * (core/kernels/measured.ts).
+   */
+  basis?: string;
   model: { name: string; totalParams: number; activeParams: number; kvBytesPerToken: number };
   gpu: { id: string; name: string };
   plan: { tp: number; pp: number; dp: number; ep: number; attentionDp: number; moeTp: number; gpusUsed: number };
@@ -192,6 +198,7 @@ export function evaluateSteadyState(scenario: Scenario): EvaluationResult {
   return {
     method: 'steady-state',
     engine: engineSection(dep),
+    basis: kernelBasisOf(dep).basis,
     model: {
       name: dep.model.name,
       totalParams: params.totalParams,

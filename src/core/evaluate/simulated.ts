@@ -29,6 +29,7 @@ import { kvEngineOf } from '../kv/engine.ts';
 import { buildWorkload, DEFAULT_MAX_SIM_REQUESTS, type SimWorkload } from '../sim/requests.ts';
 import { stabilityVerdict, type Stability } from '../sim/stability.ts';
 import { downsampleSteps, statsOf, type DownsampledSeries } from '../sim/stats.ts';
+import { kernelBasisOf } from '../kernels/measured.ts';
 import { describeBottleneck } from './bottleneck.ts';
 import {
   kvSection,
@@ -242,6 +243,7 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
   const base = {
     method: 'simulation' as const,
     engine: engineSection(dep),
+    basis: kernelBasisOf(dep).basis,
     model: {
       name: dep.model.name,
       totalParams: params.totalParams,
@@ -410,7 +412,7 @@ function closedLoopStarts(
 }
 
 interface SummaryCtx {
-  base: Pick<EvaluationResult, 'method' | 'model' | 'gpu' | 'plan' | 'memory' | 'kv' | 'engine'> & {
+  base: Pick<EvaluationResult, 'method' | 'basis' | 'model' | 'gpu' | 'plan' | 'memory' | 'kv' | 'engine'> & {
     method: 'simulation';
   };
   warnings: string[];

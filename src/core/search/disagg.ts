@@ -25,6 +25,7 @@ import type { PoolPlan, Scenario } from '../scenario/schema.ts';
 import { ProfileCache, poolScenario, type InstanceProfile } from './profile.ts';
 import { shapeGroup } from './space.ts';
 import { estimatorWorkload } from './workload-view.ts';
+import { kernelBasisOf } from '../kernels/measured.ts';
 
 const poolGpus = (p: PoolPlan) => p.tp * p.attentionDp * p.pp;
 
@@ -303,6 +304,7 @@ export function evaluateDisaggregatedSteadyState(
   }
   const base = {
     method: 'steady-state' as const,
+    basis: kernelBasisOf(dep).basis,
     model: {
       name: dep.model.name,
       totalParams: params.totalParams,

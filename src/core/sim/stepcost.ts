@@ -52,6 +52,7 @@ function emptyShape(): BatchShape {
     kvReadTokensWindow: 0,
     decodeKvReadTokens: 0,
     decodeKvReadTokensWindow: 0,
+    decodeSeqs: 0,
     decodeOnly: false,
   };
 }
@@ -93,6 +94,7 @@ export class StepCoster {
     s.kvReadTokensWindow = 0;
     s.decodeKvReadTokens = 0;
     s.decodeKvReadTokensWindow = 0;
+    s.decodeSeqs = 0;
     s.decodeOnly = false;
     const k = s.kvDecode;
     if (k) {
@@ -110,6 +112,7 @@ export class StepCoster {
     const w = this.window;
     if (s.seqs === 0) s.decodeOnly = true;
     if (n === 1) {
+      s.decodeSeqs++;
       s.decodeKvReadTokens += ctx + 1;
       s.decodeKvReadTokensWindow += Math.min(ctx + 1, w);
       if (this.kv) this.kv.addDecode(s.kvDecode!, ctx + 1);
@@ -145,6 +148,7 @@ export class StepCoster {
     p.kvReadTokensWindow = kw;
     p.decodeKvReadTokens = k;
     p.decodeKvReadTokensWindow = kw;
+    p.decodeSeqs = n;
     p.decodeOnly = true;
     this.costCalls++;
     return iterationCost(this.dep, p);

@@ -279,6 +279,15 @@ export function PlanDetail() {
             <div className="plan-sub">
               {result ? `${result.model.name} on ${result.plan.gpusUsed} × ${gpuName}` : gpuName} ·{' '}
               <span className={row ? 'badge badge--accent' : 'badge'}>{source}</span>
+              {result?.basis && (
+                <>
+                  {' '}
+                  ·{' '}
+                  <span className="badge" data-testid="plan-basis">
+                    {result.basis}
+                  </span>
+                </>
+              )}
             </div>
           </div>
           <PlanEditor />

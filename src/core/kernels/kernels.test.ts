@@ -1,0 +1,220 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getGpu } from '../hardware/gpus.ts';
+import { evaluateSteadyState } from '../evaluate/evaluate.ts';
+import { parseScenario } from '../scenario/validate.ts';
+import type { ScenarioInput } from '../scenario/schema.ts';
+import { decodeGrid, decodeLogUs } from './codec.ts';
+import { interpolateUs } from './interp.ts';
+import {
+  kernelBasisOf,
+  measuredCollectiveS,
+  measuredDecodeAttentionS,
+  measuredGemmS,
+  measuredMlaPrefillS,
+  measuredMoeS,
+  type MeasuredKernels,
+} from './measured.ts';
+import { clearKernelProfiles, loadKernelProfile, registerKernelProfile } from './registry.ts';
+import h200Sglang from './profiles/h200_sxm.sglang.json';
+import h100Vllm from './profiles/h100_sxm.vllm.json';
+import type { Grid, KernelProfileJson } from './types.ts';
+
+const PROFILES_DIR = new URL('./profiles/', import.meta.url);
+
+function kernelsFor(gpuId: string, engine: 'vllm' | 'sglang' | 'trtllm'): MeasuredKernels {
+  const mk = kernelBasisOf({ gpu: getGpu(gpuId)!, runtime: { engine: { name: engine } } }).kernels;
+  if (!mk) throw new Error(`no kernels for ${gpuId} ${engine}`);
+  return mk;
+}
+
+/** A synthetic grid: latency(x, y) = 3 + x^0.7 · y^0.3 µs on log-spaced axes. */
+function syntheticGrid(): { grid: Grid; f: (x: number, y: number) => number } {
+  const xs = [1, 4, 16, 64, 256];
+  const ys = [2, 8, 32];
+  const f = (x: number, y: number) => 3 + x ** 0.7 * y ** 0.3;
+  const q: number[] = [];
+  let prev = 0;
+  for (const x of xs)
+    for (const y of ys) {
+      const v = Math.round(100 * Math.log2(f(x, y)));
+      q.push(v - prev);
+      prev = v;
+    }
+  return { grid: decodeGrid([xs, ys], q), f };
+}
+
+afterEach(() => clearKernelProfiles());
+
+describe('codec', () => {
+  it('undoes the delta coding and keeps gaps as NaN', () => {
+    const v = decodeLogUs([700, 10, null, -20]);
+    expect([...v].slice(0, 2)).toEqual([7, 7.1]);
+    expect(Number.isNaN(v[2]!)).toBe(true);
+    expect(v[3]).toBeCloseTo(6.9, 12);
+  });
+});
+
+describe('log-space multilinear interpolation', () => {
+  const { grid, f } = syntheticGrid();
+
+  it('returns the stored latency exactly on every grid point', () => {
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < 3; j++) {
+        const x = grid.axes[0]![i]!;
+        const y = grid.axes[1]![j]!;
+        const stored = 2 ** grid.logUs[i * 3 + j]!;
+        expect(interpolateUs(grid, [x, y])).toBeCloseTo(stored, 9);
+        // Quantisation (100·log2) keeps the stored value within 0.35 % of the true one.
+        expect(Math.abs(stored / f(x, y) - 1)).toBeLessThan(0.0035);
+      }
+  });
+
+  it('is NaN outside the measured range (the caller falls back to the roofline)', () => {
+    expect(interpolateUs(grid, [0.5, 8])).toBeNaN();
+    expect(interpolateUs(grid, [300, 8])).toBeNaN();
+    expect(interpolateUs(grid, [16, 64])).toBeNaN();
+  });
+
+  it('is monotone along each axis and bounded by the bracketing corners', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1, max: 256, noNaN: true }),
+        fc.double({ min: 1, max: 256, noNaN: true }),
+        fc.double({ min: 2, max: 32, noNaN: true }),
+        (a, b, y) => {
+          const lo = Math.min(a, b);
+          const hi = Math.max(a, b);
+          const tLo = interpolateUs(grid, [lo, y]);
+          const tHi = interpolateUs(grid, [hi, y]);
+          expect(tHi).toBeGreaterThanOrEqual(tLo * (1 - 1e-12));
+          expect(tLo).toBeGreaterThanOrEqual(2 ** Math.min(...grid.logUs) * (1 - 1e-12));
+          expect(tHi).toBeLessThanOrEqual(2 ** Math.max(...grid.logUs) * (1 + 1e-12));
+          // A power law between grid points: within 5 % of the smooth truth.
+          expect(Math.abs(tLo / f(lo, y) - 1)).toBeLessThan(0.05);
+        },
+      ),
+    );
+  });
+});
+
+describe('measured profiles', () => {
+  it('keeps every committed profile at most 60 KB gzip', () => {
+    const files = readdirSync(PROFILES_DIR).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(18);
+    for (const f of files) {
+      const gz = gzipSync(readFileSync(new URL(f, PROFILES_DIR))).length;
+      expect(gz, f).toBeLessThanOrEqual(60 * 1024);
+    }
+  });
+
+  it('reproduces a real GEMM row: H200 SGLang fp8 256×65536×12288 = 0.5509 ms (gemm_perf.parquet)', () => {
+    registerKernelProfile(h200Sglang as KernelProfileJson, ['h200']);
+    const mk = kernelsFor('h200', 'sglang');
+    expect(measuredGemmS(mk, 'fp8', 256, 12288, 65536) * 1e3).toBeCloseTo(0.5509, 2);
+    // bf16 4096³ row: 0.1842 ms.
+    expect(Math.abs((measuredGemmS(mk, 'bf16', 4096, 4096, 4096) * 1e3) / 0.1842 - 1)).toBeLessThan(0.01);
+  });
+
+  it('reproduces a real MLA prefill row: H200 SGLang, 1 × 4096 tokens, 128 heads = 3.659 ms (context_mla_perf)', () => {
+    registerKernelProfile(h200Sglang as KernelProfileJson, ['h200']);
+    const mk = kernelsFor('h200', 'sglang');
+    const pairs = (4096 * 4096) / 2;
+    expect(Math.abs((measuredMlaPrefillS(mk, 'bf16', 1, pairs, 128) * 1e3) / 3.6585 - 1)).toBeLessThan(0.01);
+  });
+
+  it('prices a small NVLink all-reduce at microseconds, not the 2 µs of an α–β model with no floor', () => {
+    registerKernelProfile(h200Sglang as KernelProfileJson, ['h200']);
+    const mk = kernelsFor('h200', 'sglang');
+    // SGLang custom all-reduce, 8 GPUs, 16 KB bf16: eager 21.9 µs, graph 4.7 µs (custom_allreduce_perf.parquet).
+    expect(measuredCollectiveS(mk, 'all-reduce', 16384, 8, false) * 1e6).toBeCloseTo(21.9, 0);
+    expect(measuredCollectiveS(mk, 'all-reduce', 16384, 8, true) * 1e6).toBeCloseTo(4.7, 0);
+    // NCCL all-gather has a floor: a 100-byte message costs what the smallest measured one does.
+    const tiny = measuredCollectiveS(mk, 'all-gather', 100, 8, false);
+    expect(tiny * 1e6).toBeGreaterThan(5);
+    expect(tiny).toBe(measuredCollectiveS(mk, 'all-gather', 512, 8, false));
+  });
+
+  it('keeps decode attention affine in the KV read (simulator decode coefficients stay exact)', () => {
+    registerKernelProfile(h200Sglang as KernelProfileJson, ['h200']);
+    const mk = kernelsFor('h200', 'sglang');
+    const t = (k: number) => measuredDecodeAttentionS(mk, 'bf16', 64, k, 8, 128);
+    const a = t(64_000);
+    const b = t(192_000);
+    const c = t(320_000);
+    expect(c - b).toBeCloseTo(b - a, 12);
+    expect(b).toBeGreaterThan(a);
+  });
+
+  it('uses the measured MoE layer for a measured shape and transfers the ratio to a neighbour shape', () => {
+    registerKernelProfile(h200Sglang as KernelProfileJson, ['h200']);
+    const mk = kernelsFor('h200', 'sglang');
+    const ds = { dtype: 'fp8_block' as const, hidden: 7168, inter: 2048, topk: 8, experts: 256, tp: 1, ep: 8 };
+    const roof = (s: { hidden: number; inter: number }, tokens: number) => (s.hidden * s.inter * tokens) / 1e12;
+    const own = measuredMoeS(mk, ds, 512, roof);
+    expect(own).toBeGreaterThan(0);
+    const wider = measuredMoeS(mk, { ...ds, inter: 2 * 2048 + 1 }, 512, roof);
+    expect(wider / own).toBeCloseTo((4097 * 7168) / (2048 * 7168), 6);
+  });
+});
+
+const LLAMA_8X_H100: ScenarioInput = {
+  version: 1,
+  model: 'llama-3.1-70b',
+  cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 },
+  plan: { tp: 8 },
+} as ScenarioInput;
+
+function evaluate(input: ScenarioInput) {
+  const p = parseScenario(input);
+  if (!p.ok) throw new Error(p.errors.join('; '));
+  return evaluateSteadyState(p.scenario);
+}
+
+describe('basis of a result', () => {
+  it('names the roofline and the missing profile on an AMD GPU, with its achieved-efficiency source', () => {
+    const r = evaluate({ ...LLAMA_8X_H100, cluster: { gpu: 'mi300x', nodes: 1, gpusPerNode: 8 } } as ScenarioInput);
+    expect(r.basis).toBe(
+      'roofline (no measured profile for AMD Instinct MI300X · vLLM) · achieved efficiencies from aiter tuned GEMM tables and MAMF (ENGINE-FACTS §8.2)',
+    );
+  });
+
+  it('says when a measured profile exists but was not loaded', () => {
+    expect(evaluate(LLAMA_8X_H100).basis).toBe(
+      'roofline (measured profile for NVIDIA H100 SXM5 80GB · vLLM 0.19.0 not loaded)',
+    );
+  });
+
+  it('names GPU, engine and version once loaded, and the nearest profile for another version', async () => {
+    await loadKernelProfile('h100-sxm', 'vllm');
+    expect(evaluate(LLAMA_8X_H100).basis).toBe('measured kernels · NVIDIA H100 SXM5 80GB · vLLM 0.19.0');
+    const other = evaluate({
+      ...LLAMA_8X_H100,
+      runtime: { engine: { name: 'vllm', version: '0.8.5' } },
+    } as ScenarioInput);
+    expect(other.basis).toBe(
+      'measured kernels · NVIDIA H100 SXM5 80GB · vLLM 0.19.0 (asked 0.8.5; nearest profile 0.19.0)',
+    );
+  });
+
+  it('scales the profile for a de-rated GPU and says so', () => {
+    const derated = {
+      ...LLAMA_8X_H100,
+      cluster: { ...LLAMA_8X_H100.cluster, gpuOverrides: { memoryBandwidthGBps: 3350 / 2 } },
+    } as ScenarioInput;
+    const rooflineRatio = evaluate(derated).metrics.tpotMs.mean / evaluate(LLAMA_8X_H100).metrics.tpotMs.mean;
+    registerKernelProfile(h100Vllm as KernelProfileJson, ['h100-sxm']);
+    const base = evaluate(LLAMA_8X_H100);
+    const slow = evaluate(derated);
+    expect(slow.basis).toBe(
+      'measured kernels · NVIDIA H100 SXM5 80GB · vLLM 0.19.0 · scaled for gpuOverrides memoryBandwidthGBps',
+    );
+    // Decode is memory bound: half the bandwidth slows each token (not 2×: launches, host, all-reduces stay), and the
+    // measured profile slows by about as much as the roofline does for the same override.
+    const ratio = slow.metrics.tpotMs.mean / base.metrics.tpotMs.mean;
+    expect(ratio).toBeGreaterThan(1.2);
+    expect(Math.abs(ratio / rooflineRatio - 1)).toBeLessThan(0.15);
+  });
+});

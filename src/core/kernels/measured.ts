@@ -1,0 +1,267 @@
+/**
+ * Measured kernel times for one deployment (issue 12): the cost model asks here first and uses the roofline when the
+ * answer is NaN (no profile for the GPU/engine, shape outside the measured range, or a dtype the tables lack).
+ *
+ * Mapping from ParaKV's ops to the tables (scripts/distill-kernels.mjs):
+ * - GEMM [M×K]·[K×N] → gemm grid (m, n, k) of the math dtype; above the largest measured M the time scales
+ *   linearly in M from the edge (more rows of the same tiles, compute bound).
+ * - prefill attention of b sequences with P causal pairs → context grid (b, isl_eq, heads) with isl_eq = √(2P/b),
+ *   the from-scratch prompt with the same work; head_dim ≠ 128 scales with head_dim (FLOPs ∝ d).
+ * - MLA prefill → the context_mla grid (b, isl_eq, heads per GPU) where the engine has one (SGLang, TRT-LLM);
+ * - decode attention of b sequences reading K keys → floor(b, kvHeads) + perToken(b, kvHeads) · K/b (affine in K,
+ *   so the simulator's decode coefficients stay exact); head_dim scales the per-token part (bytes ∝ d).
+ * - MoE layer (routing, permute, grouped GEMMs, unpermute) → the curve of the same (dtype, hidden, inter, topk,
+ *   experts, moe_tp, moe_ep), interpolated in tokens; another expert shape on the same (dtype, tp, ep) transfers the
+ *   nearest measured shape's measured/roofline ratio (`moeRooflineS`).
+ * - all-reduce → the engine's custom all-reduce (CUDA-graph or eager), else NCCL; all-gather / reduce-scatter /
+ *   all-to-all → NCCL; inside the NVLink domain only. Below the smallest measured message the latency floor holds.
+ * A GPU override (cluster.gpuOverrides) on a profiled GPU scales each measured time by roofline(override) /
+ * roofline(catalog GPU) of that op, and the basis says so.
+ */
+import type { GpuSpec } from '../hardware/types.ts';
+import { getGpu } from '../hardware/gpus.ts';
+import { achievedEfficiencyFor } from './efficiency.ts';
+import { axisMax, axisMin, interpolateUs } from './interp.ts';
+import { engineOf, kernelProfile, kernelRegistryGeneration, profileEntry } from './registry.ts';
+import type { GemmDtype, Grid, KernelEngine, KernelProfile, KvDtype, MoeCurve, MoeDtype } from './types.ts';
+
+const ENGINE_LABEL: Record<KernelEngine, string> = { vllm: 'vLLM', sglang: 'SGLang', trtllm: 'TensorRT-LLM' };
+
+export interface MeasuredKernels {
+  profile: KernelProfile;
+  /** Catalog-GPU rate / deployment-GPU rate (1 without overrides): multiply a base time by these. */
+  computeScale: number;
+  memoryScale: number;
+  linkScale: number;
+}
+
+export interface KernelBasis {
+  /** e.g. "measured kernels · H200 · SGLang 0.5.9" or "roofline (no measured profile for MI300X)". */
+  basis: string;
+  kernels: MeasuredKernels | null;
+}
+
+interface DeploymentLike {
+  gpu: GpuSpec;
+  runtime: { engine?: { name: KernelEngine; version?: string | undefined } | undefined };
+}
+
+const cache = new WeakMap<object, { gen: number; value: KernelBasis }>();
+
+const ratio = (base: number | null | undefined, now: number | null | undefined): number =>
+  base && now && base > 0 && now > 0 ? base / now : 1;
+
+/** Which fields of the deployment's GPU differ from the catalog entry the profile was measured on. */
+function overriddenFields(base: GpuSpec, gpu: GpuSpec): string[] {
+  const out: string[] = [];
+  if (base.memoryBandwidthGBps !== gpu.memoryBandwidthGBps) out.push('memoryBandwidthGBps');
+  if (base.denseTflops.bf16 !== gpu.denseTflops.bf16) out.push('bf16Tflops');
+  if (base.denseTflops.fp8 !== gpu.denseTflops.fp8) out.push('fp8Tflops');
+  if (base.denseTflops.fp4 !== gpu.denseTflops.fp4) out.push('fp4Tflops');
+  if (base.scaleUpGBps !== gpu.scaleUpGBps) out.push('scaleUpGBps');
+  return out;
+}
+
+/** The basis and measured kernels of a deployment (cached per Deployment and registry generation). */
+export function kernelBasisOf(dep: DeploymentLike): KernelBasis {
+  const gen = kernelRegistryGeneration();
+  const hit = cache.get(dep);
+  if (hit && hit.gen === gen) return hit.value;
+  const value = resolveBasis(dep);
+  cache.set(dep, { gen, value });
+  return value;
+}
+
+function resolveBasis(dep: DeploymentLike): KernelBasis {
+  const engine = engineOf(dep.runtime);
+  const gpuName = dep.gpu.name;
+  const entry = profileEntry(dep.gpu.id, engine);
+  if (!entry) {
+    const eff = achievedEfficiencyFor(dep.gpu.id);
+    const basis = `roofline (no measured profile for ${gpuName} · ${ENGINE_LABEL[engine]})`;
+    return { basis: eff ? `${basis} · ${eff.source}` : basis, kernels: null };
+  }
+  const profile = kernelProfile(dep.gpu.id, engine);
+  const label = `${gpuName} · ${ENGINE_LABEL[engine]} ${entry.engineVersion}`;
+  if (!profile) return { basis: `roofline (measured profile for ${label} not loaded)`, kernels: null };
+  const base = getGpu(dep.gpu.id) ?? dep.gpu;
+  const fields = overriddenFields(base, dep.gpu);
+  const kernels: MeasuredKernels = {
+    profile,
+    computeScale: ratio(base.denseTflops.bf16, dep.gpu.denseTflops.bf16),
+    memoryScale: ratio(base.memoryBandwidthGBps, dep.gpu.memoryBandwidthGBps),
+    linkScale: ratio(base.scaleUpGBps, dep.gpu.scaleUpGBps),
+  };
+  let basis = `measured kernels · ${label}`;
+  const asked = dep.runtime.engine?.version;
+  if (asked && asked !== entry.engineVersion) basis += ` (asked ${asked}; nearest profile ${entry.engineVersion})`;
+  if (fields.length) basis += ` · scaled for gpuOverrides ${fields.join(', ')}`;
+  return { basis, kernels };
+}
+
+/**
+ * A measured time rescaled to the deployment's GPU: the op's roofline parts (compute s, memory s, computed at the
+ * deployment's rates) say how much of it each rate governs.
+ */
+export function scaleToGpu(mk: MeasuredKernels, measuredS: number, computeS: number, memoryS: number): number {
+  if (mk.computeScale === 1 && mk.memoryScale === 1) return measuredS;
+  const now = Math.max(computeS, memoryS);
+  const base = Math.max(computeS / mk.computeScale, memoryS / mk.memoryScale);
+  return base > 0 ? (measuredS * now) / base : measuredS;
+}
+
+/** Table dtype of a GEMM whose weights are `weights` and math runs in `math`; null when no table fits. */
+export function gemmTableDtype(weightBytes: number, math: string): GemmDtype | null {
+  if (weightBytes >= 2 && (math === 'bf16' || math === 'fp16')) return 'bf16';
+  if (weightBytes === 1 && math === 'fp8') return 'fp8';
+  if (weightBytes < 1 && weightBytes > 0.5 && math === 'fp4') return 'nvfp4';
+  return null;
+}
+
+/** Seconds of one measured GEMM (M tokens, K in, N out), NaN when not covered. */
+export function measuredGemmS(mk: MeasuredKernels, dtype: GemmDtype, m: number, k: number, n: number): number {
+  const g = mk.profile.gemm[dtype] ?? (dtype === 'fp8' ? mk.profile.gemm.fp8_block : undefined);
+  if (!g) return NaN;
+  const mMax = axisMax(g, 0);
+  if (m > mMax) return (interpolateUs(g, [mMax, n, k]) * (m / mMax)) / 1e6;
+  return interpolateUs(g, [m, n, k]) / 1e6;
+}
+
+/** Seconds of prefill attention: `batch` sequences, `pairs` causal (query, key) pairs in all, NaN when not covered. */
+export function measuredPrefillAttentionS(
+  mk: MeasuredKernels,
+  kv: KvDtype,
+  batch: number,
+  pairs: number,
+  heads: number,
+  headDim: number,
+): number {
+  const g = mk.profile.attnPrefill[kv] ?? mk.profile.attnPrefill.bf16;
+  if (!g || batch <= 0 || pairs <= 0) return NaN;
+  const b = Math.max(batch, axisMin(g, 0));
+  const isl = Math.sqrt((2 * pairs) / batch);
+  return (interpolateUs(g, [b, isl, heads]) * (headDim / 128)) / 1e6;
+}
+
+/** Seconds of MLA prefill attention (latent attention core, SGLang / TRT-LLM tables), NaN when not covered. */
+export function measuredMlaPrefillS(
+  mk: MeasuredKernels,
+  kv: KvDtype,
+  batch: number,
+  pairs: number,
+  heads: number,
+): number {
+  const g = mk.profile.mlaPrefill[kv] ?? mk.profile.mlaPrefill.bf16;
+  if (!g || batch <= 0 || pairs <= 0) return NaN;
+  const b = Math.max(batch, axisMin(g, 0));
+  return interpolateUs(g, [b, Math.sqrt((2 * pairs) / batch), heads]) / 1e6;
+}
+
+/** Seconds of decode attention: `batch` sequences reading `kvTokens` keys in all, NaN when not covered. */
+export function measuredDecodeAttentionS(
+  mk: MeasuredKernels,
+  kv: KvDtype,
+  batch: number,
+  kvTokens: number,
+  kvHeads: number,
+  headDim: number,
+): number {
+  const d = mk.profile.attnDecode[kv] ?? mk.profile.attnDecode.bf16;
+  if (!d || batch <= 0) return NaN;
+  const b = Math.max(batch, axisMin(d.floor, 0));
+  const floorUs = interpolateUs(d.floor, [b, kvHeads]);
+  const perMTokUs = interpolateUs(d.perMTok, [b, kvHeads]);
+  const ctx = kvTokens / batch;
+  return (floorUs + (perMTokUs / 1e6) * ctx * (headDim / 128)) / 1e6;
+}
+
+export interface MoeShape {
+  dtype: MoeDtype;
+  hidden: number;
+  inter: number;
+  topk: number;
+  experts: number;
+  tp: number;
+  ep: number;
+}
+
+function curveUs(c: MoeCurve, tokens: number): number {
+  const tMax = axisMax(c.grid, 0);
+  if (tokens > tMax) return interpolateUs(c.grid, [tMax]) * (tokens / tMax);
+  return interpolateUs(c.grid, [tokens]);
+}
+
+/** Log-distance between two expert shapes (weight size, sparsity). */
+function shapeDistance(a: MoeShape, b: MoeShape): number {
+  return (
+    Math.abs(Math.log((a.hidden * a.inter) / (b.hidden * b.inter))) +
+    Math.abs(Math.log(a.experts / a.topk / (b.experts / b.topk)))
+  );
+}
+
+/**
+ * Seconds of one MoE layer's routed experts over `tokens` tokens (the whole MoE group), NaN when not covered.
+ * `rooflineS(shape, tokens)` prices a shape with the roofline, for the ratio transfer from a neighbour shape.
+ */
+export function measuredMoeS(
+  mk: MeasuredKernels,
+  s: MoeShape,
+  tokens: number,
+  rooflineS: (shape: MoeShape, tokens: number) => number,
+): number {
+  if (tokens < 1) return NaN;
+  let best: MoeCurve | undefined;
+  let bestD = Infinity;
+  const dtypes: MoeDtype[] = s.dtype === 'fp8' ? ['fp8', 'fp8_block'] : [s.dtype];
+  for (const dt of dtypes) {
+    for (const c of mk.profile.moe) {
+      if (c.dtype !== dt || c.tp !== s.tp || c.ep !== s.ep) continue;
+      const d = shapeDistance(c, s);
+      if (d < bestD) {
+        best = c;
+        bestD = d;
+      }
+    }
+    if (best) break;
+  }
+  if (!best) return NaN;
+  const us = curveUs(best, tokens);
+  if (bestD === 0) return us / 1e6;
+  const own = rooflineS(s, tokens);
+  const theirs = rooflineS(best, tokens);
+  return theirs > 0 ? ((us / 1e6) * own) / theirs : NaN;
+}
+
+export type MeasuredCollective = 'all-reduce' | 'all-gather' | 'reduce-scatter' | 'all-to-all';
+
+function commGrid(mk: MeasuredKernels, kind: MeasuredCollective, graphs: boolean): Grid | undefined {
+  const c = mk.profile.comm;
+  switch (kind) {
+    case 'all-reduce':
+      return (graphs ? c.customAllReduceGraph : c.customAllReduceEager) ?? c.all_reduce;
+    case 'all-gather':
+      return c.all_gather;
+    case 'reduce-scatter':
+      return c.reduce_scatter;
+    case 'all-to-all':
+      return c.alltoall;
+  }
+}
+
+/** Seconds of one collective of `bufferBytes` per GPU over `n` GPUs in the NVLink domain, NaN when not covered. */
+export function measuredCollectiveS(
+  mk: MeasuredKernels,
+  kind: MeasuredCollective,
+  bufferBytes: number,
+  n: number,
+  graphs: boolean,
+): number {
+  const g = commGrid(mk, kind, graphs);
+  if (!g || n < 2) return NaN;
+  const bytes = Math.max(bufferBytes, axisMin(g, 1));
+  const us = interpolateUs(g, [n, bytes]);
+  if (mk.linkScale === 1) return us / 1e6;
+  // A slower (faster) link stretches (shrinks) the bandwidth part; the small-message floor stays.
+  const floorUs = interpolateUs(g, [n, axisMin(g, 1)]);
+  return (floorUs + Math.max(0, us - floorUs) * mk.linkScale) / 1e6;
+}

@@ -1,0 +1,83 @@
+/**
+ * Measured kernel profiles (issue 12): latencies distilled by scripts/distill-kernels.mjs from aiconfigurator's
+ * kernel microbenchmarks (Apache-2.0, see NOTICE). `KernelProfileJson` is the committed file format; `KernelProfile`
+ * the decoded form the cost model interpolates (log2 axes, log2 µs values, NaN where a point was not measured).
+ */
+export type KernelEngine = 'vllm' | 'sglang' | 'trtllm';
+export type GemmDtype = 'bf16' | 'fp8' | 'fp8_block' | 'nvfp4';
+export type MoeDtype = GemmDtype | 'int4';
+export type KvDtype = 'bf16' | 'fp8';
+export type CommOp = 'all_reduce' | 'all_gather' | 'reduce_scatter' | 'alltoall';
+
+/** Delta-coded quantised latencies (codec.ts); `axes` in natural units, row-major, last axis fastest. */
+export interface GridJson {
+  axes: number[][];
+  q: (number | null)[];
+}
+
+export interface MoeCurveJson {
+  dtype: MoeDtype;
+  hidden: number;
+  inter: number;
+  topk: number;
+  experts: number;
+  tp: number;
+  ep: number;
+  routing: string;
+  tokens: number[];
+  q: (number | null)[];
+}
+
+export interface KernelProfileJson {
+  schema: 1;
+  sourceGpu: string;
+  engine: KernelEngine;
+  engineVersion: string;
+  source: string;
+  gemm: Partial<Record<GemmDtype, GridJson>>;
+  attnPrefill: Partial<Record<KvDtype, GridJson>>;
+  attnDecode: Partial<Record<KvDtype, { axes: number[][]; floorQ: (number | null)[]; perMTokQ: (number | null)[] }>>;
+  /** MLA context attention over (batch, isl, heads per GPU); absent on engines without the table. */
+  mlaPrefill?: Partial<Record<KvDtype, GridJson>>;
+  moe: MoeCurveJson[];
+  comm: Partial<Record<CommOp | 'customAllReduceGraph' | 'customAllReduceEager', GridJson>> & {
+    ncclVersion?: string;
+    customVersion?: string;
+  };
+}
+
+/** A decoded grid: log2 axis values and log2 latency in µs (NaN = not measured). */
+export interface Grid {
+  axes: number[][];
+  logAxes: Float64Array[];
+  logUs: Float64Array;
+}
+
+export interface MoeCurve {
+  dtype: MoeDtype;
+  hidden: number;
+  inter: number;
+  topk: number;
+  experts: number;
+  tp: number;
+  ep: number;
+  grid: Grid;
+}
+
+export interface KernelProfile {
+  /** ParaKV GPU catalog ids the profile was measured on. */
+  gpuIds: readonly string[];
+  sourceGpu: string;
+  engine: KernelEngine;
+  engineVersion: string;
+  source: string;
+  gemm: Partial<Record<GemmDtype, Grid>>;
+  /** Context attention over (batch, isl, heads), head_dim 128. */
+  attnPrefill: Partial<Record<KvDtype, Grid>>;
+  /** Decode attention: latency = floor(batch, kvHeads) + perToken(batch, kvHeads) · context, head_dim 128. */
+  attnDecode: Partial<Record<KvDtype, { floor: Grid; perMTok: Grid }>>;
+  /** MLA context attention (DeepSeek latent attention) over (batch, isl, heads per GPU). */
+  mlaPrefill: Partial<Record<KvDtype, Grid>>;
+  moe: MoeCurve[];
+  comm: Partial<Record<CommOp | 'customAllReduceGraph' | 'customAllReduceEager', Grid>>;
+}
