@@ -306,9 +306,9 @@ describe('disaggregated plans', () => {
       cluster: { ...s.cluster, nodes: 1, gpusPerNode: 16, scaleUpDomainGpus: 16 },
     });
     expect(nvlink.bottleneck).toMatch(/over NVLink/);
-    expect(r.metrics.ttftMs.p50).toBeGreaterThan(nvlink.metrics.ttftMs.p50);
+    expect(r.metrics.ttftMs!.p50).toBeGreaterThan(nvlink.metrics.ttftMs!.p50);
     // TPOT is a pure decode step: no prefill chunks interleave.
-    expect(r.metrics.tpotMs.p50).toBeCloseTo(nvlink.metrics.tpotMs.p50, 6);
+    expect(r.metrics.tpotMs!.p50).toBeCloseTo(nvlink.metrics.tpotMs!.p50, 6);
   });
 
   it('rejects pools that do not fit, naming the pool', () => {
@@ -338,7 +338,10 @@ describe('disaggregated plans', () => {
 
 describe('workload trace view', () => {
   it('summarises the APEX lmsys trace into mean lengths and its arrival rate', () => {
-    const text = readFileSync(new URL('../../../data/reference/traces/apex/llama_lmsys_05.jsonl', import.meta.url), 'utf8');
+    const text = readFileSync(
+      new URL('../../../data/reference/traces/apex/llama_lmsys_05.jsonl', import.meta.url),
+      'utf8',
+    );
     const parsed = parseTrace('apex-jsonl', text);
     if (!parsed.ok) throw new Error(parsed.message);
     const base = scenario({ model: 'llama-3.1-70b', cluster: h100(1, 8) });

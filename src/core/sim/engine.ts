@@ -102,6 +102,30 @@ export interface SimInput {
   timelineIterations: number;
   /** Simulate every decode step as its own event (tests compare this against the merged runs). */
   disableLeaps?: boolean;
+  /** Work budget per call (see SimBudget); the run stops with partial statistics when it is spent. */
+  budget?: SimBudget;
+}
+
+/**
+ * Work bounds for one simulate() call. Events are deterministic (same input, same cut); wall time is
+ * not, so it is off unless the caller sets it (the worker uses 1 s, the CLI 5 s).
+ */
+export interface SimBudget {
+  /** Events (arrivals, launches/wake-ups, transfers) processed at most; default DEFAULT_MAX_SIM_EVENTS. */
+  maxEvents?: number;
+  /** Wall-clock milliseconds at most (checked every WALL_CHECK_EVENTS events); default none. */
+  maxWallMs?: number;
+}
+
+/** Default event cap: ~10 s of the slowest (per-step costed) events, far above any drained workload here. */
+export const DEFAULT_MAX_SIM_EVENTS = 20_000_000;
+/** Wall time is read once per this many events (performance.now() is not free). */
+export const WALL_CHECK_EVENTS = 256;
+
+/** Why a run stopped early because its budget was spent (null when it was not). */
+export interface SimPartial {
+  reason: string;
+  events: number;
 }
 
 export const STATUS_UNFINISHED = 0;
@@ -227,6 +251,10 @@ export interface SimRaw {
   lastEndS: number;
   /** Why the run stopped early, or null. */
   truncated: string | null;
+  /** Set when the work budget (SimInput.budget) stopped the run: the statistics cover part of the workload. */
+  partial: SimPartial | null;
+  /** Events the main loop processed. */
+  events: number;
   timeline: IterationTimeline;
 }
 
@@ -652,6 +680,8 @@ class Engine {
       firstArrivalS: NaN,
       lastEndS: NaN,
       truncated: null,
+      partial: null,
+      events: 0,
       timeline: {
         count: 0,
         total: 0,
@@ -790,10 +820,37 @@ class Engine {
     }
     let ai = 0;
     const ev = this.ev;
+    const maxEvents = Math.max(1, Math.floor(this.input.budget?.maxEvents ?? DEFAULT_MAX_SIM_EVENTS));
+    const maxWallMs = this.input.budget?.maxWallMs;
+    const t0 = maxWallMs !== undefined ? performance.now() : 0;
+    let events = 0;
+    // Termination: every pass consumes one arrival (n of them) or pops one heap event; each event either
+    // advances a request (a prompt chunk, a decode step or run of them, a transfer) or is a stale wake-up
+    // superseded by a newer version, and each pushes at most a bounded number of new events, so a
+    // workload drains in finitely many passes — but that number can be astronomically large (hundreds of
+    // thousands of decode steps per request), hence the event and wall-time budget: the loop exits after
+    // maxEvents passes (or maxWallMs), reporting "stopped after N events".
     for (;;) {
       const ta = closed === null && ai < n ? this.req[ai]!.arrivalS : Infinity;
       const te = this.heap.topT();
       if (ta === Infinity && te === Infinity) break;
+      if (
+        events >= maxEvents ||
+        (maxWallMs !== undefined &&
+          events % WALL_CHECK_EVENTS === 0 &&
+          events > 0 &&
+          performance.now() - t0 > maxWallMs)
+      ) {
+        const by = events >= maxEvents ? `the ${maxEvents}-event budget` : `the ${maxWallMs} ms budget`;
+        this.out.partial = {
+          reason: `stopped after ${events} events (${by}): the workload does not drain within the budget`,
+          events,
+        };
+        this.out.truncated = this.out.partial.reason;
+        break;
+      }
+      events++;
+      this.out.events = events;
       if (ta <= te) {
         this.arrive(ai, ta);
         ai++;
@@ -1643,7 +1700,8 @@ class Engine {
     this.mbPool.push(mb);
     this.sampleKv(T);
     if (o.iterations >= this.input.maxIterations && this.finishedOrRejected < this.n) {
-      o.truncated = `stopped after ${o.iterations} iterations (the iteration cap)`;
+      o.truncated = `stopped after ${o.iterations} iterations (the iteration cap): the workload does not drain within the budget`;
+      o.partial = { reason: o.truncated, events: o.events };
     }
   }
 

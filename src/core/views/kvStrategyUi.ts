@@ -416,13 +416,12 @@ export function kvTierOccupancy(scenario: Scenario, result: EvaluationResult): K
 }
 
 /** The simulator's tier occupancy over time (whole deployment, GB) as line points; null without tiers. */
-export function simTierLines(
-  sim: SimulationSummary,
-): {
+export function simTierLines(sim: SimulationSummary): {
   hbm: [number, number][];
   host: [number, number][];
   ssd: [number, number][];
-  capacityGB: { hbm: number; host: number; ssd: number };
+  /** host absent: the swap space is unbounded (no offload component). */
+  capacityGB: { hbm: number; host?: number; ssd: number };
 } | null {
   const t = sim.kvTiers;
   if (!t) return null;
