@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { GPUS } from '../core/hardware/gpus.ts';
 import { MODELS } from '../core/model/catalog.ts';
 import { countParams, kvBytesPerToken } from '../core/model/params.ts';
-import { evaluateSimulated } from '../core/evaluate/simulated.ts';
+import { CLI_SIM_WALL_MS, evaluateSimulated } from '../core/evaluate/simulated.ts';
 import { evaluateFast } from '../core/search/evaluate-plan.ts';
 import { inlineTracePath } from '../core/scenario/trace-path.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
@@ -174,7 +174,8 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
         if (format !== 'json' && format !== 'table') throw new UsageError('--format must be json or table');
         const evaluate = args.includes('--fast')
           ? (s: Parameters<typeof evaluateFast>[0]) => evaluateFast(s)
-          : (s: Parameters<typeof evaluateSimulated>[0]) => evaluateSimulated(s);
+          : (s: Parameters<typeof evaluateSimulated>[0]) =>
+              evaluateSimulated(s, { budget: { maxWallMs: CLI_SIM_WALL_MS } });
         const link = flag(args, '--link');
         if (link !== undefined) {
           const decoded = await scenarioFromLink(link);

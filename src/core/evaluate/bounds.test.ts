@@ -114,16 +114,16 @@ describe('TPOT over zero inter-token gaps is absent in both engines', () => {
 
 describe('the simulator stops within its work budget and says so', () => {
   it('KIVI-2 + H2O with maxNumSeqs 1 and 262,144 output tokens: partial after the event budget', () => {
-    const r = evaluateSimulated(scenarioOf('kiviH2oLongOutput'), { budget: { maxEvents: 20_000 } });
+    const r = evaluateSimulated(scenarioOf('kiviH2oLongOutput'), { budget: { maxEvents: 10 } });
     const sim = r.simulation;
     expect(sim.partial?.reason).toBe(
-      'stopped after 20000 events (the 20000-event budget): the workload does not drain within the budget',
+      'stopped after 10 events (the 10-event budget): the workload does not drain within the budget',
     );
-    expect(sim.events).toBe(20_000);
+    expect(sim.events).toBe(10);
     expect(sim.truncated).toBe(sim.partial?.reason);
     expect(sim.finished).toBe(0);
     expectAbsentExplained(r);
-    expect(r.metrics.absent?.ttftMs).toMatch(/^no request finished: stopped after 20000 events/);
+    expect(r.metrics.absent?.ttftMs).toMatch(/^no request finished: stopped after 10 events/);
     expect(nonFinitePaths(r)).toEqual([]);
   });
 
@@ -150,4 +150,39 @@ describe('the simulator stops within its work budget and says so', () => {
     expect(r.simulation.partial).toBeUndefined();
     expect(r.simulation.finished).toBe(50);
   });
+});
+
+describe('merged decode runs under KV strategies match step-by-step simulation', () => {
+  const strategies = {
+    'KIVI-2 + H2O': { quant: { dtype: 'kivi2' }, evict: { policy: 'h2o', budgetFraction: 0.2 } },
+    'shared prefix': { share: { prefixTokens: 512 } },
+    'KIVI-2': { quant: { dtype: 'kivi2' } },
+  } as const;
+  for (const [name, kvStrategy] of Object.entries(strategies)) {
+    it(name, () => {
+      const p = parseScenario({
+        version: 1,
+        model: 'llama-3.1-8b',
+        cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 },
+        runtime: { maxNumSeqs: 4, kvStrategy },
+        workload: {
+          requests: 12,
+          inputTokens: 700,
+          output: { kind: 'uniform', min: 200, max: 3000 },
+          arrival: { kind: 'poisson', ratePerSec: 2 },
+        },
+      });
+      if (!p.ok) throw new Error(p.errors.join('; '));
+      const merged = evaluateSimulated(p.scenario);
+      const steps = evaluateSimulated(p.scenario, { disableLeaps: true });
+      expect(merged.simulation.finished).toBe(12);
+      expect(merged.simulation.iterations).toBe(steps.simulation.iterations);
+      expect(merged.simulation.decodeTokens).toBe(steps.simulation.decodeTokens);
+      expect(merged.simulation.events).toBeLessThan(steps.simulation.events / 5);
+      for (const k of ['ttftMs', 'tpotMs', 'e2eMs'] as const)
+        for (const q of ['mean', 'p50', 'p99'] as const)
+          expect(merged.metrics[k]![q] / steps.metrics[k]![q], `${k}.${q}`).toBeCloseTo(1, 9);
+      expect(merged.metrics.outputTokPerSec).toBe(steps.metrics.outputTokPerSec);
+    });
+  }
 });

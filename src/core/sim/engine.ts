@@ -113,14 +113,12 @@ export interface SimInput {
 export interface SimBudget {
   /** Events (arrivals, launches/wake-ups, transfers) processed at most; default DEFAULT_MAX_SIM_EVENTS. */
   maxEvents?: number;
-  /** Wall-clock milliseconds at most (checked every WALL_CHECK_EVENTS events); default none. */
+  /** Wall-clock milliseconds at most (checked before every event; one event is bounded work); default none. */
   maxWallMs?: number;
 }
 
 /** Default event cap: ~10 s of the slowest (per-step costed) events, far above any drained workload here. */
 export const DEFAULT_MAX_SIM_EVENTS = 20_000_000;
-/** Wall time is read once per this many events (performance.now() is not free). */
-export const WALL_CHECK_EVENTS = 256;
 
 /** Why a run stopped early because its budget was spent (null when it was not). */
 export interface SimPartial {
@@ -260,6 +258,9 @@ export interface SimRaw {
 
 /** Outstanding-request slack of the prefix-affinity router (SGLang router `balance_abs_threshold`, 32). */
 export const PREFIX_AFFINITY_SLACK = 32;
+
+/** Most decode steps one stepwise leap (KV strategies) merges into one event. */
+export const STEPWISE_LEAP_STEPS = 512;
 
 // Request states.
 // 0 = not arrived yet (typed arrays start at 0).
@@ -484,6 +485,12 @@ class MicroBatch {
   k1 = 0;
   kw1 = 0;
   nBelow = 0;
+  /**
+   * Stepwise leap (KV strategies, whose blocks and step costs are not affine in the context): the
+   * cumulative duration of steps 1..j at index j − 1 (null for an affine leap).
+   */
+  ends: Float64Array | null = null;
+  endsBuf = new Float64Array(0);
 
   push(r: number, n: number): void {
     if (this.count === this.ids.length) {
@@ -501,11 +508,14 @@ class MicroBatch {
 
   /** Duration of leap step j (1-based). */
   stepS(j: number): number {
+    const e = this.ends;
+    if (e !== null) return e[j - 1]! - (j > 1 ? e[j - 2]! : 0);
     return this.a + this.b * (this.k1 + this.count * (j - 1)) + this.bw * (this.kw1 + this.nBelow * (j - 1));
   }
 
   /** Σ of steps 1..j in closed form (arithmetic series). */
   cumS(j: number): number {
+    if (this.ends !== null) return this.ends[j - 1]!;
     const tri = (j * (j - 1)) / 2;
     return j * this.a + this.b * (j * this.k1 + this.count * tri) + this.bw * (j * this.kw1 + this.nBelow * tri);
   }
@@ -834,13 +844,7 @@ class Engine {
       const ta = closed === null && ai < n ? this.req[ai]!.arrivalS : Infinity;
       const te = this.heap.topT();
       if (ta === Infinity && te === Infinity) break;
-      if (
-        events >= maxEvents ||
-        (maxWallMs !== undefined &&
-          events % WALL_CHECK_EVENTS === 0 &&
-          events > 0 &&
-          performance.now() - t0 > maxWallMs)
-      ) {
+      if (events >= maxEvents || (maxWallMs !== undefined && performance.now() - t0 > maxWallMs)) {
         const by = events >= maxEvents ? `the ${maxEvents}-event budget` : `the ${maxWallMs} ms budget`;
         this.out.partial = {
           reason: `stopped after ${events} events (${by}): the workload does not drain within the budget`,
@@ -1200,6 +1204,7 @@ class Engine {
     mb.count = 0;
     mb.prefillTokens = 0;
     mb.decodeSeqs = 0;
+    mb.ends = null;
     return mb;
   }
 
@@ -1515,10 +1520,11 @@ class Engine {
       !anySkipped &&
       hostTok === 0 &&
       ssdTok === 0 &&
-      p.leapsOk &&
       p.role !== 'prefill'
-    )
-      this.extendLeap(inst, mb);
+    ) {
+      if (p.leapsOk) this.extendLeap(inst, mb);
+      else this.extendLeapStepwise(inst, mb);
+    }
     inst.inflight.push(mb);
     this.sampleKv(t);
     return true;
@@ -1605,6 +1611,71 @@ class Engine {
     inst.stageFree[0] = tt;
   }
 
+  /**
+   * extendLeap for pools whose KV strategy makes blocks or step costs non-affine in the context
+   * (eviction, residual windows, a shared prefix): the run of decode steps is built step by step —
+   * each step's blocks from the strategy (kv.units) and its cost exactly as a per-step launch would
+   * cost it (the StepCoster memoises repeated decode batches) — but it is still one event. Same stops:
+   * the first completion, the first step whose blocks do not fit, a sliding-window boundary, the
+   * iteration cap, and at most STEPWISE_LEAP_STEPS steps per run (bounds the work of one event).
+   */
+  private extendLeapStepwise(inst: Inst, mb: MicroBatch): void {
+    const p = inst.pool;
+    const n = mb.count;
+    let kMax = Math.min(STEPWISE_LEAP_STEPS, this.input.maxIterations - this.out.iterations);
+    const w = p.window;
+    for (let i = 0; i < n; i++) {
+      const r = mb.ids[i]!;
+      const c = this.computed[r]!;
+      const left = this.req[r]!.outputTokens - this.generated[r]!;
+      if (left < kMax) kMax = left;
+      if (c + 1 < w && w - c < kMax) kMax = w - c;
+    }
+    if (kMax <= 1) return;
+    if (mb.endsBuf.length < kMax) mb.endsBuf = new Float64Array(Math.max(kMax, 2 * mb.endsBuf.length));
+    const ends = mb.endsBuf;
+    ends[0] = mb.endS - mb.startS;
+    const groups = inst.groups;
+    for (const g of groups) g.tmpFree = g.free;
+    const coster = p.coster;
+    const times = p.times;
+    let k = 1;
+    for (let j = 2; j <= kMax; j++) {
+      // Step j decodes each sequence at context c + j − 1 (reads c + j) and needs its blocks for c + j.
+      let fits = true;
+      for (let i = 0; i < n && fits; i++) {
+        const r = mb.ids[i]!;
+        const c = this.computed[r]!;
+        const g = groups[this.group[r]!]!;
+        const grow = this.unitsFor(p, c + j) - this.unitsFor(p, c + j - 1);
+        g.tmpFree -= grow;
+        // Blocks freed mid-run could let a waiting request in: end the run before such a step.
+        if (g.tmpFree < 0 || grow < 0) fits = false;
+      }
+      if (!fits) break;
+      coster.reset();
+      let K = 0;
+      let Kw = 0;
+      for (let i = 0; i < n; i++) {
+        const c = this.computed[mb.ids[i]!]! + j - 1;
+        coster.add(c, 1, true);
+        K += c + 1;
+        Kw += Math.min(c + 1, w);
+      }
+      if (coster.exact) coster.costAcc(times);
+      else coster.decode(n, K, Kw, times);
+      ends[j - 1] = ends[j - 2]! + times.stageS[0]! + times.overheadS;
+      k = j;
+    }
+    if (k === 1) return;
+    mb.ends = ends;
+    const tt = mb.startS + ends[k - 1]!;
+    mb.steps = k;
+    mb.endS = tt;
+    mb.busyS = tt - mb.startS;
+    inst.stageFree[0] = tt;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Completing a micro-batch
 
@@ -1630,8 +1701,10 @@ class Engine {
     if (mb.steps > 1) {
       const k = mb.steps;
       const t1 = mb.startS + mb.cumS(1);
-      // Steps 2..k: every sequence sees the step's duration as its inter-token gap (linear in j).
-      if (k > 1) o.itl.addLinear(mb.stepS(2), mb.stepS(k), k - 1, mb.count);
+      // Steps 2..k: every sequence sees the step's duration as its inter-token gap (linear in j, or
+      // step by step for a stepwise leap).
+      if (mb.ends !== null) for (let j = 2; j <= k; j++) o.itl.add(mb.stepS(j), mb.count);
+      else if (k > 1) o.itl.addLinear(mb.stepS(2), mb.stepS(k), k - 1, mb.count);
       for (let i = 0; i < mb.count; i++) {
         const r = mb.ids[i]!;
         this.inflight[r] = 0;
