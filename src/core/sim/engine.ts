@@ -346,6 +346,7 @@ class EventHeap {
     this.kind[i] = kind;
     this.a[i] = a;
     this.b[i] = b;
+    // Terminates: i halves each pass (sift-up, ≤ log2(size) passes).
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (!this.less(i, p)) break;
@@ -376,6 +377,7 @@ class EventHeap {
       this.a[0] = this.a[last]!;
       this.b[0] = this.b[last]!;
       let i = 0;
+      // Terminates: i at least doubles each pass and the loop breaks once it has no child (sift-down).
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
@@ -1175,6 +1177,7 @@ class Engine {
   private wake(inst: Inst, ver: number, t: number): void {
     if (ver !== inst.wakeVer) return;
     inst.wakeAt = Infinity;
+    // Terminates: each pass removes one in-flight micro-batch (at most pp).
     while (inst.inflight.length > 0 && inst.inflight[0]!.endS <= t) this.finalize(inst.inflight.shift()!);
     if (this.out.truncated !== null) return;
     // Requests issued at t (closed loop, transfers) are routed before this instance schedules.
@@ -1302,6 +1305,8 @@ class Engine {
   private scheduleRunning(p: PoolState, g: Group, mb: MicroBatch, pass: number, st: BuildState): void {
     const run = g.running;
     let i = 0;
+    // Terminates: every pass either advances i or preempts (removes) a request of `run`, so at most
+    // 2·run.length passes.
     while (i < run.length) {
       const r = run[i]!;
       if (this.inflight[r] === 1) {
@@ -1323,6 +1328,7 @@ class Engine {
       }
       const want = this.unitsFor(p, this.computed[r]! + n) - this.units[r]!;
       let self = false;
+      // Terminates: each pass preempts one request behind i (run shrinks) or i itself (break).
       while (want > g.free) {
         let j = run.length - 1;
         while (j > i && (this.inflight[run[j]!] === 1 || this.mark[run[j]!] === this.launchId)) j--;
@@ -1375,6 +1381,7 @@ class Engine {
   /** Admit waiting requests FCFS while budget, maxNumSeqs and KV (above the watermark) allow. */
   private admit(p: PoolState, g: Group, mb: MicroBatch, t: number, st: BuildState): void {
     const maxSeqs = p.rt.maxNumSeqs;
+    // Terminates: each pass admits (dequeues) one waiting request or returns.
     while (g.waiting.length > 0 && st.budget > 0 && st.seqs < st.seqCap) {
       if (g.running.length >= maxSeqs) {
         this.out.blockedBySeqs++;
