@@ -598,6 +598,10 @@ class Engine {
   private readonly out: SimRaw;
 
   private launchId = 0;
+  /** Time of the next open-loop arrival (Infinity when none is left): where a stepwise leap stops being worth extending. */
+  private nextArrivalS = Infinity;
+  /** Scratch: blocks per sequence while a stepwise leap is built. */
+  private leapUnits = new Float64Array(64);
   private nextClosed = 0;
   private finishedOrRejected = 0;
   private queued = 0;
@@ -846,6 +850,7 @@ class Engine {
       const ta = closed === null && ai < n ? this.req[ai]!.arrivalS : Infinity;
       const te = this.heap.topT();
       if (ta === Infinity && te === Infinity) break;
+      this.nextArrivalS = ta;
       if (events >= maxEvents || (maxWallMs !== undefined && performance.now() - t0 > maxWallMs)) {
         const by = events >= maxEvents ? `the ${maxEvents}-event budget` : `the ${maxWallMs} ms budget`;
         this.out.partial = {
@@ -1646,33 +1651,45 @@ class Engine {
     for (const g of groups) g.tmpFree = g.free;
     const coster = p.coster;
     const times = p.times;
+    // Blocks each sequence holds so far (step 1's were allocated at launch).
+    if (this.leapUnits.length < n) this.leapUnits = new Float64Array(Math.max(n, 2 * this.leapUnits.length));
+    const held = this.leapUnits;
+    for (let i = 0; i < n; i++) held[i] = this.units[mb.ids[i]!]!;
     let k = 1;
     for (let j = 2; j <= kMax; j++) {
       // Step j decodes each sequence at context c + j − 1 (reads c + j) and needs its blocks for c + j.
       let fits = true;
       for (let i = 0; i < n && fits; i++) {
         const r = mb.ids[i]!;
-        const c = this.computed[r]!;
+        const u = this.unitsFor(p, this.computed[r]! + j);
+        const grow = u - held[i]!;
+        held[i] = u;
         const g = groups[this.group[r]!]!;
-        const grow = this.unitsFor(p, c + j) - this.unitsFor(p, c + j - 1);
         g.tmpFree -= grow;
         // Blocks freed mid-run could let a waiting request in: end the run before such a step.
         if (g.tmpFree < 0 || grow < 0) fits = false;
       }
       if (!fits) break;
-      coster.reset();
-      let K = 0;
-      let Kw = 0;
-      for (let i = 0; i < n; i++) {
-        const c = this.computed[mb.ids[i]!]! + j - 1;
-        coster.add(c, 1, true);
-        K += c + 1;
-        Kw += Math.min(c + 1, w);
+      if (coster.exact) {
+        coster.reset();
+        for (let i = 0; i < n; i++) coster.add(this.computed[mb.ids[i]!]! + j - 1, 1, true);
+        coster.costAcc(times);
+      } else {
+        // As launch() costs a decode-only batch: affine in K = Σ(ctx + 1), Kw = Σ min(ctx + 1, window).
+        let K = 0;
+        let Kw = 0;
+        for (let i = 0; i < n; i++) {
+          const c = this.computed[mb.ids[i]!]! + j;
+          K += c;
+          Kw += Math.min(c, w);
+        }
+        coster.decode(n, K, Kw, times);
       }
-      if (coster.exact) coster.costAcc(times);
-      else coster.decode(n, K, Kw, times);
       ends[j - 1] = ends[j - 2]! + times.stageS[0]! + times.overheadS;
       k = j;
+      // The next arrival may cut the run at the step ending at or after it (poke): steps beyond would
+      // be costed for nothing. (Only work changes: a cut run resumes as a new one.)
+      if (mb.startS + ends[j - 1]! >= this.nextArrivalS) break;
     }
     if (k === 1) return;
     mb.ends = ends;
