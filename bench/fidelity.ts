@@ -28,14 +28,14 @@ export const steadyStateEvaluator: Evaluator = (c) => {
   const p = parseScenario(c.scenario);
   if (!p.ok) throw new Error(p.errors.join('; '));
   const r = evaluateFast(p.scenario);
-  return { outputTokPerSec: r.metrics.outputTokPerSec, ttftMs: r.metrics.ttftMs.mean, tpotMs: r.metrics.tpotMs.mean };
+  return { outputTokPerSec: r.metrics.outputTokPerSec, ttftMs: r.metrics.ttftMs?.mean, tpotMs: r.metrics.tpotMs?.mean };
 };
 
 export const simulationEvaluator: Evaluator = (c) => {
   const p = parseScenario(c.scenario);
   if (!p.ok) throw new Error(p.errors.join('; '));
   const r = evaluateSimulated(p.scenario);
-  return { outputTokPerSec: r.metrics.outputTokPerSec, ttftMs: r.metrics.ttftMs.mean, tpotMs: r.metrics.tpotMs.mean };
+  return { outputTokPerSec: r.metrics.outputTokPerSec, ttftMs: r.metrics.ttftMs?.mean, tpotMs: r.metrics.tpotMs?.mean };
 };
 
 const quantile = (xs: number[], q: number) => {

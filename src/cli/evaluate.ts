@@ -81,17 +81,15 @@ export function formatResultTable(r: EvaluationResult): string {
     ...(r.kv ? [...formatKvStrategy(r.kv), ''] : []),
     renderTable(
       ['metric', 'mean', 'p50', 'p90', 'p99'],
-      (['ttftMs', 'tpotMs', 'e2eMs'] as const).map((k) => [
-        k,
-        fmtNum(m[k].mean),
-        fmtNum(m[k].p50),
-        fmtNum(m[k].p90),
-        fmtNum(m[k].p99),
-      ]),
+      (['ttftMs', 'tpotMs', 'e2eMs'] as const).map((k) => {
+        const v = m[k];
+        return v ? [k, fmtNum(v.mean), fmtNum(v.p50), fmtNum(v.p90), fmtNum(v.p99)] : [k, '—', '—', '—', '—'];
+      }),
     ),
     '',
     `output ${fmtNum(m.outputTokPerSec)} tok/s (${fmtNum(m.outputTokPerSecPerGpu)} per GPU) · ${fmtNum(m.requestsPerSec)} req/s · goodput ${fmtNum(m.goodputReqPerSec)} req/s (SLO attainment ${fmtNum(m.sloAttainment * 100)}%)`,
-    `energy ${fmtNum(m.energyJPerOutputToken)} J/token · cost $${fmtNum(m.costUsdPerMOutputTokens)} per M output tokens`,
+    `energy ${m.energyJPerOutputToken !== undefined ? fmtNum(m.energyJPerOutputToken) : '—'} J/token · cost ${m.costUsdPerMOutputTokens !== undefined ? `$${fmtNum(m.costUsdPerMOutputTokens)}` : '—'} per M output tokens`,
+    ...Object.entries(m.absent ?? {}).map(([k, why]) => `${k}: — (${why})`),
     '',
     `bottleneck: ${r.bottleneck}`,
     ...r.warnings.map((w) => `warning: ${w}`),

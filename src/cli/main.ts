@@ -5,7 +5,7 @@
 import { GPUS } from '../core/hardware/gpus.ts';
 import { MODELS } from '../core/model/catalog.ts';
 import { countParams, kvBytesPerToken } from '../core/model/params.ts';
-import { evaluateSimulated } from '../core/evaluate/simulated.ts';
+import { CLI_SIM_WALL_MS, evaluateSimulated } from '../core/evaluate/simulated.ts';
 import { evaluateFast } from '../core/search/evaluate-plan.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { UsageError, type CliIo } from './io.ts';
@@ -163,7 +163,8 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
         if (format !== 'json' && format !== 'table') throw new UsageError('--format must be json or table');
         const evaluate = args.includes('--fast')
           ? (s: Parameters<typeof evaluateFast>[0]) => evaluateFast(s)
-          : (s: Parameters<typeof evaluateSimulated>[0]) => evaluateSimulated(s);
+          : (s: Parameters<typeof evaluateSimulated>[0]) =>
+              evaluateSimulated(s, { budget: { maxWallMs: CLI_SIM_WALL_MS } });
         const link = flag(args, '--link');
         if (link !== undefined) {
           const decoded = await scenarioFromLink(link);

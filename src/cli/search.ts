@@ -184,7 +184,7 @@ function loadScenario(path: string | null, io: CliIo): Scenario {
   return parsed.scenario;
 }
 
-const f = (x: number) => fmtNum(x);
+const f = (x: number | undefined) => (x === undefined ? '—' : fmtNum(x));
 
 interface Column {
   header: string;
@@ -201,8 +201,8 @@ function columns(o: Objective, o2: Objective): Column[] {
     { header: h(o), cell: (p) => f(p.value) },
     { header: h(o2), cell: (p) => f(p.secondaryValue) },
     { header: 'tok/s/GPU', cell: (p) => f(p.result.metrics.outputTokPerSecPerGpu), same: 'throughput-per-gpu' },
-    { header: 'TTFT p99 ms', cell: (p) => f(p.result.metrics.ttftMs.p99), same: 'ttft-p99' },
-    { header: 'TPOT p99 ms', cell: (p) => f(p.result.metrics.tpotMs.p99), same: 'tpot-p99' },
+    { header: 'TTFT p99 ms', cell: (p) => f(p.result.metrics.ttftMs?.p99), same: 'ttft-p99' },
+    { header: 'TPOT p99 ms', cell: (p) => f(p.result.metrics.tpotMs?.p99), same: 'tpot-p99' },
     { header: 'goodput req/s', cell: (p) => f(p.result.metrics.goodputReqPerSec), same: 'goodput' },
     { header: 'GPUs', cell: (p) => p.result.plan.gpusUsed },
     { header: 'method', cell: (p) => (p.method === 'simulation' ? 'sim' : 'closed') },

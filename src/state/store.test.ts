@@ -48,7 +48,7 @@ function ranked(plan: PlanKnobs['plan'], kvDtype: PlanKnobs['kvDtype'] = 'bf16')
     onPareto: true,
     reason: '',
     value: result.metrics.outputTokPerSecPerGpu,
-    secondaryValue: result.metrics.ttftMs.p99,
+    secondaryValue: result.metrics.ttftMs!.p99,
   };
 }
 

@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink';
 import type { EvaluationResult } from '../core/evaluate/evaluate.ts';
 import type { SimulatedEvaluation, SimulateOptions } from '../core/evaluate/simulated.ts';
+import { WORKER_SIM_WALL_MS } from '../core/sim/budget.ts';
 import type { Scenario, ScenarioInput } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { evaluateFast } from '../core/search/evaluate-plan.ts';
@@ -43,7 +44,8 @@ export type SimulateRequest = Pick<SimulateOptions, 'timeline' | 'maxRequests'>;
 /** Untrusted options → the simulator's: booleans stay booleans, the request cap a positive integer. */
 function simulateOptions(o: unknown): SimulateOptions {
   const r = (o !== null && typeof o === 'object' ? o : {}) as Record<string, unknown>;
-  const out: SimulateOptions = { timeline: r.timeline === true };
+  // A hostile link never keeps the worker busy for long: 1 s of simulation, then partial results.
+  const out: SimulateOptions = { timeline: r.timeline === true, budget: { maxWallMs: WORKER_SIM_WALL_MS } };
   if (r.maxRequests !== undefined) {
     const n = r.maxRequests;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)

@@ -57,6 +57,48 @@ export function seqsFitting(dep: Deployment, mem: MemoryReport, tokens: number):
   return Math.floor(mem.maxKvTokensPerGroup / effectiveTokens) * instance.attentionDp;
 }
 
+/** Full-attention-equivalent share of one group's KV pool that one sequence of `tokens` holds (1 = all of it). */
+function sequenceShareOfPool(dep: Deployment, mem: MemoryReport, tokens: number): number {
+  const cap = mem.maxKvTokensPerGroup;
+  if (cap <= 0) return Infinity;
+  const kv = kvEngineOf(dep);
+  if (kv) {
+    const layers = kv.fullLayers + kv.slidingLayers;
+    const capUnits = Math.floor(cap / kv.blockTokens) * layers;
+    return capUnits > 0 ? (kv.units(tokens) + kv.sharedUnits(tokens)) / capUnits : Infinity;
+  }
+  const { runtime, model } = dep;
+  const padded = Math.ceil(tokens / runtime.kvBlockSize) * runtime.kvBlockSize;
+  return kvBytesForContext(model, padded, 1) / kvBytesPerToken(model, 1) / cap;
+}
+
+const fmtGB = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toPrecision(2));
+
+/**
+ * Why the plan cannot hold one sequence of `tokens` (input + output) tokens, e.g. "one 2,097,152-token
+ * sequence needs 256 GB of KV; 6.3 GB free", or null when it can (or when memory already does not fit:
+ * that explanation stands). `fits` means at least one sequence of the workload's longest request fits.
+ */
+export function sequenceMisfit(dep: Deployment, mem: MemoryReport, tokens: number): string | null {
+  if (!mem.fits || seqsFitting(dep, mem, tokens) >= 1) return null;
+  // The stage with the fewest KV tokens decides (every stage holds its layers' share of each sequence).
+  const stage = mem.perGpu.reduce((a, b) => (b.kvTokens < a.kvTokens ? b : a));
+  const freeGB = stage.kvCacheGB;
+  const needGB = sequenceShareOfPool(dep, mem, tokens) * freeGB;
+  const perGpu = dep.instance.gpus > 1 ? ' per GPU' : '';
+  return (
+    `one ${Math.round(tokens).toLocaleString('en-US')}-token sequence needs ${fmtGB(needGB)} GB of KV${perGpu}; ` +
+    `${fmtGB(freeGB)} GB free${perGpu}. Shorten the requests, use a smaller KV dtype or a KV strategy, or shard the model over more GPUs.`
+  );
+}
+
+/** `mem` marked as not fitting because of `reason` (a sequenceMisfit text). */
+export function withMisfit(mem: MemoryReport, dep: Deployment, tokens: number, reason: string): MemoryReport {
+  const stage = mem.perGpu.reduce((a, b) => (b.kvTokens < a.kvTokens ? b : a));
+  const shortfallGB = Math.max(0, (sequenceShareOfPool(dep, mem, tokens) - 1) * stage.kvCacheGB);
+  return { ...mem, fits: false, shortfallGB, explanation: `Does not fit: ${reason}` };
+}
+
 /** Time to prefill `prompts` prompts of `promptLen` tokens, packed into maxBatchedTokens chunks. */
 export function prefillTimeS(dep: Deployment, prompts: number, promptLen: number): number {
   if (prompts <= 0) return 0;
@@ -72,6 +114,10 @@ export function prefillTimeS(dep: Deployment, prompts: number, promptLen: number
     return t + (rest > 0 ? iterationCost(dep, uniformShape(rest, 0, promptLen, true, window)).timeS : 0);
   }
   // A long prompt runs as successive chunks, each attending to the chunks before it.
+  // Terminates: `done` grows by chunk ≥ 1 per pass, so ⌈promptLen / chunk⌉ passes; lengths are clamped
+  // to MAX_TOKENS (workload/clamp.ts) before they reach here, and the cap below refuses anything longer.
+  if (promptLen > MAX_PREFILL_CHUNKS * chunk)
+    throw new RangeError(`prompt of ${promptLen} tokens exceeds ${MAX_PREFILL_CHUNKS} prefill chunks of ${chunk}`);
   let one = 0;
   for (let done = 0; done < promptLen; done += chunk) {
     const n = Math.min(chunk, promptLen - done);
@@ -98,6 +144,9 @@ function strategyPrefillS(dep: Deployment, kv: KvEngine, pw: PromptWork, prompts
   return compute + exposedTransferS(load, compute, kv.r.offload?.prefetch ?? true);
 }
 
+/** Prefill chunks one prompt may take (2^21 tokens in chunks of 1; a bound for prefillTimeS's loop). */
+export const MAX_PREFILL_CHUNKS = 2 ** 21;
+
 /** Mean time for a prompt of a wave of `c` prompts (arriving together) to finish prefill. */
 export function waveMeanPrefillS(dep: Deployment, c: number, promptLen: number): number {
   const chunk = dep.runtime.chunkedPrefill
@@ -109,6 +158,7 @@ export function waveMeanPrefillS(dep: Deployment, c: number, promptLen: number):
   const groups = Math.ceil(whole / perChunk);
   const groupS = prefillTimeS(dep, Math.min(perChunk, whole), promptLen);
   let sum = 0;
+  // Terminates: `groups` = ⌈c / perChunk⌉ ≤ c, and c ≤ maxNumSeqs · attentionDp (the batch cap).
   for (let j = 1; j <= groups; j++) sum += j * groupS * Math.min(perChunk, whole - (j - 1) * perChunk);
   return sum / whole;
 }
@@ -141,10 +191,16 @@ function cycleAt(
   return { cycleS: O * dec + pre, dec, pre };
 }
 
+/** Cap on the damped fixed-point passes of steadyState's open-arrival concurrency. */
+export const FIXED_POINT_ITERATIONS = 30;
+
 export function steadyState(dep: Deployment, w: Workload): SteadyState {
-  const mem = memoryReport(dep);
+  let mem = memoryReport(dep);
   const I = w.inputTokens;
   const O = w.outputTokens;
+  const misfit = sequenceMisfit(dep, mem, I + O);
+  // Weights fit but not one mean request's KV: the plan serves nothing, so it does not fit.
+  if (misfit !== null) mem = withMisfit(mem, dep, I + O, misfit);
   const kvSeqs = mem.fits ? seqsFitting(dep, mem, I + O) : 0;
   const numSeqsCap = dep.runtime.maxNumSeqs * dep.instance.attentionDp;
   const maxC = Math.min(kvSeqs, numSeqsCap);
@@ -241,7 +297,10 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
   }
   let c = Math.max(1, Math.min(maxC, lambda * (prefillOne + O * decodeStepS(dep, 1, I))));
   let res = cycleAt(dep, c, I, O, kp);
-  for (let i = 0; i < 30; i++) {
+  // Fixed point of C = λ·E2E(C) by damped iteration. Terminates: at most FIXED_POINT_ITERATIONS passes
+  // (it usually converges to 1 % in < 10, E2E being monotone in C); after the cap, C is the last
+  // iterate, which stays within [1, maxC] by construction.
+  for (let i = 0; i < FIXED_POINT_ITERATIONS; i++) {
     const e2e = res.cycleS + prefillOne;
     const next = Math.max(1, Math.min(maxC, lambda * e2e));
     if (Math.abs(next - c) < 0.01 * c) {

@@ -5,7 +5,7 @@
  */
 import { uniformShape } from '../cost/batch.ts';
 import { resolveDeployment, type Deployment } from '../cost/deployment.ts';
-import { steadyState } from '../cost/estimator.ts';
+import { sequenceMisfit, steadyState, withMisfit } from '../cost/estimator.ts';
 import { geometryOf } from '../cost/geometry.ts';
 import { iterationCost } from '../cost/iteration.ts';
 import type { MemoryReport } from '../cost/memory.ts';
@@ -13,9 +13,17 @@ import type { OpCost } from '../cost/roofline.ts';
 import { kvStrategySummary, kvStrategyWarnings, type KvStrategySummary } from '../kv/summary.ts';
 import { countParams } from '../model/params.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { workloadLengths, type WorkloadLengths } from '../workload/clamp.ts';
 import { describeBottleneck } from './bottleneck.ts';
 import { kernelBasisOf } from '../kernels/measured.ts';
-import { constantStats, costUsdPerMOutputTokens, energyJPerOutputToken, type Stats } from './metrics.ts';
+import {
+  constantStats,
+  costUsdPerMOutputTokens,
+  dropNonFinite,
+  energyJPerOutputToken,
+  type AbsentReasons,
+  type Metrics,
+} from './metrics.ts';
 
 export interface EvaluationResult {
   method: 'steady-state' | 'simulation';
@@ -42,22 +50,7 @@ export interface EvaluationResult {
     fits: boolean;
     shortfallGB: number;
   };
-  metrics: {
-    outputTokPerSec: number;
-    outputTokPerSecPerGpu: number;
-    totalTokPerSec: number;
-    requestsPerSec: number;
-    ttftMs: Stats;
-    tpotMs: Stats;
-    e2eMs: Stats;
-    goodputReqPerSec: number;
-    sloAttainment: number;
-    energyJPerOutputToken: number;
-    costUsdPerMOutputTokens: number;
-    concurrency: number;
-    busyFraction: number;
-    overloaded: boolean;
-  };
+  metrics: Metrics;
   bottleneck: string;
   warnings: string[];
   /**
@@ -123,9 +116,47 @@ export function planWarnings(dep: Deployment, scenario: Scenario): string[] {
   const ctx = scenario.workload.inputTokens + scenario.workload.outputTokens;
   if (ctx > dep.model.maxContextTokens)
     w.push(`input+output = ${ctx} tokens exceeds ${dep.model.name}'s context window of ${dep.model.maxContextTokens}.`);
+  w.push(...lengthsOf(dep, scenario).warnings);
   w.push(...kvStrategyWarnings(dep));
   w.push(...dep.runtime.engine.warnings);
   return w;
+}
+
+/** The workload's lengths clamped to the model's context window (workload/clamp.ts). */
+export function lengthsOf(dep: Deployment, scenario: Scenario): WorkloadLengths {
+  return workloadLengths(scenario.workload, dep.model.maxContextTokens, dep.model.name);
+}
+
+/**
+ * `r` with its non-finite optional metrics made absent (for results composed elsewhere, e.g. the
+ * search's P/D closed form), each with the reason its plan gives: it does not fit, or it is overloaded.
+ */
+export function finiteResult<R extends EvaluationResult>(r: R): R {
+  const why = !r.memory.fits
+    ? `the plan does not fit: ${r.bottleneck}`
+    : r.metrics.overloaded
+      ? 'overloaded: arrivals outpace what the plan serves, so the queue grows without bound'
+      : 'no output token is produced';
+  return { ...r, metrics: dropNonFinite(r.metrics, {}, why) };
+}
+
+/** Zero rates and no latency / per-token metric: what a plan that serves nothing reports. */
+export function servesNothing(reason: string): EvaluationResult['metrics'] {
+  return dropNonFinite(
+    {
+      outputTokPerSec: 0,
+      outputTokPerSecPerGpu: 0,
+      totalTokPerSec: 0,
+      requestsPerSec: 0,
+      goodputReqPerSec: 0,
+      sloAttainment: 0,
+      concurrency: 0,
+      busyFraction: 0,
+      overloaded: false,
+    },
+    {},
+    reason,
+  );
 }
 
 /** `{ kv }` for a deployment under a KV strategy (spread into an EvaluationResult), `{}` otherwise. */
@@ -174,36 +205,20 @@ export function evaluateSteadyState(scenario: Scenario): EvaluationResult {
   const ss = steadyState(dep, scenario.workload);
   const w = scenario.workload;
   const warnings = planWarnings(dep, scenario);
+  // `fits` means one sequence of the longest request fits (a trace's longest is checked by the simulator).
+  const longest = w.trace ? null : lengthsOf(dep, scenario).longestTokens;
+  const misfit = longest !== null ? sequenceMisfit(dep, ss.memory, longest) : null;
+  const memory = misfit !== null && longest !== null ? withMisfit(ss.memory, dep, longest, misfit) : ss.memory;
   const gpus = dep.gpusUsed;
-  const out = ss.outputTokPerSecPerInstance * dep.dp;
-  const reqPerSec = out / w.outputTokens;
-  const ttftMs = ss.ttftS * 1e3;
-  const tpotMs = ss.tpotS * 1e3;
-  const meets = ss.memory.fits && !ss.overloaded && ttftMs <= scenario.slo.ttftMs && tpotMs <= scenario.slo.tpotMs;
-  let bottleneck: string;
-  if (!ss.memory.fits) {
-    bottleneck = ss.memory.explanation;
-    warnings.push(ss.memory.explanation);
-  } else {
-    const ops = representativeDecodeOps(dep, scenario, ss.concurrency);
-    const computeBound = ops.filter((o) => o.kind === 'gemm').some((o) => o.bound === 'compute');
-    bottleneck = describeBottleneck(ops, ss.limitedBy, ss.concurrency, computeBound);
-    if (ss.overloaded) {
-      bottleneck =
-        `Overloaded: arrivals outpace the ${reqPerSec.toFixed(2)} req/s this plan can serve, so the queue grows without bound. ` +
-        bottleneck;
-      warnings.push('Overloaded: latencies are unbounded; add replicas or lower the arrival rate.');
-    }
-  }
-  return {
-    method: 'steady-state',
+  const head = {
+    method: 'steady-state' as const,
     engine: engineSection(dep),
     basis: kernelBasisOf(dep).basis,
     model: {
       name: dep.model.name,
       totalParams: params.totalParams,
       activeParams: params.activeParams,
-      kvBytesPerToken: ss.memory.kvBytesPerToken,
+      kvBytesPerToken: memory.kvBytesPerToken,
     },
     gpu: { id: dep.gpu.id, name: dep.gpu.name },
     plan: {
@@ -215,15 +230,46 @@ export function evaluateSteadyState(scenario: Scenario): EvaluationResult {
       moeTp: dep.instance.moeTp,
       gpusUsed: gpus,
     },
-    memory: memorySection(ss.memory, ss.maxConcurrency),
-    metrics: {
+  };
+  if (!memory.fits) {
+    warnings.push(memory.explanation);
+    return {
+      ...head,
+      memory: memorySection(memory, 0),
+      metrics: servesNothing(memory.explanation),
+      bottleneck: memory.explanation,
+      warnings,
+      ...kvSection(dep, w.inputTokens + w.outputTokens),
+    };
+  }
+  const out = ss.outputTokPerSecPerInstance * dep.dp;
+  const reqPerSec = out / w.outputTokens;
+  const ttftMs = ss.ttftS * 1e3;
+  const tpotMs = ss.tpotS * 1e3;
+  // TPOT averages the gaps between output tokens: with one output token there is none (as in the simulator).
+  const hasTpot = w.outputTokens > 1;
+  const meets = !ss.overloaded && ttftMs <= scenario.slo.ttftMs && (!hasTpot || tpotMs <= scenario.slo.tpotMs);
+  const ops = representativeDecodeOps(dep, scenario, ss.concurrency);
+  const computeBound = ops.filter((o) => o.kind === 'gemm').some((o) => o.bound === 'compute');
+  let bottleneck = describeBottleneck(ops, ss.limitedBy, ss.concurrency, computeBound);
+  const absent: AbsentReasons = {};
+  if (ss.overloaded) {
+    const why = `overloaded: arrivals outpace the ${reqPerSec.toFixed(2)} req/s this plan can serve, so the queue grows without bound`;
+    bottleneck = `Overloaded: arrivals outpace the ${reqPerSec.toFixed(2)} req/s this plan can serve, so the queue grows without bound. ${bottleneck}`;
+    warnings.push('Overloaded: latencies are unbounded; add replicas or lower the arrival rate.');
+    absent.ttftMs = why;
+    absent.e2eMs = why;
+  }
+  if (!hasTpot) absent.tpotMs = 'every request generates one token: there is no gap between output tokens';
+  const metrics = dropNonFinite(
+    {
       outputTokPerSec: round(out),
       outputTokPerSecPerGpu: round(out / gpus),
       totalTokPerSec: round(reqPerSec * (w.inputTokens + w.outputTokens)),
       requestsPerSec: round(reqPerSec),
-      ttftMs: constantStats(round(ttftMs)),
-      tpotMs: constantStats(round(tpotMs)),
-      e2eMs: constantStats(round(ss.e2eS * 1e3)),
+      ...(absent.ttftMs === undefined ? { ttftMs: constantStats(round(ttftMs)) } : {}),
+      ...(absent.tpotMs === undefined ? { tpotMs: constantStats(round(tpotMs)) } : {}),
+      ...(absent.e2eMs === undefined ? { e2eMs: constantStats(round(ss.e2eS * 1e3)) } : {}),
       goodputReqPerSec: meets ? round(reqPerSec) : 0,
       sloAttainment: meets ? 1 : 0,
       energyJPerOutputToken: round(energyJPerOutputToken(dep.gpu, gpus, ss.busyFraction, out)),
@@ -231,7 +277,15 @@ export function evaluateSteadyState(scenario: Scenario): EvaluationResult {
       concurrency: round(ss.concurrency),
       busyFraction: round(ss.busyFraction),
       overloaded: ss.overloaded,
+      absent,
     },
+    {},
+    'no output token is produced',
+  );
+  return {
+    ...head,
+    memory: memorySection(memory, ss.maxConcurrency),
+    metrics,
     bottleneck,
     warnings,
     ...kvSection(dep, w.inputTokens + w.outputTokens),

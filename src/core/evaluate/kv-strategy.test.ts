@@ -96,8 +96,8 @@ describe('sharing and multi-turn reuse shorten prefill in the closed form', () =
     const mt = evaluateSteadyState(
       scenario({ offload: { hostGB: 100, multiTurnReuse: { ttlS: 600, hitRate: 0.7 } } }, w),
     );
-    expect(shared.metrics.ttftMs.mean).toBeLessThan(plain.metrics.ttftMs.mean);
-    expect(mt.metrics.ttftMs.mean).toBeLessThan(plain.metrics.ttftMs.mean);
+    expect(shared.metrics.ttftMs!.mean).toBeLessThan(plain.metrics.ttftMs!.mean);
+    expect(mt.metrics.ttftMs!.mean).toBeLessThan(plain.metrics.ttftMs!.mean);
     expect(shared.memory.maxConcurrentSeqs).toBeGreaterThanOrEqual(plain.memory.maxConcurrentSeqs);
   });
 });

@@ -138,9 +138,9 @@ describe('queueing', () => {
     const high = at(0.9);
     expect(low.metrics.overloaded).toBe(false);
     expect(high.metrics.overloaded).toBe(false);
-    expect(high.metrics.ttftMs.mean).toBeGreaterThan(low.metrics.ttftMs.mean);
-    expect(high.simulation.queueMs.mean).toBeGreaterThan(low.simulation.queueMs.mean);
-    expect(high.metrics.ttftMs.p99).toBeGreaterThan(high.metrics.ttftMs.p50);
+    expect(high.metrics.ttftMs!.mean).toBeGreaterThan(low.metrics.ttftMs!.mean);
+    expect(high.simulation.queueMs!.mean).toBeGreaterThan(low.simulation.queueMs!.mean);
+    expect(high.metrics.ttftMs!.p99).toBeGreaterThan(high.metrics.ttftMs!.p50);
   });
 });
 
@@ -188,7 +188,7 @@ describe('disaggregation', () => {
     const wireMs = (bytes / (8 * 2e9 * 0.8)) * 1e3;
     expect(slow.simulation.kvTransferMs!.p50).toBeGreaterThanOrEqual(wireMs * 0.99);
     expect(fast.simulation.kvTransferMs!.mean).toBeLessThan(1);
-    const added = slow.metrics.ttftMs.mean - fast.metrics.ttftMs.mean;
+    const added = slow.metrics.ttftMs!.mean - fast.metrics.ttftMs!.mean;
     expect(added).toBeGreaterThan(0.9 * (slow.simulation.kvTransferMs!.mean - fast.simulation.kvTransferMs!.mean));
     expect(added).toBeLessThan(1.2 * slow.simulation.kvTransferMs!.mean);
     expect(slow.simulation.pools.map((p) => p.role)).toEqual(['prefill', 'decode']);
@@ -247,7 +247,7 @@ describe('prefix caching', () => {
     expect(off.simulation.prefillTokensComputed).toBe(200 * 2048);
     expect(on.simulation.prefillTokensComputed).toBe(2048 + 199 * 512);
     expect(on.simulation.prefixHitRate).toBeCloseTo((199 * 1536) / (200 * 2048), 3);
-    expect(on.metrics.ttftMs.mean).toBeLessThan(off.metrics.ttftMs.mean);
+    expect(on.metrics.ttftMs!.mean).toBeLessThan(off.metrics.ttftMs!.mean);
     expect(off.warnings.some((w) => w.includes('prefixCaching is off'))).toBe(true);
   });
 
@@ -306,7 +306,7 @@ describe('determinism and fast paths', () => {
       expect(ta.firstTokenS[i]).toBeCloseTo(tb.firstTokenS[i]!, 9);
       expect(ta.endS[i]).toBeCloseTo(tb.endS[i]!, 9);
     }
-    expect(a.metrics.tpotMs.p99).toBeCloseTo(b.metrics.tpotMs.p99, 6);
+    expect(a.metrics.tpotMs!.p99).toBeCloseTo(b.metrics.tpotMs!.p99, 6);
   });
 });
 
@@ -392,8 +392,8 @@ describe('trace replay', () => {
     expect(r.metrics.requestsPerSec).toBeCloseTo(1024 / r.simulation.makespanS, 3);
     const dep = resolveDeployment(sc);
     const step1 = iterationCost(dep, uniformShape(1, 200, 1, true, null)).timeS * 1e3;
-    expect(r.metrics.tpotMs.p50).toBeGreaterThan(step1 * 0.98);
-    expect(r.metrics.tpotMs.p50).toBeLessThan(step1 * 1.3);
+    expect(r.metrics.tpotMs!.p50).toBeGreaterThan(step1 * 0.98);
+    expect(r.metrics.tpotMs!.p50).toBeLessThan(step1 * 1.3);
   });
 
   it('reports bad rows by line number instead of dropping them', () => {
@@ -462,7 +462,7 @@ describe('pipeline parallelism', () => {
     const r = pp2(1);
     const dep = resolveDeployment(scenario({ model: 'llama-3.1-70b', cluster: h100x8, plan: { tp: 4, pp: 2 } }));
     const step = iterationCost(dep, uniformShape(1, 560, 1, true, null)).timeS * 1e3;
-    expect(r.metrics.tpotMs.mean).toBeCloseTo(step, 0);
+    expect(r.metrics.tpotMs!.mean).toBeCloseTo(step, 0);
     expect(r.simulation.pools[0]!.busyFraction).toBeLessThan(0.55);
   });
 
@@ -530,7 +530,24 @@ describe('plans that do not fit', () => {
     expect(r.simulation.finished).toBe(0);
   });
 
-  it('rejects (and reports) a request larger than the whole KV cache', () => {
+  it('rejects (and reports) a sampled request larger than the whole KV cache', () => {
+    // The plan holds the lognormal's p99.9 prompt (22k tokens; 43,744 KV tokens), so it fits; the
+    // rarer longer samples of 8,000 requests are rejected one by one.
+    const r = evaluateSimulated(
+      scenario({
+        model: 'llama-3.1-8b',
+        cluster: h100x1,
+        runtime: { gpuMemoryUtilization: 0.3 },
+        workload: { requests: 8000, input: { kind: 'lognormal', median: 1000, sigma: 1 }, outputTokens: 10 },
+      }),
+    );
+    expect(r.memory.fits).toBe(true);
+    expect(r.simulation.rejected).toBe(2);
+    expect(r.simulation.finished).toBe(7998);
+    expect(r.warnings.some((w) => w.includes('rejected'))).toBe(true);
+  });
+
+  it('does not fit when the longest request cannot be held (issue 16: fits means one sequence fits)', () => {
     const r = evaluateSimulated(
       scenario({
         model: 'llama-3.1-8b',
@@ -539,9 +556,9 @@ describe('plans that do not fit', () => {
         workload: { requests: 12, input: { kind: 'empirical', values: [200, 1_500_000] }, outputTokens: 10 },
       }),
     );
-    expect(r.simulation.rejected + r.simulation.finished).toBe(12);
-    expect(r.simulation.finished).toBeGreaterThan(0);
-    expect(r.simulation.rejected).toBeGreaterThan(0);
-    expect(r.warnings.some((w) => w.includes('rejected'))).toBe(true);
+    // 1,500,000 is clamped to the 131,072-token context window first.
+    expect(r.memory.fits).toBe(false);
+    expect(r.bottleneck).toMatch(/^Does not fit: one 131,082-token sequence needs 17\.2 GB of KV; 5\.7 GB free\./);
+    expect(r.simulation.finished).toBe(0);
   });
 });

@@ -9,7 +9,7 @@
  * a bad trace row — listed by line number).
  */
 import { resolvePools, type Pool } from '../cost/pools.ts';
-import { seqsFitting, steadyState } from '../cost/estimator.ts';
+import { seqsFitting, sequenceMisfit, steadyState, withMisfit } from '../cost/estimator.ts';
 import type { Deployment } from '../cost/deployment.ts';
 import { memoryReport, type MemoryReport } from '../cost/memory.ts';
 import { countParams } from '../model/params.ts';
@@ -21,6 +21,7 @@ import {
   STATUS_REJECTED,
   TIER_TRANSFER_KINDS,
   type IterationTimeline,
+  type SimBudget,
   type SimPoolInput,
   type SimRaw,
   type TierTransferTimeline,
@@ -33,17 +34,20 @@ import { kernelBasisOf } from '../kernels/measured.ts';
 import { describeBottleneck } from './bottleneck.ts';
 import {
   kvSection,
+  lengthsOf,
   memorySection,
   engineSection,
   planWarnings,
   representativeDecodeOps,
   round,
+  servesNothing,
   type EvaluationResult,
 } from './evaluate.ts';
-import { costUsdPerMOutputTokens, gpuPowerW, type Stats } from './metrics.ts';
+import { costUsdPerMOutputTokens, dropNonFinite, gpuPowerW, type AbsentReasons, type Stats } from './metrics.ts';
 
 export const DEFAULT_MAX_SIM_ITERATIONS = 5_000_000;
 export const DEFAULT_TIMELINE_ITERATIONS = 5000;
+export { CLI_SIM_WALL_MS, WORKER_SIM_WALL_MS } from '../sim/budget.ts';
 
 export interface SimulateOptions {
   /** Cap on simulated requests (default 20,000); the rest of a longer workload is left out with a warning. */
@@ -56,6 +60,12 @@ export interface SimulateOptions {
   timelineIterations?: number;
   /** Testing: simulate every decode step as its own event instead of merging identical runs. */
   disableLeaps?: boolean;
+  /**
+   * Work budget of the simulation (events, wall time; sim/engine.ts SimBudget). A run that spends it
+   * returns the statistics of what it simulated, marked `simulation.partial`. The caller sets the wall
+   * time (the worker 1 s, the CLI 5 s); without one only the deterministic event cap applies.
+   */
+  budget?: SimBudget;
 }
 
 export interface SimTimeline {
@@ -81,8 +91,8 @@ export interface SimTierSummary {
   hbmGB: DownsampledSeries;
   hostGB: DownsampledSeries;
   ssdGB: DownsampledSeries;
-  /** Capacities, GB (host is Infinity without an offload component: swap space unbounded). */
-  capacityGB: { hbm: number; host: number; ssd: number };
+  /** Capacities, GB; host is absent without an offload component (the swap space is unbounded). */
+  capacityGB: { hbm: number; host?: number; ssd: number };
   peakGB: { hbm: number; host: number; ssd: number };
   /** Bytes moved, GB: HBM → host and back, HBM → NVMe and back, multi-turn reloads from the host store. */
   movedGB: { d2h: number; h2d: number; toSsd: number; fromSsd: number; reload: number };
@@ -120,6 +130,13 @@ export interface SimulationSummary {
   unfinished: number;
   /** Why the run stopped before every request finished, or null. */
   truncated: string | null;
+  /**
+   * Present when the work budget (SimulateOptions.budget, or the iteration cap) stopped the run: every
+   * statistic covers only what was simulated before `reason`.
+   */
+  partial?: { reason: string; events: number };
+  /** Main-loop events processed (the budget's unit). */
+  events: number;
   makespanS: number;
   iterations: number;
   /** Scheduler launches (a run of identical decode steps is one launch). */
@@ -134,11 +151,11 @@ export interface SimulationSummary {
   prefixHitTokens: number;
   /** Hit tokens / prompt tokens of first admissions; null without prefix caching. */
   prefixHitRate: number | null;
-  /** Arrival → first scheduled (queueing before prefill), ms. */
-  queueMs: Stats;
-  /** Gap between consecutive tokens of a request, over all tokens, ms (log-binned: ±0.14 %). */
-  itlMs: Stats;
-  /** Prefill end → KV on the decode instance (link queueing included), ms; null unless disaggregated. */
+  /** Arrival → first scheduled (queueing before prefill), ms; absent when no request finished. */
+  queueMs?: Stats;
+  /** Gap between consecutive tokens of a request, over all tokens, ms (log-binned: ±0.14 %); absent without any. */
+  itlMs?: Stats;
+  /** Prefill end → KV on the decode instance (link queueing included), ms; null unless disaggregated (or none landed). */
   kvTransferMs: Stats | null;
   kvTransferLink: { scope: 'nvlink' | 'nic'; GBpsPerGpu: number; lanes: number } | null;
   peakKvFraction: number;
@@ -166,11 +183,9 @@ export const NOT_MODELLED: readonly string[] = [
   'network contention between KV transfers and collectives; each prefill instance sends one transfer at a time',
 ];
 
-function emptyStats(): Stats {
-  return { mean: NaN, p50: NaN, p90: NaN, p99: NaN };
-}
-
-function roundStats(s: Stats): Stats {
+/** Rounded stats, or undefined when they have no value (no sample: statsOf gives NaN). */
+function roundStats(s: Stats): Stats | undefined {
+  if (![s.mean, s.p50, s.p90, s.p99].every(Number.isFinite)) return undefined;
   return { mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99) };
 }
 
@@ -194,7 +209,6 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
   const params = countParams(dep.model);
   const mems = rp.pools.map((p) => memoryReport(p.dep));
   const serveMem = mems[rp.pools.indexOf(serve)]!;
-  const fits = mems.every((m) => m.fits);
 
   const warnings: string[] = [];
   if (!rp.disaggregated) warnings.push(...planWarnings(dep, scenario));
@@ -210,15 +224,20 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
       'Disaggregated plan: `plan` shows the decode pool (dp = decode instances); both pools are in simulation.pools.',
     );
   }
-  const workload = buildWorkload(scenario, opts.maxRequests ?? DEFAULT_MAX_SIM_REQUESTS);
+  const workload = buildWorkload(scenario, opts.maxRequests ?? DEFAULT_MAX_SIM_REQUESTS, {
+    contextTokens: dep.model.maxContextTokens,
+    modelName: dep.model.name,
+  });
   warnings.push(...workload.warnings);
   const reqs = workload.requests;
   let sumIn = 0;
   let sumOut = 0;
   let tooLong = 0;
+  let longestReq = 0;
   for (const r of reqs) {
     sumIn += r.inputTokens;
     sumOut += r.outputTokens;
+    longestReq = Math.max(longestReq, r.inputTokens + r.outputTokens);
     if (r.inputTokens + r.outputTokens > dep.model.maxContextTokens) tooLong++;
   }
   const meanIn = reqs.length > 0 ? sumIn / reqs.length : 0;
@@ -228,7 +247,13 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
       `${tooLong} request(s) exceed ${dep.model.name}'s context window of ${dep.model.maxContextTokens} tokens (simulated anyway).`,
     );
   }
-  const kvSeqs = serveMem.fits ? seqsFitting(dep, serveMem, Math.max(1, Math.round(meanIn + meanOut))) : 0;
+  // `fits` means one sequence of the longest request fits (synthetic lengths: as the closed form sizes it,
+  // workload/clamp.ts longestLength; a trace: its longest request). Longer sampled requests are rejected.
+  const longest = scenario.workload.trace ? longestReq : lengthsOf(dep, scenario).longestTokens;
+  const misfit = reqs.length > 0 ? sequenceMisfit(dep, serveMem, longest) : null;
+  if (misfit !== null) mems[rp.pools.indexOf(serve)] = withMisfit(serveMem, dep, longest, misfit);
+  const fits = mems.every((m) => m.fits);
+  const kvSeqs = fits ? seqsFitting(dep, serveMem, Math.max(1, Math.round(meanIn + meanOut))) : 0;
   const maxSeqs = Math.min(kvSeqs, dep.runtime.maxNumSeqs * dep.instance.attentionDp);
   const memory = mergeMemory(rp.pools, mems, maxSeqs);
   const plan = {
@@ -281,25 +306,9 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
       .filter((x) => x)
       .join(' ');
     warnings.push(explanation);
-    const none = emptyStats();
     return {
       ...base,
-      metrics: {
-        outputTokPerSec: 0,
-        outputTokPerSecPerGpu: 0,
-        totalTokPerSec: 0,
-        requestsPerSec: 0,
-        ttftMs: none,
-        tpotMs: none,
-        e2eMs: none,
-        goodputReqPerSec: 0,
-        sloAttainment: 0,
-        energyJPerOutputToken: Infinity,
-        costUsdPerMOutputTokens: Infinity,
-        concurrency: 0,
-        busyFraction: 0,
-        overloaded: false,
-      },
+      metrics: servesNothing(explanation),
       bottleneck: explanation,
       warnings,
       simulation: {
@@ -309,6 +318,7 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
         rejected: 0,
         unfinished: reqs.length,
         truncated: 'the plan does not fit in GPU memory: nothing was simulated',
+        events: 0,
         makespanS: 0,
         iterations: 0,
         launches: 0,
@@ -320,8 +330,6 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
         decodeTokens: 0,
         prefixHitTokens: 0,
         prefixHitRate: null,
-        queueMs: none,
-        itlMs: none,
         kvTransferMs: null,
         kvTransferLink: null,
         peakKvFraction: 0,
@@ -334,8 +342,6 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
           offeredReqPerSec: null,
           servedReqPerSec: 0,
           queueGrowth: 0,
-          ttftFirstQuarterS: NaN,
-          ttftLastQuarterS: NaN,
         },
         pools: poolSummary(() => 0),
         notModelled: [...NOT_MODELLED],
@@ -371,6 +377,7 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
     timelineIterations:
       opts.timeline === true ? Math.max(0, Math.floor(opts.timelineIterations ?? DEFAULT_TIMELINE_ITERATIONS)) : 0,
     disableLeaps: opts.disableLeaps === true,
+    ...(opts.budget ? { budget: opts.budget } : {}),
   });
   return summarize(scenario, raw, {
     base,
@@ -429,6 +436,11 @@ interface SummaryCtx {
   warmup: number;
 }
 
+/** `{ [key]: v }` when v is defined, `{}` otherwise (for optional result fields). */
+function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v !== undefined ? { [key]: v } : {}) as { [P in K]?: V };
+}
+
 function sliceTransfers(x: TierTransferTimeline): TierTransferTimeline {
   const n = x.count;
   return {
@@ -455,7 +467,7 @@ function tierSummary(raw: SimRaw): SimTierSummary {
     ssdGB: series(t.ssdBytes),
     capacityGB: {
       hbm: round(t.capacity.hbmBytes / 1e9),
-      host: Number.isFinite(t.capacity.hostBytes) ? round(t.capacity.hostBytes / 1e9) : Infinity,
+      ...(Number.isFinite(t.capacity.hostBytes) ? { host: round(t.capacity.hostBytes / 1e9) } : {}),
       ssd: round(t.capacity.ssdBytes / 1e9),
     },
     peakGB: { hbm: peak(t.hbmBytes), host: peak(t.hostBytes), ssd: peak(t.ssdBytes) },
@@ -575,6 +587,8 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
     rejected,
     unfinished: n - c.warmup - finished - rejected,
     truncated: raw.truncated,
+    ...(raw.partial ? { partial: raw.partial } : {}),
+    events: raw.events,
     makespanS: round(makespan),
     iterations: raw.iterations,
     launches: raw.launches,
@@ -587,9 +601,9 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
     prefixHitTokens: raw.prefixHitTokens,
     prefixHitRate:
       c.prefixOn && raw.promptTokensAdmitted > 0 ? round(raw.prefixHitTokens / raw.promptTokensAdmitted) : null,
-    queueMs: roundStats(statsOf(queue, 1e3)),
-    itlMs: roundStats(raw.itl.stats(1e3)),
-    kvTransferMs: kvTransferMs !== null ? roundStats(kvTransferMs) : null,
+    ...optional('queueMs', roundStats(statsOf(queue, 1e3))),
+    ...optional('itlMs', roundStats(raw.itl.stats(1e3))),
+    kvTransferMs: kvTransferMs !== null ? (roundStats(kvTransferMs) ?? null) : null,
     kvTransferLink:
       c.link !== null ? { scope: c.link.scope, GBpsPerGpu: c.link.GBpsPerGpu, lanes: c.link.lanes } : null,
     peakKvFraction: round(raw.peakKvFraction),
@@ -630,24 +644,38 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
       tierTransfers: sliceTransfers(raw.tierTransfers),
     };
   }
-  return {
-    ...c.base,
-    metrics: {
+  const noneFinished = raw.truncated !== null ? `no request finished: ${raw.truncated}` : 'no request finished';
+  const reasons: AbsentReasons = {
+    ttftMs: noneFinished,
+    e2eMs: noneFinished,
+    tpotMs:
+      finished > 0 ? 'every finished request generated one token: there is no gap between output tokens' : noneFinished,
+    energyJPerOutputToken: `no output token was produced (${noneFinished})`,
+    costUsdPerMOutputTokens: `no output token was produced (${noneFinished})`,
+  };
+  const metrics = dropNonFinite(
+    {
       outputTokPerSec: round(out),
       outputTokPerSecPerGpu: round(out / rp.gpusUsed),
       totalTokPerSec: round(perS(inTok + outTok)),
       requestsPerSec: round(perS(finished)),
-      ttftMs: roundStats(ttftMs),
-      tpotMs: roundStats(tpotMs),
-      e2eMs: roundStats(e2eMs),
+      ...optional('ttftMs', roundStats(ttftMs)),
+      ...optional('tpotMs', roundStats(tpotMs)),
+      ...optional('e2eMs', roundStats(e2eMs)),
       goodputReqPerSec: round(perS(meets)),
       sloAttainment: n > 0 ? round(meets / n) : 0,
-      energyJPerOutputToken: out > 0 ? round(powerW / out) : Infinity,
-      costUsdPerMOutputTokens: round(costUsdPerMOutputTokens(dep.gpu, rp.gpusUsed, out)),
+      ...(out > 0 ? { energyJPerOutputToken: round(powerW / out) } : {}),
+      ...(out > 0 ? { costUsdPerMOutputTokens: round(costUsdPerMOutputTokens(dep.gpu, rp.gpusUsed, out)) } : {}),
       concurrency: round(meanRunning),
       busyFraction: round(busyFraction),
       overloaded: stability.overloaded,
     },
+    reasons,
+    noneFinished,
+  );
+  return {
+    ...c.base,
+    metrics,
     bottleneck,
     warnings,
     simulation,

@@ -38,7 +38,7 @@ const result: SearchResult = {
       onPareto: true,
       reason: 'best',
       value: a.result.metrics.outputTokPerSecPerGpu,
-      secondaryValue: a.result.metrics.ttftMs.p99,
+      secondaryValue: a.result.metrics.ttftMs!.p99,
     },
     {
       candidate: cand('tp4dp2', 'TP4 DP2', { tp: 4, dp: 2 }),
@@ -47,7 +47,7 @@ const result: SearchResult = {
       onPareto: false,
       reason: '=cmd',
       value: b.result.metrics.outputTokPerSecPerGpu,
-      secondaryValue: b.result.metrics.ttftMs.p99,
+      secondaryValue: b.result.metrics.ttftMs!.p99,
     },
   ],
   pareto: [],
@@ -64,7 +64,7 @@ describe('resultsCsv', () => {
     const row = lines[1]!;
     expect(row.startsWith('1,ranked,"TP8, ""fast""",colocated,8,1,1,1,1,8,bf16,256,8192,steady-state,')).toBe(true);
     expect(row).toContain(`,${a.result.metrics.outputTokPerSecPerGpu},`);
-    expect(row).toContain(`,${a.result.metrics.ttftMs.p99},`);
+    expect(row).toContain(`,${a.result.metrics.ttftMs!.p99},`);
     expect(lines[2]).toContain(",'=cmd");
     expect(lines[3]).toMatch(/^,rejected,TP1 DP8,colocated,1,1,8,1,1,,bf16,256,8192,/);
     expect(lines[3]).toMatch(/"weights 141 GB > 72 GB budget, per GPU"$/);

@@ -204,7 +204,7 @@ describe('basis of a result', () => {
       ...LLAMA_8X_H100,
       cluster: { ...LLAMA_8X_H100.cluster, gpuOverrides: { memoryBandwidthGBps: 3350 / 2 } },
     } as ScenarioInput;
-    const rooflineRatio = evaluate(derated).metrics.tpotMs.mean / evaluate(LLAMA_8X_H100).metrics.tpotMs.mean;
+    const rooflineRatio = evaluate(derated).metrics.tpotMs!.mean / evaluate(LLAMA_8X_H100).metrics.tpotMs!.mean;
     registerKernelProfile(h100Vllm as KernelProfileJson, ['h100-sxm']);
     const base = evaluate(LLAMA_8X_H100);
     const slow = evaluate(derated);
@@ -213,7 +213,7 @@ describe('basis of a result', () => {
     );
     // Decode is memory bound: half the bandwidth slows each token (not 2×: launches, host, all-reduces stay), and the
     // measured profile slows by about as much as the roofline does for the same override.
-    const ratio = slow.metrics.tpotMs.mean / base.metrics.tpotMs.mean;
+    const ratio = slow.metrics.tpotMs!.mean / base.metrics.tpotMs!.mean;
     expect(ratio).toBeGreaterThan(1.2);
     expect(Math.abs(ratio / rooflineRatio - 1)).toBeLessThan(0.15);
   });

@@ -24,6 +24,7 @@ import { countParams } from '../model/params.ts';
 import type { PoolPlan, Scenario } from '../scenario/schema.ts';
 import { ProfileCache, poolScenario, type InstanceProfile } from './profile.ts';
 import { shapeGroup } from './space.ts';
+import { workloadLengths } from '../workload/clamp.ts';
 import { estimatorWorkload } from './workload-view.ts';
 import { kernelBasisOf } from '../kernels/measured.ts';
 
@@ -298,6 +299,8 @@ export function evaluateDisaggregatedSteadyState(
         );
     }
     if (gpus < clusterGpus) warnings.push(`The plan uses ${gpus} of the cluster's ${clusterGpus} GPUs.`);
+    // Length distributions truncated at the context window (the estimator used their clamped means).
+    warnings.push(...workloadLengths(s.workload, d.dep.model.maxContextTokens, d.dep.model.name).warnings);
     warnings.push(
       `Disaggregated: result.plan shows the decode pool (${D}× ${shapeGroup(pools.decode)}); the prefill pool is ${P}× ${shapeGroup(pools.prefill)}.`,
     );

@@ -5,7 +5,7 @@
  * disagg.ts for disaggregated ones.
  */
 import { ScenarioError } from '../cost/deployment.ts';
-import { evaluateSteadyState, round, type EvaluationResult } from '../evaluate/evaluate.ts';
+import { evaluateSteadyState, finiteResult, round, type EvaluationResult } from '../evaluate/evaluate.ts';
 import { gpuPowerW } from '../evaluate/metrics.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { checkPools, evaluateDisaggregatedSteadyState, kvTransfer, poolsOf } from './disagg.ts';
@@ -35,7 +35,7 @@ function capAbove(x: number): number {
 /** Closed-form evaluation of any scenario (colocated or disaggregated), trace summarised. */
 export function evaluateFast(scenario: Scenario, cache?: ProfileCache): EvaluationResult {
   const view = steadyView(scenario);
-  return poolsOf(view) ? evaluateDisaggregatedSteadyState(view, cache) : evaluateSteadyState(view);
+  return poolsOf(view) ? finiteResult(evaluateDisaggregatedSteadyState(view, cache)) : evaluateSteadyState(view);
 }
 
 interface ThroughputBound {
@@ -175,7 +175,7 @@ export class PlanEvaluator {
   evaluate(k: PlanKnobs, detail = true): EvaluationResult {
     const s = applyKnobs(this.view, k);
     return poolsOf(s)
-      ? evaluateDisaggregatedSteadyState(s, this.profiles, { detail, checked: true })
+      ? finiteResult(evaluateDisaggregatedSteadyState(s, this.profiles, { detail, checked: true }))
       : evaluateSteadyState(s);
   }
 

@@ -29,7 +29,8 @@ interface Sibling {
 }
 
 const f2 = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
-const fmtMs = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(3)).toString());
+const fmtMs = (x: number | undefined) =>
+  x === undefined ? '—' : x >= 100 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(3)).toString();
 
 /** The one-knob siblings of `k` that exist in the space. */
 export function siblings(space: Space, k: PlanKnobs): Sibling[] {
@@ -133,7 +134,7 @@ function cause(k: PlanKnobs, a: EvaluationResult, sib: Sibling, b: EvaluationRes
       if (r >= 1.15)
         return `${k.kvDtype} KV ${r >= 1.9 && r <= 2.1 ? 'doubles' : r > 2.1 ? `multiplies by ${f2(r)}` : 'raises'} concurrency (${ca} vs ${cb} seqs)`;
       if (bytesPerElement(k.kvDtype) < bytesPerElement(sib.knobs.kvDtype))
-        return `${k.kvDtype} KV reads fewer bytes per decode step (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
+        return `${k.kvDtype} KV reads fewer bytes per decode step (TPOT ${fmtMs(a.metrics.tpotMs?.p50)} vs ${fmtMs(b.metrics.tpotMs?.p50)} ms)`;
       return `${k.kvDtype} KV`;
     }
     case 'kvs': {
@@ -143,12 +144,12 @@ function cause(k: PlanKnobs, a: EvaluationResult, sib: Sibling, b: EvaluationRes
       const tag = fid === 'exact' ? '' : ` (${fid})`;
       if (r >= 1.15)
         return `${name}${tag} ${r >= 1.9 && r <= 2.1 ? 'doubles concurrency' : r > 2.1 ? `multiplies concurrency by ${f2(r)}` : 'raises concurrency'} (${ca} vs ${cb} seqs)`;
-      if (a.metrics.tpotMs.p50 < b.metrics.tpotMs.p50)
-        return `${name}${tag} reads fewer KV bytes per decode step (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
+      if ((a.metrics.tpotMs?.p50 ?? Infinity) < (b.metrics.tpotMs?.p50 ?? Infinity))
+        return `${name}${tag} reads fewer KV bytes per decode step (TPOT ${fmtMs(a.metrics.tpotMs?.p50)} vs ${fmtMs(b.metrics.tpotMs?.p50)} ms)`;
       if (r > 1) return `${name}${tag} holds more sequences (${ca} vs ${cb})`;
       const st = k.kvStrategy?.strategy;
-      const ttft = `(TTFT ${fmtMs(a.metrics.ttftMs.p50)} vs ${fmtMs(b.metrics.ttftMs.p50)} ms)`;
-      if (a.metrics.ttftMs.p50 < b.metrics.ttftMs.p50)
+      const ttft = `(TTFT ${fmtMs(a.metrics.ttftMs?.p50)} vs ${fmtMs(b.metrics.ttftMs?.p50)} ms)`;
+      if ((a.metrics.ttftMs?.p50 ?? Infinity) < (b.metrics.ttftMs?.p50 ?? Infinity))
         return st?.share || st?.offload?.multiTurnReuse
           ? `${name}${tag} prefills fewer prompt tokens ${ttft}`
           : `${name}${tag} starts requests sooner ${ttft}`;
@@ -157,11 +158,11 @@ function cause(k: PlanKnobs, a: EvaluationResult, sib: Sibling, b: EvaluationRes
     case 'seqs':
       return k.maxNumSeqs > sib.knobs.maxNumSeqs
         ? `maxNumSeqs ${k.maxNumSeqs} batches more (${f2(a.metrics.concurrency)} vs ${f2(b.metrics.concurrency)} concurrent)`
-        : `maxNumSeqs ${k.maxNumSeqs} keeps decode batches small (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
+        : `maxNumSeqs ${k.maxNumSeqs} keeps decode batches small (TPOT ${fmtMs(a.metrics.tpotMs?.p50)} vs ${fmtMs(b.metrics.tpotMs?.p50)} ms)`;
     case 'chunk':
       return k.maxBatchedTokens > sib.knobs.maxBatchedTokens
-        ? `${k.maxBatchedTokens}-token chunks prefill more per step (TTFT ${fmtMs(a.metrics.ttftMs.p50)} vs ${fmtMs(b.metrics.ttftMs.p50)} ms)`
-        : `${k.maxBatchedTokens}-token chunks interleave prefill with decode more finely (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
+        ? `${k.maxBatchedTokens}-token chunks prefill more per step (TTFT ${fmtMs(a.metrics.ttftMs?.p50)} vs ${fmtMs(b.metrics.ttftMs?.p50)} ms)`
+        : `${k.maxBatchedTokens}-token chunks interleave prefill with decode more finely (TPOT ${fmtMs(a.metrics.tpotMs?.p50)} vs ${fmtMs(b.metrics.tpotMs?.p50)} ms)`;
     case 'pools': {
       const kp = k.plan.prefill!;
       const sp = sib.knobs.plan.prefill!;
@@ -171,23 +172,23 @@ function cause(k: PlanKnobs, a: EvaluationResult, sib: Sibling, b: EvaluationRes
           : ['decode', k.plan.decode!.instances, sib.knobs.plan.decode!.instances];
       const what = `${mine} ${role} instance${mine > 1 ? 's' : ''} instead of ${theirs}`;
       if (o.startsWith('ttft'))
-        return `${what} give TTFT ${fmtMs(a.metrics.ttftMs.p50)} vs ${fmtMs(b.metrics.ttftMs.p50)} ms`;
+        return `${what} give TTFT ${fmtMs(a.metrics.ttftMs?.p50)} vs ${fmtMs(b.metrics.ttftMs?.p50)} ms`;
       if (o.startsWith('tpot'))
-        return `${what} give TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms`;
+        return `${what} give TPOT ${fmtMs(a.metrics.tpotMs?.p50)} vs ${fmtMs(b.metrics.tpotMs?.p50)} ms`;
       if ((o === 'cost' || o === 'energy' || o === 'throughput-per-gpu') && mine < theirs)
         return `${what} serve${mine > 1 ? '' : 's'} the load on fewer GPUs (${a.plan.gpusUsed} vs ${b.plan.gpusUsed})`;
       return `${what} serve ${f2(a.metrics.requestsPerSec)} vs ${f2(b.metrics.requestsPerSec)} req/s`;
     }
     case 'disagg':
-      return a.metrics.tpotMs.p50 < b.metrics.tpotMs.p50
-        ? `prefill no longer stalls decode (TPOT ${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`
+      return (a.metrics.tpotMs?.p50 ?? Infinity) < (b.metrics.tpotMs?.p50 ?? Infinity)
+        ? `prefill no longer stalls decode (TPOT ${fmtMs(a.metrics.tpotMs?.p50)} vs ${fmtMs(b.metrics.tpotMs?.p50)} ms)`
         : 'separate pools size prefill and decode independently';
     case 'layout':
       return layoutCause(k.plan, a, sib.knobs.plan, b, o);
     case 'replicas':
       if (k.plan.dp > sib.knobs.plan.dp)
         return o.startsWith('ttft') || o === 'goodput'
-          ? `${k.plan.dp} replicas split the load ${k.plan.dp}/${sib.knobs.plan.dp} ways (TTFT ${fmtMs(a.metrics.ttftMs.p50)} vs ${fmtMs(b.metrics.ttftMs.p50)} ms)`
+          ? `${k.plan.dp} replicas split the load ${k.plan.dp}/${sib.knobs.plan.dp} ways (TTFT ${fmtMs(a.metrics.ttftMs?.p50)} vs ${fmtMs(b.metrics.ttftMs?.p50)} ms)`
           : `${k.plan.dp} replicas serve more in parallel`;
       return `${k.plan.dp} replica${k.plan.dp > 1 ? 's' : ''} run${k.plan.dp > 1 ? '' : 's'} busier on fewer GPUs (${a.plan.gpusUsed} vs ${b.plan.gpusUsed})`;
   }
@@ -217,7 +218,7 @@ function layoutCause(pa: Plan, a: EvaluationResult, pb: Plan, b: EvaluationResul
     if (pa.pp > pb.pp && pa.tp < pb.tp)
       return `${head}: pipeline stages exchange one activation instead of all-reducing every layer`;
     if (pa.tp > pb.tp)
-      return `${head}: TP${pa.tp} shortens each decode step (${fmtMs(a.metrics.tpotMs.p50)} vs ${fmtMs(b.metrics.tpotMs.p50)} ms)`;
+      return `${head}: TP${pa.tp} shortens each decode step (${fmtMs(a.metrics.tpotMs?.p50)} vs ${fmtMs(b.metrics.tpotMs?.p50)} ms)`;
     if (pa.ep !== pb.ep)
       return `${head}: EP${pa.ep} ${pa.ep > pb.ep ? 'spreads the experts wider' : 'keeps expert traffic local'}`;
   }
@@ -318,7 +319,7 @@ function explainAgainstSiblings(
 /** Which SLO a zero-goodput plan misses, with the numbers. */
 function sloMiss(r: EvaluationResult): string {
   if (r.metrics.overloaded) return 'overloaded (queue grows without bound)';
-  const t = r.metrics.ttftMs.p50;
-  const p = r.metrics.tpotMs.p50;
+  const t = r.metrics.ttftMs?.p50;
+  const p = r.metrics.tpotMs?.p50;
   return `misses the SLO (TTFT ${fmtMs(t)} ms, TPOT ${fmtMs(p)} ms)`;
 }

@@ -48,17 +48,17 @@ export function objectiveValue(r: EvaluationResult, o: Objective): number {
     case 'goodput':
       return m.goodputReqPerSec;
     case 'ttft-p50':
-      return m.ttftMs.p50;
+      return m.ttftMs?.p50 ?? Infinity; // absent (no value): ranks last
     case 'ttft-p99':
-      return m.ttftMs.p99;
+      return m.ttftMs?.p99 ?? Infinity; // absent (no value): ranks last
     case 'tpot-p50':
-      return m.tpotMs.p50;
+      return m.tpotMs?.p50 ?? Infinity; // absent (no value): ranks last
     case 'tpot-p99':
-      return m.tpotMs.p99;
+      return m.tpotMs?.p99 ?? Infinity; // absent (no value): ranks last
     case 'cost':
-      return m.costUsdPerMOutputTokens;
+      return m.costUsdPerMOutputTokens ?? Infinity;
     case 'energy':
-      return m.energyJPerOutputToken;
+      return m.energyJPerOutputToken ?? Infinity;
   }
 }
 

@@ -306,9 +306,9 @@ describe('disaggregated plans', () => {
       cluster: { ...s.cluster, nodes: 1, gpusPerNode: 16, scaleUpDomainGpus: 16 },
     });
     expect(nvlink.bottleneck).toMatch(/over NVLink/);
-    expect(r.metrics.ttftMs.p50).toBeGreaterThan(nvlink.metrics.ttftMs.p50);
+    expect(r.metrics.ttftMs!.p50).toBeGreaterThan(nvlink.metrics.ttftMs!.p50);
     // TPOT is a pure decode step: no prefill chunks interleave.
-    expect(r.metrics.tpotMs.p50).toBeCloseTo(nvlink.metrics.tpotMs.p50, 6);
+    expect(r.metrics.tpotMs!.p50).toBeCloseTo(nvlink.metrics.tpotMs!.p50, 6);
   });
 
   it('rejects pools that do not fit, naming the pool', () => {

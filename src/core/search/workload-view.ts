@@ -6,10 +6,11 @@
  * trace.timing = 'scenario'). Length distributions (workload.input/output) become their means. The
  * simulator still replays the trace itself; only the first pass sees this summary.
  */
-import { ScenarioError } from '../cost/deployment.ts';
+import { resolveModel, ScenarioError } from '../cost/deployment.ts';
+import { clampedMean, limitDist } from '../workload/clamp.ts';
 import type { Scenario, Workload } from '../scenario/schema.ts';
 import { parseTraceOnce, type TraceFormat } from '../workload/traces.ts';
-import type { LengthDist, RequestSpec } from '../workload/types.ts';
+import { MAX_TOKENS, type LengthDist, type RequestSpec } from '../workload/types.ts';
 
 export interface TraceRef {
   format: string;
@@ -35,20 +36,20 @@ export function traceOf(w: Workload): TraceRef | null {
   return { format, data, timing: timing === 'scenario' ? 'scenario' : 'trace' };
 }
 
-/** Mean of a length distribution (the estimator's fixed length), clamped like the sampler. */
-export function distMean(d: LengthDist): number {
-  const clamp = (x: number, lo = 1, hi = Infinity) => Math.min(hi, Math.max(lo, x));
-  switch (d.kind) {
-    case 'fixed':
-      return d.tokens;
-    case 'uniform':
-      return (d.min + d.max) / 2;
-    case 'normal':
-      return clamp(d.mean, d.min ?? 1, d.max ?? Infinity);
-    case 'lognormal':
-      return clamp(d.median * Math.exp((d.sigma * d.sigma) / 2), d.min ?? 1, d.max ?? Infinity);
-    case 'empirical':
-      return d.values.reduce((a, b) => a + b, 0) / Math.max(1, d.values.length);
+/**
+ * Mean of a length distribution (the estimator's fixed length): the exact mean of what the sampler
+ * draws, clamped to its bounds and MAX_TOKENS (workload/clamp.ts), optionally to a context window too.
+ */
+export function distMean(d: LengthDist, contextTokens = MAX_TOKENS): number {
+  return clampedMean(limitDist(d, contextTokens));
+}
+
+/** The model's context window, or MAX_TOKENS when the model does not resolve (resolving reports that). */
+function contextOf(s: Scenario): number {
+  try {
+    return resolveModel(s.model).maxContextTokens;
+  } catch {
+    return MAX_TOKENS;
   }
 }
 
@@ -107,7 +108,8 @@ export function estimatorWorkload(s: Scenario): Workload {
     view = workloadFromRequests(parsed.requests, w);
     if (trace.timing === 'scenario') view = { ...view, arrival: w.arrival };
   } else if (w.input || w.output) {
-    const mean = (d: LengthDist | undefined, fixed: number) => (d ? Math.max(1, Math.round(distMean(d))) : fixed);
+    const ctx = contextOf(s);
+    const mean = (d: LengthDist | undefined, fixed: number) => (d ? Math.max(1, Math.round(distMean(d, ctx))) : fixed);
     view = { ...w, inputTokens: mean(w.input, w.inputTokens), outputTokens: mean(w.output, w.outputTokens) };
   }
   cache.set(w, view);

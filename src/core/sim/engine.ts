@@ -106,6 +106,28 @@ export interface SimInput {
   timelineIterations: number;
   /** Simulate every decode step as its own event (tests compare this against the merged runs). */
   disableLeaps?: boolean;
+  /** Work budget per call (see SimBudget); the run stops with partial statistics when it is spent. */
+  budget?: SimBudget;
+}
+
+/**
+ * Work bounds for one simulate() call. Events are deterministic (same input, same cut); wall time is
+ * not, so it is off unless the caller sets it (the worker uses 1 s, the CLI 5 s).
+ */
+export interface SimBudget {
+  /** Events (arrivals, launches/wake-ups, transfers) processed at most; default DEFAULT_MAX_SIM_EVENTS. */
+  maxEvents?: number;
+  /** Wall-clock milliseconds at most (checked before every event; one event is bounded work); default none. */
+  maxWallMs?: number;
+}
+
+/** Default event cap: ~10 s of the slowest (per-step costed) events, far above any drained workload here. */
+export const DEFAULT_MAX_SIM_EVENTS = 20_000_000;
+
+/** Why a run stopped early because its budget was spent (null when it was not). */
+export interface SimPartial {
+  reason: string;
+  events: number;
 }
 
 export const STATUS_UNFINISHED = 0;
@@ -231,11 +253,18 @@ export interface SimRaw {
   lastEndS: number;
   /** Why the run stopped early, or null. */
   truncated: string | null;
+  /** Set when the work budget (SimInput.budget) stopped the run: the statistics cover part of the workload. */
+  partial: SimPartial | null;
+  /** Events the main loop processed. */
+  events: number;
   timeline: IterationTimeline;
 }
 
 /** Outstanding-request slack of the prefix-affinity router (SGLang router `balance_abs_threshold`, 32). */
 export const PREFIX_AFFINITY_SLACK = 32;
+
+/** Most decode steps one stepwise leap (KV strategies) merges into one event. */
+export const STEPWISE_LEAP_STEPS = 512;
 
 // Request states.
 // 0 = not arrived yet (typed arrays start at 0).
@@ -321,6 +350,7 @@ class EventHeap {
     this.kind[i] = kind;
     this.a[i] = a;
     this.b[i] = b;
+    // Terminates: i halves each pass (sift-up, ≤ log2(size) passes).
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (!this.less(i, p)) break;
@@ -351,6 +381,7 @@ class EventHeap {
       this.a[0] = this.a[last]!;
       this.b[0] = this.b[last]!;
       let i = 0;
+      // Terminates: i at least doubles each pass and the loop breaks once it has no child (sift-down).
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
@@ -460,6 +491,12 @@ class MicroBatch {
   k1 = 0;
   kw1 = 0;
   nBelow = 0;
+  /**
+   * Stepwise leap (KV strategies, whose blocks and step costs are not affine in the context): the
+   * cumulative duration of steps 1..j at index j − 1 (null for an affine leap).
+   */
+  ends: Float64Array | null = null;
+  endsBuf = new Float64Array(0);
 
   push(r: number, n: number): void {
     if (this.count === this.ids.length) {
@@ -477,11 +514,14 @@ class MicroBatch {
 
   /** Duration of leap step j (1-based). */
   stepS(j: number): number {
+    const e = this.ends;
+    if (e !== null) return e[j - 1]! - (j > 1 ? e[j - 2]! : 0);
     return this.a + this.b * (this.k1 + this.count * (j - 1)) + this.bw * (this.kw1 + this.nBelow * (j - 1));
   }
 
   /** Σ of steps 1..j in closed form (arithmetic series). */
   cumS(j: number): number {
+    if (this.ends !== null) return this.ends[j - 1]!;
     const tri = (j * (j - 1)) / 2;
     return j * this.a + this.b * (j * this.k1 + this.count * tri) + this.bw * (j * this.kw1 + this.nBelow * tri);
   }
@@ -562,6 +602,10 @@ class Engine {
   private readonly out: SimRaw;
 
   private launchId = 0;
+  /** Time of the next open-loop arrival (Infinity when none is left): where a stepwise leap stops being worth extending. */
+  private nextArrivalS = Infinity;
+  /** Scratch: blocks per sequence while a stepwise leap is built. */
+  private leapUnits = new Float64Array(64);
   private nextClosed = 0;
   private finishedOrRejected = 0;
   private queued = 0;
@@ -656,6 +700,8 @@ class Engine {
       firstArrivalS: NaN,
       lastEndS: NaN,
       truncated: null,
+      partial: null,
+      events: 0,
       timeline: {
         count: 0,
         total: 0,
@@ -795,10 +841,32 @@ class Engine {
     }
     let ai = 0;
     const ev = this.ev;
+    const maxEvents = Math.max(1, Math.floor(this.input.budget?.maxEvents ?? DEFAULT_MAX_SIM_EVENTS));
+    const maxWallMs = this.input.budget?.maxWallMs;
+    const t0 = maxWallMs !== undefined ? performance.now() : 0;
+    let events = 0;
+    // Termination: every pass consumes one arrival (n of them) or pops one heap event; each event either
+    // advances a request (a prompt chunk, a decode step or run of them, a transfer) or is a stale wake-up
+    // superseded by a newer version, and each pushes at most a bounded number of new events, so a
+    // workload drains in finitely many passes — but that number can be astronomically large (hundreds of
+    // thousands of decode steps per request), hence the event and wall-time budget: the loop exits after
+    // maxEvents passes (or maxWallMs), reporting "stopped after N events".
     for (;;) {
       const ta = closed === null && ai < n ? this.req[ai]!.arrivalS : Infinity;
       const te = this.heap.topT();
       if (ta === Infinity && te === Infinity) break;
+      this.nextArrivalS = ta;
+      if (events >= maxEvents || (maxWallMs !== undefined && performance.now() - t0 > maxWallMs)) {
+        const by = events >= maxEvents ? `the ${maxEvents}-event budget` : `the ${maxWallMs} ms budget`;
+        this.out.partial = {
+          reason: `stopped after ${events} events (${by}): the workload does not drain within the budget`,
+          events,
+        };
+        this.out.truncated = this.out.partial.reason;
+        break;
+      }
+      events++;
+      this.out.events = events;
       if (ta <= te) {
         this.arrive(ai, ta);
         ai++;
@@ -1119,6 +1187,7 @@ class Engine {
   private wake(inst: Inst, ver: number, t: number): void {
     if (ver !== inst.wakeVer) return;
     inst.wakeAt = Infinity;
+    // Terminates: each pass removes one in-flight micro-batch (at most pp).
     while (inst.inflight.length > 0 && inst.inflight[0]!.endS <= t) this.finalize(inst.inflight.shift()!);
     if (this.out.truncated !== null) return;
     // Requests issued at t (closed loop, transfers) are routed before this instance schedules.
@@ -1148,6 +1217,7 @@ class Engine {
     mb.count = 0;
     mb.prefillTokens = 0;
     mb.decodeSeqs = 0;
+    mb.ends = null;
     return mb;
   }
 
@@ -1245,6 +1315,8 @@ class Engine {
   private scheduleRunning(p: PoolState, g: Group, mb: MicroBatch, pass: number, st: BuildState): void {
     const run = g.running;
     let i = 0;
+    // Terminates: every pass either advances i or preempts (removes) a request of `run`, so at most
+    // 2·run.length passes.
     while (i < run.length) {
       const r = run[i]!;
       if (this.inflight[r] === 1) {
@@ -1266,6 +1338,7 @@ class Engine {
       }
       const want = this.growth(p, r, this.computed[r]! + n);
       let self = false;
+      // Terminates: each pass preempts one request behind i (run shrinks) or i itself (break).
       while (want > g.free) {
         let j = run.length - 1;
         while (j > i && (this.inflight[run[j]!] === 1 || this.mark[run[j]!] === this.launchId)) j--;
@@ -1327,6 +1400,7 @@ class Engine {
   /** Admit waiting requests FCFS while budget, maxNumSeqs and KV (above the watermark) allow. */
   private admit(p: PoolState, g: Group, mb: MicroBatch, t: number, st: BuildState): void {
     const maxSeqs = p.rt.maxNumSeqs;
+    // Terminates: each pass admits (dequeues) one waiting request or returns.
     while (g.waiting.length > 0 && st.budget > 0 && st.seqs < st.seqCap) {
       if (g.running.length >= maxSeqs) {
         this.out.blockedBySeqs++;
@@ -1474,10 +1548,11 @@ class Engine {
       !anySkipped &&
       hostTok === 0 &&
       ssdTok === 0 &&
-      p.leapsOk &&
       p.role !== 'prefill'
-    )
-      this.extendLeap(inst, mb);
+    ) {
+      if (p.leapsOk) this.extendLeap(inst, mb);
+      else this.extendLeapStepwise(inst, mb);
+    }
     inst.inflight.push(mb);
     this.sampleKv(t);
     return true;
@@ -1564,6 +1639,83 @@ class Engine {
     inst.stageFree[0] = tt;
   }
 
+  /**
+   * extendLeap for pools whose KV strategy makes blocks or step costs non-affine in the context
+   * (eviction, residual windows, a shared prefix): the run of decode steps is built step by step —
+   * each step's blocks from the strategy (kv.units) and its cost exactly as a per-step launch would
+   * cost it (the StepCoster memoises repeated decode batches) — but it is still one event. Same stops:
+   * the first completion, the first step whose blocks do not fit, a sliding-window boundary, the
+   * iteration cap, and at most STEPWISE_LEAP_STEPS steps per run (bounds the work of one event).
+   */
+  private extendLeapStepwise(inst: Inst, mb: MicroBatch): void {
+    const p = inst.pool;
+    const n = mb.count;
+    let kMax = Math.min(STEPWISE_LEAP_STEPS, this.input.maxIterations - this.out.iterations);
+    const w = p.window;
+    for (let i = 0; i < n; i++) {
+      const r = mb.ids[i]!;
+      const c = this.computed[r]!;
+      const left = this.req[r]!.outputTokens - this.generated[r]!;
+      if (left < kMax) kMax = left;
+      if (c + 1 < w && w - c < kMax) kMax = w - c;
+    }
+    if (kMax <= 1) return;
+    if (mb.endsBuf.length < kMax) mb.endsBuf = new Float64Array(Math.max(kMax, 2 * mb.endsBuf.length));
+    const ends = mb.endsBuf;
+    ends[0] = mb.endS - mb.startS;
+    const groups = inst.groups;
+    for (const g of groups) g.tmpFree = g.free;
+    const coster = p.coster;
+    const times = p.times;
+    // Blocks each sequence holds so far (step 1's were allocated at launch).
+    if (this.leapUnits.length < n) this.leapUnits = new Float64Array(Math.max(n, 2 * this.leapUnits.length));
+    const held = this.leapUnits;
+    for (let i = 0; i < n; i++) held[i] = this.units[mb.ids[i]!]!;
+    let k = 1;
+    for (let j = 2; j <= kMax; j++) {
+      // Step j decodes each sequence at context c + j − 1 (reads c + j) and needs its blocks for c + j.
+      let fits = true;
+      for (let i = 0; i < n && fits; i++) {
+        const r = mb.ids[i]!;
+        const u = this.unitsFor(p, this.computed[r]! + j);
+        const grow = u - held[i]!;
+        held[i] = u;
+        const g = groups[this.group[r]!]!;
+        g.tmpFree -= grow;
+        // Blocks freed mid-run could let a waiting request in: end the run before such a step.
+        if (g.tmpFree < 0 || grow < 0) fits = false;
+      }
+      if (!fits) break;
+      if (coster.exact) {
+        coster.reset();
+        for (let i = 0; i < n; i++) coster.add(this.computed[mb.ids[i]!]! + j - 1, 1, true);
+        coster.costAcc(times);
+      } else {
+        // As launch() costs a decode-only batch: affine in K = Σ(ctx + 1), Kw = Σ min(ctx + 1, window).
+        let K = 0;
+        let Kw = 0;
+        for (let i = 0; i < n; i++) {
+          const c = this.computed[mb.ids[i]!]! + j;
+          K += c;
+          Kw += Math.min(c, w);
+        }
+        coster.decode(n, K, Kw, times);
+      }
+      ends[j - 1] = ends[j - 2]! + times.stageS[0]! + times.overheadS;
+      k = j;
+      // The next arrival may cut the run at the step ending at or after it (poke): steps beyond would
+      // be costed for nothing. (Only work changes: a cut run resumes as a new one.)
+      if (mb.startS + ends[j - 1]! >= this.nextArrivalS) break;
+    }
+    if (k === 1) return;
+    mb.ends = ends;
+    const tt = mb.startS + ends[k - 1]!;
+    mb.steps = k;
+    mb.endS = tt;
+    mb.busyS = tt - mb.startS;
+    inst.stageFree[0] = tt;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Completing a micro-batch
 
@@ -1589,8 +1741,10 @@ class Engine {
     if (mb.steps > 1) {
       const k = mb.steps;
       const t1 = mb.startS + mb.cumS(1);
-      // Steps 2..k: every sequence sees the step's duration as its inter-token gap (linear in j).
-      if (k > 1) o.itl.addLinear(mb.stepS(2), mb.stepS(k), k - 1, mb.count);
+      // Steps 2..k: every sequence sees the step's duration as its inter-token gap (linear in j, or
+      // step by step for a stepwise leap).
+      if (mb.ends !== null) for (let j = 2; j <= k; j++) o.itl.add(mb.stepS(j), mb.count);
+      else if (k > 1) o.itl.addLinear(mb.stepS(2), mb.stepS(k), k - 1, mb.count);
       for (let i = 0; i < mb.count; i++) {
         const r = mb.ids[i]!;
         this.inflight[r] = 0;
@@ -1659,7 +1813,8 @@ class Engine {
     this.mbPool.push(mb);
     this.sampleKv(T);
     if (o.iterations >= this.input.maxIterations && this.finishedOrRejected < this.n) {
-      o.truncated = `stopped after ${o.iterations} iterations (the iteration cap)`;
+      o.truncated = `stopped after ${o.iterations} iterations (the iteration cap): the workload does not drain within the budget`;
+      o.partial = { reason: o.truncated, events: o.events };
     }
   }
 

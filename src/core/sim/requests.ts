@@ -9,6 +9,7 @@ import { resolveRuntime } from '../engine/resolve.ts';
 import { generateRequests } from '../workload/generate.ts';
 import { createRng } from '../workload/rng.ts';
 import { parseTraceOnce } from '../workload/traces.ts';
+import { workloadLengths } from '../workload/clamp.ts';
 import type { LengthDist, RequestSpec } from '../workload/types.ts';
 
 /** Default cap on simulated requests (configurable per call). */
@@ -73,7 +74,11 @@ function fixedOr(dist: LengthDist | undefined, tokens: number): LengthDist {
  * Build the simulated request list. Throws ScenarioError('workload.trace', …) for an unreadable
  * trace, listing the bad rows by line number (never drops rows silently).
  */
-export function buildWorkload(s: Scenario, maxRequests = DEFAULT_MAX_SIM_REQUESTS): SimWorkload {
+export function buildWorkload(
+  s: Scenario,
+  maxRequests = DEFAULT_MAX_SIM_REQUESTS,
+  limit?: { contextTokens: number; modelName: string },
+): SimWorkload {
   const w = s.workload;
   const warnings: string[] = [];
   let requests: RequestSpec[];
@@ -135,10 +140,13 @@ export function buildWorkload(s: Scenario, maxRequests = DEFAULT_MAX_SIM_REQUEST
       );
       count = cap;
     }
+    // Clamp, then sample: distributions are limited to the model's context window (workload/clamp.ts;
+    // evaluate's planWarnings reports the truncation).
+    const lengths = limit ? workloadLengths(w, limit.contextTokens, limit.modelName) : null;
     requests = generateRequests({
       count,
-      input: fixedOr(w.input, w.inputTokens),
-      output: fixedOr(w.output, w.outputTokens),
+      input: fixedOr(lengths ? lengths.input : w.input, w.inputTokens),
+      output: fixedOr(lengths ? lengths.output : w.output, w.outputTokens),
       arrival: w.arrival,
       seed: w.seed,
     });

@@ -17,10 +17,14 @@ export interface Stability {
   offeredReqPerSec: number | null;
   /** Requests finished per second of wall-clock makespan. */
   servedReqPerSec: number;
-  /** Least-squares growth of the waiting queue over the arrival span, requests. */
+  /**
+   * Least-squares growth of the waiting queue over the time its samples cover (the arrival span, or
+   * less when the run was cut off), requests; negative when the queue drains over the run.
+   */
   queueGrowth: number;
-  ttftFirstQuarterS: number;
-  ttftLastQuarterS: number;
+  /** Mean TTFT of the first / last quarter of the requests (arrival order); absent when none of them finished. */
+  ttftFirstQuarterS?: number;
+  ttftLastQuarterS?: number;
 }
 
 /** Least-squares slope of y over x. */
@@ -84,13 +88,15 @@ export function stabilityVerdict(x: StabilityInput): Stability {
   }
   const span = hi > lo ? hi - lo : 0;
   const offered = x.openLoop && span > 0 ? (n - 1) / span : null;
-  const growth = span > 0 ? slope(x.queueT, x.queueLen) * span : 0;
+  // The queue is sampled at each arrival the run reached: a cut-off run covers less than the span.
+  const sampled = x.queueT.length > 1 ? x.queueT[x.queueT.length - 1]! - x.queueT[0]! : 0;
+  const growth = span > 0 ? slope(x.queueT, x.queueLen) * Math.min(span, sampled) : 0;
   const base: Omit<Stability, 'overloaded' | 'reason'> = {
     offeredReqPerSec: offered,
     servedReqPerSec: served,
     queueGrowth: growth,
-    ttftFirstQuarterS: first,
-    ttftLastQuarterS: last,
+    ...(Number.isFinite(first) ? { ttftFirstQuarterS: first } : {}),
+    ...(Number.isFinite(last) ? { ttftLastQuarterS: last } : {}),
   };
   if (!x.openLoop || n < 8 || x.finished < 8) {
     return {

@@ -57,6 +57,9 @@ function emptyShape(): BatchShape {
   };
 }
 
+/** Decode-step costs StepCoster.costAcc keeps (KV strategies). */
+const DECODE_MEMO_ENTRIES = 4096;
+
 export class StepCoster {
   readonly pp: number;
   /** Sliding-window size in tokens (Infinity when the model has none). */
@@ -68,6 +71,7 @@ export class StepCoster {
   /** Cost evaluations made through iterationCost (for the bench). */
   costCalls = 0;
   private coefs: (DecodeCoef | undefined)[] = [];
+  private decodeMemo = new Map<string, StepTimes>();
   private probe: BatchShape = emptyShape();
   /** The deployment's KV strategy (null: plain paged KV). */
   readonly kv: KvEngine | null;
@@ -128,13 +132,42 @@ export class StepCoster {
     s.kvReadTokensWindow += Math.min(ctx + n, w);
   }
 
-  /** Exact cost of the accumulated batch. */
+  /**
+   * Exact cost of the accumulated batch. A decode-only batch under a KV strategy is memoised: its cost
+   * depends only on the batch size and the strategy's per-sequence read sums (`kvDecode`; the prefill
+   * terms max(0, pairs − decode reads) are 0 for one-token steps), and eviction keeps those sums
+   * constant once every sequence has reached its budget, so long runs repeat the same key.
+   */
   costAcc(out: StepTimes): void {
+    const s = this.acc;
+    const k = s.kvDecode;
+    const memo =
+      k !== undefined &&
+      s.decodeOnly &&
+      s.tokens === s.seqs &&
+      s.logitTokens === s.seqs &&
+      s.attnPairs === s.decodeKvReadTokens &&
+      s.kvReadTokens === s.decodeKvReadTokens &&
+      s.attnPairsWindow === s.decodeKvReadTokensWindow &&
+      s.kvReadTokensWindow === s.decodeKvReadTokensWindow;
+    const key = memo ? `${s.seqs}|${k.eq}|${k.eqWindow}|${k.extraFlops}|${k.extraFlopsWindow}|${k.h2dBytes}` : '';
+    const hit = memo ? this.decodeMemo.get(key) : undefined;
+    if (hit !== undefined) {
+      out.stageS.set(hit.stageS);
+      out.p2pS = hit.p2pS;
+      out.overheadS = hit.overheadS;
+      return;
+    }
     this.costCalls++;
-    const c = iterationCost(this.dep, this.acc);
-    for (let s = 0; s < this.pp; s++) out.stageS[s] = c.stageTimesS[s] ?? 0;
+    const c = iterationCost(this.dep, s);
+    for (let i = 0; i < this.pp; i++) out.stageS[i] = c.stageTimesS[i] ?? 0;
     out.p2pS = c.p2pS;
     out.overheadS = c.overheadS;
+    if (memo) {
+      // Bounded: cleared when full (a cache, not a record).
+      if (this.decodeMemo.size >= DECODE_MEMO_ENTRIES) this.decodeMemo.clear();
+      this.decodeMemo.set(key, { stageS: out.stageS.slice(), p2pS: out.p2pS, overheadS: out.overheadS });
+    }
   }
 
   private evalDecode(n: number, k: number, kw: number) {

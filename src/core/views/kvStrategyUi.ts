@@ -420,7 +420,8 @@ export function simTierLines(sim: SimulationSummary): {
   hbm: [number, number][];
   host: [number, number][];
   ssd: [number, number][];
-  capacityGB: { hbm: number; host: number; ssd: number };
+  /** host absent: the swap space is unbounded (no offload component). */
+  capacityGB: { hbm: number; host?: number; ssd: number };
 } | null {
   const t = sim.kvTiers;
   if (!t) return null;

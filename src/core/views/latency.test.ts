@@ -38,7 +38,7 @@ describe('latencyCdfs', () => {
     const c = latencyCdfs(ev.simulation, 10_000)!;
     expect(c.finished).toBe(ev.simulation.finished);
     const p50 = c.ttftMs.find(([, f]) => f >= 0.5)![0];
-    expect(p50).toBeCloseTo(ev.metrics.ttftMs.p50, -1);
+    expect(p50).toBeCloseTo(ev.metrics.ttftMs!.p50, -1);
     expect(c.e2eMs[c.e2eMs.length - 1]![1]).toBe(1);
   });
 

@@ -5,3 +5,4 @@ export * from './schema.ts';
 export * from './generate.ts';
 export * from './traces.ts';
 export * from './summary.ts';
+export * from './clamp.ts';

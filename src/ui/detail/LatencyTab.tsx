@@ -23,7 +23,8 @@ function isSimulated(r: EvaluationResult): r is SimulatedEvaluation {
 }
 
 function StatsTable({ r, sim }: { r: EvaluationResult; sim: SimulationSummary }) {
-  const rows: [string, Stats][] = [
+  // An absent metric (no value: see EvaluationResult.metrics.absent) shows as "—".
+  const rows: [string, Stats | undefined][] = [
     ['TTFT', r.metrics.ttftMs],
     ['TPOT', r.metrics.tpotMs],
     ['End to end', r.metrics.e2eMs],
@@ -50,10 +51,10 @@ function StatsTable({ r, sim }: { r: EvaluationResult; sim: SimulationSummary })
               <th scope="row" className="l">
                 {k}
               </th>
-              <td>{fmtNum(s.mean)}</td>
-              <td>{fmtNum(s.p50)}</td>
-              <td>{fmtNum(s.p90)}</td>
-              <td>{fmtNum(s.p99)}</td>
+              <td>{fmtNum(s?.mean)}</td>
+              <td>{fmtNum(s?.p50)}</td>
+              <td>{fmtNum(s?.p90)}</td>
+              <td>{fmtNum(s?.p99)}</td>
             </tr>
           ))}
         </tbody>
@@ -233,8 +234,8 @@ export function LatencyTab({ result, scenario }: { result: EvaluationResult; sce
       <div className="callout callout--info">
         <IconInfo />
         <p>
-          This plan has a closed-form estimate only (means: TTFT {fmtMs(m.ttftMs.mean)}, TPOT {fmtMs(m.tpotMs.mean)},
-          end to end {fmtMs(m.e2eMs.mean)}), so its p50 and p99 equal the mean. Simulate it to see the distributions,
+          This plan has a closed-form estimate only (means: TTFT {fmtMs(m.ttftMs?.mean)}, TPOT {fmtMs(m.tpotMs?.mean)},
+          end to end {fmtMs(m.e2eMs?.mean)}), so its p50 and p99 equal the mean. Simulate it to see the distributions,
           queueing and KV usage over time.
         </p>
       </div>

@@ -73,7 +73,7 @@ function SimTiers({ sim }: { sim: SimulationSummary }) {
   ];
   const hLines = [
     { y: lines.capacityGB.hbm, label: `HBM KV capacity ${fmtGB(lines.capacityGB.hbm)}` },
-    ...(Number.isFinite(lines.capacityGB.host)
+    ...(lines.capacityGB.host !== undefined
       ? [{ y: lines.capacityGB.host, label: `host ${fmtGB(lines.capacityGB.host)}` }]
       : []),
   ];

@@ -102,18 +102,18 @@ function Kpis({ r, scenario }: { r: EvaluationResult; scenario: Scenario }) {
       />
       <Kpi
         label="TTFT p50 / p99"
-        value={`${fmtNum(m.ttftMs.p50)} / ${fmtNum(m.ttftMs.p99)}`}
+        value={`${fmtNum(m.ttftMs?.p50)} / ${fmtNum(m.ttftMs?.p99)}`}
         unit="ms"
         sub={`SLO ≤ ${fmtMs(slo.ttftMs)}`}
-        tone={m.ttftMs.p99 > slo.ttftMs ? 'bad' : undefined}
+        tone={(m.ttftMs?.p99 ?? 0) > slo.ttftMs ? 'bad' : undefined}
         testId="kpi-ttft"
       />
       <Kpi
         label="TPOT p50 / p99"
-        value={`${fmtNum(m.tpotMs.p50)} / ${fmtNum(m.tpotMs.p99)}`}
+        value={`${fmtNum(m.tpotMs?.p50)} / ${fmtNum(m.tpotMs?.p99)}`}
         unit="ms"
         sub={`SLO ≤ ${fmtMs(slo.tpotMs)}`}
-        tone={m.tpotMs.p99 > slo.tpotMs ? 'bad' : undefined}
+        tone={(m.tpotMs?.p99 ?? 0) > slo.tpotMs ? 'bad' : undefined}
         testId="kpi-tpot"
       />
       <Kpi

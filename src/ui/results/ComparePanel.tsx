@@ -10,8 +10,9 @@ import { IconX } from '../icons.tsx';
 
 interface MetricRow {
   label: string;
-  get: (p: RankedPlan) => number;
-  fmt: (v: number) => string;
+  /** undefined: the metric is absent (no value), shown as "—" and never the better one. */
+  get: (p: RankedPlan) => number | undefined;
+  fmt: (v: number | undefined) => string;
   better: 'higher' | 'lower';
 }
 
@@ -23,10 +24,10 @@ const ROWS: readonly MetricRow[] = [
     better: 'higher',
   },
   { label: 'Goodput (req/s)', get: (p) => p.result.metrics.goodputReqPerSec, fmt: (v) => fmtNum(v), better: 'higher' },
-  { label: 'TTFT p50', get: (p) => p.result.metrics.ttftMs.p50, fmt: fmtMs, better: 'lower' },
-  { label: 'TTFT p99', get: (p) => p.result.metrics.ttftMs.p99, fmt: fmtMs, better: 'lower' },
-  { label: 'TPOT p50', get: (p) => p.result.metrics.tpotMs.p50, fmt: fmtMs, better: 'lower' },
-  { label: 'TPOT p99', get: (p) => p.result.metrics.tpotMs.p99, fmt: fmtMs, better: 'lower' },
+  { label: 'TTFT p50', get: (p) => p.result.metrics.ttftMs?.p50, fmt: fmtMs, better: 'lower' },
+  { label: 'TTFT p99', get: (p) => p.result.metrics.ttftMs?.p99, fmt: fmtMs, better: 'lower' },
+  { label: 'TPOT p50', get: (p) => p.result.metrics.tpotMs?.p50, fmt: fmtMs, better: 'lower' },
+  { label: 'TPOT p99', get: (p) => p.result.metrics.tpotMs?.p99, fmt: fmtMs, better: 'lower' },
   {
     label: 'Cost ($/M output tokens)',
     get: (p) => p.result.metrics.costUsdPerMOutputTokens,
@@ -102,7 +103,7 @@ export function ComparePanel() {
             {ROWS.map((r) => {
               const va = r.get(a);
               const vb = r.get(b);
-              const [ca, cb] = verdict(va, vb, r.better);
+              const [ca, cb] = verdict(va ?? NaN, vb ?? NaN, r.better);
               return (
                 <tr key={r.label}>
                   <th scope="row" className="l">

@@ -18,7 +18,8 @@ interface Row {
   p: RankedPlan;
   rank: number;
   headroom: number | null;
-  values: Record<Exclude<SortKey, 'rank' | 'headroom'>, number>;
+  /** Absent metrics (no value) are undefined and shown as "—". */
+  values: Record<Exclude<SortKey, 'rank' | 'headroom'>, number | undefined>;
 }
 
 function rowOf(p: RankedPlan, rank: number): Row {
@@ -32,10 +33,10 @@ function rowOf(p: RankedPlan, rank: number): Row {
     values: {
       throughput: m.outputTokPerSecPerGpu,
       goodput: m.goodputReqPerSec,
-      ttftP50: m.ttftMs.p50,
-      ttftP99: m.ttftMs.p99,
-      tpotP50: m.tpotMs.p50,
-      tpotP99: m.tpotMs.p99,
+      ttftP50: m.ttftMs?.p50,
+      ttftP99: m.ttftMs?.p99,
+      tpotP50: m.tpotMs?.p50,
+      tpotP99: m.tpotMs?.p99,
       cost: m.costUsdPerMOutputTokens,
       energy: m.energyJPerOutputToken,
     },
@@ -46,7 +47,7 @@ function sortValue(r: Row, key: SortKey): number {
   if (key === 'rank') return r.rank;
   if (key === 'headroom') return r.headroom ?? -1;
   const v = r.values[key];
-  return Number.isFinite(v) ? v : Number.NaN;
+  return v !== undefined && Number.isFinite(v) ? v : Number.NaN;
 }
 
 const COLS: readonly { key: SortKey; label: string; unit?: string; title: string }[] = [
@@ -151,9 +152,9 @@ export function PlanTable({ result }: { result: SearchResult }) {
             const m = p.result.metrics;
             const id = p.candidate.id;
             const selected = id === selectedId;
-            const ttftBad = m.ttftMs.p99 > slo.ttftMs;
+            const ttftBad = (m.ttftMs?.p99 ?? 0) > slo.ttftMs;
             const kv = planKvOf(p.candidate.knobs, p.candidate.scenario.runtime?.kvStrategy);
-            const tpotBad = m.tpotMs.p99 > slo.tpotMs;
+            const tpotBad = (m.tpotMs?.p99 ?? 0) > slo.tpotMs;
             return (
               <tr
                 key={id}
@@ -203,12 +204,12 @@ export function PlanTable({ result }: { result: SearchResult }) {
                   {fmtNum(m.goodputReqPerSec, 3)}
                 </td>
                 <td>
-                  {fmtNum(m.ttftMs.p50, 3)} /{' '}
-                  <span className={ttftBad ? 'cell-bad' : undefined}>{fmtNum(m.ttftMs.p99, 3)}</span>
+                  {fmtNum(m.ttftMs?.p50, 3)} /{' '}
+                  <span className={ttftBad ? 'cell-bad' : undefined}>{fmtNum(m.ttftMs?.p99, 3)}</span>
                 </td>
                 <td>
-                  {fmtNum(m.tpotMs.p50, 3)} /{' '}
-                  <span className={tpotBad ? 'cell-bad' : undefined}>{fmtNum(m.tpotMs.p99, 3)}</span>
+                  {fmtNum(m.tpotMs?.p50, 3)} /{' '}
+                  <span className={tpotBad ? 'cell-bad' : undefined}>{fmtNum(m.tpotMs?.p99, 3)}</span>
                 </td>
                 <td>{fmtUsd(m.costUsdPerMOutputTokens)}</td>
                 <td>{fmtNum(m.energyJPerOutputToken, 3)}</td>
