@@ -66,7 +66,7 @@ describe('clamp, then compute: a lognormal with a 5.6e11-token mean', () => {
 });
 
 describe('`fits` means at least one sequence of the longest request fits', () => {
-  const reason = /^Does not fit: one 2,097,168-token sequence needs 275 GB of KV; 3\.3 GB free\./;
+  const reason = /^Does not fit: one 2,097,168-token sequence needs 275 GB of KV; 4\.1 GB free\./;
 
   it('Llama-3.1-8B on one L4 with a 2,097,152-token prompt: closed form', () => {
     const r = evaluateFast(scenarioOf('l4LongPrompt'));
@@ -95,7 +95,7 @@ describe('`fits` means at least one sequence of the longest request fits', () =>
     const s = scenarioOf('l4LongPrompt', (x) => ({ ...x, workload: { ...x.workload, inputTokens: 200_000 } }));
     const r = evaluateFast(s);
     expect(r.memory.fits).toBe(false);
-    expect(r.bottleneck).toMatch(/^Does not fit: one 200,016-token sequence needs 26\.2 GB of KV; 3\.3 GB free\./);
+    expect(r.bottleneck).toMatch(/^Does not fit: one 200,016-token sequence needs 26\.2 GB of KV; 4\.1 GB free\./);
   });
 });
 

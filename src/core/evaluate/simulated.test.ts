@@ -558,7 +558,7 @@ describe('plans that do not fit', () => {
     );
     // 1,500,000 is clamped to the 131,072-token context window first.
     expect(r.memory.fits).toBe(false);
-    expect(r.bottleneck).toMatch(/^Does not fit: one 131,082-token sequence needs 17\.2 GB of KV; 5\.7 GB free\./);
+    expect(r.bottleneck).toMatch(/^Does not fit: one 131,082-token sequence needs 17\.2 GB of KV; 5\.3 GB free\./);
     expect(r.simulation.finished).toBe(0);
   });
 });

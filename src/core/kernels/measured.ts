@@ -20,6 +20,7 @@
  */
 import type { GpuSpec } from '../hardware/types.ts';
 import { getGpu } from '../hardware/gpus.ts';
+import { parseVersion } from '../engine/resolve.ts';
 import { achievedEfficiencyFor } from './efficiency.ts';
 import { axisMax, axisMin, interpolateUs } from './interp.ts';
 import { engineOf, kernelProfile, kernelRegistryGeneration, profileEntry } from './registry.ts';
@@ -94,7 +95,8 @@ function resolveBasis(dep: DeploymentLike): KernelBasis {
   };
   let basis = `measured kernels · ${label}`;
   const asked = dep.runtime.engine?.version;
-  if (asked && asked !== entry.engineVersion) basis += ` (asked ${asked}; nearest profile ${entry.engineVersion})`;
+  if (asked && !sameRelease(asked, entry.engineVersion))
+    basis += ` (asked ${asked}; nearest profile ${entry.engineVersion})`;
   if (fields.length) basis += ` · scaled for gpuOverrides ${fields.join(', ')}`;
   return { basis, kernels };
 }
@@ -264,4 +266,11 @@ export function measuredCollectiveS(
   // A slower (faster) link stretches (shrinks) the bandwidth part; the small-message floor stays.
   const floorUs = interpolateUs(g, [n, axisMin(g, 1)]);
   return (floorUs + Math.max(0, us - floorUs) * mk.linkScale) / 1e6;
+}
+
+/** "0.19" and "0.19.0" name one release: compare (major, minor, patch), not the strings. */
+function sameRelease(a: string, b: string): boolean {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  return x !== null && y !== null && x.every((n, i) => n === y[i]);
 }
