@@ -1,11 +1,15 @@
 /**
  * Regression guard on the public fidelity sets: the closed-form medians (per set, per engine, per GPU
  * family) must stay at or under the committed ceilings (fidelity-ceilings.json). Closed form only, so
- * the whole public set scores in a few seconds.
+ * the whole public set scores in a few seconds; with the measured kernel profiles loaded, as the CLI
+ * and the app run.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadAllKernelProfiles } from '../src/core/kernels/registry.ts';
 import { CEILINGS_FILE, CEILING_LINE, runFidelity, steadyStateEvaluator } from './fidelity.ts';
+
+await loadAllKernelProfiles();
 
 const ceilings = (JSON.parse(readFileSync(CEILINGS_FILE, 'utf8')) as { medianPct: Record<string, number> }).medianPct;
 
