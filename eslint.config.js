@@ -62,6 +62,39 @@ export default defineConfig([
     },
   },
   {
+    // Inside the engine: evaluate/ (every estimator, evaluate-one-plan) sits below search/ (enumerate, prune, rank).
+    files: ['src/core/evaluate/**/*.ts', 'src/core/cost/**/*.ts', 'src/core/sim/**/*.ts', 'src/core/kv/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...coreBoundary.patterns,
+            { group: ['**/search/**', '**/views/**'], message: 'evaluate/cost/sim/kv sit below search/ and views/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Views read the search through its public entry (search/index.ts), never its internals.
+    files: ['src/core/views/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...coreBoundary.patterns,
+            { group: ['**/search/*', '!**/search/index.ts'], message: 'views import search/index.ts only.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'location'],
+    },
+  },
+  {
     files: ['src/worker/**/*.ts'],
     rules: {
       'no-restricted-imports': [

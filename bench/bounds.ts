@@ -7,7 +7,7 @@
 import { BOUNDS_CASES, type BoundsCase } from '../src/core/evaluate/bounds-cases.ts';
 import { evaluateSimulated } from '../src/core/evaluate/simulated.ts';
 import { parseScenario } from '../src/core/scenario/validate.ts';
-import { evaluateFast } from '../src/core/search/evaluate-plan.ts';
+import { evaluateFast } from '../src/core/evaluate/fast.ts';
 import { CLI_SIM_WALL_MS, WORKER_SIM_WALL_MS } from '../src/core/sim/budget.ts';
 
 function timed<T>(f: () => T): { ms: number; value: T } {

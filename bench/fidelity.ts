@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseScenario } from '../src/core/scenario/validate.ts';
-import { evaluateFast } from '../src/core/search/evaluate-plan.ts';
+import { evaluateFast } from '../src/core/evaluate/fast.ts';
 import { evaluateSimulated } from '../src/core/evaluate/simulated.ts';
 import { loadAllKernelProfiles } from '../src/core/kernels/registry.ts';
 import { servingLatencyCases, trtllmOfflineCases, type FidelityCase } from './fidelity-sets.ts';

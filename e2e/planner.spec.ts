@@ -1,4 +1,4 @@
-import { evaluateFast } from '../src/core/search/evaluate-plan.ts';
+import { evaluateFast } from '../src/core/evaluate/fast.ts';
 import { expect, openFresh, runSearch, scenarioOf, shot, test } from './fixtures.ts';
 
 test('first load shows a live plan with no console errors', async ({ page }) => {

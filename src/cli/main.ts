@@ -6,7 +6,7 @@ import { GPUS } from '../core/hardware/gpus.ts';
 import { MODELS } from '../core/model/catalog.ts';
 import { countParams, kvBytesPerToken } from '../core/model/params.ts';
 import { CLI_SIM_WALL_MS, evaluateSimulated } from '../core/evaluate/simulated.ts';
-import { evaluateFast } from '../core/search/evaluate-plan.ts';
+import { evaluateFast } from '../core/evaluate/fast.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { UsageError, type CliIo } from './io.ts';
 import { errorSummary, scenarioProblem, summariseIssues } from './check.ts';

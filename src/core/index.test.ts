@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, InvalidScenarioError, search, simulate, toScenario } from './index.ts';
-import { evaluateFast } from './search/evaluate-plan.ts';
+import { evaluateFast } from './evaluate/fast.ts';
 
 const scenario = { version: 1, model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', gpusPerNode: 1 } };
 

@@ -3,7 +3,7 @@
  * scenario schema, catalogs, closed-form estimator, simulator and plan search that the app and the
  * CLI use. Every entry point takes untrusted input and validates it with the scenario schema first.
  */
-import { evaluateFast } from './search/evaluate-plan.ts';
+import { evaluateFast } from './evaluate/fast.ts';
 import { search as searchPlans } from './search/search.ts';
 import type { SearchOptions, SearchResult } from './search/types.ts';
 import { evaluateSimulated, type SimulatedEvaluation, type SimulateOptions } from './evaluate/simulated.ts';

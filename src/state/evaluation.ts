@@ -6,8 +6,8 @@
  */
 import { ScenarioError } from '../core/cost/deployment.ts';
 import type { EvaluationResult } from '../core/evaluate/evaluate.ts';
-import { evaluateFast } from '../core/search/evaluate-plan.ts';
-import { steadyView } from '../core/search/workload-view.ts';
+import { evaluateFast } from '../core/evaluate/fast.ts';
+import { steadyView } from '../core/evaluate/workload-view.ts';
 import { ModelImportError } from '../core/model/hf.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
 import { planGantt, type GanttOptions, type PlanGantt } from '../core/views/gantt.ts';

@@ -23,7 +23,7 @@ import { parseUntrustedJson, stringifyBounded } from '../core/json/untrusted.ts'
 import { MAX_TRACE_DATA_CHARS, type Scenario } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { resolveRuntime } from '../core/engine/resolve.ts';
-import { evaluateFast } from '../core/search/evaluate-plan.ts';
+import { evaluateFast } from '../core/evaluate/fast.ts';
 import { applyKnobs, knobsId } from '../core/search/space.ts';
 import type { PlanKnobs, RankedPlan, SearchOptions, SearchProgress, SearchResult } from '../core/search/types.ts';
 import {

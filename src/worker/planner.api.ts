@@ -10,7 +10,7 @@ import type { SimulatedEvaluation, SimulateOptions } from '../core/evaluate/simu
 import { WORKER_SIM_WALL_MS } from '../core/sim/budget.ts';
 import type { Scenario, ScenarioInput } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
-import { evaluateFast } from '../core/search/evaluate-plan.ts';
+import { evaluateFast } from '../core/evaluate/fast.ts';
 import { refinePlans, searchShard } from '../core/search/search.ts';
 import { loadSimulator } from '../core/search/simulator.ts';
 import { preloadKernelsFor } from '../core/kernels/registry.ts';

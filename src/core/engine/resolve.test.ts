@@ -4,7 +4,7 @@ import { parseScenario } from '../scenario/validate.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { resolveDeployment } from '../cost/deployment.ts';
 import { memoryReport } from '../cost/memory.ts';
-import { evaluateFast } from '../search/evaluate-plan.ts';
+import { evaluateFast } from '../evaluate/fast.ts';
 import { ENGINE_PROFILES, sglangMemFractionStatic } from './profiles.ts';
 import { parseVersion, profileFor, resolveRuntime } from './resolve.ts';
 import { kvBudgetGB } from './memory.ts';

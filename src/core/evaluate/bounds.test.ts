@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/validate.ts';
-import { evaluateFast } from '../search/evaluate-plan.ts';
+import { evaluateFast } from './fast.ts';
 import { buildWorkload } from '../sim/requests.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { BOUNDS_CASES, type BoundsCase } from './bounds-cases.ts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { EvaluationResult } from '../evaluate/evaluate.ts';
 import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 import { parseScenario } from '../scenario/validate.ts';
-import { evaluateFast } from './evaluate-plan.ts';
+import { evaluateFast } from '../evaluate/fast.ts';
 import { OBJECTIVES } from './objectives.ts';
 import { LowestRejections, mergeShards, search, searchPrepared, searchShardOf } from './search.ts';
 import { prepareSearch } from './space.ts';

@@ -8,11 +8,11 @@ import { ScenarioError } from '../cost/deployment.ts';
 import { evaluateSteadyState, finiteResult, round, type EvaluationResult } from '../evaluate/evaluate.ts';
 import { gpuPowerW } from '../evaluate/metrics.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { checkPools, evaluateDisaggregatedSteadyState, kvTransfer, poolsOf } from './disagg.ts';
-import { ProfileCache, type InstanceProfile } from './profile.ts';
+import { checkPools, evaluateDisaggregatedSteadyState, kvTransfer, poolsOf } from '../evaluate/disagg.ts';
+import { ProfileCache, type InstanceProfile } from '../evaluate/profile.ts';
 import { applyKnobs } from './space.ts';
 import type { Objective, PlanKnobs } from './types.ts';
-import { estimatorWorkload, steadyView } from './workload-view.ts';
+import { estimatorWorkload, steadyView } from '../evaluate/workload-view.ts';
 
 /** Natural-unit optimistic values: no plan evaluation can beat these. */
 export type Bounds = Record<Objective, number>;
@@ -30,12 +30,6 @@ const SLACK = 1e-3;
 /** Upper bound on the rounded report of an exactly known rate (reports go through evaluate.ts `round`, 4 digits). */
 function capAbove(x: number): number {
   return Math.max(x, round(x));
-}
-
-/** Closed-form evaluation of any scenario (colocated or disaggregated), trace summarised. */
-export function evaluateFast(scenario: Scenario, cache?: ProfileCache): EvaluationResult {
-  const view = steadyView(scenario);
-  return poolsOf(view) ? finiteResult(evaluateDisaggregatedSteadyState(view, cache)) : evaluateSteadyState(view);
 }
 
 interface ThroughputBound {

@@ -16,7 +16,8 @@ import type { Plan } from '../scenario/schema.ts';
 import type { PlanEvaluator } from './evaluate-plan.ts';
 import { OBJECTIVE_INFO, improvement, objectiveValue, scoreOf } from './objectives.ts';
 import { notAllowedReason, strategyFidelity } from '../kv/presets.ts';
-import { inSpace, kvKnobLabel, layoutLabel, shapeGroup, type Space } from './space.ts';
+import { shapeGroup } from '../evaluate/plan-label.ts';
+import { inSpace, kvKnobLabel, layoutLabel, type Space } from './space.ts';
 import type { Objective, PlanKnobs } from './types.ts';
 
 type Change = 'kv' | 'kvs' | 'seqs' | 'chunk' | 'layout' | 'replicas' | 'pools' | 'disagg';

@@ -2,9 +2,7 @@
 export * from './types.ts';
 export * from './objectives.ts';
 export * from './space.ts';
-export { evaluateFast, PlanEvaluator } from './evaluate-plan.ts';
-export { evaluateDisaggregatedSteadyState } from './disagg.ts';
-export { steadyView, estimatorWorkload, workloadFromRequests } from './workload-view.ts';
+export { PlanEvaluator } from './evaluate-plan.ts';
 export {
   searchShard,
   searchShardOf,

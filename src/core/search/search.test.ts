@@ -5,13 +5,14 @@ import type { EvaluationResult } from '../evaluate/evaluate.ts';
 import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 import { parseScenario } from '../scenario/validate.ts';
 import { parseTrace } from '../workload/traces.ts';
-import { evaluateDisaggregatedSteadyState } from './disagg.ts';
-import { PlanEvaluator, evaluateFast } from './evaluate-plan.ts';
+import { evaluateDisaggregatedSteadyState } from '../evaluate/disagg.ts';
+import { PlanEvaluator } from './evaluate-plan.ts';
+import { evaluateFast } from '../evaluate/fast.ts';
 import { OBJECTIVES, objectiveValue, toScore } from './objectives.ts';
 import { compareKeys, mergeShards, search, searchShard } from './search.ts';
 import { enumerateCandidates, resolveOptions } from './space.ts';
 import type { Objective, SearchOptions, SearchResult } from './types.ts';
-import { steadyView, workloadFromRequests } from './workload-view.ts';
+import { steadyView, workloadFromRequests } from '../evaluate/workload-view.ts';
 
 function scenario(input: Partial<ScenarioInput> & Pick<ScenarioInput, 'model' | 'cluster'>): Scenario {
   const r = parseScenario({ version: 1, ...input });

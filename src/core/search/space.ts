@@ -33,6 +33,7 @@
  * milliseconds. `enumerateKnobs` streams candidates; nothing holds the whole list. maxCandidates has a
  * hard ceiling (MAX_CANDIDATES_CEILING).
  */
+import { shapeGroup, type ShapeLike } from '../evaluate/plan-label.ts';
 import { resolveGpu, resolveModel, shapeInstance, ScenarioError } from '../cost/deployment.ts';
 import { bytesPerElement } from '../hardware/dtype.ts';
 import type { GpuSpec } from '../hardware/types.ts';
@@ -576,22 +577,6 @@ export function applyKnobs(base: Scenario, k: PlanKnobs): Scenario {
     precision: k.kvDtype === base.precision.kvCache ? base.precision : { ...base.precision, kvCache: k.kvDtype },
     runtime,
   };
-}
-
-interface ShapeLike {
-  tp: number;
-  pp: number;
-  ep: number;
-  attentionDp: number;
-}
-
-/** "TP4·PP2·EP8·ADP2": the parallel family, without replica counts. */
-export function shapeGroup(s: ShapeLike): string {
-  const parts = [`TP${s.tp}`];
-  if (s.pp > 1) parts.push(`PP${s.pp}`);
-  if (s.ep > 1) parts.push(`EP${s.ep}`);
-  if (s.attentionDp > 1) parts.push(`ADP${s.attentionDp}`);
-  return parts.join('·');
 }
 
 /** Layout label without runtime knobs: "TP4 PP2 DP2" or "P 2×TP4·EP4 + D 1×TP8·ADP4". */

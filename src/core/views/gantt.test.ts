@@ -6,9 +6,9 @@ import { MODELS } from '../model/catalog.ts';
 import { parseScenario } from '../scenario/validate.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { expandStage, GANTT_KINDS, ganttKindOf, planGantt, type PlanGantt } from './gantt.ts';
-import { kvTransfer, poolsOf } from '../search/disagg.ts';
-import { ProfileCache } from '../search/profile.ts';
-import { estimatorWorkload } from '../search/workload-view.ts';
+import { kvTransfer, poolsOf } from '../evaluate/disagg.ts';
+import { ProfileCache } from '../evaluate/profile.ts';
+import { estimatorWorkload } from '../evaluate/workload-view.ts';
 import { decodePhaseShape, prefillPhaseShape } from './shapes.ts';
 
 function scenario(input: Record<string, unknown>): Scenario {

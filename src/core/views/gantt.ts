@@ -39,9 +39,9 @@ import { decodePhaseShape, prefillPhaseShape, type Phase, type PhaseShape } from
 import type { TierTransferKind } from '../kv/transfers.ts';
 import { planTierTransfers, type PlanTierTransfer } from './kv.ts';
 import { fmtBytes } from '../format.ts';
-import { kvTransfer, poolsOf } from '../search/disagg.ts';
-import { ProfileCache } from '../search/profile.ts';
-import { estimatorWorkload } from '../search/workload-view.ts';
+import { kvTransfer, poolsOf } from '../evaluate/disagg.ts';
+import { ProfileCache } from '../evaluate/profile.ts';
+import { estimatorWorkload } from '../evaluate/workload-view.ts';
 
 /** Span kinds, in palette order (index = value stored in `spans.kind`). Same names as charts/theme OP_KINDS. */
 export const GANTT_KINDS = [

@@ -31,9 +31,8 @@ import {
   type KvStrategyInput,
 } from '../kv/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { kvKnobLabel } from '../search/space.ts';
-import type { PlanKnobs } from '../search/types.ts';
-import { steadyView } from '../search/workload-view.ts';
+import { kvKnobLabel, type PlanKnobs } from '../search/index.ts';
+import { steadyView } from '../evaluate/workload-view.ts';
 import type { KvCapacityChart, KvChartSeries } from './kv.ts';
 
 // ---------------------------------------------------------------------------------------------

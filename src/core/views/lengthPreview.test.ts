@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distMean } from '../search/workload-view.ts';
+import { distMean } from '../evaluate/workload-view.ts';
 import { lengthDistSchema } from '../workload/schema.ts';
 import { distUpper, makeDist, sampleLengths } from './lengthPreview.ts';
 

@@ -6,7 +6,7 @@
  */
 import { useMemo } from 'react';
 import { Histogram } from '../../charts/index.ts';
-import { distMean } from '../../core/search/workload-view.ts';
+import { distMean } from '../../core/evaluate/workload-view.ts';
 import { makeDist, sampleLengths, type LengthMode } from '../../core/views/lengthPreview.ts';
 import type { LengthDist } from '../../core/workload/types.ts';
 import { useActions, useApp } from '../../state/react.tsx';

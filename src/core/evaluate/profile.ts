@@ -9,7 +9,7 @@ import { resolveDeployment, type Deployment } from '../cost/deployment.ts';
 import { decodeStepS, promptPrefillS, seqsFitting } from '../cost/estimator.ts';
 import { memoryReport, type MemoryReport } from '../cost/memory.ts';
 import type { PoolPlan, Scenario } from '../scenario/schema.ts';
-import { shapeGroup } from './space.ts';
+import { shapeGroup } from './plan-label.ts';
 import { resolveRuntime } from '../engine/resolve.ts';
 
 export interface InstanceProfile {
