@@ -12,8 +12,7 @@
  * The transfer uses NVLink when both pools sit in one NVLink domain, else the per-GPU NIC.
  * Percentiles equal the mean here, as in the colocated estimator.
  */
-import { algorithmBytes, collectiveLatencyS, linkFor } from '../cost/collectives.ts';
-import { CALIBRATION } from '../cost/calibration.ts';
+import { handoffCapacityReqPerSec, handoffLink, handoffSeconds, type HandoffLink } from '../cost/handoff.ts';
 import { ScenarioError, shapeInstance } from '../cost/deployment.ts';
 import type { EvaluationResult } from './evaluate.ts';
 import { describeBottleneck } from './bottleneck.ts';
@@ -52,18 +51,15 @@ export function checkPools(s: Scenario, model: Parameters<typeof shapeInstance>[
 }
 
 export interface KvTransfer {
-  /** Seconds to move one prompt's KV cache from a prefill to a decode instance. */
+  /** Seconds to move one prompt's KV cache from a prefill to a decode instance (cost/handoff.ts). */
   seconds: number;
   /** Prompts per second the pools' links can move in total. */
   capacityReqPerSec: number;
-  scope: 'scale-up' | 'scale-out';
+  scope: HandoffLink['scope'];
   bytesPerPrompt: number;
 }
 
-/**
- * KV hand-off: each GPU ships its shard over its own link (NVLink inside one domain, else its NIC),
- * so lanes = GPUs of the narrower instance; a send/recv pays one link latency.
- */
+/** The P/D hand-off of one prompt between the pools, timed by the shared hand-off model (cost/handoff.ts). */
 export function kvTransfer(
   prefill: InstanceProfile,
   decode: InstanceProfile,
@@ -74,17 +70,15 @@ export function kvTransfer(
   // Under a KV strategy: what the prompt holds in HBM at its stored format, CacheGen-compressed (core/kv/engine.ts).
   const bytes = promptHandoffBytes(dep, kvEngineOf(dep), inputTokens);
   const total = pools.prefill.instances * poolGpus(pools.prefill) + pools.decode.instances * poolGpus(pools.decode);
-  const link = linkFor(dep.gpu, total, dep.links.scaleUpDomainGpus);
   const lanes = Math.min(prefill.dep.instance.gpus, decode.dep.instance.gpus);
-  const bw = link.GBps * 1e9 * CALIBRATION.collectiveBusFraction;
-  const seconds = collectiveLatencyS(2, link) + algorithmBytes('send-recv', bytes, 2) / (lanes * bw);
+  const link = handoffLink(dep.gpu, lanes, total <= dep.links.scaleUpDomainGpus);
   const allLanes = Math.min(
     pools.prefill.instances * prefill.dep.instance.gpus,
     pools.decode.instances * decode.dep.instance.gpus,
   );
   return {
-    seconds,
-    capacityReqPerSec: bytes > 0 ? (allLanes * bw) / bytes : Infinity,
+    seconds: handoffSeconds(bytes, link),
+    capacityReqPerSec: handoffCapacityReqPerSec(bytes, link, allLanes),
     scope: link.scope,
     bytesPerPrompt: bytes,
   };
@@ -367,7 +361,7 @@ export function evaluateDisaggregatedSteadyState(
   const rd = (D * d.maxConcurrency) / (O * d.stepAt(d.maxConcurrency));
   const f = (x: number) =>
     Number.isFinite(x) ? (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3)) : '∞';
-  const sides = `prefill pool ${f(rp)} req/s, decode pool ${f(rd)} req/s, KV transfer ${f(tx.capacityReqPerSec)} req/s over ${tx.scope === 'scale-up' ? 'NVLink' : 'the NIC'} (${f(tx.seconds * 1e3)} ms per prompt)`;
+  const sides = `prefill pool ${f(rp)} req/s, decode pool ${f(rd)} req/s, KV transfer ${f(tx.capacityReqPerSec)} req/s over ${tx.scope === 'nvlink' ? 'NVLink' : 'the NIC'} (${f(tx.seconds * 1e3)} ms per prompt)`;
   let bottleneck =
     st.limiter === 'offered-load'
       ? `Disaggregated P/D: the offered load sets the rate; capacity is ${sides}. `

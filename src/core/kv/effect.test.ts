@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { getGpu } from '../hardware/gpus.ts';
+import { handoffLink, handoffSeconds } from '../cost/handoff.ts';
 import {
   distributedEffect,
   evictEffect,
@@ -58,7 +60,11 @@ describe('KvEffect per family (Llama-3.1-8B, 128K, 1×H100)', () => {
     );
     expect(e.transfers.multiTurnReload!.bytes).toBe((0.5 * L * TOK) / 4);
     expect(e.transfers.disaggHandoff.bytes).toBe((L * TOK) / 4);
-    expect(e.transfers.disaggHandoff.seconds).toBeCloseTo((L * TOK) / 4 / 50e9, 9); // one 400 Gb/s NIC
+    // Two 1-GPU instances fit one H100 NVLink domain: the shared hand-off model over NVLink (cost/handoff.ts).
+    expect(e.transfers.disaggHandoff.seconds).toBeCloseTo(
+      handoffSeconds((L * TOK) / 4, handoffLink(getGpu('h100-sxm')!, 1, true)),
+      12,
+    );
     expect(e.fidelity).toBe('approximate');
   });
 

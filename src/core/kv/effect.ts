@@ -5,6 +5,7 @@
  * `kvEffect` composes any strategy; `quantEffect`, `evictEffect`, … are the single-family shorthands.
  * Sizes are for the whole model (all layers, one copy of the KV), not per GPU, unless a name says so.
  */
+import { handoffLink, handoffSeconds } from '../cost/handoff.ts';
 import type { Deployment } from '../cost/deployment.ts';
 import { kvBytesForContext } from '../model/params.ts';
 import { capacityPoint } from './capacity.ts';
@@ -144,7 +145,9 @@ export function effectOf(r: ResolvedKv, contextTokens: number): KvEffect {
     multiTurnReload = { bytes, linkGBps: r.hostGBps, seconds: transferS(bytes, r.hostGBps) };
   }
   const handoffBytes = compressedTransferBytes(L * storedPerToken, ratio);
-  const scaleOut = dep.gpu.scaleOutGBps * dep.instance.gpus;
+  // If this plan were split into prefill and decode pools of this instance shape: the shared hand-off
+  // model (cost/handoff.ts), over NVLink when two instances fit one scale-up domain, else the NICs.
+  const handoff = handoffLink(dep.gpu, dep.instance.gpus, 2 * dep.instance.gpus <= dep.links.scaleUpDomainGpus);
   const cp = r.distributed.contextParallel;
   return {
     label: r.label,
@@ -177,7 +180,11 @@ export function effectOf(r: ResolvedKv, contextTokens: number): KvEffect {
       offloadStream,
       multiTurnReload,
       swapPreemptionS: swapPreemptionS(f.hbmBytes, r.hostGBps),
-      disaggHandoff: { bytes: handoffBytes, linkGBps: scaleOut, seconds: transferS(handoffBytes, scaleOut) },
+      disaggHandoff: {
+        bytes: handoffBytes,
+        linkGBps: handoff.GBpsPerGpu * handoff.lanes,
+        seconds: handoffSeconds(handoffBytes, handoff),
+      },
       ringPrefillSendBytesPerGpu:
         cp > 1
           ? ringPrefillSendBytes(L, cp, (layers * r.quantBytesPerTokenLayer * r.gpuShare) / dep.instance.pp)

@@ -5,7 +5,8 @@ import { iterationCost } from '../cost/iteration.ts';
 import { memoryReport } from '../cost/memory.ts';
 import { resolvePools } from '../cost/pools.ts';
 import { parseScenario } from '../scenario/validate.ts';
-import { kvTransferLinkFor, simulate, STATUS_DONE, transferTimeS } from './engine.ts';
+import { handoffSeconds as transferTimeS } from '../cost/handoff.ts';
+import { kvTransferLinkFor, simulate, STATUS_DONE } from './engine.ts';
 
 function setup(input: Record<string, unknown>) {
   const p = parseScenario({

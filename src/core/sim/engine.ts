@@ -56,9 +56,9 @@
  * nothing admissible, no completion) is one event whose steps cost O(1) each (stepcost.ts), cut
  * short when a request is routed to the instance mid-run.
  */
+import { handoffLink, handoffSeconds, type HandoffLink } from '../cost/handoff.ts';
 import type { Deployment } from '../cost/deployment.ts';
 import { geometryOf } from '../cost/geometry.ts';
-import { CALIBRATION } from '../cost/calibration.ts';
 import type { PoolRole, ResolvedPools } from '../cost/pools.ts';
 import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
 import type { RequestSpec } from '../workload/types.ts';
@@ -81,17 +81,8 @@ export interface SimPoolInput {
   multiTurnHitRate?: number;
 }
 
-/** Prefill → decode KV link (disaggregation). */
-export interface KvTransferLink {
-  scope: 'nvlink' | 'nic';
-  /** Per-GPU one-direction bandwidth, GB/s. */
-  GBpsPerGpu: number;
-  /** GPUs moving shards in parallel: min(prefill instance GPUs, decode instance GPUs). */
-  lanes: number;
-  /** Achievable fraction of the link (bulk RDMA/NVLink copies). */
-  efficiency: number;
-  latencyS: number;
-}
+/** Prefill → decode KV link (disaggregation): the shared hand-off model (cost/handoff.ts). */
+export type KvTransferLink = HandoffLink;
 
 export interface SimInput {
   pools: SimPoolInput[];
@@ -1126,7 +1117,7 @@ class Engine {
     // Bytes: the prompt's KV over all layers at the KV dtype, once (sliding layers hold the window).
     const bytes = promptHandoffBytes(dp.dep, dp.kv, this.req[r]!.inputTokens);
     const start = Math.max(t, inst.sendFree, dst.recvFree);
-    const end = start + transferTimeS(bytes, link);
+    const end = start + handoffSeconds(bytes, link);
     inst.sendFree = end;
     dst.recvFree = end;
     this.out.kvTransferS[r] = end - t;
@@ -1844,26 +1835,5 @@ export function kvTransferLinkFor(rp: ResolvedPools): KvTransferLink | null {
   if (!rp.disaggregated) return null;
   const pre = rp.pools.find((p) => p.role === 'prefill')!;
   const dec = rp.pools.find((p) => p.role === 'decode')!;
-  const gpu = pre.dep.gpu;
-  const lanes = Math.min(pre.dep.instance.gpus, dec.dep.instance.gpus);
-  return rp.sameScaleUpDomain
-    ? {
-        scope: 'nvlink',
-        GBpsPerGpu: gpu.scaleUpGBps,
-        lanes,
-        efficiency: CALIBRATION.collectiveBusFraction,
-        latencyS: gpu.scaleUpLatencyUs / 1e6,
-      }
-    : {
-        scope: 'nic',
-        GBpsPerGpu: gpu.scaleOutGBps,
-        lanes,
-        efficiency: CALIBRATION.collectiveBusFraction,
-        latencyS: gpu.scaleOutLatencyUs / 1e6,
-      };
-}
-
-/** Seconds to move `bytes` of KV over the prefill→decode link: latency + bytes / (lanes · per-GPU bandwidth · efficiency). */
-export function transferTimeS(bytes: number, link: KvTransferLink): number {
-  return link.latencyS + bytes / (link.lanes * link.GBpsPerGpu * 1e9 * link.efficiency);
+  return handoffLink(pre.dep.gpu, Math.min(pre.dep.instance.gpus, dec.dep.instance.gpus), rp.sameScaleUpDomain);
 }

@@ -601,7 +601,7 @@ export function planKvHandoff(
   return {
     seconds: tx.seconds,
     bytes: tx.bytesPerPrompt,
-    link: tx.scope === 'scale-up' ? 'NVLink' : 'NIC',
+    link: tx.scope === 'nvlink' ? 'NVLink' : 'NIC',
     inputTokens,
   };
 }
