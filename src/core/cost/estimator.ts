@@ -16,6 +16,7 @@
  * that compute (compare.ts does the same). Running sequences stay in HBM (offload tiers are not used
  * for decoding; see core/kv/engine.ts).
  */
+import { dampedFixedPoint, kingmanWaitS } from './queueing.ts';
 import { kvBytesForContext, kvBytesPerToken } from '../model/params.ts';
 import type { Workload } from '../scenario/schema.ts';
 import { uniformShape } from './batch.ts';
@@ -191,9 +192,6 @@ function cycleAt(
   return { cycleS: O * dec + pre, dec, pre };
 }
 
-/** Cap on the damped fixed-point passes of steadyState's open-arrival concurrency. */
-export const FIXED_POINT_ITERATIONS = 30;
-
 export function steadyState(dep: Deployment, w: Workload): SteadyState {
   let mem = memoryReport(dep);
   const I = w.inputTokens;
@@ -296,27 +294,14 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
     };
   }
   let c = Math.max(1, Math.min(maxC, lambda * (prefillOne + O * decodeStepS(dep, 1, I))));
-  let res = cycleAt(dep, c, I, O, kp);
-  // Fixed point of C = λ·E2E(C) by damped iteration. Terminates: at most FIXED_POINT_ITERATIONS passes
-  // (it usually converges to 1 % in < 10, E2E being monotone in C); after the cap, C is the last
-  // iterate, which stays within [1, maxC] by construction.
-  for (let i = 0; i < FIXED_POINT_ITERATIONS; i++) {
-    const e2e = res.cycleS + prefillOne;
-    const next = Math.max(1, Math.min(maxC, lambda * e2e));
-    if (Math.abs(next - c) < 0.01 * c) {
-      c = next;
-      break;
-    }
-    c = 0.5 * c + 0.5 * next;
-    res = cycleAt(dep, c, I, O, kp);
-  }
-  res = cycleAt(dep, c, I, O, kp);
+  // Fixed point of C = λ·E2E(C) (Little's law), bounded passes (cost/queueing.ts); C stays in [1, maxC].
+  c = dampedFixedPoint((x) => Math.max(1, Math.min(maxC, lambda * (cycleAt(dep, x, I, O, kp).cycleS + prefillOne))), c);
+  const res = cycleAt(dep, c, I, O, kp);
   const tpot = res.cycleS / O;
   // The instance is busy for the share of time its work takes at this rate.
   const busy = Math.min(1, (lambda * res.cycleS) / Math.max(c, 1e-9));
   // Prefill queue: M/G/1 with service prefillOne, utilisation ρ = λ·prefillOne (Kingman / P-K with arrival cv).
-  const rho = Math.min(0.999, lambda * prefillOne);
-  const waitQ = ((cv2 + 0) / 2) * (rho / (1 - rho)) * prefillOne;
+  const waitQ = kingmanWaitS(cv2, 0, lambda * prefillOne, prefillOne);
   const ttft = waitQ + prefillOne + (dep.runtime.chunkedPrefill ? res.dec : 0);
   const thr = lambda * O;
   return {

@@ -12,6 +12,7 @@
  * The transfer uses NVLink when both pools sit in one NVLink domain, else the per-GPU NIC.
  * Percentiles equal the mean here, as in the colocated estimator.
  */
+import { dampedFixedPoint, kingmanWaitS, MAX_UTILISATION } from '../cost/queueing.ts';
 import { handoffCapacityReqPerSec, handoffLink, handoffSeconds, type HandoffLink } from '../cost/handoff.ts';
 import { ScenarioError, shapeInstance } from '../cost/deployment.ts';
 import type { EvaluationResult } from './evaluate.ts';
@@ -114,15 +115,9 @@ function decodeConcurrency(
   O: number,
   cap: number,
 ): { c: number; raw: number } {
-  let c = Math.max(1e-3, Math.min(cap, ratePerInstance * O * d.decodeFloorS));
-  for (let i = 0; i < 40; i++) {
-    const next = Math.min(cap, ratePerInstance * O * d.stepAt(Math.max(1, c)));
-    if (Math.abs(next - c) <= 1e-3 * Math.max(c, 1)) {
-      c = next;
-      break;
-    }
-    c = 0.5 * c + 0.5 * next;
-  }
+  const c0 = Math.max(1e-3, Math.min(cap, ratePerInstance * O * d.decodeFloorS));
+  // Little's law on the decode pool, c = rate · O · t_step(c), solved by the shared fixed point.
+  const c = dampedFixedPoint((x) => Math.min(cap, ratePerInstance * O * d.stepAt(Math.max(1, x))), c0);
   return { c: Math.max(1, c), raw: c };
 }
 
@@ -191,8 +186,8 @@ function steady(
   const { c, raw } = decodeConcurrency(d, lambda / D, O, cMax);
   const cv2 = a.kind === 'gamma' ? a.cv * a.cv : 1;
   // Prefill queue: M/D/1-style wait (Kingman with deterministic service), as the colocated estimator.
-  const rho = Math.min(0.999, lambda / RP);
-  const waitQ = (cv2 / 2) * (rho / (1 - rho)) * p.prefillOneS;
+  const rho = Math.min(MAX_UTILISATION, lambda / RP);
+  const waitQ = kingmanWaitS(cv2, 0, rho, p.prefillOneS);
   return {
     reqPerSec: lambda,
     ttftS: waitQ + own,
