@@ -5,19 +5,11 @@
  * taken from a detached node).
  */
 
-export const OP_KINDS = [
-  'attention',
-  'gemm',
-  'moe',
-  'collective',
-  'kv-transfer',
-  'bubble',
-  'idle',
-  'elementwise',
-  'sampling',
-  'other',
-] as const;
-export type OpKind = (typeof OP_KINDS)[number];
+import { GANTT_KINDS, type GanttKind } from '../core/views/gantt.ts';
+
+/** The span kinds the engine's Gantt data uses (core/views/gantt.ts), in palette order. */
+export const OP_KINDS = GANTT_KINDS;
+export type OpKind = GanttKind;
 
 const KIND_FALLBACK: Record<OpKind, string> = {
   attention: '#4269d0',

@@ -99,7 +99,8 @@ function contextOf(s: Pick<Scenario, 'cluster' | 'plan'>): ProfileContext {
   };
 }
 
-const KNOBS: readonly KnobName[] = [
+/** Every runtime knob an engine profile fills when the scenario leaves it unset. */
+export const ENGINE_KNOBS: readonly KnobName[] = [
   'maxNumSeqs',
   'maxBatchedTokens',
   'chunkedPrefill',
@@ -149,7 +150,7 @@ function resolveUncached(rt: Scenario['runtime'], ctx: ProfileContext): Resolved
     return d[k];
   };
   const knobs = {} as EngineKnobs;
-  for (const k of KNOBS) (knobs as unknown as Record<string, unknown>)[k] = pick(k);
+  for (const k of ENGINE_KNOBS) (knobs as unknown as Record<string, unknown>)[k] = pick(k);
   const schedulerPolicy: SchedulerPolicy =
     rt.schedulerPolicy ?? (knobs.mixedPrefillDecode ? 'decode-first' : 'prefill-first');
   const { engine: _e, ...rest } = rt;

@@ -4,7 +4,7 @@
  * every engine knob cleared (so the engine's defaults apply again).
  */
 import { ENGINE_LABELS, profilesOf, type KnobName } from '../engine/profiles.ts';
-import { resolveRuntime, type ResolvedRuntime } from '../engine/resolve.ts';
+import { ENGINE_KNOBS, resolveRuntime, type ResolvedRuntime } from '../engine/resolve.ts';
 import { ENGINE_NAMES, type EngineName, type Scenario } from '../scenario/schema.ts';
 
 export interface EngineChoiceView {
@@ -41,21 +41,6 @@ export function runtimeView(s: Scenario): RuntimeView {
     summary: `${rt.engine.profile}${n > 0 ? ` · ${n} knob${n === 1 ? '' : 's'} from engine defaults` : ''}`,
   };
 }
-
-const ENGINE_KNOBS: readonly KnobName[] = [
-  'maxNumSeqs',
-  'maxBatchedTokens',
-  'chunkedPrefill',
-  'mixedPrefillDecode',
-  'gpuMemoryUtilization',
-  'memorySemantics',
-  'kvBlockSize',
-  'cudaGraphs',
-  'cudaGraphMaxBatch',
-  'overlapScheduling',
-  'prefixCaching',
-  'preemption',
-];
 
 /** The scenario's runtime with every engine-dependent knob (and schedulerPolicy) removed. */
 export function runtimeWithEngineDefaults(runtime: Scenario['runtime']): Scenario['runtime'] {
