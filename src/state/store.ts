@@ -219,7 +219,7 @@ export interface StoreDeps {
 async function simulateOnMainThread(s: Scenario): Promise<SimulatedEvaluation> {
   await new Promise((r) => setTimeout(r, 30));
   const m = await import('../core/evaluate/simulated.ts');
-  return m.evaluateSimulated(s, { timeline: true, budget: { maxWallMs: m.WORKER_SIM_WALL_MS } });
+  return m.evaluateSimulated(s, { timeline: true, budget: { maxWallMs: m.MAIN_THREAD_SIM_WALL_MS } });
 }
 
 /** The store with zustand's persist API (`store.persist.rehydrate()`). */

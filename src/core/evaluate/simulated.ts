@@ -47,7 +47,7 @@ import { costUsdPerMOutputTokens, dropNonFinite, gpuPowerW, type AbsentReasons, 
 
 export const DEFAULT_MAX_SIM_ITERATIONS = 5_000_000;
 export const DEFAULT_TIMELINE_ITERATIONS = 5000;
-export { CLI_SIM_WALL_MS, WORKER_SIM_WALL_MS } from '../sim/budget.ts';
+export { CLI_SIM_WALL_MS, MAIN_THREAD_SIM_WALL_MS, WORKER_SIM_WALL_MS } from '../sim/budget.ts';
 
 export interface SimulateOptions {
   /** Cap on simulated requests (default 20,000); the rest of a longer workload is left out with a warning. */
