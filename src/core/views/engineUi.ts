@@ -16,10 +16,7 @@ export interface EngineChoiceView {
 export function engineChoices(engine: EngineName): EngineChoiceView {
   return {
     engines: ENGINE_NAMES.map((e) => ({ value: e, label: ENGINE_LABELS[e] })),
-    versions: [
-      { value: '', label: 'default (newest profiled)' },
-      ...profilesOf(engine).map((p) => ({ value: p.id, label: p.label })),
-    ],
+    versions: [{ value: '', label: 'newest' }, ...profilesOf(engine).map((p) => ({ value: p.id, label: p.label }))],
   };
 }
 

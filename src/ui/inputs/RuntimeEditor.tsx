@@ -63,9 +63,10 @@ function EngineKnobs() {
           type="button"
           className="btn btn--sm"
           data-testid="engine-defaults"
+          title={`Clear the knobs set by hand, so ${rt.engine.profile} fills every one`}
           onClick={() => setField(['runtime'], runtimeWithEngineDefaults(scenario.runtime))}
         >
-          Use {rt.engine.profile} defaults for every knob
+          Use engine defaults for every knob
         </button>
       )}
       <SelectField
