@@ -82,6 +82,8 @@ async function main(): Promise<number> {
     console.log(row(r));
     if (!isClean(r, opts.heapLimitMb)) clean = false;
     if (r.stoppedEarly) details.push(`${r.surface}: ${r.stoppedEarly}`);
+    if (r.longestCallIndex >= 0)
+      details.push(`${r.surface}: longest call #${r.longestCallIndex} (replay with --runs ${r.longestCallIndex + 1})`);
     for (const f of r.examples) details.push(`${r.surface} ${f.kind} #${f.index}: ${f.error}\n    input: ${f.input}`);
     for (const [why, n] of Object.entries(r.skipped)) details.push(`${r.surface}: skipped ${n} × ${why}`);
   }
