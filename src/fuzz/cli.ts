@@ -5,10 +5,11 @@
  * crash, hang, memory failure or early stop.
  */
 import { DEFAULT_OPTIONS, isClean, runSurface, type FuzzOptions, type SurfaceReport } from './harness.ts';
-import { SURFACES } from './surfaces/index.ts';
+import { SURFACES, surfaceByName } from './surfaces/index.ts';
 
-function parseArgs(argv: readonly string[]): { opts: FuzzOptions; surfaces: string[] } {
+function parseArgs(argv: readonly string[]): { opts: FuzzOptions; surfaces: string[]; runsGiven: boolean } {
   const opts = { ...DEFAULT_OPTIONS };
+  let runsGiven = false;
   let surfaces = SURFACES.map((s) => s.name);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -22,8 +23,10 @@ function parseArgs(argv: readonly string[]): { opts: FuzzOptions; surfaces: stri
       if (!Number.isInteger(n) || n < min) throw new Error(`${a} expects an integer >= ${min}, got ${v}`);
       return n;
     };
-    if (a === '--runs') opts.runs = int(next(), 1);
-    else if (a === '--seed') opts.seed = int(next(), 0);
+    if (a === '--runs') {
+      opts.runs = int(next(), 1);
+      runsGiven = true;
+    } else if (a === '--seed') opts.seed = int(next(), 0);
     else if (a === '--limit-ms') opts.callLimitMs = int(next(), 10);
     else if (a === '--heap-mb') opts.heapLimitMb = int(next(), 64);
     else if (a === '--skip-known') opts.skipKnown = true;
@@ -34,7 +37,7 @@ function parseArgs(argv: readonly string[]): { opts: FuzzOptions; surfaces: stri
         `unknown option ${a}; options: --runs --seed --surface --limit-ms --heap-mb --max-restarts --skip-known`,
       );
   }
-  return { opts, surfaces };
+  return { opts, surfaces, runsGiven };
 }
 
 function row(r: SurfaceReport): string {
@@ -53,9 +56,9 @@ function row(r: SurfaceReport): string {
 }
 
 async function main(): Promise<number> {
-  const { opts, surfaces } = parseArgs(process.argv.slice(2));
+  const { opts, surfaces, runsGiven } = parseArgs(process.argv.slice(2));
   console.log(
-    `fuzz: ${opts.runs} inputs per surface, seed ${opts.seed}, ${opts.callLimitMs} ms per call, ${opts.heapLimitMb} MB heap${opts.skipKnown ? ', known defects skipped' : ''}`,
+    `fuzz: ${opts.runs} inputs per surface (unless a surface sets fewer), seed ${opts.seed}, ${opts.callLimitMs} ms per call, ${opts.heapLimitMb} MB heap${opts.skipKnown ? ', known defects skipped' : ''}`,
   );
   console.log(
     [
@@ -73,10 +76,14 @@ async function main(): Promise<number> {
   let clean = true;
   const details: string[] = [];
   for (const name of surfaces) {
-    const r = await runSurface(name, opts);
+    // A surface whose 10⁴ calls would take far over ~5 minutes sets its own default count (fullRuns).
+    const own = runsGiven ? undefined : surfaceByName(name).fullRuns;
+    const r = await runSurface(name, own === undefined ? opts : { ...opts, runs: own });
     console.log(row(r));
     if (!isClean(r, opts.heapLimitMb)) clean = false;
     if (r.stoppedEarly) details.push(`${r.surface}: ${r.stoppedEarly}`);
+    if (r.longestCallIndex >= 0)
+      details.push(`${r.surface}: longest call #${r.longestCallIndex} (replay with --runs ${r.longestCallIndex + 1})`);
     for (const f of r.examples) details.push(`${r.surface} ${f.kind} #${f.index}: ${f.error}\n    input: ${f.input}`);
     for (const [why, n] of Object.entries(r.skipped)) details.push(`${r.surface}: skipped ${n} × ${why}`);
   }

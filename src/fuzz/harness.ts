@@ -159,7 +159,9 @@ function runSegment(
 
 /** Runs `opts.runs` inputs of one surface; resolves with the counts. Never rejects. */
 export async function runSurface(name: string, options: Partial<FuzzOptions> = {}): Promise<SurfaceReport> {
-  const opts = { ...DEFAULT_OPTIONS, ...options };
+  const base = { ...DEFAULT_OPTIONS, ...options };
+  const own = base.module ? undefined : surfaceByName(name).callLimitMs;
+  const opts = own !== undefined && own > base.callLimitMs ? { ...base, callLimitMs: own } : base;
   const slots = new Float64Array(new SharedArrayBuffer(SLOT.count * 8));
   slots[SLOT.longestCallIndex] = -1;
   const report: SurfaceReport = {

@@ -30,6 +30,13 @@ export interface FuzzSurface<Input = unknown, Context = unknown> {
    * runs them. Delete the entry once the owner's fix is merged.
    */
   knownDefect?(input: Input, ctx: Context): string | null;
+  /**
+   * Per-call kill limit (ms) for a surface whose call is bounded by its own work budget above the
+   * run's limit (the simulator's 1 s wall budget plus its statistics); the harness uses the larger.
+   */
+  callLimitMs?: number;
+  /** Inputs `npm run fuzz` runs by default when 10⁴ would take far over ~5 minutes (README says why). */
+  fullRuns?: number;
 }
 
 /** A result that violates the surface's contract (NaN in a figure, a thrown-away error, …). */
