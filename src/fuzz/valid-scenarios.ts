@@ -227,26 +227,3 @@ export function parseOrRefuse(raw: unknown): Scenario {
     throw new FuzzInvariantError('parseScenario refused without an error message');
   throw new SchemaRefusal(parsed.errors);
 }
-
-/** The longest prompt a raw scenario asks for (before clamping to the context window), or 0. */
-function longestPromptTokens(w: Obj): number {
-  const d = w.input as Obj | undefined;
-  if (d === undefined) return typeof w.inputTokens === 'number' ? w.inputTokens : 1024;
-  if (d.kind === 'fixed') return Number(d.tokens);
-  if (d.kind === 'uniform') return Number(d.max);
-  if (d.kind === 'empirical' && Array.isArray(d.values)) return Math.max(...(d.values as number[]));
-  return MAX_TOKENS; // normal / lognormal: the clamped tail reaches the cap
-}
-
-/**
- * Prefill chunks the closed form costs one by one for the longest prompt (cost/estimator.ts
- * prefillTimeS loops ⌈prompt / maxBatchedTokens⌉ times, ~14 µs each); an unset maxBatchedTokens
- * counts as 8,192 (the engine profiles' usual chunk), chunkedPrefill: false as one pass.
- */
-export function prefillChunkPasses(raw: Obj): number {
-  const r = (raw.runtime ?? {}) as Obj;
-  const w = (raw.workload ?? {}) as Obj;
-  if (r.chunkedPrefill === false) return 1;
-  const chunk = typeof r.maxBatchedTokens === 'number' && r.maxBatchedTokens > 0 ? r.maxBatchedTokens : 8192;
-  return Math.ceil(longestPromptTokens(w) / chunk);
-}

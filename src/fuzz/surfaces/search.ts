@@ -16,7 +16,6 @@ import {
   engineSeeds,
   extremeScenario,
   parseOrRefuse,
-  prefillChunkPasses,
   SchemaRefusal,
   type ScenarioLimits,
 } from '../valid-scenarios.ts';
@@ -44,7 +43,6 @@ const CLUSTERS: readonly Obj[] = [
 ];
 
 /** Above these (measured on this 2-core machine) one search call may exceed 1 s: known defects, see knownDefect. */
-const SLOW_CHUNKS = 128;
 const SLOW_SPACE = 2000;
 /** Long decodes under a KV strategy cost ~1 ms per candidate (measured 3.1 s for 3,465 candidates). */
 const SLOW_DECODE_TOKENS = 65_536;
@@ -94,9 +92,6 @@ export const searchSurface: FuzzSurface<Obj, Obj[]> = {
     return res;
   },
   knownDefect(raw) {
-    const chunks = prefillChunkPasses(raw);
-    if (chunks > SLOW_CHUNKS)
-      return `core/cost (issue 16): the closed form costs each of the ${SLOW_CHUNKS.toLocaleString('en-US')}+ prefill chunks of the longest prompt one by one (estimator.ts prefillTimeS), for every candidate`;
     const total = spaceSize(raw);
     if (total === null) return null;
     if (total > SLOW_SPACE)
