@@ -25,6 +25,7 @@ import { parseScenario } from '../core/scenario/validate.ts';
 import { resolveRuntime } from '../core/engine/resolve.ts';
 import { evaluateFast } from '../core/evaluate/fast.ts';
 import { applyKnobs, knobsId } from '../core/search/space.ts';
+import { OBJECTIVES } from '../core/search/objectives.ts';
 import type { PlanKnobs, RankedPlan, SearchOptions, SearchProgress, SearchResult } from '../core/search/types.ts';
 import {
   addScenarios,
@@ -250,16 +251,7 @@ export function findCandidate(result: SearchResult | null, id: string): RankedPl
   return result.ranked.find((p) => p.candidate.id === id) ?? result.pareto.find((p) => p.candidate.id === id);
 }
 
-const OBJECTIVE_SET = new Set([
-  'throughput-per-gpu',
-  'goodput',
-  'ttft-p50',
-  'ttft-p99',
-  'tpot-p50',
-  'tpot-p99',
-  'cost',
-  'energy',
-]);
+const OBJECTIVE_SET: ReadonlySet<string> = new Set(OBJECTIVES);
 
 /** Accept only well-typed fields from a persisted (untrusted) options object. */
 export function sanitizeSearchDraft(x: unknown): SearchOptionsDraft {

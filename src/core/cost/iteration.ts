@@ -32,9 +32,8 @@ import {
   measuredPrefillAttentionS,
   scaleToGpu,
   type MeasuredKernels,
-  type MoeShape,
 } from '../kernels/measured.ts';
-import type { MoeDtype } from '../kernels/types.ts';
+import type { MoeDtype, MoeShape } from '../kernels/types.ts';
 
 export interface IterationCost {
   /** Latency of the step through every pipeline stage, host overhead included, seconds. */

@@ -17,7 +17,7 @@ import { handoffCapacityReqPerSec, handoffLink, handoffSeconds, type HandoffLink
 import { ScenarioError, shapeInstance } from '../cost/deployment.ts';
 import type { EvaluationResult } from './evaluate.ts';
 import { describeBottleneck } from './bottleneck.ts';
-import { kvSection, representativeDecodeOps, round } from './evaluate.ts';
+import { kvSection, representativeDecodeOps, resultHead, round } from './evaluate.ts';
 import { constantStats, costUsdPerMOutputTokens, gpuPowerW } from './metrics.ts';
 import { kvEngineOf, promptHandoffBytes } from '../kv/engine.ts';
 import { countParams } from '../model/params.ts';
@@ -26,7 +26,6 @@ import { ProfileCache, poolScenario, type InstanceProfile } from './profile.ts';
 import { shapeGroup } from './plan-label.ts';
 import { workloadLengths } from '../workload/clamp.ts';
 import { estimatorWorkload } from './workload-view.ts';
-import { kernelBasisOf } from '../kernels/measured.ts';
 
 const poolGpus = (p: PoolPlan) => p.tp * p.attentionDp * p.pp;
 
@@ -294,26 +293,7 @@ export function evaluateDisaggregatedSteadyState(
       `Disaggregated: result.plan shows the decode pool (${D}× ${shapeGroup(pools.decode)}); the prefill pool is ${P}× ${shapeGroup(pools.prefill)}.`,
     );
   }
-  const base = {
-    method: 'steady-state' as const,
-    basis: kernelBasisOf(dep).basis,
-    model: {
-      name: dep.model.name,
-      totalParams: params.totalParams,
-      activeParams: params.activeParams,
-      kvBytesPerToken: d.mem.kvBytesPerToken,
-    },
-    gpu: { id: dep.gpu.id, name: dep.gpu.name },
-    plan: {
-      tp: dep.instance.tp,
-      pp: dep.instance.pp,
-      dp: D,
-      ep: dep.instance.ep,
-      attentionDp: dep.instance.attentionDp,
-      moeTp: dep.instance.moeTp,
-      gpusUsed: gpus,
-    },
-  };
+  const base = resultHead('steady-state', dep, params, d.mem.kvBytesPerToken, D, gpus);
   const memory = {
     perGpu: memEntries,
     maxKvTokens: d.mem.maxKvTokens,

@@ -183,6 +183,38 @@ export function memorySection(mem: MemoryReport, maxConcurrentSeqs: number): Eva
   };
 }
 
+/** What a result names before its numbers: method, engine, kernel basis, model, GPU and plan shape. */
+export function resultHead<M extends EvaluationResult['method']>(
+  method: M,
+  dep: Deployment,
+  params: { totalParams: number; activeParams: number },
+  kvBytesPerToken: number,
+  replicas: number,
+  gpusUsed: number,
+) {
+  return {
+    method,
+    engine: engineSection(dep),
+    basis: kernelBasisOf(dep).basis,
+    model: {
+      name: dep.model.name,
+      totalParams: params.totalParams,
+      activeParams: params.activeParams,
+      kvBytesPerToken,
+    },
+    gpu: { id: dep.gpu.id, name: dep.gpu.name },
+    plan: {
+      tp: dep.instance.tp,
+      pp: dep.instance.pp,
+      dp: replicas,
+      ep: dep.instance.ep,
+      attentionDp: dep.instance.attentionDp,
+      moeTp: dep.instance.moeTp,
+      gpusUsed,
+    },
+  };
+}
+
 /**
  * Ops of a representative decode step at the steady-state batch (for the bottleneck, Gantt, roofline).
  * `ctxTokens` defaults to the scenario's input + output/2 (the simulator passes its workload's means).
@@ -210,27 +242,7 @@ export function evaluateSteadyState(scenario: Scenario): EvaluationResult {
   const misfit = longest !== null ? sequenceMisfit(dep, ss.memory, longest) : null;
   const memory = misfit !== null && longest !== null ? withMisfit(ss.memory, dep, longest, misfit) : ss.memory;
   const gpus = dep.gpusUsed;
-  const head = {
-    method: 'steady-state' as const,
-    engine: engineSection(dep),
-    basis: kernelBasisOf(dep).basis,
-    model: {
-      name: dep.model.name,
-      totalParams: params.totalParams,
-      activeParams: params.activeParams,
-      kvBytesPerToken: memory.kvBytesPerToken,
-    },
-    gpu: { id: dep.gpu.id, name: dep.gpu.name },
-    plan: {
-      tp: dep.instance.tp,
-      pp: dep.instance.pp,
-      dp: dep.dp,
-      ep: dep.instance.ep,
-      attentionDp: dep.instance.attentionDp,
-      moeTp: dep.instance.moeTp,
-      gpusUsed: gpus,
-    },
-  };
+  const head = resultHead('steady-state', dep, params, memory.kvBytesPerToken, dep.dp, gpus);
   if (!memory.fits) {
     warnings.push(memory.explanation);
     return {

@@ -30,15 +30,14 @@ import { kvEngineOf } from '../kv/engine.ts';
 import { buildWorkload, DEFAULT_MAX_SIM_REQUESTS, type SimWorkload } from '../sim/requests.ts';
 import { stabilityVerdict, type Stability } from '../sim/stability.ts';
 import { downsampleSteps, statsOf, type DownsampledSeries } from '../sim/stats.ts';
-import { kernelBasisOf } from '../kernels/measured.ts';
 import { describeBottleneck } from './bottleneck.ts';
 import {
   kvSection,
   lengthsOf,
   memorySection,
-  engineSection,
   planWarnings,
   representativeDecodeOps,
+  resultHead,
   round,
   servesNothing,
   type EvaluationResult,
@@ -256,27 +255,8 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
   const kvSeqs = fits ? seqsFitting(dep, serveMem, Math.max(1, Math.round(meanIn + meanOut))) : 0;
   const maxSeqs = Math.min(kvSeqs, dep.runtime.maxNumSeqs * dep.instance.attentionDp);
   const memory = mergeMemory(rp.pools, mems, maxSeqs);
-  const plan = {
-    tp: dep.instance.tp,
-    pp: dep.instance.pp,
-    dp: serve.instances,
-    ep: dep.instance.ep,
-    attentionDp: dep.instance.attentionDp,
-    moeTp: dep.instance.moeTp,
-    gpusUsed: rp.gpusUsed,
-  };
   const base = {
-    method: 'simulation' as const,
-    engine: engineSection(dep),
-    basis: kernelBasisOf(dep).basis,
-    model: {
-      name: dep.model.name,
-      totalParams: params.totalParams,
-      activeParams: params.activeParams,
-      kvBytesPerToken: serveMem.kvBytesPerToken,
-    },
-    gpu: { id: dep.gpu.id, name: dep.gpu.name },
-    plan,
+    ...resultHead('simulation', dep, params, serveMem.kvBytesPerToken, serve.instances, rp.gpusUsed),
     memory,
     ...kvSection(dep, meanIn + meanOut),
   };

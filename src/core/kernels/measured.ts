@@ -24,7 +24,7 @@ import { parseVersion } from '../engine/resolve.ts';
 import { achievedEfficiencyFor } from './efficiency.ts';
 import { axisMax, axisMin, interpolateUs } from './interp.ts';
 import { engineOf, kernelProfile, kernelRegistryGeneration, profileEntry } from './registry.ts';
-import type { GemmDtype, Grid, KernelEngine, KernelProfile, KvDtype, MoeCurve, MoeDtype } from './types.ts';
+import type { GemmDtype, Grid, KernelEngine, KernelProfile, KvDtype, MoeCurve, MoeDtype, MoeShape } from './types.ts';
 
 const ENGINE_LABEL: Record<KernelEngine, string> = { vllm: 'vLLM', sglang: 'SGLang', trtllm: 'TensorRT-LLM' };
 
@@ -175,16 +175,6 @@ export function measuredDecodeAttentionS(
   const perMTokUs = interpolateUs(d.perMTok, [b, kvHeads]);
   const ctx = kvTokens / batch;
   return (floorUs + (perMTokUs / 1e6) * ctx * (headDim / 128)) / 1e6;
-}
-
-export interface MoeShape {
-  dtype: MoeDtype;
-  hidden: number;
-  inter: number;
-  topk: number;
-  experts: number;
-  tp: number;
-  ep: number;
 }
 
 function curveUs(c: MoeCurve, tokens: number): number {

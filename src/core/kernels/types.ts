@@ -15,7 +15,8 @@ export interface GridJson {
   q: (number | null)[];
 }
 
-export interface MoeCurveJson {
+/** One MoE layer shape: the key of a measured MoE curve and what the cost model asks for. */
+export interface MoeShape {
   dtype: MoeDtype;
   hidden: number;
   inter: number;
@@ -23,6 +24,9 @@ export interface MoeCurveJson {
   experts: number;
   tp: number;
   ep: number;
+}
+
+export interface MoeCurveJson extends MoeShape {
   routing: string;
   tokens: number[];
   q: (number | null)[];
@@ -53,14 +57,7 @@ export interface Grid {
   logUs: Float64Array;
 }
 
-export interface MoeCurve {
-  dtype: MoeDtype;
-  hidden: number;
-  inter: number;
-  topk: number;
-  experts: number;
-  tp: number;
-  ep: number;
+export interface MoeCurve extends MoeShape {
   grid: Grid;
 }
 
