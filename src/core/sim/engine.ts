@@ -56,203 +56,28 @@
  * nothing admissible, no completion) is one event whose steps cost O(1) each (stepcost.ts), cut
  * short when a request is routed to the instance mid-run.
  */
-import { handoffLink, handoffSeconds, type HandoffLink } from '../cost/handoff.ts';
-import type { Deployment } from '../cost/deployment.ts';
-import { geometryOf } from '../cost/geometry.ts';
-import type { PoolRole, ResolvedPools } from '../cost/pools.ts';
+import { handoffLink, handoffSeconds } from '../cost/handoff.ts';
+import type { ResolvedPools } from '../cost/pools.ts';
 import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
 import type { RequestSpec } from '../workload/types.ts';
-import { kvBlockTokens } from '../cost/memory.ts';
-import { kvEngineOf, promptHandoffBytes, type KvEngine } from '../kv/engine.ts';
-import { XFER_D2H, XFER_FROM_NVME, XFER_H2D, XFER_TO_NVME } from '../kv/transfers.ts';
-import { GB } from '../units.ts';
-import { PrefixCache } from './prefix.ts';
-import type { PrefixModel } from './requests.ts';
-import { GrowableF64, IntDeque, LogHistogram } from './stats.ts';
-import { StepCoster, type StepTimes } from './stepcost.ts';
+import { promptHandoffBytes } from '../kv/engine.ts';
+import { EV_ARRIVAL, EV_WAKE, EV_XFER, EventHeap } from './heap.ts';
+import { MemoryTiers, TIER_SSD } from './memory-tiers.ts';
+import { MicroBatch } from './microbatch.ts';
+import { buildPool, unitsFor, type Group, type Inst, type PoolState } from './pool.ts';
+import { pickGroup, routeRequest } from './router.ts';
+import { GrowableF64, LogHistogram } from './stats.ts';
+import {
+  DEFAULT_MAX_SIM_EVENTS,
+  STATUS_DONE,
+  STATUS_REJECTED,
+  type KvTransferLink,
+  type SimInput,
+  type SimRaw,
+} from './types.ts';
 
-export interface SimPoolInput {
-  role: PoolRole;
-  dep: Deployment;
-  instances: number;
-  /** KV tokens one attention-DP group holds (memoryReport(dep).maxKvTokensPerGroup). */
-  kvTokensPerGroup: number;
-  /** Multi-turn reuse: the hit rate the host store sustains (default: the strategy's configured rate). */
-  multiTurnHitRate?: number;
-}
-
-/** Prefill → decode KV link (disaggregation): the shared hand-off model (cost/handoff.ts). */
-export type KvTransferLink = HandoffLink;
-
-export interface SimInput {
-  pools: SimPoolInput[];
-  requests: readonly RequestSpec[];
-  closedLoopUsers: number | null;
-  /** Closed loop: when each user's first request arrives, seconds (absent = all at t = 0). */
-  closedLoopStartS?: Float64Array;
-  prefix: PrefixModel;
-  kvTransfer: KvTransferLink | null;
-  maxIterations: number;
-  /** Iteration rows kept for the timeline (0 = none). */
-  timelineIterations: number;
-  /** Simulate every decode step as its own event (tests compare this against the merged runs). */
-  disableLeaps?: boolean;
-  /** Work budget per call (see SimBudget); the run stops with partial statistics when it is spent. */
-  budget?: SimBudget;
-}
-
-/**
- * Work bounds for one simulate() call. Events are deterministic (same input, same cut); wall time is
- * not, so it is off unless the caller sets it (the worker uses 1 s, the CLI 5 s).
- */
-export interface SimBudget {
-  /** Events (arrivals, launches/wake-ups, transfers) processed at most; default DEFAULT_MAX_SIM_EVENTS. */
-  maxEvents?: number;
-  /** Wall-clock milliseconds at most (checked before every event; one event is bounded work); default none. */
-  maxWallMs?: number;
-}
-
-/** Default event cap: ~10 s of the slowest (per-step costed) events, far above any drained workload here. */
-export const DEFAULT_MAX_SIM_EVENTS = 20_000_000;
-
-/** Why a run stopped early because its budget was spent (null when it was not). */
-export interface SimPartial {
-  reason: string;
-  events: number;
-}
-
-export const STATUS_UNFINISHED = 0;
-export const STATUS_DONE = 1;
-export const STATUS_REJECTED = 2;
-
-export interface IterationTimeline {
-  /** Rows stored (≤ the cap); `total` counts every row the run produced. */
-  count: number;
-  total: number;
-  startS: Float64Array;
-  durationS: Float64Array;
-  instance: Int32Array;
-  prefillTokens: Int32Array;
-  decodeSeqs: Int32Array;
-  /** Identical consecutive decode iterations merged into this row (1 for ordinary rows). */
-  steps: Int32Array;
-}
-
-export {
-  TIER_TRANSFER_KINDS,
-  XFER_D2H,
-  XFER_H2D,
-  XFER_TO_NVME,
-  XFER_FROM_NVME,
-  type TierTransferKind,
-} from '../kv/transfers.ts';
-
-/** Transfers between HBM and the host / NVMe tiers, one row per direction per iteration that moved KV. */
-export interface TierTransferTimeline {
-  count: number;
-  total: number;
-  startS: Float64Array;
-  durationS: Float64Array;
-  instance: Int32Array;
-  /** Index into TIER_TRANSFER_KINDS. */
-  kind: Uint8Array;
-  bytes: Float64Array;
-  /** 0 = swap (preemption), 1 = multi-turn reload. */
-  cause: Uint8Array;
-}
-
-/** KV bytes per memory tier over the whole plan, sampled like `kvT`, and the byte counters. */
-export interface TierUsage {
-  t: Float64Array;
-  hbmBytes: Float64Array;
-  hostBytes: Float64Array;
-  ssdBytes: Float64Array;
-  /** Capacities over the plan (Infinity: unbounded host without an offload component). */
-  capacity: { hbmBytes: number; hostBytes: number; ssdBytes: number };
-  /** HBM → host (swap out), host → HBM (swap in), HBM → NVMe and NVMe → HBM, bytes. */
-  d2hBytes: number;
-  h2dBytes: number;
-  toSsdBytes: number;
-  fromSsdBytes: number;
-  /** Multi-turn KV loaded from the host store (not part of the swap-space balance). */
-  reloadBytes: number;
-  /** Seconds the host link / NVMe spent on these transfers (summed over instances). */
-  transferS: number;
-  /** Preemptions that fell back to recompute because the tiers were full. */
-  swapFallbacks: number;
-}
-
-export interface SimPoolStats {
-  role: PoolRole;
-  instances: number;
-  gpus: number;
-  pp: number;
-  /** Σ over instances and stages of busy seconds (a stage's GPUs are busy together). */
-  busyStageS: number;
-  kvTokensPerGroup: number;
-  groupsPerInstance: number;
-}
-
-export interface SimRaw {
-  n: number;
-  arrivalS: Float64Array;
-  prefillStartS: Float64Array;
-  firstTokenS: Float64Array;
-  endS: Float64Array;
-  /** Final serving instance (global index: pools in order, instances within). */
-  instance: Int32Array;
-  /** Instance that ran the prompt (= instance unless disaggregated). */
-  prefillInstance: Int32Array;
-  inputTokens: Int32Array;
-  outputTokens: Int32Array;
-  status: Uint8Array;
-  /** Prefill end → KV landed on the decode instance, seconds (NaN when not disaggregated). */
-  kvTransferS: Float64Array;
-  itl: LogHistogram;
-  iterations: number;
-  launches: number;
-  costCalls: number;
-  preemptions: number;
-  recomputedTokens: number;
-  swapOutTokens: number;
-  swapInTokens: number;
-  /** Prompt tokens computed (first prefills, chunks and recomputation; prefix hits excluded). */
-  prefillTokens: number;
-  /** Tokens emitted after each request's first token. */
-  decodeTokens: number;
-  prefixHitTokens: number;
-  /** Prompt tokens of first admissions (the prefix hit-rate denominator). */
-  promptTokensAdmitted: number;
-  rejectReason: string | null;
-  /** Admission attempts stopped by KV space / by maxNumSeqs. */
-  blockedByKv: number;
-  blockedBySeqs: number;
-  /** Largest running list any group reached, and its time-averaged size per instance. */
-  peakRunningPerGroup: number;
-  kvT: Float64Array;
-  kvFrac: Float64Array;
-  peakKvFraction: number;
-  /** Waiting (not yet started) requests sampled at each arrival. */
-  queueT: Float64Array;
-  queueLen: Float64Array;
-  pools: SimPoolStats[];
-  /** Memory tiers (HBM / host / NVMe); null unless swap preemption or an offload strategy is in play. */
-  tiers: TierUsage | null;
-  /** Tier transfers, for the Gantt (rows up to the timeline cap). */
-  tierTransfers: TierTransferTimeline;
-  firstArrivalS: number;
-  lastEndS: number;
-  /** Why the run stopped early, or null. */
-  truncated: string | null;
-  /** Set when the work budget (SimInput.budget) stopped the run: the statistics cover part of the workload. */
-  partial: SimPartial | null;
-  /** Events the main loop processed. */
-  events: number;
-  timeline: IterationTimeline;
-}
-
-/** Outstanding-request slack of the prefix-affinity router (SGLang router `balance_abs_threshold`, 32). */
-export const PREFIX_AFFINITY_SLACK = 32;
+export * from './types.ts';
+export { PREFIX_AFFINITY_SLACK } from './router.ts';
 
 /** Most decode steps one stepwise leap (KV strategies) merges into one event. */
 export const STEPWISE_LEAP_STEPS = 512;
@@ -265,270 +90,10 @@ const S_TRANSFER = 3;
 const S_DONE = 4;
 const S_REJECTED = 5;
 
-// Event kinds and classes (same-time order: arrivals and transfers before instance wake-ups).
-const EV_ARRIVAL = 0;
-const EV_XFER = 1;
-const EV_WAKE = 2;
-
 // Scheduling passes.
 const PASS_ALL = 0;
 const PASS_PREFILL = 1;
 const PASS_DECODE = 2;
-
-/** Binary min-heap of events keyed by (time, class, sequence), struct-of-arrays. */
-class EventHeap {
-  private t = new Float64Array(256);
-  private cls = new Int32Array(256);
-  private seq = new Float64Array(256);
-  private kind = new Int32Array(256);
-  private a = new Int32Array(256);
-  private b = new Int32Array(256);
-  size = 0;
-  private counter = 0;
-
-  private grow(): void {
-    const n = this.t.length * 2;
-    const ft = new Float64Array(n);
-    ft.set(this.t);
-    this.t = ft;
-    const fs = new Float64Array(n);
-    fs.set(this.seq);
-    this.seq = fs;
-    for (const k of ['cls', 'kind', 'a', 'b'] as const) {
-      const x = new Int32Array(n);
-      x.set(this[k]);
-      this[k] = x;
-    }
-  }
-
-  private less(i: number, j: number): boolean {
-    const ti = this.t[i]!;
-    const tj = this.t[j]!;
-    if (ti !== tj) return ti < tj;
-    const ci = this.cls[i]!;
-    const cj = this.cls[j]!;
-    if (ci !== cj) return ci < cj;
-    return this.seq[i]! < this.seq[j]!;
-  }
-
-  private swap(i: number, j: number): void {
-    let x: number = this.t[i]!;
-    this.t[i] = this.t[j]!;
-    this.t[j] = x;
-    x = this.seq[i]!;
-    this.seq[i] = this.seq[j]!;
-    this.seq[j] = x;
-    x = this.cls[i]!;
-    this.cls[i] = this.cls[j]!;
-    this.cls[j] = x;
-    x = this.kind[i]!;
-    this.kind[i] = this.kind[j]!;
-    this.kind[j] = x;
-    x = this.a[i]!;
-    this.a[i] = this.a[j]!;
-    this.a[j] = x;
-    x = this.b[i]!;
-    this.b[i] = this.b[j]!;
-    this.b[j] = x;
-  }
-
-  push(t: number, cls: number, kind: number, a: number, b: number): void {
-    if (this.size === this.t.length) this.grow();
-    let i = this.size++;
-    this.t[i] = t;
-    this.cls[i] = cls;
-    this.seq[i] = this.counter++;
-    this.kind[i] = kind;
-    this.a[i] = a;
-    this.b[i] = b;
-    // Terminates: i halves each pass (sift-up, ≤ log2(size) passes).
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-
-  topT(): number {
-    return this.size > 0 ? this.t[0]! : Infinity;
-  }
-  topCls(): number {
-    return this.size > 0 ? this.cls[0]! : -1;
-  }
-
-  /** Pop the top into `out` = [t, kind, a, b]. */
-  pop(out: Float64Array): void {
-    out[0] = this.t[0]!;
-    out[1] = this.kind[0]!;
-    out[2] = this.a[0]!;
-    out[3] = this.b[0]!;
-    const last = --this.size;
-    if (last > 0) {
-      this.t[0] = this.t[last]!;
-      this.cls[0] = this.cls[last]!;
-      this.seq[0] = this.seq[last]!;
-      this.kind[0] = this.kind[last]!;
-      this.a[0] = this.a[last]!;
-      this.b[0] = this.b[last]!;
-      let i = 0;
-      // Terminates: i at least doubles each pass and the loop breaks once it has no child (sift-down).
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < last && this.less(l, m)) m = l;
-        if (r < last && this.less(r, m)) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
-    }
-  }
-}
-
-interface Group {
-  waiting: IntDeque;
-  running: number[];
-  free: number;
-  outstanding: number;
-  cache: PrefixCache | null;
-  /** Leap scratch: KV units needed per block phase, and the free units left. */
-  bucket: Float64Array | null;
-  tmpFree: number;
-}
-
-interface PoolState {
-  role: PoolRole;
-  dep: Deployment;
-  rt: Runtime;
-  coster: StepCoster;
-  times: StepTimes;
-  insts: Inst[];
-  pp: number;
-  bs: number;
-  /** KV units per block: full-attention layers, and sliding layers while within the window. */
-  wf: number;
-  ws: number;
-  window: number;
-  capUnits: number;
-  wmUnits: number;
-  kvTokensPerGroup: number;
-  rr: number;
-  busyStageS: number;
-  gpus: number;
-  /** Per-token, per-stage swap seconds: KV bytes of the stage's layers on one GPU / host link. */
-  swapSPerTokenStage: Float64Array;
-  /** Same over NVMe (its read rate, bounded by the host link); zeros without an NVMe tier. */
-  ssdSPerTokenStage: Float64Array;
-  /** The deployment's KV strategy (null: plain paged KV). */
-  kv: KvEngine | null;
-  /** Layers (units per block row). */
-  layers: number;
-  /** KV bytes of one unit (a block of one layer) over the group's GPUs. */
-  unitBytes: number;
-  /** KV bytes of one swapped token over all layers on the group's GPUs (CacheGen does not apply to swaps). */
-  tokenBytes: number;
-  /** Units of the shared prefix reserved once per group. */
-  sharedUnits: number;
-  /** Host / NVMe swap space per instance, bytes (Infinity / 0 without an offload component). */
-  hostCapBytes: number;
-  ssdCapBytes: number;
-  /** An offload component makes the tiers the swap space: preempted KV swaps whatever runtime.preemption says. */
-  offloadSwap: boolean;
-  /** Shared-prefix tokens every prompt skips (share.prefixTokens), and the multi-turn hit rate. */
-  sharedPrefixTokens: number;
-  multiTurnHitRate: number;
-  /** CacheGen compression of multi-turn reloads. */
-  reloadRatio: number;
-  /**
-   * Runs of decode steps may be merged: a sequence holds ⌈t / block⌉ blocks per layer (plain paged KV,
-   * or a strategy without eviction, residual window or shared prefix) and steps cost affinely in Σ ctx.
-   */
-  leapsOk: boolean;
-}
-
-interface Inst {
-  idx: number;
-  pool: PoolState;
-  groups: Group[];
-  stageFree: Float64Array;
-  inflight: MicroBatch[];
-  wakeAt: number;
-  wakeVer: number;
-  outstanding: number;
-  sendFree: number;
-  recvFree: number;
-  /** Swapped KV held in this instance's host / NVMe swap space, bytes. */
-  hostUsed: number;
-  ssdUsed: number;
-}
-
-class MicroBatch {
-  inst!: Inst;
-  startS = 0;
-  endS = 0;
-  busyS = 0;
-  steps = 1;
-  count = 0;
-  ids = new Int32Array(64);
-  toks = new Int32Array(64);
-  prefillTokens = 0;
-  decodeSeqs = 0;
-  // Leap (run of identical decode steps) parameters: step j costs a + b·(k1 + n(j−1)) + bw·(kw1 + nBelow(j−1)).
-  a = 0;
-  b = 0;
-  bw = 0;
-  k1 = 0;
-  kw1 = 0;
-  nBelow = 0;
-  /**
-   * Stepwise leap (KV strategies, whose blocks and step costs are not affine in the context): the
-   * cumulative duration of steps 1..j at index j − 1 (null for an affine leap).
-   */
-  ends: Float64Array | null = null;
-  endsBuf = new Float64Array(0);
-
-  push(r: number, n: number): void {
-    if (this.count === this.ids.length) {
-      const ids = new Int32Array(this.ids.length * 2);
-      ids.set(this.ids);
-      this.ids = ids;
-      const toks = new Int32Array(this.toks.length * 2);
-      toks.set(this.toks);
-      this.toks = toks;
-    }
-    this.ids[this.count] = r;
-    this.toks[this.count] = n;
-    this.count++;
-  }
-
-  /** Duration of leap step j (1-based). */
-  stepS(j: number): number {
-    const e = this.ends;
-    if (e !== null) return e[j - 1]! - (j > 1 ? e[j - 2]! : 0);
-    return this.a + this.b * (this.k1 + this.count * (j - 1)) + this.bw * (this.kw1 + this.nBelow * (j - 1));
-  }
-
-  /** Σ of steps 1..j in closed form (arithmetic series). */
-  cumS(j: number): number {
-    if (this.ends !== null) return this.ends[j - 1]!;
-    const tri = (j * (j - 1)) / 2;
-    return j * this.a + this.b * (j * this.k1 + this.count * tri) + this.bw * (j * this.kw1 + this.nBelow * tri);
-  }
-
-  /** Smallest j in [1, steps] whose end (startS + cumS(j)) is at or after t; `steps` if none. */
-  firstStepEndingAtOrAfter(t: number): number {
-    let lo = 1;
-    let hi = this.steps;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.startS + this.cumS(mid) >= t) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  }
-}
 
 /** Per-group scheduling state of one launch. */
 interface BuildState {
@@ -602,23 +167,9 @@ class Engine {
   private queued = 0;
   private usedUnits = 0;
   private capUnitsTotal = 0;
-  /** Tier tracking (swap preemption or an offload strategy somewhere); series and counters. */
-  private tiersOn = false;
-  private hostUsedTotal = 0;
-  private ssdUsedTotal = 0;
-  private readonly tierT = new GrowableF64(256);
-  private readonly tierHbm = new GrowableF64(256);
-  private readonly tierHost = new GrowableF64(256);
-  private readonly tierSsd = new GrowableF64(256);
-  private tierStats = {
-    d2hBytes: 0,
-    h2dBytes: 0,
-    toSsdBytes: 0,
-    fromSsdBytes: 0,
-    reloadBytes: 0,
-    transferS: 0,
-    swapFallbacks: 0,
-  };
+  /** Tier tracking (swap preemption or an offload strategy somewhere). */
+  private readonly tiersOn: boolean;
+  private readonly tiers: MemoryTiers;
   private readonly kvT = new GrowableF64(1024);
   private readonly kvV = new GrowableF64(1024);
   private readonly qT = new GrowableF64(1024);
@@ -706,116 +257,12 @@ class Engine {
     };
     for (let i = 0; i < n; i++) this.known[i] = req[i]!.inputTokens;
 
-    this.pools = input.pools.map((p) => this.makePool(p));
+    this.tiers = new MemoryTiers(this.out.tierTransfers);
+    this.pools = input.pools.map((p) => buildPool(p, input.prefix, this.insts));
+    for (const p of this.pools) this.capUnitsTotal += p.capUnits * p.insts.length * p.dep.instance.attentionDp;
+    this.tiersOn = this.pools.some((p) => p.tiersOn);
     this.entry = this.pools[0]!;
     this.decodePool = this.pools.find((p) => p.role === 'decode') ?? null;
-  }
-
-  private makePool(p: SimPoolInput): PoolState {
-    const dep = p.dep;
-    const rt = dep.runtime;
-    const kv = kvEngineOf(dep);
-    // Allocation unit: runtime.kvBlockSize, or the strategy's paging (block / vAttention page).
-    const bs = kv ? kvBlockTokens(dep) : rt.kvBlockSize;
-    const model = dep.model;
-    const window = model.slidingWindow ?? Infinity;
-    const L = model.layers.length;
-    const slidingLayers = Number.isFinite(window) ? model.layers.filter((l) => l.attention === 'sliding').length : 0;
-    const blocks = Math.floor(p.kvTokensPerGroup / bs);
-    const share = kv?.r.share;
-    const sharedPrefixTokens = share ? share.prefixTokens : 0;
-    const sharedUnits = kv && sharedPrefixTokens > 0 ? kv.sharedUnits(sharedPrefixTokens) : 0;
-    const capUnits = kv ? Math.max(0, blocks * L - sharedUnits) : blocks * L;
-    const g = geometryOf(dep);
-    const hostBps = (kv ? kv.hostGBps : dep.gpu.hostLinkGBps) * 1e9;
-    const swapSPerTokenStage = Float64Array.from(
-      dep.instance.stageLayers,
-      (layers) => (g.kvBytesPerTokenLayerGpu * layers) / hostBps,
-    );
-    const off = kv?.r.offload;
-    const ssdBps = off && off.ssdGB > 0 ? kv!.r.ssdGBps * 1e9 : 0;
-    const ssdSPerTokenStage = Float64Array.from(dep.instance.stageLayers, (layers) =>
-      ssdBps > 0 ? (g.kvBytesPerTokenLayerGpu * layers) / ssdBps : 0,
-    );
-    const tp = dep.instance.tp;
-    if (rt.preemption === 'swap' || off) this.tiersOn = true;
-    const pool: PoolState = {
-      role: p.role,
-      dep,
-      rt,
-      coster: new StepCoster(dep),
-      times: { stageS: new Float64Array(dep.instance.pp), p2pS: 0, overheadS: 0 },
-      insts: [],
-      pp: dep.instance.pp,
-      bs,
-      wf: L - slidingLayers,
-      ws: slidingLayers,
-      window,
-      capUnits,
-      wmUnits: Math.ceil(rt.kvWatermark * capUnits),
-      kvTokensPerGroup: p.kvTokensPerGroup,
-      rr: 0,
-      busyStageS: 0,
-      gpus: p.instances * dep.instance.gpus,
-      swapSPerTokenStage,
-      ssdSPerTokenStage,
-      kv,
-      layers: L,
-      unitBytes: bs * g.kvBytesPerTokenLayerGpu * tp,
-      tokenBytes: L * g.kvBytesPerTokenLayerGpu * tp,
-      sharedUnits,
-      hostCapBytes: off ? off.hostGB * GB * dep.instance.gpus : Infinity,
-      ssdCapBytes: off ? off.ssdGB * GB * dep.instance.gpus : 0,
-      offloadSwap: off !== undefined,
-      sharedPrefixTokens,
-      multiTurnHitRate: off?.multiTurnReuse ? (p.multiTurnHitRate ?? off.multiTurnReuse.hitRate) : 0,
-      reloadRatio: kv ? kv.r.distributed.transferCompression : 1,
-      leapsOk:
-        !kv || (!kv.exactDecode && kv.r.quant.residualTokens === 0 && sharedUnits === 0 && kv.r.evict === undefined),
-    };
-    const cacheBlocks =
-      this.input.prefix.kind === 'hashes' && p.role !== 'decode'
-        ? Math.floor(p.kvTokensPerGroup / this.input.prefix.blockTokens)
-        : 0;
-    for (let i = 0; i < p.instances; i++) {
-      const groups: Group[] = [];
-      for (let gi = 0; gi < dep.instance.attentionDp; gi++) {
-        groups.push({
-          waiting: new IntDeque(),
-          running: [],
-          free: capUnits,
-          outstanding: 0,
-          cache: cacheBlocks > 0 ? new PrefixCache(cacheBlocks) : null,
-          bucket: null,
-          tmpFree: 0,
-        });
-        this.capUnitsTotal += capUnits;
-      }
-      const inst: Inst = {
-        idx: this.insts.length,
-        pool,
-        groups,
-        stageFree: new Float64Array(pool.pp),
-        inflight: [],
-        wakeAt: Infinity,
-        wakeVer: 0,
-        outstanding: 0,
-        sendFree: 0,
-        recvFree: 0,
-        hostUsed: 0,
-        ssdUsed: 0,
-      };
-      pool.insts.push(inst);
-      this.insts.push(inst);
-    }
-    return pool;
-  }
-
-  /** KV units a sequence of t tokens holds: full layers ceil(t/bs) blocks, sliding layers ceil(min(t, w)/bs). */
-  private unitsFor(p: PoolState, t: number): number {
-    if (p.kv) return p.kv.units(t);
-    const full = Math.ceil(t / p.bs);
-    return p.wf * full + (p.ws > 0 ? p.ws * Math.ceil(Math.min(t, p.window) / p.bs) : 0);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -898,25 +345,7 @@ class Engine {
       const e = o.endS[i]!;
       if (e > last) last = e;
     }
-    if (this.tiersOn) {
-      let hbm = 0;
-      let host = 0;
-      let ssd = 0;
-      for (const p of this.pools) {
-        const groups = p.insts.length * p.dep.instance.attentionDp;
-        hbm += groups * (p.capUnits + p.sharedUnits) * p.unitBytes;
-        host += p.insts.length * p.hostCapBytes;
-        ssd += p.insts.length * p.ssdCapBytes;
-      }
-      o.tiers = {
-        t: this.tierT.view(),
-        hbmBytes: this.tierHbm.view(),
-        hostBytes: this.tierHost.view(),
-        ssdBytes: this.tierSsd.view(),
-        capacity: { hbmBytes: hbm, hostBytes: host, ssdBytes: ssd },
-        ...this.tierStats,
-      };
-    }
+    if (this.tiersOn) o.tiers = this.tiers.usage(this.pools);
     o.firstArrivalS = Number.isFinite(first) ? first : NaN;
     o.lastEndS = Number.isFinite(last) ? last : NaN;
     if (o.truncated === null && this.finishedOrRejected < this.n)
@@ -929,75 +358,7 @@ class Engine {
     this.kvT.push(t);
     this.kvV.push(f);
     if (f > this.out.peakKvFraction) this.out.peakKvFraction = f;
-    if (this.tiersOn) this.sampleTiers(t);
-  }
-
-  /** HBM bytes in use (blocks held + shared prefixes) and the swap space held, over the whole plan. */
-  private sampleTiers(t: number): void {
-    let hbm = 0;
-    for (const p of this.pools) {
-      let used = 0;
-      for (const inst of p.insts) for (const g of inst.groups) used += p.capUnits - g.free + p.sharedUnits;
-      hbm += used * p.unitBytes;
-    }
-    this.tierT.push(t);
-    this.tierHbm.push(hbm);
-    this.tierHost.push(this.hostUsedTotal);
-    this.tierSsd.push(this.ssdUsedTotal);
-  }
-
-  /** The tier copies of one launch, back to back from its start (swap out, to NVMe, from NVMe, swap in, reloads). */
-  private recordTransfers(
-    inst: Inst,
-    p: PoolState,
-    t: number,
-    outHost: number,
-    outSsd: number,
-    inSsd: number,
-    inHost: number,
-    reload: number,
-  ): void {
-    let hostS = 0;
-    let ssdS = 0;
-    for (let s = 0; s < p.pp; s++) {
-      hostS += p.swapSPerTokenStage[s]!;
-      ssdS += p.ssdSPerTokenStage[s]!;
-    }
-    let at = t;
-    const row = (tok: number, perTokS: number, kind: number, cause: number, ratio = 1) => {
-      if (tok <= 0) return;
-      const d = (tok / ratio) * perTokS;
-      this.recordTransfer(inst, at, d, kind, (tok * p.tokenBytes) / ratio, cause);
-      this.tierStats.transferS += d;
-      at += d;
-    };
-    row(outHost, hostS, XFER_D2H, 0);
-    row(outSsd, ssdS, XFER_TO_NVME, 0);
-    row(inSsd, ssdS, XFER_FROM_NVME, 0);
-    row(inHost, hostS, XFER_H2D, 0);
-    row(reload, hostS, XFER_H2D, 1, p.reloadRatio);
-  }
-
-  /** One row of the tier-transfer timeline. */
-  private recordTransfer(
-    inst: Inst,
-    startS: number,
-    durationS: number,
-    kind: number,
-    bytes: number,
-    cause: number,
-  ): void {
-    if (bytes <= 0) return;
-    const tl = this.out.tierTransfers;
-    tl.total++;
-    if (tl.count >= tl.startS.length) return;
-    const i = tl.count++;
-    tl.startS[i] = startS;
-    tl.durationS[i] = durationS;
-    tl.instance[i] = inst.idx;
-    tl.kind[i] = kind;
-    tl.bytes[i] = bytes;
-    tl.cause[i] = cause;
+    if (this.tiersOn) this.tiers.sample(t, this.pools);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1011,8 +372,8 @@ class Engine {
     const servePool = this.decodePool ?? p;
     const whole = spec.inputTokens + spec.outputTokens;
     const tooBig =
-      this.unitsFor(servePool, whole) > servePool.capUnits - servePool.wmUnits ||
-      (this.decodePool !== null && this.unitsFor(p, spec.inputTokens) > p.capUnits - p.wmUnits);
+      unitsFor(servePool, whole) > servePool.capUnits - servePool.wmUnits ||
+      (this.decodePool !== null && unitsFor(p, spec.inputTokens) > p.capUnits - p.wmUnits);
     if (tooBig) {
       this.state[r] = S_REJECTED;
       o.status[r] = STATUS_REJECTED;
@@ -1025,8 +386,8 @@ class Engine {
     this.queued++;
     this.qT.push(t);
     this.qV.push(this.queued);
-    const inst = this.route(p, r);
-    const gi = this.pickGroup(inst, r);
+    const inst = routeRequest(this.router, p, this.req[r]!.hashIds);
+    const gi = pickGroup(this.router, inst, this.req[r]!.hashIds);
     this.assign(inst, gi, r);
     this.state[r] = S_WAITING;
     inst.groups[gi]!.waiting.pushBack(r);
@@ -1049,61 +410,6 @@ class Engine {
     }
   }
 
-  private leastOutstanding(p: PoolState): Inst {
-    let best = p.insts[0]!;
-    for (const x of p.insts) if (x.outstanding < best.outstanding) best = x;
-    return best;
-  }
-
-  private prefixMatch(g: Group, r: number): number {
-    const h = this.req[r]!.hashIds;
-    return g.cache !== null && h !== undefined ? g.cache.match(h) : 0;
-  }
-
-  private route(p: PoolState, r: number): Inst {
-    if (p.insts.length === 1) return p.insts[0]!;
-    switch (this.router) {
-      case 'round-robin':
-        return p.insts[p.rr++ % p.insts.length]!;
-      case 'least-outstanding':
-        return this.leastOutstanding(p);
-      case 'prefix-affinity': {
-        // Cache-aware with bounded load (SGLang router `cache_aware`): the longest cached prefix wins
-        // among instances within PREFIX_AFFINITY_SLACK outstanding requests of the least loaded.
-        const least = this.leastOutstanding(p);
-        let best: Inst | null = null;
-        let bestMatch = 0;
-        for (const x of p.insts) {
-          if (x.outstanding > least.outstanding + PREFIX_AFFINITY_SLACK) continue;
-          for (const g of x.groups) {
-            const m = this.prefixMatch(g, r);
-            if (m > bestMatch || (m === bestMatch && m > 0 && best !== null && x.outstanding < best.outstanding)) {
-              bestMatch = m;
-              best = x;
-            }
-          }
-        }
-        return best ?? least;
-      }
-    }
-  }
-
-  private pickGroup(inst: Inst, r: number): number {
-    const gs = inst.groups;
-    if (gs.length === 1) return 0;
-    let best = 0;
-    let bestMatch = -1;
-    for (let i = 0; i < gs.length; i++) {
-      const g = gs[i]!;
-      const m = this.router === 'prefix-affinity' ? this.prefixMatch(g, r) : 0;
-      if (m > bestMatch || (m === bestMatch && g.outstanding < gs[best]!.outstanding)) {
-        bestMatch = m;
-        best = i;
-      }
-    }
-    return best;
-  }
-
   /** Prompt finished on a prefill instance: send its KV to a decode instance. */
   private handoff(inst: Inst, r: number, t: number): void {
     const dp = this.decodePool!;
@@ -1112,7 +418,7 @@ class Engine {
     inst.outstanding--;
     inst.groups[this.group[r]!]!.outstanding--;
     this.out.prefillInstance[r] = inst.idx;
-    const dst = this.route(dp, r);
+    const dst = routeRequest(this.router, dp, this.req[r]!.hashIds);
     dst.outstanding++;
     // Bytes: the prompt's KV over all layers at the KV dtype, once (sliding layers hold the window).
     const bytes = promptHandoffBytes(dp.dep, dp.kv, this.req[r]!.inputTokens);
@@ -1132,7 +438,7 @@ class Engine {
     this.units[r] = 0;
     this.poke(src, t);
     const dst = this.insts[dstIdx]!;
-    const gi = this.pickGroup(dst, r);
+    const gi = pickGroup(this.router, dst, this.req[r]!.hashIds);
     this.out.instance[r] = dst.idx;
     this.group[r] = gi;
     dst.groups[gi]!.outstanding++;
@@ -1245,7 +551,7 @@ class Engine {
     // Token-equivalents of KV to move: the computed tokens, or under a strategy what its blocks hold.
     const tok = p.kv ? (held * p.bs) / p.layers : this.computed[v]!;
     const tier =
-      (p.rt.preemption === 'swap' || p.offloadSwap) && this.computed[v]! > 0 ? this.placeSwap(p, inst, tok) : 0;
+      (p.rt.preemption === 'swap' || p.offloadSwap) && this.computed[v]! > 0 ? this.tiers.placeSwap(p, inst, tok) : 0;
     if (tier !== 0) {
       this.swapped[v] = 1;
       this.swapTok[v] = tok;
@@ -1261,43 +567,13 @@ class Engine {
     g.waiting.pushFront(v);
   }
 
-  /**
-   * Where a swapped-out sequence goes: host (1) while the instance's host swap space has room, then
-   * NVMe (2); 0 when neither has room (the caller recomputes instead). Unbounded host without offload.
-   */
-  private placeSwap(p: PoolState, inst: Inst, tok: number): number {
-    const bytes = tok * p.tokenBytes;
-    if (inst.hostUsed + bytes <= p.hostCapBytes) {
-      inst.hostUsed += bytes;
-      this.hostUsedTotal += bytes;
-      this.tierStats.d2hBytes += bytes;
-      return 1;
-    }
-    if (inst.ssdUsed + bytes <= p.ssdCapBytes) {
-      inst.ssdUsed += bytes;
-      this.ssdUsedTotal += bytes;
-      this.tierStats.toSsdBytes += bytes;
-      return 2;
-    }
-    this.tierStats.swapFallbacks++;
-    return 0;
-  }
-
   /** A swapped sequence comes back: free its tier space (the caller adds the copy to the iteration). */
-  private unswap(p: PoolState, inst: Inst, r: number, st: BuildState): void {
+  private swapIn(p: PoolState, inst: Inst, r: number, st: BuildState): void {
     const tok = this.swapTok[r]!;
-    const bytes = tok * p.tokenBytes;
-    if (this.swapTier[r] === 2) {
-      inst.ssdUsed -= bytes;
-      this.ssdUsedTotal -= bytes;
-      this.tierStats.fromSsdBytes += bytes;
-      st.swapInSsdTokens += tok;
-    } else {
-      inst.hostUsed -= bytes;
-      this.hostUsedTotal -= bytes;
-      this.tierStats.h2dBytes += bytes;
-      st.swapInTokens += tok;
-    }
+    const tier = this.swapTier[r]!;
+    this.tiers.unswap(p, inst, tok, tier);
+    if (tier === TIER_SSD) st.swapInSsdTokens += tok;
+    else st.swapInTokens += tok;
     this.swapTier[r] = 0;
     this.swapTok[r] = 0;
   }
@@ -1384,7 +660,7 @@ class Engine {
    * admission, so it never grows (and never preempts); otherwise blocks follow the tokens.
    */
   private growth(p: PoolState, r: number, t: number): number {
-    const want = this.unitsFor(p, t) - this.units[r]!;
+    const want = unitsFor(p, t) - this.units[r]!;
     return p.rt.preemption === 'reserve' ? Math.max(0, want) : want;
   }
 
@@ -1409,7 +685,7 @@ class Engine {
       if (n === 0) return;
       // reserve (TRT-LLM GUARANTEED_NO_EVICT): admit only with KV for the whole request, held to the end.
       const whole = p.rt.preemption === 'reserve' && p.role !== 'prefill';
-      const want = this.unitsFor(p, whole ? this.req[r]!.inputTokens + this.req[r]!.outputTokens : c + n);
+      const want = unitsFor(p, whole ? this.req[r]!.inputTokens + this.req[r]!.outputTokens : c + n);
       if (g.free - want < p.wmUnits) {
         this.out.blockedByKv++;
         return;
@@ -1423,11 +699,11 @@ class Engine {
       if (this.swapped[r] === 1) {
         this.swapped[r] = 0;
         this.out.swapInTokens += this.swapTok[r]!;
-        this.unswap(p, mb.inst, r, st);
+        this.swapIn(p, mb.inst, r, st);
       }
       if (reuse !== null && reuse.reload > 0) {
         st.reloadTokens += reuse.reload;
-        this.tierStats.reloadBytes += (reuse.reload * p.tokenBytes) / p.reloadRatio;
+        this.tiers.addReload((reuse.reload * p.tokenBytes) / p.reloadRatio);
       }
       if (fresh && p.role !== 'decode') {
         this.out.promptTokensAdmitted += this.req[r]!.inputTokens;
@@ -1514,7 +790,7 @@ class Engine {
     const hostTok = reload > 0 ? swapTok + reload / p.reloadRatio : swapTok;
     const ssdTok = swapInSsd + swapOutSsd;
     if (this.tiersOn && hostTok + ssdTok > 0)
-      this.recordTransfers(inst, p, t, swapOut, swapOutSsd, swapInSsd, swapIn, reload);
+      this.tiers.recordTransfers(inst, p, t, swapOut, swapOutSsd, swapInSsd, swapIn, reload);
     let tt = t;
     let busy = 0;
     for (let s = 0; s < p.pp; s++) {
@@ -1668,7 +944,7 @@ class Engine {
       let fits = true;
       for (let i = 0; i < n && fits; i++) {
         const r = mb.ids[i]!;
-        const u = this.unitsFor(p, this.computed[r]! + j);
+        const u = unitsFor(p, this.computed[r]! + j);
         const grow = u - held[i]!;
         held[i] = u;
         const g = groups[this.group[r]!]!;
