@@ -62,10 +62,13 @@ import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
 import type { RequestSpec } from '../workload/types.ts';
 import { promptHandoffBytes } from '../kv/engine.ts';
 import { EV_ARRIVAL, EV_WAKE, EV_XFER, EventHeap } from './heap.ts';
-import { MemoryTiers, TIER_SSD } from './memory-tiers.ts';
+import { extendLeap, extendLeapStepwise } from './leap.ts';
+import { MemoryTiers } from './memory-tiers.ts';
 import { MicroBatch } from './microbatch.ts';
 import { buildPool, unitsFor, type Group, type Inst, type PoolState } from './pool.ts';
 import { pickGroup, routeRequest } from './router.ts';
+import { Scheduler } from './scheduler.ts';
+import { S_DONE, S_REJECTED, S_RUNNING, S_TRANSFER, S_WAITING, Sequences } from './sequences.ts';
 import { GrowableF64, LogHistogram } from './stats.ts';
 import {
   DEFAULT_MAX_SIM_EVENTS,
@@ -78,39 +81,7 @@ import {
 
 export * from './types.ts';
 export { PREFIX_AFFINITY_SLACK } from './router.ts';
-
-/** Most decode steps one stepwise leap (KV strategies) merges into one event. */
-export const STEPWISE_LEAP_STEPS = 512;
-
-// Request states.
-// 0 = not arrived yet (typed arrays start at 0).
-const S_WAITING = 1;
-const S_RUNNING = 2;
-const S_TRANSFER = 3;
-const S_DONE = 4;
-const S_REJECTED = 5;
-
-// Scheduling passes.
-const PASS_ALL = 0;
-const PASS_PREFILL = 1;
-const PASS_DECODE = 2;
-
-/** Per-group scheduling state of one launch. */
-interface BuildState {
-  budget: number;
-  tokens: number;
-  /** Sequences scheduled from this group, and the most one micro-batch takes (pp > 1 balances micro-batches). */
-  seqs: number;
-  seqCap: number;
-  preempted: boolean;
-  skipped: boolean;
-  swapInTokens: number;
-  swapOutTokens: number;
-  /** Token-equivalents moved to / from NVMe, and multi-turn KV reloaded from host. */
-  swapInSsdTokens: number;
-  swapOutSsdTokens: number;
-  reloadTokens: number;
-}
+export { STEPWISE_LEAP_STEPS } from './leap.ts';
 
 export function simulate(input: SimInput): SimRaw {
   return new Engine(input).run();
@@ -126,46 +97,16 @@ class Engine {
   private readonly router: Runtime['router'];
   private readonly heap = new EventHeap();
   private readonly ev = new Float64Array(4);
-  private readonly st: BuildState = {
-    budget: 0,
-    tokens: 0,
-    seqs: 0,
-    seqCap: 0,
-    preempted: false,
-    skipped: false,
-    swapInTokens: 0,
-    swapOutTokens: 0,
-    swapInSsdTokens: 0,
-    swapOutSsdTokens: 0,
-    reloadTokens: 0,
-  };
   private readonly mbPool: MicroBatch[] = [];
 
-  // Per-request state (struct of arrays).
-  private readonly known: Int32Array;
-  private readonly computed: Int32Array;
-  private readonly generated: Int32Array;
-  private readonly units: Float64Array;
-  private readonly state: Uint8Array;
-  private readonly inflight: Uint8Array;
-  private readonly swapped: Uint8Array;
-  /** Swapped request: token-equivalents out, and where (1 host, 2 NVMe). */
-  private readonly swapTok: Float64Array;
-  private readonly swapTier: Uint8Array;
-  private readonly group: Int32Array;
-  private readonly mark: Float64Array;
-  private readonly lastTokenS: Float64Array;
+  private readonly s: Sequences;
+  private readonly scheduler: Scheduler;
   private readonly out: SimRaw;
 
-  private launchId = 0;
   /** Time of the next open-loop arrival (Infinity when none is left): where a stepwise leap stops being worth extending. */
   private nextArrivalS = Infinity;
-  /** Scratch: blocks per sequence while a stepwise leap is built. */
-  private leapUnits = new Float64Array(64);
   private nextClosed = 0;
   private finishedOrRejected = 0;
-  private queued = 0;
-  private usedUnits = 0;
   private capUnitsTotal = 0;
   /** Tier tracking (swap preemption or an offload strategy somewhere). */
   private readonly tiersOn: boolean;
@@ -181,18 +122,7 @@ class Engine {
     this.n = n;
     this.req = req;
     this.router = input.pools[0]!.dep.runtime.router;
-    this.known = new Int32Array(n);
-    this.computed = new Int32Array(n);
-    this.generated = new Int32Array(n);
-    this.units = new Float64Array(n);
-    this.state = new Uint8Array(n);
-    this.inflight = new Uint8Array(n);
-    this.swapped = new Uint8Array(n);
-    this.swapTok = new Float64Array(n);
-    this.swapTier = new Uint8Array(n);
-    this.group = new Int32Array(n);
-    this.mark = new Float64Array(n).fill(-1);
-    this.lastTokenS = new Float64Array(n);
+    this.s = new Sequences(n);
     const cap = Math.max(0, Math.floor(input.timelineIterations));
     this.out = {
       n,
@@ -255,9 +185,10 @@ class Engine {
         steps: new Int32Array(cap),
       },
     };
-    for (let i = 0; i < n; i++) this.known[i] = req[i]!.inputTokens;
+    for (let i = 0; i < n; i++) this.s.known[i] = req[i]!.inputTokens;
 
     this.tiers = new MemoryTiers(this.out.tierTransfers);
+    this.scheduler = new Scheduler(req, this.s, this.out, this.tiers, input.prefix);
     this.pools = input.pools.map((p) => buildPool(p, input.prefix, this.insts));
     for (const p of this.pools) this.capUnitsTotal += p.capUnits * p.insts.length * p.dep.instance.attentionDp;
     this.tiersOn = this.pools.some((p) => p.tiersOn);
@@ -354,7 +285,7 @@ class Engine {
   }
 
   private sampleKv(t: number): void {
-    const f = this.capUnitsTotal > 0 ? this.usedUnits / this.capUnitsTotal : 0;
+    const f = this.capUnitsTotal > 0 ? this.s.usedUnits / this.capUnitsTotal : 0;
     this.kvT.push(t);
     this.kvV.push(f);
     if (f > this.out.peakKvFraction) this.out.peakKvFraction = f;
@@ -375,7 +306,7 @@ class Engine {
       unitsFor(servePool, whole) > servePool.capUnits - servePool.wmUnits ||
       (this.decodePool !== null && unitsFor(p, spec.inputTokens) > p.capUnits - p.wmUnits);
     if (tooBig) {
-      this.state[r] = S_REJECTED;
+      this.s.state[r] = S_REJECTED;
       o.status[r] = STATUS_REJECTED;
       if (o.rejectReason === null) {
         o.rejectReason = `a request of ${spec.inputTokens} + ${spec.outputTokens} tokens needs more KV cache than one scheduler holds (${servePool.kvTokensPerGroup} tokens)`;
@@ -383,20 +314,20 @@ class Engine {
       this.retire(t);
       return;
     }
-    this.queued++;
+    this.s.queued++;
     this.qT.push(t);
-    this.qV.push(this.queued);
+    this.qV.push(this.s.queued);
     const inst = routeRequest(this.router, p, this.req[r]!.hashIds);
     const gi = pickGroup(this.router, inst, this.req[r]!.hashIds);
     this.assign(inst, gi, r);
-    this.state[r] = S_WAITING;
+    this.s.state[r] = S_WAITING;
     inst.groups[gi]!.waiting.pushBack(r);
     this.poke(inst, t);
   }
 
   private assign(inst: Inst, gi: number, r: number): void {
     this.out.instance[r] = inst.idx;
-    this.group[r] = gi;
+    this.s.group[r] = gi;
     inst.outstanding++;
     inst.groups[gi]!.outstanding++;
   }
@@ -414,9 +345,9 @@ class Engine {
   private handoff(inst: Inst, r: number, t: number): void {
     const dp = this.decodePool!;
     const link = this.input.kvTransfer!;
-    this.state[r] = S_TRANSFER;
+    this.s.state[r] = S_TRANSFER;
     inst.outstanding--;
-    inst.groups[this.group[r]!]!.outstanding--;
+    inst.groups[this.s.group[r]!]!.outstanding--;
     this.out.prefillInstance[r] = inst.idx;
     const dst = routeRequest(this.router, dp, this.req[r]!.hashIds);
     dst.outstanding++;
@@ -432,22 +363,22 @@ class Engine {
 
   private transferDone(r: number, dstIdx: number, t: number): void {
     const src = this.insts[this.out.prefillInstance[r]!]!;
-    const sg = src.groups[this.group[r]!]!;
-    sg.free += this.units[r]!;
-    this.usedUnits -= this.units[r]!;
-    this.units[r] = 0;
+    const sg = src.groups[this.s.group[r]!]!;
+    sg.free += this.s.units[r]!;
+    this.s.usedUnits -= this.s.units[r]!;
+    this.s.units[r] = 0;
     this.poke(src, t);
     const dst = this.insts[dstIdx]!;
     const gi = pickGroup(this.router, dst, this.req[r]!.hashIds);
     this.out.instance[r] = dst.idx;
-    this.group[r] = gi;
+    this.s.group[r] = gi;
     dst.groups[gi]!.outstanding++;
     // The decode instance holds prompt − 1 tokens of KV and computes the last one itself.
     const input = this.req[r]!.inputTokens;
-    this.computed[r] = input - 1;
-    this.known[r] = input;
-    this.generated[r] = 0;
-    this.state[r] = S_WAITING;
+    this.s.computed[r] = input - 1;
+    this.s.known[r] = input;
+    this.s.generated[r] = 0;
+    this.s.state[r] = S_WAITING;
     dst.groups[gi]!.waiting.pushBack(r);
     this.poke(dst, t);
   }
@@ -518,258 +449,15 @@ class Engine {
     return mb;
   }
 
-  /** Tokens of a request's pending work that fit this iteration (0 = none). */
-  private chunk(p: PoolState, need: number, st: BuildState): number {
-    if (st.budget <= 0 || st.seqs >= st.seqCap) return 0;
-    if (need === 1) return 1;
-    if (p.rt.chunkedPrefill) return Math.min(need, st.budget);
-    return need <= st.budget || st.tokens === 0 ? need : 0;
-  }
-
-  private put(p: PoolState, mb: MicroBatch, r: number, n: number, st: BuildState): void {
-    const c = this.computed[r]!;
-    const k = this.known[r]!;
-    mb.push(r, n);
-    this.mark[r] = this.launchId;
-    this.inflight[r] = 1;
-    p.coster.add(c, n, c + n === k);
-    if (k - c === 1 && this.generated[r]! > 0) mb.decodeSeqs++;
-    else mb.prefillTokens += n;
-    st.budget = Math.max(0, st.budget - n);
-    st.tokens += n;
-    st.seqs++;
-  }
-
-  private preempt(p: PoolState, inst: Inst, g: Group, j: number, st: BuildState): void {
-    const v = g.running[j]!;
-    g.running.splice(j, 1);
-    const held = this.units[v]!;
-    g.free += held;
-    this.usedUnits -= held;
-    this.units[v] = 0;
-    this.out.preemptions++;
-    // Token-equivalents of KV to move: the computed tokens, or under a strategy what its blocks hold.
-    const tok = p.kv ? (held * p.bs) / p.layers : this.computed[v]!;
-    const tier =
-      (p.rt.preemption === 'swap' || p.offloadSwap) && this.computed[v]! > 0 ? this.tiers.placeSwap(p, inst, tok) : 0;
-    if (tier !== 0) {
-      this.swapped[v] = 1;
-      this.swapTok[v] = tok;
-      this.swapTier[v] = tier;
-      if (tier === 1) st.swapOutTokens += tok;
-      else st.swapOutSsdTokens += tok;
-      this.out.swapOutTokens += tok;
-    } else {
-      this.out.recomputedTokens += this.computed[v]!;
-      this.computed[v] = 0;
-    }
-    this.state[v] = S_WAITING;
-    g.waiting.pushFront(v);
-  }
-
-  /** A swapped sequence comes back: free its tier space (the caller adds the copy to the iteration). */
-  private swapIn(p: PoolState, inst: Inst, r: number, st: BuildState): void {
-    const tok = this.swapTok[r]!;
-    const tier = this.swapTier[r]!;
-    this.tiers.unswap(p, inst, tok, tier);
-    if (tier === TIER_SSD) st.swapInSsdTokens += tok;
-    else st.swapInTokens += tok;
-    this.swapTier[r] = 0;
-    this.swapTok[r] = 0;
-  }
-
-  /** Schedule the group's running requests (one pass). */
-  private scheduleRunning(p: PoolState, g: Group, mb: MicroBatch, pass: number, st: BuildState): void {
-    const run = g.running;
-    let i = 0;
-    // Terminates: every pass either advances i or preempts (removes) a request of `run`, so at most
-    // 2·run.length passes.
-    while (i < run.length) {
-      const r = run[i]!;
-      if (this.inflight[r] === 1) {
-        i++;
-        continue;
-      }
-      const need = this.known[r]! - this.computed[r]!;
-      const isDecode = need === 1;
-      if ((pass === PASS_PREFILL && isDecode) || (pass === PASS_DECODE && !isDecode)) {
-        st.skipped = true;
-        i++;
-        continue;
-      }
-      const n = this.chunk(p, need, st);
-      if (n === 0) {
-        st.skipped = true;
-        i++;
-        continue;
-      }
-      const want = this.growth(p, r, this.computed[r]! + n);
-      let self = false;
-      // Terminates: each pass preempts one request behind i (run shrinks) or i itself (break).
-      while (want > g.free) {
-        let j = run.length - 1;
-        while (j > i && (this.inflight[run[j]!] === 1 || this.mark[run[j]!] === this.launchId)) j--;
-        if (j > i) {
-          this.preempt(p, mb.inst, g, j, st);
-          st.preempted = true;
-          continue;
-        }
-        // No one behind it to evict: preempt the request itself.
-        this.preempt(p, mb.inst, g, i, st);
-        st.preempted = true;
-        self = true;
-        break;
-      }
-      if (self) continue;
-      g.free -= want;
-      this.usedUnits += want;
-      this.units[r]! += want;
-      this.put(p, mb, r, n, st);
-      i++;
-    }
-  }
-
-  /** Prefix-cache hit (tokens) for a request starting from scratch. */
-  private prefixHitTokens(p: PoolState, g: Group, r: number): number {
-    const pm = this.input.prefix;
-    const spec = this.req[r]!;
-    const cap = Math.min(spec.inputTokens, this.known[r]! - 1);
-    if (pm.kind === 'hit-rate')
-      return Math.max(0, Math.min(cap, Math.floor((pm.fraction * spec.inputTokens) / p.bs) * p.bs));
-    if (pm.kind === 'hashes' && g.cache !== null && spec.hashIds !== undefined)
-      return Math.max(0, Math.min(cap, g.cache.match(spec.hashIds) * pm.blockTokens));
-    return 0;
-  }
-
-  /**
-   * Prompt tokens a fresh request skips under the KV strategy: the prefix-cache hit, the shared prefix
-   * (share.prefixTokens, stored once per group), and multi-turn reuse (⌊hitRate · prompt⌋ in whole
-   * blocks, loaded from host: `reload`). At most prompt − 1 (the last token is always computed).
-   */
-  private kvReuse(p: PoolState, r: number, cached: number): { skip: number; reload: number } {
-    const spec = this.req[r]!;
-    const cap = Math.min(spec.inputTokens, this.known[r]! - 1);
-    const skip = Math.max(cached, Math.min(cap, p.sharedPrefixTokens));
-    if (p.multiTurnHitRate <= 0) return { skip, reload: 0 };
-    const reload = Math.max(0, Math.min(cap - skip, Math.floor((p.multiTurnHitRate * spec.inputTokens) / p.bs) * p.bs));
-    return { skip: skip + reload, reload };
-  }
-
-  /**
-   * KV units request r must add to hold t tokens. Under `reserve` its whole length was allocated at
-   * admission, so it never grows (and never preempts); otherwise blocks follow the tokens.
-   */
-  private growth(p: PoolState, r: number, t: number): number {
-    const want = unitsFor(p, t) - this.units[r]!;
-    return p.rt.preemption === 'reserve' ? Math.max(0, want) : want;
-  }
-
-  /** Admit waiting requests FCFS while budget, maxNumSeqs and KV (above the watermark) allow. */
-  private admit(p: PoolState, g: Group, mb: MicroBatch, t: number, st: BuildState): void {
-    const maxSeqs = p.rt.maxNumSeqs;
-    // Terminates: each pass admits (dequeues) one waiting request or returns.
-    while (g.waiting.length > 0 && st.budget > 0 && st.seqs < st.seqCap) {
-      if (g.running.length >= maxSeqs) {
-        this.out.blockedBySeqs++;
-        return;
-      }
-      const r = g.waiting.front();
-      const fresh = this.computed[r] === 0 && this.swapped[r] === 0;
-      const cached = fresh && p.role !== 'decode' ? this.prefixHitTokens(p, g, r) : 0;
-      // Under a KV strategy a shared prefix is never prefilled again, and multi-turn reuse loads a
-      // hitRate share of the prompt's KV from the host store instead of computing it.
-      const reuse = fresh && p.role !== 'decode' && p.kv ? this.kvReuse(p, r, cached) : null;
-      const hit = reuse ? reuse.skip : cached;
-      const c = this.computed[r]! + hit;
-      const n = this.chunk(p, this.known[r]! - c, st);
-      if (n === 0) return;
-      // reserve (TRT-LLM GUARANTEED_NO_EVICT): admit only with KV for the whole request, held to the end.
-      const whole = p.rt.preemption === 'reserve' && p.role !== 'prefill';
-      const want = unitsFor(p, whole ? this.req[r]!.inputTokens + this.req[r]!.outputTokens : c + n);
-      if (g.free - want < p.wmUnits) {
-        this.out.blockedByKv++;
-        return;
-      }
-      g.waiting.popFront();
-      g.running.push(r);
-      this.state[r] = S_RUNNING;
-      g.free -= want;
-      this.usedUnits += want;
-      this.units[r] = want;
-      if (this.swapped[r] === 1) {
-        this.swapped[r] = 0;
-        this.out.swapInTokens += this.swapTok[r]!;
-        this.swapIn(p, mb.inst, r, st);
-      }
-      if (reuse !== null && reuse.reload > 0) {
-        st.reloadTokens += reuse.reload;
-        this.tiers.addReload((reuse.reload * p.tokenBytes) / p.reloadRatio);
-      }
-      if (fresh && p.role !== 'decode') {
-        this.out.promptTokensAdmitted += this.req[r]!.inputTokens;
-        this.out.prefixHitTokens += cached;
-        this.computed[r] = hit;
-        const h = this.req[r]!.hashIds;
-        if (g.cache !== null && h !== undefined) g.cache.touch(h);
-      }
-      if (Number.isNaN(this.out.prefillStartS[r]!)) {
-        this.out.prefillStartS[r] = t;
-        this.queued--;
-      }
-      this.put(p, mb, r, n, st);
-    }
-  }
-
   private launch(inst: Inst, t: number): boolean {
     const p = inst.pool;
     if (inst.inflight.length >= p.pp || inst.stageFree[0]! > t) return false;
     const mb = this.newMb(inst, t);
     const coster = p.coster;
     coster.reset();
-    this.launchId++;
-    const st = this.st;
-    let anyPreempted = false;
-    let anySkipped = false;
-    let swapIn = 0;
-    let swapOut = 0;
-    let swapInSsd = 0;
-    let swapOutSsd = 0;
-    let reload = 0;
-    for (const g of inst.groups) {
-      st.budget = p.rt.maxBatchedTokens;
-      st.tokens = 0;
-      st.seqs = 0;
-      // With pp micro-batches in flight, each takes about 1/pp of the group's requests (vLLM v0
-      // virtual engines, SGLang's PP micro-batches), so a small load still fills the pipeline.
-      st.seqCap = p.pp > 1 ? Math.max(1, Math.ceil((g.running.length + g.waiting.length) / p.pp)) : Infinity;
-      st.preempted = false;
-      st.skipped = false;
-      st.swapInTokens = 0;
-      st.swapOutTokens = 0;
-      st.swapInSsdTokens = 0;
-      st.swapOutSsdTokens = 0;
-      st.reloadTokens = 0;
-      if (p.rt.schedulerPolicy === 'decode-first') {
-        this.scheduleRunning(p, g, mb, PASS_ALL, st);
-        if (!st.preempted) this.admit(p, g, mb, t, st);
-      } else {
-        const before = mb.count;
-        this.scheduleRunning(p, g, mb, PASS_PREFILL, st);
-        if (!st.preempted) this.admit(p, g, mb, t, st);
-        if (mb.count === before) {
-          st.skipped = false;
-          this.scheduleRunning(p, g, mb, PASS_DECODE, st);
-        }
-      }
-      anyPreempted ||= st.preempted;
-      anySkipped ||= st.skipped;
-      swapIn += st.swapInTokens;
-      swapOut += st.swapOutTokens;
-      swapInSsd += st.swapInSsdTokens;
-      swapOutSsd += st.swapOutSsdTokens;
-      reload += st.reloadTokens;
-      if (g.running.length > this.out.peakRunningPerGroup) this.out.peakRunningPerGroup = g.running.length;
-    }
+    this.s.launchId++;
+    const work = this.scheduler.fill(inst, mb, t);
+    const { swapIn, swapOut, swapInSsd, swapOutSsd, reload } = work;
     if (mb.count === 0) {
       this.mbPool.push(mb);
       return false;
@@ -811,176 +499,19 @@ class Engine {
       p.pp === 1 &&
       decodeOnly &&
       this.input.disableLeaps !== true &&
-      !anyPreempted &&
-      !anySkipped &&
+      !work.preempted &&
+      !work.skipped &&
       hostTok === 0 &&
       ssdTok === 0 &&
       p.role !== 'prefill'
     ) {
-      if (p.leapsOk) this.extendLeap(inst, mb);
-      else this.extendLeapStepwise(inst, mb);
+      const itersLeft = this.input.maxIterations - this.out.iterations;
+      if (p.leapsOk) extendLeap(this.s, this.req, inst, mb, itersLeft);
+      else extendLeapStepwise(this.s, this.req, inst, mb, itersLeft, this.nextArrivalS);
     }
     inst.inflight.push(mb);
     this.sampleKv(t);
     return true;
-  }
-
-  /**
-   * Turn a decode-only iteration into a run of identical decode steps, up to the first completion,
-   * the first step whose new KV blocks do not fit, or a sliding-window boundary. Nothing else can
-   * change the batch meanwhile (the waiting queue is blocked and KV only shrinks); a request routed
-   * to the instance mid-run cuts it (poke).
-   */
-  private extendLeap(inst: Inst, mb: MicroBatch): void {
-    const p = inst.pool;
-    const n = mb.count;
-    let kMax = this.input.maxIterations - this.out.iterations;
-    const w = p.window;
-    let nBelow = 0;
-    let k1 = 0;
-    let kw1 = 0;
-    for (let i = 0; i < n; i++) {
-      const r = mb.ids[i]!;
-      const c = this.computed[r]!;
-      const left = this.req[r]!.outputTokens - this.generated[r]!;
-      if (left < kMax) kMax = left;
-      k1 += c + 1;
-      kw1 += Math.min(c + 1, w);
-      if (c + 1 < w) {
-        nBelow++;
-        if (w - c < kMax) kMax = w - c;
-      }
-    }
-    if (kMax <= 1) return;
-    const coef = p.coster.decodeCoef(n);
-    mb.a = coef.totalA;
-    mb.b = coef.totalB;
-    mb.bw = coef.totalBw;
-    mb.k1 = k1;
-    mb.kw1 = kw1;
-    mb.nBelow = nBelow;
-    const bs = p.bs;
-    const groups = inst.groups;
-    // Fast path: every group can take a new block for each of its sequences in every block period.
-    const perSeqMax = (p.wf + p.ws) * Math.ceil(kMax / bs);
-    let roomy = true;
-    for (let gi = 0; gi < groups.length; gi++) {
-      const g = groups[gi]!;
-      g.tmpFree = g.free;
-    }
-    if (groups.length === 1) roomy = groups[0]!.free >= perSeqMax * n;
-    else {
-      const per = new Float64Array(groups.length);
-      for (let i = 0; i < n; i++) per[this.group[mb.ids[i]!]!]! += perSeqMax;
-      for (let gi = 0; gi < groups.length; gi++) if (per[gi]! > groups[gi]!.free) roomy = false;
-    }
-    let k = 1;
-    if (roomy) k = kMax;
-    else {
-      for (const g of groups) {
-        if (g.bucket === null) g.bucket = new Float64Array(bs);
-      }
-      for (let i = 0; i < n; i++) {
-        const r = mb.ids[i]!;
-        const c = this.computed[r]!;
-        groups[this.group[r]!]!.bucket![c % bs]! += p.wf + (c + 1 < w ? p.ws : 0);
-      }
-      for (let j = 2; j <= kMax; j++) {
-        const idx = (bs - ((j - 1) % bs)) % bs;
-        let fits = true;
-        for (let gi = 0; gi < groups.length; gi++) if (groups[gi]!.bucket![idx]! > groups[gi]!.tmpFree) fits = false;
-        if (!fits) break;
-        for (let gi = 0; gi < groups.length; gi++) groups[gi]!.tmpFree -= groups[gi]!.bucket![idx]!;
-        k = j;
-      }
-      for (let i = 0; i < n; i++) {
-        const r = mb.ids[i]!;
-        groups[this.group[r]!]!.bucket![this.computed[r]! % bs] = 0;
-      }
-    }
-    if (k === 1) return;
-    const tt = mb.startS + mb.cumS(k);
-    mb.steps = k;
-    mb.endS = tt;
-    mb.busyS = tt - mb.startS;
-    inst.stageFree[0] = tt;
-  }
-
-  /**
-   * extendLeap for pools whose KV strategy makes blocks or step costs non-affine in the context
-   * (eviction, residual windows, a shared prefix): the run of decode steps is built step by step —
-   * each step's blocks from the strategy (kv.units) and its cost exactly as a per-step launch would
-   * cost it (the StepCoster memoises repeated decode batches) — but it is still one event. Same stops:
-   * the first completion, the first step whose blocks do not fit, a sliding-window boundary, the
-   * iteration cap, and at most STEPWISE_LEAP_STEPS steps per run (bounds the work of one event).
-   */
-  private extendLeapStepwise(inst: Inst, mb: MicroBatch): void {
-    const p = inst.pool;
-    const n = mb.count;
-    let kMax = Math.min(STEPWISE_LEAP_STEPS, this.input.maxIterations - this.out.iterations);
-    const w = p.window;
-    for (let i = 0; i < n; i++) {
-      const r = mb.ids[i]!;
-      const c = this.computed[r]!;
-      const left = this.req[r]!.outputTokens - this.generated[r]!;
-      if (left < kMax) kMax = left;
-      if (c + 1 < w && w - c < kMax) kMax = w - c;
-    }
-    if (kMax <= 1) return;
-    if (mb.endsBuf.length < kMax) mb.endsBuf = new Float64Array(Math.max(kMax, 2 * mb.endsBuf.length));
-    const ends = mb.endsBuf;
-    ends[0] = mb.endS - mb.startS;
-    const groups = inst.groups;
-    for (const g of groups) g.tmpFree = g.free;
-    const coster = p.coster;
-    const times = p.times;
-    // Blocks each sequence holds so far (step 1's were allocated at launch).
-    if (this.leapUnits.length < n) this.leapUnits = new Float64Array(Math.max(n, 2 * this.leapUnits.length));
-    const held = this.leapUnits;
-    for (let i = 0; i < n; i++) held[i] = this.units[mb.ids[i]!]!;
-    let k = 1;
-    for (let j = 2; j <= kMax; j++) {
-      // Step j decodes each sequence at context c + j − 1 (reads c + j) and needs its blocks for c + j.
-      let fits = true;
-      for (let i = 0; i < n && fits; i++) {
-        const r = mb.ids[i]!;
-        const u = unitsFor(p, this.computed[r]! + j);
-        const grow = u - held[i]!;
-        held[i] = u;
-        const g = groups[this.group[r]!]!;
-        g.tmpFree -= grow;
-        // Blocks freed mid-run could let a waiting request in: end the run before such a step.
-        if (g.tmpFree < 0 || grow < 0) fits = false;
-      }
-      if (!fits) break;
-      if (coster.exact) {
-        coster.reset();
-        for (let i = 0; i < n; i++) coster.add(this.computed[mb.ids[i]!]! + j - 1, 1, true);
-        coster.costAcc(times);
-      } else {
-        // As launch() costs a decode-only batch: affine in K = Σ(ctx + 1), Kw = Σ min(ctx + 1, window).
-        let K = 0;
-        let Kw = 0;
-        for (let i = 0; i < n; i++) {
-          const c = this.computed[mb.ids[i]!]! + j;
-          K += c;
-          Kw += Math.min(c, w);
-        }
-        coster.decode(n, K, Kw, times);
-      }
-      ends[j - 1] = ends[j - 2]! + times.stageS[0]! + times.overheadS;
-      k = j;
-      // The next arrival may cut the run at the step ending at or after it (poke): steps beyond would
-      // be costed for nothing. (Only work changes: a cut run resumes as a new one.)
-      if (mb.startS + ends[j - 1]! >= this.nextArrivalS) break;
-    }
-    if (k === 1) return;
-    mb.ends = ends;
-    const tt = mb.startS + ends[k - 1]!;
-    mb.steps = k;
-    mb.endS = tt;
-    mb.busyS = tt - mb.startS;
-    inst.stageFree[0] = tt;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1014,25 +545,25 @@ class Engine {
       else if (k > 1) o.itl.addLinear(mb.stepS(2), mb.stepS(k), k - 1, mb.count);
       for (let i = 0; i < mb.count; i++) {
         const r = mb.ids[i]!;
-        this.inflight[r] = 0;
-        const g = inst.groups[this.group[r]!]!;
-        const c = this.computed[r]! + k;
-        const want = this.growth(p, r, c);
+        this.s.inflight[r] = 0;
+        const g = inst.groups[this.s.group[r]!]!;
+        const c = this.s.computed[r]! + k;
+        const want = this.s.growth(p, r, c);
         g.free -= want;
-        this.usedUnits += want;
-        this.units[r]! += want;
-        this.computed[r] = c;
-        if (this.generated[r] === 0) {
+        this.s.usedUnits += want;
+        this.s.units[r]! += want;
+        this.s.computed[r] = c;
+        if (this.s.generated[r] === 0) {
           o.firstTokenS[r] = t1;
           o.decodeTokens += k - 1;
         } else {
-          o.itl.add(t1 - this.lastTokenS[r]!);
+          o.itl.add(t1 - this.s.lastTokenS[r]!);
           o.decodeTokens += k;
         }
-        this.lastTokenS[r] = T;
-        this.generated[r]! += k;
-        this.known[r]! += k;
-        if (this.generated[r]! >= this.req[r]!.outputTokens) {
+        this.s.lastTokenS[r] = T;
+        this.s.generated[r]! += k;
+        this.s.known[r]! += k;
+        if (this.s.generated[r]! >= this.req[r]!.outputTokens) {
           this.complete(inst, g, r, T);
           removed = true;
         }
@@ -1041,25 +572,25 @@ class Engine {
       for (let i = 0; i < mb.count; i++) {
         const r = mb.ids[i]!;
         const nTok = mb.toks[i]!;
-        this.inflight[r] = 0;
-        if (this.state[r] !== S_RUNNING) continue;
-        this.computed[r]! += nTok;
-        if (this.computed[r] !== this.known[r]) continue;
-        const g = inst.groups[this.group[r]!]!;
+        this.s.inflight[r] = 0;
+        if (this.s.state[r] !== S_RUNNING) continue;
+        this.s.computed[r]! += nTok;
+        if (this.s.computed[r] !== this.s.known[r]) continue;
+        const g = inst.groups[this.s.group[r]!]!;
         if (p.role === 'prefill') {
           this.handoff(inst, r, T);
           removed = true;
           continue;
         }
-        if (this.generated[r] === 0) o.firstTokenS[r] = T;
+        if (this.s.generated[r] === 0) o.firstTokenS[r] = T;
         else {
-          o.itl.add(T - this.lastTokenS[r]!);
+          o.itl.add(T - this.s.lastTokenS[r]!);
           o.decodeTokens++;
         }
-        this.lastTokenS[r] = T;
-        this.generated[r]!++;
-        this.known[r]!++;
-        if (this.generated[r]! >= this.req[r]!.outputTokens) {
+        this.s.lastTokenS[r] = T;
+        this.s.generated[r]!++;
+        this.s.known[r]!++;
+        if (this.s.generated[r]! >= this.req[r]!.outputTokens) {
           this.complete(inst, g, r, T);
           removed = true;
         }
@@ -1071,7 +602,7 @@ class Engine {
         let w = 0;
         for (let i = 0; i < run.length; i++) {
           const r = run[i]!;
-          if (this.state[r] === S_RUNNING) run[w++] = r;
+          if (this.s.state[r] === S_RUNNING) run[w++] = r;
         }
         run.length = w;
       }
@@ -1089,10 +620,10 @@ class Engine {
     const o = this.out;
     o.endS[r] = t;
     o.status[r] = STATUS_DONE;
-    this.state[r] = S_DONE;
-    g.free += this.units[r]!;
-    this.usedUnits -= this.units[r]!;
-    this.units[r] = 0;
+    this.s.state[r] = S_DONE;
+    g.free += this.s.units[r]!;
+    this.s.usedUnits -= this.s.units[r]!;
+    this.s.units[r] = 0;
     inst.outstanding--;
     g.outstanding--;
     if (o.prefillInstance[r] === -1) o.prefillInstance[r] = inst.idx;
