@@ -33,6 +33,7 @@
  * milliseconds. `enumerateKnobs` streams candidates; nothing holds the whole list. maxCandidates has a
  * hard ceiling (MAX_CANDIDATES_CEILING).
  */
+import { wallBudgetError } from './budget.ts';
 import { shapeGroup, type ShapeLike } from '../evaluate/plan-label.ts';
 import { resolveGpu, resolveModel, shapeInstance, ScenarioError } from '../cost/deployment.ts';
 import { bytesPerElement } from '../hardware/dtype.ts';
@@ -167,7 +168,14 @@ export function resolveOptions(scenario: Scenario, partial: Partial<SearchOption
     top: boundedInt('top', o.top, 1, 1000),
     disaggMaxPp: boundedInt('disaggMaxPp', o.disaggMaxPp, 1, 256),
     maxRejected: boundedInt('maxRejected', o.maxRejected, 0, MAX_REJECTED_CEILING),
+    ...wallBudget(o.maxWallMs),
   };
+}
+
+function wallBudget(ms: unknown): { maxWallMs?: number } {
+  const why = wallBudgetError(ms);
+  if (why !== null) throw new SearchOptionError('maxWallMs', why);
+  return ms === undefined ? {} : { maxWallMs: ms as number };
 }
 
 /** One instance layout. */
