@@ -38,6 +38,9 @@ function fakeWorkers() {
   return { spawned, spawn };
 }
 
+/** Let pending promise callbacks run. */
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 const fallback: Api = { echo: (x) => Promise.resolve(-x), hang: () => Promise.resolve(0) };
 
 describe('GuardedWorker', () => {
@@ -57,6 +60,7 @@ describe('GuardedWorker', () => {
     const g = new GuardedWorker(w.spawn, fallback, t);
     const slow = g.run('decoding this link', 2000, (api) => api.hang());
     const bystander = g.run('evaluating', 5000, (api) => api.hang());
+    await flush(); // the calls start their timers once the worker is up
     t.fire(); // the first timer terminates the worker; the bystander's is cleared with it
     await expect(slow).rejects.toThrow(new WorkerTimeout('decoding this link', 2000).message);
     await expect(slow).rejects.toThrow(
@@ -92,5 +96,26 @@ describe('GuardedWorker', () => {
       manualTimers(),
     );
     await expect(g.run('echo', 50, (api) => api.echo(1))).rejects.toThrow(new RangeError('no'));
+  });
+
+  it('starts the time limit only once the worker answers, and gives up a worker that never does', async () => {
+    const t = manualTimers();
+    let terminated = 0;
+    const g = new GuardedWorker<Api>(
+      () => ({
+        api: { echo: (x) => Promise.resolve(x * 2), hang: () => new Promise<number>(() => undefined) },
+        terminate: () => void terminated++,
+        ready: new Promise(() => undefined), // module never loads
+      }),
+      fallback,
+      t,
+    );
+    const call = g.run('echo', 50, (api) => api.echo(3));
+    await flush();
+    expect(t.pending()).toBe(1); // READY_LIMIT_MS only: the 50 ms limit has not started
+    t.fire();
+    await expect(call).resolves.toBe(-3); // ran on the main thread
+    expect(terminated).toBe(1);
+    expect(g.where).toBe('main thread');
   });
 });

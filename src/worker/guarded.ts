@@ -15,7 +15,16 @@ export interface GuardedHandle<Api> {
   /** The worker's API (comlink Remote) — any object whose methods return values or promises. */
   api: Api;
   terminate(): void;
+  /**
+   * Settles once the worker has loaded and answers (a ping). Time limits start after it, so a cold
+   * start on a busy machine is never blamed on the input; a worker that does not answer within
+   * READY_LIMIT_MS is given up for the main thread.
+   */
+  ready?: Promise<unknown>;
 }
+
+/** How long a new worker may take to load its module and answer its first ping. */
+export const READY_LIMIT_MS = 15_000;
 
 export interface Timers {
   set(cb: () => void, ms: number): unknown;
@@ -80,16 +89,33 @@ export class GuardedWorker<Api> {
     return this.handle;
   }
 
-  /** `f` on the worker's API with a `limitMs` time limit; `what` names the work in the timeout message. */
-  run<R>(what: string, limitMs: number, f: (api: Api) => R | Promise<R>): Promise<R> {
+  /** The live worker once it answers; null (and main thread from now on) when none starts or answers in time. */
+  private async started(): Promise<GuardedHandle<Api> | null> {
     const h = this.current();
-    if (!h) {
-      try {
-        return Promise.resolve(f(this.fallback));
-      } catch (e) {
-        return Promise.reject(e);
-      }
+    if (!h?.ready) return h;
+    let timer: unknown;
+    const late = new Promise<'late'>((resolve) => (timer = this.timers.set(() => resolve('late'), READY_LIMIT_MS)));
+    const answer = await Promise.race([
+      h.ready.then(
+        () => 'ok' as const,
+        () => 'late' as const,
+      ),
+      late,
+    ]);
+    this.timers.clear(timer);
+    if (answer === 'ok') return h;
+    if (this.handle === h) {
+      this.handle = null;
+      h.terminate();
+      this.noWorker = true;
     }
+    return this.current();
+  }
+
+  /** `f` on the worker's API with a `limitMs` time limit; `what` names the work in the timeout message. */
+  async run<R>(what: string, limitMs: number, f: (api: Api) => R | Promise<R>): Promise<R> {
+    const h = await this.started();
+    if (!h) return f(this.fallback);
     return new Promise<R>((resolve, reject) => {
       let settled = false;
       const settle = (e: Error | null, v?: R) => {

@@ -42,6 +42,11 @@ export interface ConfigImport {
 }
 
 export const untrustedApi = {
+  /** Answers once the worker has loaded (GuardedWorker starts its time limits after it). */
+  ping(): true {
+    return true;
+  },
+
   /** A `#s1.…` fragment (or a URL holding one) → the validated scenario, or the decoder's reason. */
   decodeLink(fragment: string): Promise<DecodeResult<Scenario>> {
     return scenarioFromLink(fragment);

@@ -23,7 +23,8 @@ export const UNTRUSTED_LIMITS: UntrustedLimits = { decodeMs: 2000, configMs: 200
 /** The real worker: the URL literal must sit inside `new Worker()` for Vite to bundle it. */
 export function spawnUntrustedWorker(): GuardedHandle<Comlink.Remote<UntrustedApi>> {
   const worker = new Worker(new URL('./untrusted.worker.ts', import.meta.url), { type: 'module', name: 'untrusted' });
-  return { api: Comlink.wrap<UntrustedApi>(worker), terminate: () => worker.terminate() };
+  const api = Comlink.wrap<UntrustedApi>(worker);
+  return { api, terminate: () => worker.terminate(), ready: api.ping() };
 }
 
 type AnyApi = UntrustedApi | Comlink.Remote<UntrustedApi>;
