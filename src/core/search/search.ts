@@ -102,11 +102,32 @@ export function keyOf(p: RankedPlan, objective: Objective, secondary: Objective)
   };
 }
 
+/**
+ * The non-dominated subset of `points` (the set addToFront builds one by one), in ranking order, by a
+ * sweep in O(n log n) instead of O(n · front): sorted by s1 descending, a point survives iff its s2 is
+ * the largest of its equal-s1 group and larger than every s2 at a strictly greater s1 (an equal s2
+ * there dominates it; equal points do not dominate each other, so duplicates survive together).
+ */
+export function nonDominated<T extends Key>(points: readonly T[]): T[] {
+  const sorted = [...points].sort((a, b) => desc(a.s1, b.s1) || desc(a.s2, b.s2));
+  const kept: T[] = [];
+  let best2 = -Infinity;
+  let first = true;
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j < sorted.length && sorted[j]!.s1 === sorted[i]!.s1) j++;
+    const top2 = sorted[i]!.s2; // the group's largest s2 (sorted within the group)
+    if (first || top2 > best2) for (let g = i; g < j && sorted[g]!.s2 === top2; g++) kept.push(sorted[g]!);
+    if (first || top2 > best2) best2 = top2;
+    first = false;
+    i = j;
+  }
+  return kept.sort(compareKeys);
+}
+
 /** The non-dominated subset, in ranking order. */
 export function paretoFront(plans: readonly RankedPlan[], objective: Objective, secondary: Objective): RankedPlan[] {
-  let front: (Key & { p: RankedPlan })[] = [];
-  for (const p of plans) front = addToFront(front, { ...keyOf(p, objective, secondary), p });
-  return front.sort(compareKeys).map((f) => f.p);
+  return nonDominated(plans.map((p) => ({ ...keyOf(p, objective, secondary), p }))).map((f) => f.p);
 }
 
 function shareSize(total: number, shard: number, of: number): number {

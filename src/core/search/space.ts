@@ -339,6 +339,18 @@ export function replicaCounts(gpus: number, clusterGpus: number, mode: SearchOpt
   return mode === 'max' ? [max] : Array.from({ length: max }, (_, i) => i + 1);
 }
 
+/** `dp` is one of replicaCounts(gpus, clusterGpus, mode) — by arithmetic, without listing them. */
+export function isReplicaCount(
+  dp: number,
+  gpus: number,
+  clusterGpus: number,
+  mode: SearchOptions['replicas'],
+): boolean {
+  const max = Math.floor(clusterGpus / gpus);
+  if (max < 1 || !Number.isInteger(dp)) return false;
+  return mode === 'max' ? dp === max : dp >= 1 && dp <= max;
+}
+
 /** Number of (prefill instances, decode instances) ≥ 1 with p·a + d·b ≤ total. */
 export function poolPairCount(a: number, b: number, total: number): number {
   let n = 0;
@@ -679,7 +691,7 @@ export function inSpace(space: Space, k: PlanKnobs): boolean {
   if (k.kind === 'colocated') {
     const f = space.families.find((x) => x.tp === p.tp && x.ep === p.ep && x.attentionDp === p.attentionDp);
     if (!f || p.pp < 1 || p.pp > f.ppMax) return false;
-    return replicaCounts(p.tp * p.attentionDp * p.pp, space.clusterGpus, space.options.replicas).includes(p.dp);
+    return isReplicaCount(p.dp, p.tp * p.attentionDp * p.pp, space.clusterGpus, space.options.replicas);
   }
   if (!p.prefill || !p.decode) return false;
   if (!has(p.prefill, space.poolShapes) || !has(p.decode, space.poolShapes)) return false;
