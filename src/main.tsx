@@ -1,6 +1,7 @@
 /**
  * Boot, in this order (see src/state/store.ts and url-sync.ts):
- *  1. create the store (browser storage, Web Worker search pool, which also runs "Simulate this plan");
+ *  1. create the store (browser storage, Web Worker search pool, which also runs "Simulate this plan"),
+ *     and install the untrusted-input worker (links, config.json, live evaluation; state/untrusted.ts);
  *  2. rehydrate the last session from localStorage and load the saved-scenarios list;
  *  3. apply a valid #s1.… link over it (a bad link raises the banner; the app keeps the session);
  *  4. start URL sync (edits → hash, back/forward → store);
@@ -13,6 +14,8 @@ import { PlannerPool } from './worker/pool.ts';
 import { StoreProvider } from './state/react.tsx';
 import { createAppStore } from './state/store.ts';
 import { applyHash, startUrlSync } from './state/url-sync.ts';
+import { setUntrustedOps } from './state/untrusted.ts';
+import { UNTRUSTED_LIMITS, workerUntrustedOps, type UntrustedLimits } from './worker/untrusted.ts';
 import { App } from './ui/App.tsx';
 
 /** localStorage, or an in-memory stand-in where storage is disabled (private modes, sandboxed frames). */
@@ -31,6 +34,16 @@ function browserStorage(): KeyValueStorage {
   }
 }
 
+/**
+ * The untrusted-input time limits; an end-to-end test may lower them before boot
+ * (`window.__PARAKV_UNTRUSTED_LIMITS__`, e2e/hostile-input.spec.ts) to reach a timeout in seconds.
+ */
+function untrustedLimits(): UntrustedLimits {
+  const o = (window as { __PARAKV_UNTRUSTED_LIMITS__?: Partial<UntrustedLimits> }).__PARAKV_UNTRUSTED_LIMITS__;
+  const pick = (k: keyof UntrustedLimits) => (typeof o?.[k] === 'number' && o[k] > 0 ? o[k] : UNTRUSTED_LIMITS[k]);
+  return { decodeMs: pick('decodeMs'), configMs: pick('configMs'), evaluateMs: pick('evaluateMs') };
+}
+
 async function boot(): Promise<void> {
   const pool = new PlannerPool();
   const store = createAppStore({
@@ -38,6 +51,12 @@ async function boot(): Promise<void> {
     search: pool,
     simulate: (s) => pool.simulate(s, { timeline: true }),
   });
+  // Untrusted input (links, config.json, the live evaluation) runs in its own worker with a time limit.
+  setUntrustedOps(
+    workerUntrustedOps(undefined, untrustedLimits(), (message) =>
+      store.getState().setBanner({ kind: 'info', message }),
+    ),
+  );
   await store.persist.rehydrate();
   store.getState().reloadSaved();
   const hash = window.location.hash;

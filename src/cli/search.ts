@@ -10,6 +10,7 @@ import { KV_DTYPES, type Scenario } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { OBJECTIVES, OBJECTIVE_INFO, isObjective } from '../core/search/objectives.ts';
 import { searchPrepared } from '../core/search/search.ts';
+import { CLI_SEARCH_WALL_MS } from '../core/search/budget.ts';
 import { preloadKernelsFor } from '../core/kernels/registry.ts';
 import { loadSimulator } from '../core/search/simulator.ts';
 import { MAX_CANDIDATES_CEILING, SearchOptionError, prepareSearch, tooLargeError } from '../core/search/space.ts';
@@ -40,6 +41,8 @@ export const SEARCH_HELP = `usage: parakv search <scenario.json|-> [options]
   --simulate-top N        simulate the best N plans after the closed-form pass (default 8)
   --fast                  closed form only (no simulation)
   --max-candidates N      refuse larger spaces (default 200000, at most ${MAX_CANDIDATES_CEILING})
+  --budget-ms N           stop the closed-form pass after N ms and rank what it searched, saying so
+                          (default ${CLI_SEARCH_WALL_MS})
   --json                  machine-readable output
 `;
 
@@ -54,6 +57,7 @@ const VALUE_FLAGS = [
   '--replicas',
   '--simulate-top',
   '--max-candidates',
+  '--budget-ms',
 ] as const;
 const BOOL_FLAGS = [
   '--json',
@@ -172,6 +176,7 @@ export function optionsFromArgs(p: Parsed): Partial<SearchOptions> {
   if (maxC !== undefined) o.maxCandidates = maxC;
   if (p.flags.has('--allow-disagg')) o.allowDisaggregation = true;
   if (p.flags.has('--allow-tp-across-nodes')) o.allowTpAcrossNodes = true;
+  o.maxWallMs = intFlag('--budget-ms', p.values.get('--budget-ms'), 1, 86_400_000) ?? CLI_SEARCH_WALL_MS;
   return o;
 }
 
@@ -246,6 +251,7 @@ export function formatSearchTable(
   ];
   const kvLine = strategyLine(options);
   if (kvLine) lines.push(kvLine);
+  if (r.stopped) lines.push(`stopped early: ${r.stopped.message} (--budget-ms)`);
   lines.push('');
   if (r.ranked.length === 0) {
     lines.push('No plan fits this cluster. Why the first plans were rejected:');
@@ -305,6 +311,7 @@ export function searchJson(r: SearchResult): unknown {
     secondary: r.secondary,
     counts: r.counts,
     elapsedMs: Math.round(r.elapsedMs),
+    ...(r.stopped ? { stopped: r.stopped } : {}),
     ranked: r.ranked.map((p, i) => plan(p, i)),
     pareto: r.pareto.map((p) => plan(p)),
     rejected: r.rejected.map((x) => ({
@@ -334,6 +341,7 @@ export async function runSearch(args: string[], io: CliIo): Promise<number> {
       io.stderr(`searching ${count.total.toLocaleString('en-US')} candidate plans…\n`);
     const sim = (options.simulateTop ?? 8) > 0 ? await loadSimulator() : null;
     const result = searchPrepared(prepared, sim ?? undefined);
+    if (result.stopped && p.flags.has('--json')) io.stderr(`parakv search: stopped early: ${result.stopped.message}\n`);
     if (p.flags.has('--json')) io.stdout(JSON.stringify(searchJson(result), null, 2) + '\n');
     else io.stdout(formatSearchTable(scenario, result, sim !== null && result.counts.simulated > 0, options));
     return 0;

@@ -14,13 +14,21 @@ import { planGantt, type GanttOptions, type PlanGantt } from '../core/views/gant
 import { kvCapacityChart, type KvCapacityChart } from '../core/views/kv.ts';
 import { planRoofline, type PlanRoofline } from '../core/views/roofline.ts';
 import { kernelRegistryGeneration } from '../core/kernels/registry.ts';
+import type { ErrorLike } from './untrusted.ts';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; field: string | null; message: string };
 
 function fail(e: unknown): { ok: false; field: string | null; message: string } {
-  if (e instanceof ScenarioError) return { ok: false, field: e.field, message: e.message };
-  if (e instanceof ModelImportError) return { ok: false, field: `model.hf.${e.field}`, message: e.message };
+  if (e instanceof ScenarioError || e instanceof ModelImportError)
+    return outcomeOfError({ name: e.name, field: e.field, message: e.message });
   return { ok: false, field: null, message: e instanceof Error ? e.message : String(e) };
+}
+
+/** An engine error as plain data (from the worker) → the outcome the UI shows next to its field. */
+export function outcomeOfError(e: ErrorLike): { ok: false; field: string | null; message: string } {
+  if (e.name === 'ModelImportError' && e.field !== null)
+    return { ok: false, field: `model.hf.${e.field}`, message: e.message };
+  return { ok: false, field: e.name === 'ScenarioError' ? e.field : null, message: e.message };
 }
 
 export function attempt<T>(f: () => T): Outcome<T> {

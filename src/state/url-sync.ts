@@ -8,7 +8,8 @@
  * URL → store: on popstate/hashchange (back/forward, a pasted link), the hash is decoded; a valid
  * scenario replaces the store's, a bad one leaves the app on its current scenario and raises the
  * link banner with the decoder's reason. Links are untrusted: the codec caps length and
- * decompressed size and the schema validates before anything is applied.
+ * decompressed size and the schema validates before anything is applied; in the app all of it runs
+ * in a worker with a time limit (state/untrusted.ts), so a hostile link never freezes the tab.
  *
  * The environment (location, history, events, clock) is injected so tests run without a DOM.
  */
@@ -16,6 +17,7 @@ import { MAX_FRAGMENT_LENGTH } from '../core/share/codec.ts';
 import { scenarioFromLink, scenarioToLink } from '../core/share/scenario-link.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
 import type { AppStore } from './store.ts';
+import { untrustedOps } from './untrusted.ts';
 
 export interface UrlEnv {
   getHash(): string;
@@ -53,7 +55,8 @@ export type ApplyHashResult = 'applied' | 'empty' | 'unchanged' | 'error';
 export async function applyHash(store: AppStore, hash: string): Promise<ApplyHashResult> {
   const frag = hash.startsWith('#') ? hash.slice(1) : hash;
   if (frag.length === 0) return 'empty';
-  const r = await scenarioFromLink(frag);
+  // In the app the link is decoded in a worker with a time limit (state/untrusted.ts).
+  const r = await (untrustedOps()?.decodeLink(frag) ?? scenarioFromLink(frag));
   if (!r.ok) {
     store.getState().setBanner({
       kind: 'link-error',

@@ -5,7 +5,7 @@
  */
 import { useCallback, useDeferredValue, useEffect, useState } from 'react';
 import type { Scenario } from '../core/scenario/schema.ts';
-import { evaluateScenario } from '../state/evaluation.ts';
+import { useLiveOutcome } from '../state/live-evaluation.ts';
 import { engineOf, loadKernelProfile } from '../core/kernels/registry.ts';
 import { useApp } from '../state/react.tsx';
 
@@ -14,11 +14,11 @@ export function useDeferredScenario(): Scenario {
   return useDeferredValue(scenario);
 }
 
-/** The selected plan's closed-form evaluation (cached per scenario). */
+/** The selected plan's closed-form evaluation (cached per scenario; in a worker with a time limit in the app). */
 export function useEvaluation() {
   const scenario = useDeferredScenario();
   useKernelProfile(scenario);
-  return { scenario, outcome: evaluateScenario(scenario) };
+  return { scenario, outcome: useLiveOutcome(scenario) };
 }
 
 /** Load the measured kernel profile of the scenario's GPU and engine (its own chunk) and re-render when it lands. */
@@ -43,7 +43,7 @@ function useKernelProfile(s: Scenario): void {
  */
 export function useEngineError(): (field: string) => string | undefined {
   const scenario = useApp((s) => s.scenario);
-  const outcome = evaluateScenario(scenario);
+  const outcome = useLiveOutcome(scenario);
   return useCallback(
     (field: string) => {
       if (outcome.ok || outcome.field === null) return undefined;

@@ -29,6 +29,7 @@ import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
 import type { Scenario, ScenarioInput } from '../core/scenario/schema.ts';
 import { toScore } from '../core/search/objectives.ts';
 import { applyRefinement, mergeShards, plansToRefine } from '../core/search/search.ts';
+import { MAIN_THREAD_SEARCH_WALL_MS, WORKER_SEARCH_WALL_MS } from '../core/search/budget.ts';
 import { prepareSearch, tooLargeError } from '../core/search/space.ts';
 import type { SearchOptions, SearchProgress, SearchResult, ShardResult } from '../core/search/types.ts';
 import { parseOrThrow, plannerApi, type PlannerApi, type SimulateRequest } from './planner.api.ts';
@@ -341,11 +342,13 @@ export class PlannerPool {
     const t0 = this.now();
     const scenario = parseOrThrow(input);
     // Counting is arithmetic and pure: done here, once, rather than round-tripping a worker.
-    const { options: o, count } = prepareSearch(scenario, options);
-    if (count.tooLarge) throw tooLargeError(count, o);
+    const { options: chosen, count } = prepareSearch(scenario, options);
+    if (count.tooLarge) throw tooLargeError(count, chosen);
     // Probe a worker first so a construction failure switches to main-thread shards before sharding.
     this.idleSlot();
     const workers = this.mainThread ? 1 : this.size;
+    // Each shard's time budget (core/search/budget.ts), unless the caller set one.
+    const o = { maxWallMs: this.mainThread ? MAIN_THREAD_SEARCH_WALL_MS : WORKER_SEARCH_WALL_MS, ...chosen };
     const of = this.mainThread
       ? Math.max(1, Math.min(64, Math.ceil(count.total / 2000)))
       : Math.max(1, Math.min(workers, Math.ceil(count.total / this.minShardSize)));

@@ -135,6 +135,40 @@ const SAMPLED_PREFILL_CHUNKS = 64;
  * chunk (it also samples the first output token) is always costed exactly.
  */
 function longPromptPrefillS(dep: Deployment, promptLen: number, chunk: number, window: number | null): number {
+  // The same prompt is costed many times: prefill of one and of c prompts, every pass of the
+  // open-arrival fixed point, and every replica count of one instance shape in a search. Cost it once.
+  const key = `${costIdentity(dep)}|${promptLen}|${chunk}|${window}`;
+  const hit = longPromptMemo.get(key);
+  if (hit !== undefined) return hit;
+  const t = longPromptPrefillUncachedS(dep, promptLen, chunk, window);
+  // Bounded: a search asks for a few shapes × knobs; beyond the cap start over (a miss only recomputes).
+  if (longPromptMemo.size >= LONG_PROMPT_MEMO_ENTRIES) longPromptMemo.clear();
+  longPromptMemo.set(key, t);
+  return t;
+}
+
+const LONG_PROMPT_MEMO_ENTRIES = 4096;
+const longPromptMemo = new Map<string, number>();
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
+
+function objectId(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = nextObjectId++));
+  return id;
+}
+
+/**
+ * What an iteration's cost depends on: the model and GPU (by identity: catalog entries are shared,
+ * an override is a new object and only misses the memo), precision, resolved runtime, instance shape
+ * and links — not the replica count, except under a KV strategy (its pools span the scheduler groups).
+ */
+function costIdentity(dep: Deployment): string {
+  const dp = kvEngineOf(dep) ? dep.dp : 0;
+  return `${objectId(dep.model)}|${objectId(dep.gpu)}|${dp}|${JSON.stringify([dep.precision, dep.runtime, dep.instance, dep.links])}`;
+}
+
+function longPromptPrefillUncachedS(dep: Deployment, promptLen: number, chunk: number, window: number | null): number {
   const chunkAt = (done: number) => {
     const n = Math.min(chunk, promptLen - done);
     return iterationCost(dep, uniformShape(1, done, n, done + n >= promptLen, window)).timeS;

@@ -75,14 +75,20 @@ export function buildProfile(scenario: Scenario, where: string): InstanceProfile
   const steps = new Map<number, number>();
   const ctx = I + O / 2;
   let rate: number | null = null;
-  const prefillOneS = promptPrefillS(dep, 1, I, w);
-  return {
+  // Costed on first use: a rejected instance (most of a large space) never needs them.
+  let floorS: number | null = null;
+  let oneS: number | null = null;
+  const profile: InstanceProfile = {
     dep,
     mem,
     rejection,
     maxConcurrency,
-    decodeFloorS: decodeStepS(dep, 1, 1),
-    prefillOneS,
+    get decodeFloorS(): number {
+      return (floorS ??= decodeStepS(dep, 1, 1));
+    },
+    get prefillOneS(): number {
+      return (oneS ??= promptPrefillS(dep, 1, I, w));
+    },
     stepAt(c: number): number {
       const hit = steps.get(c);
       if (hit !== undefined) return hit;
@@ -93,12 +99,13 @@ export function buildProfile(scenario: Scenario, where: string): InstanceProfile
     prefillRate(): number {
       if (rate === null) {
         const n = I <= dep.runtime.maxBatchedTokens ? Math.max(1, Math.floor(dep.runtime.maxBatchedTokens / I)) : 1;
-        const t = n === 1 ? prefillOneS : promptPrefillS(dep, n, I, w);
+        const t = n === 1 ? profile.prefillOneS : promptPrefillS(dep, n, I, w);
         rate = t > 0 ? (n * dep.instance.pp) / t : Infinity;
       }
       return rate;
     },
   };
+  return profile;
 }
 
 const strategyKeys = new WeakMap<object, string>();

@@ -75,15 +75,19 @@ function boundsFrom(t: ThroughputBound, s: Scenario, O: number, price: number, p
 
 /**
  * Colocated ceiling: a decode step can never be cheaper than one sequence decoding one token
- * (every GPU still reads its weights once per step — the weights-read limit), and a replica never
- * runs more than its KV-limited concurrency, so output ≤ dp · min(maxC, offered) / t_step(1).
+ * (every GPU still reads its weights once per step — the weights-read limit), every cycle of the
+ * estimator (O decode steps plus the prefill of the batch's prompts) prefills at least one prompt,
+ * and a replica never runs more than its KV-limited concurrency c ≤ min(maxC, offered), so
+ * output ≤ dp · c · O / (O · t_step(1) + t_prefill(1 prompt)) — the prefill term is what keeps
+ * the bound tight for long prompts (a 2M-token prompt takes seconds, a decode step milliseconds).
  */
 export function colocatedBound(prof: InstanceProfile, view: Scenario, dp: number): ThroughputBound {
   const w = estimatorWorkload(view);
   const a = w.arrival;
   const closed = a.kind === 'offline' || a.kind === 'concurrency';
   const offered = closed ? Math.ceil((a.kind === 'offline' ? w.requests : a.users) / dp) : Infinity;
-  const perInstance = Math.min(prof.maxConcurrency, offered) / prof.decodeFloorS;
+  const O = w.outputTokens;
+  const perInstance = (Math.min(prof.maxConcurrency, offered) * O) / (O * prof.decodeFloorS + prof.prefillOneS);
   return {
     outTokPerS: perInstance * dp,
     offeredReqPerS: closed ? Infinity : a.ratePerSec,

@@ -16,3 +16,4 @@ export {
   search,
   PROGRESS_INTERVAL_MS,
 } from './search.ts';
+export * from './budget.ts';

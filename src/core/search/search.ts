@@ -13,6 +13,8 @@
  * rejected lists keep the lowest indexes, so any sharding yields the same result as one shard.
  * The second pass re-evaluates the first `simulateTop` plans with an injected evaluator (the
  * simulator when it exists) and re-ranks them ahead of the rest.
+ * A time budget (options.maxWallMs, budget.ts) may stop the first pass early: the result then ranks
+ * what was evaluated and `stopped` says how many candidates were searched, in words.
  * A plan whose objective value is not finite (NaN, ±Infinity) is rejected with a reason, never ranked.
  * KV strategies (`kvStrategies`) are knobs like the KV dtype; those `allowLossy` / `allowNearLossless`
  * forbid are rejected at screening with "<label> not allowed: lossy", so they never rank.
@@ -20,6 +22,7 @@
 import { ScenarioError } from '../cost/deployment.ts';
 import type { EvaluationResult } from '../evaluate/evaluate.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { budgetStop, mergeStops, SCREEN_SHARE } from './budget.ts';
 import { PlanEvaluator } from './evaluate-plan.ts';
 import { explainPlan } from './explain.ts';
 import { notAllowedReason } from '../kv/presets.ts';
@@ -99,11 +102,32 @@ export function keyOf(p: RankedPlan, objective: Objective, secondary: Objective)
   };
 }
 
+/**
+ * The non-dominated subset of `points` (the set addToFront builds one by one), in ranking order, by a
+ * sweep in O(n log n) instead of O(n · front): sorted by s1 descending, a point survives iff its s2 is
+ * the largest of its equal-s1 group and larger than every s2 at a strictly greater s1 (an equal s2
+ * there dominates it; equal points do not dominate each other, so duplicates survive together).
+ */
+export function nonDominated<T extends Key>(points: readonly T[]): T[] {
+  const sorted = [...points].sort((a, b) => desc(a.s1, b.s1) || desc(a.s2, b.s2));
+  const kept: T[] = [];
+  let best2 = -Infinity;
+  let first = true;
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j < sorted.length && sorted[j]!.s1 === sorted[i]!.s1) j++;
+    const top2 = sorted[i]!.s2; // the group's largest s2 (sorted within the group)
+    if (first || top2 > best2) for (let g = i; g < j && sorted[g]!.s2 === top2; g++) kept.push(sorted[g]!);
+    if (first || top2 > best2) best2 = top2;
+    first = false;
+    i = j;
+  }
+  return kept.sort(compareKeys);
+}
+
 /** The non-dominated subset, in ranking order. */
 export function paretoFront(plans: readonly RankedPlan[], objective: Objective, secondary: Objective): RankedPlan[] {
-  let front: (Key & { p: RankedPlan })[] = [];
-  for (const p of plans) front = addToFront(front, { ...keyOf(p, objective, secondary), p });
-  return front.sort(compareKeys).map((f) => f.p);
+  return nonDominated(plans.map((p) => ({ ...keyOf(p, objective, secondary), p }))).map((f) => f.p);
 }
 
 function shareSize(total: number, shard: number, of: number): number {
@@ -209,6 +233,11 @@ export function searchShardOf(
   const top: Evaluated[] = [];
   let front: Evaluated[] = [];
   let last = t0;
+  // Time budget (budget.ts): screening stops at SCREEN_SHARE of it, scoring at all of it.
+  const limitMs = o.maxWallMs;
+  const screenUntil = limitMs === undefined ? Infinity : t0 + limitMs * SCREEN_SHARE;
+  const scoreUntil = limitMs === undefined ? Infinity : t0 + limitMs;
+  let outOfTime = false;
   const reject = (index: number, knobs: PlanKnobs, reason: string) => {
     infeasible++;
     rejected.add(index, knobs, reason);
@@ -231,6 +260,10 @@ export function searchShardOf(
   const score = (survivors: Survivor[]) => {
     survivors.sort((a, b) => desc(a.ub1, b.ub1) || desc(a.ub2, b.ub2) || a.index - b.index);
     for (const c of survivors) {
+      if (now() > scoreUntil) {
+        outOfTime = true;
+        return;
+      }
       done++;
       // The actual (s1, s2) is ≤ (ub1, ub2) componentwise. It cannot enter the top-k when the bound is
       // lexicographically below the k-th key, nor the front when a front point dominates the bound.
@@ -281,6 +314,10 @@ export function searchShardOf(
   // Phase 1: screen (enumeration order, streamed) — rejections and bounds, no evaluation.
   let chunk: Survivor[] = [];
   for (const { index, knobs } of enumerateKnobs(space, shard, of)) {
+    if (outOfTime || now() > screenUntil) {
+      outOfTime = true;
+      break;
+    }
     // KV strategies the options do not allow (lossy) are rejected in words, never evaluated.
     const lossy = knobs.kvStrategy ? notAllowedReason(knobs.kvStrategy, o.allowLossy, o.allowNearLossless) : null;
     const sc: ReturnType<PlanEvaluator['screen']> = lossy !== null ? { ok: false, reason: lossy } : ev.screen(knobs);
@@ -329,6 +366,7 @@ export function searchShardOf(
       .map((r): RejectedPlan => ({ candidate: makeCandidate(scenario, r.index, r.knobs, o), reason: r.reason })),
     counts: { enumerated: total, infeasible, pruned, evaluated },
     elapsedMs: now() - t0,
+    ...(outOfTime && limitMs !== undefined ? { stopped: budgetStop(done, total, limitMs) } : {}),
   };
 }
 
@@ -366,6 +404,7 @@ export function mergeShards(results: readonly ShardResult[], options: MergeOptio
     .sort((a, b) => a.candidate.index - b.candidate.index)
     .slice(0, maxRejected);
   const sum = (f: (r: ShardResult) => number) => results.reduce((a, r) => a + f(r), 0);
+  const stopped = mergeStops(results);
   return {
     objective,
     secondary,
@@ -381,6 +420,7 @@ export function mergeShards(results: readonly ShardResult[], options: MergeOptio
       simulated: 0,
     },
     elapsedMs: Math.max(...results.map((r) => r.elapsedMs)),
+    ...(stopped ? { stopped } : {}),
   };
 }
 

@@ -33,6 +33,7 @@
  * milliseconds. `enumerateKnobs` streams candidates; nothing holds the whole list. maxCandidates has a
  * hard ceiling (MAX_CANDIDATES_CEILING).
  */
+import { wallBudgetError } from './budget.ts';
 import { shapeGroup, type ShapeLike } from '../evaluate/plan-label.ts';
 import { resolveGpu, resolveModel, shapeInstance, ScenarioError } from '../cost/deployment.ts';
 import { bytesPerElement } from '../hardware/dtype.ts';
@@ -167,7 +168,14 @@ export function resolveOptions(scenario: Scenario, partial: Partial<SearchOption
     top: boundedInt('top', o.top, 1, 1000),
     disaggMaxPp: boundedInt('disaggMaxPp', o.disaggMaxPp, 1, 256),
     maxRejected: boundedInt('maxRejected', o.maxRejected, 0, MAX_REJECTED_CEILING),
+    ...wallBudget(o.maxWallMs),
   };
+}
+
+function wallBudget(ms: unknown): { maxWallMs?: number } {
+  const why = wallBudgetError(ms);
+  if (why !== null) throw new SearchOptionError('maxWallMs', why);
+  return ms === undefined ? {} : { maxWallMs: ms as number };
 }
 
 /** One instance layout. */
@@ -329,6 +337,18 @@ export function replicaCounts(gpus: number, clusterGpus: number, mode: SearchOpt
   const max = Math.floor(clusterGpus / gpus);
   if (max < 1) return [];
   return mode === 'max' ? [max] : Array.from({ length: max }, (_, i) => i + 1);
+}
+
+/** `dp` is one of replicaCounts(gpus, clusterGpus, mode) — by arithmetic, without listing them. */
+export function isReplicaCount(
+  dp: number,
+  gpus: number,
+  clusterGpus: number,
+  mode: SearchOptions['replicas'],
+): boolean {
+  const max = Math.floor(clusterGpus / gpus);
+  if (max < 1 || !Number.isInteger(dp)) return false;
+  return mode === 'max' ? dp === max : dp >= 1 && dp <= max;
 }
 
 /** Number of (prefill instances, decode instances) ≥ 1 with p·a + d·b ≤ total. */
@@ -671,7 +691,7 @@ export function inSpace(space: Space, k: PlanKnobs): boolean {
   if (k.kind === 'colocated') {
     const f = space.families.find((x) => x.tp === p.tp && x.ep === p.ep && x.attentionDp === p.attentionDp);
     if (!f || p.pp < 1 || p.pp > f.ppMax) return false;
-    return replicaCounts(p.tp * p.attentionDp * p.pp, space.clusterGpus, space.options.replicas).includes(p.dp);
+    return isReplicaCount(p.dp, p.tp * p.attentionDp * p.pp, space.clusterGpus, space.options.replicas);
   }
   if (!p.prefill || !p.decode) return false;
   if (!has(p.prefill, space.poolShapes) || !has(p.decode, space.poolShapes)) return false;

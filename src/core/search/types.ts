@@ -6,6 +6,7 @@ import type { EvaluationResult } from '../evaluate/evaluate.ts';
 import type { NamedKvStrategy } from '../kv/presets.ts';
 import type { KvStrategyInput } from '../kv/types.ts';
 import type { Plan, Scenario, ScenarioInput } from '../scenario/schema.ts';
+import type { SearchStop } from './budget.ts';
 
 export type Objective =
   | 'throughput-per-gpu' // max output tok/s per GPU
@@ -67,6 +68,11 @@ export interface SearchOptions {
    * the result is the same either way — false evaluates every feasible plan, for checks and benches).
    */
   prune?: boolean;
+  /**
+   * Wall-time budget of the first pass in ms (search/budget.ts); absent: none. When it runs out the
+   * search ranks what it evaluated and the result's `stopped` says how much it searched.
+   */
+  maxWallMs?: number;
 }
 
 /** The knobs one candidate sets on the base scenario; everything else is the scenario's. */
@@ -140,6 +146,8 @@ export interface ShardResult {
   rejected: RejectedPlan[];
   counts: { enumerated: number; infeasible: number; pruned: number; evaluated: number };
   elapsedMs: number;
+  /** Present when the budget (options.maxWallMs) stopped the shard before its share was searched. */
+  stopped?: SearchStop;
 }
 
 export interface SearchResult {
@@ -155,6 +163,8 @@ export interface SearchResult {
   /** Candidates enumerated, rejected, pruned by bounds, evaluated in the first pass, and simulated. */
   counts: { enumerated: number; infeasible: number; pruned: number; simulated: number; evaluated?: number };
   elapsedMs: number;
+  /** Present when the time budget stopped the first pass: the plans rank among those searched, and `message` says so. */
+  stopped?: SearchStop;
 }
 
 /** Size of the space before running, by part, so the UI can show it and say what to narrow. */

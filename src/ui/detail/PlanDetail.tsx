@@ -13,6 +13,7 @@ import { useActions, useApp } from '../../state/react.tsx';
 import { currentKnobsId, findCandidate, searchKey, type DetailTab } from '../../state/store.ts';
 import { fmtGB, fmtInt, fmtMs, fmtNum, fmtPct, fmtUsd } from '../format.ts';
 import { useEngineError, useEvaluation } from '../hooks.ts';
+import { PENDING } from '../../state/live-evaluation.ts';
 import { IconAlert, IconInfo } from '../icons.tsx';
 import { ScenarioNumber } from '../inputs/fields.tsx';
 import { CommandTab } from './CommandTab.tsx';
@@ -292,7 +293,12 @@ export function PlanDetail() {
           </div>
           <PlanEditor />
         </div>
-        {!outcome.ok && !row && (
+        {outcome === PENDING && !row && (
+          <p className="field__hint" role="status" data-testid="plan-pending">
+            {PENDING.ok ? '' : PENDING.message}
+          </p>
+        )}
+        {!outcome.ok && outcome !== PENDING && !row && (
           <div className="callout callout--danger" role="alert" data-testid="plan-error">
             <IconAlert />
             <p>

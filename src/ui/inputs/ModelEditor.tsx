@@ -13,6 +13,7 @@ import { ACTIVATION_DTYPES, WEIGHT_DTYPES, type Scenario } from '../../core/scen
 import { useActions, useApp } from '../../state/react.tsx';
 import { fmtBytes, fmtInt, fmtParams } from '../format.ts';
 import { useEngineError } from '../hooks.ts';
+import { untrustedOps } from '../../state/untrusted.ts';
 import { IconChevron, IconUpload } from '../icons.tsx';
 import { Section, SelectField } from './fields.tsx';
 
@@ -114,6 +115,12 @@ function ModelFacts({ spec, kvDtype }: { spec: ModelSpec; kvDtype: Scenario['pre
 /** A dropped config.json larger than this is refused (real ones are a few kB). */
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
+/** An import failure in words: the field it names (unless it is the whole config) and the reason. */
+function importErrorText(e: { name: string; field: string | null; message: string }): string {
+  if (e.name !== 'ModelImportError' || e.field === null || e.field === 'config') return e.message;
+  return `Field “${e.field}”: ${e.message.replace(`${e.field}: `, '')}`;
+}
+
 function ConfigImport() {
   const { setModelOrCluster } = useActions();
   const [name, setName] = useState('My model');
@@ -123,8 +130,22 @@ function ConfigImport() {
   const [done, setDone] = useState<string | null>(null);
   const id = useId();
 
-  const importText = (raw: string, fileName?: string) => {
+  const importText = async (raw: string, fileName?: string) => {
     setDone(null);
+    const ops = untrustedOps();
+    if (ops) {
+      // In the app: parsed and checked in a worker with a time limit, so a hostile file never freezes the tab.
+      const label = (fileName ? fileName.replace(/\.json$/i, '') : name).trim() || 'Imported model';
+      const r = await ops.importConfig(raw, label);
+      if (!r.ok) {
+        setError(importErrorText(r.error));
+        return;
+      }
+      setModelOrCluster({ model: { name: label.slice(0, 200), hf: r.value.config } });
+      setError(null);
+      setDone(`Imported ${r.value.name}: ${r.value.layers} layers, ${r.value.heads} heads.`);
+      return;
+    }
     try {
       const config = parseHfConfigText(raw);
       const label = (fileName ? fileName.replace(/\.json$/i, '') : name).trim() || 'Imported model';
@@ -135,9 +156,13 @@ function ConfigImport() {
       setError(null);
       setDone(`Imported ${spec.name}: ${spec.layers.length} layers, ${spec.attention.numHeads} heads.`);
     } catch (e) {
-      if (e instanceof ModelImportError)
-        setError(e.field === 'config' ? e.message : `Field “${e.field}”: ${e.message.replace(`${e.field}: `, '')}`);
-      else setError(e instanceof Error ? e.message : String(e));
+      setError(
+        importErrorText(
+          e instanceof ModelImportError
+            ? e
+            : { name: 'Error', field: null, message: e instanceof Error ? e.message : String(e) },
+        ),
+      );
     }
   };
 
@@ -152,7 +177,7 @@ function ConfigImport() {
     }
     const t = await file.text();
     setText(t);
-    importText(t, file.name === 'config.json' ? undefined : file.name);
+    void importText(t, file.name === 'config.json' ? undefined : file.name);
   };
 
   return (
@@ -208,7 +233,7 @@ function ConfigImport() {
             type="button"
             className="btn btn--sm btn--primary"
             disabled={text.trim() === ''}
-            onClick={() => importText(text)}
+            onClick={() => void importText(text)}
           >
             Use this config
           </button>
@@ -225,7 +250,7 @@ function ConfigImport() {
                 f.text().then(
                   (t) => {
                     setText(t);
-                    importText(t, f.name === 'config.json' ? undefined : f.name);
+                    void importText(t, f.name === 'config.json' ? undefined : f.name);
                   },
                   (err: unknown) =>
                     setError(`Could not read ${f.name}: ${err instanceof Error ? err.message : String(err)}`),

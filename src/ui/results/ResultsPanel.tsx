@@ -237,24 +237,33 @@ function RejectedList({ result, n }: { result: SearchResult; n: number }) {
 function Summary({ result }: { result: SearchResult }) {
   const c = result.counts;
   return (
-    <div className="counts">
-      <div className="count">
-        <div className="count__v">{fmtInt(c.enumerated)}</div>
-        <div className="count__k">plans enumerated</div>
+    <>
+      {result.stopped && (
+        <div className="banner" role="status" data-testid="search-stopped">
+          <div className="banner__text">
+            <strong>Stopped early:</strong> {result.stopped.message}.
+          </div>
+        </div>
+      )}
+      <div className="counts">
+        <div className="count">
+          <div className="count__v">{fmtInt(c.enumerated)}</div>
+          <div className="count__k">plans enumerated</div>
+        </div>
+        <div className="count">
+          <div className="count__v">{fmtInt(c.infeasible)}</div>
+          <div className="count__k">infeasible (don’t fit / invalid)</div>
+        </div>
+        <div className="count">
+          <div className="count__v">{fmtInt(c.pruned)}</div>
+          <div className="count__k">pruned by bounds</div>
+        </div>
+        <div className="count">
+          <div className="count__v">{fmtInt(c.simulated)}</div>
+          <div className="count__k">simulated</div>
+        </div>
       </div>
-      <div className="count">
-        <div className="count__v">{fmtInt(c.infeasible)}</div>
-        <div className="count__k">infeasible (don’t fit / invalid)</div>
-      </div>
-      <div className="count">
-        <div className="count__v">{fmtInt(c.pruned)}</div>
-        <div className="count__k">pruned by bounds</div>
-      </div>
-      <div className="count">
-        <div className="count__v">{fmtInt(c.simulated)}</div>
-        <div className="count__k">simulated</div>
-      </div>
-    </div>
+    </>
   );
 }
 

@@ -1,0 +1,3 @@
+import * as Comlink from 'comlink';
+import { untrustedApi } from './untrusted.api.ts';
+Comlink.expose(untrustedApi);
