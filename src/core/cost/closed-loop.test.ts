@@ -5,7 +5,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveDeployment } from './deployment.ts';
-import { closedLoopTpotS, decodeStepS, prefillTimeS, steadyState, waveMeanPrefillS } from './estimator.ts';
+import {
+  closedLoopTpotS,
+  decodeStepS,
+  meanPrefillStepsAhead,
+  prefillTimeS,
+  steadyState,
+  stepsAheadOfArrival,
+  waveMeanPrefillS,
+} from './estimator.ts';
 import { parseScenario } from '../scenario/validate.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
@@ -53,14 +61,31 @@ describe('closedLoopTpotS (Little: E2E = cycle)', () => {
 });
 
 describe('closed-loop TTFT', () => {
-  it('waits for the step in flight: one user pays a decode step before its own prefill step', () => {
+  it('counts the steps ahead of an arrival: one, two under overlap scheduling; prefill steps by sweep position', () => {
+    const dep = (overlapScheduling: boolean) =>
+      resolveDeployment({
+        ...scenario('vllm', 1, 1),
+        runtime: { ...scenario('vllm', 1, 1).runtime, overlapScheduling },
+      });
+    expect(stepsAheadOfArrival(dep(false))).toBe(1);
+    expect(stepsAheadOfArrival(dep(true))).toBe(2);
+    // 4 groups, 1 step ahead: groups 1..3 wait behind a prefill step → 3/4.
+    expect(meanPrefillStepsAhead(4, 1)).toBeCloseTo(3 / 4, 12);
+    // 4 groups, 2 steps ahead: min(j, 2) for j = 0..3 → (0 + 1 + 2 + 2) / 4.
+    expect(meanPrefillStepsAhead(4, 2)).toBeCloseTo(5 / 4, 12);
+    // 2 groups, 2 ahead: (0 + 1) / 2; one group: none.
+    expect(meanPrefillStepsAhead(2, 2)).toBeCloseTo(1 / 2, 12);
+    expect(meanPrefillStepsAhead(1, 2)).toBe(0);
+  });
+
+  it('waits for the steps in flight: one user pays two decode steps (overlap) before its own prefill step', () => {
     const s = scenario('vllm', 1, 20);
     const dep = resolveDeployment(s);
     const ss = steadyState(dep, s.workload);
     const dec = decodeStepS(dep, 1, 1024 + 64);
-    // Own prompt + the decode sharing its step (mixed), and in 19 of the 20 requests the decode step in flight
-    // (the first request finds the engine idle).
-    expect(ss.ttftS).toBeCloseTo(prefillTimeS(dep, 1, 1024) + dec + (19 / 20) * dec, 9);
+    // Own prompt + the decode sharing its step (mixed), and in 19 of the 20 requests the two decode steps in
+    // flight under overlap scheduling (the first request finds the engine idle).
+    expect(ss.ttftS).toBeCloseTo(prefillTimeS(dep, 1, 1024) + dec + (19 / 20) * 2 * dec, 9);
   });
 
   it('keeps every round a wave under a prefill-priority loop (SGLang), only the first under vLLM V1', () => {
@@ -76,10 +101,11 @@ describe('closed-loop TTFT', () => {
     const dec = decodeStepS(dep, users, 1024 + 64);
     // One round: the wave's mean prefill finish (which includes the own prompt), plus the decodes sharing its step.
     expect(ttft('sglang', users)).toBeCloseTo(waveMeanPrefillS(dep, users, 1024) + dec, 9);
-    // Twenty rounds: SGLang's users come back as one wave every round; the 19 later rounds also wait for the step
-    // in flight, the previous group's prefill step for 15 of the 16 groups of 2 (2048-token budget / 1024).
+    // Twenty rounds: SGLang's users come back as one wave every round; the 19 later rounds also wait for the two
+    // steps in flight (overlap): of 16 groups of 2 (2048-token budget / 1024), group j has min(j, 2) prefill
+    // steps of the groups just ahead, (0 + 1 + 14·2) / 16 = 29/16 on average, and decode steps for the rest.
     const groupStep = prefillTimeS(dep, 2, 1024) + dec;
-    const inFlight = dec / 16 + (15 / 16) * groupStep;
+    const inFlight = (29 / 16) * groupStep + (2 - 29 / 16) * dec;
     expect(ttft('sglang', 20 * users) - ttft('sglang', users)).toBeCloseTo((19 / 20) * inFlight, 9);
     // vLLM V1's users come back as chunk groups: later rounds wait for far less than the wave.
     expect(ttft('vllm', 20 * users)).toBeLessThan(0.5 * ttft('vllm', users));

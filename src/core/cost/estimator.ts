@@ -220,6 +220,26 @@ function prefillChunkTokens(dep: Deployment, promptLen: number): number {
 }
 
 /**
+ * Whole steps a prompt arriving just after a step boundary waits for before its own step: the step the engine
+ * has just launched, plus, under overlap / async scheduling, the one it already formed while that step runs
+ * (TRT-LLM's overlap scheduler prepares step n+1 while step n computes, ENGINE-FACTS §6 [TRT-OVERLAP]; vLLM V1
+ * async scheduling and SGLang's overlap scheduler do the same).
+ */
+export function stepsAheadOfArrival(dep: Deployment): number {
+  return dep.runtime.overlapScheduling ? 2 : 1;
+}
+
+/**
+ * Of the `ahead` steps a returning group waits for, how many are other groups' prefill steps, averaged over a
+ * sweep of `groups` groups that come back one step apart: group j has min(j, ahead) groups just ahead of it.
+ */
+export function meanPrefillStepsAhead(groups: number, ahead: number): number {
+  const n = Math.max(1, Math.floor(groups));
+  if (n <= ahead) return (n - 1) / 2;
+  return ahead - (ahead * (ahead + 1)) / 2 / n;
+}
+
+/**
  * Mean wait before a closed-loop user's prompt starts its own prefill step, at `c` running sequences.
  *
  * - Chunk groups: prompts that shared a prefill step finish together and come back together, so each arrival
@@ -228,11 +248,12 @@ function prefillChunkTokens(dep: Deployment, promptLen: number): number {
  *   concurrency stays one wave — the running decodes wait while prompts are admitted, so the c prompts start
  *   decoding together, finish together and come back together — and every prompt waits, on average, for the
  *   prefill chunks of the wave ahead of it (waveMeanPrefillS), in every round rather than only the first.
- * - The step in flight: a client re-sends as soon as its last token arrives, which is just after the engine
- *   launched the next step, so the new prompt waits for that whole step before it can be scheduled. In the
- *   closed loop the groups come back in the order they were prefilled, one step apart, so that step is the
- *   previous group's prefill step for all but the first group of each sweep of ⌈c / group⌉ groups, and a decode
- *   step for the first.
+ * - The steps in flight: a client re-sends as soon as its last token arrives, which is just after the engine
+ *   launched the next step, so the new prompt waits for that whole step before it can be scheduled — and for
+ *   one more under overlap / async scheduling, which formed the step after it before the prompt arrived
+ *   (stepsAheadOfArrival). In the closed loop the groups come back in the order they were prefilled, one step
+ *   apart, so those steps are the previous groups' prefill steps, except at the start of each sweep of
+ *   ⌈c / group⌉ groups, where they are decode steps (meanPrefillStepsAhead).
  * - The first wave: the c clients start together (and again after the warm-up phase), so one prompt in
  *   `requests / c` waits for the chunks of the whole wave ahead of it.
  * - Users beyond the batch also wait for a slot (one request completes every E2E / c): `slotS`, apart from
@@ -255,7 +276,9 @@ function closedLoopWaitS(
   const groupWait = Math.max(0, groupPrefillS - oneS);
   const sweepGroups = Math.ceil(c / group);
   const groupStepS = groupPrefillS + (dep.runtime.mixedPrefillDecode ? decS : 0);
-  const inFlightS = decS / sweepGroups + (1 - 1 / sweepGroups) * groupStepS;
+  const ahead = stepsAheadOfArrival(dep);
+  const prefillStepsAhead = meanPrefillStepsAhead(sweepGroups, ahead);
+  const inFlightS = prefillStepsAhead * groupStepS + (ahead - prefillStepsAhead) * decS;
   const steady = (dep.runtime.engine.prefillPriority ? firstWave : groupWait) + inFlightS;
   return {
     engineS: (c * firstWave + (total - c) * steady) / total,
