@@ -397,7 +397,11 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
   const busy = Math.min(1, (lambda * res.cycleS) / Math.max(c, 1e-9));
   // Prefill queue: M/G/1 with service prefillOne, utilisation ρ = λ·prefillOne (Kingman / P-K with arrival cv).
   const waitQ = kingmanWaitS(cv2, 0, lambda * prefillOne, prefillOne);
-  const ttft = waitQ + prefillOne + (dep.runtime.chunkedPrefill ? res.dec : 0);
+  // A random arrival lands inside a running step: half a step on average (decode steps dominate the cycle),
+  // plus the step already formed under overlap scheduling; its own step carries the decodes when mixed.
+  const inFlight = res.dec / 2 + (stepsAheadOfArrival(dep) - 1) * res.dec;
+  const ownSteps = Math.ceil((kp ? kp.pw.computed : I) / prefillChunkTokens(dep, kp ? kp.pw.computed : I));
+  const ttft = waitQ + inFlight + prefillOne + (dep.runtime.mixedPrefillDecode ? ownSteps * res.dec : 0);
   const thr = lambda * O;
   return {
     concurrency: c,
