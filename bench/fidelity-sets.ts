@@ -138,7 +138,9 @@ const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
 function benchmarkRuntime(engine: string, bs: number, isl: number) {
   const graph = { cudaGraphs: true, cudaGraphMaxBatch: bs };
   if (engine === 'vllm') return { ...graph, maxBatchedTokens: bs + isl + 1500 };
-  if (engine === 'sglang') return { ...graph, mixedPrefillDecode: true };
+  // SGLang caps each prefill batch at max_prefill_tokens = isl + 1500 (its chunk stays the profile's default,
+  // larger than every prompt here), so the step budget a prompt sees is isl + 1500.
+  if (engine === 'sglang') return { ...graph, mixedPrefillDecode: true, maxBatchedTokens: isl + 1500 };
   return { ...graph, maxBatchedTokens: roundUp(bs + isl + 1500, 32), kvBlockSize: 32 };
 }
 

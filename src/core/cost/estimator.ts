@@ -103,9 +103,7 @@ export function withMisfit(mem: MemoryReport, dep: Deployment, tokens: number, r
 /** Time to prefill `prompts` prompts of `promptLen` tokens, packed into maxBatchedTokens chunks. */
 export function prefillTimeS(dep: Deployment, prompts: number, promptLen: number): number {
   if (prompts <= 0) return 0;
-  const chunk = dep.runtime.chunkedPrefill
-    ? dep.runtime.maxBatchedTokens
-    : Math.max(dep.runtime.maxBatchedTokens, promptLen);
+  const chunk = prefillChunkTokens(dep, promptLen);
   const window = dep.model.slidingWindow;
   if (promptLen <= chunk) {
     const perChunk = Math.floor(chunk / promptLen);
@@ -210,9 +208,7 @@ export const MAX_PREFILL_CHUNKS = 2 ** 21;
 
 /** Mean time for a prompt of a wave of `c` prompts (arriving together) to finish prefill. */
 export function waveMeanPrefillS(dep: Deployment, c: number, promptLen: number): number {
-  const chunk = dep.runtime.chunkedPrefill
-    ? dep.runtime.maxBatchedTokens
-    : Math.max(dep.runtime.maxBatchedTokens, promptLen);
+  const chunk = prefillChunkTokens(dep, promptLen);
   const perChunk = Math.max(1, Math.floor(chunk / promptLen));
   const whole = Math.ceil(c);
   // Prompts finish in groups of perChunk; group j ends after j groups of prefill.
@@ -250,6 +246,89 @@ function cycleAt(
   const dec = decodeStepS(dep, c, I + O / 2);
   const pre = kp ? strategyPrefillS(dep, kp.kv, kp.pw, c) : prefillTimeS(dep, c, I);
   return { cycleS: O * dec + pre, dec, pre };
+}
+
+/** Tokens one prefill step takes from a prompt of `promptLen`: the step budget, or the whole prompt without chunking. */
+function prefillChunkTokens(dep: Deployment, promptLen: number): number {
+  return dep.runtime.chunkedPrefill ? dep.runtime.maxBatchedTokens : Math.max(dep.runtime.maxBatchedTokens, promptLen);
+}
+
+/**
+ * Whole steps a prompt arriving just after a step boundary waits for before its own step: the step the engine
+ * has just launched, plus, under overlap / async scheduling, the one it already formed while that step runs
+ * (TRT-LLM's overlap scheduler prepares step n+1 while step n computes, ENGINE-FACTS §6 [TRT-OVERLAP]; vLLM V1
+ * async scheduling and SGLang's overlap scheduler do the same).
+ */
+export function stepsAheadOfArrival(dep: Deployment): number {
+  return dep.runtime.overlapScheduling ? 2 : 1;
+}
+
+/**
+ * Of the `ahead` steps a returning group waits for, how many are other groups' prefill steps, averaged over a
+ * sweep of `groups` groups that come back one step apart: group j has min(j, ahead) groups just ahead of it.
+ */
+export function meanPrefillStepsAhead(groups: number, ahead: number): number {
+  const n = Math.max(1, Math.floor(groups));
+  if (n <= ahead) return (n - 1) / 2;
+  return ahead - (ahead * (ahead + 1)) / 2 / n;
+}
+
+/**
+ * Mean wait before a closed-loop user's prompt starts its own prefill step, at `c` running sequences.
+ *
+ * - Chunk groups: prompts that shared a prefill step finish together and come back together, so each arrival
+ *   waits for the other prompts of its group (min(c, prompts per step)); the simulator shows the groups persist.
+ * - Waves: under a prefill-priority loop (SGLang, vLLM V0: EngineProfile.prefillPriority) the whole
+ *   concurrency stays one wave — the running decodes wait while prompts are admitted, so the c prompts start
+ *   decoding together, finish together and come back together — and every prompt waits, on average, for the
+ *   prefill chunks of the wave ahead of it (waveMeanPrefillS), in every round rather than only the first.
+ * - The steps in flight: a client re-sends as soon as its last token arrives, which is just after the engine
+ *   launched the next step, so the new prompt waits for that whole step before it can be scheduled — and for
+ *   one more under overlap / async scheduling, which formed the step after it before the prompt arrived
+ *   (stepsAheadOfArrival). In the closed loop the groups come back in the order they were prefilled, one step
+ *   apart, so those steps are the previous groups' prefill steps, except at the start of each sweep of
+ *   ⌈c / group⌉ groups, where they are decode steps (meanPrefillStepsAhead).
+ * - The first wave: the c clients start together (and again after the warm-up phase), so one prompt in
+ *   `requests / c` waits for the chunks of the whole wave ahead of it.
+ * - Users beyond the batch also wait for a slot (one request completes every E2E / c): `slotS`, apart from
+ *   the `engineS` spent inside the engine before the own prefill step.
+ */
+function closedLoopWaitS(
+  dep: Deployment,
+  w: Workload,
+  c: number,
+  offered: number,
+  Ic: number,
+  oneS: number,
+  decS: number,
+  reqPerS: number,
+): { engineS: number; slotS: number } {
+  const total = Math.max(w.requests / dep.dp, c);
+  const firstWave = Math.max(0, waveMeanPrefillS(dep, c, Ic) - oneS);
+  const group = Math.min(c, Math.max(1, Math.floor(prefillChunkTokens(dep, Ic) / Ic)));
+  const groupPrefillS = prefillTimeS(dep, group, Ic);
+  const groupWait = Math.max(0, groupPrefillS - oneS);
+  const sweepGroups = Math.ceil(c / group);
+  const groupStepS = groupPrefillS + (dep.runtime.mixedPrefillDecode ? decS : 0);
+  const ahead = stepsAheadOfArrival(dep);
+  const prefillStepsAhead = meanPrefillStepsAhead(sweepGroups, ahead);
+  const inFlightS = prefillStepsAhead * groupStepS + (ahead - prefillStepsAhead) * decS;
+  const steady = (dep.runtime.engine.prefillPriority ? firstWave : groupWait) + inFlightS;
+  return {
+    engineS: (c * firstWave + (total - c) * steady) / total,
+    slotS: offered > c ? (offered - c) / reqPerS : 0,
+  };
+}
+
+/**
+ * TPOT of a closed-loop user. Each of the c users always has one request in the engine, so by Little's law a
+ * request spends one whole cycle there (E2E = c / λ = c·O / throughput = cycle) and E2E = TTFT + (O − 1)·TPOT:
+ * TPOT = (cycle − TTFT) / (O − 1). The cycle's prefill time is shared out between the two instead of counted in
+ * both (cycle / O when O = 1 or the TTFT estimate reaches the cycle).
+ */
+export function closedLoopTpotS(cycleS: number, engineTtftS: number, O: number): number {
+  if (O <= 1 || engineTtftS >= cycleS) return cycleS / O;
+  return (cycleS - engineTtftS) / (O - 1);
 }
 
 export function steadyState(dep: Deployment, w: Workload): SteadyState {
@@ -291,30 +370,20 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
     const c = Math.max(1, Math.min(maxC, offered));
     const { cycleS, dec } = cycleAt(dep, c, I, O, kp);
     const thr = (c * O) / cycleS;
-    const tpot = cycleS / O;
-    // Own prefill shares iterations with the running decodes (chunked) or stalls them (not chunked).
-    const ownPrefill =
-      prefillOne + (dep.runtime.chunkedPrefill ? Math.ceil(Ic / dep.runtime.maxBatchedTokens) * dec : 0);
+    // Own prefill shares its step(s) with the running decodes when the engine mixes them (vLLM decode-first
+    // chunks, TRT-LLM in-flight batching); SGLang's prefill-first batches run alone (the decodes stall instead).
+    const mixedDecS = dep.runtime.mixedPrefillDecode ? dec : 0;
+    const ownPrefill = prefillOne + Math.ceil(Ic / prefillChunkTokens(dep, Ic)) * mixedDecS;
     let wait: number;
+    let tpot = cycleS / O;
     if (a.kind === 'offline') {
       // Requests start in waves of c as earlier ones finish: mean wait = (waves − 1)/2 · request lifetime.
       const waves = offered / c;
       wait = Math.max(0, (waves - 1) / 2) * cycleS;
     } else {
-      // Closed loop: the c clients start together, so the first wave of c prompts is prefilled back to
-      // back (a prompt waits for the chunks ahead of it). Prompts that shared a prefill chunk finish
-      // together and come back together, so later arrivals still wait for their own chunk group
-      // (min(c, prompts per chunk) prompts) — the simulator shows these groups persist. The mean over
-      // the scenario's `requests` weights the two regimes. Users beyond the batch also wait for a slot.
-      const total = Math.max(w.requests / dp, c);
-      const one = kp ? prefillTimeS(dep, 1, Ic) : prefillOne;
-      const firstWave = Math.max(0, waveMeanPrefillS(dep, c, Ic) - one);
-      const chunk = dep.runtime.chunkedPrefill
-        ? dep.runtime.maxBatchedTokens
-        : Math.max(dep.runtime.maxBatchedTokens, Ic);
-      const group = Math.min(c, Math.max(1, Math.floor(chunk / Ic)));
-      const groupWait = Math.max(0, prefillTimeS(dep, group, Ic) - one);
-      wait = (c * firstWave + (total - c) * groupWait) / total + (offered > c ? (offered - c) / (thr / O) : 0);
+      const q = closedLoopWaitS(dep, w, c, offered, Ic, kp ? prefillTimeS(dep, 1, Ic) : prefillOne, dec, thr / O);
+      wait = q.engineS + q.slotS;
+      tpot = closedLoopTpotS(cycleS, q.engineS + ownPrefill, O);
     }
     const ttft = wait + ownPrefill;
     return {
@@ -362,7 +431,11 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
   const busy = Math.min(1, (lambda * res.cycleS) / Math.max(c, 1e-9));
   // Prefill queue: M/G/1 with service prefillOne, utilisation ρ = λ·prefillOne (Kingman / P-K with arrival cv).
   const waitQ = kingmanWaitS(cv2, 0, lambda * prefillOne, prefillOne);
-  const ttft = waitQ + prefillOne + (dep.runtime.chunkedPrefill ? res.dec : 0);
+  // A random arrival lands inside a running step: half a step on average (decode steps dominate the cycle),
+  // plus the step already formed under overlap scheduling; its own step carries the decodes when mixed.
+  const inFlight = res.dec / 2 + (stepsAheadOfArrival(dep) - 1) * res.dec;
+  const ownSteps = Math.ceil((kp ? kp.pw.computed : I) / prefillChunkTokens(dep, kp ? kp.pw.computed : I));
+  const ttft = waitQ + inFlight + prefillOne + (dep.runtime.mixedPrefillDecode ? ownSteps * res.dec : 0);
   const thr = lambda * O;
   return {
     concurrency: c,

@@ -60,6 +60,15 @@ export interface EngineProfile {
   defaults: (c: ProfileContext) => EngineKnobs;
   /** Per knob: the ENGINE-FACTS.md line (section and source key) its default comes from. */
   sources: Record<KnobName, string>;
+  /**
+   * The scheduler loop runs a new prefill batch whenever waiting prompts can be admitted, ahead of the running
+   * decodes (SGLang; vLLM V0), rather than scheduling decodes first (vLLM V1) or context and generation requests
+   * together in arrival order (TensorRT-LLM in-flight batching). A closed loop's prompts then stay in waves: the
+   * prompts prefilled together start decoding together, finish together and come back together
+   * (cost/estimator.ts). An engine behaviour, not a knob: `--enable-mixed-chunk` lets decodes ride along in the
+   * prefill batches but the loop keeps its priority.
+   */
+  prefillPriority: { value: boolean; source: string };
 }
 
 const GIB = 1.073741824; // GB per GiB
@@ -268,6 +277,10 @@ export const ENGINE_PROFILES: readonly EngineProfile[] = [
   {
     engine: 'vllm',
     id: '0.6',
+    prefillPriority: {
+      value: true,
+      source: 'V0 default scheduler is prefill-first (src/core/sim/engine.ts header; not in ENGINE-FACTS)',
+    },
     label: 'vLLM 0.6 (V0)',
     covers: [
       [0, 6],
@@ -294,6 +307,10 @@ export const ENGINE_PROFILES: readonly EngineProfile[] = [
   {
     engine: 'vllm',
     id: '0.10',
+    prefillPriority: {
+      value: false,
+      source: '§0 table: decodes batched first, prefills fill the remaining budget [VLLM-OPT]',
+    },
     label: 'vLLM 0.10 (V1, sync scheduling)',
     covers: [
       [0, 10],
@@ -308,6 +325,10 @@ export const ENGINE_PROFILES: readonly EngineProfile[] = [
   {
     engine: 'vllm',
     id: '0.19',
+    prefillPriority: {
+      value: false,
+      source: '§0 table: decodes batched first, prefills fill the remaining budget [VLLM-OPT]',
+    },
     label: 'vLLM 0.19 (V1, async scheduling)',
     covers: [
       [0, 14],
@@ -322,6 +343,10 @@ export const ENGINE_PROFILES: readonly EngineProfile[] = [
   {
     engine: 'vllm',
     id: '0.22',
+    prefillPriority: {
+      value: false,
+      source: '§0 table: decodes batched first, prefills fill the remaining budget [VLLM-OPT]',
+    },
     label: 'vLLM 0.22 (V1, async scheduling)',
     covers: [
       [0, 22],
@@ -336,6 +361,11 @@ export const ENGINE_PROFILES: readonly EngineProfile[] = [
   {
     engine: 'sglang',
     id: '0.4',
+    prefillPriority: {
+      value: true,
+      source:
+        '§2 default loop is prefill-first: a new prefill batch whenever requests can be admitted, otherwise decode [SGL-DISC27762], [SGL-DOC-04]',
+    },
     label: 'SGLang 0.4',
     covers: [
       [0, 4],
@@ -355,6 +385,11 @@ export const ENGINE_PROFILES: readonly EngineProfile[] = [
   {
     engine: 'sglang',
     id: '0.5.9',
+    prefillPriority: {
+      value: true,
+      source:
+        '§2 default loop is prefill-first: a new prefill batch whenever requests can be admitted, otherwise decode [SGL-DISC27762], [SGL-DOC-04]',
+    },
     label: 'SGLang 0.5.9',
     covers: [
       [0, 5],
@@ -376,6 +411,10 @@ export const ENGINE_PROFILES: readonly EngineProfile[] = [
   {
     engine: 'trtllm',
     id: '0.19',
+    prefillPriority: {
+      value: false,
+      source: '§0 table: in-flight batching schedules context and generation requests together [TRT-TUNE]',
+    },
     label: 'TensorRT-LLM 0.19',
     covers: [
       [0, 17],
@@ -391,6 +430,10 @@ export const ENGINE_PROFILES: readonly EngineProfile[] = [
   {
     engine: 'trtllm',
     id: '1.3',
+    prefillPriority: {
+      value: false,
+      source: '§0 table: in-flight batching schedules context and generation requests together [TRT-TUNE]',
+    },
     label: 'TensorRT-LLM 1.3',
     covers: [
       [1, 0],

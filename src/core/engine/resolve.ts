@@ -26,6 +26,8 @@ export interface ResolvedEngine {
   profile: string;
   profileId: string;
   warnings: string[];
+  /** The profile's scheduler loop puts waiting prefills ahead of running decodes (EngineProfile.prefillPriority). */
+  prefillPriority: boolean;
 }
 
 export type ResolvedRuntime = Omit<Runtime, KnobName | 'schedulerPolicy' | 'engine'> &
@@ -165,6 +167,7 @@ function resolveUncached(rt: Scenario['runtime'], ctx: ProfileContext): Resolved
       profile: profile.label,
       profileId: profile.id,
       warnings,
+      prefillPriority: profile.prefillPriority.value,
     },
     fromEngine,
   };

@@ -12,6 +12,8 @@ import {
   kernelBasisOf,
   measuredCollectiveS,
   measuredDecodeAttentionS,
+  decodeTableSlowdown,
+  DECODE_TABLE_MAX_SLOWDOWN,
   measuredGemmS,
   measuredMlaPrefillS,
   measuredMoeS,
@@ -20,6 +22,8 @@ import {
 import { clearKernelProfiles, loadKernelProfile, registerKernelProfile } from './registry.ts';
 import h200Sglang from './profiles/h200_sxm.sglang.json';
 import h100Vllm from './profiles/h100_sxm.vllm.json';
+import b200Trtllm from './profiles/b200_sxm.trtllm.json';
+import b200Vllm from './profiles/b200_sxm.vllm.json';
 import type { Grid, KernelProfileJson } from './types.ts';
 
 const PROFILES_DIR = new URL('./profiles/', import.meta.url);
@@ -135,6 +139,25 @@ describe('measured profiles', () => {
     const tiny = measuredCollectiveS(mk, 'all-gather', 100, 8, false);
     expect(tiny * 1e6).toBeGreaterThan(5);
     expect(tiny).toBe(measuredCollectiveS(mk, 'all-gather', 512, 8, false));
+  });
+
+  it('refuses a decode-attention table that reads KV far slower than HBM (B200 TensorRT-LLM) and keeps the others', () => {
+    registerKernelProfile(b200Trtllm as KernelProfileJson, ['b200']);
+    registerKernelProfile(b200Vllm as KernelProfileJson, ['b200']);
+    const hbm = getGpu('b200')!.memoryBandwidthGBps;
+    // 256 × 8192 keys × 8 KV heads × 128 × 2 (K, V) bytes: fp8 4.3 GB (0.54 ms at 8 TB/s), bf16 twice that.
+    const trt = kernelsFor('b200', 'trtllm');
+    expect(decodeTableSlowdown(trt.profile, 'fp8', hbm)).toBeGreaterThan(10);
+    expect(decodeTableSlowdown(trt.profile, 'bf16', hbm)).toBeGreaterThan(DECODE_TABLE_MAX_SLOWDOWN);
+    expect(trt.rejectedDecode).toEqual(['bf16', 'fp8']);
+    expect(measuredDecodeAttentionS(trt, 'fp8', 64, 64 * 2000, 8, 128)).toBeNaN();
+    expect(kernelBasisOf({ gpu: getGpu('b200')!, runtime: { engine: { name: 'trtllm' } } }).basis).toMatch(
+      /roofline decode attention \(bf16 table reads KV \d+× slower than HBM, fp8 table/,
+    );
+    const vllm = kernelsFor('b200', 'vllm');
+    expect(decodeTableSlowdown(vllm.profile, 'fp8', hbm)).toBeLessThan(1.5);
+    expect(vllm.rejectedDecode).toEqual([]);
+    expect(measuredDecodeAttentionS(vllm, 'fp8', 64, 64 * 2000, 8, 128)).toBeGreaterThan(0);
   });
 
   it('keeps decode attention affine in the KV read (simulator decode coefficients stay exact)', () => {

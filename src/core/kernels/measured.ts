@@ -34,6 +34,11 @@ export interface MeasuredKernels {
   computeScale: number;
   memoryScale: number;
   linkScale: number;
+  /**
+   * Decode-attention tables refused as not bandwidth-bound (decodeTableSlowdown above DECODE_TABLE_MAX_SLOWDOWN);
+   * those ops keep their roofline time.
+   */
+  rejectedDecode: readonly KvDtype[];
 }
 
 export interface KernelBasis {
@@ -87,13 +92,21 @@ function resolveBasis(dep: DeploymentLike): KernelBasis {
   if (!profile) return { basis: `roofline (measured profile for ${label} not loaded)`, kernels: null };
   const base = getGpu(dep.gpu.id) ?? dep.gpu;
   const fields = overriddenFields(base, dep.gpu);
+  const rejected = (['bf16', 'fp8'] as const)
+    .map((kv) => ({ kv, slowdown: decodeTableSlowdown(profile, kv, base.memoryBandwidthGBps) }))
+    .filter((r) => r.slowdown > DECODE_TABLE_MAX_SLOWDOWN);
   const kernels: MeasuredKernels = {
     profile,
     computeScale: ratio(base.denseTflops.bf16, dep.gpu.denseTflops.bf16),
     memoryScale: ratio(base.memoryBandwidthGBps, dep.gpu.memoryBandwidthGBps),
     linkScale: ratio(base.scaleUpGBps, dep.gpu.scaleUpGBps),
+    rejectedDecode: rejected.map((r) => r.kv),
   };
   let basis = `measured kernels · ${label}`;
+  if (rejected.length)
+    basis += ` · roofline decode attention (${rejected
+      .map((r) => `${r.kv} table reads KV ${r.slowdown.toFixed(0)}× slower than HBM`)
+      .join(', ')})`;
   const asked = dep.runtime.engine?.version;
   if (asked && !sameRelease(asked, entry.engineVersion))
     basis += ` (asked ${asked}; nearest profile ${entry.engineVersion})`;
@@ -159,6 +172,32 @@ export function measuredMlaPrefillS(
   return interpolateUs(g, [b, Math.sqrt((2 * pairs) / batch), heads]) / 1e6;
 }
 
+/**
+ * Decode attention streams the KV cache once per step, so a production kernel runs near the HBM bound at large
+ * batch × context (every other measured table, H100 to GB200 and all three engines, lands at 0.3–2.2× the datasheet
+ * HBM time at 256 sequences × 8K context). A table this many times slower did not measure the engine's serving
+ * kernel (the Blackwell TensorRT-LLM 1.3 tables read 7–16× the HBM time, while vLLM and SGLang on the same GPUs read
+ * 0.3–1.3×; the TRT-LLM B200 offline throughput rows agree with the roofline, not with that table); it is refused.
+ */
+export const DECODE_TABLE_MAX_SLOWDOWN = 4;
+
+/** Reference decode step for the plausibility check: 256 sequences × 8,192 keys, 8 KV heads of dim 128. */
+const DECODE_CHECK = { batch: 256, context: 8192, kvHeads: 8, headDim: 128 };
+
+/**
+ * How many times slower than the GPU's datasheet HBM bandwidth a profile's decode-attention table reads the KV
+ * of the reference step (NaN when the table is absent or does not cover it).
+ */
+export function decodeTableSlowdown(profile: KernelProfile, kv: KvDtype, hbmGBps: number): number {
+  const d = profile.attnDecode[kv];
+  if (!d || !(hbmGBps > 0)) return NaN;
+  const { batch, context, kvHeads, headDim } = DECODE_CHECK;
+  const b = Math.min(Math.max(batch, axisMin(d.floor, 0)), axisMax(d.floor, 0));
+  const us = interpolateUs(d.floor, [b, kvHeads]) + (interpolateUs(d.perMTok, [b, kvHeads]) / 1e6) * context;
+  const bytes = b * context * 2 * kvHeads * headDim * (kv === 'fp8' ? 1 : 2);
+  return us / 1e6 / (bytes / (hbmGBps * 1e9));
+}
+
 /** Seconds of decode attention: `batch` sequences reading `kvTokens` keys in all, NaN when not covered. */
 export function measuredDecodeAttentionS(
   mk: MeasuredKernels,
@@ -168,8 +207,9 @@ export function measuredDecodeAttentionS(
   kvHeads: number,
   headDim: number,
 ): number {
-  const d = mk.profile.attnDecode[kv] ?? mk.profile.attnDecode.bf16;
-  if (!d || batch <= 0) return NaN;
+  const table: KvDtype = mk.profile.attnDecode[kv] ? kv : 'bf16';
+  const d = mk.profile.attnDecode[table];
+  if (!d || batch <= 0 || mk.rejectedDecode.includes(table)) return NaN;
   const b = Math.max(batch, axisMin(d.floor, 0));
   const floorUs = interpolateUs(d.floor, [b, kvHeads]);
   const perMTokUs = interpolateUs(d.perMTok, [b, kvHeads]);

@@ -87,6 +87,13 @@ export function simulate(input: SimInput): SimRaw {
   return new Engine(input).run();
 }
 
+/**
+ * How long after a request's last token its closed-loop client's next request reaches the engine: the HTTP
+ * response, the client's next send and tokenisation. Only its order matters here — it lands after the launch
+ * at the same instant — so 1 µs (ENGINE-FACTS §6 has no measured figure for the round trip).
+ */
+export const CLIENT_RESEND_S = 1e-6;
+
 class Engine {
   private readonly n: number;
   private readonly req: readonly RequestSpec[];
@@ -332,11 +339,15 @@ class Engine {
     inst.groups[gi]!.outstanding++;
   }
 
-  /** A request left the system (finished or rejected): closed-loop clients issue their next one. */
+  /**
+   * A request left the system (finished or rejected): closed-loop clients issue their next one. The client
+   * sends it when the last token reaches it, just after the engine launched its next step, so the new prompt
+   * arrives after that launch and waits for the step (the closed form's step in flight, cost/estimator.ts).
+   */
   private retire(t: number): void {
     this.finishedOrRejected++;
     if (this.input.closedLoopUsers !== null && this.nextClosed < this.n) {
-      this.heap.push(t, 0, EV_ARRIVAL, this.nextClosed, 0);
+      this.heap.push(t + CLIENT_RESEND_S, 0, EV_ARRIVAL, this.nextClosed, 0);
       this.nextClosed++;
     }
   }
