@@ -60,7 +60,7 @@ import { handoffLink, handoffSeconds } from '../cost/handoff.ts';
 import type { ResolvedPools } from '../cost/pools.ts';
 import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
 import type { RequestSpec } from '../workload/types.ts';
-import { promptHandoffBytes } from '../kv/engine.ts';
+import { promptHandoffBytes } from '../kvplan/engine.ts';
 import { EV_ARRIVAL, EV_WAKE, EV_XFER, EventHeap } from './heap.ts';
 import { extendLeap, extendLeapStepwise } from './leap.ts';
 import { MemoryTiers } from './memory-tiers.ts';
