@@ -78,6 +78,63 @@ export default defineConfig([
     },
   },
   {
+    // KV layering: core/kv holds the per-family formulas and sits below cost/; core/kvplan composes them
+    // on a deployment and sits above cost/, which reaches it only through its own cost/kv-hook.ts.
+    files: ['src/core/cost/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...coreBoundary.patterns,
+            { group: ['**/search/**', '**/views/**'], message: 'evaluate/cost/sim/kv sit below search/ and views/.' },
+            {
+              group: ['**/kvplan/**', '**/evaluate/**', '**/sim/**'],
+              message: 'cost/ sits below kvplan/, evaluate/ and sim/: declare what it needs (cost/kv-hook.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/core/kv/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...coreBoundary.patterns,
+            {
+              group: ['**/search/**', '**/views/**', '**/cost/**', '**/kvplan/**', '**/evaluate/**', '**/sim/**'],
+              message: 'core/kv (per-family KV formulas) sits below cost/; composing them on a deployment is kvplan/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/core/kvplan/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...coreBoundary.patterns,
+            {
+              group: ['**/search/**', '**/views/**', '**/evaluate/**', '**/sim/**'],
+              message: 'kvplan/ sits below evaluate/, sim/, search/ and views/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Views read the search through its public entry (search/index.ts), never its internals.
     files: ['src/core/views/**/*.ts'],
     ignores: ['**/*.test.ts'],

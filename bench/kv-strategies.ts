@@ -8,10 +8,10 @@
 import { parseScenario } from '../src/core/scenario/validate.ts';
 import { resolveDeployment } from '../src/core/cost/deployment.ts';
 import { workloadSchema } from '../src/core/scenario/schema.ts';
-import { capacityPoint } from '../src/core/kv/capacity.ts';
-import { compareStrategies } from '../src/core/kv/compare.ts';
-import { effectOf } from '../src/core/kv/effect.ts';
-import { resolveKv } from '../src/core/kv/footprint.ts';
+import { capacityPoint } from '../src/core/kvplan/capacity.ts';
+import { compareStrategies } from '../src/core/kvplan/compare.ts';
+import { effectOf } from '../src/core/kvplan/effect.ts';
+import { resolveKv } from '../src/core/kvplan/footprint.ts';
 import { kvStrategySchema, type KvStrategyInput } from '../src/core/kv/types.ts';
 
 const CONTEXT = 32_768;

@@ -8,28 +8,15 @@
  */
 import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
-import type { SearchOptions, SearchProgress, SearchResult } from '../core/search/types.ts';
+import type { SearchRun, SimulationRun } from '../core/runs.ts';
+import type { SearchOptions, SearchProgress } from '../core/search/types.ts';
 
-export interface SearchRun {
-  promise: Promise<SearchResult>;
-  cancel(): void;
-}
+export type { SearchRun, SimulationRun } from '../core/runs.ts';
 
 export interface SearchBackend {
   /** Shown in the UI ("4 workers", "main thread"). */
   readonly label: string;
   run(scenario: Scenario, options: Partial<SearchOptions>, onProgress: (p: SearchProgress) => void): SearchRun;
-}
-
-/**
- * One on-demand simulation (worker/pool.ts PlannerPool.simulate in the browser). Cancelling
- * rejects the promise with an AbortError-named error.
- */
-export interface SimulationRun {
-  promise: Promise<SimulatedEvaluation>;
-  cancel(): void;
-  /** Shown while it runs ("worker", "main thread"). */
-  where?: string;
 }
 
 /** A simulate function may return a bare promise (not cancellable) or a run. */

@@ -26,6 +26,7 @@
 import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
 import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
+import type { SearchRun, SimulationRun } from '../core/runs.ts';
 import type { Scenario, ScenarioInput } from '../core/scenario/schema.ts';
 import { toScore } from '../core/search/objectives.ts';
 import { applyRefinement, mergeShards, plansToRefine } from '../core/search/search.ts';
@@ -51,20 +52,6 @@ export interface PoolOptions {
   /** Candidates per shard below which fewer shards are used (default 64). */
   minShardSize?: number;
   now?: () => number;
-}
-
-/** Same shape as state/search-backend's SearchRun (structural, so worker/ does not import state/). */
-export interface SearchRun {
-  promise: Promise<SearchResult>;
-  cancel(): void;
-}
-
-/** Same shape as state/search-backend's SimulationRun. */
-export interface SimulationRun {
-  promise: Promise<SimulatedEvaluation>;
-  cancel(): void;
-  /** Where it runs: 'worker' or 'main thread'. */
-  where: 'worker' | 'main thread';
 }
 
 export const abortError = (what = 'Search'): Error => {

@@ -1,5 +1,5 @@
 /**
- * Declared here, filled by the KV strategy engine (core/kv/engine.ts): cost/ sees only this shape.
+ * Declared here, filled by the KV strategy engine (core/kvplan/engine.ts): cost/ sees only this shape.
  *
  * Per-sequence decode sums the simulator accumulates when a strategy makes the cost nonlinear in the
  * context (eviction budgets): whole-instance sums over decoding sequences, at the per-layer level.
@@ -47,7 +47,7 @@ export interface BatchShape {
   decodeOnly: boolean;
   /**
    * Per-sequence decode sums under a KV strategy whose reads are nonlinear in the context (eviction),
-   * accumulated by the simulator (core/kv/engine.ts). Absent: every decoding sequence is costed at the
+   * accumulated by the simulator (core/kvplan/engine.ts). Absent: every decoding sequence is costed at the
    * batch's mean context.
    */
   kvDecode?: KvDecodeSums;

@@ -10,11 +10,11 @@
  * C is the smallest of: the KV capacity in sequences, maxNumSeqs, and the offered concurrency
  * (closed-loop users; Little's law C = λ·E2E for open arrivals, solved by fixed-point iteration).
  * Queueing for open arrivals uses the M/D/1 Pollaczek–Khinchine mean wait of the prefill server.
- * Under a KV strategy (runtime.kvStrategy, core/kv/engine.ts) the KV capacity counts the strategy's
+ * Under a KV strategy (runtime.kvStrategy, core/kvplan/engine.ts) the KV capacity counts the strategy's
  * bytes per sequence, decode steps read its bytes (iteration.ts), and prefill computes only the prompt
  * tokens sharing / RAG / multi-turn reuse leave, with their KV loads over the host link exposed beyond
  * that compute (compare.ts does the same). Running sequences stay in HBM (offload tiers are not used
- * for decoding; see core/kv/engine.ts).
+ * for decoding; see core/kvplan/engine.ts).
  */
 import { dampedFixedPoint, kingmanWaitS } from './queueing.ts';
 import { kvBytesForContext, kvBytesPerToken } from '../model/params.ts';
@@ -23,7 +23,7 @@ import { uniformShape } from './batch.ts';
 import type { Deployment } from './deployment.ts';
 import { iterationCost } from './iteration.ts';
 import { memoryReport, type MemoryReport } from './memory.ts';
-import { kvEngineOf, type KvEngine, type PromptWork } from '../kv/engine.ts';
+import { kvHookOf, type KvHook, type PromptWork } from './kv-hook.ts';
 import { exposedTransferS, transferS } from '../kv/offload.ts';
 
 export interface SteadyState {
@@ -50,7 +50,7 @@ export interface SteadyState {
 export function seqsFitting(dep: Deployment, mem: MemoryReport, tokens: number): number {
   const { runtime, instance, model } = dep;
   if (mem.maxKvTokensPerGroup <= 0) return 0;
-  const kv = kvEngineOf(dep);
+  const kv = kvHookOf(dep);
   if (kv) return kv.seqsFitting(mem.maxKvTokensPerGroup, tokens) * instance.attentionDp;
   const padded = Math.ceil(tokens / runtime.kvBlockSize) * runtime.kvBlockSize;
   // Full-attention-equivalent tokens one sequence occupies.
@@ -62,7 +62,7 @@ export function seqsFitting(dep: Deployment, mem: MemoryReport, tokens: number):
 function sequenceShareOfPool(dep: Deployment, mem: MemoryReport, tokens: number): number {
   const cap = mem.maxKvTokensPerGroup;
   if (cap <= 0) return Infinity;
-  const kv = kvEngineOf(dep);
+  const kv = kvHookOf(dep);
   if (kv) {
     const layers = kv.fullLayers + kv.slidingLayers;
     const capUnits = Math.floor(cap / kv.blockTokens) * layers;
@@ -191,16 +191,16 @@ function longPromptPrefillUncachedS(dep: Deployment, promptLen: number, chunk: n
  * instead, exposed beyond that compute (layer-wise, with prefetch). Without a strategy = prefillTimeS.
  */
 export function promptPrefillS(dep: Deployment, prompts: number, promptLen: number, w?: Workload): number {
-  const kv = kvEngineOf(dep);
+  const kv = kvHookOf(dep);
   if (!kv || !w) return prefillTimeS(dep, prompts, promptLen);
   return strategyPrefillS(dep, kv, kv.promptWork(w), prompts);
 }
 
-function strategyPrefillS(dep: Deployment, kv: KvEngine, pw: PromptWork, prompts: number): number {
+function strategyPrefillS(dep: Deployment, kv: KvHook, pw: PromptWork, prompts: number): number {
   const compute = prefillTimeS(dep, prompts, pw.computed);
   if (pw.loadBytesPerGpu <= 0 || prompts <= 0) return compute;
   const load = transferS(prompts * pw.loadBytesPerGpu, kv.hostGBps);
-  return compute + exposedTransferS(load, compute, kv.r.offload?.prefetch ?? true);
+  return compute + exposedTransferS(load, compute, kv.prefetch);
 }
 
 /** Prefill chunks one prompt may take (2^21 tokens in chunks of 1; a bound for prefillTimeS's loop). */
@@ -232,7 +232,7 @@ export function decodeStepS(dep: Deployment, seqs: number, ctx: number): number 
 
 /** The deployment's KV strategy and the mean request's prompt work under it (null without one). */
 interface KvPrompt {
-  kv: KvEngine;
+  kv: KvHook;
   pw: PromptWork;
 }
 
@@ -359,7 +359,7 @@ export function steadyState(dep: Deployment, w: Workload): SteadyState {
   };
   if (maxC < 1) return empty;
   const dp = dep.dp;
-  const kv = kvEngineOf(dep);
+  const kv = kvHookOf(dep);
   const kp: KvPrompt | null = kv ? { kv, pw: kv.promptWork(w) } : null;
   // Prompt tokens actually prefilled (fewer under sharing / multi-turn reuse).
   const Ic = kp ? kp.pw.computed : I;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/validate.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { kvEffect } from '../kv/effect.ts';
+import { kvEffect } from '../kvplan/effect.ts';
 import { planKvHandoff } from '../views/gantt.ts';
 import { resolvePools } from './pools.ts';
 import { kvTransferLinkFor } from '../sim/engine.ts';

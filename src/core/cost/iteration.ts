@@ -20,7 +20,7 @@ import type { Deployment } from './deployment.ts';
 import { geometryOf, type Geometry } from './geometry.ts';
 import { gemmEfficiency, rooflineTime, type OpCost, type OpKind, type RooflineTime } from './roofline.ts';
 import type { BatchShape } from './batch.ts';
-import { kvEngineOf, type DecodeKvRead, type KvEngine } from '../kv/engine.ts';
+import { kvHookOf, type DecodeKvRead, type KvHook } from './kv-hook.ts';
 import {
   gemmTableDtype,
   kernelBasisOf,
@@ -59,7 +59,7 @@ interface Ctx {
   stage: number;
   emit: Emit | undefined;
   /** The scenario's KV strategy as the engine applies it (null: plain paged KV). */
-  kv: KvEngine | null;
+  kv: KvHook | null;
   /** Measured kernels of the deployment's GPU and engine (null: roofline only). */
   mk: MeasuredKernels | null;
   /** The step replays a CUDA graph (selects the graph-mode all-reduce table). */
@@ -257,7 +257,7 @@ function attentionCore(
 }
 
 /**
- * A KV strategy's decode work beyond the attention kernel's loads (core/kv/engine.ts): dequantization /
+ * A KV strategy's decode work beyond the attention kernel's loads (core/kvplan/engine.ts): dequantization /
  * GEAR reconstruction / page scoring fused with the loads (only the excess over the load time shows),
  * and pages promoted from host memory (hidden behind the layer's attention with layer-wise prefetch).
  */
@@ -483,7 +483,7 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   const launchS = (useGraphs ? CALIBRATION.launchUsGraph : CALIBRATION.launchUsEager) / 1e6;
   let launches = 0;
   const h = dep.model.hiddenSize;
-  const kv = kvEngineOf(dep);
+  const kv = kvHookOf(dep);
   const mk = kernelBasisOf(dep).kernels;
   for (let s = 0; s < pp; s++) {
     const c: Ctx = { dep, g, shape, ta, stage: s, emit, kv, mk, graphs: useGraphs };

@@ -5,7 +5,7 @@
  * formula needs from it — the stored bytes per KV element (quantization payload + scale/zero metadata +
  * GEAR extras, core/kv/quant.ts) and the dtype attention math runs in — is read here; the per-sequence
  * effects (eviction budgets, full-precision residual windows, sharing, selection reads, tier transfers)
- * come from core/kv/engine.ts. No strategy, or one with no component, leaves every number exactly as
+ * come from core/kvplan/engine.ts. No strategy, or one with no component, leaves every number exactly as
  * `precision.kvCache` gives it.
  *
  * precision.kvCache vs a `quant` component — one source of truth: the component wins (it says how the

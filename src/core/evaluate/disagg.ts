@@ -19,7 +19,7 @@ import type { EvaluationResult } from './evaluate.ts';
 import { describeBottleneck } from './bottleneck.ts';
 import { kvSection, representativeDecodeOps, resultHead, round } from './evaluate.ts';
 import { constantStats, costUsdPerMOutputTokens, gpuPowerW } from './metrics.ts';
-import { kvEngineOf, promptHandoffBytes } from '../kv/engine.ts';
+import { kvEngineOf, promptHandoffBytes } from '../kvplan/engine.ts';
 import { countParams } from '../model/params.ts';
 import type { PoolPlan, Scenario } from '../scenario/schema.ts';
 import { ProfileCache, poolScenario, type InstanceProfile } from './profile.ts';
@@ -67,7 +67,7 @@ export function kvTransfer(
   inputTokens: number,
 ): KvTransfer {
   const dep = decode.dep;
-  // Under a KV strategy: what the prompt holds in HBM at its stored format, CacheGen-compressed (core/kv/engine.ts).
+  // Under a KV strategy: what the prompt holds in HBM at its stored format, CacheGen-compressed (core/kvplan/engine.ts).
   const bytes = promptHandoffBytes(dep, kvEngineOf(dep), inputTokens);
   const total = pools.prefill.instances * poolGpus(pools.prefill) + pools.decode.instances * poolGpus(pools.decode);
   const lanes = Math.min(prefill.dep.instance.gpus, decode.dep.instance.gpus);

@@ -10,7 +10,7 @@ import { geometryOf } from '../cost/geometry.ts';
 import { iterationCost } from '../cost/iteration.ts';
 import type { MemoryReport } from '../cost/memory.ts';
 import type { OpCost } from '../cost/roofline.ts';
-import { kvStrategySummary, kvStrategyWarnings, type KvStrategySummary } from '../kv/summary.ts';
+import { kvStrategySummary, kvStrategyWarnings, type KvStrategySummary } from '../kvplan/summary.ts';
 import { countParams } from '../model/params.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { workloadLengths, type WorkloadLengths } from '../workload/clamp.ts';

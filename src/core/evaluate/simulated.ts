@@ -26,7 +26,7 @@ import {
   type SimRaw,
   type TierTransferTimeline,
 } from '../sim/engine.ts';
-import { kvEngineOf } from '../kv/engine.ts';
+import { kvEngineOf } from '../kvplan/engine.ts';
 import { buildWorkload, DEFAULT_MAX_SIM_REQUESTS, type SimWorkload } from '../sim/requests.ts';
 import { stabilityVerdict, type Stability } from '../sim/stability.ts';
 import { downsampleSteps, statsOf, type DownsampledSeries } from '../sim/stats.ts';

@@ -41,7 +41,7 @@
  * receiver's link, the prefill KV is freed when the copy lands, and the decode instance computes the
  * last prompt token and emits the first token (vLLM's NIXL/P2P connectors load prompt−1 tokens).
  *
- * KV strategy (runtime.kvStrategy, core/kv/engine.ts): the KV pool and each sequence's blocks are
+ * KV strategy (runtime.kvStrategy, core/kvplan/engine.ts): the KV pool and each sequence's blocks are
  * counted at the strategy's format and budget (quantized bytes, eviction budget, residual window,
  * shared prefix held once per group; vAttention grows a page at a time), decode steps read the
  * strategy's bytes, and the memory tiers are tracked: HBM (the paged pool), host DRAM and NVMe. With an
@@ -60,7 +60,7 @@ import { handoffLink, handoffSeconds } from '../cost/handoff.ts';
 import type { ResolvedPools } from '../cost/pools.ts';
 import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
 import type { RequestSpec } from '../workload/types.ts';
-import { promptHandoffBytes } from '../kv/engine.ts';
+import { promptHandoffBytes } from '../kvplan/engine.ts';
 import { EV_ARRIVAL, EV_WAKE, EV_XFER, EventHeap } from './heap.ts';
 import { extendLeap, extendLeapStepwise } from './leap.ts';
 import { MemoryTiers } from './memory-tiers.ts';
@@ -427,7 +427,7 @@ class Engine {
     if (ver !== inst.wakeVer) return;
     inst.wakeAt = Infinity;
     // Terminates: each pass removes one in-flight micro-batch (at most pp).
-    while (inst.inflight.length > 0 && inst.inflight[0]!.endS <= t) this.finalize(inst.inflight.shift()!);
+    while (inst.inflight.length > 0 && inst.inflight[0]!.endS <= t) this.finalize(inst, inst.inflight.shift()!);
     if (this.out.truncated !== null) return;
     // Requests issued at t (closed loop, transfers) are routed before this instance schedules.
     if (this.heap.topT() <= t && this.heap.topCls() === 0) {
@@ -446,9 +446,8 @@ class Engine {
   // -------------------------------------------------------------------------------------------
   // Scheduling one micro-batch
 
-  private newMb(inst: Inst, t: number): MicroBatch {
+  private newMb(t: number): MicroBatch {
     const mb = this.mbPool.pop() ?? new MicroBatch();
-    mb.inst = inst;
     mb.startS = t;
     mb.endS = t;
     mb.busyS = 0;
@@ -463,7 +462,7 @@ class Engine {
   private launch(inst: Inst, t: number): boolean {
     const p = inst.pool;
     if (inst.inflight.length >= p.pp || inst.stageFree[0]! > t) return false;
-    const mb = this.newMb(inst, t);
+    const mb = this.newMb(t);
     const coster = p.coster;
     coster.reset();
     this.s.launchId++;
@@ -528,8 +527,7 @@ class Engine {
   // -------------------------------------------------------------------------------------------
   // Completing a micro-batch
 
-  private finalize(mb: MicroBatch): void {
-    const inst = mb.inst;
+  private finalize(inst: Inst, mb: MicroBatch): void {
     const p = inst.pool;
     const o = this.out;
     const T = mb.endS;

@@ -1,8 +1,5 @@
 /** One micro-batch in flight: the sequences of one launch, or a run of identical decode steps (a leap). */
-import type { Inst } from './pool.ts';
-
 export class MicroBatch {
-  inst!: Inst;
   startS = 0;
   endS = 0;
   busyS = 0;

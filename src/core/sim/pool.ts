@@ -4,7 +4,7 @@ import { geometryOf } from '../cost/geometry.ts';
 import { kvBlockTokens } from '../cost/memory.ts';
 import type { PoolRole } from '../cost/pools.ts';
 import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
-import { kvEngineOf, type KvEngine } from '../kv/engine.ts';
+import { kvEngineOf, type KvEngine } from '../kvplan/engine.ts';
 import { GB } from '../units.ts';
 import type { MicroBatch } from './microbatch.ts';
 import { PrefixCache } from './prefix.ts';

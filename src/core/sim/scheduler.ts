@@ -108,15 +108,15 @@ export class Scheduler {
       st.swapOutSsdTokens = 0;
       st.reloadTokens = 0;
       if (p.rt.schedulerPolicy === 'decode-first') {
-        this.scheduleRunning(p, g, mb, PASS_ALL, st);
-        if (!st.preempted) this.admit(p, g, mb, t, st);
+        this.scheduleRunning(p, inst, g, mb, PASS_ALL, st);
+        if (!st.preempted) this.admit(p, inst, g, mb, t, st);
       } else {
         const before = mb.count;
-        this.scheduleRunning(p, g, mb, PASS_PREFILL, st);
-        if (!st.preempted) this.admit(p, g, mb, t, st);
+        this.scheduleRunning(p, inst, g, mb, PASS_PREFILL, st);
+        if (!st.preempted) this.admit(p, inst, g, mb, t, st);
         if (mb.count === before) {
           st.skipped = false;
-          this.scheduleRunning(p, g, mb, PASS_DECODE, st);
+          this.scheduleRunning(p, inst, g, mb, PASS_DECODE, st);
         }
       }
       w.preempted ||= st.preempted;
@@ -192,7 +192,7 @@ export class Scheduler {
   }
 
   /** Schedule the group's running requests (one pass). */
-  private scheduleRunning(p: PoolState, g: Group, mb: MicroBatch, pass: number, st: BuildState): void {
+  private scheduleRunning(p: PoolState, inst: Inst, g: Group, mb: MicroBatch, pass: number, st: BuildState): void {
     const run = g.running;
     let i = 0;
     // Terminates: every pass either advances i or preempts (removes) a request of `run`, so at most
@@ -223,12 +223,12 @@ export class Scheduler {
         let j = run.length - 1;
         while (j > i && (this.s.inflight[run[j]!] === 1 || this.s.mark[run[j]!] === this.s.launchId)) j--;
         if (j > i) {
-          this.preempt(p, mb.inst, g, j, st);
+          this.preempt(p, inst, g, j, st);
           st.preempted = true;
           continue;
         }
         // No one behind it to evict: preempt the request itself.
-        this.preempt(p, mb.inst, g, i, st);
+        this.preempt(p, inst, g, i, st);
         st.preempted = true;
         self = true;
         break;
@@ -269,7 +269,7 @@ export class Scheduler {
   }
 
   /** Admit waiting requests FCFS while budget, maxNumSeqs and KV (above the watermark) allow. */
-  private admit(p: PoolState, g: Group, mb: MicroBatch, t: number, st: BuildState): void {
+  private admit(p: PoolState, inst: Inst, g: Group, mb: MicroBatch, t: number, st: BuildState): void {
     const maxSeqs = p.rt.maxNumSeqs;
     // Terminates: each pass admits (dequeues) one waiting request or returns.
     while (g.waiting.length > 0 && st.budget > 0 && st.seqs < st.seqCap) {
@@ -303,7 +303,7 @@ export class Scheduler {
       if (this.s.swapped[r] === 1) {
         this.s.swapped[r] = 0;
         this.out.swapInTokens += this.s.swapTok[r]!;
-        this.swapIn(p, mb.inst, r, st);
+        this.swapIn(p, inst, r, st);
       }
       if (reuse !== null && reuse.reload > 0) {
         st.reloadTokens += reuse.reload;

@@ -10,7 +10,7 @@
  *    of the context (GEMMs, collectives, launches: they see n tokens) or a decode-attention roofline
  *    max(c1·K, c2·K) = max(c1, c2)·K, so three evaluations per n give the exact coefficients, and a
  *    run of identical decode steps costs O(1) per step.
- * Under a KV strategy (core/kv/engine.ts) the accumulator also sums each decoding sequence's reads at
+ * Under a KV strategy (core/kvplan/engine.ts) the accumulator also sums each decoding sequence's reads at
  * its own context (`shape.kvDecode`), so a mixed batch is costed exactly; with eviction (reads capped by
  * a budget, nonlinear in the context) decode-only batches are costed that way too (`exact`), and the
  * engine does not merge them into runs.
@@ -18,7 +18,7 @@
 import { causalPairs, type BatchShape } from '../cost/batch.ts';
 import type { Deployment } from '../cost/deployment.ts';
 import { iterationCost } from '../cost/iteration.ts';
-import { kvEngineOf, type KvEngine } from '../kv/engine.ts';
+import { kvEngineOf, type KvEngine } from '../kvplan/engine.ts';
 
 /** Stage-level timing of one micro-batch (see IterationCost). */
 export interface StepTimes {

@@ -9,10 +9,10 @@ import { resolvePools } from '../cost/pools.ts';
 import { kvStrategyOf } from '../cost/kvformat.ts';
 import type { EvaluationResult } from '../evaluate/evaluate.ts';
 import type { SimulationSummary } from '../evaluate/simulated.ts';
-import { tierPlacement } from '../kv/capacity.ts';
-import { kvEffect } from '../kv/effect.ts';
+import { tierPlacement } from '../kvplan/capacity.ts';
+import { kvEffect } from '../kvplan/effect.ts';
 import { defaultEvictedTo } from '../kv/evict.ts';
-import { freeKvBytesPerGpu, resolveKv, stageFootprints } from '../kv/footprint.ts';
+import { freeKvBytesPerGpu, resolveKv, stageFootprints } from '../kvplan/footprint.ts';
 import {
   KV_PRESET_LIST,
   kvChoice,

@@ -5,7 +5,7 @@
  * accepted strategy must give finite, non-negative capacity figures.
  */
 import { resolveDeployment, type Deployment } from '../../core/cost/deployment.ts';
-import { kvCapacityCurve } from '../../core/kv/capacity.ts';
+import { kvCapacityCurve } from '../../core/kvplan/capacity.ts';
 import { KV_PRESET_LIST } from '../../core/kv/presets.ts';
 import { MAX_KV_TOKENS } from '../../core/kv/types.ts';
 import { runtimeSchema } from '../../core/scenario/schema.ts';

@@ -11,7 +11,7 @@
  * reserve). Deployment-wide = × attention-DP groups × replicas; with DistAttention the groups' free memory
  * is pooled before dividing. With offload tiers the host/NVMe bytes per GPU join the pool; HBM fills first.
  */
-import { MAX_KV_TOKENS, kvStrategySchema, type Fidelity, type KvStrategy, type KvStrategyInput } from './types.ts';
+import { MAX_KV_TOKENS, kvStrategySchema, type Fidelity, type KvStrategy, type KvStrategyInput } from '../kv/types.ts';
 import type { Deployment } from '../cost/deployment.ts';
 import { strategyDecodeStep, type DecodeStep, type SpillPerGpu } from './decode.ts';
 import {
@@ -22,8 +22,8 @@ import {
   type Footprint,
   type ResolvedKv,
 } from './footprint.ts';
-import { placeInTiers, type TierPlacement } from './offload.ts';
-import { seqsWithSharedPrefix } from './share.ts';
+import { placeInTiers, type TierPlacement } from '../kv/offload.ts';
+import { seqsWithSharedPrefix } from '../kv/share.ts';
 
 /** 1K, 2K, 4K … 1M tokens. */
 export const DEFAULT_CONTEXTS: readonly number[] = Array.from({ length: 11 }, (_, i) => 1024 * 2 ** i);

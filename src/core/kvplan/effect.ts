@@ -10,7 +10,7 @@ import type { Deployment } from '../cost/deployment.ts';
 import { kvBytesForContext } from '../model/params.ts';
 import { capacityPoint } from './capacity.ts';
 import { strategyDecodeStep } from './decode.ts';
-import { compressedTransferBytes, ringPrefillSendBytes } from './distributed.ts';
+import { compressedTransferBytes, ringPrefillSendBytes } from '../kv/distributed.ts';
 import {
   freeKvBytesPerGpu,
   layerKv,
@@ -19,7 +19,7 @@ import {
   stageFootprints,
   type ResolvedKv,
 } from './footprint.ts';
-import { exposedTransferS, reloadBytes, swapPreemptionS, transferS } from './offload.ts';
+import { exposedTransferS, reloadBytes, swapPreemptionS, transferS } from '../kv/offload.ts';
 import {
   kvStrategySchema,
   type Fidelity,
@@ -31,7 +31,7 @@ import {
   type KvShareInput,
   type KvStrategy,
   type KvStrategyInput,
-} from './types.ts';
+} from '../kv/types.ts';
 
 export interface TransferCost {
   bytes: number;

@@ -22,9 +22,9 @@ import { decodeStepS } from '../cost/estimator.ts';
 import { geometryOf } from '../cost/geometry.ts';
 import { withoutKvStrategy } from '../cost/kvformat.ts';
 import { exposedExtraComputeS, vectorFlopsPerS } from './engine.ts';
-import { distAttentionExchangeBytes, partialOutputBytes } from './distributed.ts';
+import { distAttentionExchangeBytes, partialOutputBytes } from '../kv/distributed.ts';
 import { layerKv, stageFootprints, type ResolvedKv } from './footprint.ts';
-import { exposedTransferS, transferS } from './offload.ts';
+import { exposedTransferS, transferS } from '../kv/offload.ts';
 
 export { CUDA_CORE_FRACTION_OF_BF16_TENSOR, vectorFlopsPerS, exposedExtraComputeS } from './engine.ts';
 

@@ -1,6 +1,7 @@
 /**
  * The scenario's KV strategy (`runtime.kvStrategy`) as the engine applies it — the one hook between
- * core/kv's per-sequence formulas (footprint.ts `layerKv`) and the cost model, closed-form estimator
+ * core/kv's per-family formulas (composed per sequence by footprint.ts `layerKv`) and the cost model
+ * (which sees it as cost/kv-hook.ts `KvHook`), closed-form estimator
  * and simulator (issue 6). Without a strategy `kvEngineOf` returns null and every caller keeps its
  * own arithmetic untouched (byte-identical results).
  *
@@ -25,14 +26,15 @@
 import type { BatchShape, KvDecodeSums } from '../cost/batch.ts';
 import type { Deployment } from '../cost/deployment.ts';
 import { kvStoredBytesPerElement, kvStrategyOf, withoutKvStrategy } from '../cost/kvformat.ts';
+import { provideKvHook, type DecodeKvRead, type KvHook, type PromptWork } from '../cost/kv-hook.ts';
 import { kvBlockTokens } from '../cost/memory.ts';
 import type { GpuSpec } from '../hardware/types.ts';
 import { kvBytesForContext } from '../model/params.ts';
 import type { Workload } from '../scenario/schema.ts';
-import { compressedTransferBytes } from './distributed.ts';
+import { compressedTransferBytes } from '../kv/distributed.ts';
 import { layerKv, resolveKv, type LayerKv, type ResolvedKv } from './footprint.ts';
-import { effectiveHitRate, exposedTransferS, multiTurnStoreBytes, reloadBytes, transferS } from './offload.ts';
-import { prefillComputedTokens, ragLoadBytes } from './share.ts';
+import { effectiveHitRate, exposedTransferS, multiTurnStoreBytes, reloadBytes, transferS } from '../kv/offload.ts';
+import { prefillComputedTokens, ragLoadBytes } from '../kv/share.ts';
 
 /**
  * Non-tensor-core (CUDA core) FLOP rate as a fraction of dense bf16 tensor peak: H100 SXM 67 / 989,
@@ -53,24 +55,6 @@ export function exposedExtraComputeS(
   bytesPerS: number,
 ): number {
   return Math.max(0, extraFlops / flopsPerS - readBytes / bytesPerS);
-}
-
-/** Per-step decode reads of one attention layer on one GPU under a strategy. */
-export interface DecodeKvRead {
-  /** Slots read (× geometry.kvBytesPerTokenLayerGpu = bytes); without a strategy this is Σ(ctx + 1). */
-  tokens: number;
-  /** Dequantization + reconstruction + selection FLOPs on this GPU. */
-  extraFlops: number;
-  /** Promoted pages fetched from host on this GPU (evict to host). */
-  h2dBytes: number;
-}
-
-/** Prompt work under sharing / RAG chunk reuse / multi-turn reuse (what compare.ts and the estimator cost). */
-export interface PromptWork {
-  /** Prompt tokens still prefilled per request (≥ 1). */
-  computed: number;
-  /** KV bytes per GPU each request loads over the host link instead (CacheGen-compressed). */
-  loadBytesPerGpu: number;
 }
 
 /**
@@ -113,8 +97,10 @@ export function multiTurnHitRate(
   return effectiveHitRate(mt.hitRate, multiTurnStoreBytes(rate, mt.ttlS, promptTokens * storedBytesPerToken), store);
 }
 
+export type { DecodeKvRead, PromptWork } from '../cost/kv-hook.ts';
+
 /** The strategy resolved on one deployment, with the per-sequence quantities the engine uses. */
-export class KvEngine {
+export class KvEngine implements KvHook {
   readonly r: ResolvedKv;
   /** Tokens per allocation unit (PagedAttention block, vAttention page; cost/memory kvBlockTokens). */
   readonly blockTokens: number;
@@ -247,6 +233,11 @@ export class KvEngine {
     return this.r.hostGBps;
   }
 
+  /** Layer-wise prefetch (the offload component's, default on) hides host loads behind compute. */
+  get prefetch(): boolean {
+    return this.r.offload?.prefetch ?? true;
+  }
+
   /** Promoted pages over the host link, hidden behind the layer's attention with layer-wise prefetch. */
   refetchS(h2dBytes: number, attentionS: number): { transferS: number; exposedS: number } {
     const t = transferS(h2dBytes, this.r.hostGBps);
@@ -293,6 +284,8 @@ export function kvEngineOf(dep: Deployment): KvEngine | null {
   engines.set(dep, e);
   return e;
 }
+
+provideKvHook(kvEngineOf);
 
 /**
  * KV bytes of one prompt handed from a prefill to a decode instance: the strategy's hand-off size

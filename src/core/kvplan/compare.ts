@@ -20,8 +20,8 @@ import { strategyDecodeStep, type DecodeStep } from './decode.ts';
 import { effectOf, type KvEffect } from './effect.ts';
 import { freeKvBytesPerGpu, resolveKv, stageFootprints, type ResolvedKv } from './footprint.ts';
 import { promptWork } from './engine.ts';
-import { exposedTransferS, transferS } from './offload.ts';
-import { kvStrategySchema, type Fidelity, type KvStrategy, type KvStrategyInput } from './types.ts';
+import { exposedTransferS, transferS } from '../kv/offload.ts';
+import { kvStrategySchema, type Fidelity, type KvStrategy, type KvStrategyInput } from '../kv/types.ts';
 import { GB } from '../units.ts';
 
 export interface CompareOptions {

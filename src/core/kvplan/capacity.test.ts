@@ -4,7 +4,7 @@ import { capacityPoint, kvCapacityCurve, DEFAULT_CONTEXTS } from './capacity.ts'
 import { kvEffect } from './effect.ts';
 import { freeKvBytesPerGpu, resolveKv } from './footprint.ts';
 import { deployment, GiB, KiB, llama8bH100 } from './testkit.ts';
-import { kvStrategySchema, type KvStrategyInput } from './types.ts';
+import { kvStrategySchema, type KvStrategyInput } from '../kv/types.ts';
 
 /**
  * Issue 6 worked example: Llama-3.1-8B (32 layers, 8 KV heads × 128) at 128K context on one H100 SXM

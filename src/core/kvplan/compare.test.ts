@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { workloadSchema } from '../scenario/schema.ts';
 import { compareStrategies } from './compare.ts';
 import { llama8bH100 } from './testkit.ts';
-import type { KvStrategyInput } from './types.ts';
+import type { KvStrategyInput } from '../kv/types.ts';
 
 const dep = llama8bH100();
 const longChat = workloadSchema.parse({ inputTokens: 32_768, outputTokens: 1024, requests: 1000 });

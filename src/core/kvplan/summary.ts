@@ -9,7 +9,7 @@ import { kvStrategyOf } from '../cost/kvformat.ts';
 import { capacityPoint } from './capacity.ts';
 import { effectOf } from './effect.ts';
 import { engineCaveats, kvEngineOf } from './engine.ts';
-import type { Fidelity } from './types.ts';
+import type { Fidelity } from '../kv/types.ts';
 
 export interface KvStrategySummary {
   label: string;

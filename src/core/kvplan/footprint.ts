@@ -17,7 +17,7 @@ import { geometryOf } from '../cost/geometry.ts';
 import { memoryReport } from '../cost/memory.ts';
 import { attentionKvBytesPerLayerPerToken } from '../model/params.ts';
 import { GB } from '../units.ts';
-import { DISTRIBUTED_SOURCES, describeDistributed, distributedFidelity } from './distributed.ts';
+import { DISTRIBUTED_SOURCES, describeDistributed, distributedFidelity } from '../kv/distributed.ts';
 import {
   EVICT_SOURCES,
   defaultEvictedTo,
@@ -28,11 +28,11 @@ import {
   selectionReadFraction,
   shortEvict,
   summaryTokensBf16,
-} from './evict.ts';
-import { OFFLOAD_SOURCES, describeOffload, hostLinkGBps, ssdReadGBps } from './offload.ts';
-import { describePaging, resolvePaging, mlaEngineConstraint, type ResolvedPaging } from './paging.ts';
-import { describeQuant, residualWindowBytes, resolveQuant, type ResolvedQuant } from './quant.ts';
-import { SHARE_SOURCES, describeShare, sharedPrefixTokens, shareFidelity } from './share.ts';
+} from '../kv/evict.ts';
+import { OFFLOAD_SOURCES, describeOffload, hostLinkGBps, ssdReadGBps } from '../kv/offload.ts';
+import { describePaging, resolvePaging, mlaEngineConstraint, type ResolvedPaging } from '../kv/paging.ts';
+import { describeQuant, residualWindowBytes, resolveQuant, type ResolvedQuant } from '../kv/quant.ts';
+import { SHARE_SOURCES, describeShare, sharedPrefixTokens, shareFidelity } from '../kv/share.ts';
 import {
   worstFidelity,
   type Fidelity,
@@ -41,7 +41,7 @@ import {
   type KvOffload,
   type KvShare,
   type KvStrategy,
-} from './types.ts';
+} from '../kv/types.ts';
 
 export interface ResolvedKv {
   dep: Deployment;
