@@ -71,13 +71,13 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
   if (tc !== undefined && tc !== null) {
     if (!isObj(tc)) throw new ModelImportError('text_config', `expected an object, got ${describe(tc)}`);
     c = new Cfg(tc, 'text_config');
-    rejectUnsupportedFeatures(c);
     const innerArch = firstArchitecture(c);
     const innerType = c.optString('model_type');
     family =
       (innerArch ? ownEntry(ARCHITECTURES, innerArch) : undefined) ??
       (innerType ? ownEntry(MODEL_TYPES, innerType) : undefined) ??
       (topArch && !innerArch && !innerType ? ownEntry(WRAPPERS, topArch) : undefined);
+    rejectUnsupportedFeatures(c, family);
     const innerName = innerArch ?? innerType ?? topArch ?? 'unknown';
     if (!family) {
       throw unsupportedArch(
@@ -90,10 +90,10 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
       `Text decoder only (from text_config of ${topArch ?? topType ?? 'a multimodal wrapper'}); vision/audio towers are not counted.`,
     );
   } else {
-    rejectUnsupportedFeatures(top);
     family =
       (topArch ? ownEntry(ARCHITECTURES, topArch) : undefined) ??
       (!topArch && topType ? ownEntry(MODEL_TYPES, topType) : undefined);
+    rejectUnsupportedFeatures(top, family);
     archName = topArch ?? topType ?? '';
     if (!family) {
       if (!topArch && !topType) {
@@ -142,7 +142,7 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
     slidingWindow: body.window,
     attention: body.attention,
     intermediateSize: body.intermediateSize,
-    gatedMlp: true,
+    gatedMlp: body.gatedMlp ?? true,
     mlpBias: body.mlpBias,
     moe: body.moe,
     layers: body.layers,
@@ -155,6 +155,7 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
     notes.push(`${body.mtp} multi-token-prediction layer(s) in the checkpoint are excluded from params and KV.`);
   }
   if (body.chunk !== null) spec.attentionChunkSize = body.chunk;
+  if (body.extra) Object.assign(spec, body.extra);
   if (notes.length > 0) spec.notes = notes;
 
   checkDerivedSizes(spec);

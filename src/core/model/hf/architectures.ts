@@ -20,7 +20,10 @@ export type Family =
   | 'gpt_oss'
   | 'deepseek'
   | 'llama4'
-  | 'minimax_m2';
+  | 'minimax_m2'
+  | 'qwen3_5'
+  | 'qwen3_5_moe'
+  | 'nemotron_h';
 
 /** `architectures[0]` → family. */
 export const ARCHITECTURES: Record<string, Family> = {
@@ -38,6 +41,12 @@ export const ARCHITECTURES: Record<string, Family> = {
   DeepseekV3ForCausalLM: 'deepseek',
   Llama4ForCausalLM: 'llama4',
   MiniMaxM2ForCausalLM: 'minimax_m2',
+  DeepseekV32ForCausalLM: 'deepseek', // + DSA lightning indexer (index_* keys)
+  GlmMoeDsaForCausalLM: 'deepseek', // GLM-5: DeepSeek-V3.2 layout (MLA + DSA + shared/routed experts)
+  Qwen3NextForCausalLM: 'qwen3_5_moe',
+  Qwen3_5ForCausalLM: 'qwen3_5',
+  Qwen3_5MoeForCausalLM: 'qwen3_5_moe',
+  NemotronHForCausalLM: 'nemotron_h',
 };
 
 /** `model_type` → family (used when `architectures` is absent, and for nested text configs). */
@@ -59,6 +68,12 @@ export const MODEL_TYPES: Record<string, Family> = {
   kimi_k2: 'deepseek',
   llama4_text: 'llama4',
   minimax_m2: 'minimax_m2',
+  deepseek_v32: 'deepseek',
+  glm_moe_dsa: 'deepseek',
+  qwen3_next: 'qwen3_5_moe',
+  qwen3_5_text: 'qwen3_5',
+  qwen3_5_moe_text: 'qwen3_5_moe',
+  nemotron_h: 'nemotron_h',
 };
 
 /** Multimodal wrappers whose `text_config` is imported (text decoder only). */
@@ -67,6 +82,8 @@ export const WRAPPERS: Record<string, Family> = {
   Qwen3VLForConditionalGeneration: 'qwen3',
   Qwen3VLMoeForConditionalGeneration: 'qwen3_moe',
   KimiK25ForConditionalGeneration: 'deepseek',
+  Qwen3_5ForConditionalGeneration: 'qwen3_5',
+  Qwen3_5MoeForConditionalGeneration: 'qwen3_5_moe',
 };
 
 export const FAMILY_LABEL: Record<Family, string> = {
@@ -82,6 +99,9 @@ export const FAMILY_LABEL: Record<Family, string> = {
   deepseek: 'DeepSeek (MLA)',
   llama4: 'Llama-4',
   minimax_m2: 'MiniMax-M2',
+  qwen3_5: 'Qwen3.5 (Gated DeltaNet hybrid)',
+  qwen3_5_moe: 'Qwen3.5-MoE (Gated DeltaNet hybrid)',
+  nemotron_h: 'Nemotron-H (Mamba-2 hybrid)',
 };
 
 /** Tie default when the config omits `tie_word_embeddings` (per-model HF config class default). */
@@ -98,16 +118,15 @@ export const TIE_DEFAULT: Record<Family, boolean> = {
   deepseek: false,
   llama4: false,
   minimax_m2: false,
+  qwen3_5: false,
+  qwen3_5_moe: false,
+  nemotron_h: false,
 };
 
 /** Architectures known and deliberately rejected, with the reason shown to the user. */
 const KNOWN_UNSUPPORTED: Record<string, string> = {
-  NemotronHForCausalLM: 'hybrid Mamba-2/attention model (Nemotron-H): Mamba layers are not supported',
   DeciLMForCausalLM: 'heterogeneous per-layer blocks (Nemotron-NAS) are not supported',
-  Qwen3NextForCausalLM: 'Gated DeltaNet linear-attention layers (Qwen3-Next) are not supported',
   Step3p7FlashForCausalLM: 'Step-3.7 attention/MoE layout is not modeled',
-  GlmMoeDsaForCausalLM: 'DeepSeek Sparse Attention (lightning indexer) is not supported',
-  DeepseekV32ForCausalLM: 'DeepSeek Sparse Attention (lightning indexer) is not supported',
   DeepseekV4ForCausalLM: 'DeepSeek-V4 compressed attention / hyper-connections are not supported',
   MiniMaxM3ForCausalLM: 'block-sparse attention layers (MiniMax-M3) are not supported',
   MiMoV2FlashForCausalLM: 'per-layer-type attention shapes (MiMo-V2 hybrid sliding window) are not supported',
@@ -142,24 +161,31 @@ export function firstArchitecture(c: Cfg): string | null {
   return v[0];
 }
 
+/** Families that model a feature the generic check below would refuse. */
+const MAMBA_FAMILIES: ReadonlySet<Family | undefined> = new Set<Family>(['nemotron_h']);
+const DSA_FAMILIES: ReadonlySet<Family | undefined> = new Set<Family>(['deepseek']);
+const LINEAR_FAMILIES: ReadonlySet<Family | undefined> = new Set<Family>(['qwen3_5', 'qwen3_5_moe']);
+
 /**
- * Features that change parameter or KV arithmetic in ways this importer does not model.
- * Checked before the architecture so the error names the actual reason.
+ * Features that change parameter or KV arithmetic in ways this importer does not model for `family`
+ * (undefined: the architecture is not known either). Checked before the architecture error so the
+ * error names the actual reason.
  */
-export function rejectUnsupportedFeatures(c: Cfg): void {
+export function rejectUnsupportedFeatures(c: Cfg, family?: Family): void {
   const reject = (key: string, why: string): never => {
     throw new ModelImportError(c.path(key), `${why}; this model cannot be imported`);
   };
-  if (c.has('hybrid_override_pattern')) {
+  const mamba = MAMBA_FAMILIES.has(family);
+  if (!mamba && c.has('hybrid_override_pattern')) {
     reject(
       'hybrid_override_pattern',
       'hybrid Mamba/attention layer pattern (Nemotron-H): Mamba layers are not supported',
     );
   }
-  if (c.has('layers_block_type')) {
+  if (!mamba && c.has('layers_block_type')) {
     reject('layers_block_type', 'hybrid Mamba/attention layer types (Nemotron-H): Mamba layers are not supported');
   }
-  if (c.has('ssm_state_size') || c.has('mamba_num_heads')) {
+  if (!mamba && (c.has('ssm_state_size') || c.has('mamba_num_heads'))) {
     reject(
       c.has('ssm_state_size') ? 'ssm_state_size' : 'mamba_num_heads',
       'state-space (Mamba) layers are not supported',
@@ -177,7 +203,7 @@ export function rejectUnsupportedFeatures(c: Cfg): void {
       'DeepSeek-V4 compressed attention / hyper-connections are not supported',
     );
   }
-  if (c.has('index_topk') || c.has('index_n_heads')) {
+  if (!DSA_FAMILIES.has(family) && (c.has('index_topk') || c.has('index_n_heads'))) {
     reject(
       c.has('index_topk') ? 'index_topk' : 'index_n_heads',
       'DeepSeek Sparse Attention (lightning indexer with its own weights and key cache) is not supported',
@@ -200,7 +226,14 @@ export function rejectUnsupportedFeatures(c: Cfg): void {
   }
   const lt = c.raw('layer_types');
   if (Array.isArray(lt)) {
-    const odd = lt.find((t) => t !== 'full_attention' && t !== 'sliding_attention');
+    const linear = LINEAR_FAMILIES.has(family);
+    const odd = lt.find(
+      (t) =>
+        t !== 'full_attention' &&
+        t !== 'sliding_attention' &&
+        !(linear && t === 'linear_attention') &&
+        !(DSA_FAMILIES.has(family) && t === 'deepseek_sparse_attention'),
+    );
     if (odd !== undefined) {
       const why =
         odd === 'linear_attention'

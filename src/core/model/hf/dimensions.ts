@@ -69,6 +69,8 @@ export function readLayerTypes(c: Cfg, numLayers: number): LayerAttention[] | nu
   return v.map((t, i) => {
     if (t === 'full_attention') return 'full';
     if (t === 'sliding_attention') return 'sliding';
+    // Only families that model Gated DeltaNet get here with it (architectures.ts refuses it elsewhere).
+    if (t === 'linear_attention') return 'linear';
     throw new ModelImportError(
       `${c.path('layer_types')}[${i}]`,
       `expected "full_attention" or "sliding_attention", got ${describe(t)}`,

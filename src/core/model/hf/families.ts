@@ -1,11 +1,12 @@
 /**
  * Per-family builders: one config (already routed to its family) → the decoder body of a ModelSpec.
  */
-import type { AttentionSpec, LayerSpec, MoeSpec } from '../types.ts';
+import type { AttentionSpec, LayerSpec, ModelSpec, MoeSpec, SparseIndexerSpec } from '../types.ts';
 import type { Family } from './architectures.ts';
 import { type Dims, gqaAttention, moeSpec, readDims, readSliding } from './dimensions.ts';
 import type { Cfg } from './reader.ts';
 import { describe, isObj, ModelImportError } from './reader.ts';
+import { buildNemotronH, buildQwen35 } from './hybrid.ts';
 
 export interface Body {
   dims: Dims;
@@ -18,10 +19,16 @@ export interface Body {
   normsPerLayer: number;
   mtp: number;
   chunk: number | null;
+  /** Plain 2-matrix MLP (Nemotron-H relu²) instead of the default gated one. */
+  gatedMlp?: boolean;
+  /** State-layer and indexer shapes of hybrid / sparse families. */
+  extra?: Pick<ModelSpec, 'linearAttention' | 'mamba' | 'sparseIndexer'>;
 }
 
 export function buildFamily(c: Cfg, family: Family, notes: string[]): Body {
   if (family === 'deepseek') return buildDeepseek(c, notes);
+  if (family === 'qwen3_5' || family === 'qwen3_5_moe') return buildQwen35(c, family, notes);
+  if (family === 'nemotron_h') return buildNemotronH(c, notes);
   const d = readDims(c, family);
   const { kinds, window } = readSliding(c, family, d.numLayers);
   const dense = (ffn: (i: number) => 'dense' | 'moe'): LayerSpec[] =>
@@ -270,6 +277,14 @@ function buildDeepseek(c: Cfg, notes: string[]): Body {
     attention: 'full',
     ffn: moe && i >= firstK && i % freq === 0 ? 'moe' : 'dense',
   }));
+  const sparseIndexer = readSparseIndexer(c, notes);
+  if (sparseIndexer) applyIndexerTypes(c, layers);
+  if (sparseIndexer && qLoraRank === null) {
+    throw new ModelImportError(
+      c.path('q_lora_rank'),
+      'missing; the DSA indexer reads the low-rank query (expected a positive integer)',
+    );
+  }
   notes.push(
     'MLA: KV cache is the compressed latent (kv_lora_rank + qk_rope_head_dim) per layer, as stored by absorbing engines.',
   );
@@ -298,7 +313,53 @@ function buildDeepseek(c: Cfg, notes: string[]): Body {
     normsPerLayer: 2,
     mtp: c.optInt('num_nextn_predict_layers', 'MTP layers', 0, 0),
     chunk: null,
+    ...(sparseIndexer ? { extra: { sparseIndexer } } : {}),
   };
+}
+
+/**
+ * DeepSeek Sparse Attention (DeepSeek-V3.2, GLM-5): `index_n_heads` × `index_head_dim` lightning
+ * indexer selecting `index_topk` tokens per query; null when the config has none. The indexer key
+ * cache holds index_head_dim FP8 values + one fp32 scale per 128 values per token and layer
+ * (vLLM DeepseekV32IndexerCache: head_dim + head_dim / 128 · 4 bytes).
+ */
+function readSparseIndexer(c: Cfg, notes: string[]): SparseIndexerSpec | null {
+  if (!c.has('index_topk') && !c.has('index_n_heads') && !c.has('index_head_dim')) return null;
+  const indexHeadDim = c.int('index_head_dim', 'DSA indexer head dim');
+  const spec: SparseIndexerSpec = {
+    indexHeads: c.int('index_n_heads', 'DSA indexer heads'),
+    indexHeadDim,
+    topK: c.int('index_topk', 'tokens each query attends to (DSA top-k)'),
+    keyBytesPerToken: indexHeadDim + Math.ceil(indexHeadDim / 128) * 4,
+  };
+  notes.push(
+    `DeepSeek Sparse Attention: each query reads its top ${spec.topK} tokens; the lightning indexer (${spec.indexHeads} heads × ${indexHeadDim}) scans every cached token from its own FP8 key cache (${spec.keyBytesPerToken} B per token per layer).`,
+  );
+  return spec;
+}
+
+/**
+ * GLM-5.2 `indexer_types`: "full" layers run their own indexer, "shared" layers reuse the previous
+ * layer's top-k (no indexer weights or key cache). The first layer must run its own.
+ */
+function applyIndexerTypes(c: Cfg, layers: LayerSpec[]): void {
+  const v = c.raw('indexer_types');
+  if (v === undefined || v === null) return;
+  if (!Array.isArray(v) || v.length !== layers.length) {
+    throw new ModelImportError(
+      c.path('indexer_types'),
+      `expected an array of "full"/"shared", one per layer (num_hidden_layers = ${layers.length}), got ${describe(v)}`,
+    );
+  }
+  v.forEach((t, i) => {
+    if (t === 'shared' && i > 0) layers[i]!.reusesIndexer = true;
+    else if (t !== 'full') {
+      throw new ModelImportError(
+        `${c.path('indexer_types')}[${i}]`,
+        `expected "full"${i > 0 ? ' or "shared"' : ' (layer 0 has no earlier selection to share)'}, got ${describe(t)}`,
+      );
+    }
+  });
 }
 
 export function quantNote(c: Cfg, top: Cfg): string | null {
