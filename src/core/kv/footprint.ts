@@ -16,6 +16,7 @@ import { withoutKvStrategy } from '../cost/kvformat.ts';
 import { geometryOf } from '../cost/geometry.ts';
 import { memoryReport } from '../cost/memory.ts';
 import { attentionKvBytesPerLayerPerToken } from '../model/params.ts';
+import { holdsKv } from '../model/types.ts';
 import { GB } from '../units.ts';
 import { DISTRIBUTED_SOURCES, describeDistributed, distributedFidelity } from './distributed.ts';
 import {
@@ -135,7 +136,8 @@ function stageLayerKinds(dep: Deployment): { full: number; sliding: number }[] {
     let sliding = 0;
     for (let k = 0; k < n; k++, i++) {
       const l = dep.model.layers[i];
-      if (l && l.attention === 'sliding' && window !== null) sliding++;
+      if (!l || !holdsKv(l)) continue; // state-based and FFN-only layers hold no KV
+      if (l.attention === 'sliding' && window !== null) sliding++;
       else full++;
     }
     out.push({ full, sliding });

@@ -210,6 +210,17 @@ export function kvLayerCount(m: ModelSpec, layers: readonly LayerSpec[] = m.laye
   return n;
 }
 
+/** KV-holding layers of each pipeline stage (`stageLayers` = layers per stage, in order). */
+export function kvLayersPerStage(m: ModelSpec, stageLayers: readonly number[]): number[] {
+  const out: number[] = [];
+  let start = 0;
+  for (const n of stageLayers) {
+    out.push(kvLayerCount(m, m.layers.slice(start, start + n)));
+    start += n;
+  }
+  return out;
+}
+
 /**
  * DSA indexer key-cache bytes per token summed over the attention layers (stored in FP8 + scale,
  * independent of the KV-cache dtype; 0 without an indexer).
