@@ -678,6 +678,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       qk_nope_head_dim: 128,
       qk_rope_head_dim: 64,
       v_head_dim: 128,
+      // The official checkpoint is FP8 (block 128×128, dynamic activations), as its config.json states.
+      quantization_config: {
+        activation_scheme: 'dynamic',
+        fmt: 'e4m3',
+        quant_method: 'fp8',
+        weight_block_size: [128, 128],
+      },
     },
   },
   // data/reference/hf-configs/deepseek-ai--DeepSeek-R1.json
@@ -711,6 +718,13 @@ export const CATALOG_CONFIGS: readonly CatalogConfig[] = [
       qk_nope_head_dim: 128,
       qk_rope_head_dim: 64,
       v_head_dim: 128,
+      // The official checkpoint is FP8 (block 128×128, dynamic activations), as its config.json states.
+      quantization_config: {
+        activation_scheme: 'dynamic',
+        fmt: 'e4m3',
+        quant_method: 'fp8',
+        weight_block_size: [128, 128],
+      },
     },
   },
   // data/reference/hf-configs/moonshotai--Kimi-K2-Instruct.json

@@ -35,6 +35,7 @@ import {
   WRAPPERS,
 } from './hf/architectures.ts';
 import { buildFamily, quantNote } from './hf/families.ts';
+import { readCheckpointQuantization } from './hf/quantization.ts';
 import { Cfg, describe, fmtInt, type HfImportMeta, isObj, ModelImportError } from './hf/reader.ts';
 import { ownEntry } from '../json/untrusted.ts';
 import type { Family } from './hf/architectures.ts';
@@ -122,6 +123,8 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
 
   const q = quantNote(c, top);
   if (q) notes.push(q);
+  const quantField = c.has('quantization_config') ? c.path('quantization_config') : 'quantization_config';
+  const quant = readCheckpointQuantization(c.raw('quantization_config') ?? top.raw('quantization_config'), quantField);
 
   const body = buildFamily(c, family, notes);
   if (body.layers.some((l) => l.attention === 'sliding')) {
@@ -156,6 +159,16 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
   }
   if (body.chunk !== null) spec.attentionChunkSize = body.chunk;
   if (body.extra) Object.assign(spec, body.extra);
+  if (quant) {
+    spec.checkpointQuantization = {
+      method: quant.method,
+      weightsDtype: quant.weightsDtype,
+      activationsDtype: quant.activationsDtype,
+    };
+    notes.push(
+      `Checkpoint precision from quantization_config: ${quant.method} (weights ${quant.weightsDtype}, activations ${quant.activationsDtype}); scenarios default to it.`,
+    );
+  }
   if (notes.length > 0) spec.notes = notes;
 
   checkDerivedSizes(spec);

@@ -190,7 +190,7 @@ export interface ModelSpec {
    * Precision the checkpoint ships in, from config.json `quantization_config` (fp8, fp8 block, nvfp4,
    * mxfp4, AWQ/GPTQ int4, compressed-tensors). Sets the default weight precision of a scenario.
    */
-  checkpointQuantization?: { method: string; weightsDtype: Dtype };
+  checkpointQuantization?: { method: string; weightsDtype: Dtype; activationsDtype?: Dtype };
   /** Vision/audio tower parameters of a multimodal checkpoint (held in memory, not in the decoder count). */
   encoderParams?: number;
   /** Display family, e.g. "Llama 3.1", "DeepSeek-V3". */
