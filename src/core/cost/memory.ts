@@ -131,6 +131,8 @@ export function weightBytesPerGpu(dep: Deployment, stage: number): number {
     }
   }
   if (stage === 0) bytes += (params.embeddingParams / instance.tp) * 2;
+  // A multimodal checkpoint's vision tower runs before the decoder: bf16, its linears split over tp (vLLM Qwen3-VL).
+  if (stage === 0 && m.encoderParams) bytes += (m.encoderParams / instance.tp) * 2;
   if (stage === instance.pp - 1) {
     // Tied embeddings share one tensor on a single stage; with pp > 1 the last stage needs its own copy.
     const lmHead = params.lmHeadParams > 0 ? params.lmHeadParams : instance.pp > 1 ? params.embeddingParams : 0;

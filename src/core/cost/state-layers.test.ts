@@ -10,7 +10,7 @@ import { parseScenario } from '../scenario/validate.ts';
 import { uniformShape } from './batch.ts';
 import { resolveDeployment, type Deployment } from './deployment.ts';
 import { iterationCost } from './iteration.ts';
-import { memoryReport } from './memory.ts';
+import { memoryReport, weightBytesPerGpu } from './memory.ts';
 import type { OpCost } from './roofline.ts';
 
 const HF_DIR = fileURLToPath(new URL('../../../data/reference/hf-configs/', import.meta.url));
@@ -116,5 +116,15 @@ describe('memory: recurrent state is per sequence and flat in context length', (
     const m = memoryReport(dep('deepseek-ai--DeepSeek-V3.2.json', 8));
     expect(m.kvBytesPerToken).toBe(61 * 576 * 2 + 61 * 132);
     expect(m.stateBytesPerSequence).toBe(0);
+  });
+});
+
+describe('memory: a vision tower counts in the weights', () => {
+  it('Qwen3.5-35B-A3B at tp 2: stage 0 holds encoderParams × 2 B / 2 more', () => {
+    const d = dep('Qwen--Qwen3.5-35B-A3B.json', 2);
+    const enc = d.model.encoderParams!;
+    expect(enc).toBeGreaterThan(4e8);
+    const noTower: Deployment = { ...d, model: { ...d.model, encoderParams: undefined } };
+    expect(weightBytesPerGpu(d, 0) - weightBytesPerGpu(noTower, 0)).toBeCloseTo(enc, 0);
   });
 });

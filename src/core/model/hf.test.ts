@@ -313,11 +313,12 @@ describe('architecture semantics', () => {
     expect(m.layers[1]?.ffn).toBe('dense');
     expect(m.layers[3]?.ffn).toBe('moe');
   });
-  it('Qwen3-VL: text decoder only, tie from text_config', () => {
+  it('Qwen3-VL: decoder from text_config, tie from text_config, vision tower counted apart', () => {
     const m = byFile('Qwen--Qwen3-VL-2B-Instruct.json');
     expect(m.tieWordEmbeddings).toBe(true);
     expect(countParams(m).lmHeadParams).toBe(0);
-    expect(m.notes?.some((n) => n.includes('Text decoder only'))).toBe(true);
+    expect(m.encoderParams).toBeGreaterThan(0);
+    expect(m.notes?.some((n) => n.includes('vision tower') && n.includes('encoderParams'))).toBe(true);
   });
   it('Gemma-2: head_dim 128 ≠ hidden/heads, tied by default, 4 norms per layer, alternating window', () => {
     const m = fromHfConfig(

@@ -36,6 +36,7 @@ import {
 } from './hf/architectures.ts';
 import { buildFamily, quantNote } from './hf/families.ts';
 import { readCheckpointQuantization } from './hf/quantization.ts';
+import { encoderParamsOf } from './hf/encoders.ts';
 import { Cfg, describe, fmtInt, type HfImportMeta, isObj, ModelImportError } from './hf/reader.ts';
 import { ownEntry } from '../json/untrusted.ts';
 import type { Family } from './hf/architectures.ts';
@@ -68,6 +69,7 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
   let family: Family | undefined;
   let archName: string;
   const notes: string[] = [];
+  let encoderParams: number | null = null;
   const tc = config['text_config'];
   if (tc !== undefined && tc !== null) {
     if (!isObj(tc)) throw new ModelImportError('text_config', `expected an object, got ${describe(tc)}`);
@@ -87,8 +89,11 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
       );
     }
     archName = topArch ?? innerName;
+    encoderParams = encoderParamsOf(top);
     notes.push(
-      `Text decoder only (from text_config of ${topArch ?? topType ?? 'a multimodal wrapper'}); vision/audio towers are not counted.`,
+      encoderParams !== null
+        ? `Decoder from text_config of ${topArch ?? topType ?? 'a multimodal wrapper'}; the vision tower (${(encoderParams / 1e9).toFixed(2)}B parameters) is counted in memory as a separate component (encoderParams), not in the decoder totals.`
+        : `Text decoder only (from text_config of ${topArch ?? topType ?? 'a multimodal wrapper'}); vision/audio towers are not counted.`,
     );
   } else {
     family =
@@ -159,6 +164,7 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
   }
   if (body.chunk !== null) spec.attentionChunkSize = body.chunk;
   if (body.extra) Object.assign(spec, body.extra);
+  if (encoderParams !== null) spec.encoderParams = encoderParams;
   if (quant) {
     spec.checkpointQuantization = {
       method: quant.method,
@@ -181,7 +187,7 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
  * cannot represent exactly. Runs on at most MAX layers (CONFIG_INT_LIMITS.num_hidden_layers).
  */
 function checkDerivedSizes(spec: ModelSpec): void {
-  const total = countParams(spec).totalParams;
+  const total = countParams(spec).totalParams + (spec.encoderParams ?? 0);
   if (!Number.isFinite(total) || total > MAX_TOTAL_PARAMS) {
     throw new ModelImportError(
       'config',

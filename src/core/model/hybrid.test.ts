@@ -56,6 +56,18 @@ describe('Qwen3.5 Gated DeltaNet hybrid (Qwen/Qwen3.5-397B-A17B config.json)', (
     expect(Math.abs(p.totalParams / 397e9 - 1)).toBeLessThan(0.01); // 396.35B decoder (vision tower 0.46B apart)
     expect(Math.round(p.activeParams / 1e9)).toBe(17); // 17.35B incl. the input embedding
   });
+  it('counts the vision tower as a separate component, by hand (Qwen3-VL layout)', () => {
+    const d = 1152;
+    const inter = 4304;
+    const merged = d * 2 * 2; // spatial_merge_size 2
+    const patchEmbed = 3 * 2 * 16 * 16 * d + d; // Conv3d in 3 · t 2 · 16 × 16 → d, with bias
+    const posEmbed = 2304 * d;
+    const block = 2 * 2 * d + (3 * d * d + 3 * d) + (d * d + d) + (d * inter + inter) + (inter * d + d);
+    const merger = 2 * d + merged * merged + merged + merged * 4096 + 4096;
+    expect(m.encoderParams).toBe(patchEmbed + posEmbed + 27 * block + merger);
+    // The card's 397B is the whole checkpoint: decoder + vision tower = 396.81B.
+    expect(Math.abs((countParams(m).totalParams + m.encoderParams!) / 397e9 - 1)).toBeLessThan(0.001);
+  });
   it('imports the NVFP4 export with its checkpoint precision', () => {
     const q = load('nvidia--Qwen3.5-397B-A17B-NVFP4.json');
     expect(q.checkpointQuantization).toEqual({ method: 'nvfp4', weightsDtype: 'nvfp4', activationsDtype: 'nvfp4' });
