@@ -29,8 +29,6 @@ const REJECTED: Record<string, string> = {
   'nvidia--Llama-3_3-Nemotron-Super-49B-v1.json': 'block_configs',
   'sgl-project--DeepSeek-V4-Flash-FP8.json': 'compress_ratios',
   'sgl-project--DeepSeek-V4-Pro-FP8.json': 'compress_ratios',
-  'stepfun-ai--Step-3.7-Flash-FP8.json': 'architectures',
-  'stepfun-ai--Step-3.7-Flash.json': 'architectures',
 };
 
 /** Imported files: [total B, active B (incl. input embedding)] against published figures, ±2%. */

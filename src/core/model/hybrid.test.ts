@@ -212,3 +212,28 @@ describe('quantization_config', () => {
     }
   });
 });
+
+describe('Step-3.7-Flash (GQA, 512-token sliding window, MoE with a shared expert)', () => {
+  const m = load('stepfun-ai--Step-3.7-Flash.json');
+  it('parameters by hand from config.json', () => {
+    const h = 4096;
+    const vocab = 128_896;
+    const attn = h * (64 * 128 + 2 * 8 * 128) + 64 * 128 * h; // q, k, v, o (no biases, no qk-norm)
+    const dense = 3 * h * 11_264; // first_k_dense_replace = 3 layers
+    const expert = 3 * h * 1280;
+    const moeFixed = 3 * h * 1280 + 288 * h; // shared expert (share_expert_dim) + router
+    const common = 2 * vocab * h + h + 45 * (attn + 2 * h);
+    const p = countParams(m);
+    expect(p.totalParams).toBe(common + 3 * dense + 42 * (288 * expert + moeFixed));
+    expect(p.activeParams).toBe(common + 3 * dense + 42 * (8 * expert + moeFixed));
+    expect(m.numMtpLayers).toBe(3); // excluded
+  });
+  it('sliding layers keep at most 512 tokens of KV', () => {
+    const sliding = m.layers.filter((l) => l.attention === 'sliding').length;
+    const perLayerToken = 8 * 256 * 2; // bf16 K+V
+    expect(kvBytesForContext(m, 10_000, 2)).toBe(((45 - sliding) * 10_000 + sliding * 512) * perLayerToken);
+  });
+  it('the FP8 export defaults to fp8 weights', () => {
+    expect(load('stepfun-ai--Step-3.7-Flash-FP8.json').checkpointQuantization?.weightsDtype).toBe('fp8');
+  });
+});

@@ -23,7 +23,8 @@ export type Family =
   | 'minimax_m2'
   | 'qwen3_5'
   | 'qwen3_5_moe'
-  | 'nemotron_h';
+  | 'nemotron_h'
+  | 'step3p7';
 
 /** `architectures[0]` → family. */
 export const ARCHITECTURES: Record<string, Family> = {
@@ -47,6 +48,7 @@ export const ARCHITECTURES: Record<string, Family> = {
   Qwen3_5ForCausalLM: 'qwen3_5',
   Qwen3_5MoeForCausalLM: 'qwen3_5_moe',
   NemotronHForCausalLM: 'nemotron_h',
+  Step3p7FlashForCausalLM: 'step3p7',
 };
 
 /** `model_type` → family (used when `architectures` is absent, and for nested text configs). */
@@ -74,6 +76,7 @@ export const MODEL_TYPES: Record<string, Family> = {
   qwen3_5_text: 'qwen3_5',
   qwen3_5_moe_text: 'qwen3_5_moe',
   nemotron_h: 'nemotron_h',
+  step3p7: 'step3p7',
 };
 
 /** Multimodal wrappers whose `text_config` is imported (text decoder only). */
@@ -102,6 +105,7 @@ export const FAMILY_LABEL: Record<Family, string> = {
   qwen3_5: 'Qwen3.5 (Gated DeltaNet hybrid)',
   qwen3_5_moe: 'Qwen3.5-MoE (Gated DeltaNet hybrid)',
   nemotron_h: 'Nemotron-H (Mamba-2 hybrid)',
+  step3p7: 'Step-3.7',
 };
 
 /** Tie default when the config omits `tie_word_embeddings` (per-model HF config class default). */
@@ -121,12 +125,12 @@ export const TIE_DEFAULT: Record<Family, boolean> = {
   qwen3_5: false,
   qwen3_5_moe: false,
   nemotron_h: false,
+  step3p7: false,
 };
 
 /** Architectures known and deliberately rejected, with the reason shown to the user. */
 const KNOWN_UNSUPPORTED: Record<string, string> = {
   DeciLMForCausalLM: 'heterogeneous per-layer blocks (Nemotron-NAS) are not supported',
-  Step3p7FlashForCausalLM: 'Step-3.7 attention/MoE layout is not modeled',
   DeepseekV4ForCausalLM: 'DeepSeek-V4 compressed attention / hyper-connections are not supported',
   MiniMaxM3ForCausalLM: 'block-sparse attention layers (MiniMax-M3) are not supported',
   MiMoV2FlashForCausalLM: 'per-layer-type attention shapes (MiMo-V2 hybrid sliding window) are not supported',

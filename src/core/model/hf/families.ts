@@ -185,6 +185,38 @@ export function buildFamily(c: Cfg, family: Family, notes: string[]): Body {
         chunk,
       };
     }
+    case 'step3p7': {
+      // Step-3.7-Flash: GQA with `layer_types` full/sliding, `first_k_dense_replace` dense layers, then MoE
+      // layers of routed experts + `n_shared_experts` of width `share_expert_dim`. `use_moe_router_bias`
+      // is a selection bias (like DeepSeek's e_score_correction_bias), not counted.
+      const firstK = c.optInt('first_k_dense_replace', 'leading dense layers', 0, 0);
+      if (firstK > d.numLayers) {
+        throw new ModelImportError(
+          c.path('first_k_dense_replace'),
+          `${firstK} exceeds num_hidden_layers (${d.numLayers})`,
+        );
+      }
+      const shared = c.optInt('n_shared_experts', 'shared experts', 0, 0);
+      const moe = moeSpec(
+        c,
+        c.int('num_experts', 'number of routed experts'),
+        c.int('num_experts_per_tok', 'experts per token'),
+        'num_experts_per_tok',
+        c.int('moe_intermediate_size', 'routed expert FFN width'),
+        { count: shared, width: shared > 0 ? c.int('share_expert_dim', 'shared expert width') : 0 },
+        false,
+      );
+      return {
+        ...base,
+        dims: d,
+        attention: gqaAttention(d, { qkvBias: attnBias, oBias: attnBias, qkNorm: false, sinks: false }),
+        intermediateSize: c.int('intermediate_size', 'dense FFN width (first_k_dense layers)'),
+        mlpBias: false,
+        moe,
+        layers: dense((i) => (i >= firstK ? 'moe' : 'dense')),
+        mtp: c.optInt('num_nextn_predict_layers', 'MTP layers', 0, 0),
+      };
+    }
     case 'minimax_m2': {
       if (c.optInt('shared_intermediate_size', 'shared expert width', 0, 0) > 0) {
         throw new ModelImportError(
