@@ -574,12 +574,13 @@ function layerOps(c: Ctx, layer: LayerSpec, count: number): number {
     return t + elementwiseOp(c, 'norm/residual', c.ta * 4 * h * 2, count);
   }
   const isMoe = layer.ffn === 'moe' && dep.model.moe;
-  t += isMoe ? moeOps(c, count) : denseFfnOps(c, dep.model.intermediateSize, tp, count);
+  const denseWidth = layer.ffnWidth ?? dep.model.intermediateSize;
+  t += isMoe ? moeOps(c, count) : denseFfnOps(c, denseWidth, tp, count);
   // The FFN output is reduced over the attention group (tp); with attention-DP the combine above did it.
   if (!(isMoe && attentionDp > 1 && dep.instance.ep > 1))
     t += collectiveOp(c, `TP all-reduce (${isMoe ? 'moe' : 'mlp'})`, 'all-reduce', arBuf, tp, count);
   // RMSNorm ×2, rotary, activation, residual adds: memory-bound, ~10 passes over the hidden state.
-  const ffnWidth = isMoe ? 0 : (dep.model.intermediateSize / tp) * 3;
+  const ffnWidth = isMoe ? 0 : (denseWidth / tp) * 3;
   t += elementwiseOp(c, 'norms/rope/act/residual', c.ta * (10 * h + ffnWidth) * 2, count);
   return t;
 }
@@ -594,7 +595,11 @@ function layerGroups(layers: readonly LayerSpec[]): { layer: LayerSpec; count: n
   const groups: { layer: LayerSpec; count: number }[] = [];
   for (const l of layers) {
     const gr = groups.find(
-      (x) => x.layer.attention === l.attention && x.layer.ffn === l.ffn && x.layer.reusesIndexer === l.reusesIndexer,
+      (x) =>
+        x.layer.attention === l.attention &&
+        x.layer.ffn === l.ffn &&
+        x.layer.reusesIndexer === l.reusesIndexer &&
+        x.layer.ffnWidth === l.ffnWidth,
     );
     if (gr) gr.count++;
     else groups.push({ layer: l, count: 1 });

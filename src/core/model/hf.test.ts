@@ -26,7 +26,6 @@ const REJECTED: Record<string, string> = {
   'nvidia--DeepSeek-V4-Pro-NVFP4.json': 'compress_ratios',
   'nvidia--Gemma-4-26B-A4B-NVFP4.json': 'text_config.attention_k_eq_v',
   'nvidia--Gemma-4-31B-IT-NVFP4.json': 'text_config.attention_k_eq_v',
-  'nvidia--Llama-3_3-Nemotron-Super-49B-v1.json': 'block_configs',
   'sgl-project--DeepSeek-V4-Flash-FP8.json': 'compress_ratios',
   'sgl-project--DeepSeek-V4-Pro-FP8.json': 'compress_ratios',
 };

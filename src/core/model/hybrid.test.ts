@@ -17,6 +17,7 @@ import {
   mambaParamsPerLayer,
   stateBytesPerSequence,
 } from './params.ts';
+import { nasFfnWidth } from './hf/hybrid.ts';
 import type { ModelSpec } from './types.ts';
 
 const HF_DIR = fileURLToPath(new URL('../../../data/reference/hf-configs/', import.meta.url));
@@ -235,5 +236,27 @@ describe('Step-3.7-Flash (GQA, 512-token sliding window, MoE with a shared exper
   });
   it('the FP8 export defaults to fp8 weights', () => {
     expect(load('stepfun-ai--Step-3.7-Flash-FP8.json').checkpointQuantization?.weightsDtype).toBe('fp8');
+  });
+});
+
+describe('Llama-3.3-Nemotron-Super-49B (NAS block_configs)', () => {
+  const m = load('nvidia--Llama-3_3-Nemotron-Super-49B-v1.json');
+  it('FFN widths from ffn_mult (DeciLM: int(2·mult·h/3) rounded up to 256) and no-op attention', () => {
+    expect(nasFfnWidth(5.25, 8192)).toBe(28_672); // Llama-70B's width
+    expect(nasFfnWidth(1.3125, 8192)).toBe(7168);
+    expect(nasFfnWidth(3.28125, 8192)).toBe(17_920);
+    expect(kvLayerCount(m)).toBe(49); // 31 of 80 layers drop attention
+    expect(kvBytesPerToken(m, 2)).toBe(49 * 8 * 256 * 2); // 64 heads / n_heads_in_group 8 = 8 KV heads
+  });
+  it('parameters by hand: embeddings + 49 attention blocks + one FFN per layer at its own width', () => {
+    const h = 8192;
+    const attn = h * (64 * 128 + 2 * 8 * 128) + 64 * 128 * h;
+    const widths = m.layers.map((l) => l.ffnWidth!);
+    const ffn = widths.reduce((a, w) => a + 3 * h * w, 0);
+    const norms = m.layers.reduce((a, l) => a + (l.attention === 'none' ? 1 : 2) * h, 0);
+    const total = 2 * 128_256 * h + h + 49 * attn + ffn + norms;
+    expect(countParams(m).totalParams).toBe(total);
+    // The name says 49B; the exact count is 49.87B (HF lists 49.9B): names truncate.
+    expect(Math.floor(total / 1e9)).toBe(49);
   });
 });

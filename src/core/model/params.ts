@@ -184,10 +184,12 @@ export function countParams(m: ModelSpec): ParamCounts {
   for (const layer of m.layers) {
     if (layer.ffn === 'moe' && !m.moe) throw new Error(`model ${m.id}: MoE layer without a MoeSpec`);
     const attn = mixerParams(m, layer);
-    const ffn = layer.ffn === 'moe' ? moeTotal : layer.ffn === 'dense' ? dense : 0;
-    perLayer.push({ attention: attn, ffn, norms });
-    total += attn + ffn + norms;
-    active += attn + norms + (layer.ffn === 'moe' ? moeActive : ffn);
+    const denseHere = layer.ffnWidth === undefined ? dense : mlpParams(m, layer.ffnWidth);
+    const ffn = layer.ffn === 'moe' ? moeTotal : layer.ffn === 'dense' ? denseHere : 0;
+    const normsHere = layer.norms === undefined ? norms : layer.norms * h;
+    perLayer.push({ attention: attn, ffn, norms: normsHere });
+    total += attn + ffn + normsHere;
+    active += attn + normsHere + (layer.ffn === 'moe' ? moeActive : ffn);
   }
   return { totalParams: total, activeParams: active, embeddingParams, lmHeadParams, finalNormParams, perLayer };
 }

@@ -78,6 +78,10 @@ export interface LayerSpec {
    * no indexer weights, no indexer key cache, no indexer scan. Absent = own indexer.
    */
   reusesIndexer?: boolean;
+  /** Dense FFN width of this layer when it differs per layer (Nemotron-NAS `block_configs`); default intermediateSize. */
+  ffnWidth?: number;
+  /** Hidden-size norms of this layer when they differ per layer (NAS no-op blocks drop theirs); default normsPerLayer. */
+  norms?: number;
 }
 
 /** Layers whose memory is a KV cache that grows with context (full or sliding attention). */

@@ -24,7 +24,8 @@ export type Family =
   | 'qwen3_5'
   | 'qwen3_5_moe'
   | 'nemotron_h'
-  | 'step3p7';
+  | 'step3p7'
+  | 'nemotron_nas';
 
 /** `architectures[0]` → family. */
 export const ARCHITECTURES: Record<string, Family> = {
@@ -49,6 +50,7 @@ export const ARCHITECTURES: Record<string, Family> = {
   Qwen3_5MoeForCausalLM: 'qwen3_5_moe',
   NemotronHForCausalLM: 'nemotron_h',
   Step3p7FlashForCausalLM: 'step3p7',
+  DeciLMForCausalLM: 'nemotron_nas',
 };
 
 /** `model_type` → family (used when `architectures` is absent, and for nested text configs). */
@@ -77,6 +79,7 @@ export const MODEL_TYPES: Record<string, Family> = {
   qwen3_5_moe_text: 'qwen3_5_moe',
   nemotron_h: 'nemotron_h',
   step3p7: 'step3p7',
+  'nemotron-nas': 'nemotron_nas',
 };
 
 /** Multimodal wrappers whose `text_config` is imported (text decoder only). */
@@ -106,6 +109,7 @@ export const FAMILY_LABEL: Record<Family, string> = {
   qwen3_5_moe: 'Qwen3.5-MoE (Gated DeltaNet hybrid)',
   nemotron_h: 'Nemotron-H (Mamba-2 hybrid)',
   step3p7: 'Step-3.7',
+  nemotron_nas: 'Nemotron-NAS (Llama, per-layer blocks)',
 };
 
 /** Tie default when the config omits `tie_word_embeddings` (per-model HF config class default). */
@@ -126,11 +130,11 @@ export const TIE_DEFAULT: Record<Family, boolean> = {
   qwen3_5_moe: false,
   nemotron_h: false,
   step3p7: false,
+  nemotron_nas: false,
 };
 
 /** Architectures known and deliberately rejected, with the reason shown to the user. */
 const KNOWN_UNSUPPORTED: Record<string, string> = {
-  DeciLMForCausalLM: 'heterogeneous per-layer blocks (Nemotron-NAS) are not supported',
   DeepseekV4ForCausalLM: 'DeepSeek-V4 compressed attention / hyper-connections are not supported',
   MiniMaxM3ForCausalLM: 'block-sparse attention layers (MiniMax-M3) are not supported',
   MiMoV2FlashForCausalLM: 'per-layer-type attention shapes (MiMo-V2 hybrid sliding window) are not supported',
@@ -198,7 +202,7 @@ export function rejectUnsupportedFeatures(c: Cfg, family?: Family): void {
   if (c.has('linear_attn_config')) {
     reject('linear_attn_config', 'linear-attention (Kimi Delta Attention) layers are not supported');
   }
-  if (c.has('block_configs')) {
+  if (family !== 'nemotron_nas' && c.has('block_configs')) {
     reject('block_configs', 'heterogeneous per-layer blocks (Nemotron-NAS / DeciLM) are not supported');
   }
   if (c.has('compress_ratios') || c.has('hc_mult')) {

@@ -8,8 +8,7 @@ import type { LayerAttention, LayerSpec, LinearAttentionSpec, MambaSpec } from '
 import type { Family } from './architectures.ts';
 import { gqaAttention, moeSpec, readDims, readLayerTypes } from './dimensions.ts';
 import type { Body } from './families.ts';
-import type { Cfg } from './reader.ts';
-import { describe, ModelImportError } from './reader.ts';
+import { Cfg, describe, ModelImportError } from './reader.ts';
 
 /** Bytes of one recurrent-state element from a config dtype name (vLLM mamba_ssm_cache_dtype; default bf16). */
 function stateDtypeBytes(c: Cfg, key: string): number {
@@ -247,4 +246,121 @@ export function buildNemotronH(c: Cfg, notes: string[]): Body {
     gatedMlp: false,
     extra: { mamba },
   };
+}
+
+/** DeciLM `_ffn_mult_to_intermediate_size`: int(2·mult·hidden/3) rounded up to a multiple of 256. */
+export function nasFfnWidth(ffnMult: number, hidden: number): number {
+  const raw = Math.trunc((2 * ffnMult * hidden) / 3);
+  return Math.ceil(raw / 256) * 256;
+}
+
+/**
+ * Llama-Nemotron NAS (DeciLMForCausalLM, `block_configs`): Llama layers where attention may be a
+ * no-op (no weights, no KV, no input norm) and each FFN has its own width from `ffn_mult`. Attention
+ * layers must share one `n_heads_in_group` (KV heads = heads / group); linear replacements, sink
+ * tokens, windows and sparsification are refused.
+ */
+export function buildNemotronNas(c: Cfg): Body {
+  const raw = c.raw('block_configs');
+  const numLayers = c.int('num_hidden_layers', 'number of decoder layers');
+  if (!Array.isArray(raw) || raw.length !== numLayers) {
+    throw new ModelImportError(
+      c.path('block_configs'),
+      `expected an array of ${numLayers} { attention, ffn } blocks (one per layer), got ${describe(raw)}`,
+    );
+  }
+  const hidden = c.int('hidden_size', 'model width');
+  const numHeads = c.int('num_attention_heads', 'number of query heads');
+  let group: number | null = null;
+  let maxWidth = 0;
+  const layers: LayerSpec[] = raw.map((b, i) => {
+    const at = `${c.path('block_configs')}[${i}]`;
+    const blk = new Cfg(isObjOrThrow(b, at), at);
+    const a = new Cfg(isObjOrThrow(blk.raw('attention'), `${at}.attention`), `${at}.attention`);
+    const f = new Cfg(isObjOrThrow(blk.raw('ffn'), `${at}.ffn`), `${at}.ffn`);
+    for (const [part, key] of [
+      [a, 'replace_with_linear'],
+      [f, 'replace_with_linear'],
+    ] as const) {
+      if (part.bool(key, false))
+        throw new ModelImportError(part.path(key), 'linear-replacement blocks are not supported; expected false');
+    }
+    for (const key of ['num_sink_tokens', 'window_length', 'sparsify']) {
+      if (a.has(key))
+        throw new ModelImportError(a.path(key), 'sink / window / sparse NAS attention is not supported; expected null');
+    }
+    if (f.has('sparsify'))
+      throw new ModelImportError(f.path('sparsify'), 'sparse NAS FFNs are not supported; expected null');
+    const attnOff = a.bool('no_op', false);
+    if (!attnOff) {
+      const g = a.int('n_heads_in_group', 'query heads per KV head');
+      if (group !== null && g !== group) {
+        throw new ModelImportError(
+          a.path('n_heads_in_group'),
+          `${g} differs from ${group} in an earlier layer; per-layer KV head counts are not supported`,
+        );
+      }
+      group = g;
+    }
+    const ffnOff = f.bool('no_op', false);
+    const layer: LayerSpec = { attention: attnOff ? 'none' : 'full', ffn: ffnOff ? 'none' : 'dense' };
+    if (!ffnOff) {
+      const mult = f.raw('ffn_mult');
+      if (typeof mult !== 'number' || !(mult > 0) || mult > 64) {
+        throw new ModelImportError(
+          f.path('ffn_mult'),
+          `expected a number in (0, 64] (FFN width = 2·mult·hidden/3), got ${describe(mult)}`,
+        );
+      }
+      layer.ffnWidth = nasFfnWidth(mult, hidden);
+      maxWidth = Math.max(maxWidth, layer.ffnWidth);
+    }
+    const norms = (attnOff ? 0 : 1) + (ffnOff ? 0 : 1);
+    if (norms !== 2) layer.norms = norms;
+    return layer;
+  });
+  if (group === null || numHeads % group !== 0) {
+    throw new ModelImportError(
+      c.path('block_configs'),
+      group === null
+        ? 'no layer has attention; expected at least one block with attention.no_op false'
+        : `num_attention_heads (${numHeads}) must be a multiple of n_heads_in_group (${group})`,
+    );
+  }
+  const headDim = hidden / numHeads;
+  if (!Number.isInteger(headDim)) {
+    throw new ModelImportError(
+      c.path('num_attention_heads'),
+      `hidden_size (${hidden}) must be divisible by num_attention_heads (${numHeads})`,
+    );
+  }
+  const dims = {
+    hidden,
+    numLayers,
+    numHeads,
+    numKvHeads: numHeads / group,
+    headDim,
+    vocab: c.int('vocab_size', 'vocabulary size'),
+    maxContext: c.int('max_position_embeddings', 'maximum context length in tokens'),
+  };
+  const bias = c.bool('attention_bias', false);
+  return {
+    dims,
+    attention: gqaAttention(dims, { qkvBias: bias, oBias: bias, qkNorm: false, sinks: false }),
+    window: null,
+    intermediateSize: maxWidth,
+    mlpBias: c.bool('mlp_bias', false),
+    moe: null,
+    layers,
+    normsPerLayer: 2,
+    mtp: 0,
+    chunk: null,
+  };
+}
+
+function isObjOrThrow(v: unknown, field: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new ModelImportError(field, `expected an object, got ${describe(v)}`);
+  }
+  return v as Record<string, unknown>;
 }
