@@ -56,497 +56,32 @@
  * nothing admissible, no completion) is one event whose steps cost O(1) each (stepcost.ts), cut
  * short when a request is routed to the instance mid-run.
  */
-import { handoffLink, handoffSeconds, type HandoffLink } from '../cost/handoff.ts';
-import type { Deployment } from '../cost/deployment.ts';
-import { geometryOf } from '../cost/geometry.ts';
-import type { PoolRole, ResolvedPools } from '../cost/pools.ts';
+import { handoffLink, handoffSeconds } from '../cost/handoff.ts';
+import type { ResolvedPools } from '../cost/pools.ts';
 import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
 import type { RequestSpec } from '../workload/types.ts';
-import { kvBlockTokens } from '../cost/memory.ts';
-import { kvEngineOf, promptHandoffBytes, type KvEngine } from '../kv/engine.ts';
-import { kvLayerCount, kvLayersPerStage } from '../model/params.ts';
-import { XFER_D2H, XFER_FROM_NVME, XFER_H2D, XFER_TO_NVME } from '../kv/transfers.ts';
-import { GB } from '../units.ts';
-import { PrefixCache } from './prefix.ts';
-import type { PrefixModel } from './requests.ts';
-import { GrowableF64, IntDeque, LogHistogram } from './stats.ts';
-import { StepCoster, type StepTimes } from './stepcost.ts';
+import { promptHandoffBytes } from '../kv/engine.ts';
+import { EV_ARRIVAL, EV_WAKE, EV_XFER, EventHeap } from './heap.ts';
+import { extendLeap, extendLeapStepwise } from './leap.ts';
+import { MemoryTiers } from './memory-tiers.ts';
+import { MicroBatch } from './microbatch.ts';
+import { buildPool, unitsFor, type Group, type Inst, type PoolState } from './pool.ts';
+import { pickGroup, routeRequest } from './router.ts';
+import { Scheduler } from './scheduler.ts';
+import { S_DONE, S_REJECTED, S_RUNNING, S_TRANSFER, S_WAITING, Sequences } from './sequences.ts';
+import { GrowableF64, LogHistogram } from './stats.ts';
+import {
+  DEFAULT_MAX_SIM_EVENTS,
+  STATUS_DONE,
+  STATUS_REJECTED,
+  type KvTransferLink,
+  type SimInput,
+  type SimRaw,
+} from './types.ts';
 
-export interface SimPoolInput {
-  role: PoolRole;
-  dep: Deployment;
-  instances: number;
-  /** KV tokens one attention-DP group holds (memoryReport(dep).maxKvTokensPerGroup). */
-  kvTokensPerGroup: number;
-  /** Multi-turn reuse: the hit rate the host store sustains (default: the strategy's configured rate). */
-  multiTurnHitRate?: number;
-}
-
-/** Prefill → decode KV link (disaggregation): the shared hand-off model (cost/handoff.ts). */
-export type KvTransferLink = HandoffLink;
-
-export interface SimInput {
-  pools: SimPoolInput[];
-  requests: readonly RequestSpec[];
-  closedLoopUsers: number | null;
-  /** Closed loop: when each user's first request arrives, seconds (absent = all at t = 0). */
-  closedLoopStartS?: Float64Array;
-  prefix: PrefixModel;
-  kvTransfer: KvTransferLink | null;
-  maxIterations: number;
-  /** Iteration rows kept for the timeline (0 = none). */
-  timelineIterations: number;
-  /** Simulate every decode step as its own event (tests compare this against the merged runs). */
-  disableLeaps?: boolean;
-  /** Work budget per call (see SimBudget); the run stops with partial statistics when it is spent. */
-  budget?: SimBudget;
-}
-
-/**
- * Work bounds for one simulate() call. Events are deterministic (same input, same cut); wall time is
- * not, so it is off unless the caller sets it (the worker uses 1 s, the CLI 5 s).
- */
-export interface SimBudget {
-  /** Events (arrivals, launches/wake-ups, transfers) processed at most; default DEFAULT_MAX_SIM_EVENTS. */
-  maxEvents?: number;
-  /** Wall-clock milliseconds at most (checked before every event; one event is bounded work); default none. */
-  maxWallMs?: number;
-}
-
-/** Default event cap: ~10 s of the slowest (per-step costed) events, far above any drained workload here. */
-export const DEFAULT_MAX_SIM_EVENTS = 20_000_000;
-
-/** Why a run stopped early because its budget was spent (null when it was not). */
-export interface SimPartial {
-  reason: string;
-  events: number;
-}
-
-export const STATUS_UNFINISHED = 0;
-export const STATUS_DONE = 1;
-export const STATUS_REJECTED = 2;
-
-export interface IterationTimeline {
-  /** Rows stored (≤ the cap); `total` counts every row the run produced. */
-  count: number;
-  total: number;
-  startS: Float64Array;
-  durationS: Float64Array;
-  instance: Int32Array;
-  prefillTokens: Int32Array;
-  decodeSeqs: Int32Array;
-  /** Identical consecutive decode iterations merged into this row (1 for ordinary rows). */
-  steps: Int32Array;
-}
-
-export {
-  TIER_TRANSFER_KINDS,
-  XFER_D2H,
-  XFER_H2D,
-  XFER_TO_NVME,
-  XFER_FROM_NVME,
-  type TierTransferKind,
-} from '../kv/transfers.ts';
-
-/** Transfers between HBM and the host / NVMe tiers, one row per direction per iteration that moved KV. */
-export interface TierTransferTimeline {
-  count: number;
-  total: number;
-  startS: Float64Array;
-  durationS: Float64Array;
-  instance: Int32Array;
-  /** Index into TIER_TRANSFER_KINDS. */
-  kind: Uint8Array;
-  bytes: Float64Array;
-  /** 0 = swap (preemption), 1 = multi-turn reload. */
-  cause: Uint8Array;
-}
-
-/** KV bytes per memory tier over the whole plan, sampled like `kvT`, and the byte counters. */
-export interface TierUsage {
-  t: Float64Array;
-  hbmBytes: Float64Array;
-  hostBytes: Float64Array;
-  ssdBytes: Float64Array;
-  /** Capacities over the plan (Infinity: unbounded host without an offload component). */
-  capacity: { hbmBytes: number; hostBytes: number; ssdBytes: number };
-  /** HBM → host (swap out), host → HBM (swap in), HBM → NVMe and NVMe → HBM, bytes. */
-  d2hBytes: number;
-  h2dBytes: number;
-  toSsdBytes: number;
-  fromSsdBytes: number;
-  /** Multi-turn KV loaded from the host store (not part of the swap-space balance). */
-  reloadBytes: number;
-  /** Seconds the host link / NVMe spent on these transfers (summed over instances). */
-  transferS: number;
-  /** Preemptions that fell back to recompute because the tiers were full. */
-  swapFallbacks: number;
-}
-
-export interface SimPoolStats {
-  role: PoolRole;
-  instances: number;
-  gpus: number;
-  pp: number;
-  /** Σ over instances and stages of busy seconds (a stage's GPUs are busy together). */
-  busyStageS: number;
-  kvTokensPerGroup: number;
-  groupsPerInstance: number;
-}
-
-export interface SimRaw {
-  n: number;
-  arrivalS: Float64Array;
-  prefillStartS: Float64Array;
-  firstTokenS: Float64Array;
-  endS: Float64Array;
-  /** Final serving instance (global index: pools in order, instances within). */
-  instance: Int32Array;
-  /** Instance that ran the prompt (= instance unless disaggregated). */
-  prefillInstance: Int32Array;
-  inputTokens: Int32Array;
-  outputTokens: Int32Array;
-  status: Uint8Array;
-  /** Prefill end → KV landed on the decode instance, seconds (NaN when not disaggregated). */
-  kvTransferS: Float64Array;
-  itl: LogHistogram;
-  iterations: number;
-  launches: number;
-  costCalls: number;
-  preemptions: number;
-  recomputedTokens: number;
-  swapOutTokens: number;
-  swapInTokens: number;
-  /** Prompt tokens computed (first prefills, chunks and recomputation; prefix hits excluded). */
-  prefillTokens: number;
-  /** Tokens emitted after each request's first token. */
-  decodeTokens: number;
-  prefixHitTokens: number;
-  /** Prompt tokens of first admissions (the prefix hit-rate denominator). */
-  promptTokensAdmitted: number;
-  rejectReason: string | null;
-  /** Admission attempts stopped by KV space / by maxNumSeqs. */
-  blockedByKv: number;
-  blockedBySeqs: number;
-  /** Largest running list any group reached, and its time-averaged size per instance. */
-  peakRunningPerGroup: number;
-  kvT: Float64Array;
-  kvFrac: Float64Array;
-  peakKvFraction: number;
-  /** Waiting (not yet started) requests sampled at each arrival. */
-  queueT: Float64Array;
-  queueLen: Float64Array;
-  pools: SimPoolStats[];
-  /** Memory tiers (HBM / host / NVMe); null unless swap preemption or an offload strategy is in play. */
-  tiers: TierUsage | null;
-  /** Tier transfers, for the Gantt (rows up to the timeline cap). */
-  tierTransfers: TierTransferTimeline;
-  firstArrivalS: number;
-  lastEndS: number;
-  /** Why the run stopped early, or null. */
-  truncated: string | null;
-  /** Set when the work budget (SimInput.budget) stopped the run: the statistics cover part of the workload. */
-  partial: SimPartial | null;
-  /** Events the main loop processed. */
-  events: number;
-  timeline: IterationTimeline;
-}
-
-/** Outstanding-request slack of the prefix-affinity router (SGLang router `balance_abs_threshold`, 32). */
-export const PREFIX_AFFINITY_SLACK = 32;
-
-/** Most decode steps one stepwise leap (KV strategies) merges into one event. */
-export const STEPWISE_LEAP_STEPS = 512;
-
-// Request states.
-// 0 = not arrived yet (typed arrays start at 0).
-const S_WAITING = 1;
-const S_RUNNING = 2;
-const S_TRANSFER = 3;
-const S_DONE = 4;
-const S_REJECTED = 5;
-
-// Event kinds and classes (same-time order: arrivals and transfers before instance wake-ups).
-const EV_ARRIVAL = 0;
-const EV_XFER = 1;
-const EV_WAKE = 2;
-
-// Scheduling passes.
-const PASS_ALL = 0;
-const PASS_PREFILL = 1;
-const PASS_DECODE = 2;
-
-/** Binary min-heap of events keyed by (time, class, sequence), struct-of-arrays. */
-class EventHeap {
-  private t = new Float64Array(256);
-  private cls = new Int32Array(256);
-  private seq = new Float64Array(256);
-  private kind = new Int32Array(256);
-  private a = new Int32Array(256);
-  private b = new Int32Array(256);
-  size = 0;
-  private counter = 0;
-
-  private grow(): void {
-    const n = this.t.length * 2;
-    const ft = new Float64Array(n);
-    ft.set(this.t);
-    this.t = ft;
-    const fs = new Float64Array(n);
-    fs.set(this.seq);
-    this.seq = fs;
-    for (const k of ['cls', 'kind', 'a', 'b'] as const) {
-      const x = new Int32Array(n);
-      x.set(this[k]);
-      this[k] = x;
-    }
-  }
-
-  private less(i: number, j: number): boolean {
-    const ti = this.t[i]!;
-    const tj = this.t[j]!;
-    if (ti !== tj) return ti < tj;
-    const ci = this.cls[i]!;
-    const cj = this.cls[j]!;
-    if (ci !== cj) return ci < cj;
-    return this.seq[i]! < this.seq[j]!;
-  }
-
-  private swap(i: number, j: number): void {
-    let x: number = this.t[i]!;
-    this.t[i] = this.t[j]!;
-    this.t[j] = x;
-    x = this.seq[i]!;
-    this.seq[i] = this.seq[j]!;
-    this.seq[j] = x;
-    x = this.cls[i]!;
-    this.cls[i] = this.cls[j]!;
-    this.cls[j] = x;
-    x = this.kind[i]!;
-    this.kind[i] = this.kind[j]!;
-    this.kind[j] = x;
-    x = this.a[i]!;
-    this.a[i] = this.a[j]!;
-    this.a[j] = x;
-    x = this.b[i]!;
-    this.b[i] = this.b[j]!;
-    this.b[j] = x;
-  }
-
-  push(t: number, cls: number, kind: number, a: number, b: number): void {
-    if (this.size === this.t.length) this.grow();
-    let i = this.size++;
-    this.t[i] = t;
-    this.cls[i] = cls;
-    this.seq[i] = this.counter++;
-    this.kind[i] = kind;
-    this.a[i] = a;
-    this.b[i] = b;
-    // Terminates: i halves each pass (sift-up, ≤ log2(size) passes).
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-
-  topT(): number {
-    return this.size > 0 ? this.t[0]! : Infinity;
-  }
-  topCls(): number {
-    return this.size > 0 ? this.cls[0]! : -1;
-  }
-
-  /** Pop the top into `out` = [t, kind, a, b]. */
-  pop(out: Float64Array): void {
-    out[0] = this.t[0]!;
-    out[1] = this.kind[0]!;
-    out[2] = this.a[0]!;
-    out[3] = this.b[0]!;
-    const last = --this.size;
-    if (last > 0) {
-      this.t[0] = this.t[last]!;
-      this.cls[0] = this.cls[last]!;
-      this.seq[0] = this.seq[last]!;
-      this.kind[0] = this.kind[last]!;
-      this.a[0] = this.a[last]!;
-      this.b[0] = this.b[last]!;
-      let i = 0;
-      // Terminates: i at least doubles each pass and the loop breaks once it has no child (sift-down).
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < last && this.less(l, m)) m = l;
-        if (r < last && this.less(r, m)) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
-    }
-  }
-}
-
-interface Group {
-  waiting: IntDeque;
-  running: number[];
-  free: number;
-  outstanding: number;
-  cache: PrefixCache | null;
-  /** Leap scratch: KV units needed per block phase, and the free units left. */
-  bucket: Float64Array | null;
-  tmpFree: number;
-}
-
-interface PoolState {
-  role: PoolRole;
-  dep: Deployment;
-  rt: Runtime;
-  coster: StepCoster;
-  times: StepTimes;
-  insts: Inst[];
-  pp: number;
-  bs: number;
-  /** KV units per block: full-attention layers, and sliding layers while within the window. */
-  wf: number;
-  ws: number;
-  window: number;
-  capUnits: number;
-  wmUnits: number;
-  kvTokensPerGroup: number;
-  rr: number;
-  busyStageS: number;
-  gpus: number;
-  /** Per-token, per-stage swap seconds: KV bytes of the stage's layers on one GPU / host link. */
-  swapSPerTokenStage: Float64Array;
-  /** Same over NVMe (its read rate, bounded by the host link); zeros without an NVMe tier. */
-  ssdSPerTokenStage: Float64Array;
-  /** The deployment's KV strategy (null: plain paged KV). */
-  kv: KvEngine | null;
-  /** Layers (units per block row). */
-  layers: number;
-  /** KV bytes of one unit (a block of one layer) over the group's GPUs. */
-  unitBytes: number;
-  /** KV bytes of one swapped token over all layers on the group's GPUs (CacheGen does not apply to swaps). */
-  tokenBytes: number;
-  /** Units of the shared prefix reserved once per group. */
-  sharedUnits: number;
-  /** Host / NVMe swap space per instance, bytes (Infinity / 0 without an offload component). */
-  hostCapBytes: number;
-  ssdCapBytes: number;
-  /** An offload component makes the tiers the swap space: preempted KV swaps whatever runtime.preemption says. */
-  offloadSwap: boolean;
-  /** Shared-prefix tokens every prompt skips (share.prefixTokens), and the multi-turn hit rate. */
-  sharedPrefixTokens: number;
-  multiTurnHitRate: number;
-  /** CacheGen compression of multi-turn reloads. */
-  reloadRatio: number;
-  /**
-   * Runs of decode steps may be merged: a sequence holds ⌈t / block⌉ blocks per layer (plain paged KV,
-   * or a strategy without eviction, residual window or shared prefix) and steps cost affinely in Σ ctx.
-   */
-  leapsOk: boolean;
-}
-
-interface Inst {
-  idx: number;
-  pool: PoolState;
-  groups: Group[];
-  stageFree: Float64Array;
-  inflight: MicroBatch[];
-  wakeAt: number;
-  wakeVer: number;
-  outstanding: number;
-  sendFree: number;
-  recvFree: number;
-  /** Swapped KV held in this instance's host / NVMe swap space, bytes. */
-  hostUsed: number;
-  ssdUsed: number;
-}
-
-class MicroBatch {
-  inst!: Inst;
-  startS = 0;
-  endS = 0;
-  busyS = 0;
-  steps = 1;
-  count = 0;
-  ids = new Int32Array(64);
-  toks = new Int32Array(64);
-  prefillTokens = 0;
-  decodeSeqs = 0;
-  // Leap (run of identical decode steps) parameters: step j costs a + b·(k1 + n(j−1)) + bw·(kw1 + nBelow(j−1)).
-  a = 0;
-  b = 0;
-  bw = 0;
-  k1 = 0;
-  kw1 = 0;
-  nBelow = 0;
-  /**
-   * Stepwise leap (KV strategies, whose blocks and step costs are not affine in the context): the
-   * cumulative duration of steps 1..j at index j − 1 (null for an affine leap).
-   */
-  ends: Float64Array | null = null;
-  endsBuf = new Float64Array(0);
-
-  push(r: number, n: number): void {
-    if (this.count === this.ids.length) {
-      const ids = new Int32Array(this.ids.length * 2);
-      ids.set(this.ids);
-      this.ids = ids;
-      const toks = new Int32Array(this.toks.length * 2);
-      toks.set(this.toks);
-      this.toks = toks;
-    }
-    this.ids[this.count] = r;
-    this.toks[this.count] = n;
-    this.count++;
-  }
-
-  /** Duration of leap step j (1-based). */
-  stepS(j: number): number {
-    const e = this.ends;
-    if (e !== null) return e[j - 1]! - (j > 1 ? e[j - 2]! : 0);
-    return this.a + this.b * (this.k1 + this.count * (j - 1)) + this.bw * (this.kw1 + this.nBelow * (j - 1));
-  }
-
-  /** Σ of steps 1..j in closed form (arithmetic series). */
-  cumS(j: number): number {
-    if (this.ends !== null) return this.ends[j - 1]!;
-    const tri = (j * (j - 1)) / 2;
-    return j * this.a + this.b * (j * this.k1 + this.count * tri) + this.bw * (j * this.kw1 + this.nBelow * tri);
-  }
-
-  /** Smallest j in [1, steps] whose end (startS + cumS(j)) is at or after t; `steps` if none. */
-  firstStepEndingAtOrAfter(t: number): number {
-    let lo = 1;
-    let hi = this.steps;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.startS + this.cumS(mid) >= t) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  }
-}
-
-/** Per-group scheduling state of one launch. */
-interface BuildState {
-  budget: number;
-  tokens: number;
-  /** Sequences scheduled from this group, and the most one micro-batch takes (pp > 1 balances micro-batches). */
-  seqs: number;
-  seqCap: number;
-  preempted: boolean;
-  skipped: boolean;
-  swapInTokens: number;
-  swapOutTokens: number;
-  /** Token-equivalents moved to / from NVMe, and multi-turn KV reloaded from host. */
-  swapInSsdTokens: number;
-  swapOutSsdTokens: number;
-  reloadTokens: number;
-}
+export * from './types.ts';
+export { PREFIX_AFFINITY_SLACK } from './router.ts';
+export { STEPWISE_LEAP_STEPS } from './leap.ts';
 
 export function simulate(input: SimInput): SimRaw {
   return new Engine(input).run();
@@ -562,64 +97,20 @@ class Engine {
   private readonly router: Runtime['router'];
   private readonly heap = new EventHeap();
   private readonly ev = new Float64Array(4);
-  private readonly st: BuildState = {
-    budget: 0,
-    tokens: 0,
-    seqs: 0,
-    seqCap: 0,
-    preempted: false,
-    skipped: false,
-    swapInTokens: 0,
-    swapOutTokens: 0,
-    swapInSsdTokens: 0,
-    swapOutSsdTokens: 0,
-    reloadTokens: 0,
-  };
   private readonly mbPool: MicroBatch[] = [];
 
-  // Per-request state (struct of arrays).
-  private readonly known: Int32Array;
-  private readonly computed: Int32Array;
-  private readonly generated: Int32Array;
-  private readonly units: Float64Array;
-  private readonly state: Uint8Array;
-  private readonly inflight: Uint8Array;
-  private readonly swapped: Uint8Array;
-  /** Swapped request: token-equivalents out, and where (1 host, 2 NVMe). */
-  private readonly swapTok: Float64Array;
-  private readonly swapTier: Uint8Array;
-  private readonly group: Int32Array;
-  private readonly mark: Float64Array;
-  private readonly lastTokenS: Float64Array;
+  private readonly s: Sequences;
+  private readonly scheduler: Scheduler;
   private readonly out: SimRaw;
 
-  private launchId = 0;
   /** Time of the next open-loop arrival (Infinity when none is left): where a stepwise leap stops being worth extending. */
   private nextArrivalS = Infinity;
-  /** Scratch: blocks per sequence while a stepwise leap is built. */
-  private leapUnits = new Float64Array(64);
   private nextClosed = 0;
   private finishedOrRejected = 0;
-  private queued = 0;
-  private usedUnits = 0;
   private capUnitsTotal = 0;
-  /** Tier tracking (swap preemption or an offload strategy somewhere); series and counters. */
-  private tiersOn = false;
-  private hostUsedTotal = 0;
-  private ssdUsedTotal = 0;
-  private readonly tierT = new GrowableF64(256);
-  private readonly tierHbm = new GrowableF64(256);
-  private readonly tierHost = new GrowableF64(256);
-  private readonly tierSsd = new GrowableF64(256);
-  private tierStats = {
-    d2hBytes: 0,
-    h2dBytes: 0,
-    toSsdBytes: 0,
-    fromSsdBytes: 0,
-    reloadBytes: 0,
-    transferS: 0,
-    swapFallbacks: 0,
-  };
+  /** Tier tracking (swap preemption or an offload strategy somewhere). */
+  private readonly tiersOn: boolean;
+  private readonly tiers: MemoryTiers;
   private readonly kvT = new GrowableF64(1024);
   private readonly kvV = new GrowableF64(1024);
   private readonly qT = new GrowableF64(1024);
@@ -631,18 +122,7 @@ class Engine {
     this.n = n;
     this.req = req;
     this.router = input.pools[0]!.dep.runtime.router;
-    this.known = new Int32Array(n);
-    this.computed = new Int32Array(n);
-    this.generated = new Int32Array(n);
-    this.units = new Float64Array(n);
-    this.state = new Uint8Array(n);
-    this.inflight = new Uint8Array(n);
-    this.swapped = new Uint8Array(n);
-    this.swapTok = new Float64Array(n);
-    this.swapTier = new Uint8Array(n);
-    this.group = new Int32Array(n);
-    this.mark = new Float64Array(n).fill(-1);
-    this.lastTokenS = new Float64Array(n);
+    this.s = new Sequences(n);
     const cap = Math.max(0, Math.floor(input.timelineIterations));
     this.out = {
       n,
@@ -705,119 +185,15 @@ class Engine {
         steps: new Int32Array(cap),
       },
     };
-    for (let i = 0; i < n; i++) this.known[i] = req[i]!.inputTokens;
+    for (let i = 0; i < n; i++) this.s.known[i] = req[i]!.inputTokens;
 
-    this.pools = input.pools.map((p) => this.makePool(p));
+    this.tiers = new MemoryTiers(this.out.tierTransfers);
+    this.scheduler = new Scheduler(req, this.s, this.out, this.tiers, input.prefix);
+    this.pools = input.pools.map((p) => buildPool(p, input.prefix, this.insts));
+    for (const p of this.pools) this.capUnitsTotal += p.capUnits * p.insts.length * p.dep.instance.attentionDp;
+    this.tiersOn = this.pools.some((p) => p.tiersOn);
     this.entry = this.pools[0]!;
     this.decodePool = this.pools.find((p) => p.role === 'decode') ?? null;
-  }
-
-  private makePool(p: SimPoolInput): PoolState {
-    const dep = p.dep;
-    const rt = dep.runtime;
-    const kv = kvEngineOf(dep);
-    // Allocation unit: runtime.kvBlockSize, or the strategy's paging (block / vAttention page).
-    const bs = kv ? kvBlockTokens(dep) : rt.kvBlockSize;
-    const model = dep.model;
-    const window = model.slidingWindow ?? Infinity;
-    const L = kvLayerCount(model); // KV layers only: state-based and FFN-only layers hold no KV blocks
-    const slidingLayers = Number.isFinite(window) ? model.layers.filter((l) => l.attention === 'sliding').length : 0;
-    const blocks = Math.floor(p.kvTokensPerGroup / bs);
-    const share = kv?.r.share;
-    const sharedPrefixTokens = share ? share.prefixTokens : 0;
-    const sharedUnits = kv && sharedPrefixTokens > 0 ? kv.sharedUnits(sharedPrefixTokens) : 0;
-    const capUnits = kv ? Math.max(0, blocks * L - sharedUnits) : blocks * L;
-    const g = geometryOf(dep);
-    const hostBps = (kv ? kv.hostGBps : dep.gpu.hostLinkGBps) * 1e9;
-    const stageKvLayers = kvLayersPerStage(model, dep.instance.stageLayers);
-    const swapSPerTokenStage = Float64Array.from(
-      stageKvLayers,
-      (layers) => (g.kvBytesPerTokenLayerGpu * layers) / hostBps,
-    );
-    const off = kv?.r.offload;
-    const ssdBps = off && off.ssdGB > 0 ? kv!.r.ssdGBps * 1e9 : 0;
-    const ssdSPerTokenStage = Float64Array.from(stageKvLayers, (layers) =>
-      ssdBps > 0 ? (g.kvBytesPerTokenLayerGpu * layers) / ssdBps : 0,
-    );
-    const tp = dep.instance.tp;
-    if (rt.preemption === 'swap' || off) this.tiersOn = true;
-    const pool: PoolState = {
-      role: p.role,
-      dep,
-      rt,
-      coster: new StepCoster(dep),
-      times: { stageS: new Float64Array(dep.instance.pp), p2pS: 0, overheadS: 0 },
-      insts: [],
-      pp: dep.instance.pp,
-      bs,
-      wf: L - slidingLayers,
-      ws: slidingLayers,
-      window,
-      capUnits,
-      wmUnits: Math.ceil(rt.kvWatermark * capUnits),
-      kvTokensPerGroup: p.kvTokensPerGroup,
-      rr: 0,
-      busyStageS: 0,
-      gpus: p.instances * dep.instance.gpus,
-      swapSPerTokenStage,
-      ssdSPerTokenStage,
-      kv,
-      layers: L,
-      unitBytes: bs * g.kvBytesPerTokenLayerGpu * tp,
-      tokenBytes: L * g.kvBytesPerTokenLayerGpu * tp,
-      sharedUnits,
-      hostCapBytes: off ? off.hostGB * GB * dep.instance.gpus : Infinity,
-      ssdCapBytes: off ? off.ssdGB * GB * dep.instance.gpus : 0,
-      offloadSwap: off !== undefined,
-      sharedPrefixTokens,
-      multiTurnHitRate: off?.multiTurnReuse ? (p.multiTurnHitRate ?? off.multiTurnReuse.hitRate) : 0,
-      reloadRatio: kv ? kv.r.distributed.transferCompression : 1,
-      leapsOk:
-        !kv || (!kv.exactDecode && kv.r.quant.residualTokens === 0 && sharedUnits === 0 && kv.r.evict === undefined),
-    };
-    const cacheBlocks =
-      this.input.prefix.kind === 'hashes' && p.role !== 'decode'
-        ? Math.floor(p.kvTokensPerGroup / this.input.prefix.blockTokens)
-        : 0;
-    for (let i = 0; i < p.instances; i++) {
-      const groups: Group[] = [];
-      for (let gi = 0; gi < dep.instance.attentionDp; gi++) {
-        groups.push({
-          waiting: new IntDeque(),
-          running: [],
-          free: capUnits,
-          outstanding: 0,
-          cache: cacheBlocks > 0 ? new PrefixCache(cacheBlocks) : null,
-          bucket: null,
-          tmpFree: 0,
-        });
-        this.capUnitsTotal += capUnits;
-      }
-      const inst: Inst = {
-        idx: this.insts.length,
-        pool,
-        groups,
-        stageFree: new Float64Array(pool.pp),
-        inflight: [],
-        wakeAt: Infinity,
-        wakeVer: 0,
-        outstanding: 0,
-        sendFree: 0,
-        recvFree: 0,
-        hostUsed: 0,
-        ssdUsed: 0,
-      };
-      pool.insts.push(inst);
-      this.insts.push(inst);
-    }
-    return pool;
-  }
-
-  /** KV units a sequence of t tokens holds: full layers ceil(t/bs) blocks, sliding layers ceil(min(t, w)/bs). */
-  private unitsFor(p: PoolState, t: number): number {
-    if (p.kv) return p.kv.units(t);
-    const full = Math.ceil(t / p.bs);
-    return p.wf * full + (p.ws > 0 ? p.ws * Math.ceil(Math.min(t, p.window) / p.bs) : 0);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -900,25 +276,7 @@ class Engine {
       const e = o.endS[i]!;
       if (e > last) last = e;
     }
-    if (this.tiersOn) {
-      let hbm = 0;
-      let host = 0;
-      let ssd = 0;
-      for (const p of this.pools) {
-        const groups = p.insts.length * p.dep.instance.attentionDp;
-        hbm += groups * (p.capUnits + p.sharedUnits) * p.unitBytes;
-        host += p.insts.length * p.hostCapBytes;
-        ssd += p.insts.length * p.ssdCapBytes;
-      }
-      o.tiers = {
-        t: this.tierT.view(),
-        hbmBytes: this.tierHbm.view(),
-        hostBytes: this.tierHost.view(),
-        ssdBytes: this.tierSsd.view(),
-        capacity: { hbmBytes: hbm, hostBytes: host, ssdBytes: ssd },
-        ...this.tierStats,
-      };
-    }
+    if (this.tiersOn) o.tiers = this.tiers.usage(this.pools);
     o.firstArrivalS = Number.isFinite(first) ? first : NaN;
     o.lastEndS = Number.isFinite(last) ? last : NaN;
     if (o.truncated === null && this.finishedOrRejected < this.n)
@@ -927,79 +285,11 @@ class Engine {
   }
 
   private sampleKv(t: number): void {
-    const f = this.capUnitsTotal > 0 ? this.usedUnits / this.capUnitsTotal : 0;
+    const f = this.capUnitsTotal > 0 ? this.s.usedUnits / this.capUnitsTotal : 0;
     this.kvT.push(t);
     this.kvV.push(f);
     if (f > this.out.peakKvFraction) this.out.peakKvFraction = f;
-    if (this.tiersOn) this.sampleTiers(t);
-  }
-
-  /** HBM bytes in use (blocks held + shared prefixes) and the swap space held, over the whole plan. */
-  private sampleTiers(t: number): void {
-    let hbm = 0;
-    for (const p of this.pools) {
-      let used = 0;
-      for (const inst of p.insts) for (const g of inst.groups) used += p.capUnits - g.free + p.sharedUnits;
-      hbm += used * p.unitBytes;
-    }
-    this.tierT.push(t);
-    this.tierHbm.push(hbm);
-    this.tierHost.push(this.hostUsedTotal);
-    this.tierSsd.push(this.ssdUsedTotal);
-  }
-
-  /** The tier copies of one launch, back to back from its start (swap out, to NVMe, from NVMe, swap in, reloads). */
-  private recordTransfers(
-    inst: Inst,
-    p: PoolState,
-    t: number,
-    outHost: number,
-    outSsd: number,
-    inSsd: number,
-    inHost: number,
-    reload: number,
-  ): void {
-    let hostS = 0;
-    let ssdS = 0;
-    for (let s = 0; s < p.pp; s++) {
-      hostS += p.swapSPerTokenStage[s]!;
-      ssdS += p.ssdSPerTokenStage[s]!;
-    }
-    let at = t;
-    const row = (tok: number, perTokS: number, kind: number, cause: number, ratio = 1) => {
-      if (tok <= 0) return;
-      const d = (tok / ratio) * perTokS;
-      this.recordTransfer(inst, at, d, kind, (tok * p.tokenBytes) / ratio, cause);
-      this.tierStats.transferS += d;
-      at += d;
-    };
-    row(outHost, hostS, XFER_D2H, 0);
-    row(outSsd, ssdS, XFER_TO_NVME, 0);
-    row(inSsd, ssdS, XFER_FROM_NVME, 0);
-    row(inHost, hostS, XFER_H2D, 0);
-    row(reload, hostS, XFER_H2D, 1, p.reloadRatio);
-  }
-
-  /** One row of the tier-transfer timeline. */
-  private recordTransfer(
-    inst: Inst,
-    startS: number,
-    durationS: number,
-    kind: number,
-    bytes: number,
-    cause: number,
-  ): void {
-    if (bytes <= 0) return;
-    const tl = this.out.tierTransfers;
-    tl.total++;
-    if (tl.count >= tl.startS.length) return;
-    const i = tl.count++;
-    tl.startS[i] = startS;
-    tl.durationS[i] = durationS;
-    tl.instance[i] = inst.idx;
-    tl.kind[i] = kind;
-    tl.bytes[i] = bytes;
-    tl.cause[i] = cause;
+    if (this.tiersOn) this.tiers.sample(t, this.pools);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1013,10 +303,10 @@ class Engine {
     const servePool = this.decodePool ?? p;
     const whole = spec.inputTokens + spec.outputTokens;
     const tooBig =
-      this.unitsFor(servePool, whole) > servePool.capUnits - servePool.wmUnits ||
-      (this.decodePool !== null && this.unitsFor(p, spec.inputTokens) > p.capUnits - p.wmUnits);
+      unitsFor(servePool, whole) > servePool.capUnits - servePool.wmUnits ||
+      (this.decodePool !== null && unitsFor(p, spec.inputTokens) > p.capUnits - p.wmUnits);
     if (tooBig) {
-      this.state[r] = S_REJECTED;
+      this.s.state[r] = S_REJECTED;
       o.status[r] = STATUS_REJECTED;
       if (o.rejectReason === null) {
         o.rejectReason = `a request of ${spec.inputTokens} + ${spec.outputTokens} tokens needs more KV cache than one scheduler holds (${servePool.kvTokensPerGroup} tokens)`;
@@ -1024,20 +314,20 @@ class Engine {
       this.retire(t);
       return;
     }
-    this.queued++;
+    this.s.queued++;
     this.qT.push(t);
-    this.qV.push(this.queued);
-    const inst = this.route(p, r);
-    const gi = this.pickGroup(inst, r);
+    this.qV.push(this.s.queued);
+    const inst = routeRequest(this.router, p, this.req[r]!.hashIds);
+    const gi = pickGroup(this.router, inst, this.req[r]!.hashIds);
     this.assign(inst, gi, r);
-    this.state[r] = S_WAITING;
+    this.s.state[r] = S_WAITING;
     inst.groups[gi]!.waiting.pushBack(r);
     this.poke(inst, t);
   }
 
   private assign(inst: Inst, gi: number, r: number): void {
     this.out.instance[r] = inst.idx;
-    this.group[r] = gi;
+    this.s.group[r] = gi;
     inst.outstanding++;
     inst.groups[gi]!.outstanding++;
   }
@@ -1051,70 +341,15 @@ class Engine {
     }
   }
 
-  private leastOutstanding(p: PoolState): Inst {
-    let best = p.insts[0]!;
-    for (const x of p.insts) if (x.outstanding < best.outstanding) best = x;
-    return best;
-  }
-
-  private prefixMatch(g: Group, r: number): number {
-    const h = this.req[r]!.hashIds;
-    return g.cache !== null && h !== undefined ? g.cache.match(h) : 0;
-  }
-
-  private route(p: PoolState, r: number): Inst {
-    if (p.insts.length === 1) return p.insts[0]!;
-    switch (this.router) {
-      case 'round-robin':
-        return p.insts[p.rr++ % p.insts.length]!;
-      case 'least-outstanding':
-        return this.leastOutstanding(p);
-      case 'prefix-affinity': {
-        // Cache-aware with bounded load (SGLang router `cache_aware`): the longest cached prefix wins
-        // among instances within PREFIX_AFFINITY_SLACK outstanding requests of the least loaded.
-        const least = this.leastOutstanding(p);
-        let best: Inst | null = null;
-        let bestMatch = 0;
-        for (const x of p.insts) {
-          if (x.outstanding > least.outstanding + PREFIX_AFFINITY_SLACK) continue;
-          for (const g of x.groups) {
-            const m = this.prefixMatch(g, r);
-            if (m > bestMatch || (m === bestMatch && m > 0 && best !== null && x.outstanding < best.outstanding)) {
-              bestMatch = m;
-              best = x;
-            }
-          }
-        }
-        return best ?? least;
-      }
-    }
-  }
-
-  private pickGroup(inst: Inst, r: number): number {
-    const gs = inst.groups;
-    if (gs.length === 1) return 0;
-    let best = 0;
-    let bestMatch = -1;
-    for (let i = 0; i < gs.length; i++) {
-      const g = gs[i]!;
-      const m = this.router === 'prefix-affinity' ? this.prefixMatch(g, r) : 0;
-      if (m > bestMatch || (m === bestMatch && g.outstanding < gs[best]!.outstanding)) {
-        bestMatch = m;
-        best = i;
-      }
-    }
-    return best;
-  }
-
   /** Prompt finished on a prefill instance: send its KV to a decode instance. */
   private handoff(inst: Inst, r: number, t: number): void {
     const dp = this.decodePool!;
     const link = this.input.kvTransfer!;
-    this.state[r] = S_TRANSFER;
+    this.s.state[r] = S_TRANSFER;
     inst.outstanding--;
-    inst.groups[this.group[r]!]!.outstanding--;
+    inst.groups[this.s.group[r]!]!.outstanding--;
     this.out.prefillInstance[r] = inst.idx;
-    const dst = this.route(dp, r);
+    const dst = routeRequest(this.router, dp, this.req[r]!.hashIds);
     dst.outstanding++;
     // Bytes: the prompt's KV over all layers at the KV dtype, once (sliding layers hold the window).
     const bytes = promptHandoffBytes(dp.dep, dp.kv, this.req[r]!.inputTokens);
@@ -1128,22 +363,22 @@ class Engine {
 
   private transferDone(r: number, dstIdx: number, t: number): void {
     const src = this.insts[this.out.prefillInstance[r]!]!;
-    const sg = src.groups[this.group[r]!]!;
-    sg.free += this.units[r]!;
-    this.usedUnits -= this.units[r]!;
-    this.units[r] = 0;
+    const sg = src.groups[this.s.group[r]!]!;
+    sg.free += this.s.units[r]!;
+    this.s.usedUnits -= this.s.units[r]!;
+    this.s.units[r] = 0;
     this.poke(src, t);
     const dst = this.insts[dstIdx]!;
-    const gi = this.pickGroup(dst, r);
+    const gi = pickGroup(this.router, dst, this.req[r]!.hashIds);
     this.out.instance[r] = dst.idx;
-    this.group[r] = gi;
+    this.s.group[r] = gi;
     dst.groups[gi]!.outstanding++;
     // The decode instance holds prompt − 1 tokens of KV and computes the last one itself.
     const input = this.req[r]!.inputTokens;
-    this.computed[r] = input - 1;
-    this.known[r] = input;
-    this.generated[r] = 0;
-    this.state[r] = S_WAITING;
+    this.s.computed[r] = input - 1;
+    this.s.known[r] = input;
+    this.s.generated[r] = 0;
+    this.s.state[r] = S_WAITING;
     dst.groups[gi]!.waiting.pushBack(r);
     this.poke(dst, t);
   }
@@ -1214,288 +449,15 @@ class Engine {
     return mb;
   }
 
-  /** Tokens of a request's pending work that fit this iteration (0 = none). */
-  private chunk(p: PoolState, need: number, st: BuildState): number {
-    if (st.budget <= 0 || st.seqs >= st.seqCap) return 0;
-    if (need === 1) return 1;
-    if (p.rt.chunkedPrefill) return Math.min(need, st.budget);
-    return need <= st.budget || st.tokens === 0 ? need : 0;
-  }
-
-  private put(p: PoolState, mb: MicroBatch, r: number, n: number, st: BuildState): void {
-    const c = this.computed[r]!;
-    const k = this.known[r]!;
-    mb.push(r, n);
-    this.mark[r] = this.launchId;
-    this.inflight[r] = 1;
-    p.coster.add(c, n, c + n === k);
-    if (k - c === 1 && this.generated[r]! > 0) mb.decodeSeqs++;
-    else mb.prefillTokens += n;
-    st.budget = Math.max(0, st.budget - n);
-    st.tokens += n;
-    st.seqs++;
-  }
-
-  private preempt(p: PoolState, inst: Inst, g: Group, j: number, st: BuildState): void {
-    const v = g.running[j]!;
-    g.running.splice(j, 1);
-    const held = this.units[v]!;
-    g.free += held;
-    this.usedUnits -= held;
-    this.units[v] = 0;
-    this.out.preemptions++;
-    // Token-equivalents of KV to move: the computed tokens, or under a strategy what its blocks hold.
-    const tok = p.kv ? (held * p.bs) / p.layers : this.computed[v]!;
-    const tier =
-      (p.rt.preemption === 'swap' || p.offloadSwap) && this.computed[v]! > 0 ? this.placeSwap(p, inst, tok) : 0;
-    if (tier !== 0) {
-      this.swapped[v] = 1;
-      this.swapTok[v] = tok;
-      this.swapTier[v] = tier;
-      if (tier === 1) st.swapOutTokens += tok;
-      else st.swapOutSsdTokens += tok;
-      this.out.swapOutTokens += tok;
-    } else {
-      this.out.recomputedTokens += this.computed[v]!;
-      this.computed[v] = 0;
-    }
-    this.state[v] = S_WAITING;
-    g.waiting.pushFront(v);
-  }
-
-  /**
-   * Where a swapped-out sequence goes: host (1) while the instance's host swap space has room, then
-   * NVMe (2); 0 when neither has room (the caller recomputes instead). Unbounded host without offload.
-   */
-  private placeSwap(p: PoolState, inst: Inst, tok: number): number {
-    const bytes = tok * p.tokenBytes;
-    if (inst.hostUsed + bytes <= p.hostCapBytes) {
-      inst.hostUsed += bytes;
-      this.hostUsedTotal += bytes;
-      this.tierStats.d2hBytes += bytes;
-      return 1;
-    }
-    if (inst.ssdUsed + bytes <= p.ssdCapBytes) {
-      inst.ssdUsed += bytes;
-      this.ssdUsedTotal += bytes;
-      this.tierStats.toSsdBytes += bytes;
-      return 2;
-    }
-    this.tierStats.swapFallbacks++;
-    return 0;
-  }
-
-  /** A swapped sequence comes back: free its tier space (the caller adds the copy to the iteration). */
-  private unswap(p: PoolState, inst: Inst, r: number, st: BuildState): void {
-    const tok = this.swapTok[r]!;
-    const bytes = tok * p.tokenBytes;
-    if (this.swapTier[r] === 2) {
-      inst.ssdUsed -= bytes;
-      this.ssdUsedTotal -= bytes;
-      this.tierStats.fromSsdBytes += bytes;
-      st.swapInSsdTokens += tok;
-    } else {
-      inst.hostUsed -= bytes;
-      this.hostUsedTotal -= bytes;
-      this.tierStats.h2dBytes += bytes;
-      st.swapInTokens += tok;
-    }
-    this.swapTier[r] = 0;
-    this.swapTok[r] = 0;
-  }
-
-  /** Schedule the group's running requests (one pass). */
-  private scheduleRunning(p: PoolState, g: Group, mb: MicroBatch, pass: number, st: BuildState): void {
-    const run = g.running;
-    let i = 0;
-    // Terminates: every pass either advances i or preempts (removes) a request of `run`, so at most
-    // 2·run.length passes.
-    while (i < run.length) {
-      const r = run[i]!;
-      if (this.inflight[r] === 1) {
-        i++;
-        continue;
-      }
-      const need = this.known[r]! - this.computed[r]!;
-      const isDecode = need === 1;
-      if ((pass === PASS_PREFILL && isDecode) || (pass === PASS_DECODE && !isDecode)) {
-        st.skipped = true;
-        i++;
-        continue;
-      }
-      const n = this.chunk(p, need, st);
-      if (n === 0) {
-        st.skipped = true;
-        i++;
-        continue;
-      }
-      const want = this.growth(p, r, this.computed[r]! + n);
-      let self = false;
-      // Terminates: each pass preempts one request behind i (run shrinks) or i itself (break).
-      while (want > g.free) {
-        let j = run.length - 1;
-        while (j > i && (this.inflight[run[j]!] === 1 || this.mark[run[j]!] === this.launchId)) j--;
-        if (j > i) {
-          this.preempt(p, mb.inst, g, j, st);
-          st.preempted = true;
-          continue;
-        }
-        // No one behind it to evict: preempt the request itself.
-        this.preempt(p, mb.inst, g, i, st);
-        st.preempted = true;
-        self = true;
-        break;
-      }
-      if (self) continue;
-      g.free -= want;
-      this.usedUnits += want;
-      this.units[r]! += want;
-      this.put(p, mb, r, n, st);
-      i++;
-    }
-  }
-
-  /** Prefix-cache hit (tokens) for a request starting from scratch. */
-  private prefixHitTokens(p: PoolState, g: Group, r: number): number {
-    const pm = this.input.prefix;
-    const spec = this.req[r]!;
-    const cap = Math.min(spec.inputTokens, this.known[r]! - 1);
-    if (pm.kind === 'hit-rate')
-      return Math.max(0, Math.min(cap, Math.floor((pm.fraction * spec.inputTokens) / p.bs) * p.bs));
-    if (pm.kind === 'hashes' && g.cache !== null && spec.hashIds !== undefined)
-      return Math.max(0, Math.min(cap, g.cache.match(spec.hashIds) * pm.blockTokens));
-    return 0;
-  }
-
-  /**
-   * Prompt tokens a fresh request skips under the KV strategy: the prefix-cache hit, the shared prefix
-   * (share.prefixTokens, stored once per group), and multi-turn reuse (⌊hitRate · prompt⌋ in whole
-   * blocks, loaded from host: `reload`). At most prompt − 1 (the last token is always computed).
-   */
-  private kvReuse(p: PoolState, r: number, cached: number): { skip: number; reload: number } {
-    const spec = this.req[r]!;
-    const cap = Math.min(spec.inputTokens, this.known[r]! - 1);
-    const skip = Math.max(cached, Math.min(cap, p.sharedPrefixTokens));
-    if (p.multiTurnHitRate <= 0) return { skip, reload: 0 };
-    const reload = Math.max(0, Math.min(cap - skip, Math.floor((p.multiTurnHitRate * spec.inputTokens) / p.bs) * p.bs));
-    return { skip: skip + reload, reload };
-  }
-
-  /**
-   * KV units request r must add to hold t tokens. Under `reserve` its whole length was allocated at
-   * admission, so it never grows (and never preempts); otherwise blocks follow the tokens.
-   */
-  private growth(p: PoolState, r: number, t: number): number {
-    const want = this.unitsFor(p, t) - this.units[r]!;
-    return p.rt.preemption === 'reserve' ? Math.max(0, want) : want;
-  }
-
-  /** Admit waiting requests FCFS while budget, maxNumSeqs and KV (above the watermark) allow. */
-  private admit(p: PoolState, g: Group, mb: MicroBatch, t: number, st: BuildState): void {
-    const maxSeqs = p.rt.maxNumSeqs;
-    // Terminates: each pass admits (dequeues) one waiting request or returns.
-    while (g.waiting.length > 0 && st.budget > 0 && st.seqs < st.seqCap) {
-      if (g.running.length >= maxSeqs) {
-        this.out.blockedBySeqs++;
-        return;
-      }
-      const r = g.waiting.front();
-      const fresh = this.computed[r] === 0 && this.swapped[r] === 0;
-      const cached = fresh && p.role !== 'decode' ? this.prefixHitTokens(p, g, r) : 0;
-      // Under a KV strategy a shared prefix is never prefilled again, and multi-turn reuse loads a
-      // hitRate share of the prompt's KV from the host store instead of computing it.
-      const reuse = fresh && p.role !== 'decode' && p.kv ? this.kvReuse(p, r, cached) : null;
-      const hit = reuse ? reuse.skip : cached;
-      const c = this.computed[r]! + hit;
-      const n = this.chunk(p, this.known[r]! - c, st);
-      if (n === 0) return;
-      // reserve (TRT-LLM GUARANTEED_NO_EVICT): admit only with KV for the whole request, held to the end.
-      const whole = p.rt.preemption === 'reserve' && p.role !== 'prefill';
-      const want = this.unitsFor(p, whole ? this.req[r]!.inputTokens + this.req[r]!.outputTokens : c + n);
-      if (g.free - want < p.wmUnits) {
-        this.out.blockedByKv++;
-        return;
-      }
-      g.waiting.popFront();
-      g.running.push(r);
-      this.state[r] = S_RUNNING;
-      g.free -= want;
-      this.usedUnits += want;
-      this.units[r] = want;
-      if (this.swapped[r] === 1) {
-        this.swapped[r] = 0;
-        this.out.swapInTokens += this.swapTok[r]!;
-        this.unswap(p, mb.inst, r, st);
-      }
-      if (reuse !== null && reuse.reload > 0) {
-        st.reloadTokens += reuse.reload;
-        this.tierStats.reloadBytes += (reuse.reload * p.tokenBytes) / p.reloadRatio;
-      }
-      if (fresh && p.role !== 'decode') {
-        this.out.promptTokensAdmitted += this.req[r]!.inputTokens;
-        this.out.prefixHitTokens += cached;
-        this.computed[r] = hit;
-        const h = this.req[r]!.hashIds;
-        if (g.cache !== null && h !== undefined) g.cache.touch(h);
-      }
-      if (Number.isNaN(this.out.prefillStartS[r]!)) {
-        this.out.prefillStartS[r] = t;
-        this.queued--;
-      }
-      this.put(p, mb, r, n, st);
-    }
-  }
-
   private launch(inst: Inst, t: number): boolean {
     const p = inst.pool;
     if (inst.inflight.length >= p.pp || inst.stageFree[0]! > t) return false;
     const mb = this.newMb(inst, t);
     const coster = p.coster;
     coster.reset();
-    this.launchId++;
-    const st = this.st;
-    let anyPreempted = false;
-    let anySkipped = false;
-    let swapIn = 0;
-    let swapOut = 0;
-    let swapInSsd = 0;
-    let swapOutSsd = 0;
-    let reload = 0;
-    for (const g of inst.groups) {
-      st.budget = p.rt.maxBatchedTokens;
-      st.tokens = 0;
-      st.seqs = 0;
-      // With pp micro-batches in flight, each takes about 1/pp of the group's requests (vLLM v0
-      // virtual engines, SGLang's PP micro-batches), so a small load still fills the pipeline.
-      st.seqCap = p.pp > 1 ? Math.max(1, Math.ceil((g.running.length + g.waiting.length) / p.pp)) : Infinity;
-      st.preempted = false;
-      st.skipped = false;
-      st.swapInTokens = 0;
-      st.swapOutTokens = 0;
-      st.swapInSsdTokens = 0;
-      st.swapOutSsdTokens = 0;
-      st.reloadTokens = 0;
-      if (p.rt.schedulerPolicy === 'decode-first') {
-        this.scheduleRunning(p, g, mb, PASS_ALL, st);
-        if (!st.preempted) this.admit(p, g, mb, t, st);
-      } else {
-        const before = mb.count;
-        this.scheduleRunning(p, g, mb, PASS_PREFILL, st);
-        if (!st.preempted) this.admit(p, g, mb, t, st);
-        if (mb.count === before) {
-          st.skipped = false;
-          this.scheduleRunning(p, g, mb, PASS_DECODE, st);
-        }
-      }
-      anyPreempted ||= st.preempted;
-      anySkipped ||= st.skipped;
-      swapIn += st.swapInTokens;
-      swapOut += st.swapOutTokens;
-      swapInSsd += st.swapInSsdTokens;
-      swapOutSsd += st.swapOutSsdTokens;
-      reload += st.reloadTokens;
-      if (g.running.length > this.out.peakRunningPerGroup) this.out.peakRunningPerGroup = g.running.length;
-    }
+    this.s.launchId++;
+    const work = this.scheduler.fill(inst, mb, t);
+    const { swapIn, swapOut, swapInSsd, swapOutSsd, reload } = work;
     if (mb.count === 0) {
       this.mbPool.push(mb);
       return false;
@@ -1516,7 +478,7 @@ class Engine {
     const hostTok = reload > 0 ? swapTok + reload / p.reloadRatio : swapTok;
     const ssdTok = swapInSsd + swapOutSsd;
     if (this.tiersOn && hostTok + ssdTok > 0)
-      this.recordTransfers(inst, p, t, swapOut, swapOutSsd, swapInSsd, swapIn, reload);
+      this.tiers.recordTransfers(inst, p, t, swapOut, swapOutSsd, swapInSsd, swapIn, reload);
     let tt = t;
     let busy = 0;
     for (let s = 0; s < p.pp; s++) {
@@ -1537,176 +499,19 @@ class Engine {
       p.pp === 1 &&
       decodeOnly &&
       this.input.disableLeaps !== true &&
-      !anyPreempted &&
-      !anySkipped &&
+      !work.preempted &&
+      !work.skipped &&
       hostTok === 0 &&
       ssdTok === 0 &&
       p.role !== 'prefill'
     ) {
-      if (p.leapsOk) this.extendLeap(inst, mb);
-      else this.extendLeapStepwise(inst, mb);
+      const itersLeft = this.input.maxIterations - this.out.iterations;
+      if (p.leapsOk) extendLeap(this.s, this.req, inst, mb, itersLeft);
+      else extendLeapStepwise(this.s, this.req, inst, mb, itersLeft, this.nextArrivalS);
     }
     inst.inflight.push(mb);
     this.sampleKv(t);
     return true;
-  }
-
-  /**
-   * Turn a decode-only iteration into a run of identical decode steps, up to the first completion,
-   * the first step whose new KV blocks do not fit, or a sliding-window boundary. Nothing else can
-   * change the batch meanwhile (the waiting queue is blocked and KV only shrinks); a request routed
-   * to the instance mid-run cuts it (poke).
-   */
-  private extendLeap(inst: Inst, mb: MicroBatch): void {
-    const p = inst.pool;
-    const n = mb.count;
-    let kMax = this.input.maxIterations - this.out.iterations;
-    const w = p.window;
-    let nBelow = 0;
-    let k1 = 0;
-    let kw1 = 0;
-    for (let i = 0; i < n; i++) {
-      const r = mb.ids[i]!;
-      const c = this.computed[r]!;
-      const left = this.req[r]!.outputTokens - this.generated[r]!;
-      if (left < kMax) kMax = left;
-      k1 += c + 1;
-      kw1 += Math.min(c + 1, w);
-      if (c + 1 < w) {
-        nBelow++;
-        if (w - c < kMax) kMax = w - c;
-      }
-    }
-    if (kMax <= 1) return;
-    const coef = p.coster.decodeCoef(n);
-    mb.a = coef.totalA;
-    mb.b = coef.totalB;
-    mb.bw = coef.totalBw;
-    mb.k1 = k1;
-    mb.kw1 = kw1;
-    mb.nBelow = nBelow;
-    const bs = p.bs;
-    const groups = inst.groups;
-    // Fast path: every group can take a new block for each of its sequences in every block period.
-    const perSeqMax = (p.wf + p.ws) * Math.ceil(kMax / bs);
-    let roomy = true;
-    for (let gi = 0; gi < groups.length; gi++) {
-      const g = groups[gi]!;
-      g.tmpFree = g.free;
-    }
-    if (groups.length === 1) roomy = groups[0]!.free >= perSeqMax * n;
-    else {
-      const per = new Float64Array(groups.length);
-      for (let i = 0; i < n; i++) per[this.group[mb.ids[i]!]!]! += perSeqMax;
-      for (let gi = 0; gi < groups.length; gi++) if (per[gi]! > groups[gi]!.free) roomy = false;
-    }
-    let k = 1;
-    if (roomy) k = kMax;
-    else {
-      for (const g of groups) {
-        if (g.bucket === null) g.bucket = new Float64Array(bs);
-      }
-      for (let i = 0; i < n; i++) {
-        const r = mb.ids[i]!;
-        const c = this.computed[r]!;
-        groups[this.group[r]!]!.bucket![c % bs]! += p.wf + (c + 1 < w ? p.ws : 0);
-      }
-      for (let j = 2; j <= kMax; j++) {
-        const idx = (bs - ((j - 1) % bs)) % bs;
-        let fits = true;
-        for (let gi = 0; gi < groups.length; gi++) if (groups[gi]!.bucket![idx]! > groups[gi]!.tmpFree) fits = false;
-        if (!fits) break;
-        for (let gi = 0; gi < groups.length; gi++) groups[gi]!.tmpFree -= groups[gi]!.bucket![idx]!;
-        k = j;
-      }
-      for (let i = 0; i < n; i++) {
-        const r = mb.ids[i]!;
-        groups[this.group[r]!]!.bucket![this.computed[r]! % bs] = 0;
-      }
-    }
-    if (k === 1) return;
-    const tt = mb.startS + mb.cumS(k);
-    mb.steps = k;
-    mb.endS = tt;
-    mb.busyS = tt - mb.startS;
-    inst.stageFree[0] = tt;
-  }
-
-  /**
-   * extendLeap for pools whose KV strategy makes blocks or step costs non-affine in the context
-   * (eviction, residual windows, a shared prefix): the run of decode steps is built step by step —
-   * each step's blocks from the strategy (kv.units) and its cost exactly as a per-step launch would
-   * cost it (the StepCoster memoises repeated decode batches) — but it is still one event. Same stops:
-   * the first completion, the first step whose blocks do not fit, a sliding-window boundary, the
-   * iteration cap, and at most STEPWISE_LEAP_STEPS steps per run (bounds the work of one event).
-   */
-  private extendLeapStepwise(inst: Inst, mb: MicroBatch): void {
-    const p = inst.pool;
-    const n = mb.count;
-    let kMax = Math.min(STEPWISE_LEAP_STEPS, this.input.maxIterations - this.out.iterations);
-    const w = p.window;
-    for (let i = 0; i < n; i++) {
-      const r = mb.ids[i]!;
-      const c = this.computed[r]!;
-      const left = this.req[r]!.outputTokens - this.generated[r]!;
-      if (left < kMax) kMax = left;
-      if (c + 1 < w && w - c < kMax) kMax = w - c;
-    }
-    if (kMax <= 1) return;
-    if (mb.endsBuf.length < kMax) mb.endsBuf = new Float64Array(Math.max(kMax, 2 * mb.endsBuf.length));
-    const ends = mb.endsBuf;
-    ends[0] = mb.endS - mb.startS;
-    const groups = inst.groups;
-    for (const g of groups) g.tmpFree = g.free;
-    const coster = p.coster;
-    const times = p.times;
-    // Blocks each sequence holds so far (step 1's were allocated at launch).
-    if (this.leapUnits.length < n) this.leapUnits = new Float64Array(Math.max(n, 2 * this.leapUnits.length));
-    const held = this.leapUnits;
-    for (let i = 0; i < n; i++) held[i] = this.units[mb.ids[i]!]!;
-    let k = 1;
-    for (let j = 2; j <= kMax; j++) {
-      // Step j decodes each sequence at context c + j − 1 (reads c + j) and needs its blocks for c + j.
-      let fits = true;
-      for (let i = 0; i < n && fits; i++) {
-        const r = mb.ids[i]!;
-        const u = this.unitsFor(p, this.computed[r]! + j);
-        const grow = u - held[i]!;
-        held[i] = u;
-        const g = groups[this.group[r]!]!;
-        g.tmpFree -= grow;
-        // Blocks freed mid-run could let a waiting request in: end the run before such a step.
-        if (g.tmpFree < 0 || grow < 0) fits = false;
-      }
-      if (!fits) break;
-      if (coster.exact) {
-        coster.reset();
-        for (let i = 0; i < n; i++) coster.add(this.computed[mb.ids[i]!]! + j - 1, 1, true);
-        coster.costAcc(times);
-      } else {
-        // As launch() costs a decode-only batch: affine in K = Σ(ctx + 1), Kw = Σ min(ctx + 1, window).
-        let K = 0;
-        let Kw = 0;
-        for (let i = 0; i < n; i++) {
-          const c = this.computed[mb.ids[i]!]! + j;
-          K += c;
-          Kw += Math.min(c, w);
-        }
-        coster.decode(n, K, Kw, times);
-      }
-      ends[j - 1] = ends[j - 2]! + times.stageS[0]! + times.overheadS;
-      k = j;
-      // The next arrival may cut the run at the step ending at or after it (poke): steps beyond would
-      // be costed for nothing. (Only work changes: a cut run resumes as a new one.)
-      if (mb.startS + ends[j - 1]! >= this.nextArrivalS) break;
-    }
-    if (k === 1) return;
-    mb.ends = ends;
-    const tt = mb.startS + ends[k - 1]!;
-    mb.steps = k;
-    mb.endS = tt;
-    mb.busyS = tt - mb.startS;
-    inst.stageFree[0] = tt;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1740,25 +545,25 @@ class Engine {
       else if (k > 1) o.itl.addLinear(mb.stepS(2), mb.stepS(k), k - 1, mb.count);
       for (let i = 0; i < mb.count; i++) {
         const r = mb.ids[i]!;
-        this.inflight[r] = 0;
-        const g = inst.groups[this.group[r]!]!;
-        const c = this.computed[r]! + k;
-        const want = this.growth(p, r, c);
+        this.s.inflight[r] = 0;
+        const g = inst.groups[this.s.group[r]!]!;
+        const c = this.s.computed[r]! + k;
+        const want = this.s.growth(p, r, c);
         g.free -= want;
-        this.usedUnits += want;
-        this.units[r]! += want;
-        this.computed[r] = c;
-        if (this.generated[r] === 0) {
+        this.s.usedUnits += want;
+        this.s.units[r]! += want;
+        this.s.computed[r] = c;
+        if (this.s.generated[r] === 0) {
           o.firstTokenS[r] = t1;
           o.decodeTokens += k - 1;
         } else {
-          o.itl.add(t1 - this.lastTokenS[r]!);
+          o.itl.add(t1 - this.s.lastTokenS[r]!);
           o.decodeTokens += k;
         }
-        this.lastTokenS[r] = T;
-        this.generated[r]! += k;
-        this.known[r]! += k;
-        if (this.generated[r]! >= this.req[r]!.outputTokens) {
+        this.s.lastTokenS[r] = T;
+        this.s.generated[r]! += k;
+        this.s.known[r]! += k;
+        if (this.s.generated[r]! >= this.req[r]!.outputTokens) {
           this.complete(inst, g, r, T);
           removed = true;
         }
@@ -1767,25 +572,25 @@ class Engine {
       for (let i = 0; i < mb.count; i++) {
         const r = mb.ids[i]!;
         const nTok = mb.toks[i]!;
-        this.inflight[r] = 0;
-        if (this.state[r] !== S_RUNNING) continue;
-        this.computed[r]! += nTok;
-        if (this.computed[r] !== this.known[r]) continue;
-        const g = inst.groups[this.group[r]!]!;
+        this.s.inflight[r] = 0;
+        if (this.s.state[r] !== S_RUNNING) continue;
+        this.s.computed[r]! += nTok;
+        if (this.s.computed[r] !== this.s.known[r]) continue;
+        const g = inst.groups[this.s.group[r]!]!;
         if (p.role === 'prefill') {
           this.handoff(inst, r, T);
           removed = true;
           continue;
         }
-        if (this.generated[r] === 0) o.firstTokenS[r] = T;
+        if (this.s.generated[r] === 0) o.firstTokenS[r] = T;
         else {
-          o.itl.add(T - this.lastTokenS[r]!);
+          o.itl.add(T - this.s.lastTokenS[r]!);
           o.decodeTokens++;
         }
-        this.lastTokenS[r] = T;
-        this.generated[r]!++;
-        this.known[r]!++;
-        if (this.generated[r]! >= this.req[r]!.outputTokens) {
+        this.s.lastTokenS[r] = T;
+        this.s.generated[r]!++;
+        this.s.known[r]!++;
+        if (this.s.generated[r]! >= this.req[r]!.outputTokens) {
           this.complete(inst, g, r, T);
           removed = true;
         }
@@ -1797,7 +602,7 @@ class Engine {
         let w = 0;
         for (let i = 0; i < run.length; i++) {
           const r = run[i]!;
-          if (this.state[r] === S_RUNNING) run[w++] = r;
+          if (this.s.state[r] === S_RUNNING) run[w++] = r;
         }
         run.length = w;
       }
@@ -1815,10 +620,10 @@ class Engine {
     const o = this.out;
     o.endS[r] = t;
     o.status[r] = STATUS_DONE;
-    this.state[r] = S_DONE;
-    g.free += this.units[r]!;
-    this.usedUnits -= this.units[r]!;
-    this.units[r] = 0;
+    this.s.state[r] = S_DONE;
+    g.free += this.s.units[r]!;
+    this.s.usedUnits -= this.s.units[r]!;
+    this.s.units[r] = 0;
     inst.outstanding--;
     g.outstanding--;
     if (o.prefillInstance[r] === -1) o.prefillInstance[r] = inst.idx;
