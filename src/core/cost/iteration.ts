@@ -571,7 +571,8 @@ function layerOps(c: Ctx, layer: LayerSpec, count: number): number {
   }
   if (layer.ffn === 'none') {
     // Single-mixer block (Nemotron-H): one norm + residual, ~4 passes over the hidden state.
-    return t + elementwiseOp(c, 'norm/residual', c.ta * 4 * h * 2, count);
+    // Same op name as every layer's last op: the Gantt (views/gantt.ts) splits layers on it.
+    return t + elementwiseOp(c, 'norms/rope/act/residual', c.ta * 4 * h * 2, count);
   }
   const isMoe = layer.ffn === 'moe' && dep.model.moe;
   const denseWidth = layer.ffnWidth ?? dep.model.intermediateSize;

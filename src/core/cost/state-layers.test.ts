@@ -128,3 +128,18 @@ describe('memory: a vision tower counts in the weights', () => {
     expect(weightBytesPerGpu(d, 0) - weightBytesPerGpu(noTower, 0)).toBeCloseTo(enc, 0);
   });
 });
+
+describe('KV capacity chart: a sequence holds its recurrent state at every context', () => {
+  it('Qwen3.5-35B-A3B: HBM bytes per sequence = state (flat) + KV of the 10 attention layers', async () => {
+    const { kvCapacityCurve } = await import('../kv/capacity.ts');
+    const d = dep('Qwen--Qwen3.5-35B-A3B.json', 1);
+    const c = kvCapacityCurve(d, {}, [1024, 65_536]);
+    const state = 30 * (8192 * 3 * 2 + 32 * 128 * 128 * 4);
+    const kvPerToken = 10 * 2 * 256 * 2 * 2;
+    for (const p of c.points) {
+      // Whole blocks of context; the state adds a fixed 64.4 MB at every length.
+      expect(p.hbmBytesPerSeq - state).toBeGreaterThanOrEqual(p.contextTokens * kvPerToken);
+      expect(p.hbmBytesPerSeq - state).toBeLessThan((p.contextTokens + 64) * kvPerToken);
+    }
+  });
+});
