@@ -1,29 +1,15 @@
 /**
  * Per-family builders: one config (already routed to its family) → the decoder body of a ModelSpec.
  */
-import type { AttentionSpec, LayerSpec, ModelSpec, MoeSpec, SparseIndexerSpec } from '../types.ts';
+import type { LayerSpec, MoeSpec, SparseIndexerSpec } from '../types.ts';
 import type { Family } from './architectures.ts';
-import { type Dims, gqaAttention, moeSpec, readDims, readSliding } from './dimensions.ts';
+import type { Body } from './body.ts';
+
+export type { Body } from './body.ts';
+import { gqaAttention, moeSpec, readDims, readSliding } from './dimensions.ts';
 import type { Cfg } from './reader.ts';
 import { describe, isObj, ModelImportError } from './reader.ts';
 import { buildNemotronH, buildNemotronNas, buildQwen35 } from './hybrid.ts';
-
-export interface Body {
-  dims: Dims;
-  attention: AttentionSpec;
-  window: number | null;
-  intermediateSize: number;
-  mlpBias: boolean;
-  moe: MoeSpec | null;
-  layers: LayerSpec[];
-  normsPerLayer: number;
-  mtp: number;
-  chunk: number | null;
-  /** Plain 2-matrix MLP (Nemotron-H relu²) instead of the default gated one. */
-  gatedMlp?: boolean;
-  /** State-layer and indexer shapes of hybrid / sparse families. */
-  extra?: Pick<ModelSpec, 'linearAttention' | 'mamba' | 'sparseIndexer'>;
-}
 
 export function buildFamily(c: Cfg, family: Family, notes: string[]): Body {
   if (family === 'deepseek') return buildDeepseek(c, notes);

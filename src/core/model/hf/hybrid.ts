@@ -7,7 +7,7 @@
 import type { LayerAttention, LayerSpec, LinearAttentionSpec, MambaSpec } from '../types.ts';
 import type { Family } from './architectures.ts';
 import { gqaAttention, moeSpec, readDims, readLayerTypes } from './dimensions.ts';
-import type { Body } from './families.ts';
+import type { Body } from './body.ts';
 import { Cfg, describe, ModelImportError } from './reader.ts';
 
 /** Bytes of one recurrent-state element from a config dtype name (vLLM mamba_ssm_cache_dtype; default bf16). */
