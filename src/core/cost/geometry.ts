@@ -7,6 +7,7 @@ import type { Dtype } from '../hardware/types.ts';
 import { CALIBRATION } from './calibration.ts';
 import type { Deployment } from './deployment.ts';
 import { kvMathDtype, kvStoredBytesPerElement } from './kvformat.ts';
+import { indexerKeyBytesPerToken, kvLayerCount } from '../model/params.ts';
 import { achievedEfficiencyFor, type AchievedEfficiency } from '../kernels/efficiency.ts';
 
 export interface Geometry {
@@ -23,6 +24,11 @@ export interface Geometry {
   kvBytes: number;
   /** KV bytes per token per layer held by one GPU (full-attention layer). */
   kvBytesPerTokenLayerGpu: number;
+  /**
+   * DSA indexer key-cache bytes per token per KV layer on one GPU (replicated on every TP rank, FP8 +
+   * scale whatever the KV dtype); the mean over KV layers when some reuse a shared indexer. 0 without DSA.
+   */
+  indexerBytesPerTokenLayerGpu: number;
   /** Achievable GEMM FLOP/s at large M, and the dtype the math runs in. */
   gemmPeakFlopsPerS: number;
   gemmMathDtype: Dtype;
@@ -73,6 +79,7 @@ export function geometryOf(dep: Deployment): Geometry {
     commBytes: 2,
     kvBytes,
     kvBytesPerTokenLayerGpu,
+    indexerBytesPerTokenLayerGpu: model.sparseIndexer ? indexerKeyBytesPerToken(model) / kvLayerCount(model) : 0,
     gemmPeakFlopsPerS: gemm.tflops * 1e12 * fractionFor(gemm.mathDtype, eff),
     gemmMathDtype: gemm.mathDtype,
     attentionFlopsPerS: attnMath * 1e12 * CALIBRATION.attentionPrefillPeakFraction,

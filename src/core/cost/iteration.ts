@@ -13,7 +13,7 @@
  * shape (core/kernels/measured.ts: GEMMs, attention, MoE layers, collectives), else its roofline time; kernel-launch
  * gaps and a per-step host overhead are added.
  */
-import type { LayerSpec } from '../model/types.ts';
+import type { LayerSpec, SparseIndexerSpec } from '../model/types.ts';
 import { CALIBRATION } from './calibration.ts';
 import { collectiveTimeS, linkFor, type CollectiveKind } from './collectives.ts';
 import type { Deployment } from './deployment.ts';
@@ -165,11 +165,11 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
   const pairs = (sliding ? shape.attnPairsWindow : shape.attnPairs) / adp;
   const kvRead = (sliding ? shape.kvReadTokensWindow : shape.kvReadTokens) / adp;
   const decKv = (sliding ? shape.decodeKvReadTokensWindow : shape.decodeKvReadTokens) / adp;
-  const prefillPairs = Math.max(0, pairs - decKv);
+  let prefillPairs = Math.max(0, pairs - decKv);
   const prefillKv = Math.max(0, kvRead - decKv);
   // KV-strategy hook: decode reads the strategy's bytes (budget, residual window, selection), plus its extra work.
   const kvd = c.kv ? c.kv.decodeRead(shape, sliding, adp) : null;
-  const decRead = kvd ? kvd.tokens : decKv;
+  let decRead = kvd ? kvd.tokens : decKv;
   const h = dep.model.hiddenSize;
   const ta = c.ta;
   // Sequences per attention-DP group: prefill chunks and decodes (the measured tables are per batch).
@@ -184,6 +184,13 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     // kv_b up-projection; while decoding the same weights are absorbed into q and o (same FLOPs per token).
     t += gemmOp(c, 'kv_b / absorb', ta, att.kvLoraRank, g.qHeads * (att.qkNopeHeadDim + att.vHeadDim), count);
     const latent = att.kvLoraRank + att.qkRopeHeadDim;
+    const ix = dep.model.sparseIndexer;
+    if (ix) {
+      const sparse = dsaSparseReads(ix.topK, decSeqs, decRead, preTokensOf(c), prefillPairs);
+      if (!layer.reusesIndexer) t += indexerOps(c, ix, decRead, prefillPairs, count);
+      decRead = sparse.decodeTokens;
+      prefillPairs = sparse.prefillPairs;
+    }
     t += attentionCore(
       c,
       'attention prefill (MLA)',
@@ -205,7 +212,9 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     if (kvd) t += kvDecodeExtras(c, kvd, decRead * g.kvBytesPerTokenLayerGpu, decS / count, count);
     t += gemmOp(c, 'o proj', ta, g.qHeads * att.vHeadDim, h, count);
   } else {
-    t += gemmOp(c, 'qkv proj', ta, h, (g.qHeads + 2 * g.kvHeads) * att.headDim, count);
+    // Qwen3.5 gated attention: q_proj also emits the sigmoid output gate (another qHeads·headDim).
+    const qOut = att.outputGate ? 2 * g.qHeads : g.qHeads;
+    t += gemmOp(c, 'qkv proj', ta, h, (qOut + 2 * g.kvHeads) * att.headDim, count);
     t += attentionCore(
       c,
       'attention prefill',
@@ -365,10 +374,15 @@ function moeOps(c: Ctx, count: number): number {
   const h = dep.model.hiddenSize;
   const T = c.ta * attentionDp;
   let t = gemmOp(c, 'router', c.ta, h, moe.numExperts, count, 'moe', 2);
+  if (moe.latentSize !== undefined) {
+    // fc1_latent_proj / fc2_latent_proj around the routed experts (replicated, like the router).
+    t += gemmOp(c, 'latent down proj', c.ta, h, moe.latentSize, count, 'moe');
+    t += gemmOp(c, 'latent up proj', c.ta, moe.latentSize, h, count, 'moe');
+  }
   const gated = dep.model.gatedMlp;
   const shape: MoeShape = {
     dtype: moeTableDtype(g) ?? 'bf16',
-    hidden: h,
+    hidden: moe.latentSize ?? h, // latent MoE (Nemotron-3): experts run at the latent width
     inter: moe.expertIntermediateSize,
     topk: moe.topK,
     experts: moe.numExperts,
@@ -408,20 +422,166 @@ function moeOps(c: Ctx, count: number): number {
   return t;
 }
 
+/** Prefill (non-decode) tokens of this step per attention-DP group. */
+function preTokensOf(c: Ctx): number {
+  return Math.max(0, c.ta - c.shape.decodeSeqs / c.dep.instance.attentionDp);
+}
+
+/**
+ * What DSA's main attention reads (DeepSeek-V3.2-Exp report §2: each query attends to its top-k tokens).
+ * Decode: min(context, k) per sequence; the batch carries only Σ context, so the mean context stands in
+ * (n·min(mean, k) ≥ Σ min(ctx, k), an upper bound). Prefill: at most k keys per query.
+ */
+export function dsaSparseReads(
+  topK: number,
+  decodeSeqs: number,
+  decodeTokens: number,
+  prefillTokens: number,
+  prefillPairs: number,
+): { decodeTokens: number; prefillPairs: number } {
+  const meanCtx = decodeSeqs > 0 ? decodeTokens / decodeSeqs : 0;
+  return {
+    decodeTokens: decodeSeqs * Math.min(meanCtx, topK),
+    prefillPairs: Math.min(prefillPairs, prefillTokens * topK),
+  };
+}
+
+/**
+ * The DSA lightning indexer of one layer (DeepSeek-V3.2 inference/model.py Indexer): q from the
+ * low-rank query (wq_b), one shared key (wk) and per-head weights (weights_proj); then an FP8 score of
+ * every cached token: 2·heads·dim FLOPs per (query, key) pair, reading each indexer key once per
+ * decode step. Replicated on every TP rank (vLLM/SGLang do not shard the indexer).
+ */
+function indexerOps(c: Ctx, ix: SparseIndexerSpec, decodeKeys: number, prefillPairs: number, count: number): number {
+  const { dep, g } = c;
+  const h = dep.model.hiddenSize;
+  const qIn = dep.model.attention.qLoraRank ?? h;
+  let t = gemmOp(c, 'indexer q/k/weights proj', c.ta, h, ix.indexHeadDim + ix.indexHeads, count);
+  t += gemmOp(c, 'indexer q_b proj', c.ta, qIn, ix.indexHeads * ix.indexHeadDim, count);
+  const pairs = decodeKeys + prefillPairs;
+  const flops = 2 * ix.indexHeads * ix.indexHeadDim * pairs;
+  const bytes = (decodeKeys + preTokensOf(c)) * ix.keyBytesPerToken;
+  const fp8 = dep.gpu.denseTflops.fp8 ?? dep.gpu.denseTflops.bf16;
+  const rt = rooflineTime(
+    flops,
+    bytes,
+    fp8 * 1e12 * CALIBRATION.attentionPrefillPeakFraction,
+    g.attentionDecodeBytesPerS,
+  );
+  t += record(c, 'DSA indexer scan', 'attention', flops, bytes, rt, () => `${fmt(pairs)} (query, key) pairs`, count);
+  return t;
+}
+
+/**
+ * One Gated DeltaNet layer (Yang et al. 2024; HF Qwen3NextGatedDeltaNet), sharded over tp by heads:
+ * in_proj (q, k, v, z, b, a) and out_proj GEMMs; the recurrence costs O(1) per token in context:
+ * ~8·keyHeadDim·valueHeadDim FLOPs per value head per token (S·k, the rank-1 delta update, the decay,
+ * S·q), and each sequence reads and writes its state once per step (chunked prefill adds
+ * 2·chunk·(dk + dv) FLOPs per head per token, chunk = 64 as in flash-linear-attention).
+ */
+function gatedDeltaNetOps(c: Ctx, count: number): number {
+  const { dep, g, shape } = c;
+  const la = dep.model.linearAttention!;
+  const tp = dep.instance.tp;
+  const h = dep.model.hiddenSize;
+  const heads = la.numValueHeads / tp;
+  const keyDim = (la.numKeyHeads * la.keyHeadDim) / tp;
+  const valueDim = heads * la.valueHeadDim;
+  let t = gemmOp(c, 'GDN in_proj (qkvz+ba)', c.ta, h, 2 * keyDim + 2 * valueDim + 2 * heads, count);
+  const chunk = 64;
+  const pre = preTokensOf(c);
+  const dec = c.ta - pre;
+  const flops =
+    heads * (8 * la.keyHeadDim * la.valueHeadDim * c.ta + 2 * chunk * (la.keyHeadDim + la.valueHeadDim) * pre) +
+    2 * (2 * keyDim + valueDim) * la.convKernel * c.ta;
+  const seqs = shape.seqs / dep.instance.attentionDp;
+  const stateBytes =
+    (2 * keyDim + valueDim) * (la.convKernel - 1) * 2 +
+    heads * la.keyHeadDim * la.valueHeadDim * la.stateBytesPerElement;
+  const bytes = 2 * seqs * stateBytes + c.ta * (2 * keyDim + 2 * valueDim) * g.gemmActBytes;
+  const rt = rooflineTime(flops, bytes, g.attentionFlopsPerS, g.attentionDecodeBytesPerS);
+  t += record(
+    c,
+    'GDN recurrence (state)',
+    'attention',
+    flops,
+    bytes,
+    rt,
+    () => `${fmt(seqs)} seqs, ${fmt(dec)} decode tokens`,
+    count,
+  );
+  t += gemmOp(c, 'GDN out_proj', c.ta, valueDim, h, count);
+  return t;
+}
+
+/**
+ * One Mamba-2 layer (Dao & Gu 2024, SSD), sharded over tp by heads: in_proj (z, xBC, dt) and
+ * out_proj GEMMs; the scan costs O(1) per token in context: decode 6·headDim·stateSize FLOPs per head
+ * (decay, B·x update, C·h readout), the chunked SSD prefill adds 2·chunk·(stateSize + headDim) per head
+ * per token (chunk = config chunk_size 128 in every Nemotron-H config); each sequence reads and
+ * writes its SSM + conv state once per step.
+ */
+function mamba2Ops(c: Ctx, count: number): number {
+  const { dep, g, shape } = c;
+  const mb = dep.model.mamba!;
+  const tp = dep.instance.tp;
+  const h = dep.model.hiddenSize;
+  const heads = mb.numHeads / tp;
+  const inner = heads * mb.headDim;
+  const convDim = inner + (2 * mb.nGroups * mb.stateSize) / tp;
+  let t = gemmOp(c, 'Mamba in_proj (z, xBC, dt)', c.ta, h, inner + convDim + heads, count);
+  const chunk = 128;
+  const pre = preTokensOf(c);
+  const flops =
+    heads * (6 * mb.headDim * mb.stateSize * c.ta + 2 * chunk * (mb.stateSize + mb.headDim) * pre) +
+    2 * convDim * mb.convKernel * c.ta;
+  const seqs = shape.seqs / dep.instance.attentionDp;
+  const stateBytes = convDim * (mb.convKernel - 1) * 2 + heads * mb.headDim * mb.stateSize * mb.stateBytesPerElement;
+  const bytes = 2 * seqs * stateBytes + c.ta * (inner + convDim) * g.gemmActBytes;
+  const rt = rooflineTime(flops, bytes, g.attentionFlopsPerS, g.attentionDecodeBytesPerS);
+  t += record(c, 'Mamba-2 scan (state)', 'attention', flops, bytes, rt, () => `${fmt(seqs)} seqs`, count);
+  t += gemmOp(c, 'Mamba out_proj', c.ta, inner, h, count);
+  return t;
+}
+
+/** The token mixer of one layer: attention, Gated DeltaNet, Mamba-2, or nothing (FFN-only block). */
+function mixerOps(c: Ctx, layer: LayerSpec, count: number): number {
+  switch (layer.attention) {
+    case 'full':
+    case 'sliding':
+      return attentionOps(c, layer, count);
+    case 'linear':
+      return gatedDeltaNetOps(c, count);
+    case 'mamba':
+      return mamba2Ops(c, count);
+    case 'none':
+      return 0;
+  }
+}
+
 function layerOps(c: Ctx, layer: LayerSpec, count: number): number {
   const { dep, g } = c;
   const { tp, attentionDp } = dep.instance;
   const h = dep.model.hiddenSize;
-  let t = attentionOps(c, layer, count);
   const arBuf = c.ta * h * g.commBytes;
-  t += collectiveOp(c, 'TP all-reduce (attn)', 'all-reduce', arBuf, tp, count);
+  let t = 0;
+  if (layer.attention !== 'none') {
+    t += mixerOps(c, layer, count);
+    t += collectiveOp(c, 'TP all-reduce (attn)', 'all-reduce', arBuf, tp, count);
+  }
+  if (layer.ffn === 'none') {
+    // Single-mixer block (Nemotron-H): one norm + residual, ~4 passes over the hidden state.
+    // Same op name as every layer's last op: the Gantt (views/gantt.ts) splits layers on it.
+    return t + elementwiseOp(c, 'norms/rope/act/residual', c.ta * 4 * h * 2, count);
+  }
   const isMoe = layer.ffn === 'moe' && dep.model.moe;
-  t += isMoe ? moeOps(c, count) : denseFfnOps(c, dep.model.intermediateSize, tp, count);
+  const denseWidth = layer.ffnWidth ?? dep.model.intermediateSize;
+  t += isMoe ? moeOps(c, count) : denseFfnOps(c, denseWidth, tp, count);
   // The FFN output is reduced over the attention group (tp); with attention-DP the combine above did it.
   if (!(isMoe && attentionDp > 1 && dep.instance.ep > 1))
     t += collectiveOp(c, `TP all-reduce (${isMoe ? 'moe' : 'mlp'})`, 'all-reduce', arBuf, tp, count);
   // RMSNorm ×2, rotary, activation, residual adds: memory-bound, ~10 passes over the hidden state.
-  const ffnWidth = isMoe ? 0 : (dep.model.intermediateSize / tp) * 3;
+  const ffnWidth = isMoe ? 0 : (denseWidth / tp) * 3;
   t += elementwiseOp(c, 'norms/rope/act/residual', c.ta * (10 * h + ffnWidth) * 2, count);
   return t;
 }
@@ -435,7 +595,13 @@ function fmt(x: number): string {
 function layerGroups(layers: readonly LayerSpec[]): { layer: LayerSpec; count: number }[] {
   const groups: { layer: LayerSpec; count: number }[] = [];
   for (const l of layers) {
-    const gr = groups.find((x) => x.layer.attention === l.attention && x.layer.ffn === l.ffn);
+    const gr = groups.find(
+      (x) =>
+        x.layer.attention === l.attention &&
+        x.layer.ffn === l.ffn &&
+        x.layer.reusesIndexer === l.reusesIndexer &&
+        x.layer.ffnWidth === l.ffnWidth,
+    );
     if (gr) gr.count++;
     else groups.push({ layer: l, count: 1 });
   }

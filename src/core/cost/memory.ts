@@ -7,7 +7,13 @@
  */
 import { kvBudgetGB } from '../engine/memory.ts';
 import { resolvePaging } from '../kv/paging.ts';
-import { countParams, kvBytesPerToken } from '../model/params.ts';
+import {
+  countParams,
+  indexerKeyBytesPerToken,
+  kvBytesPerToken,
+  kvLayersPerStage,
+  stateBytesPerSequence,
+} from '../model/params.ts';
 import type { ModelSpec } from '../model/types.ts';
 import { GB } from '../units.ts';
 import type { Deployment } from './deployment.ts';
@@ -46,6 +52,11 @@ export interface GpuMemory {
   stage: number;
   weightsGB: number;
   kvCacheGB: number;
+  /**
+   * Recurrent state (Gated DeltaNet / Mamba-2 layers) of runtime.maxNumSeqs sequences, GB: fixed per
+   * sequence, flat in context length. 0 for attention-only models.
+   */
+  stateGB: number;
   activationsGB: number;
   reservedGB: number;
   totalGB: number;
@@ -62,18 +73,31 @@ export interface MemoryReport {
   maxKvTokensPerGroup: number;
   /** KV tokens over the whole instance (× attentionDp). */
   maxKvTokens: number;
-  /** KV bytes per token over all layers of the model at the KV dtype (one copy, not per GPU). */
+  /** KV bytes per token over all layers of the model at the KV dtype (one copy, not per GPU), DSA indexer keys included. */
   kvBytesPerToken: number;
+  /** Recurrent-state bytes one sequence holds over the whole model (one copy, not per GPU); 0 without state layers. */
+  stateBytesPerSequence: number;
   fits: boolean;
   /** When it does not fit: the largest shortfall over stages, GB, and what takes the memory. */
   shortfallGB: number;
   explanation: string;
 }
 
-/** Parameters of one routed expert (gate, up, down). */
+/** Parameters of one routed expert (gate, up, down), at the latent width for latent MoE (Nemotron-3). */
 export function expertParams(m: ModelSpec): number {
   if (!m.moe) return 0;
-  return (m.gatedMlp ? 3 : 2) * m.hiddenSize * m.moe.expertIntermediateSize;
+  return (m.gatedMlp ? 3 : 2) * (m.moe.latentSize ?? m.hiddenSize) * m.moe.expertIntermediateSize;
+}
+
+/**
+ * Recurrent-state bytes one GPU of stage `stage` holds per sequence: the state layers of the stage,
+ * split over tp (Gated DeltaNet value heads and Mamba-2 heads shard over tp, like attention heads).
+ */
+export function stateBytesPerSeqGpu(dep: Deployment, stage: number): number {
+  const { model: m, instance } = dep;
+  const first = instance.stageLayers.slice(0, stage).reduce((a, b) => a + b, 0);
+  const n = instance.stageLayers[stage] ?? 0;
+  return stateBytesPerSequence(m, m.layers.slice(first, first + n)) / instance.tp;
 }
 
 /** Weight bytes one GPU of stage `stage` holds. */
@@ -96,6 +120,7 @@ export function weightBytesPerGpu(dep: Deployment, stage: number): number {
     } else {
       bytes += (p.attention / instance.tp) * g.weightBytes;
     }
+    if (layer.ffn === 'none') continue;
     if (layer.ffn === 'moe' && m.moe) {
       const experts = m.moe.numExperts * expertParams(m);
       const router = p.ffn - experts - sharedParams(m);
@@ -106,6 +131,8 @@ export function weightBytesPerGpu(dep: Deployment, stage: number): number {
     }
   }
   if (stage === 0) bytes += (params.embeddingParams / instance.tp) * 2;
+  // A multimodal checkpoint's vision tower runs before the decoder: bf16, its linears split over tp (vLLM Qwen3-VL).
+  if (stage === 0 && m.encoderParams) bytes += (m.encoderParams / instance.tp) * 2;
   if (stage === instance.pp - 1) {
     // Tied embeddings share one tensor on a single stage; with pp > 1 the last stage needs its own copy.
     const lmHead = params.lmHeadParams > 0 ? params.lmHeadParams : instance.pp > 1 ? params.embeddingParams : 0;
@@ -152,6 +179,7 @@ export function memoryReport(dep: Deployment): MemoryReport {
   let shortfall = 0;
   let worst = '';
   const block = kvBlockTokens(dep);
+  const kvLayers = kvLayersPerStage(m, instance.stageLayers);
   for (let s = 0; s < instance.pp; s++) {
     const weightsGB = weightBytesPerGpu(dep, s) / GB;
     const { freeGB } = kvBudgetGB(
@@ -162,23 +190,29 @@ export function memoryReport(dep: Deployment): MemoryReport {
       activationsGB,
       resGB,
     );
-    const kvPerToken = (instance.stageLayers[s] ?? 0) * g.kvBytesPerTokenLayerGpu;
-    const rawTokens = freeGB > 0 && kvPerToken > 0 ? Math.floor((freeGB * GB) / kvPerToken) : 0;
+    const kvPerToken = (kvLayers[s] ?? 0) * (g.kvBytesPerTokenLayerGpu + g.indexerBytesPerTokenLayerGpu);
+    // State layers: one fixed state per running sequence, reserved for maxNumSeqs before the KV pool
+    // (SGLang sizes its Mamba pool by max_running_requests; vLLM gives each running request one state block).
+    const stateGB = (runtime.maxNumSeqs * stateBytesPerSeqGpu(dep, s)) / GB;
+    const kvFreeGB = freeGB - stateGB;
+    const rawTokens = kvFreeGB > 0 && kvPerToken > 0 ? Math.floor((kvFreeGB * GB) / kvPerToken) : 0;
     const tokens = Math.floor(rawTokens / block) * block;
     const kvCacheGB = (tokens * kvPerToken) / GB;
     maxTokens = Math.min(maxTokens, tokens);
-    if (freeGB <= 0 && -freeGB > shortfall) {
-      shortfall = -freeGB;
-      worst = `stage ${s}: weights ${weightsGB.toFixed(1)} GB + activations ${activationsGB.toFixed(1)} GB + reserve ${resGB.toFixed(1)} GB > ${budgetGB.toFixed(1)} GB budget (${(runtime.gpuMemoryUtilization * 100).toFixed(0)}% ${runtime.memorySemantics} of ${capacityGB} GB)`;
+    if (kvFreeGB <= 0 && -kvFreeGB > shortfall) {
+      shortfall = -kvFreeGB;
+      const state = stateGB > 0 ? ` + recurrent state ${stateGB.toFixed(1)} GB (${runtime.maxNumSeqs} seqs)` : '';
+      worst = `stage ${s}: weights ${weightsGB.toFixed(1)} GB + activations ${activationsGB.toFixed(1)} GB + reserve ${resGB.toFixed(1)} GB${state} > ${budgetGB.toFixed(1)} GB budget (${(runtime.gpuMemoryUtilization * 100).toFixed(0)}% ${runtime.memorySemantics} of ${capacityGB} GB)`;
     }
     perGpu.push({
       label: instance.pp > 1 ? `stage ${s}` : 'every GPU',
       stage: s,
       weightsGB,
       kvCacheGB,
+      stateGB,
       activationsGB,
       reservedGB: resGB,
-      totalGB: weightsGB + kvCacheGB + activationsGB + resGB,
+      totalGB: weightsGB + kvCacheGB + stateGB + activationsGB + resGB,
       capacityGB,
       budgetGB,
       kvTokens: tokens,
@@ -195,7 +229,8 @@ export function memoryReport(dep: Deployment): MemoryReport {
     perGpu,
     maxKvTokensPerGroup: perGroup,
     maxKvTokens: perGroup * instance.attentionDp,
-    kvBytesPerToken: kvBytesPerToken(m, g.kvBytes),
+    kvBytesPerToken: kvBytesPerToken(m, g.kvBytes) + indexerKeyBytesPerToken(m),
+    stateBytesPerSequence: stateBytesPerSequence(m),
     fits,
     shortfallGB: shortfall,
     explanation,

@@ -40,6 +40,8 @@ export interface EvaluationResult {
       label: string;
       weightsGB: number;
       kvCacheGB: number;
+      /** Recurrent state of state-based layers (Gated DeltaNet, Mamba-2), flat in context; absent when 0. */
+      stateGB?: number;
       activationsGB: number;
       reservedGB: number;
       totalGB: number;
@@ -171,6 +173,7 @@ export function memorySection(mem: MemoryReport, maxConcurrentSeqs: number): Eva
       label: p.label,
       weightsGB: round(p.weightsGB),
       kvCacheGB: round(p.kvCacheGB),
+      ...(p.stateGB > 0 ? { stateGB: round(p.stateGB) } : {}),
       activationsGB: round(p.activationsGB),
       reservedGB: round(p.reservedGB),
       totalGB: round(p.totalGB),

@@ -14,8 +14,9 @@
 import type { Deployment } from '../cost/deployment.ts';
 import { withoutKvStrategy } from '../cost/kvformat.ts';
 import { geometryOf } from '../cost/geometry.ts';
-import { memoryReport } from '../cost/memory.ts';
-import { attentionKvBytesPerLayerPerToken } from '../model/params.ts';
+import { memoryReport, stateBytesPerSeqGpu } from '../cost/memory.ts';
+import { attentionKvBytesPerLayerPerToken, stateBytesPerSequence } from '../model/params.ts';
+import { holdsKv } from '../model/types.ts';
 import { GB } from '../units.ts';
 import { DISTRIBUTED_SOURCES, describeDistributed, distributedFidelity } from '../kv/distributed.ts';
 import {
@@ -135,7 +136,8 @@ function stageLayerKinds(dep: Deployment): { full: number; sliding: number }[] {
     let sliding = 0;
     for (let k = 0; k < n; k++, i++) {
       const l = dep.model.layers[i];
-      if (l && l.attention === 'sliding' && window !== null) sliding++;
+      if (!l || !holdsKv(l)) continue; // state-based and FFN-only layers hold no KV
+      if (l.attention === 'sliding' && window !== null) sliding++;
       else full++;
     }
     out.push({ full, sliding });
@@ -408,11 +410,16 @@ function scale(f: Footprint, k: number): Footprint {
   return out;
 }
 
-/** One sequence over all layers of the model, one copy (not per GPU). */
+/** HBM held by a sequence's recurrent state (Gated DeltaNet / Mamba-2 layers): fixed, flat in context. */
+function withState(f: Footprint, stateBytes: number): Footprint {
+  return stateBytes > 0 ? { ...f, hbmBytes: f.hbmBytes + stateBytes } : f;
+}
+
+/** One sequence over all layers of the model, one copy (not per GPU); recurrent state included. */
 export function modelFootprint(r: ResolvedKv, contextTokens: number): Footprint {
   let f = addLayers(ZERO, layerKv(r, 'full', contextTokens), r.fullLayers);
   if (r.slidingLayers > 0) f = addLayers(f, layerKv(r, 'sliding', contextTokens), r.slidingLayers);
-  return f;
+  return withState(f, stateBytesPerSequence(r.dep.model));
 }
 
 /** One sequence on one GPU of each pipeline stage: × the GPU's share of a layer, ÷ context parallel shards. */
@@ -420,10 +427,10 @@ export function stageFootprints(r: ResolvedKv, contextTokens: number): Footprint
   const full = layerKv(r, 'full', contextTokens);
   const sliding = r.slidingLayers > 0 ? layerKv(r, 'sliding', contextTokens) : null;
   const k = r.gpuShare / r.distributed.contextParallel;
-  return r.stages.map((s) => {
+  return r.stages.map((s, i) => {
     let f = addLayers(ZERO, full, s.full);
     if (sliding) f = addLayers(f, sliding, s.sliding);
-    return scale(f, k);
+    return withState(scale(f, k), stateBytesPerSeqGpu(r.dep, i));
   });
 }
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { getModel, MODEL_IDS, MODELS } from './catalog.ts';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { CATALOG_CONFIGS } from './configs.ts';
-import { countParams, kvBytesPerToken } from './params.ts';
+import { fromHfConfig, parseHfConfigText } from './hf.ts';
+import { checkpointPrecisionOf } from './precision.ts';
+import { countParams, indexerKeyBytesPerToken, kvBytesPerToken, stateBytesPerSequence } from './params.ts';
 import type { ModelSpec } from './types.ts';
 
 const EXPECTED_IDS = [
@@ -29,6 +33,12 @@ const EXPECTED_IDS = [
   'kimi-k2',
   'llama-4-scout',
   'llama-4-maverick',
+  'qwen3.5-397b-a17b',
+  'qwen3.5-35b-a3b',
+  'deepseek-v3.2',
+  'glm-5',
+  'nemotron-3-super-120b-a12b',
+  'nemotron-3-nano-30b-a3b',
 ];
 
 const model = (id: string): ModelSpec => {
@@ -120,5 +130,37 @@ describe('catalog', () => {
     const m = model('phi-3-mini');
     expect(m.attention).toMatchObject({ numHeads: 32, numKvHeads: 32, headDim: 96 });
     expect(m.slidingWindow).toBe(2047);
+  });
+});
+
+describe('2026 catalog entries (issue 13) equal the import of their full config.json', () => {
+  const dir = fileURLToPath(new URL('../../../data/reference/hf-configs/', import.meta.url));
+  for (const id of EXPECTED_IDS.slice(EXPECTED_IDS.indexOf('qwen3.5-397b-a17b'))) {
+    it(id, () => {
+      const c = CATALOG_CONFIGS.find((x) => x.id === id)!;
+      const file = c.source.replace('data/reference/hf-configs/', '');
+      const full = fromHfConfig(parseHfConfigText(readFileSync(`${dir}${file}`, 'utf8')), { id });
+      const m = model(id);
+      expect(countParams(m)).toEqual(countParams(full));
+      expect(m.layers).toEqual(full.layers);
+      expect(kvBytesPerToken(m, 2)).toBe(kvBytesPerToken(full, 2));
+      expect(stateBytesPerSequence(m)).toBe(stateBytesPerSequence(full));
+      expect(indexerKeyBytesPerToken(m)).toBe(indexerKeyBytesPerToken(full));
+      expect(m.checkpointQuantization).toEqual(full.checkpointQuantization);
+    });
+  }
+});
+
+describe('catalog checkpoint precision', () => {
+  it('DeepSeek-V3/R1 and V3.2 default to their official FP8 weights (W8A8, 128×128 blocks)', () => {
+    for (const id of ['deepseek-v3', 'deepseek-r1', 'deepseek-v3.2']) {
+      expect(model(id).checkpointQuantization).toEqual({
+        method: 'fp8-block',
+        weightsDtype: 'fp8',
+        activationsDtype: 'fp8',
+      });
+      expect(checkpointPrecisionOf(id)).toEqual({ weights: 'fp8', activations: 'fp8' });
+    }
+    expect(checkpointPrecisionOf('llama-3.1-8b')).toBeNull();
   });
 });

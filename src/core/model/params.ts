@@ -7,7 +7,7 @@
  * + final norm. MoE active = all non-expert weights (input embedding included) + top-k routed
  * experts + shared experts. Multi-token-prediction layers are not in `layers` and are not counted.
  */
-import type { ModelSpec } from './types.ts';
+import { holdsKv, holdsState, type LayerSpec, type ModelSpec } from './types.ts';
 
 export interface LayerParams {
   /** Attention projections, their biases, qk-norm weights, sinks, MLA latent norms. */
@@ -47,7 +47,8 @@ export function attentionParamsPerLayer(m: ModelSpec): number {
   const kDim = a.numKvHeads * a.headDim;
   const vDim = a.numKvHeads * a.vHeadDim;
   const oIn = a.numHeads * a.vHeadDim;
-  let p = h * (qDim + kDim + vDim) + oIn * h;
+  const qOut = a.outputGate ? 2 * qDim : qDim;
+  let p = h * (qOut + kDim + vDim) + oIn * h;
   if (a.qkvBias) p += qDim + kDim + vDim;
   if (a.oBias) p += h;
   if (a.qkNorm) p += (a.qkNormScope ?? 'head') === 'layer' ? qDim + kDim : 2 * a.headDim;
@@ -55,11 +56,104 @@ export function attentionParamsPerLayer(m: ModelSpec): number {
   return p;
 }
 
+/**
+ * Gated DeltaNet parameters of one 'linear' layer (HF Qwen3NextGatedDeltaNet): in_proj_qkvz
+ * h→2·keyDim+2·valueDim, in_proj_ba h→2·numValueHeads, the depthwise conv over q,k,v (no bias),
+ * dt_bias and A_log (numValueHeads each), the gated RMSNorm (valueHeadDim), out_proj valueDim→h.
+ */
+export function linearAttentionParamsPerLayer(m: ModelSpec): number {
+  const la = m.linearAttention;
+  if (!la) throw new Error(`model ${m.id}: 'linear' layer without a linearAttention spec`);
+  const h = m.hiddenSize;
+  const keyDim = la.numKeyHeads * la.keyHeadDim;
+  const valueDim = la.numValueHeads * la.valueHeadDim;
+  const convDim = 2 * keyDim + valueDim;
+  return (
+    h * (2 * keyDim + 2 * valueDim) +
+    h * 2 * la.numValueHeads +
+    convDim * la.convKernel +
+    2 * la.numValueHeads +
+    la.valueHeadDim +
+    valueDim * h
+  );
+}
+
+/**
+ * Mamba-2 parameters of one 'mamba' layer (HF NemotronHMamba2Mixer): in_proj h→2·inner+2·nGroups·state+heads
+ * (z, xBC, dt), the depthwise conv over xBC (+ bias), dt_bias, A_log and D (one per head), the gated
+ * RMSNorm (inner), out_proj inner→h.
+ */
+export function mambaParamsPerLayer(m: ModelSpec): number {
+  const mb = m.mamba;
+  if (!mb) throw new Error(`model ${m.id}: 'mamba' layer without a mamba spec`);
+  const h = m.hiddenSize;
+  const inner = mb.numHeads * mb.headDim;
+  const convDim = inner + 2 * mb.nGroups * mb.stateSize;
+  const inProj = inner + convDim + mb.numHeads;
+  return (
+    h * inProj +
+    (mb.projBias ? inProj + h : 0) +
+    convDim * mb.convKernel +
+    (mb.convBias ? convDim : 0) +
+    3 * mb.numHeads +
+    inner +
+    inner * h
+  );
+}
+
+/**
+ * DSA lightning-indexer parameters of one attention layer (DeepSeek-V3.2 inference/model.py Indexer):
+ * wq_b qLoraRank→heads·dim, wk h→dim, its LayerNorm on k (weight + bias), weights_proj h→heads.
+ */
+export function indexerParamsPerLayer(m: ModelSpec): number {
+  const ix = m.sparseIndexer;
+  if (!ix) return 0;
+  const qIn = m.attention.qLoraRank ?? m.hiddenSize;
+  return (
+    qIn * ix.indexHeads * ix.indexHeadDim +
+    m.hiddenSize * ix.indexHeadDim +
+    2 * ix.indexHeadDim +
+    m.hiddenSize * ix.indexHeads
+  );
+}
+
+/** Token-mixer parameters of one layer of the given kind. */
+export function mixerParams(m: ModelSpec, layer: LayerSpec): number {
+  switch (layer.attention) {
+    case 'full':
+    case 'sliding':
+      return attentionParamsPerLayer(m) + (layer.reusesIndexer ? 0 : indexerParamsPerLayer(m));
+    case 'linear':
+      return linearAttentionParamsPerLayer(m);
+    case 'mamba':
+      return mambaParamsPerLayer(m);
+    case 'none':
+      return 0;
+  }
+}
+
 /** One MLP of width `width` (gate/up/down or up/down, with optional biases). */
 export function mlpParams(m: ModelSpec, width: number): number {
   const h = m.hiddenSize;
   if (m.gatedMlp) return 3 * h * width + (m.mlpBias ? 2 * width + h : 0);
   return 2 * h * width + (m.mlpBias ? width + h : 0);
+}
+
+/** One routed expert: an MLP over hiddenSize, or over the latent width for latent MoE. */
+export function routedExpertParams(m: ModelSpec): number {
+  if (!m.moe) return 0;
+  const w = m.moe.expertIntermediateSize;
+  const d = m.moe.latentSize ?? m.hiddenSize;
+  if (m.gatedMlp) return 3 * d * w + (m.mlpBias ? 2 * w + d : 0);
+  return 2 * d * w + (m.mlpBias ? w + d : 0);
+}
+
+/** Weights of an MoE layer outside the experts and the router: shared-expert gate, latent projections. */
+function moeExtraParams(m: ModelSpec): number {
+  if (!m.moe) return 0;
+  const gate = m.moe.sharedExpertGate ? m.hiddenSize : 0;
+  const latent = m.moe.latentSize !== undefined ? 2 * m.hiddenSize * m.moe.latentSize : 0;
+  return gate + latent;
 }
 
 function routerParams(m: ModelSpec): number {
@@ -77,22 +171,25 @@ export function countParams(m: ModelSpec): ParamCounts {
   const embeddingParams = m.vocabSize * h;
   const lmHeadParams = m.tieWordEmbeddings ? 0 : m.vocabSize * h;
   const finalNormParams = h;
-  const attn = attentionParamsPerLayer(m);
   const norms = (m.normsPerLayer ?? 2) * h;
   const dense = mlpParams(m, m.intermediateSize);
-  const expert = m.moe ? mlpParams(m, m.moe.expertIntermediateSize) : 0;
-  const moeTotal = m.moe ? m.moe.numExperts * expert + sharedExpertParams(m) + routerParams(m) : 0;
-  const moeActive = m.moe ? m.moe.topK * expert + sharedExpertParams(m) + routerParams(m) : 0;
+  const expert = routedExpertParams(m);
+  const moeFixed = m.moe ? sharedExpertParams(m) + routerParams(m) + moeExtraParams(m) : 0;
+  const moeTotal = m.moe ? m.moe.numExperts * expert + moeFixed : 0;
+  const moeActive = m.moe ? m.moe.topK * expert + moeFixed : 0;
 
   const perLayer: LayerParams[] = [];
   let total = embeddingParams + lmHeadParams + finalNormParams;
   let active = total;
   for (const layer of m.layers) {
     if (layer.ffn === 'moe' && !m.moe) throw new Error(`model ${m.id}: MoE layer without a MoeSpec`);
-    const ffn = layer.ffn === 'moe' ? moeTotal : dense;
-    perLayer.push({ attention: attn, ffn, norms });
-    total += attn + ffn + norms;
-    active += attn + norms + (layer.ffn === 'moe' ? moeActive : dense);
+    const attn = mixerParams(m, layer);
+    const denseHere = layer.ffnWidth === undefined ? dense : mlpParams(m, layer.ffnWidth);
+    const ffn = layer.ffn === 'moe' ? moeTotal : layer.ffn === 'dense' ? denseHere : 0;
+    const normsHere = layer.norms === undefined ? norms : layer.norms * h;
+    perLayer.push({ attention: attn, ffn, norms: normsHere });
+    total += attn + ffn + normsHere;
+    active += attn + normsHere + (layer.ffn === 'moe' ? moeActive : ffn);
   }
   return { totalParams: total, activeParams: active, embeddingParams, lmHeadParams, finalNormParams, perLayer };
 }
@@ -108,9 +205,69 @@ export function attentionKvBytesPerLayerPerToken(m: ModelSpec, bytesPerElement: 
   return elements * bytesPerElement;
 }
 
-/** KV-cache bytes per token summed over all layers (sliding-window layers included, uncapped). */
+/** Layers that hold a KV cache (full or sliding attention); linear, Mamba and FFN-only blocks hold none. */
+export function kvLayerCount(m: ModelSpec, layers: readonly LayerSpec[] = m.layers): number {
+  let n = 0;
+  for (const l of layers) if (holdsKv(l)) n++;
+  return n;
+}
+
+/** KV-holding layers of each pipeline stage (`stageLayers` = layers per stage, in order). */
+export function kvLayersPerStage(m: ModelSpec, stageLayers: readonly number[]): number[] {
+  const out: number[] = [];
+  let start = 0;
+  for (const n of stageLayers) {
+    out.push(kvLayerCount(m, m.layers.slice(start, start + n)));
+    start += n;
+  }
+  return out;
+}
+
+/**
+ * DSA indexer key-cache bytes per token summed over the attention layers (stored in FP8 + scale,
+ * independent of the KV-cache dtype; 0 without an indexer).
+ */
+export function indexerKeyBytesPerToken(m: ModelSpec, layers: readonly LayerSpec[] = m.layers): number {
+  if (!m.sparseIndexer) return 0;
+  let n = 0;
+  for (const l of layers) if (holdsKv(l) && !l.reusesIndexer) n++;
+  return n * m.sparseIndexer.keyBytesPerToken;
+}
+
+/** KV-cache bytes per token summed over the KV layers (sliding-window layers included, uncapped). */
 export function kvBytesPerToken(m: ModelSpec, bytesPerElement: number): number {
-  return m.layers.length * attentionKvBytesPerLayerPerToken(m, bytesPerElement);
+  return kvLayerCount(m) * attentionKvBytesPerLayerPerToken(m, bytesPerElement);
+}
+
+/**
+ * Recurrent-state bytes one sequence holds in one state layer, independent of context length:
+ * - Gated DeltaNet: conv state (2·keyDim + valueDim)·(convKernel − 1) in bf16 + the delta-rule state
+ *   numValueHeads·keyHeadDim·valueHeadDim at `stateBytesPerElement` (vLLM mamba_utils gated_delta_net_state_shape).
+ * - Mamba-2: conv state (inner + 2·nGroups·stateSize)·(convKernel − 1) in bf16 + the SSM state
+ *   numHeads·headDim·stateSize at `stateBytesPerElement` (vLLM mamba_utils mamba2_state_shape).
+ */
+export function stateBytesPerLayerPerSequence(m: ModelSpec, layer: LayerSpec): number {
+  if (layer.attention === 'linear' && m.linearAttention) {
+    const la = m.linearAttention;
+    const convDim = 2 * la.numKeyHeads * la.keyHeadDim + la.numValueHeads * la.valueHeadDim;
+    return (
+      convDim * (la.convKernel - 1) * 2 + la.numValueHeads * la.keyHeadDim * la.valueHeadDim * la.stateBytesPerElement
+    );
+  }
+  if (layer.attention === 'mamba' && m.mamba) {
+    const mb = m.mamba;
+    const inner = mb.numHeads * mb.headDim;
+    const convDim = inner + 2 * mb.nGroups * mb.stateSize;
+    return convDim * (mb.convKernel - 1) * 2 + mb.numHeads * mb.headDim * mb.stateSize * mb.stateBytesPerElement;
+  }
+  return 0;
+}
+
+/** Recurrent-state bytes per sequence over `layers` (default: the whole model); flat in context length. */
+export function stateBytesPerSequence(m: ModelSpec, layers: readonly LayerSpec[] = m.layers): number {
+  let bytes = 0;
+  for (const l of layers) if (holdsState(l)) bytes += stateBytesPerLayerPerSequence(m, l);
+  return bytes;
 }
 
 /**
@@ -121,6 +278,7 @@ export function kvBytesForContext(m: ModelSpec, contextTokens: number, bytesPerE
   const perLayer = attentionKvBytesPerLayerPerToken(m, bytesPerElement);
   let tokens = 0;
   for (const layer of m.layers) {
+    if (!holdsKv(layer)) continue;
     tokens +=
       layer.attention === 'sliding' && m.slidingWindow !== null
         ? Math.min(contextTokens, m.slidingWindow)

@@ -1,3 +1,5 @@
+import type { Dtype } from '../hardware/types.ts';
+
 /**
  * A transformer decoder in the normalized form every cost formula reads. It is built from a catalog
  * entry or from a Hugging Face config.json (`fromHfConfig`), so all architectures share one shape.
@@ -24,6 +26,11 @@ export interface AttentionSpec {
   qkNormScope?: 'head' | 'layer';
   /** Learned per-head attention-sink logits (gpt-oss). */
   sinks: boolean;
+  /**
+   * Sigmoid output gate from q_proj (Qwen3-Next / Qwen3.5 `attn_output_gate`): q_proj emits
+   * 2·numHeads·headDim (query + gate).
+   */
+  outputGate?: boolean;
   /** MLA only: low-rank q (null = full q projection), the KV latent and the decoupled rope key. */
   qLoraRank: number | null;
   kvLoraRank: number;
@@ -44,14 +51,95 @@ export interface MoeSpec {
    * expert selection) is not a router bias and is not counted (matches the reference method).
    */
   routerBias: boolean;
+  /** A sigmoid gate (hidden → 1) scales the shared expert output (Qwen2-MoE, Qwen3-Next, Qwen3.5). */
+  sharedExpertGate?: boolean;
+  /**
+   * Latent MoE (Nemotron-3 `moe_latent_size`): routed experts run at this width instead of hiddenSize,
+   * between a down projection (hidden → latent) and an up projection (latent → hidden).
+   */
+  latentSize?: number;
 }
 
-export type LayerAttention = 'full' | 'sliding';
-export type LayerFfn = 'dense' | 'moe';
+/**
+ * The token mixer of a layer and the memory it holds: 'full' / 'sliding' attention keep KV bytes per
+ * token (sliding: at most `slidingWindow` tokens); 'linear' (Gated DeltaNet, `ModelSpec.linearAttention`)
+ * and 'mamba' (Mamba-2, `ModelSpec.mamba`) keep a fixed recurrent state per sequence, flat in context
+ * length; 'none' is an FFN-only block (Nemotron-H `-` / `E` blocks).
+ */
+export type LayerAttention = 'full' | 'sliding' | 'linear' | 'mamba' | 'none';
+/** 'none': a mixer-only block (Nemotron-H `M` / `*` blocks carry no FFN). */
+export type LayerFfn = 'dense' | 'moe' | 'none';
 
 export interface LayerSpec {
   attention: LayerAttention;
   ffn: LayerFfn;
+  /**
+   * DSA layer that reuses the previous layer's top-k selection (GLM-5.2 `indexer_types: "shared"`):
+   * no indexer weights, no indexer key cache, no indexer scan. Absent = own indexer.
+   */
+  reusesIndexer?: boolean;
+  /** Dense FFN width of this layer when it differs per layer (Nemotron-NAS `block_configs`); default intermediateSize. */
+  ffnWidth?: number;
+  /** Hidden-size norms of this layer when they differ per layer (NAS no-op blocks drop theirs); default normsPerLayer. */
+  norms?: number;
+}
+
+/** Layers whose memory is a KV cache that grows with context (full or sliding attention). */
+export function holdsKv(layer: LayerSpec): boolean {
+  return layer.attention === 'full' || layer.attention === 'sliding';
+}
+
+/** Layers whose memory is a recurrent state per sequence, flat in context length. */
+export function holdsState(layer: LayerSpec): boolean {
+  return layer.attention === 'linear' || layer.attention === 'mamba';
+}
+
+/**
+ * Gated DeltaNet linear attention (Qwen3-Next / Qwen3.5, `linear_*` config keys; Yang et al. 2024,
+ * "Gated Delta Networks"). Per layer: q/k over `numKeyHeads`·`keyHeadDim`, v and the output gate z over
+ * `numValueHeads`·`valueHeadDim`, a depthwise causal conv of `convKernel` taps over q, k and v.
+ */
+export interface LinearAttentionSpec {
+  numKeyHeads: number;
+  numValueHeads: number;
+  keyHeadDim: number;
+  valueHeadDim: number;
+  convKernel: number;
+  /** Bytes of one recurrent-state element (config `mamba_ssm_dtype`: float32 → 4). */
+  stateBytesPerElement: number;
+}
+
+/**
+ * Mamba-2 mixer (Dao & Gu 2024, "Transformers are SSMs"; HF NemotronHMamba2Mixer). Inner width
+ * numHeads·headDim; x, B and C pass a depthwise conv of `convKernel` taps (conv width
+ * inner + 2·nGroups·stateSize); the SSM state per head is headDim × stateSize.
+ */
+export interface MambaSpec {
+  numHeads: number;
+  headDim: number;
+  stateSize: number;
+  nGroups: number;
+  convKernel: number;
+  convBias: boolean;
+  projBias: boolean;
+  /** Bytes of one SSM-state element (config `mamba_ssm_cache_dtype`: float32 → 4, else 2). */
+  stateBytesPerElement: number;
+}
+
+/**
+ * DeepSeek Sparse Attention (DeepSeek-V3.2-Exp tech report, 2025; GLM-5): a lightning indexer with
+ * `indexHeads` heads of `indexHeadDim` scores every cached token from its own key cache, and the MLA
+ * attention then reads only the `topK` best tokens per query.
+ */
+export interface SparseIndexerSpec {
+  indexHeads: number;
+  indexHeadDim: number;
+  topK: number;
+  /**
+   * Bytes per token per layer of the indexer key cache: indexHeadDim fp8 values + one fp32 scale
+   * (DeepSeek-V3.2 inference/model.py stores the index keys in FP8 with a per-128 block scale).
+   */
+  keyBytesPerToken: number;
 }
 
 export interface ModelSpec {
@@ -96,6 +184,19 @@ export interface ModelSpec {
    * here, so KV sizing is the conservative full-context upper bound.
    */
   attentionChunkSize?: number | null;
+  /** Gated DeltaNet shape of the 'linear' layers (required when any layer is 'linear'). */
+  linearAttention?: LinearAttentionSpec;
+  /** Mamba-2 shape of the 'mamba' layers (required when any layer is 'mamba'). */
+  mamba?: MambaSpec;
+  /** DSA lightning indexer on every 'full' attention layer (DeepSeek-V3.2, GLM-5). */
+  sparseIndexer?: SparseIndexerSpec;
+  /**
+   * Precision the checkpoint ships in, from config.json `quantization_config` (fp8, fp8 block, nvfp4,
+   * mxfp4, AWQ/GPTQ int4, compressed-tensors). Sets the default weight precision of a scenario.
+   */
+  checkpointQuantization?: { method: string; weightsDtype: Dtype; activationsDtype?: Dtype };
+  /** Vision/audio tower parameters of a multimodal checkpoint (held in memory, not in the decoder count). */
+  encoderParams?: number;
   /** Display family, e.g. "Llama 3.1", "DeepSeek-V3". */
   family?: string;
   /** Import notes worth showing a user (text model only, MTP excluded, conservative KV, ...). */

@@ -99,3 +99,33 @@ describe('plan meaning checks', () => {
     expect(() => resolve({ ...base, model: { name: 'mine', hf: { num_hidden_layers: 4 } } })).toThrow(/^model\.hf\./);
   });
 });
+
+describe('precision defaults from the checkpoint (issue 13)', () => {
+  const base = { version: 1, cluster: { gpu: 'h200', nodes: 1, gpusPerNode: 8 }, plan: { tp: 8 } };
+  it('DeepSeek-V3 without precision plans its FP8 checkpoint; explicit fields win', () => {
+    const a = parseScenario({ ...base, model: 'deepseek-v3' });
+    if (!a.ok) throw new Error(a.errors.join());
+    expect(a.scenario.precision).toEqual({ weights: 'fp8', activations: 'fp8', kvCache: 'bf16' });
+    const b = parseScenario({ ...base, model: 'deepseek-v3', precision: { weights: 'int4' } });
+    if (!b.ok) throw new Error(b.errors.join());
+    expect(b.scenario.precision).toEqual({ weights: 'int4', activations: 'bf16', kvCache: 'bf16' });
+    const c = parseScenario({ ...base, model: 'llama-3.1-70b' });
+    if (!c.ok) throw new Error(c.errors.join());
+    expect(c.scenario.precision).toEqual({ weights: 'bf16', activations: 'bf16', kvCache: 'bf16' });
+  });
+  it('a pasted config with quantization_config sets the default too', () => {
+    const hf = {
+      architectures: ['LlamaForCausalLM'],
+      hidden_size: 64,
+      intermediate_size: 128,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      vocab_size: 100,
+      max_position_embeddings: 1024,
+      quantization_config: { quant_method: 'awq', bits: 4 },
+    };
+    const p = parseScenario({ ...base, model: { name: 'awq', hf } });
+    if (!p.ok) throw new Error(p.errors.join());
+    expect(p.scenario.precision.weights).toBe('int4');
+  });
+});

@@ -3,7 +3,27 @@
  * the plan fits the cluster, the parallel sizes divide the model). Both report `field: problem — fix`.
  */
 import type { z } from 'zod';
+import { checkpointPrecisionOf } from '../model/precision.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
+
+/**
+ * Fill precision.weights / precision.activations the scenario leaves out from the model's checkpoint
+ * (config.json quantization_config: DeepSeek-V3/R1 ship FP8), before the schema's bf16 defaults.
+ */
+function withCheckpointPrecision(input: Record<string, unknown>): Record<string, unknown> {
+  const ck = checkpointPrecisionOf(input['model']);
+  const p = input['precision'];
+  if (!ck || (p !== undefined && (typeof p !== 'object' || p === null || Array.isArray(p)))) return input;
+  const given = (p ?? {}) as Record<string, unknown>;
+  return {
+    ...input,
+    precision: {
+      weights: ck.weights,
+      ...(given['weights'] === undefined ? { activations: ck.activations } : {}),
+      ...given,
+    },
+  };
+}
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
 
@@ -35,7 +55,7 @@ export function parseScenario(input: unknown): ParseResult {
       ],
     };
   }
-  const result = scenarioSchema.safeParse(input);
+  const result = scenarioSchema.safeParse(withCheckpointPrecision(input as Record<string, unknown>));
   if (!result.success) return { ok: false, errors: formatZodIssues(result.error) };
   return { ok: true, scenario: result.data };
 }

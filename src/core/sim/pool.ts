@@ -5,6 +5,7 @@ import { kvBlockTokens } from '../cost/memory.ts';
 import type { PoolRole } from '../cost/pools.ts';
 import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
 import { kvEngineOf, type KvEngine } from '../kvplan/engine.ts';
+import { kvLayerCount, kvLayersPerStage } from '../model/params.ts';
 import { GB } from '../units.ts';
 import type { MicroBatch } from './microbatch.ts';
 import { PrefixCache } from './prefix.ts';
@@ -105,7 +106,7 @@ export function buildPool(p: SimPoolInput, prefix: PrefixModel, insts: Inst[]): 
   const bs = kv ? kvBlockTokens(dep) : rt.kvBlockSize;
   const model = dep.model;
   const window = model.slidingWindow ?? Infinity;
-  const L = model.layers.length;
+  const L = kvLayerCount(model); // KV layers only: state-based and FFN-only layers hold no KV blocks
   const slidingLayers = Number.isFinite(window) ? model.layers.filter((l) => l.attention === 'sliding').length : 0;
   const blocks = Math.floor(p.kvTokensPerGroup / bs);
   const share = kv?.r.share;
@@ -114,13 +115,14 @@ export function buildPool(p: SimPoolInput, prefix: PrefixModel, insts: Inst[]): 
   const capUnits = kv ? Math.max(0, blocks * L - sharedUnits) : blocks * L;
   const g = geometryOf(dep);
   const hostBps = (kv ? kv.hostGBps : dep.gpu.hostLinkGBps) * 1e9;
+  const stageKvLayers = kvLayersPerStage(model, dep.instance.stageLayers);
   const swapSPerTokenStage = Float64Array.from(
-    dep.instance.stageLayers,
+    stageKvLayers,
     (layers) => (g.kvBytesPerTokenLayerGpu * layers) / hostBps,
   );
   const off = kv?.r.offload;
   const ssdBps = off && off.ssdGB > 0 ? kv!.r.ssdGBps * 1e9 : 0;
-  const ssdSPerTokenStage = Float64Array.from(dep.instance.stageLayers, (layers) =>
+  const ssdSPerTokenStage = Float64Array.from(stageKvLayers, (layers) =>
     ssdBps > 0 ? (g.kvBytesPerTokenLayerGpu * layers) / ssdBps : 0,
   );
   const tp = dep.instance.tp;

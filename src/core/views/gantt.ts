@@ -169,7 +169,8 @@ const LAYER_END = 'norms/rope/act/residual';
 const SUFFIX_NAMES = new Set(['lm head', 'logits all-gather', 'sampling']);
 
 function layerKey(l: LayerSpec): string {
-  return `${l.attention}|${l.ffn}`;
+  // The same grouping as cost/iteration.ts layerGroups (shared-indexer and per-layer FFN width included).
+  return `${l.attention}|${l.ffn}|${l.reusesIndexer ?? false}|${l.ffnWidth ?? ''}`;
 }
 
 /**
