@@ -162,7 +162,7 @@ function objectId(o: object): number {
  * and links — not the replica count, except under a KV strategy (its pools span the scheduler groups).
  */
 function costIdentity(dep: Deployment): string {
-  const dp = kvEngineOf(dep) ? dep.dp : 0;
+  const dp = kvHookOf(dep) ? dep.dp : 0;
   return `${objectId(dep.model)}|${objectId(dep.gpu)}|${dp}|${JSON.stringify([dep.precision, dep.runtime, dep.instance, dep.links])}`;
 }
 

@@ -131,7 +131,7 @@ describe('memory: a vision tower counts in the weights', () => {
 
 describe('KV capacity chart: a sequence holds its recurrent state at every context', () => {
   it('Qwen3.5-35B-A3B: HBM bytes per sequence = state (flat) + KV of the 10 attention layers', async () => {
-    const { kvCapacityCurve } = await import('../kv/capacity.ts');
+    const { kvCapacityCurve } = await import('../kvplan/capacity.ts');
     const d = dep('Qwen--Qwen3.5-35B-A3B.json', 1);
     const c = kvCapacityCurve(d, {}, [1024, 65_536]);
     const state = 30 * (8192 * 3 * 2 + 32 * 128 * 128 * 4);
