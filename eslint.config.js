@@ -27,6 +27,17 @@ const coreBoundary = {
   ],
 };
 
+/** One layer of the engine: its files may not import the folders above it (nor leave core's boundary). */
+function engineLayer(files, forbidden, message) {
+  return {
+    files,
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...coreBoundary.patterns, { group: forbidden, message }] }],
+    },
+  };
+}
+
 export default defineConfig([
   globalIgnores([
     'dist',
@@ -61,79 +72,29 @@ export default defineConfig([
       'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'location'],
     },
   },
-  {
-    // Inside the engine: evaluate/ (every estimator, evaluate-one-plan) sits below search/ (enumerate, prune, rank).
-    files: ['src/core/evaluate/**/*.ts', 'src/core/cost/**/*.ts', 'src/core/sim/**/*.ts', 'src/core/kv/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...coreBoundary.patterns,
-            { group: ['**/search/**', '**/views/**'], message: 'evaluate/cost/sim/kv sit below search/ and views/.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // KV layering: core/kv holds the per-family formulas and sits below cost/; core/kvplan composes them
-    // on a deployment and sits above cost/, which reaches it only through its own cost/kv-hook.ts.
-    files: ['src/core/cost/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...coreBoundary.patterns,
-            { group: ['**/search/**', '**/views/**'], message: 'evaluate/cost/sim/kv sit below search/ and views/.' },
-            {
-              group: ['**/kvplan/**', '**/evaluate/**', '**/sim/**'],
-              message: 'cost/ sits below kvplan/, evaluate/ and sim/: declare what it needs (cost/kv-hook.ts).',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/core/kv/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...coreBoundary.patterns,
-            {
-              group: ['**/search/**', '**/views/**', '**/cost/**', '**/kvplan/**', '**/evaluate/**', '**/sim/**'],
-              message: 'core/kv (per-family KV formulas) sits below cost/; composing them on a deployment is kvplan/.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/core/kvplan/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...coreBoundary.patterns,
-            {
-              group: ['**/search/**', '**/views/**', '**/evaluate/**', '**/sim/**'],
-              message: 'kvplan/ sits below evaluate/, sim/, search/ and views/.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // Inside the engine: evaluate/ (every estimator, evaluate-one-plan) sits below search/ (enumerate, prune, rank).
+  engineLayer(
+    ['src/core/evaluate/**/*.ts', 'src/core/sim/**/*.ts'],
+    ['**/search/**', '**/views/**'],
+    'evaluate/ and sim/ sit below search/ and views/.',
+  ),
+  // KV layering: core/kv holds the per-family formulas and sits below cost/; core/kvplan composes them
+  // on a deployment and sits above cost/, which reaches it only through its own cost/kv-hook.ts.
+  engineLayer(
+    ['src/core/cost/**/*.ts'],
+    ['**/search/**', '**/views/**', '**/kvplan/**', '**/evaluate/**', '**/sim/**'],
+    'cost/ sits below kvplan/, evaluate/, sim/, search/ and views/: declare what it needs (cost/kv-hook.ts).',
+  ),
+  engineLayer(
+    ['src/core/kv/**/*.ts'],
+    ['**/search/**', '**/views/**', '**/cost/**', '**/kvplan/**', '**/evaluate/**', '**/sim/**'],
+    'core/kv (per-family KV formulas) sits below cost/; composing them on a deployment is kvplan/.',
+  ),
+  engineLayer(
+    ['src/core/kvplan/**/*.ts'],
+    ['**/search/**', '**/views/**', '**/evaluate/**', '**/sim/**'],
+    'kvplan/ sits below evaluate/, sim/, search/ and views/.',
+  ),
   {
     // Views read the search through its public entry (search/index.ts), never its internals.
     files: ['src/core/views/**/*.ts'],

@@ -13,6 +13,7 @@
  * shape (core/kernels/measured.ts: GEMMs, attention, MoE layers, collectives), else its roofline time; kernel-launch
  * gaps and a per-step host overhead are added.
  */
+import { stateBytesPerLayerPerSequence } from '../model/params.ts';
 import type { LayerSpec, SparseIndexerSpec } from '../model/types.ts';
 import { CALIBRATION } from './calibration.ts';
 import { collectiveTimeS, linkFor, type CollectiveKind } from './collectives.ts';
@@ -479,8 +480,8 @@ function indexerOps(c: Ctx, ix: SparseIndexerSpec, decodeKeys: number, prefillPa
  * S·q), and each sequence reads and writes its state once per step (chunked prefill adds
  * 2·chunk·(dk + dv) FLOPs per head per token, chunk = 64 as in flash-linear-attention).
  */
-function gatedDeltaNetOps(c: Ctx, count: number): number {
-  const { dep, g, shape } = c;
+function gatedDeltaNetOps(c: Ctx, layer: LayerSpec, count: number): number {
+  const { dep } = c;
   const la = dep.model.linearAttention!;
   const tp = dep.instance.tp;
   const h = dep.model.hiddenSize;
@@ -490,28 +491,43 @@ function gatedDeltaNetOps(c: Ctx, count: number): number {
   let t = gemmOp(c, 'GDN in_proj (qkvz+ba)', c.ta, h, 2 * keyDim + 2 * valueDim + 2 * heads, count);
   const chunk = 64;
   const pre = preTokensOf(c);
-  const dec = c.ta - pre;
   const flops =
     heads * (8 * la.keyHeadDim * la.valueHeadDim * c.ta + 2 * chunk * (la.keyHeadDim + la.valueHeadDim) * pre) +
     2 * (2 * keyDim + valueDim) * la.convKernel * c.ta;
-  const seqs = shape.seqs / dep.instance.attentionDp;
-  const stateBytes =
-    (2 * keyDim + valueDim) * (la.convKernel - 1) * 2 +
-    heads * la.keyHeadDim * la.valueHeadDim * la.stateBytesPerElement;
-  const bytes = 2 * seqs * stateBytes + c.ta * (2 * keyDim + 2 * valueDim) * g.gemmActBytes;
-  const rt = rooflineTime(flops, bytes, g.attentionFlopsPerS, g.attentionDecodeBytesPerS);
-  t += record(
+  const decodeTokens = c.ta - pre;
+  t += stateScanOp(
     c,
     'GDN recurrence (state)',
-    'attention',
+    layer,
     flops,
-    bytes,
-    rt,
-    () => `${fmt(seqs)} seqs, ${fmt(dec)} decode tokens`,
+    2 * keyDim + 2 * valueDim,
     count,
+    (seqs) => `${fmt(seqs)} seqs, ${fmt(decodeTokens)} decode tokens`,
   );
   t += gemmOp(c, 'GDN out_proj', c.ta, valueDim, h, count);
   return t;
+}
+
+/**
+ * The state-carrying scan of a linear-attention or Mamba layer on this GPU: each sequence reads and
+ * writes its recurrent state (model/params.ts, sharded over tp by heads) once per step, plus the
+ * activations the scan streams (`activationElementsPerToken` per token).
+ */
+function stateScanOp(
+  c: Ctx,
+  label: string,
+  layer: LayerSpec,
+  flops: number,
+  activationElementsPerToken: number,
+  count: number,
+  detail: (seqs: number) => string,
+): number {
+  const { dep, g, shape } = c;
+  const seqs = shape.seqs / dep.instance.attentionDp;
+  const stateBytes = stateBytesPerLayerPerSequence(dep.model, layer) / dep.instance.tp;
+  const bytes = 2 * seqs * stateBytes + c.ta * activationElementsPerToken * g.gemmActBytes;
+  const rt = rooflineTime(flops, bytes, g.attentionFlopsPerS, g.attentionDecodeBytesPerS);
+  return record(c, label, 'attention', flops, bytes, rt, () => detail(seqs), count);
 }
 
 /**
@@ -521,8 +537,8 @@ function gatedDeltaNetOps(c: Ctx, count: number): number {
  * per token (chunk = config chunk_size 128 in every Nemotron-H config); each sequence reads and
  * writes its SSM + conv state once per step.
  */
-function mamba2Ops(c: Ctx, count: number): number {
-  const { dep, g, shape } = c;
+function mamba2Ops(c: Ctx, layer: LayerSpec, count: number): number {
+  const { dep } = c;
   const mb = dep.model.mamba!;
   const tp = dep.instance.tp;
   const h = dep.model.hiddenSize;
@@ -535,11 +551,7 @@ function mamba2Ops(c: Ctx, count: number): number {
   const flops =
     heads * (6 * mb.headDim * mb.stateSize * c.ta + 2 * chunk * (mb.stateSize + mb.headDim) * pre) +
     2 * convDim * mb.convKernel * c.ta;
-  const seqs = shape.seqs / dep.instance.attentionDp;
-  const stateBytes = convDim * (mb.convKernel - 1) * 2 + heads * mb.headDim * mb.stateSize * mb.stateBytesPerElement;
-  const bytes = 2 * seqs * stateBytes + c.ta * (inner + convDim) * g.gemmActBytes;
-  const rt = rooflineTime(flops, bytes, g.attentionFlopsPerS, g.attentionDecodeBytesPerS);
-  t += record(c, 'Mamba-2 scan (state)', 'attention', flops, bytes, rt, () => `${fmt(seqs)} seqs`, count);
+  t += stateScanOp(c, 'Mamba-2 scan (state)', layer, flops, inner + convDim, count, (seqs) => `${fmt(seqs)} seqs`);
   t += gemmOp(c, 'Mamba out_proj', c.ta, inner, h, count);
   return t;
 }
@@ -551,9 +563,9 @@ function mixerOps(c: Ctx, layer: LayerSpec, count: number): number {
     case 'sliding':
       return attentionOps(c, layer, count);
     case 'linear':
-      return gatedDeltaNetOps(c, count);
+      return gatedDeltaNetOps(c, layer, count);
     case 'mamba':
-      return mamba2Ops(c, count);
+      return mamba2Ops(c, layer, count);
     case 'none':
       return 0;
   }

@@ -269,8 +269,8 @@ export function resolveKv(deployment: Deployment, strategy: KvStrategy): Resolve
   };
 }
 
-/** What one sequence's KV costs in one layer (whole layer, all KV heads, one copy), bytes / FLOPs. */
-export interface LayerKv {
+/** KV bytes and FLOPs of one layer of one sequence, or summed over layers and sequences (with a scale such as the GPU share). */
+export interface Footprint {
   /** HBM bytes of this sequence (shared prefix excluded), metadata, summaries and fragmentation included. */
   hbmBytes: number;
   /** Evicted KV parked in host. */
@@ -288,6 +288,10 @@ export interface LayerKv {
   extraFlops: number;
   /** Bytes fetched from host per decode step (promoted pages). */
   refetchBytesPerStep: number;
+}
+
+/** What one sequence's KV costs in one layer (whole layer, all KV heads, one copy), bytes / FLOPs. */
+export interface LayerKv extends Footprint {
   /** Head-weighted tokens held and attended. */
   retainedTokens: number;
   attendedTokens: number;
@@ -359,20 +363,6 @@ export function layerKv(r: ResolvedKv, attention: 'full' | 'sliding', contextTok
     retainedTokens: ret.hbmTokens,
     attendedTokens: ret.attendedTokens,
   };
-}
-
-/** Sum of LayerKv over a set of layers (and a scale such as the GPU share). */
-export interface Footprint {
-  hbmBytes: number;
-  hostBytes: number;
-  droppedBytes: number;
-  wasteBytes: number;
-  metadataBytes: number;
-  sharedBytes: number;
-  readBytes: number;
-  selectionReadBytes: number;
-  extraFlops: number;
-  refetchBytesPerStep: number;
 }
 
 const ZERO: Footprint = {
