@@ -48,3 +48,20 @@ export function acceptanceForLength(meanTokensPerStep: number, draftTokens: numb
   }
   return (lo + hi) / 2;
 }
+
+/**
+ * Tokens one verify step emits for a uniform draw u in [0, 1): 1 + the drafts accepted in a row, each with
+ * probability a, at most k (inverse CDF of acceptedTokensProbability: P(n > j) = a^j, so n > j iff u < a^j).
+ * Multiplications only, so a seeded u gives the same answer on every JavaScript engine.
+ */
+export function acceptedTokensForUniform(acceptance: number, draftTokens: number, u: number): number {
+  const a = Math.min(1, Math.max(0, acceptance));
+  const k = Math.max(0, Math.floor(draftTokens));
+  let n = 1;
+  let p = a;
+  while (n <= k && u < p) {
+    n++;
+    p *= a;
+  }
+  return n;
+}
