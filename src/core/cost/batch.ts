@@ -51,6 +51,12 @@ export interface BatchShape {
    * batch's mean context.
    */
   kvDecode?: KvDecodeSums;
+  /**
+   * Positions each decoding sequence runs this step: 1 normally, k + 1 for a speculative verify step (the
+   * last token plus k drafts, core/spec). Absent = 1. `tokens`, `logitTokens` and the decode key counts
+   * already include the extra positions (widenDecode).
+   */
+  decodeWidth?: number;
 }
 
 /** Causal pairs of n new queries after c cached keys, each query seeing at most w keys. */
@@ -124,5 +130,31 @@ export function uniformShape(
     decodeKvReadTokensWindow: newTokens === 1 ? count * Math.min(ctx + 1, w) : 0,
     decodeSeqs: newTokens === 1 ? count : 0,
     decodeOnly: newTokens === 1 && count > 0,
+  };
+}
+
+/**
+ * A decode batch turned into a speculative verify step: each of the `decodeSeqs` decoding sequences runs
+ * `width` = k + 1 positions (its last token and k drafts) in one pass, all of them sampled (the target
+ * scores every draft position). The sequences stay decodes (decode attention, CUDA graphs); each reads its
+ * c cached keys plus the w new ones.
+ */
+export function widenDecode(shape: BatchShape, width: number): BatchShape {
+  const w = Math.max(1, Math.floor(width));
+  if (w === 1 || shape.decodeSeqs === 0) return shape;
+  const extra = shape.decodeSeqs * (w - 1);
+  // Decode pairs are kept equal to decode keys (the decode attention costs width × keys itself,
+  // iteration.ts), so the prefill share attnPairs − decodeKvReadTokens is unchanged.
+  return {
+    ...shape,
+    tokens: shape.tokens + extra,
+    logitTokens: shape.logitTokens + extra,
+    attnPairs: shape.attnPairs + extra,
+    attnPairsWindow: shape.attnPairsWindow + extra,
+    kvReadTokens: shape.kvReadTokens + extra,
+    kvReadTokensWindow: shape.kvReadTokensWindow + extra,
+    decodeKvReadTokens: shape.decodeKvReadTokens + extra,
+    decodeKvReadTokensWindow: shape.decodeKvReadTokensWindow + extra,
+    decodeWidth: w,
   };
 }

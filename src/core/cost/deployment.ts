@@ -16,6 +16,7 @@ import { fromHfConfig, ModelImportError } from '../model/hf.ts';
 import type { Precision, Scenario } from '../scenario/schema.ts';
 import { resolveRuntime, type ResolvedRuntime } from '../engine/resolve.ts';
 import { kvStrategyConflict } from '../scenario/rules.ts';
+import { speculativeConflict } from '../spec/draft.ts';
 
 export interface InstanceShape {
   tp: number;
@@ -179,6 +180,9 @@ export function resolveDeployment(s: Scenario): Deployment {
   checkPrecision(gpu, s.precision);
   const kvConflict = kvStrategyConflict(s.precision, s.runtime.kvStrategy);
   if (kvConflict) throw new ScenarioError(kvConflict.field, kvConflict.message);
+  const spec = s.runtime.speculative;
+  const specConflict = spec ? speculativeConflict(model, spec.method) : null;
+  if (specConflict) throw new ScenarioError('runtime.speculative.method', specConflict);
   const scaleUpDomainGpus = Math.min(s.cluster.scaleUpDomainGpus ?? Math.max(gpu.scaleUpDomainGpus, 1), clusterGpus);
   return {
     model,

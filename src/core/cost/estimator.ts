@@ -25,6 +25,7 @@ import { iterationCost } from './iteration.ts';
 import { memoryReport, type MemoryReport } from './memory.ts';
 import { kvHookOf, type KvHook, type PromptWork } from './kv-hook.ts';
 import { exposedTransferS, transferS } from '../kv/offload.ts';
+import { specPlanOf, specStepCost, tokensPerDecodeStep } from './speculative.ts';
 
 export interface SteadyState {
   /** Sequences decoding concurrently per instance. */
@@ -220,11 +221,20 @@ export function waveMeanPrefillS(dep: Deployment, c: number, promptLen: number):
   return sum / whole;
 }
 
+/**
+ * One decode step of `seqs` sequences at context `ctx`, seconds. With speculative decoding it is the draft
+ * passes plus the (k + 1)-wide verify (cost/speculative.ts) and emits tokensPerDecodeStep(dep) tokens.
+ */
 export function decodeStepS(dep: Deployment, seqs: number, ctx: number): number {
   if (seqs <= 0) return 0;
   const pp = dep.instance.pp;
   // With pp stages, pp micro-batches of seqs/pp are in flight; each waits for the whole pipeline.
   const micro = seqs / pp;
+  const spec = specPlanOf(dep);
+  if (spec) {
+    const sc = specStepCost(dep, spec, micro, ctx);
+    return pp > 1 ? pp * sc.stepS : sc.stepS;
+  }
   const cost = iterationCost(dep, uniformShape(micro, ctx, 1, true, dep.model.slidingWindow));
   const stageMax = Math.max(...cost.stageTimesS);
   return pp > 1 ? Math.max(cost.timeS, pp * (stageMax + cost.p2pS)) : cost.timeS;
@@ -245,7 +255,8 @@ function cycleAt(
 ): { cycleS: number; dec: number; pre: number } {
   const dec = decodeStepS(dep, c, I + O / 2);
   const pre = kp ? strategyPrefillS(dep, kp.kv, kp.pw, c) : prefillTimeS(dep, c, I);
-  return { cycleS: O * dec + pre, dec, pre };
+  // Speculative decoding emits E(a, k) tokens per step: O / E steps per request (exactly O without it).
+  return { cycleS: (O / tokensPerDecodeStep(dep)) * dec + pre, dec, pre };
 }
 
 /** Tokens one prefill step takes from a prompt of `promptLen`: the step budget, or the whole prompt without chunking. */

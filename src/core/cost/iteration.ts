@@ -176,6 +176,8 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
   // Sequences per attention-DP group: prefill chunks and decodes (the measured tables are per batch).
   const decSeqs = shape.decodeSeqs / adp;
   const preSeqs = Math.max(0, shape.seqs - shape.decodeSeqs) / adp;
+  // Speculative verify: each decoding sequence runs `width` queries over the keys it reads once.
+  const width = shape.decodeWidth ?? 1;
   let t = 0;
   if (att.kind === 'mla') {
     const qkHead = att.qkNopeHeadDim + att.qkRopeHeadDim;
@@ -204,10 +206,12 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     const decS = attentionCore(
       c,
       'attention decode (MLA latent)',
-      decRead * g.qHeads * 2 * (latent + att.kvLoraRank),
+      width * decRead * g.qHeads * 2 * (latent + att.kvLoraRank),
       decRead * g.kvBytesPerTokenLayerGpu,
       true,
       count,
+      NaN,
+      width,
     );
     t += decS;
     if (kvd) t += kvDecodeExtras(c, kvd, decRead * g.kvBytesPerTokenLayerGpu, decS / count, count);
@@ -230,13 +234,14 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     const decS = attentionCore(
       c,
       'attention decode',
-      4 * g.qHeads * att.headDim * decRead,
+      width * 4 * g.qHeads * att.headDim * decRead,
       decRead * g.kvBytesPerTokenLayerGpu,
       true,
       count,
       c.mk && decRead > 0
         ? measuredDecodeAttentionS(c.mk, kvTable(g.kvBytes), decSeqs, decRead, g.kvHeads, att.headDim)
         : NaN,
+      width,
     );
     t += decS;
     if (kvd) t += kvDecodeExtras(c, kvd, decRead * g.kvBytesPerTokenLayerGpu, decS / count, count);
@@ -258,11 +263,14 @@ function attentionCore(
   decode: boolean,
   count: number,
   measuredS = NaN,
+  width = 1,
 ): number {
   if (flops <= 0 && kvBytes <= 0) return 0;
   const { g } = c;
   const bytesPerS = decode ? g.attentionDecodeBytesPerS : g.hbmBytesPerS;
-  const t = withMeasured(c, rooflineTime(flops, kvBytes, g.attentionFlopsPerS, bytesPerS), measuredS);
+  let t = withMeasured(c, rooflineTime(flops, kvBytes, g.attentionFlopsPerS, bytesPerS), measuredS);
+  // A verify step's extra queries (the tables are one query per sequence): no faster than its own math.
+  if (width > 1 && t.computeS > t.timeS) t = { ...t, timeS: t.computeS, bound: 'compute' };
   return record(c, name, 'attention', flops, kvBytes, t, () => (decode ? 'paged decode' : 'causal prefill'), count);
 }
 
@@ -425,7 +433,7 @@ function moeOps(c: Ctx, count: number): number {
 
 /** Prefill (non-decode) tokens of this step per attention-DP group. */
 function preTokensOf(c: Ctx): number {
-  return Math.max(0, c.ta - c.shape.decodeSeqs / c.dep.instance.attentionDp);
+  return Math.max(0, c.ta - (c.shape.decodeSeqs * (c.shape.decodeWidth ?? 1)) / c.dep.instance.attentionDp);
 }
 
 /**
@@ -648,7 +656,7 @@ function exposedHostS(hostS: number, stageTimesS: readonly number[], overlap: bo
 }
 
 /** Cost of one forward pass of `shape` (instance-wide batch) through every stage. */
-export function iterationCost(dep: Deployment, shape: BatchShape, detail = false): IterationCost {
+export function iterationCost(dep: Deployment, shape: BatchShape, detail = false, hostOverhead = true): IterationCost {
   const ops: OpCost[] = [];
   const emit: Emit | undefined = detail ? (op) => ops.push(op) : undefined;
   const g = geometryOf(dep);
@@ -690,7 +698,9 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   const overheadS =
     shape.tokens > 0
       ? ((launches * launchS) / Math.max(pp, 1)) * 1 +
-        exposedHostS(CALIBRATION.iterationOverheadMs / 1e3, stageTimesS, dep.runtime.overlapScheduling)
+        (hostOverhead
+          ? exposedHostS(CALIBRATION.iterationOverheadMs / 1e3, stageTimesS, dep.runtime.overlapScheduling)
+          : 0)
       : 0;
   if (emit && shape.tokens > 0) {
     ops.push({

@@ -5,6 +5,7 @@
  * dense FFN over tp, routed experts over ep (each expert over moeTp), embedding on the first stage and
  * the LM head on the last (both vocab-parallel over tp, kept 16-bit as quantized checkpoints do).
  */
+import { draftKvLayers, draftWeightBytesPerGpu } from './speculative.ts';
 import { kvBudgetGB } from '../engine/memory.ts';
 import { resolvePaging } from '../kv/paging.ts';
 import {
@@ -181,7 +182,9 @@ export function memoryReport(dep: Deployment): MemoryReport {
   const block = kvBlockTokens(dep);
   const kvLayers = kvLayersPerStage(m, instance.stageLayers);
   for (let s = 0; s < instance.pp; s++) {
-    const weightsGB = weightBytesPerGpu(dep, s) / GB;
+    // A speculative draft (MTP block / EAGLE head) runs on the last stage: its weights and one more KV layer.
+    const last = s === instance.pp - 1;
+    const weightsGB = (weightBytesPerGpu(dep, s) + (last ? draftWeightBytesPerGpu(dep) : 0)) / GB;
     const { freeGB } = kvBudgetGB(
       runtime.memorySemantics,
       capacityGB,
@@ -190,7 +193,9 @@ export function memoryReport(dep: Deployment): MemoryReport {
       activationsGB,
       resGB,
     );
-    const kvPerToken = (kvLayers[s] ?? 0) * (g.kvBytesPerTokenLayerGpu + g.indexerBytesPerTokenLayerGpu);
+    const kvPerToken =
+      (kvLayers[s] ?? 0) * (g.kvBytesPerTokenLayerGpu + g.indexerBytesPerTokenLayerGpu) +
+      (last ? draftKvLayers(dep) * g.kvBytesPerTokenLayerGpu : 0);
     // State layers: one fixed state per running sequence, reserved for maxNumSeqs before the KV pool
     // (SGLang sizes its Mamba pool by max_running_requests; vLLM gives each running request one state block).
     const stateGB = (runtime.maxNumSeqs * stateBytesPerSeqGpu(dep, s)) / GB;

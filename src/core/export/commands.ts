@@ -25,6 +25,13 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { MemorySemantics } from '../engine/profiles.ts';
 import { resolveRuntime } from '../engine/resolve.ts';
 import { distUpper } from '../views/lengthPreview.ts';
+import { acceptanceOf } from '../spec/defaults.ts';
+import {
+  sglangSpeculativeArgs,
+  speculativeNotes,
+  trtllmSpeculativeYaml,
+  vllmSpeculativeArgs,
+} from './speculative-flags.ts';
 
 export type Engine = 'vllm' | 'sglang' | 'trtllm';
 
@@ -115,6 +122,21 @@ function layout(s: Scenario): Layout {
     replicasInOneCommand,
     nodesPerInstance: Math.ceil(instanceGpus / s.cluster.gpusPerNode),
   };
+}
+
+/** The model's architecture name for engine flags that depend on it ('' when the model does not resolve). */
+function architectureOf(s: Scenario): string {
+  try {
+    return resolveModel(s.model).architecture;
+  } catch {
+    return '';
+  }
+}
+
+/** Speculative-decoding comments for a scenario (none when it is off). */
+function specNotes(s: Scenario): string[] {
+  const k = s.runtime.speculative;
+  return k ? speculativeNotes(k, acceptanceOf(k)) : [];
 }
 
 function render(comments: string[], argv: string[], prelude: string[] = []): string {
@@ -209,7 +231,8 @@ export function vllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
     notes.push(
       `The plan assumes CUDA graphs up to batch ${rt.cudaGraphMaxBatch}; set the capture sizes in --compilation-config to match.`,
     );
-  const comments = [...replicaComments(L, s, 'vLLM'), ...c, ...notes];
+  if (s.runtime.speculative) argv.push(...vllmSpeculativeArgs(s.runtime.speculative, architectureOf(s)));
+  const comments = [...replicaComments(L, s, 'vLLM'), ...c, ...notes, ...specNotes(s)];
   return { engine: 'vllm', text: render(comments, argv), argv, notes: comments };
 }
 
@@ -248,7 +271,8 @@ export function sglangCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   if (rt.preemption === 'swap' || rt.preemption === 'reserve')
     notes.push(`SGLang retracts running requests when the KV pool fills; this plan was costed with ${rt.preemption}.`);
   if (L.nodesPerInstance > 1) notes.push('On node i, repeat the command with --node-rank i.');
-  const comments = [...replicaComments(L, s, 'SGLang'), ...c, ...notes];
+  if (s.runtime.speculative) argv.push(...sglangSpeculativeArgs(s.runtime.speculative));
+  const comments = [...replicaComments(L, s, 'SGLang'), ...c, ...notes, ...specNotes(s)];
   return { engine: 'sglang', text: render(comments, argv), argv, notes: comments };
 }
 
@@ -312,6 +336,7 @@ export function trtllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
     'scheduler_config:',
     `  capacity_scheduler_policy: ${rt.preemption === 'reserve' ? 'GUARANTEED_NO_EVICT' : 'MAX_UTILIZATION'}`,
   );
+  if (s.runtime.speculative) yaml.push(...trtllmSpeculativeYaml(s.runtime.speculative));
   if (!rt.mixedPrefillDecode)
     notes.push('TensorRT-LLM in-flight batching always mixes context and generation requests in one step.');
   if (weightQuantNote(s, c) === 'fp8')
@@ -327,7 +352,7 @@ export function trtllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   argv.push('--max_seq_len', String(maxModelLen(s)));
   argv.push('--kv_cache_free_gpu_memory_fraction', kvFraction);
   argv.push('--extra_llm_api_options', 'extra-llm-api-config.yml');
-  const comments = [...replicaComments(L, s, 'TensorRT-LLM'), ...c, ...notes];
+  const comments = [...replicaComments(L, s, 'TensorRT-LLM'), ...c, ...notes, ...specNotes(s)];
   const prelude = ["cat > extra-llm-api-config.yml <<'EOF'", ...yaml, 'EOF'];
   if (L.nodesPerInstance > 1)
     comments.push(`Multi-node: launch with mpirun/srun across the ${L.nodesPerInstance} nodes (trtllm-llmapi-launch).`);

@@ -77,6 +77,7 @@ const EXPECTED_IDS = [
   'b200',
   'gb200',
   'b300',
+  'gb300',
   'a100-80gb',
   'a100-40gb',
   'l40s',
@@ -92,17 +93,17 @@ const EXPECTED_IDS = [
 ];
 
 describe('GPU catalog', () => {
-  it('has exactly the 18 expected ids, unique, in GPU_IDS order', () => {
+  it('has exactly the 19 expected ids, unique, in GPU_IDS order', () => {
     expect([...GPU_IDS].sort()).toEqual([...EXPECTED_IDS].sort());
     expect(GPUS.map((g) => g.id)).toEqual([...GPU_IDS]);
-    expect(new Set(GPU_IDS).size).toBe(18);
+    expect(new Set(GPU_IDS).size).toBe(19);
     for (const id of EXPECTED_IDS) expect(getGpu(id)?.id).toBe(id);
     expect(getGpu('h100')).toBeUndefined();
   });
 
-  it('maps every catalog GPU except b300 onto a gpus.json entry (and b300 is absent there)', () => {
+  it('maps every catalog GPU except b300/gb300 onto a gpus.json entry (and they are absent there)', () => {
     for (const id of GPU_IDS) {
-      if (id === 'b300') continue;
+      if (id === 'b300' || id === 'gb300') continue;
       expect(() => refFor(id), id).not.toThrow();
     }
     expect(ref.gpus.some((g) => /B300|Blackwell Ultra/i.test(g.name))).toBe(false);
@@ -188,6 +189,7 @@ describe('cluster presets', () => {
     ['hgx-h200', 'h200', 1, 8],
     ['dgx-b200', 'b200', 1, 8],
     ['gb200-nvl72', 'gb200', 18, 4],
+    ['gb300-nvl72', 'gb300', 18, 4],
     ['8x-mi300x', 'mi300x', 1, 8],
     ['l40s-pcie-box', 'l40s', 1, 8],
     ['2x-dgx-h100', 'h100-sxm', 2, 8],
@@ -210,6 +212,20 @@ describe('cluster presets', () => {
     const p = getClusterPreset('gb200-nvl72')!;
     expect(p.nodes * p.gpusPerNode).toBe(72);
     expect(getGpu(p.gpu)?.scaleUpDomainGpus).toBe(72);
+    expect(p.note).toMatch(/one nvlink/i);
+  });
+  it('GB300 NVL72: 72 Blackwell Ultra GPUs in one NVLink domain, rack figures / 72 (NVIDIA GB300 NVL72 datasheet)', () => {
+    const p = getClusterPreset('gb300-nvl72')!;
+    const g = getGpu(p.gpu)!;
+    expect(p.nodes * p.gpusPerNode).toBe(g.scaleUpDomainGpus);
+    expect(g.scaleUpDomainGpus).toBe(72);
+    // Datasheet rack totals: 1,080 PF dense FP4, 576 TB/s HBM, 130 TB/s NVLink (bidirectional), ~21 TB HBM3e.
+    expect((g.denseTflops.fp4! * 72) / 1000).toBe(1080);
+    expect((g.memoryBandwidthGBps * 72) / 1000).toBe(576);
+    expect((g.scaleUpGBps * 2 * 72) / 1000).toBeCloseTo(130, -1);
+    expect((g.memoryGB * 72) / 1000).toBeGreaterThan(20);
+    expect((g.memoryGB * 72) / 1000).toBeLessThanOrEqual(21);
+    expect(g.sources['denseTflops.fp4']).toMatch(/gb300-nvl72/);
     expect(p.note).toMatch(/one nvlink/i);
   });
   it('l40s-pcie-box says it is PCIe only', () => {

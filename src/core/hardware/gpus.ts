@@ -60,6 +60,9 @@ const REF_GB200_AIC = `${AIC}gb200.yaml (8 TB/s, 189471 MiB, bf16 2500, fp8 5000
 const REF_GB200_RACK =
   'awesomeagents.ai/hardware/nvidia-gb200-nvl72 and aiwiki.ai/wiki/nvidia_gb200_nvl72 (1,440 PFLOPS FP4 and 720 PF FP8 per rack, 13.4 TB HBM3e, 130 TB/s NVLink, 1.8 TB/s per GPU)';
 
+const REF_GB300_RACK =
+  'Vendor figure (NVIDIA), nvidia.com/en-us/data-center/gb300-nvl72 specifications table (GB300 NVL72: 72 Blackwell Ultra GPUs + 36 Grace CPUs; FP4 Tensor Core 1,440 PF sparse | 1,080 PF dense; FP8/FP6 720 PF; INT8 23 PF; FP16/BF16 360 PF; GPU memory up to 21 TB HBM3e, up to 576 TB/s; NVLink 130 TB/s; ConnectX-8 800 Gb/s), as of 2025';
+
 const REF_A100_AIC = `${AIC}a100_sxm.yaml (2.039 TB/s, bf16 312, int8 624, 400 W, NVLink 300 GB/s per direction, 25 GB/s/GPU CX6)`;
 const REF_A100_GK =
   'glennklockwood.com/garden/processors/A100 (citing NVIDIA A100 datasheet: BF16 312 matrix / 624 sparse; 300+300 GB/s NVLink; 400 W)';
@@ -148,6 +151,7 @@ export const GPU_IDS = [
   'b200',
   'gb200',
   'b300',
+  'gb300',
   'a100-80gb',
   'a100-40gb',
   'l40s',
@@ -406,6 +410,46 @@ const CATALOG: GpuSpec[] = [
       hostLinkGBps: `${ASSUMED}PCIe Gen5 x16 = 64 GB/s per direction to the host CPU (B300/CX-8 support Gen6, but x86 hosts of 2025 are Gen5).`,
       tdpW: 'Vendor figure range ~1100-1400 W per Blackwell Ultra GPU (GTC 2025 Blackwell Ultra era): we take 1100 W, the air-cooled HGX B300 board power; GB300 NVL72 parts run up to ~1400 W. Not in gpus.json.',
       idleW: IDLE_10PCT(1100),
+      priceUsdPerHour: PRICE_BASIS,
+    },
+  },
+  {
+    id: 'gb300',
+    name: 'NVIDIA GB300 (one Blackwell Ultra GPU of GB300 NVL72)',
+    vendor: 'NVIDIA',
+    memoryType: 'HBM3e (12-high)',
+    scaleUpTech: 'NVLink 5 + NVLink Switch, 72-GPU domain',
+    memoryGB: 288,
+    memoryBandwidthGBps: 8000,
+    denseTflops: { bf16: 2500, fp16: 2500, fp8: 5000, int8: null, fp4: 15000 },
+    scaleUpGBps: 900,
+    scaleUpDomainGpus: 72,
+    scaleUpLatencyUs: 2.5,
+    scaleOutGBps: 100,
+    scaleOutLatencyUs: 5,
+    hostLinkGBps: 450,
+    tdpW: 1400,
+    idleW: 140,
+    priceUsdPerHour: 7.5,
+    notes:
+      'Not in gpus.json. Per-GPU figures are the NVIDIA GB300 NVL72 rack figures divided by 72 (sparse headlines halved for dense). No measured kernel profile: the roofline model is used.',
+    sources: {
+      memoryGB: `${REF_GB300_RACK}: 288 GB HBM3e per Blackwell Ultra GPU (8 stacks of 12-high 36 GB; rack "up to 20-21 TB" / 72 ≈ 288). Not in gpus.json.`,
+      memoryBandwidthGBps: `${REF_GB300_RACK}: rack HBM bandwidth up to 576 TB/s / 72 = 8 TB/s per GPU. Not in gpus.json.`,
+      'denseTflops.bf16': `${REF_GB300_RACK}: FP16/BF16 Tensor Core 360 PF per rack with sparsity / 72 / 2 = 2.5 PF dense per GPU. Not in gpus.json.`,
+      'denseTflops.fp16': `${REF_GB300_RACK}: fp16 = bf16 rate (360 PF sparse per rack / 72 / 2 = 2.5 PF dense). Not in gpus.json.`,
+      'denseTflops.fp8': `${REF_GB300_RACK}: FP8/FP6 Tensor Core 720 PF per rack with sparsity / 72 / 2 = 5 PF dense per GPU (not raised over GB200). Not in gpus.json.`,
+      'denseTflops.int8': `null: ${REF_GB300_RACK} lists INT8 at only ~23 PF per rack (Blackwell Ultra cut INT8 tensor throughput to ~1/30 of FP8); W8A8-int8 is modelled as bf16 math, as for b300 (dtype.ts).`,
+      'denseTflops.fp4': `${REF_GB300_RACK}: FP4 Tensor Core 1,440 PF per rack with sparsity / 1,080 PF dense -> 1,080 / 72 = 15 PF dense NVFP4 per GPU (1.5x GB200). Not in gpus.json.`,
+      scaleUpGBps: `${REF_GB300_RACK}: NVLink 5, 130 TB/s per rack = 1.8 TB/s bidirectional per GPU = 900 GB/s per direction (same as GB200). Not in gpus.json.`,
+      scaleUpDomainGpus: `${REF_GB300_RACK}: 72 Blackwell Ultra GPUs in one NVLink domain (NVLink Switch trays).`,
+      scaleUpLatencyUs: LAT_NVL72,
+      scaleOutGBps: `${REF_GB300_RACK}: ConnectX-8 SuperNIC 800 Gb/s per GPU = 100 GB/s per direction. Not in gpus.json.`,
+      scaleOutLatencyUs: LAT_IB,
+      hostLinkGBps:
+        'NVLink-C2C to the Grace CPU, 900 GB/s bidirectional = 450 GB/s per direction, taken as for gb200 (gpus.json GB200 host_link "NVLink-C2C to Grace CPU (900 GB/s, unverified here)"); same caveat on whether it is shared by the superchip\'s GPUs.',
+      tdpW: 'Vendor/press figure: Blackwell Ultra GPUs in GB300 NVL72 are configured up to ~1,400 W each (GTC 2025 Blackwell Ultra era; the air-cooled HGX B300 runs ~1,100 W). We take 1400 W. Not in gpus.json.',
+      idleW: IDLE_10PCT(1400),
       priceUsdPerHour: PRICE_BASIS,
     },
   },

@@ -64,6 +64,14 @@ export const CLUSTER_PRESETS: readonly ClusterPreset[] = Object.freeze([
     note: 'One rack: 18 compute trays of 2 GB200 superchips (4 GPUs) each. All 72 GPUs share ONE NVLink 5 domain through the NVLink Switch trays, so "nodes" are trays, not NVLink boundaries: TP/EP may span trays at NVLink speed.',
   },
   {
+    id: 'gb300-nvl72',
+    label: 'GB300 NVL72 (18 trays x 4 GPUs)',
+    gpu: 'gb300',
+    nodes: 18,
+    gpusPerNode: 4,
+    note: 'One rack of Blackwell Ultra: 18 compute trays of 2 GB300 superchips (4 GPUs, 288 GB each). All 72 GPUs share ONE NVLink 5 domain through the NVLink Switch trays (NVIDIA GB300 NVL72 datasheet), so TP/EP may span trays at NVLink speed.',
+  },
+  {
     id: '8x-mi300x',
     label: '8 x MI300X (1 node)',
     gpu: 'mi300x',

@@ -10,6 +10,7 @@ import { lengthDistSchema, MAX_CV, MAX_RATE_PER_SEC, MAX_USERS } from '../worklo
 import { TRACE_FORMATS, type TraceFormat } from '../workload/traces.ts';
 import { kvStrategySchema } from '../kv/types.ts';
 import { kvStrategyConflict } from './rules.ts';
+import { MAX_DRAFT_TOKENS, MIN_DRAFT_TOKENS, SPEC_METHODS } from '../spec/types.ts';
 
 export const SCENARIO_VERSION = 1;
 
@@ -98,6 +99,19 @@ export const MEMORY_SEMANTICS = ['share-of-total', 'weights-and-kv', 'share-of-f
 export const PREEMPTION_MODES = ['recompute', 'swap', 'retract', 'reserve'] as const;
 
 /**
+ * Speculative decoding (core/spec): chain drafts of `draftTokens` verified in one step of draftTokens + 1
+ * positions per sequence. `acceptanceRate` is the per-position acceptance; absent = the method's cited
+ * default (core/spec/defaults.ts). MTP needs MTP heads in the checkpoint (checked when the model resolves).
+ */
+export const speculativeSchema = z
+  .object({
+    method: enumField('runtime.speculative.method', SPEC_METHODS),
+    draftTokens: int('runtime.speculative.draftTokens', MIN_DRAFT_TOKENS, MAX_DRAFT_TOKENS),
+    acceptanceRate: num('runtime.speculative.acceptanceRate', 0, 1).optional(),
+  })
+  .strict();
+
+/**
  * Runtime knobs. The engine-dependent ones have no zod default: left unset, the engine profile fills
  * them (core/engine resolveRuntime, ENGINE-FACTS.md); set, they override it. Read them only through
  * resolveRuntime / Deployment.runtime.
@@ -145,6 +159,8 @@ export const runtimeSchema = z.object({
    * then be bf16/fp16 (the unquantized base) or the same dtype (checked by the schema: scenario/rules.ts).
    */
   kvStrategy: kvStrategySchema.optional(),
+  /** Speculative decoding; absent = off (old links open unchanged). */
+  speculative: speculativeSchema.optional(),
 });
 
 /**

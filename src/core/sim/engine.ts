@@ -66,6 +66,8 @@ import { extendLeap, extendLeapStepwise } from './leap.ts';
 import { MemoryTiers } from './memory-tiers.ts';
 import { MicroBatch } from './microbatch.ts';
 import { buildPool, unitsFor, type Group, type Inst, type PoolState } from './pool.ts';
+import { acceptedTokensForUniform } from '../spec/acceptance.ts';
+import { hashSeed } from '../workload/rng.ts';
 import { pickGroup, routeRequest } from './router.ts';
 import { Scheduler } from './scheduler.ts';
 import { S_DONE, S_REJECTED, S_RUNNING, S_TRANSFER, S_WAITING, Sequences } from './sequences.ts';
@@ -513,7 +515,8 @@ class Engine {
       !work.skipped &&
       hostTok === 0 &&
       ssdTok === 0 &&
-      p.role !== 'prefill'
+      p.role !== 'prefill' &&
+      p.spec === null // a leap assumes one token per step; speculative steps emit a drawn number
     ) {
       const itersLeft = this.input.maxIterations - this.out.iterations;
       if (p.leapsOk) extendLeap(this.s, this.req, inst, mb, itersLeft);
@@ -591,14 +594,18 @@ class Engine {
           removed = true;
           continue;
         }
+        // Tokens this step emits: 1, or under speculative decoding 1 + the drafts accepted (seeded draw).
+        const emitted = this.s.generated[r] === 0 ? 1 : this.emittedTokens(p, r);
         if (this.s.generated[r] === 0) o.firstTokenS[r] = T;
         else {
           o.itl.add(T - this.s.lastTokenS[r]!);
-          o.decodeTokens++;
+          o.decodeTokens += emitted;
         }
         this.s.lastTokenS[r] = T;
-        this.s.generated[r]!++;
-        this.s.known[r]!++;
+        this.s.generated[r]! += emitted;
+        this.s.known[r]! += emitted;
+        // The accepted drafts' KV was written by the verify step (slots reserved by the scheduler).
+        this.s.computed[r]! += emitted - 1;
         if (this.s.generated[r]! >= this.req[r]!.outputTokens) {
           this.complete(inst, g, r, T);
           removed = true;
@@ -623,6 +630,19 @@ class Engine {
       o.truncated = `stopped after ${o.iterations} iterations (the iteration cap): the workload does not drain within the budget`;
       o.partial = { reason: o.truncated, events: o.events };
     }
+  }
+
+  /**
+   * Tokens a decode step of request r emits: 1 without speculative decoding; with it, 1 + the drafts accepted
+   * in a row at the plan's acceptance (core/spec acceptedTokensForUniform), drawn from a hash of (request,
+   * tokens generated) so runs are deterministic, and capped by the request's remaining output.
+   */
+  private emittedTokens(p: PoolState, r: number): number {
+    const spec = p.spec;
+    if (!spec) return 1;
+    const u = hashSeed(r, this.s.generated[r]!) / 4294967296;
+    const n = acceptedTokensForUniform(spec.acceptance, spec.draftTokens, u);
+    return Math.max(1, Math.min(n, this.req[r]!.outputTokens - this.s.generated[r]!));
   }
 
   private complete(inst: Inst, g: Group, r: number, t: number): void {

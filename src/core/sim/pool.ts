@@ -1,4 +1,5 @@
 /** Simulator pools: the per-pool KV geometry and rates, its instances and their scheduler groups. */
+import { specPlanOf, type SpecPlan } from '../cost/speculative.ts';
 import type { Deployment } from '../cost/deployment.ts';
 import { geometryOf } from '../cost/geometry.ts';
 import { kvBlockTokens } from '../cost/memory.ts';
@@ -75,6 +76,8 @@ export interface PoolState {
   leapsOk: boolean;
   /** Swap preemption or an offload component: the memory tiers are tracked. */
   tiersOn: boolean;
+  /** Speculative decoding (runtime.speculative): each decode verifies k + 1 positions (null when off). */
+  spec: SpecPlan | null;
 }
 
 export interface Inst {
@@ -160,6 +163,7 @@ export function buildPool(p: SimPoolInput, prefix: PrefixModel, insts: Inst[]): 
     leapsOk:
       !kv || (!kv.exactDecode && kv.r.quant.residualTokens === 0 && sharedUnits === 0 && kv.r.evict === undefined),
     tiersOn: rt.preemption === 'swap' || off !== undefined,
+    spec: specPlanOf(dep),
   };
   const cacheBlocks =
     prefix.kind === 'hashes' && p.role !== 'decode' ? Math.floor(p.kvTokensPerGroup / prefix.blockTokens) : 0;

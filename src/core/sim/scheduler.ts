@@ -216,7 +216,9 @@ export class Scheduler {
         i++;
         continue;
       }
-      const want = this.s.growth(p, r, this.s.computed[r]! + n);
+      // Speculative decoding: a decode holds KV slots for its k drafts too while they are verified (vLLM lookahead slots).
+      const lookahead = isDecode && p.spec ? p.spec.draftTokens : 0;
+      const want = this.s.growth(p, r, this.s.computed[r]! + n + lookahead);
       let self = false;
       // Terminates: each pass preempts one request behind i (run shrinks) or i itself (break).
       while (want > g.free) {

@@ -15,9 +15,10 @@
  * a budget, nonlinear in the context) decode-only batches are costed that way too (`exact`), and the
  * engine does not merge them into runs.
  */
-import { causalPairs, type BatchShape } from '../cost/batch.ts';
+import { causalPairs, uniformShape, widenDecode, type BatchShape } from '../cost/batch.ts';
 import type { Deployment } from '../cost/deployment.ts';
-import { iterationCost } from '../cost/iteration.ts';
+import { iterationCost, type IterationCost } from '../cost/iteration.ts';
+import { draftDeploymentOf, specPlanOf, type SpecPlan } from '../cost/speculative.ts';
 import { kvEngineOf, type KvEngine } from '../kvplan/engine.ts';
 
 /** Stage-level timing of one micro-batch (see IterationCost). */
@@ -77,8 +78,11 @@ export class StepCoster {
   readonly kv: KvEngine | null;
   /** Decode cost is nonlinear in each sequence's context (eviction): cost every step from `acc` (no affine coefficients, no runs). */
   readonly exact: boolean;
+  /** Speculative decoding (null when off): decodes verify k + 1 positions after k draft passes. */
+  readonly spec: SpecPlan | null;
 
   constructor(readonly dep: Deployment) {
+    this.spec = specPlanOf(dep);
     this.pp = dep.instance.pp;
     this.window = dep.model.slidingWindow ?? Infinity;
     this.hasSliding = dep.model.slidingWindow !== null && dep.model.layers.some((l) => l.attention === 'sliding');
@@ -159,7 +163,7 @@ export class StepCoster {
       return;
     }
     this.costCalls++;
-    const c = iterationCost(this.dep, s);
+    const c = this.cost(s);
     for (let i = 0; i < this.pp; i++) out.stageS[i] = c.stageTimesS[i] ?? 0;
     out.p2pS = c.p2pS;
     out.overheadS = c.overheadS;
@@ -184,7 +188,27 @@ export class StepCoster {
     p.decodeSeqs = n;
     p.decodeOnly = true;
     this.costCalls++;
-    return iterationCost(this.dep, p);
+    return this.cost(p);
+  }
+
+  /**
+   * iterationCost of a batch; under speculative decoding the decodes run k + 1 positions (widenDecode) and the
+   * k draft passes over the decoding sequences (cost/speculative.ts) join the last stage. Both are affine in
+   * Σ ctx, so the decode coefficients stay exact.
+   */
+  private cost(shape: BatchShape): Pick<IterationCost, 'stageTimesS' | 'p2pS' | 'overheadS'> {
+    const spec = this.spec;
+    if (!spec || shape.decodeSeqs === 0) return iterationCost(this.dep, shape);
+    const c = iterationCost(this.dep, widenDecode(shape, spec.draftTokens + 1));
+    const draft = draftDeploymentOf(this.dep);
+    if (!draft) return c;
+    const n = shape.decodeSeqs;
+    const ctx = Math.max(0, shape.decodeKvReadTokens / n - 1);
+    const w = Number.isFinite(this.window) ? this.window : null;
+    const draftS = spec.draftTokens * iterationCost(draft, uniformShape(n, ctx, 1, true, w), false, false).timeS;
+    const stageTimesS = c.stageTimesS.slice();
+    stageTimesS[this.pp - 1] = (stageTimesS[this.pp - 1] ?? 0) + draftS;
+    return { stageTimesS, p2pS: c.p2pS, overheadS: c.overheadS };
   }
 
   /** Coefficients for a decode-only batch of n sequences (every sequence emits a token). */

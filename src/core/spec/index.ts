@@ -1,0 +1,4 @@
+export * from './types.ts';
+export * from './acceptance.ts';
+export * from './defaults.ts';
+export * from './draft.ts';
