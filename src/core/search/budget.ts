@@ -6,8 +6,10 @@
  * MAX_CANDIDATES_CEILING, space.ts) and every candidate does bounded work, so it ends anyway; the
  * budget only makes it end on time. It is checked before every candidate: screening stops at
  * SCREEN_SHARE of the budget, so the survivors screened so far can still be scored (best bound first,
- * so what is cut is what could rank least), and scoring stops at the whole budget. The overshoot is one
- * candidate's work plus detailing the kept plans (top-k ∪ front). A stopped search ranks what it
+ * so what is cut is what could rank least), scoring stops at SCORE_SHARE, and detailing the kept plans
+ * (top-k ∪ front: one detailed evaluation each, plus the siblings their reasons compare against) has
+ * the rest; reasons compare against fewer siblings once the whole budget is spent. The overshoot is
+ * one candidate's work plus the kept plans' detailed evaluations. A stopped search ranks what it
  * evaluated and says so in `stopped.message` — never silently.
  *
  * Per caller (like the simulator's, core/sim/budget.ts):
@@ -21,6 +23,13 @@ export const CLI_SEARCH_WALL_MS = 30_000;
 
 /** Share of the budget screening may use before the screened survivors are scored. */
 export const SCREEN_SHARE = 0.5;
+
+/**
+ * Share of the budget screening and scoring may use; the rest details the kept plans. Explaining a
+ * kept plan evaluates its siblings (explain.ts): with ~10 kept plans and ~6 siblings each, that is
+ * ~60 evaluations, which a slow space (7 ms per evaluation in the fuzz run) needs ~25 % of 1 s for.
+ */
+export const SCORE_SHARE = 0.7;
 
 /** Why a search stopped early: the counts behind the message, for the CLI's JSON and the app. */
 export interface SearchStop {

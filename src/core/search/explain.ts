@@ -231,7 +231,11 @@ function ratioText(r: number): string {
   return `${r >= 10 ? r.toFixed(0) : r.toFixed(r >= 1.995 ? 1 : r < 1.01 ? 3 : 2)}×`;
 }
 
-/** One sentence: why this plan stands where it does among its siblings. */
+/**
+ * One sentence: why this plan stands where it does among its siblings. Past `deadline`
+ * (performance.now() ms; a search's time budget) no further sibling is evaluated: the reason then
+ * compares against those evaluated so far.
+ */
 export function explainPlan(
   ev: PlanEvaluator,
   space: Space,
@@ -239,6 +243,7 @@ export function explainPlan(
   r: EvaluationResult,
   o: Objective,
   o2: Objective,
+  deadline = Infinity,
 ): string {
   const opts = space.options;
   const refused = k.kvStrategy
@@ -247,7 +252,7 @@ export function explainPlan(
         .map((c) => c.label)
     : [];
   const note = refused.length > 0 ? `; ${refused.join(', ')} not allowed: lossy` : '';
-  return explainAgainstSiblings(ev, space, k, r, o, o2) + note;
+  return explainAgainstSiblings(ev, space, k, r, o, o2, deadline) + note;
 }
 
 function explainAgainstSiblings(
@@ -257,6 +262,7 @@ function explainAgainstSiblings(
   r: EvaluationResult,
   o: Objective,
   o2: Objective,
+  deadline: number,
 ): string {
   const key = (x: EvaluationResult) => [scoreOf(x, o), scoreOf(x, o2)] as const;
   const cmp = (a: readonly [number, number], b: readonly [number, number]) =>
@@ -268,6 +274,7 @@ function explainAgainstSiblings(
   let better: { sib: Sibling; res: EvaluationResult; key: readonly [number, number] } | null = null;
   let infeasible: { sib: Sibling; reason: string } | null = null;
   for (const sib of siblings(space, k)) {
+    if (deadline !== Infinity && performance.now() > deadline) break;
     const out = ev.outcome(sib.knobs);
     if (!out.ok) {
       if (!infeasible || (sib.change === 'layout' && infeasible.sib.change !== 'layout'))

@@ -22,7 +22,7 @@
 import { ScenarioError } from '../cost/deployment.ts';
 import type { EvaluationResult } from '../evaluate/evaluate.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { budgetStop, mergeStops, SCREEN_SHARE } from './budget.ts';
+import { budgetStop, mergeStops, SCORE_SHARE, SCREEN_SHARE } from './budget.ts';
 import { PlanEvaluator } from './evaluate-plan.ts';
 import { explainPlan } from './explain.ts';
 import { notAllowedReason } from '../kv/presets.ts';
@@ -233,10 +233,12 @@ export function searchShardOf(
   const top: Evaluated[] = [];
   let front: Evaluated[] = [];
   let last = t0;
-  // Time budget (budget.ts): screening stops at SCREEN_SHARE of it, scoring at all of it.
+  // Time budget (budget.ts): screening stops at SCREEN_SHARE of it, scoring at SCORE_SHARE, and the
+  // kept plans' reasons compare against fewer siblings once all of it is spent.
   const limitMs = o.maxWallMs;
   const screenUntil = limitMs === undefined ? Infinity : t0 + limitMs * SCREEN_SHARE;
-  const scoreUntil = limitMs === undefined ? Infinity : t0 + limitMs;
+  const scoreUntil = limitMs === undefined ? Infinity : t0 + limitMs * SCORE_SHARE;
+  const explainUntil = limitMs === undefined ? Infinity : t0 + limitMs;
   let outOfTime = false;
   const reject = (index: number, knobs: PlanKnobs, reason: string) => {
     infeasible++;
@@ -350,7 +352,7 @@ export function searchShardOf(
     result: ev.evaluate(x.knobs, true),
     method: 'steady-state',
     onPareto: frontIdx.has(x.index),
-    reason: explainPlan(ev, space, x.knobs, x.result, o.objective, o.secondary),
+    reason: explainPlan(ev, space, x.knobs, x.result, o.objective, o.secondary, explainUntil),
     value: objectiveValue(x.result, o.objective),
     secondaryValue: objectiveValue(x.result, o.secondary),
   }));
