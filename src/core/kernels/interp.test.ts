@@ -87,6 +87,22 @@ describe('interpolateUs fast paths', () => {
     );
   });
 
+  it('the per-grid result cache returns what the interpolation computes, through slot collisions', () => {
+    const axes = [
+      [1, 2, 4, 8, 16, 64, 256, 1024, 4096],
+      [64, 512, 4096, 65536],
+      [64, 1024, 8192],
+    ];
+    const q = Array.from({ length: 9 * 4 * 3 }, (_, i) => (i % 7 === 3 ? null : ((i * 37) % 61) - 30));
+    const g = decodeGrid(axes, q);
+    // 3 × 2,000 points, far more than the cache's slots, asked twice in interleaved order.
+    const points: number[][] = [];
+    for (let i = 0; i < 2000; i++) points.push([1 + ((i * 7) % 4000) / 3, 64 + i * 13, 64 + ((i * 101) % 8000)]);
+    for (const pass of [0, 1])
+      for (const p of pass ? [...points].reverse() : points)
+        expect(Object.is(interpolateUs(g, p), referenceUs(g, p))).toBe(true);
+  });
+
   it('reads a measured grid point back exactly and refuses non-positive coordinates', () => {
     const g = decodeGrid(
       [
