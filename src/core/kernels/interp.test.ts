@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decodeGrid } from './codec.ts';
+import { interpolateUs } from './interp.ts';
+import type { Grid } from './types.ts';
+
+/**
+ * The generic corner loop interp.ts had before its 2- and 3-axis paths were unrolled (kept here as the
+ * reference): the unrolled paths must return the very same doubles, or every measured-kernel number moves.
+ */
+function referenceUs(g: Grid, point: readonly number[]): number {
+  const d = g.logAxes.length;
+  const lo: number[] = [];
+  const wt: number[] = [];
+  for (let i = 0; i < d; i++) {
+    const ax = g.logAxes[i]!;
+    const x = point[i]!;
+    if (!(x > 0)) return NaN;
+    const u = Math.log2(x);
+    const n = ax.length;
+    if (u < ax[0]! - 1e-9 || u > ax[n - 1]! + 1e-9) return NaN;
+    if (n === 1) {
+      lo[i] = 0;
+      wt[i] = 0;
+      continue;
+    }
+    let j = 0;
+    while (j < n - 2 && ax[j + 1]! < u) j++;
+    lo[i] = j;
+    wt[i] = Math.min(1, Math.max(0, (u - ax[j]!) / (ax[j + 1]! - ax[j]!)));
+  }
+  let acc = 0;
+  for (let c = 0; c < 1 << d; c++) {
+    let w = 1;
+    let idx = 0;
+    for (let i = 0; i < d; i++) {
+      const n = g.logAxes[i]!.length;
+      const hi = (c >> i) & 1;
+      w *= hi ? wt[i]! : 1 - wt[i]!;
+      idx = idx * n + Math.min(lo[i]! + hi, n - 1);
+    }
+    if (w === 0) continue;
+    const v = g.logUs[idx]!;
+    if (Number.isNaN(v)) return NaN;
+    acc += w * v;
+  }
+  return Math.pow(2, acc);
+}
+
+/** A random grid: 1–4 ascending power-of-two-ish axes, quantised log2 µs values with unmeasured (null) holes. */
+const gridArb = fc
+  .array(
+    fc
+      .uniqueArray(fc.integer({ min: 1, max: 1 << 16 }), { minLength: 1, maxLength: 6 })
+      .map((a) => a.sort((x, y) => x - y)),
+    { minLength: 1, maxLength: 4 },
+  )
+  .chain((axes) => {
+    const size = axes.reduce((n, a) => n * a.length, 1);
+    return fc
+      .array(fc.option(fc.integer({ min: -300, max: 300 }), { freq: 6 }), { minLength: size, maxLength: size })
+      .map((q) => decodeGrid(axes, q));
+  });
+
+describe('interpolateUs fast paths', () => {
+  it('return bit-identical values to the generic corner loop (grid points, between, outside, holes)', () => {
+    fc.assert(
+      fc.property(
+        gridArb,
+        fc.array(fc.tuple(fc.double({ min: -0.2, max: 1.2, noNaN: true }), fc.boolean()), {
+          minLength: 4,
+          maxLength: 4,
+        }),
+        (g, picks) => {
+          // Each coordinate: an exact axis point, or a log-uniform value a little beyond the axis range.
+          const point = g.axes.map((a, i) => {
+            const [r, onGrid] = picks[i]!;
+            if (onGrid) return a[Math.min(a.length - 1, Math.floor(Math.abs(r) * a.length))]!;
+            const lo = Math.log2(a[0]!);
+            const hi = Math.log2(a[a.length - 1]!);
+            return 2 ** (lo + (hi - lo) * r);
+          });
+          expect(Object.is(interpolateUs(g, point), referenceUs(g, point))).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('the per-grid result cache returns what the interpolation computes, through slot collisions', () => {
+    const axes = [
+      [1, 2, 4, 8, 16, 64, 256, 1024, 4096],
+      [64, 512, 4096, 65536],
+      [64, 1024, 8192],
+    ];
+    const q = Array.from({ length: 9 * 4 * 3 }, (_, i) => (i % 7 === 3 ? null : ((i * 37) % 61) - 30));
+    const g = decodeGrid(axes, q);
+    // 3 × 2,000 points, far more than the cache's slots, asked twice in interleaved order.
+    const points: number[][] = [];
+    for (let i = 0; i < 2000; i++) points.push([1 + ((i * 7) % 4000) / 3, 64 + i * 13, 64 + ((i * 101) % 8000)]);
+    for (const pass of [0, 1])
+      for (const p of pass ? [...points].reverse() : points)
+        expect(Object.is(interpolateUs(g, p), referenceUs(g, p))).toBe(true);
+  });
+
+  it('reads a measured grid point back exactly and refuses non-positive coordinates', () => {
+    const g = decodeGrid(
+      [
+        [1, 4],
+        [8, 64],
+        [2, 16],
+      ],
+      [100, 20, 30, -10, 40, 5, 5, 5],
+    );
+    // q is delta-coded: the 6th value is 100+20+30−10+40+5 = 185 → 2^1.85 µs.
+    expect(interpolateUs(g, [4, 8, 16])).toBeCloseTo(2 ** 1.85, 12);
+    expect(interpolateUs(g, [0, 8, 2])).toBeNaN();
+  });
+});
