@@ -13,7 +13,7 @@
  * shape (core/kernels/measured.ts: GEMMs, attention, MoE layers, collectives), else its roofline time; kernel-launch
  * gaps and a per-step host overhead are added.
  */
-import type { LayerSpec, SparseIndexerSpec } from '../model/types.ts';
+import type { LayerSpec, LinearAttentionSpec, SparseIndexerSpec } from '../model/types.ts';
 import { CALIBRATION } from './calibration.ts';
 import { collectiveTimeS, linkFor, type CollectiveKind } from './collectives.ts';
 import type { Deployment } from './deployment.ts';
@@ -210,6 +210,8 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     );
     t += decS;
     if (kvd) t += kvDecodeExtras(c, kvd, decRead * g.kvBytesPerTokenLayerGpu, decS / count, count);
+    // Kimi-K3 mla_use_output_gate: a sigmoid gate projection hidden → heads·vHeadDim.
+    if (att.outputGate) t += gemmOp(c, 'output-gate proj', ta, h, g.qHeads * att.vHeadDim, count);
     t += gemmOp(c, 'o proj', ta, g.qHeads * att.vHeadDim, h, count);
   } else {
     // Qwen3.5 gated attention: q_proj also emits the sigmoid output gate (another qHeads·headDim).
@@ -473,6 +475,32 @@ function indexerOps(c: Ctx, ix: SparseIndexerSpec, decodeKeys: number, prefillPa
 }
 
 /**
+ * Kimi Delta Attention input projections (fla `fla/layers/kda.py`), sharded over tp by heads: q, k, v
+ * and the β projection in one GEMM, the forget gate f (full rank, or low rank through headDim) and the
+ * low-rank output gate g (the rank-headDim down projections are replicated on every rank).
+ */
+function kdaProjOps(
+  c: Ctx,
+  la: LinearAttentionSpec,
+  keyDim: number,
+  valueDim: number,
+  heads: number,
+  count: number,
+): number {
+  const h = c.dep.model.hiddenSize;
+  const r = la.valueHeadDim;
+  let t = gemmOp(c, 'KDA q/k/v/β proj', c.ta, h, 2 * keyDim + valueDim + heads, count);
+  if (la.fullRankGate) t += gemmOp(c, 'KDA forget-gate proj', c.ta, h, keyDim, count);
+  else {
+    t += gemmOp(c, 'KDA forget-gate down', c.ta, h, r, count);
+    t += gemmOp(c, 'KDA forget-gate up', c.ta, r, keyDim, count);
+  }
+  t += gemmOp(c, 'KDA output-gate down', c.ta, h, r, count);
+  t += gemmOp(c, 'KDA output-gate up', c.ta, r, valueDim, count);
+  return t;
+}
+
+/**
  * One Gated DeltaNet layer (Yang et al. 2024; HF Qwen3NextGatedDeltaNet), sharded over tp by heads:
  * in_proj (q, k, v, z, b, a) and out_proj GEMMs; the recurrence costs O(1) per token in context:
  * ~8·keyHeadDim·valueHeadDim FLOPs per value head per token (S·k, the rank-1 delta update, the decay,
@@ -487,7 +515,10 @@ function gatedDeltaNetOps(c: Ctx, count: number): number {
   const heads = la.numValueHeads / tp;
   const keyDim = (la.numKeyHeads * la.keyHeadDim) / tp;
   const valueDim = heads * la.valueHeadDim;
-  let t = gemmOp(c, 'GDN in_proj (qkvz+ba)', c.ta, h, 2 * keyDim + 2 * valueDim + 2 * heads, count);
+  let t =
+    la.kind === 'kimi-delta'
+      ? kdaProjOps(c, la, keyDim, valueDim, heads, count)
+      : gemmOp(c, 'GDN in_proj (qkvz+ba)', c.ta, h, 2 * keyDim + 2 * valueDim + 2 * heads, count);
   const chunk = 64;
   const pre = preTokensOf(c);
   const dec = c.ta - pre;

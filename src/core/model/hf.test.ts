@@ -21,7 +21,6 @@ const REJECTED: Record<string, string> = {
   'deepseek-ai--DeepSeek-V4-Flash.json': 'compress_ratios',
   'deepseek-ai--DeepSeek-V4-Pro.json': 'compress_ratios',
   'google--gemma-4-26B-A4B.json': 'text_config.attention_k_eq_v',
-  'moonshotai--Kimi-K3.json': 'text_config.linear_attn_config',
   'nvidia--DeepSeek-V4-Flash-NVFP4.json': 'compress_ratios',
   'nvidia--DeepSeek-V4-Pro-NVFP4.json': 'compress_ratios',
   'nvidia--Gemma-4-26B-A4B-NVFP4.json': 'text_config.attention_k_eq_v',

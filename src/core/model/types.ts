@@ -27,8 +27,9 @@ export interface AttentionSpec {
   /** Learned per-head attention-sink logits (gpt-oss). */
   sinks: boolean;
   /**
-   * Sigmoid output gate from q_proj (Qwen3-Next / Qwen3.5 `attn_output_gate`): q_proj emits
-   * 2·numHeads·headDim (query + gate).
+   * Sigmoid output gate (Qwen3-Next / Qwen3.5 `attn_output_gate`: q_proj emits 2·numHeads·headDim,
+   * query + gate; MLA with `mla_use_output_gate`, Kimi-K3: a separate gate projection
+   * hidden → numHeads·vHeadDim).
    */
   outputGate?: boolean;
   /** MLA only: low-rank q (null = full q projection), the KV latent and the decoupled rope key. */
@@ -58,6 +59,8 @@ export interface MoeSpec {
    * between a down projection (hidden → latent) and an up projection (latent → hidden).
    */
   latentSize?: number;
+  /** Latent MoE with an RMSNorm (latentSize weights) on the latent input (Kimi-K3 `latent_moe_use_norm`). */
+  latentNorm?: boolean;
 }
 
 /**
@@ -100,6 +103,15 @@ export function holdsState(layer: LayerSpec): boolean {
  * `numValueHeads`·`valueHeadDim`, a depthwise causal conv of `convKernel` taps over q, k and v.
  */
 export interface LinearAttentionSpec {
+  /**
+   * 'gated-deltanet' (default; Qwen3-Next / Qwen3.5) or 'kimi-delta' (Kimi Delta Attention, Kimi Linear
+   * tech report 2025, fla-org `fla/layers/kda.py`): the same delta-rule state, but separate q/k/v
+   * projections, a per-channel forget gate f (low-rank hidden → headDim → keyDim, or one full-rank
+   * hidden → keyDim projection with `fullRankGate`), a per-channel dt_bias, and a low-rank output gate.
+   */
+  kind?: 'gated-deltanet' | 'kimi-delta';
+  /** KDA only: the forget gate is one full-rank hidden → keyDim projection (config `use_full_rank_gate`). */
+  fullRankGate?: boolean;
   numKeyHeads: number;
   numValueHeads: number;
   keyHeadDim: number;

@@ -25,7 +25,8 @@ export type Family =
   | 'qwen3_5_moe'
   | 'nemotron_h'
   | 'step3p7'
-  | 'nemotron_nas';
+  | 'nemotron_nas'
+  | 'kimi_linear';
 
 /** `architectures[0]` → family. */
 export const ARCHITECTURES: Record<string, Family> = {
@@ -51,6 +52,7 @@ export const ARCHITECTURES: Record<string, Family> = {
   NemotronHForCausalLM: 'nemotron_h',
   Step3p7FlashForCausalLM: 'step3p7',
   DeciLMForCausalLM: 'nemotron_nas',
+  KimiLinearForCausalLM: 'kimi_linear', // Kimi Delta Attention + MLA (Kimi Linear, Kimi-K3)
 };
 
 /** `model_type` → family (used when `architectures` is absent, and for nested text configs). */
@@ -80,6 +82,7 @@ export const MODEL_TYPES: Record<string, Family> = {
   nemotron_h: 'nemotron_h',
   step3p7: 'step3p7',
   'nemotron-nas': 'nemotron_nas',
+  kimi_linear: 'kimi_linear',
 };
 
 /** Multimodal wrappers whose `text_config` is imported (text decoder only). */
@@ -90,6 +93,7 @@ export const WRAPPERS: Record<string, Family> = {
   KimiK25ForConditionalGeneration: 'deepseek',
   Qwen3_5ForConditionalGeneration: 'qwen3_5',
   Qwen3_5MoeForConditionalGeneration: 'qwen3_5_moe',
+  KimiK3ForConditionalGeneration: 'kimi_linear',
 };
 
 export const FAMILY_LABEL: Record<Family, string> = {
@@ -110,6 +114,7 @@ export const FAMILY_LABEL: Record<Family, string> = {
   nemotron_h: 'Nemotron-H (Mamba-2 hybrid)',
   step3p7: 'Step-3.7',
   nemotron_nas: 'Nemotron-NAS (Llama, per-layer blocks)',
+  kimi_linear: 'Kimi Linear (Kimi Delta Attention + MLA hybrid)',
 };
 
 /** Tie default when the config omits `tie_word_embeddings` (per-model HF config class default). */
@@ -131,6 +136,7 @@ export const TIE_DEFAULT: Record<Family, boolean> = {
   nemotron_h: false,
   step3p7: false,
   nemotron_nas: false,
+  kimi_linear: false,
 };
 
 /** Architectures known and deliberately rejected, with the reason shown to the user. */
@@ -199,7 +205,7 @@ export function rejectUnsupportedFeatures(c: Cfg, family?: Family): void {
       'state-space (Mamba) layers are not supported',
     );
   }
-  if (c.has('linear_attn_config')) {
+  if (family !== 'kimi_linear' && c.has('linear_attn_config')) {
     reject('linear_attn_config', 'linear-attention (Kimi Delta Attention) layers are not supported');
   }
   if (family !== 'nemotron_nas' && c.has('block_configs')) {
