@@ -185,7 +185,7 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     t += gemmOp(c, 'kv_b / absorb', ta, att.kvLoraRank, g.qHeads * (att.qkNopeHeadDim + att.vHeadDim), count);
     const latent = att.kvLoraRank + att.qkRopeHeadDim;
     const ix = dep.model.sparseIndexer;
-    if (ix) {
+    if (ix && !layer.denseAttention) {
       const sparse = dsaSparseReads(ix.topK, decSeqs, decRead, preTokensOf(c), prefillPairs);
       if (!layer.reusesIndexer) t += indexerOps(c, ix, decRead, prefillPairs, count);
       decRead = sparse.decodeTokens;
@@ -217,6 +217,15 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     // Qwen3.5 gated attention: q_proj also emits the sigmoid output gate (another qHeads·headDim).
     const qOut = att.outputGate ? 2 * g.qHeads : g.qHeads;
     t += gemmOp(c, 'qkv proj', ta, h, (qOut + 2 * g.kvHeads) * att.headDim, count);
+    // Block-sparse attention (MiniMax-M3): the indexer scores every cached token, the attention reads
+    // the selected blocks only (same top-k read bound as DSA, in tokens).
+    const ix = dep.model.sparseIndexer;
+    if (ix && !layer.denseAttention) {
+      const sparse = dsaSparseReads(ix.topK, decSeqs, decRead, preTokensOf(c), prefillPairs);
+      if (!layer.reusesIndexer) t += indexerOps(c, ix, decRead, prefillPairs, count);
+      decRead = sparse.decodeTokens;
+      prefillPairs = sparse.prefillPairs;
+    }
     t += attentionCore(
       c,
       'attention prefill',
@@ -458,7 +467,9 @@ function indexerOps(c: Ctx, ix: SparseIndexerSpec, decodeKeys: number, prefillPa
   const { dep, g } = c;
   const h = dep.model.hiddenSize;
   const qIn = dep.model.attention.qLoraRank ?? h;
-  let t = gemmOp(c, 'indexer q/k/weights proj', c.ta, h, ix.indexHeadDim + ix.indexHeads, count);
+  // Block-sparse indexers have no per-head weights projection (params.ts indexerParamsPerLayer).
+  const weights = ix.kind === 'block' ? 0 : ix.indexHeads;
+  let t = gemmOp(c, 'indexer q/k/weights proj', c.ta, h, ix.indexHeadDim + weights, count);
   t += gemmOp(c, 'indexer q_b proj', c.ta, qIn, ix.indexHeads * ix.indexHeadDim, count);
   const pairs = decodeKeys + prefillPairs;
   const flops = 2 * ix.indexHeads * ix.indexHeadDim * pairs;
@@ -631,6 +642,7 @@ function layerGroups(layers: readonly LayerSpec[]): { layer: LayerSpec; count: n
         x.layer.attention === l.attention &&
         x.layer.ffn === l.ffn &&
         x.layer.reusesIndexer === l.reusesIndexer &&
+        x.layer.denseAttention === l.denseAttention &&
         x.layer.ffnWidth === l.ffnWidth,
     );
     if (gr) gr.count++;

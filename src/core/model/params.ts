@@ -130,6 +130,8 @@ export function mambaParamsPerLayer(m: ModelSpec): number {
 export function indexerParamsPerLayer(m: ModelSpec): number {
   const ix = m.sparseIndexer;
   if (!ix) return 0;
+  // Block-sparse (MiniMax-M3): q and one shared key straight from the hidden state, no norm or weights.
+  if (ix.kind === 'block') return m.hiddenSize * ix.indexHeads * ix.indexHeadDim + m.hiddenSize * ix.indexHeadDim;
   const qIn = m.attention.qLoraRank ?? m.hiddenSize;
   return (
     qIn * ix.indexHeads * ix.indexHeadDim +
@@ -139,12 +141,17 @@ export function indexerParamsPerLayer(m: ModelSpec): number {
   );
 }
 
+/** An attention layer that runs its own sparse-attention indexer (when the model has one). */
+export function ownsIndexer(layer: LayerSpec): boolean {
+  return holdsKv(layer) && !layer.reusesIndexer && !layer.denseAttention;
+}
+
 /** Token-mixer parameters of one layer of the given kind. */
 export function mixerParams(m: ModelSpec, layer: LayerSpec): number {
   switch (layer.attention) {
     case 'full':
     case 'sliding':
-      return attentionParamsPerLayer(m) + (layer.reusesIndexer ? 0 : indexerParamsPerLayer(m));
+      return attentionParamsPerLayer(m) + (ownsIndexer(layer) ? indexerParamsPerLayer(m) : 0);
     case 'linear':
       return linearAttentionParamsPerLayer(m);
     case 'mamba':
@@ -253,7 +260,7 @@ export function kvLayersPerStage(m: ModelSpec, stageLayers: readonly number[]): 
 export function indexerKeyBytesPerToken(m: ModelSpec, layers: readonly LayerSpec[] = m.layers): number {
   if (!m.sparseIndexer) return 0;
   let n = 0;
-  for (const l of layers) if (holdsKv(l) && !l.reusesIndexer) n++;
+  for (const l of layers) if (ownsIndexer(l)) n++;
   return n * m.sparseIndexer.keyBytesPerToken;
 }
 

@@ -81,6 +81,11 @@ export interface LayerSpec {
    * no indexer weights, no indexer key cache, no indexer scan. Absent = own indexer.
    */
   reusesIndexer?: boolean;
+  /**
+   * Attention layer of a sparse-attention model that reads the whole context (MiniMax-M3's first
+   * `sparse_attention_freq` 0 layers): no indexer weights, no indexer key cache, no top-k selection.
+   */
+  denseAttention?: boolean;
   /** Dense FFN width of this layer when it differs per layer (Nemotron-NAS `block_configs`); default intermediateSize. */
   ffnWidth?: number;
   /** Hidden-size norms of this layer when they differ per layer (NAS no-op blocks drop theirs); default normsPerLayer. */
@@ -144,6 +149,16 @@ export interface MambaSpec {
  * attention then reads only the `topK` best tokens per query.
  */
 export interface SparseIndexerSpec {
+  /**
+   * 'dsa' (default): DeepSeek's lightning indexer (q from the low-rank query, one shared key, per-head
+   * weights, FP8 keys). 'block': MiniMax-M3 block-sparse attention (`sparse_attention_config`), where
+   * the indexer's q (hidden → indexHeads·indexHeadDim) and key (hidden → indexHeadDim, cached in bf16)
+   * score every token, scores are max-pooled per block of `blockTokens`, and each query reads its
+   * top blocks plus the local one; `topK` is then those blocks in tokens.
+   */
+  kind?: 'dsa' | 'block';
+  /** Block-sparse only: tokens per selectable block (`sparse_block_size`). */
+  blockTokens?: number;
   indexHeads: number;
   indexHeadDim: number;
   topK: number;

@@ -11,6 +11,7 @@ import type { Cfg } from './reader.ts';
 import { describe, isObj, ModelImportError } from './reader.ts';
 import { buildNemotronH, buildNemotronNas, buildQwen35 } from './hybrid.ts';
 import { buildKimiLinear } from './kimi.ts';
+import { buildMiniMaxM3 } from './minimax.ts';
 
 export function buildFamily(c: Cfg, family: Family, notes: string[]): Body {
   if (family === 'deepseek') return buildDeepseek(c, notes);
@@ -18,6 +19,7 @@ export function buildFamily(c: Cfg, family: Family, notes: string[]): Body {
   if (family === 'nemotron_h') return buildNemotronH(c, notes);
   if (family === 'nemotron_nas') return buildNemotronNas(c);
   if (family === 'kimi_linear') return buildKimiLinear(c, notes);
+  if (family === 'minimax_m3') return buildMiniMaxM3(c, notes);
   const d = readDims(c, family);
   const { kinds, window } = readSliding(c, family, d.numLayers);
   const dense = (ffn: (i: number) => 'dense' | 'moe'): LayerSpec[] =>
