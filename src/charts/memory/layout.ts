@@ -1,6 +1,6 @@
 /**
- * Memory bars layout (pure): one horizontal stacked bar per GPU (weights | KV cache | activations |
- * reserved | other), free space up to capacity, and the excess beyond capacity. x is GB on a
+ * Memory bars layout (pure): one horizontal stacked bar per GPU (weights | KV cache |
+ * recurrent state | activations | reserved | other), free space up to capacity, and the excess beyond capacity. x is GB on a
  * linear scale; rows are px. Values are plotted as given; negatives and NaN count as 0.
  */
 import { scaleLinear } from 'd3';
@@ -12,6 +12,8 @@ export interface GpuMemory {
   label: string;
   weightsGB: number;
   kvCacheGB: number;
+  /** Recurrent state of linear-attention / Mamba layers (maxNumSeqs fixed states, flat in context). */
+  stateGB?: number;
   activationsGB: number;
   reservedGB: number;
   otherGB?: number;
@@ -26,6 +28,7 @@ export interface MemoryTier {
 export const MEMORY_PARTS = [
   { key: 'weightsGB', label: 'Weights', color: 'var(--mem-weights, #4269d0)' },
   { key: 'kvCacheGB', label: 'KV cache', color: 'var(--mem-kv, #efb118)' },
+  { key: 'stateGB', label: 'Recurrent state', color: 'var(--mem-state, #ff8ab7)' },
   { key: 'activationsGB', label: 'Activations', color: 'var(--mem-activations, #6cc5b0)' },
   { key: 'reservedGB', label: 'Reserved / runtime', color: 'var(--mem-reserved, #9498a0)' },
   { key: 'otherGB', label: 'Other', color: 'var(--mem-other, #a463f2)' },
@@ -161,7 +164,7 @@ export function memoryLayout(
   const usedParts = new Set(stacks.flatMap((s) => s.s.segments.map((seg) => seg.key)));
   const anyOver = stacks.some((s) => s.s.totalGB > cap + 1e-9);
   const legendItems = [
-    ...MEMORY_PARTS.filter((p) => p.key !== 'otherGB' || usedParts.has('otherGB')).map((p) => ({
+    ...MEMORY_PARTS.filter((p) => (p.key !== 'otherGB' && p.key !== 'stateGB') || usedParts.has(p.key)).map((p) => ({
       label: p.label,
       color: p.color,
       shape: 'rect' as const,

@@ -14,7 +14,7 @@
  * gaps and a per-step host overhead are added.
  */
 import { stateBytesPerLayerPerSequence } from '../model/params.ts';
-import type { LayerSpec, SparseIndexerSpec } from '../model/types.ts';
+import type { LayerSpec, LinearAttentionSpec, SparseIndexerSpec } from '../model/types.ts';
 import { CALIBRATION } from './calibration.ts';
 import { collectiveTimeS, linkFor, type CollectiveKind } from './collectives.ts';
 import type { Deployment } from './deployment.ts';
@@ -188,7 +188,7 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     t += gemmOp(c, 'kv_b / absorb', ta, att.kvLoraRank, g.qHeads * (att.qkNopeHeadDim + att.vHeadDim), count);
     const latent = att.kvLoraRank + att.qkRopeHeadDim;
     const ix = dep.model.sparseIndexer;
-    if (ix) {
+    if (ix && !layer.denseAttention) {
       const sparse = dsaSparseReads(ix.topK, decSeqs, decRead, preTokensOf(c), prefillPairs);
       if (!layer.reusesIndexer) t += indexerOps(c, ix, decRead, prefillPairs, count);
       decRead = sparse.decodeTokens;
@@ -215,11 +215,22 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     );
     t += decS;
     if (kvd) t += kvDecodeExtras(c, kvd, decRead * g.kvBytesPerTokenLayerGpu, decS / count, count);
+    // Kimi-K3 mla_use_output_gate: a sigmoid gate projection hidden → heads·vHeadDim.
+    if (att.outputGate) t += gemmOp(c, 'output-gate proj', ta, h, g.qHeads * att.vHeadDim, count);
     t += gemmOp(c, 'o proj', ta, g.qHeads * att.vHeadDim, h, count);
   } else {
     // Qwen3.5 gated attention: q_proj also emits the sigmoid output gate (another qHeads·headDim).
     const qOut = att.outputGate ? 2 * g.qHeads : g.qHeads;
     t += gemmOp(c, 'qkv proj', ta, h, (qOut + 2 * g.kvHeads) * att.headDim, count);
+    // Block-sparse attention (MiniMax-M3): the indexer scores every cached token, the attention reads
+    // the selected blocks only (same top-k read bound as DSA, in tokens).
+    const ix = dep.model.sparseIndexer;
+    if (ix && !layer.denseAttention) {
+      const sparse = dsaSparseReads(ix.topK, decSeqs, decRead, preTokensOf(c), prefillPairs);
+      if (!layer.reusesIndexer) t += indexerOps(c, ix, decRead, prefillPairs, count);
+      decRead = sparse.decodeTokens;
+      prefillPairs = sparse.prefillPairs;
+    }
     t += attentionCore(
       c,
       'attention prefill',
@@ -465,7 +476,9 @@ function indexerOps(c: Ctx, ix: SparseIndexerSpec, decodeKeys: number, prefillPa
   const { dep, g } = c;
   const h = dep.model.hiddenSize;
   const qIn = dep.model.attention.qLoraRank ?? h;
-  let t = gemmOp(c, 'indexer q/k/weights proj', c.ta, h, ix.indexHeadDim + ix.indexHeads, count);
+  // Block-sparse indexers have no per-head weights projection (params.ts indexerParamsPerLayer).
+  const weights = ix.kind === 'block' ? 0 : ix.indexHeads;
+  let t = gemmOp(c, 'indexer q/k/weights proj', c.ta, h, ix.indexHeadDim + weights, count);
   t += gemmOp(c, 'indexer q_b proj', c.ta, qIn, ix.indexHeads * ix.indexHeadDim, count);
   const pairs = decodeKeys + prefillPairs;
   const flops = 2 * ix.indexHeads * ix.indexHeadDim * pairs;
@@ -478,6 +491,32 @@ function indexerOps(c: Ctx, ix: SparseIndexerSpec, decodeKeys: number, prefillPa
     g.attentionDecodeBytesPerS,
   );
   t += record(c, 'DSA indexer scan', 'attention', flops, bytes, rt, () => `${fmt(pairs)} (query, key) pairs`, count);
+  return t;
+}
+
+/**
+ * Kimi Delta Attention input projections (fla `fla/layers/kda.py`), sharded over tp by heads: q, k, v
+ * and the β projection in one GEMM, the forget gate f (full rank, or low rank through headDim) and the
+ * low-rank output gate g (the rank-headDim down projections are replicated on every rank).
+ */
+function kdaProjOps(
+  c: Ctx,
+  la: LinearAttentionSpec,
+  keyDim: number,
+  valueDim: number,
+  heads: number,
+  count: number,
+): number {
+  const h = c.dep.model.hiddenSize;
+  const r = la.valueHeadDim;
+  let t = gemmOp(c, 'KDA q/k/v/β proj', c.ta, h, 2 * keyDim + valueDim + heads, count);
+  if (la.fullRankGate) t += gemmOp(c, 'KDA forget-gate proj', c.ta, h, keyDim, count);
+  else {
+    t += gemmOp(c, 'KDA forget-gate down', c.ta, h, r, count);
+    t += gemmOp(c, 'KDA forget-gate up', c.ta, r, keyDim, count);
+  }
+  t += gemmOp(c, 'KDA output-gate down', c.ta, h, r, count);
+  t += gemmOp(c, 'KDA output-gate up', c.ta, r, valueDim, count);
   return t;
 }
 
@@ -496,7 +535,10 @@ function gatedDeltaNetOps(c: Ctx, layer: LayerSpec, count: number): number {
   const heads = la.numValueHeads / tp;
   const keyDim = (la.numKeyHeads * la.keyHeadDim) / tp;
   const valueDim = heads * la.valueHeadDim;
-  let t = gemmOp(c, 'GDN in_proj (qkvz+ba)', c.ta, h, 2 * keyDim + 2 * valueDim + 2 * heads, count);
+  let t =
+    la.kind === 'kimi-delta'
+      ? kdaProjOps(c, la, keyDim, valueDim, heads, count)
+      : gemmOp(c, 'GDN in_proj (qkvz+ba)', c.ta, h, 2 * keyDim + 2 * valueDim + 2 * heads, count);
   const chunk = 64;
   const pre = preTokensOf(c);
   const flops =
@@ -620,6 +662,7 @@ function layerGroups(layers: readonly LayerSpec[]): { layer: LayerSpec; count: n
         x.layer.attention === l.attention &&
         x.layer.ffn === l.ffn &&
         x.layer.reusesIndexer === l.reusesIndexer &&
+        x.layer.denseAttention === l.denseAttention &&
         x.layer.ffnWidth === l.ffnWidth,
     );
     if (gr) gr.count++;

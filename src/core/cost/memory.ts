@@ -15,7 +15,7 @@ import {
   kvLayersPerStage,
   stateBytesPerSequence,
 } from '../model/params.ts';
-import type { ModelSpec } from '../model/types.ts';
+import { holdsKv, type ModelSpec } from '../model/types.ts';
 import { GB } from '../units.ts';
 import type { Deployment } from './deployment.ts';
 import { geometryOf } from './geometry.ts';
@@ -113,8 +113,9 @@ export function weightBytesPerGpu(dep: Deployment, stage: number): number {
     const layer = m.layers[i]!;
     const p = params.perLayer[i]!;
     bytes += p.norms * 2;
-    if (m.attention.kind === 'mla') {
-      // q_a/kv_a down-projections are replicated; the rest splits over tp.
+    if (m.attention.kind === 'mla' && holdsKv(layer)) {
+      // q_a/kv_a down-projections are replicated; the rest splits over tp (linear layers of an MLA
+      // hybrid, Kimi-K3, have none and split whole).
       const a = m.attention;
       const replicated = m.hiddenSize * ((a.qLoraRank ?? 0) + a.kvLoraRank + a.qkRopeHeadDim);
       bytes += (replicated + (p.attention - replicated) / instance.tp) * g.weightBytes;

@@ -16,12 +16,10 @@ const readHf = (f: string): unknown => parseHfConfigText(readFileSync(`${HF_DIR}
 
 /** Expected outcome for every file in hf-configs: the error field for rejected ones. */
 const REJECTED: Record<string, string> = {
-  'MiniMaxAI--MiniMax-M3.json': 'sparse_attention_config',
   'XiaomiMiMo--MiMo-V2-Flash.json': 'swa_num_key_value_heads',
   'deepseek-ai--DeepSeek-V4-Flash.json': 'compress_ratios',
   'deepseek-ai--DeepSeek-V4-Pro.json': 'compress_ratios',
   'google--gemma-4-26B-A4B.json': 'text_config.attention_k_eq_v',
-  'moonshotai--Kimi-K3.json': 'text_config.linear_attn_config',
   'nvidia--DeepSeek-V4-Flash-NVFP4.json': 'compress_ratios',
   'nvidia--DeepSeek-V4-Pro-NVFP4.json': 'compress_ratios',
   'nvidia--Gemma-4-26B-A4B-NVFP4.json': 'text_config.attention_k_eq_v',

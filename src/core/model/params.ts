@@ -7,7 +7,7 @@
  * + final norm. MoE active = all non-expert weights (input embedding included) + top-k routed
  * experts + shared experts. Multi-token-prediction layers are not in `layers` and are not counted.
  */
-import { holdsKv, holdsState, type LayerSpec, type ModelSpec } from './types.ts';
+import { holdsKv, holdsState, type LayerSpec, type LinearAttentionSpec, type ModelSpec } from './types.ts';
 
 export interface LayerParams {
   /** Attention projections, their biases, qk-norm weights, sinks, MLA latent norms. */
@@ -41,7 +41,8 @@ export function attentionParamsPerLayer(m: ModelSpec): number {
     const kvA = h * (a.kvLoraRank + a.qkRopeHeadDim) + a.kvLoraRank; // kv_a_proj_with_mqa + kv_a_layernorm
     const kvB = a.kvLoraRank * a.numHeads * (a.qkNopeHeadDim + a.vHeadDim);
     const o = a.numHeads * a.vHeadDim * h;
-    return q + kvA + kvB + o;
+    const gate = a.outputGate ? h * a.numHeads * a.vHeadDim : 0; // Kimi-K3 mla_use_output_gate
+    return q + kvA + kvB + o + gate;
   }
   const qDim = a.numHeads * a.headDim;
   const kDim = a.numKvHeads * a.headDim;
@@ -64,6 +65,7 @@ export function attentionParamsPerLayer(m: ModelSpec): number {
 export function linearAttentionParamsPerLayer(m: ModelSpec): number {
   const la = m.linearAttention;
   if (!la) throw new Error(`model ${m.id}: 'linear' layer without a linearAttention spec`);
+  if (la.kind === 'kimi-delta') return kimiDeltaParamsPerLayer(m.hiddenSize, la);
   const h = m.hiddenSize;
   const keyDim = la.numKeyHeads * la.keyHeadDim;
   const valueDim = la.numValueHeads * la.valueHeadDim;
@@ -76,6 +78,26 @@ export function linearAttentionParamsPerLayer(m: ModelSpec): number {
     la.valueHeadDim +
     valueDim * h
   );
+}
+
+/**
+ * Kimi Delta Attention parameters of one 'linear' layer (fla-org flash-linear-attention
+ * `fla/layers/kda.py` KimiDeltaAttention, as used by HF modeling_kimi_linear): q/k/v projections
+ * h→keyDim, keyDim, valueDim; three depthwise short convs (no bias); the forget gate f (low rank
+ * h→valueHeadDim→keyDim, or full rank h→keyDim); b_proj h→heads (β); A_log (heads) and dt_bias
+ * (keyDim); the output gate g (low rank h→valueHeadDim→valueDim, with a bias); the gated RMSNorm
+ * (valueHeadDim); o_proj valueDim→h.
+ */
+export function kimiDeltaParamsPerLayer(h: number, la: LinearAttentionSpec): number {
+  const keyDim = la.numKeyHeads * la.keyHeadDim;
+  const valueDim = la.numValueHeads * la.valueHeadDim;
+  const qkv = h * (2 * keyDim + valueDim);
+  const conv = (2 * keyDim + valueDim) * la.convKernel;
+  const forget = la.fullRankGate ? h * keyDim : h * la.valueHeadDim + la.valueHeadDim * keyDim;
+  const beta = h * la.numValueHeads;
+  const decay = la.numValueHeads + keyDim; // A_log, dt_bias
+  const outGate = h * la.valueHeadDim + la.valueHeadDim * valueDim + valueDim;
+  return qkv + conv + forget + beta + decay + outGate + la.valueHeadDim + valueDim * h;
 }
 
 /**
@@ -108,6 +130,8 @@ export function mambaParamsPerLayer(m: ModelSpec): number {
 export function indexerParamsPerLayer(m: ModelSpec): number {
   const ix = m.sparseIndexer;
   if (!ix) return 0;
+  // Block-sparse (MiniMax-M3): q and one shared key straight from the hidden state, no norm or weights.
+  if (ix.kind === 'block') return m.hiddenSize * ix.indexHeads * ix.indexHeadDim + m.hiddenSize * ix.indexHeadDim;
   const qIn = m.attention.qLoraRank ?? m.hiddenSize;
   return (
     qIn * ix.indexHeads * ix.indexHeadDim +
@@ -117,12 +141,17 @@ export function indexerParamsPerLayer(m: ModelSpec): number {
   );
 }
 
+/** An attention layer that runs its own sparse-attention indexer (when the model has one). */
+export function ownsIndexer(layer: LayerSpec): boolean {
+  return holdsKv(layer) && !layer.reusesIndexer && !layer.denseAttention;
+}
+
 /** Token-mixer parameters of one layer of the given kind. */
 export function mixerParams(m: ModelSpec, layer: LayerSpec): number {
   switch (layer.attention) {
     case 'full':
     case 'sliding':
-      return attentionParamsPerLayer(m) + (layer.reusesIndexer ? 0 : indexerParamsPerLayer(m));
+      return attentionParamsPerLayer(m) + (ownsIndexer(layer) ? indexerParamsPerLayer(m) : 0);
     case 'linear':
       return linearAttentionParamsPerLayer(m);
     case 'mamba':
@@ -153,7 +182,8 @@ function moeExtraParams(m: ModelSpec): number {
   if (!m.moe) return 0;
   const gate = m.moe.sharedExpertGate ? m.hiddenSize : 0;
   const latent = m.moe.latentSize !== undefined ? 2 * m.hiddenSize * m.moe.latentSize : 0;
-  return gate + latent;
+  const latentNorm = m.moe.latentNorm && m.moe.latentSize !== undefined ? m.moe.latentSize : 0;
+  return gate + latent + latentNorm;
 }
 
 function routerParams(m: ModelSpec): number {
@@ -230,7 +260,7 @@ export function kvLayersPerStage(m: ModelSpec, stageLayers: readonly number[]): 
 export function indexerKeyBytesPerToken(m: ModelSpec, layers: readonly LayerSpec[] = m.layers): number {
   if (!m.sparseIndexer) return 0;
   let n = 0;
-  for (const l of layers) if (holdsKv(l) && !l.reusesIndexer) n++;
+  for (const l of layers) if (ownsIndexer(l)) n++;
   return n * m.sparseIndexer.keyBytesPerToken;
 }
 

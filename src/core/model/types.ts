@@ -27,8 +27,9 @@ export interface AttentionSpec {
   /** Learned per-head attention-sink logits (gpt-oss). */
   sinks: boolean;
   /**
-   * Sigmoid output gate from q_proj (Qwen3-Next / Qwen3.5 `attn_output_gate`): q_proj emits
-   * 2·numHeads·headDim (query + gate).
+   * Sigmoid output gate (Qwen3-Next / Qwen3.5 `attn_output_gate`: q_proj emits 2·numHeads·headDim,
+   * query + gate; MLA with `mla_use_output_gate`, Kimi-K3: a separate gate projection
+   * hidden → numHeads·vHeadDim).
    */
   outputGate?: boolean;
   /** MLA only: low-rank q (null = full q projection), the KV latent and the decoupled rope key. */
@@ -58,6 +59,8 @@ export interface MoeSpec {
    * between a down projection (hidden → latent) and an up projection (latent → hidden).
    */
   latentSize?: number;
+  /** Latent MoE with an RMSNorm (latentSize weights) on the latent input (Kimi-K3 `latent_moe_use_norm`). */
+  latentNorm?: boolean;
 }
 
 /**
@@ -78,6 +81,11 @@ export interface LayerSpec {
    * no indexer weights, no indexer key cache, no indexer scan. Absent = own indexer.
    */
   reusesIndexer?: boolean;
+  /**
+   * Attention layer of a sparse-attention model that reads the whole context (MiniMax-M3's first
+   * `sparse_attention_freq` 0 layers): no indexer weights, no indexer key cache, no top-k selection.
+   */
+  denseAttention?: boolean;
   /** Dense FFN width of this layer when it differs per layer (Nemotron-NAS `block_configs`); default intermediateSize. */
   ffnWidth?: number;
   /** Hidden-size norms of this layer when they differ per layer (NAS no-op blocks drop theirs); default normsPerLayer. */
@@ -100,6 +108,15 @@ export function holdsState(layer: LayerSpec): boolean {
  * `numValueHeads`·`valueHeadDim`, a depthwise causal conv of `convKernel` taps over q, k and v.
  */
 export interface LinearAttentionSpec {
+  /**
+   * 'gated-deltanet' (default; Qwen3-Next / Qwen3.5) or 'kimi-delta' (Kimi Delta Attention, Kimi Linear
+   * tech report 2025, fla-org `fla/layers/kda.py`): the same delta-rule state, but separate q/k/v
+   * projections, a per-channel forget gate f (low-rank hidden → headDim → keyDim, or one full-rank
+   * hidden → keyDim projection with `fullRankGate`), a per-channel dt_bias, and a low-rank output gate.
+   */
+  kind?: 'gated-deltanet' | 'kimi-delta';
+  /** KDA only: the forget gate is one full-rank hidden → keyDim projection (config `use_full_rank_gate`). */
+  fullRankGate?: boolean;
   numKeyHeads: number;
   numValueHeads: number;
   keyHeadDim: number;
@@ -132,6 +149,16 @@ export interface MambaSpec {
  * attention then reads only the `topK` best tokens per query.
  */
 export interface SparseIndexerSpec {
+  /**
+   * 'dsa' (default): DeepSeek's lightning indexer (q from the low-rank query, one shared key, per-head
+   * weights, FP8 keys). 'block': MiniMax-M3 block-sparse attention (`sparse_attention_config`), where
+   * the indexer's q (hidden → indexHeads·indexHeadDim) and key (hidden → indexHeadDim, cached in bf16)
+   * score every token, scores are max-pooled per block of `blockTokens`, and each query reads its
+   * top blocks plus the local one; `topK` is then those blocks in tokens.
+   */
+  kind?: 'dsa' | 'block';
+  /** Block-sparse only: tokens per selectable block (`sparse_block_size`). */
+  blockTokens?: number;
   indexHeads: number;
   indexHeadDim: number;
   topK: number;

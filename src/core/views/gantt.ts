@@ -170,7 +170,7 @@ const SUFFIX_NAMES = new Set(['lm head', 'logits all-gather', 'sampling']);
 
 function layerKey(l: LayerSpec): string {
   // The same grouping as cost/iteration.ts layerGroups (shared-indexer and per-layer FFN width included).
-  return `${l.attention}|${l.ffn}|${l.reusesIndexer ?? false}|${l.ffnWidth ?? ''}`;
+  return `${l.attention}|${l.ffn}|${l.reusesIndexer ?? false}|${l.denseAttention ?? false}|${l.ffnWidth ?? ''}`;
 }
 
 /**

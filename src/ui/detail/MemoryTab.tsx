@@ -135,6 +135,7 @@ export function MemoryTab({ result, scenario }: { result: EvaluationResult; scen
         : `Every GPU (×${result.plan.gpusUsed})`,
     weightsGB: g.weightsGB,
     kvCacheGB: g.kvCacheGB,
+    stateGB: g.stateGB,
     activationsGB: g.activationsGB,
     reservedGB: g.reservedGB,
   }));

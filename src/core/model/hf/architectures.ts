@@ -25,7 +25,9 @@ export type Family =
   | 'qwen3_5_moe'
   | 'nemotron_h'
   | 'step3p7'
-  | 'nemotron_nas';
+  | 'nemotron_nas'
+  | 'kimi_linear'
+  | 'minimax_m3';
 
 /** `architectures[0]` → family. */
 export const ARCHITECTURES: Record<string, Family> = {
@@ -51,6 +53,8 @@ export const ARCHITECTURES: Record<string, Family> = {
   NemotronHForCausalLM: 'nemotron_h',
   Step3p7FlashForCausalLM: 'step3p7',
   DeciLMForCausalLM: 'nemotron_nas',
+  KimiLinearForCausalLM: 'kimi_linear', // Kimi Delta Attention + MLA (Kimi Linear, Kimi-K3)
+  MiniMaxM3ForCausalLM: 'minimax_m3', // GQA + block-sparse attention, MoE with a shared expert
 };
 
 /** `model_type` → family (used when `architectures` is absent, and for nested text configs). */
@@ -80,6 +84,8 @@ export const MODEL_TYPES: Record<string, Family> = {
   nemotron_h: 'nemotron_h',
   step3p7: 'step3p7',
   'nemotron-nas': 'nemotron_nas',
+  kimi_linear: 'kimi_linear',
+  minimax_m3: 'minimax_m3',
 };
 
 /** Multimodal wrappers whose `text_config` is imported (text decoder only). */
@@ -90,6 +96,7 @@ export const WRAPPERS: Record<string, Family> = {
   KimiK25ForConditionalGeneration: 'deepseek',
   Qwen3_5ForConditionalGeneration: 'qwen3_5',
   Qwen3_5MoeForConditionalGeneration: 'qwen3_5_moe',
+  KimiK3ForConditionalGeneration: 'kimi_linear',
 };
 
 export const FAMILY_LABEL: Record<Family, string> = {
@@ -110,6 +117,8 @@ export const FAMILY_LABEL: Record<Family, string> = {
   nemotron_h: 'Nemotron-H (Mamba-2 hybrid)',
   step3p7: 'Step-3.7',
   nemotron_nas: 'Nemotron-NAS (Llama, per-layer blocks)',
+  kimi_linear: 'Kimi Linear (Kimi Delta Attention + MLA hybrid)',
+  minimax_m3: 'MiniMax-M3 (block-sparse attention)',
 };
 
 /** Tie default when the config omits `tie_word_embeddings` (per-model HF config class default). */
@@ -131,12 +140,13 @@ export const TIE_DEFAULT: Record<Family, boolean> = {
   nemotron_h: false,
   step3p7: false,
   nemotron_nas: false,
+  kimi_linear: false,
+  minimax_m3: false,
 };
 
 /** Architectures known and deliberately rejected, with the reason shown to the user. */
 const KNOWN_UNSUPPORTED: Record<string, string> = {
   DeepseekV4ForCausalLM: 'DeepSeek-V4 compressed attention / hyper-connections are not supported',
-  MiniMaxM3ForCausalLM: 'block-sparse attention layers (MiniMax-M3) are not supported',
   MiMoV2FlashForCausalLM: 'per-layer-type attention shapes (MiMo-V2 hybrid sliding window) are not supported',
   Gemma4ForConditionalGeneration: 'Gemma-4 attention (shared K=V, separate global head dim/KV heads) is not supported',
   Qwen2MoeForCausalLM: 'Qwen2-MoE gated shared expert is not modeled',
@@ -199,7 +209,7 @@ export function rejectUnsupportedFeatures(c: Cfg, family?: Family): void {
       'state-space (Mamba) layers are not supported',
     );
   }
-  if (c.has('linear_attn_config')) {
+  if (family !== 'kimi_linear' && c.has('linear_attn_config')) {
     reject('linear_attn_config', 'linear-attention (Kimi Delta Attention) layers are not supported');
   }
   if (family !== 'nemotron_nas' && c.has('block_configs')) {
@@ -217,7 +227,7 @@ export function rejectUnsupportedFeatures(c: Cfg, family?: Family): void {
       'DeepSeek Sparse Attention (lightning indexer with its own weights and key cache) is not supported',
     );
   }
-  if (c.has('sparse_attention_config')) {
+  if (family !== 'minimax_m3' && c.has('sparse_attention_config')) {
     reject('sparse_attention_config', 'block-sparse attention layers (MiniMax-M3) are not supported');
   }
   if (c.has('swa_num_key_value_heads') || c.has('hybrid_layer_pattern')) {

@@ -10,12 +10,16 @@ import { gqaAttention, moeSpec, readDims, readSliding } from './dimensions.ts';
 import type { Cfg } from './reader.ts';
 import { describe, isObj, ModelImportError } from './reader.ts';
 import { buildNemotronH, buildNemotronNas, buildQwen35 } from './hybrid.ts';
+import { buildKimiLinear } from './kimi.ts';
+import { buildMiniMaxM3 } from './minimax.ts';
 
 export function buildFamily(c: Cfg, family: Family, notes: string[]): Body {
   if (family === 'deepseek') return buildDeepseek(c, notes);
   if (family === 'qwen3_5' || family === 'qwen3_5_moe') return buildQwen35(c, family, notes);
   if (family === 'nemotron_h') return buildNemotronH(c, notes);
   if (family === 'nemotron_nas') return buildNemotronNas(c);
+  if (family === 'kimi_linear') return buildKimiLinear(c, notes);
+  if (family === 'minimax_m3') return buildMiniMaxM3(c, notes);
   const d = readDims(c, family);
   const { kinds, window } = readSliding(c, family, d.numLayers);
   const dense = (ffn: (i: number) => 'dense' | 'moe'): LayerSpec[] =>

@@ -1,0 +1,49 @@
+/**
+ * The 2026 example scenarios (issue 13): `parakv search` on Qwen3.5-397B-A17B (Gated DeltaNet hybrid),
+ * DeepSeek-V3.2 (DSA) and Nemotron-3-Super (Mamba-2 hybrid) on one 8× B200 node returns ranked,
+ * feasible plans, each with a reason. Closed form only (--fast) so the test stays quick.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { fakeIo } from './fake-io.ts';
+import { runSearch } from './search.ts';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+
+interface Ranked {
+  label: string;
+  value: number;
+  reason: string;
+  knobs: { plan: { tp: number; ep: number; attentionDp: number } };
+  result: { memory: { fits: boolean } };
+}
+
+describe('parakv search on the 2026 examples (8× B200)', () => {
+  for (const [file, model] of [
+    ['qwen3.5-397b-b200.json', 'Qwen3.5 397B-A17B'],
+    ['deepseek-v3.2-b200.json', 'DeepSeek-V3.2'],
+    ['nemotron-3-super-b200.json', 'Nemotron 3 Super 120B-A12B'],
+  ] as const) {
+    it(`${file}: ranked plans with reasons across TP / EP / attention-DP`, async () => {
+      const f = fakeIo({ 's.json': readFileSync(`${EXAMPLES}${file}`, 'utf8') });
+      expect(await runSearch(['s.json', '--fast', '--json'], f.io)).toBe(0);
+      expect(f.err()).toBe('');
+      const j = JSON.parse(f.out()) as { ranked: Ranked[]; rejected: { reason: string }[] };
+      expect(j.ranked.length).toBeGreaterThanOrEqual(3);
+      for (let i = 1; i < j.ranked.length; i++) expect(j.ranked[i]!.value).toBeLessThanOrEqual(j.ranked[i - 1]!.value);
+      for (const p of j.ranked) {
+        expect(p.result.memory.fits).toBe(true);
+        expect(p.reason.length).toBeGreaterThan(10);
+      }
+      // The space spans the three axes: some ranked plan uses attention-DP, and an MoE model also EP.
+      expect(j.ranked.some((p) => p.knobs.plan.attentionDp > 1)).toBe(true);
+      if (model !== 'Nemotron 3 Super 120B-A12B') expect(j.ranked.some((p) => p.knobs.plan.ep > 1)).toBe(true);
+      // The text report names the model and carries a "why" per ranked row.
+      const t = fakeIo({ 's.json': readFileSync(`${EXAMPLES}${file}`, 'utf8') });
+      expect(await runSearch(['s.json', '--fast', '--top', '3'], t.io)).toBe(0);
+      expect(t.out()).toContain(`${model} on 1×8 NVIDIA B200`);
+      expect(t.out()).toMatch(/why:\n +1\. .+\n +2\. .+\n +3\. .+/);
+    });
+  }
+});
