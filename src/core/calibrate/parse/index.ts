@@ -103,6 +103,7 @@ export function parseBenchmark(text: string, name = 'benchmark', format?: BenchF
     return { ok: true, points, warnings };
   } catch (e) {
     if (e instanceof BenchParseError) return { ok: false, message: e.message };
+    if (e instanceof RangeError) return { ok: false, message: `${name}: nested too deeply to be a benchmark result` };
     return { ok: false, message: `${name}: ${(e as Error).message}` };
   }
 }

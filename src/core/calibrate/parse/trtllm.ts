@@ -37,8 +37,11 @@ export function trtllmPoint(text: string, where: string): BenchPoint {
   const lineOf: Record<string, number> = {};
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length && i < 100_000; i++) {
-    const m = /^\s*([^:=][^:]{0,80}?)\s*:\s*(\S.*?)\s*$/.exec(lines[i]!);
+    // Report lines are short; a longer one is not a `Label: value` line (and would cost regex time).
+    if (lines[i]!.length > 400) continue;
+    const m = /^\s*([^:=][^:]{0,80}?)\s*:\s*(\S.*)$/.exec(lines[i]!);
     if (!m) continue;
+    m[2] = m[2]!.trimEnd();
     const hit = LABELS.find(([re]) => re.test(m[1]!));
     if (!hit || hit[1] in f) continue; // the first occurrence wins (percentile tables repeat labels)
     f[hit[1]] = m[2]!.replace(/%$/, '');
@@ -46,7 +49,7 @@ export function trtllmPoint(text: string, where: string): BenchPoint {
   }
   // 1.x reports give the mean lengths only in the dataset's percentile table: "AVG:  1024.0000  256.0000  1280.0000".
   for (let i = 0; i < lines.length && i < 100_000 && f.isl === undefined; i++) {
-    const m = /^\s*(AVG|AVERAGE):\s+(\S+)\s+(\S+)/i.exec(lines[i]!);
+    const m = lines[i]!.length > 400 ? null : /^\s*(AVG|AVERAGE):\s+(\S+)\s+(\S+)/i.exec(lines[i]!);
     if (m) {
       f.isl = m[2];
       f.osl = m[3];
