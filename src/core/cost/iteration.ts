@@ -35,6 +35,8 @@ import {
   type MeasuredKernels,
 } from '../kernels/measured.ts';
 import type { MoeDtype, MoeShape } from '../kernels/types.ts';
+import { opTimeScale } from '../calibrate/scale.ts';
+import type { CalibrationFactors } from '../calibrate/schema.ts';
 
 export interface IterationCost {
   /** Latency of the step through every pipeline stage, host overhead included, seconds. */
@@ -65,6 +67,8 @@ interface Ctx {
   mk: MeasuredKernels | null;
   /** The step replays a CUDA graph (selects the graph-mode all-reduce table). */
   graphs: boolean;
+  /** Factors fitted to the user's benchmark (runtime.engine.calibration), applied per op kind in `record`. */
+  cal: CalibrationFactors | undefined;
 }
 
 /** Use a measured time when there is one (rescaled for GPU overrides), else the roofline's. */
@@ -84,6 +88,7 @@ function record(
   count: number,
 ): number {
   // `shape` is a thunk so the simulator's fast path (no emit) never formats strings.
+  if (c.cal) t = { ...t, timeS: t.timeS * opTimeScale(c.cal, kind) };
   c.emit?.({
     name,
     kind,
@@ -714,8 +719,9 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   const h = dep.model.hiddenSize;
   const kv = kvHookOf(dep);
   const mk = kernelBasisOf(dep).kernels;
+  const cal = dep.runtime.engine.calibration?.factors;
   for (let s = 0; s < pp; s++) {
-    const c: Ctx = { dep, g, shape, ta, stage: s, emit, kv, mk, graphs: useGraphs };
+    const c: Ctx = { dep, g, shape, ta, stage: s, emit, kv, mk, graphs: useGraphs, cal };
     let t = 0;
     if (shape.tokens > 0) {
       if (s === 0) t += elementwiseOp(c, 'embedding', ta * h * 2, 1, 'embedding');
@@ -735,15 +741,16 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   }
   let p2pS = 0;
   if (pp > 1 && shape.tokens > 0) {
-    const c: Ctx = { dep, g, shape, ta, stage: 0, emit, kv, mk, graphs: useGraphs };
+    const c: Ctx = { dep, g, shape, ta, stage: 0, emit, kv, mk, graphs: useGraphs, cal };
     p2pS = collectiveOp(c, 'PP send/recv', 'send-recv', ta * h * g.commBytes, 2, 1, 'p2p');
   }
   const overheadS =
     shape.tokens > 0
-      ? ((launches * launchS) / Math.max(pp, 1)) * 1 +
-        (hostOverhead
-          ? exposedHostS(CALIBRATION.iterationOverheadMs / 1e3, stageTimesS, dep.runtime.overlapScheduling)
-          : 0)
+      ? (((launches * launchS) / Math.max(pp, 1)) * 1 +
+          (hostOverhead
+            ? exposedHostS(CALIBRATION.iterationOverheadMs / 1e3, stageTimesS, dep.runtime.overlapScheduling)
+            : 0)) *
+        opTimeScale(cal, 'overhead')
       : 0;
   if (emit && shape.tokens > 0) {
     ops.push({

@@ -5,6 +5,7 @@
  */
 import { getGpu } from '../hardware/gpus.ts';
 import { ENGINE_NAMES, type EngineName, type Runtime, type Scenario } from '../scenario/schema.ts';
+import type { Calibration } from '../calibrate/schema.ts';
 import {
   ENGINE_LABELS,
   newestProfile,
@@ -28,6 +29,8 @@ export interface ResolvedEngine {
   warnings: string[];
   /** The profile's scheduler loop puts waiting prefills ahead of running decodes (EngineProfile.prefillPriority). */
   prefillPriority: boolean;
+  /** Factors fitted to the user's benchmark (runtime.engine.calibration); the cost model applies them. */
+  calibration?: Calibration;
 }
 
 export type ResolvedRuntime = Omit<Runtime, KnobName | 'schedulerPolicy' | 'engine'> &
@@ -168,6 +171,7 @@ function resolveUncached(rt: Scenario['runtime'], ctx: ProfileContext): Resolved
       profileId: profile.id,
       warnings,
       prefillPriority: profile.prefillPriority.value,
+      ...(rt.engine?.calibration ? { calibration: rt.engine.calibration } : {}),
     },
     fromEngine,
   };

@@ -11,6 +11,7 @@ import { TRACE_FORMATS, type TraceFormat } from '../workload/traces.ts';
 import { kvStrategySchema } from '../kv/types.ts';
 import { kvStrategyConflict } from './rules.ts';
 import { MAX_DRAFT_TOKENS, MIN_DRAFT_TOKENS, SPEC_METHODS } from '../spec/types.ts';
+import { calibrationSchema } from '../calibrate/schema.ts';
 
 export const SCENARIO_VERSION = 1;
 
@@ -91,6 +92,8 @@ export const engineSchema = z.object({
     .max(32, { error: 'runtime.engine.version must be at most 32 characters' })
     .regex(/^[0-9A-Za-z.+_-]*$/, { error: 'runtime.engine.version may use letters, digits and . + _ - only' })
     .optional(),
+  /** Scale factors fitted to the user's own benchmark (core/calibrate, issue 15); absent = the profile as is. */
+  calibration: calibrationSchema.optional(),
 });
 export type EngineChoice = z.infer<typeof engineSchema>;
 

@@ -1,5 +1,6 @@
 /** Every fuzzed surface, by name. One file per surface; add new ones here. */
 import type { FuzzSurface } from '../types.ts';
+import { benchSurface } from './bench.ts';
 import { estimatorSurface } from './estimator.ts';
 import { hfSurface } from './hf.ts';
 import { kvSurface } from './kv.ts';
@@ -16,6 +17,7 @@ export const SURFACES: readonly FuzzSurface<never, never>[] = [
   linkSurface,
   savedSurface,
   tracesSurface,
+  benchSurface,
   kvSurface,
   estimatorSurface,
   simulatorSurface,
