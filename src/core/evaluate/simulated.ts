@@ -43,6 +43,7 @@ import {
   type EvaluationResult,
 } from './evaluate.ts';
 import { costUsdPerMOutputTokens, dropNonFinite, gpuPowerW, type AbsentReasons, type Stats } from './metrics.ts';
+import { steadyWindow, type SteadyWindowBasis } from '../sim/steady-window.ts';
 
 export const DEFAULT_MAX_SIM_ITERATIONS = 5_000_000;
 export const DEFAULT_TIMELINE_ITERATIONS = 5000;
@@ -137,6 +138,10 @@ export interface SimulationSummary {
   /** Main-loop events processed (the budget's unit). */
   events: number;
   makespanS: number;
+  /** Seconds the rates (throughput, goodput, requests/s) are measured over: sim/steady-window.ts. */
+  steadyWindowS?: number;
+  /** 'arrival-span' (open loop, stable: the offered rate's window) or 'makespan' (overloaded, closed loop, cut off). */
+  steadyWindowBasis?: SteadyWindowBasis;
   iterations: number;
   /** Scheduler launches (a run of identical decode steps is one launch). */
   launches: number;
@@ -480,8 +485,12 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
   // The measured window: first measured arrival to last measured end (warm-up requests excluded).
   let firstS = Infinity;
   let lastS = -Infinity;
+  let firstArrivalS = Infinity;
+  let lastArrivalS = -Infinity;
   for (let i = c.warmup; i < n; i++) {
     const st = raw.status[i]!;
+    if (raw.arrivalS[i]! < firstArrivalS) firstArrivalS = raw.arrivalS[i]!;
+    if (raw.arrivalS[i]! > lastArrivalS) lastArrivalS = raw.arrivalS[i]!;
     if (st === STATUS_REJECTED) rejected++;
     if (st !== STATUS_DONE) continue;
     finished++;
@@ -502,8 +511,6 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
     if (ttft[i]! * 1e3 <= slo.ttftMs && (o <= 1 || tpot[i]! * 1e3 <= slo.tpotMs)) meets++;
   }
   const makespan = finished > 0 ? (c.warmup > 0 ? lastS - firstS : raw.lastEndS - raw.firstArrivalS) : 0;
-  const perS = (x: number) => (makespan > 0 ? x / makespan : 0);
-  const out = perS(outTok);
   const rp = c.rp;
   const busyOf = (i: number) => {
     const p = raw.pools[i]!;
@@ -528,6 +535,18 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
     finished,
     makespanS: makespan,
   });
+  // Rates over the steady window (sim/steady-window.ts), not the drain: the closed form's definition.
+  const window = steadyWindow({
+    openLoop: c.openLoop,
+    overloaded: stability.overloaded,
+    truncated: raw.truncated !== null || finished + rejected < n - c.warmup,
+    requests: n - c.warmup,
+    firstArrivalS,
+    lastArrivalS,
+    makespanS: makespan,
+  });
+  const perS = (x: number) => (finished > 0 && window.seconds > 0 ? x / window.seconds : 0);
+  const out = perS(outTok);
   const dep = c.serve.dep;
   const meanRunning = makespan > 0 ? runningS / makespan / c.serve.instances : 0;
 
@@ -570,6 +589,8 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
     ...(raw.partial ? { partial: raw.partial } : {}),
     events: raw.events,
     makespanS: round(makespan),
+    steadyWindowS: round(window.seconds),
+    steadyWindowBasis: window.basis,
     iterations: raw.iterations,
     launches: raw.launches,
     costEvaluations: raw.costCalls,
@@ -644,7 +665,8 @@ function summarize(scenario: Scenario, raw: SimRaw, c: SummaryCtx): SimulatedEva
       ...optional('e2eMs', roundStats(e2eMs)),
       goodputReqPerSec: round(perS(meets)),
       sloAttainment: n > 0 ? round(meets / n) : 0,
-      ...(out > 0 ? { energyJPerOutputToken: round(powerW / out) } : {}),
+      // Energy per token is all the energy over all the tokens: mean power × makespan / tokens.
+      ...(out > 0 ? { energyJPerOutputToken: round((powerW * makespan) / outTok) } : {}),
       ...(out > 0 ? { costUsdPerMOutputTokens: round(costUsdPerMOutputTokens(dep.gpu, rp.gpusUsed, out)) } : {}),
       concurrency: round(meanRunning),
       busyFraction: round(busyFraction),

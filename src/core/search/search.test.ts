@@ -11,6 +11,8 @@ import { evaluateFast } from '../evaluate/fast.ts';
 import { OBJECTIVES, objectiveValue, toScore } from './objectives.ts';
 import { compareKeys, mergeShards, search, searchShard } from './search.ts';
 import { enumerateCandidates, resolveOptions } from './space.ts';
+import { collapseVariants, pickForSimulation, structureKey } from './collapse.ts';
+import { rankPlans } from './ranking.ts';
 import type { Objective, SearchOptions, SearchResult } from './types.ts';
 import { steadyView, workloadFromRequests } from '../evaluate/workload-view.ts';
 
@@ -195,11 +197,29 @@ describe('search invariants', () => {
         id: x.c.id,
       }));
       keyed.sort(compareKeys);
-      expect(r.ranked.map((p) => p.candidate.id)).toEqual(keyed.slice(0, 5).map((x) => x.id));
       const front = keyed.filter(
         (a) => !keyed.some((b) => b.s1 >= a.s1 && b.s2 >= a.s2 && (b.s1 > a.s1 || b.s2 > a.s2)),
       );
       expect(r.pareto.map((p) => p.candidate.id)).toEqual(front.map((x) => x.id));
+      // The table is the ranking rule (ranking.ts) applied to brute force's top-5 ∪ front, variants collapsed.
+      // (plus the fewest-GPU plan within SLO the verdict names, which joins the rows).
+      const pool = new Set([...keyed.slice(0, 5), ...front].map((x) => x.id));
+      if (full.verdict?.kind === 'meets-slo') pool.add(full.verdict.plan.id);
+      const byId = new Map(
+        [...full.ranked, ...(full.runnersUp ?? []), ...full.pareto].map((p) => [p.candidate.id, p] as const),
+      );
+      // A plan missing from the rows was collapsed into one with the same layout and numbers.
+      const variantIds = new Set(
+        [...full.ranked, ...(full.runnersUp ?? []), ...full.pareto].flatMap((p) => (p.variants ?? []).map((v) => v.id)),
+      );
+      for (const x of front) expect(byId.has(x.id) || variantIds.has(x.id), `${objective} ${x.id}`).toBe(true);
+      const plans = [...pool].filter((id) => byId.has(id)).map((id) => byId.get(id)!);
+      const ctx = { objective, secondary, offeredReqPerSec: 6, clusterGpus: 16 };
+      expect(r.ranked.map((p) => p.candidate.id)).toEqual(
+        collapseVariants(rankPlans(plans, ctx))
+          .slice(0, 5)
+          .map((p) => p.candidate.id),
+      );
     }
   });
 
@@ -245,7 +265,7 @@ describe('second pass (injected evaluator)', () => {
     workload: { inputTokens: 1000, outputTokens: 200, requests: 2000 },
   });
 
-  it('re-ranks the simulated survivors ahead of the rest and counts them', () => {
+  it('ranks simulated and closed-form rows by one rule, and simulates distinct layouts', () => {
     // A stand-in "simulator": same numbers, but throughput scaled down by the replica count.
     const fakeSim = (sc: Scenario): EvaluationResult => {
       const r = evaluateFast(sc);
@@ -259,13 +279,19 @@ describe('second pass (injected evaluator)', () => {
     const first = search(s, { simulateTop: 0, top: 10 });
     const second = search(s, { simulateTop: 6, top: 10 }, fakeSim);
     expect(second.counts.simulated).toBe(6);
-    const sims = second.ranked.slice(0, 6);
-    expect(sims.every((p) => p.method === 'simulation')).toBe(true);
-    expect(second.ranked.slice(6).every((p) => p.method === 'steady-state')).toBe(true);
-    for (let i = 1; i < sims.length; i++) expect(sims[i - 1]!.value).toBeGreaterThanOrEqual(sims[i]!.value);
+    const rows = [...second.ranked, ...(second.runnersUp ?? [])];
+    const sims = rows.filter((p) => p.method === 'simulation');
+    expect(sims).toHaveLength(6);
+    // Six distinct layouts, the best six of the first pass (one row per layout).
+    expect(new Set(sims.map(structureKey)).size).toBe(6);
     expect(new Set(sims.map((p) => p.candidate.id))).toEqual(
-      new Set(first.ranked.slice(0, 6).map((p) => p.candidate.id)),
+      new Set(pickForSimulation([...first.ranked, ...(first.runnersUp ?? [])], 6).map((p) => p.candidate.id)),
     );
+    // Offline (no offered rate): one order by the objective, whatever the method — the fake simulator
+    // halves DP2's throughput, so closed-form rows now rank above some simulated ones.
+    for (let i = 1; i < rows.length; i++) expect(rows[i - 1]!.value).toBeGreaterThanOrEqual(rows[i]!.value);
+    const firstClosed = rows.findIndex((p) => p.method === 'steady-state');
+    expect(rows.slice(firstClosed).some((p) => p.method === 'simulation')).toBe(true);
   });
 
   it('moves a plan the simulator finds infeasible to rejected', () => {

@@ -27,6 +27,8 @@ import { PlanEvaluator } from './evaluate-plan.ts';
 import { explainPlan } from './explain.ts';
 import { notAllowedReason } from '../kv/presets.ts';
 import { OBJECTIVE_INFO, objectiveValue, toScore } from './objectives.ts';
+import { collapseVariants, pickForSimulation } from './collapse.ts';
+import { loadVerdict, offeredReqPerSec, planTier, rankPlans, TIE_TOLERANCE, type RankingContext } from './ranking.ts';
 import {
   DEFAULT_SEARCH_OPTIONS,
   SearchOptionError,
@@ -144,6 +146,19 @@ interface Survivor {
   knobs: PlanKnobs;
   ub1: number;
   ub2: number;
+  /** Optimistic goodput (req/s) and the GPUs the plan uses: can it be the fewest-GPU plan within SLO? */
+  ubGoodput: number;
+  gpus: number;
+}
+
+/** GPUs a candidate uses: every pool's instances × TP × attention-DP × PP (EP lives inside that group). */
+function knobGpus(k: PlanKnobs): number {
+  const p = k.plan;
+  if (k.kind === 'disaggregated' && p.prefill && p.decode) {
+    const g = (s: NonNullable<typeof p.prefill>) => s.tp * s.attentionDp * s.pp * s.instances;
+    return g(p.prefill) + g(p.decode);
+  }
+  return p.tp * p.attentionDp * p.pp * p.dp;
 }
 
 /**
@@ -232,6 +247,15 @@ export function searchShardOf(
   let done = 0;
   const top: Evaluated[] = [];
   let front: Evaluated[] = [];
+  // "What this load needs" (ranking.ts loadVerdict): the fewest-GPU plan meeting the SLO at the
+  // offered load, lowest index among equals — found exactly, so it is never pruned while it may win.
+  const offered = offeredReqPerSec(scenario);
+  const needFloor = offered !== null ? offered * (1 - TIE_TOLERANCE) : null;
+  let need: (Evaluated & { gpus: number }) | null = null;
+  const mayNeed = (gpus: number, index: number, ubGoodput: number) =>
+    needFloor !== null &&
+    ubGoodput >= needFloor &&
+    (need === null || gpus < need.gpus || (gpus === need.gpus && index < need.index));
   let last = t0;
   // Time budget (budget.ts): screening stops at SCREEN_SHARE of it, scoring at SCORE_SHARE, and the
   // kept plans' reasons compare against fewer siblings once all of it is spent.
@@ -273,6 +297,7 @@ export function searchShardOf(
       const ub = { s1: c.ub1, s2: c.ub2 };
       if (
         o.prune !== false &&
+        !mayNeed(c.gpus, c.index, c.ubGoodput) &&
         kth &&
         (c.ub1 < kth.s1 || (c.ub1 === kth.s1 && c.ub2 < kth.s2)) &&
         front.some((f) => dominates(f, ub))
@@ -308,6 +333,7 @@ export function searchShardOf(
         };
         addToTop(top, x, k);
         front = addToFront(front, x);
+        if (mayNeed(c.gpus, c.index, Infinity) && planTier(result, offered) === 1) need = { ...x, gpus: c.gpus };
       }
       if ((done & 15) === 0) progress(false);
     }
@@ -334,6 +360,8 @@ export function searchShardOf(
       knobs,
       ub1: toScore(sc.bounds[o.objective], o.objective),
       ub2: toScore(sc.bounds[o.secondary], o.secondary),
+      ubGoodput: sc.bounds.goodput,
+      gpus: knobGpus(knobs),
     });
     if (chunk.length >= chunkSize) {
       score(chunk);
@@ -344,7 +372,7 @@ export function searchShardOf(
 
   // Kept = top-k ∪ front, each with its candidate and reason.
   const keptByIndex = new Map<number, Evaluated>();
-  for (const x of [...top, ...front]) keptByIndex.set(x.index, x);
+  for (const x of [...top, ...front, ...(need ? [need] : [])]) keptByIndex.set(x.index, x);
   const frontIdx = new Set(front.map((f) => f.index));
   const kept = [...keptByIndex.values()].sort(compareKeys).map((x): RankedPlan => ({
     candidate: makeCandidate(scenario, x.index, x.knobs, o),
@@ -368,6 +396,8 @@ export function searchShardOf(
       .map((r): RejectedPlan => ({ candidate: makeCandidate(scenario, r.index, r.knobs, o), reason: r.reason })),
     counts: { enumerated: total, infeasible, pruned, evaluated },
     elapsedMs: now() - t0,
+    load: { offeredReqPerSec: offered, clusterGpus: space.clusterGpus },
+    ...(need ? { needIndex: (need as Evaluated).index } : {}),
     ...(outOfTime && limitMs !== undefined ? { stopped: budgetStop(done, total, limitMs) } : {}),
   };
 }
@@ -395,12 +425,31 @@ export function mergeShards(results: readonly ShardResult[], options: MergeOptio
   const maxRejected = options.maxRejected ?? DEFAULT_SEARCH_OPTIONS.maxRejected;
   const byIndex = new Map<number, RankedPlan>();
   for (const r of results) for (const p of r.kept) byIndex.set(p.candidate.index, p);
+  // The global top-k by (objective, secondary) and the global front are the same whatever the
+  // sharding; the ranking rule then orders exactly that set, so any sharding gives one result.
   const all = [...byIndex.values()];
-  const keyed = all.map((p) => ({ ...keyOf(p, objective, secondary), p })).sort(compareKeys);
-  const pareto = paretoFront(all, objective, secondary);
-  const onFront = new Set(pareto.map((p) => p.candidate.index));
-  const mark = (p: RankedPlan): RankedPlan => ({ ...p, onPareto: onFront.has(p.candidate.index) });
-  const ranked = keyed.slice(0, k).map((x) => mark(x.p));
+  const lexTop = all
+    .map((p) => ({ ...keyOf(p, objective, secondary), p }))
+    .sort(compareKeys)
+    .slice(0, k)
+    .map((x) => x.p);
+  const topIds = new Set(lexTop.map((p) => p.candidate.id));
+  const frontOnly = paretoFront(all, objective, secondary).filter((p) => !topIds.has(p.candidate.id));
+  const load = results.find((r) => r.load)?.load ?? { offeredReqPerSec: null, clusterGpus: 0 };
+  // The fewest-GPU plan within SLO of each shard; the global one (fewest GPUs, lowest index) is a row.
+  const needs = results
+    .map((r) => (r.needIndex !== undefined ? byIndex.get(r.needIndex) : undefined))
+    .filter((p): p is RankedPlan => p !== undefined)
+    .sort((a, b) => a.result.plan.gpusUsed - b.result.plan.gpusUsed || a.candidate.index - b.candidate.index);
+  const need = needs[0];
+  const rowPlans = need && !topIds.has(need.candidate.id) ? [...lexTop, need] : lexTop;
+  const final = finalRows(
+    rowPlans,
+    frontOnly.filter((p) => p !== need),
+    { objective, secondary, ...load },
+    top,
+    k,
+  );
   const rejected = results
     .flatMap((r) => r.rejected)
     .sort((a, b) => a.candidate.index - b.candidate.index)
@@ -410,9 +459,8 @@ export function mergeShards(results: readonly ShardResult[], options: MergeOptio
   return {
     objective,
     secondary,
-    ranked: ranked.slice(0, top),
-    runnersUp: ranked.slice(top),
-    pareto: pareto.map(mark),
+    ...final,
+    load,
     rejected,
     counts: {
       enumerated: sum((r) => r.counts.enumerated),
@@ -426,9 +474,50 @@ export function mergeShards(results: readonly ShardResult[], options: MergeOptio
   };
 }
 
-/** The plans the second pass should re-evaluate: the first `simulateTop` of the merged ranking. */
+/**
+ * The plans the second pass should re-evaluate: `simulateTop` distinct layouts in ranking order,
+ * the best P/D splits among them (search/collapse.ts pickForSimulation).
+ */
 export function plansToRefine(merged: SearchResult, simulateTop: number): RankedPlan[] {
-  return [...merged.ranked, ...(merged.runnersUp ?? [])].slice(0, simulateTop);
+  const seen = new Set<string>();
+  const pool = [...merged.ranked, ...(merged.runnersUp ?? []), ...merged.pareto].filter((p) =>
+    seen.has(p.candidate.id) ? false : (seen.add(p.candidate.id), true),
+  );
+  return pickForSimulation(pool, simulateTop);
+}
+
+/**
+ * The final rows of a result: `plans` ranked by the one rule (search/ranking.ts), non-binding
+ * variants collapsed (search/collapse.ts), the first `top` as the table and up to `keep` in all;
+ * the Pareto front over the final numbers of those rows and `frontPool` (plans kept only for the
+ * front), every row marked from it; and the load verdict.
+ */
+function finalRows(
+  plans: readonly RankedPlan[],
+  frontPool: readonly RankedPlan[],
+  ctx: RankingContext,
+  top: number,
+  keep: number,
+): Pick<SearchResult, 'ranked' | 'runnersUp' | 'pareto' | 'verdict'> {
+  const rows = collapseVariants(rankPlans(plans, ctx));
+  const kept = rows.slice(0, Math.max(top, keep));
+  const rowIds = new Set(rows.map((p) => p.candidate.id));
+  const extra = collapseVariants(
+    rankPlans(
+      frontPool.filter((p) => !rowIds.has(p.candidate.id)),
+      ctx,
+    ),
+  );
+  const pareto = paretoFront([...kept, ...extra], ctx.objective, ctx.secondary);
+  const onFront = new Set(pareto.map((p) => p.candidate.id));
+  const mark = (p: RankedPlan): RankedPlan => ({ ...p, onPareto: onFront.has(p.candidate.id) });
+  const verdict = loadVerdict(rankPlans([...kept, ...extra], ctx), ctx);
+  return {
+    ranked: kept.slice(0, top).map(mark),
+    runnersUp: kept.slice(top).map(mark),
+    pareto: pareto.map(mark),
+    ...(verdict ? { verdict } : {}),
+  };
 }
 
 /** Re-evaluate plans with `evaluator` (the simulator); a plan that no longer fits is rejected. */
@@ -471,8 +560,9 @@ export function refinePlans(
 }
 
 /**
- * Fold second-pass results into a merged result: refined plans rank first (by their new values),
- * the rest keep their first-pass order; the Pareto front is recomputed on the final values.
+ * Fold second-pass results into a merged result: simulated and closed-form rows are ranked together
+ * by the one rule (search/ranking.ts — both measure rates over the steady window), non-binding
+ * variants collapse, and the Pareto front and its marks are recomputed on the final values.
  */
 export function applyRefinement(
   merged: SearchResult,
@@ -482,27 +572,21 @@ export function applyRefinement(
 ): SearchResult {
   const { objective, secondary } = merged;
   const top = options.top ?? DEFAULT_SEARCH_OPTIONS.top;
+  const keep = Math.max(top, options.simulateTop ?? DEFAULT_SEARCH_OPTIONS.simulateTop);
   const gone = new Set(rejected.map((r) => r.candidate.id));
   const newer = new Map(refined.map((p) => [p.candidate.id, p]));
-  const order = refined
-    .map((p) => ({ ...keyOf(p, objective, secondary), p }))
-    .sort(compareKeys)
-    .map((x) => x.p);
-  const rest = [...merged.ranked, ...(merged.runnersUp ?? [])].filter(
-    (p) => !gone.has(p.candidate.id) && !newer.has(p.candidate.id),
-  );
-  const all = [...order, ...rest];
-  const frontPool = new Map<string, RankedPlan>();
-  for (const p of [...merged.pareto, ...all])
-    if (!gone.has(p.candidate.id)) frontPool.set(p.candidate.id, newer.get(p.candidate.id) ?? p);
-  const pareto = paretoFront([...frontPool.values()], objective, secondary);
-  const onFront = new Set(pareto.map((p) => p.candidate.id));
-  const mark = (p: RankedPlan): RankedPlan => ({ ...p, onPareto: onFront.has(p.candidate.id) });
+  const rows = [...merged.ranked, ...(merged.runnersUp ?? [])].filter((p) => !gone.has(p.candidate.id));
+  const rowIds = new Set(rows.map((p) => p.candidate.id));
+  // A refined plan that was only on the front (not a row) stays a front-only plan.
+  const all = rows.map((p) => newer.get(p.candidate.id) ?? p);
+  const frontOnly = merged.pareto
+    .filter((p) => !gone.has(p.candidate.id) && !rowIds.has(p.candidate.id))
+    .map((p) => newer.get(p.candidate.id) ?? p);
+  const load = merged.load ?? { offeredReqPerSec: null, clusterGpus: 0 };
+  const final = finalRows(all, frontOnly, { objective, secondary, ...load }, top, keep);
   return {
     ...merged,
-    ranked: all.slice(0, top).map(mark),
-    runnersUp: all.slice(top).map(mark),
-    pareto: pareto.map(mark),
+    ...final,
     rejected: [...merged.rejected, ...[...rejected].sort((a, b) => a.candidate.index - b.candidate.index)],
     counts: {
       ...merged.counts,

@@ -115,6 +115,29 @@ export interface RankedPlan {
   /** Objective values (natural units, e.g. ms, tok/s/GPU) for the primary and secondary objective. */
   value: number;
   secondaryValue: number;
+  /** Its tier under the ranking rule (search/ranking.ts): 1 meets the SLO at the load, 2 misses it, 3 overloaded. */
+  tier?: LoadTier;
+  /**
+   * Plans collapsed into this row (search/collapse.ts): the same layout with other knobs (maxNumSeqs,
+   * chunk size, an equivalent KV strategy) that did not bind, so their numbers are this row's.
+   */
+  variants?: { id: string; label: string }[];
+}
+
+/** 1: meets the SLO at the offered load; 2: carries the load, misses the SLO; 3: overloaded. */
+export type LoadTier = 1 | 2 | 3;
+
+/** What the offered load needs, in words (search/ranking.ts loadVerdict). */
+export interface LoadVerdict {
+  /** 'meets-slo': some plan carries the load within SLO; 'misses-slo': plans carry it but miss the SLO; 'overloaded': none keeps up. */
+  kind: 'meets-slo' | 'misses-slo' | 'overloaded';
+  /** Requests/s offered (null for offline / closed-loop workloads). */
+  offeredReqPerSec: number | null;
+  clusterGpus: number;
+  /** The plan the sentence names: the fewest GPUs within SLO, or the best there is. */
+  plan: { id: string; label: string; gpus: number; reqPerSec: number };
+  /** e.g. "4 of your 8 GPUs carry 5 req/s within SLO (TP4 DP1)". */
+  message: string;
 }
 
 export interface RejectedPlan {
@@ -146,6 +169,10 @@ export interface ShardResult {
   rejected: RejectedPlan[];
   counts: { enumerated: number; infeasible: number; pruned: number; evaluated: number };
   elapsedMs: number;
+  /** The offered load and cluster size the ranking rule needs (search/ranking.ts); absent from older shards. */
+  load?: { offeredReqPerSec: number | null; clusterGpus: number };
+  /** Index (in `kept`) of the share's fewest-GPU plan meeting the SLO at the offered load, if any. */
+  needIndex?: number;
   /** Present when the budget (options.maxWallMs) stopped the shard before its share was searched. */
   stopped?: SearchStop;
 }
@@ -165,6 +192,10 @@ export interface SearchResult {
   elapsedMs: number;
   /** Present when the time budget stopped the first pass: the plans rank among those searched, and `message` says so. */
   stopped?: SearchStop;
+  /** What the offered load needs: "4 of your 8 GPUs carry 5 req/s within SLO", or the overload verdict. */
+  verdict?: LoadVerdict;
+  /** The offered load and cluster size the ranking used. */
+  load?: { offeredReqPerSec: number | null; clusterGpus: number };
 }
 
 /** Size of the space before running, by part, so the UI can show it and say what to narrow. */
