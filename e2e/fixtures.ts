@@ -40,7 +40,7 @@ export async function runSearch(page: Page): Promise<void> {
 /** The scenario the page shows, decoded from its URL with the same codec the CLI uses. */
 export async function scenarioOf(page: Page) {
   const { scenarioFromLink } = await import('../src/core/share/scenario-link.ts');
-  await expect.poll(() => new URL(page.url()).hash, { timeout: 5000 }).toMatch(/^#s1\./);
+  await expect.poll(() => new URL(page.url()).hash, { timeout: 5000 }).toMatch(/^#s\d+\./);
   const decoded = await scenarioFromLink(page.url());
   if (!decoded.ok) throw new Error(decoded.error);
   return decoded.value;

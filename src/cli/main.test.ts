@@ -136,7 +136,7 @@ describe('parakv evaluate', () => {
     const l = fakeIo({ 's.json': scenario });
     expect(await main(['link', 's.json', '--base', 'https://example.org/parakv/'], l.io)).toBe(0);
     const url = l.out().trim();
-    expect(url).toMatch(/^https:\/\/example\.org\/parakv\/#s1\.[A-Za-z0-9_-]+$/);
+    expect(url).toMatch(/^https:\/\/example\.org\/parakv\/#s2\.[A-Za-z0-9_-]+$/);
     const a = fakeIo({ 's.json': scenario });
     await main(['evaluate', 's.json'], a.io);
     const b = fakeIo();

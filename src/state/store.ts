@@ -39,7 +39,7 @@ import {
   type KeyValueStorage,
   type SavedScenario,
 } from '../core/share/saved.ts';
-import { validateScenarioJson } from '../core/share/scenario-link.ts';
+import { validateScenarioJson, type SharedState } from '../core/share/scenario-link.ts';
 import { kvPreset } from '../core/kv/presets.ts';
 import { kvStrategySchema } from '../core/kv/types.ts';
 import { kvChoiceOfScenario } from '../core/views/kvStrategyUi.ts';
@@ -160,6 +160,12 @@ export interface AppState {
 
   /** Replace the scenario (from a link, a saved entry, an import); clears field errors. */
   setScenario(s: Scenario): void;
+  /**
+   * Open what a shared link carries: its scenario (with the selected plan), its search options when it
+   * has them, and, when the sender was looking at a table, the same search run again, keeping the
+   * sender's selected plan instead of jumping to rank 1.
+   */
+  applyShared(shared: SharedState): void;
   /**
    * Edit one field; commits when the schema accepts the whole scenario, else records the message.
    * With `keepPlanValid`, a plan the edit breaks (e.g. fewer GPUs than it needs) is replaced by a
@@ -393,6 +399,8 @@ export function createAppStore(deps: StoreDeps): AppStore {
   let job = 0;
   let lastProgressAt = 0;
   let storeRef: AppStore | null = null;
+  /** The next search keeps the selected plan (a shared link's) instead of selecting rank 1. */
+  let keepSelectionNext = false;
 
   const store: AppStore = createStore<AppState>()(
     persist(
@@ -422,6 +430,19 @@ export function createAppStore(deps: StoreDeps): AppStore {
           sim: IDLE_SIM,
 
           setScenario: (scenario) => set({ scenario, fieldErrors: {} }),
+          applyShared: ({ scenario, search, showTable }) => {
+            set((s) => ({
+              scenario,
+              fieldErrors: {},
+              searchOptions: search ? { ...DEFAULT_SEARCH_DRAFT, ...search } : s.searchOptions,
+            }));
+            const st = get();
+            const fresh = st.search.status === 'done' && st.search.key === searchKey(st.scenario, st.searchOptions);
+            if (showTable && !fresh) {
+              keepSelectionNext = true;
+              st.runSearch();
+            }
+          },
           setField: (path, value, opts) => {
             const r = editScenario(get().scenario, path, value);
             const key = pathKey(path);
@@ -471,6 +492,8 @@ export function createAppStore(deps: StoreDeps): AppStore {
           runSearch: () => {
             run?.cancel();
             const { scenario, searchOptions } = get();
+            const keepSelection = keepSelectionNext;
+            keepSelectionNext = false;
             const id = ++job;
             const key = searchKey(scenario, searchOptions);
             const startedAt = now();
@@ -522,6 +545,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
                 const best = result.ranked[0];
                 if (
                   best &&
+                  !keepSelection &&
                   get().search.key === searchKey(get().scenario, get().searchOptions) &&
                   currentKnobsId(get().scenario, get().searchOptions) !== best.candidate.id
                 ) {

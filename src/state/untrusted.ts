@@ -8,6 +8,7 @@
 import type { EvaluationResult } from '../core/evaluate/evaluate.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
 import type { DecodeResult } from '../core/share/codec.ts';
+import type { SharedState } from '../core/share/scenario-link.ts';
 
 /** A failure as plain data (it crosses the worker boundary): class name, field (if any), message. */
 export interface ErrorLike {
@@ -26,7 +27,7 @@ export interface ConfigImported {
 }
 
 export interface UntrustedOps {
-  decodeLink(fragment: string): Promise<DecodeResult<Scenario>>;
+  decodeLink(fragment: string): Promise<DecodeResult<SharedState>>;
   importConfig(text: string, label: string): Promise<Attempted<ConfigImported>>;
   evaluate(scenario: Scenario): Promise<Attempted<EvaluationResult>>;
   /** Called when a call ran past its limit (e.g. to raise the banner with `message`). */

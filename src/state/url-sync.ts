@@ -1,12 +1,14 @@
 /**
- * Scenario ⇄ URL hash (`#s1.<deflate+base64url>`, core/share/scenario-link.ts).
+ * Scenario + search settings ⇄ URL hash (`#s2.<deflate+base64url>`, core/share/scenario-link.ts).
  *
- * Store → URL: after an edit settles (debounce), the scenario is encoded and written to the hash.
+ * Store → URL: after an edit settles (debounce), the scenario, the search options and whether a
+ * fresh search table is showing are encoded and written to the hash (sharedOf), so a link opens on
+ * the sender's table with the sender's selected plan.
  * A burst of edits (slider drags, typing) becomes ONE history entry: the first write of a burst
  * pushes, later writes within `coalesceMs` replace it. So back/forward step between settled states.
  *
  * URL → store: on popstate/hashchange (back/forward, a pasted link), the hash is decoded; a valid
- * scenario replaces the store's, a bad one leaves the app on its current scenario and raises the
+ * link replaces the store's scenario and search options (AppState.applyShared), a bad one leaves the app on its current scenario and raises the
  * link banner with the decoder's reason. Links are untrusted: the codec caps length and
  * decompressed size and the schema validates before anything is applied; in the app all of it runs
  * in a worker with a time limit (state/untrusted.ts), so a hostile link never freezes the tab.
@@ -14,9 +16,8 @@
  * The environment (location, history, events, clock) is injected so tests run without a DOM.
  */
 import { MAX_FRAGMENT_LENGTH } from '../core/share/codec.ts';
-import { scenarioFromLink, scenarioToLink } from '../core/share/scenario-link.ts';
-import type { Scenario } from '../core/scenario/schema.ts';
-import type { AppStore } from './store.ts';
+import { sharedFromLink, sharedToLink, type SharedState } from '../core/share/scenario-link.ts';
+import { searchKey, type AppState, type AppStore } from './store.ts';
 import { untrustedOps } from './untrusted.ts';
 
 export interface UrlEnv {
@@ -49,6 +50,18 @@ export function browserUrlEnv(): UrlEnv {
   };
 }
 
+/** What a link of the current state carries: the scenario, the search options and whether their table is showing. */
+export function sharedOf(s: Pick<AppState, 'scenario' | 'searchOptions' | 'search'>): SharedState {
+  return {
+    scenario: s.scenario,
+    search: s.searchOptions,
+    showTable: s.search.status === 'done' && s.search.key === searchKey(s.scenario, s.searchOptions),
+  };
+}
+
+const sameShared = (a: SharedState, b: SharedState) =>
+  a.showTable === b.showTable && JSON.stringify([a.scenario, a.search]) === JSON.stringify([b.scenario, b.search]);
+
 export type ApplyHashResult = 'applied' | 'empty' | 'unchanged' | 'error';
 
 /** Decode `hash` and load it into the store; on failure raise the link banner and keep the current scenario. */
@@ -56,7 +69,7 @@ export async function applyHash(store: AppStore, hash: string): Promise<ApplyHas
   const frag = hash.startsWith('#') ? hash.slice(1) : hash;
   if (frag.length === 0) return 'empty';
   // In the app the link is decoded in a worker with a time limit (state/untrusted.ts).
-  const r = await (untrustedOps()?.decodeLink(frag) ?? scenarioFromLink(frag));
+  const r = await (untrustedOps()?.decodeLink(frag) ?? sharedFromLink(frag));
   if (!r.ok) {
     store.getState().setBanner({
       kind: 'link-error',
@@ -66,8 +79,9 @@ export async function applyHash(store: AppStore, hash: string): Promise<ApplyHas
   }
   const st = store.getState();
   if (st.banner?.kind === 'link-error') st.setBanner(null);
-  if (JSON.stringify(st.scenario) === JSON.stringify(r.value)) return 'unchanged';
-  st.setScenario(r.value);
+  const incoming: SharedState = r.value.search ? r.value : { ...r.value, search: st.searchOptions, showTable: false };
+  if (sameShared(sharedOf(st), incoming)) return 'unchanged';
+  st.applyShared(r.value);
   if (r.migratedFrom !== null)
     st.setToast(`Opened a link from ParaKV v${r.migratedFrom}; it was upgraded to the current format.`);
   return 'applied';
@@ -94,9 +108,9 @@ export function startUrlSync(store: AppStore, env: UrlEnv = browserUrlEnv(), opt
   let replaceNext = false;
   let stopped = false;
 
-  const write = async (scenario: Scenario, mode: 'auto' | 'replace') => {
+  const write = async (shared: SharedState, mode: 'auto' | 'replace') => {
     const mySeq = ++seq;
-    const frag = await scenarioToLink(scenario);
+    const frag = await sharedToLink(shared);
     if (stopped || mySeq !== seq) return;
     if (frag.length > MAX_FRAGMENT_LENGTH) {
       opts.onTooLong?.(frag.length);
@@ -115,13 +129,14 @@ export function startUrlSync(store: AppStore, env: UrlEnv = browserUrlEnv(), opt
   };
 
   const unsub = store.subscribe((s, prev) => {
-    if (s.scenario === prev.scenario) return;
+    if (s.scenario === prev.scenario && s.searchOptions === prev.searchOptions && s.search === prev.search) return;
+    if (sameShared(sharedOf(s), sharedOf(prev))) return;
     if (timer !== null) env.clearTimer(timer);
     const mode = replaceNext ? 'replace' : 'auto';
     replaceNext = false;
     timer = env.setTimer(() => {
       timer = null;
-      void write(store.getState().scenario, mode);
+      void write(sharedOf(store.getState()), mode);
     }, debounceMs);
   });
 
@@ -144,7 +159,7 @@ export function startUrlSync(store: AppStore, env: UrlEnv = browserUrlEnv(), opt
   };
   const offNav = env.onNavigate(onNav);
 
-  if (opts.writeInitial ?? true) void write(store.getState().scenario, 'replace');
+  if (opts.writeInitial ?? true) void write(sharedOf(store.getState()), 'replace');
 
   return () => {
     stopped = true;

@@ -8,10 +8,29 @@ export { fmtBytes, fmtInt, fmtNum };
 
 const ok = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
 
+/** The unit a latency reads best in: ms below 10 s, s below 2 min, min below 2 h, then h. */
+export function latencyUnit(ms: number): { unit: 'ms' | 's' | 'min' | 'h'; perUnitMs: number } {
+  if (ms >= 7_200_000) return { unit: 'h', perUnitMs: 3_600_000 };
+  if (ms >= 120_000) return { unit: 'min', perUnitMs: 60_000 };
+  if (ms >= 10_000) return { unit: 's', perUnitMs: 1000 };
+  return { unit: 'ms', perUnitMs: 1 };
+}
+
 export function fmtMs(ms: number | null | undefined): string {
   if (!ok(ms)) return DASH;
-  if (ms >= 10_000) return `${fmtNum(ms / 1000, 3)} s`;
-  return `${fmtNum(ms, 3)} ms`;
+  const u = latencyUnit(ms);
+  return `${fmtNum(ms / u.perUnitMs, 3)} ${u.unit}`;
+}
+
+/**
+ * A p50 / p99 pair in one unit, picked by the larger value, so a 29-minute TTFT reads "29 / 31 min"
+ * and fits its card instead of "1,740,000 / 1,860,000 ms".
+ */
+export function fmtMsPair(a: number | null | undefined, b: number | null | undefined): { value: string; unit: string } {
+  const big = Math.max(ok(a) ? a : 0, ok(b) ? b : 0);
+  const u = latencyUnit(big);
+  const f = (x: number | null | undefined) => (ok(x) ? fmtNum(x / u.perUnitMs, 3) : DASH);
+  return { value: `${f(a)} / ${f(b)}`, unit: u.unit };
 }
 
 export const fmtUsd = (x: number | null | undefined): string => (ok(x) ? `$${fmtNum(x, 3)}` : DASH);

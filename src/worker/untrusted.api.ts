@@ -12,7 +12,7 @@ import { preloadKernelsFor } from '../core/kernels/registry.ts';
 import { fromHfConfig, ModelImportError, parseHfConfigText } from '../core/model/hf.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
 import type { DecodeResult } from '../core/share/codec.ts';
-import { scenarioFromLink } from '../core/share/scenario-link.ts';
+import { sharedFromLink, type SharedState } from '../core/share/scenario-link.ts';
 
 /** An engine failure as plain data: the error's class name, the field it names (if any) and its message. */
 export interface ErrorData {
@@ -47,9 +47,9 @@ export const untrustedApi = {
     return true;
   },
 
-  /** A `#s1.…` fragment (or a URL holding one) → the validated scenario, or the decoder's reason. */
-  decodeLink(fragment: string): Promise<DecodeResult<Scenario>> {
-    return scenarioFromLink(fragment);
+  /** A `#s2.…` (or older) fragment, or a URL holding one → the validated scenario and search settings, or the decoder's reason. */
+  decodeLink(fragment: string): Promise<DecodeResult<SharedState>> {
+    return sharedFromLink(fragment);
   },
 
   /** config.json text → the object the scenario stores (`model.hf`) and its shape, or the failing field. */

@@ -23,7 +23,7 @@ describe('untrusted-input API (what the worker runs)', () => {
   it('decodes a real link and refuses a zip bomb with the codec’s reason', async () => {
     const s = scenario();
     const ok = await untrustedApi.decodeLink(await scenarioToLink(s));
-    expect(ok).toEqual({ ok: true, value: s, migratedFrom: null });
+    expect(ok).toEqual({ ok: true, value: { scenario: s, search: null, showTable: false }, migratedFrom: null });
     const bomb = await encodeLink(' '.repeat(30_000_000), 1);
     const r = await untrustedApi.decodeLink(bomb);
     expect(r.ok).toBe(false);

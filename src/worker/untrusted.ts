@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import type { EvaluationResult } from '../core/evaluate/evaluate.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
 import type { DecodeResult } from '../core/share/codec.ts';
+import type { SharedState } from '../core/share/scenario-link.ts';
 import { GuardedWorker, WorkerTimeout, type GuardedHandle } from './guarded.ts';
 import { untrustedApi, type Attempt, type ConfigImport, type UntrustedApi } from './untrusted.api.ts';
 
@@ -41,7 +42,7 @@ const asError = (e: unknown) => ({
 
 /** What the page asks of untrusted input (the shape of state/untrusted.ts UntrustedOps; the worker cannot import state). */
 export interface UntrustedService {
-  decodeLink(fragment: string): Promise<DecodeResult<Scenario>>;
+  decodeLink(fragment: string): Promise<DecodeResult<SharedState>>;
   importConfig(text: string, label: string): Promise<Attempt<ConfigImport>>;
   evaluate(scenario: Scenario): Promise<Attempt<EvaluationResult>>;
   onTimeout?: (message: string) => void;

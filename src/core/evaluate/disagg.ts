@@ -290,7 +290,7 @@ export function evaluateDisaggregatedSteadyState(
     // Length distributions truncated at the context window (the estimator used their clamped means).
     warnings.push(...workloadLengths(s.workload, d.dep.model.maxContextTokens, d.dep.model.name).warnings);
     warnings.push(
-      `Disaggregated: result.plan shows the decode pool (${D}× ${shapeGroup(pools.decode)}); the prefill pool is ${P}× ${shapeGroup(pools.prefill)}.`,
+      `Prefill/decode split: memory and batch figures are per decode instance (${D}× ${shapeGroup(pools.decode)}); the prefill pool is ${P}× ${shapeGroup(pools.prefill)}.`,
     );
   }
   const base = resultHead('steady-state', dep, params, d.mem.kvBytesPerToken, D, gpus);

@@ -225,7 +225,7 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
     if (rp.gpusUsed < rp.clusterGpus)
       warnings.push(`The plan uses ${rp.gpusUsed} of the cluster's ${rp.clusterGpus} GPUs.`);
     warnings.push(
-      'Disaggregated plan: `plan` shows the decode pool (dp = decode instances); both pools are in simulation.pools.',
+      'Prefill/decode split: memory and batch figures are per decode instance; the simulation ran both pools.',
     );
   }
   const workload = buildWorkload(scenario, opts.maxRequests ?? DEFAULT_MAX_SIM_REQUESTS, {

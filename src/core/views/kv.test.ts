@@ -5,7 +5,8 @@ import { KV_CHART_PRESETS } from '../kv/presets.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { parseScenario } from '../scenario/validate.ts';
 import { GANTT_KINDS, planGantt } from './gantt.ts';
-import { kvCapacityChart, planTierTransfers, tierSpansFromSimulation } from './kv.ts';
+import { chartContexts, kvCapacityChart, planTierTransfers, tierSpansFromSimulation } from './kv.ts';
+import { DEFAULT_CONTEXTS } from '../kvplan/capacity.ts';
 import { resolveDeployment } from '../cost/deployment.ts';
 
 function scenario(kvStrategy?: unknown, extra: Record<string, unknown> = {}): Scenario {
@@ -23,7 +24,19 @@ function scenario(kvStrategy?: unknown, extra: Record<string, unknown> = {}): Sc
 }
 
 describe('kvCapacityChart', () => {
-  const chart = kvCapacityChart(scenario());
+  // The worked figures below span 1K…1M, past Llama-3.1-8B's 128K window: ask for that range explicitly.
+  const chart = kvCapacityChart(scenario(), { contexts: DEFAULT_CONTEXTS });
+
+  it('by default the x-axis stops at the model context window (issue 14)', () => {
+    // Llama-3.1-8B config.json: max_position_embeddings 131072.
+    expect(kvCapacityChart(scenario()).contexts).toEqual([1024, 2048, 4096, 8192, 16_384, 32_768, 65_536, 131_072]);
+    // DeepSeek-V3 config.json: max_position_embeddings 163840 (not a power of two: it becomes the last point).
+    expect(chartContexts(163_840).slice(-2)).toEqual([131_072, 163_840]);
+    for (const p of kvCapacityChart(scenario()).series.flatMap((s) => s.points))
+      expect(p.beyondModelContext).toBe(false);
+    // A window past 1M keeps the default range.
+    expect(chartContexts(10_000_000)).toEqual([...DEFAULT_CONTEXTS]);
+  });
   const byId = (id: string) => chart.series.find((s) => s.id === id)!;
 
   it('one series per preset plus the plan as configured, over 1K…1M tokens', () => {

@@ -125,6 +125,16 @@ function seriesOf(
 }
 
 /**
+ * The chart's context lengths: the default powers of two (1K…1M) that lie below the model's context
+ * window, then the window itself, so the x-axis ends where the model stops (issue 14: it ran past
+ * it). A model whose window exceeds 1M keeps the default range.
+ */
+export function chartContexts(maxContextTokens: number, base: readonly number[] = DEFAULT_CONTEXTS): number[] {
+  if (!(maxContextTokens > 0) || maxContextTokens >= base[base.length - 1]!) return [...base];
+  return [...base.filter((c) => c < maxContextTokens), maxContextTokens];
+}
+
+/**
  * Capacity and throughput vs context for the scenario's plan (the decode pool of a disaggregated plan)
  * under each preset strategy and under its own. Throws the engine's ScenarioError for a plan that does
  * not resolve.
@@ -133,7 +143,7 @@ export function kvCapacityChart(scenario: Scenario, opts: KvChartOptions = {}): 
   const rp = resolvePools(scenario);
   const serve = rp.pools.find((p) => p.role !== 'prefill')!;
   const dep = serve.dep;
-  const contexts = opts.contexts ?? DEFAULT_CONTEXTS;
+  const contexts = opts.contexts ?? chartContexts(dep.model.maxContextTokens);
   const own = kvStrategyOf(dep);
   const series: KvChartSeries[] = [];
   // The plan as configured: its own strategy, or plain KV at precision.kvCache.

@@ -1,3 +1,4 @@
+import { DEFAULT_CONTEXTS } from '../kvplan/capacity.ts';
 import { describe, expect, it } from 'vitest';
 import { evaluateSteadyState } from '../evaluate/evaluate.ts';
 import { KV_CHART_PRESETS, KV_PRESET_LIST, kvPreset } from '../kv/presets.ts';
@@ -150,7 +151,7 @@ describe('search choices', () => {
 
 describe('kvChartLines', () => {
   it('one line per strategy, the plan’s own first; presets equal to it left out; lossy dashed', () => {
-    const chart = kvCapacityChart(scenario());
+    const chart = kvCapacityChart(scenario(), { contexts: DEFAULT_CONTEXTS }); // 1K…1M: the HBM limit (~405K) is past the 128K window
     const l = kvChartLines(chart, 'seqs');
     expect(l.lines[0]).toMatchObject({ id: 'current', current: true, label: 'this plan: bf16 KV' });
     // Plain bf16 KV is the bf16 preset: drawn once.

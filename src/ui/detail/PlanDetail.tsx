@@ -1,8 +1,9 @@
 /**
  * Plan detail: the selected plan (= the scenario's plan) with its numbers, what limits it in words,
  * warnings, and tabs for memory, Gantt, roofline, latency distributions and the engine command.
- * Numbers come from the search row when the selection is a fresh search result, else from the
- * closed-form evaluation of the current inputs (recomputed on every edit).
+ * Numbers come from "Simulate this plan" when it ran for exactly the current inputs, else from the
+ * search row when the selection is a fresh search result, else from the closed-form evaluation of
+ * the current inputs (recomputed on every edit).
  */
 import { useId, type KeyboardEvent, type ReactNode } from 'react';
 import type { EvaluationResult } from '../../core/evaluate/evaluate.ts';
@@ -10,8 +11,10 @@ import type { Scenario } from '../../core/scenario/schema.ts';
 import type { RankedPlan } from '../../core/search/types.ts';
 import { memoryHeadroom } from '../../core/views/headroom.ts';
 import { useActions, useApp } from '../../state/react.tsx';
-import { currentKnobsId, findCandidate, searchKey, type DetailTab } from '../../state/store.ts';
-import { fmtGB, fmtInt, fmtMs, fmtNum, fmtPct, fmtUsd } from '../format.ts';
+import { currentKnobsId, findCandidate, scenarioKey, searchKey, type DetailTab } from '../../state/store.ts';
+import { shapeGroup } from '../../core/evaluate/plan-label.ts';
+import type { SimulatedEvaluation } from '../../core/evaluate/simulated.ts';
+import { fmtGB, fmtInt, fmtMs, fmtMsPair, fmtNum, fmtPct, fmtUsd } from '../format.ts';
 import { useEngineError, useEvaluation } from '../hooks.ts';
 import { PENDING } from '../../state/live-evaluation.ts';
 import { IconAlert, IconInfo } from '../icons.tsx';
@@ -41,10 +44,18 @@ export function useSelectedRow(): RankedPlan | undefined {
   });
 }
 
+/** The finished "Simulate this plan" run for exactly the current scenario, if any. */
+export function useSimulatedSelection(): SimulatedEvaluation | null {
+  return useApp((s) =>
+    s.sim.status === 'done' && s.sim.result && s.sim.key === scenarioKey(s.scenario) ? s.sim.result : null,
+  );
+}
+
 export function planLabel(s: Scenario): string {
   const p = s.plan;
+  // Each pool's full shape (TP, PP, EP, ADP), as the search table labels it.
   if (p.prefill && p.decode)
-    return `Prefill ${p.prefill.instances}× TP${p.prefill.tp} + Decode ${p.decode.instances}× TP${p.decode.tp}`;
+    return `Prefill ${p.prefill.instances}× ${shapeGroup(p.prefill)} + Decode ${p.decode.instances}× ${shapeGroup(p.decode)}`;
   const parts = [`TP${p.tp}`];
   if (p.pp > 1) parts.push(`PP${p.pp}`);
   parts.push(`DP${p.dp}`);
@@ -103,16 +114,14 @@ function Kpis({ r, scenario }: { r: EvaluationResult; scenario: Scenario }) {
       />
       <Kpi
         label="TTFT p50 / p99"
-        value={`${fmtNum(m.ttftMs?.p50)} / ${fmtNum(m.ttftMs?.p99)}`}
-        unit="ms"
+        {...fmtMsPair(m.ttftMs?.p50, m.ttftMs?.p99)}
         sub={`SLO ≤ ${fmtMs(slo.ttftMs)}`}
         tone={(m.ttftMs?.p99 ?? 0) > slo.ttftMs ? 'bad' : undefined}
         testId="kpi-ttft"
       />
       <Kpi
         label="TPOT p50 / p99"
-        value={`${fmtNum(m.tpotMs?.p50)} / ${fmtNum(m.tpotMs?.p99)}`}
-        unit="ms"
+        {...fmtMsPair(m.tpotMs?.p50, m.tpotMs?.p99)}
         sub={`SLO ≤ ${fmtMs(slo.tpotMs)}`}
         tone={(m.tpotMs?.p99 ?? 0) > slo.tpotMs ? 'bad' : undefined}
         testId="kpi-tpot"
@@ -244,15 +253,18 @@ function TabPanel({ tab, scenario, result }: { tab: DetailTab; scenario: Scenari
 export function PlanDetail() {
   const { scenario, outcome } = useEvaluation();
   const row = useSelectedRow();
+  const simulated = useSimulatedSelection();
   const tab = useApp((s) => s.view.detailTab);
   const { setDetailTab } = useActions();
   const id = useId();
-  const result: EvaluationResult | null = row ? row.result : outcome.ok ? outcome.value : null;
-  const source = row
-    ? row.method === 'simulation'
-      ? 'search result · simulated'
-      : 'search result · closed-form'
-    : 'closed-form estimate · updates as you edit';
+  const result: EvaluationResult | null = simulated ?? (row ? row.result : outcome.ok ? outcome.value : null);
+  const source = simulated
+    ? `simulated · this plan · ${fmtInt(simulated.simulation.requests)} requests`
+    : row
+      ? row.method === 'simulation'
+        ? 'search result · simulated'
+        : 'search result · closed-form'
+      : 'closed-form estimate · updates as you edit';
   const gpuName = result?.gpu.name ?? scenario.cluster.gpu;
 
   const onTabKey = (e: KeyboardEvent) => {
@@ -279,7 +291,9 @@ export function PlanDetail() {
             </h2>
             <div className="plan-sub">
               {result ? `${result.model.name} on ${result.plan.gpusUsed} × ${gpuName}` : gpuName} ·{' '}
-              <span className={row ? 'badge badge--accent' : 'badge'}>{source}</span>
+              <span className={row || simulated ? 'badge badge--accent' : 'badge'} data-testid="plan-source">
+                {source}
+              </span>
               {result?.basis && (
                 <>
                   {' '}

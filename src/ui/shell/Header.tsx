@@ -1,6 +1,7 @@
 /** Top bar: brand, what is being planned, Copy link, saved scenarios, theme. */
 import { useState } from 'react';
-import { scenarioToLink } from '../../core/share/scenario-link.ts';
+import { sharedToLink } from '../../core/share/scenario-link.ts';
+import { sharedOf } from '../../state/url-sync.ts';
 import { useActions, useApp, useAppStore } from '../../state/react.tsx';
 import { copyText } from '../download.ts';
 import { BrandMark, IconBookmark, IconCheck, IconLink, IconMoon, IconSun } from '../icons.tsx';
@@ -33,8 +34,8 @@ export function Header() {
         : `${workload.requests} requests offline`;
 
   const copyLink = async () => {
-    // The latest scenario at click time, not a render-time snapshot.
-    const frag = await scenarioToLink(store.getState().scenario);
+    // The latest scenario, search options and table at click time, not a render-time snapshot.
+    const frag = await sharedToLink(sharedOf(store.getState()));
     const url = `${window.location.origin}${window.location.pathname}${window.location.search}#${frag}`;
     const ok = await copyText(url);
     if (ok) {
@@ -67,7 +68,7 @@ export function Header() {
           className="btn"
           onClick={() => void copyLink()}
           data-testid="copy-link"
-          title="Copy a link that opens exactly this scenario"
+          title="Copy a link that opens exactly this scenario, search settings and selected plan"
         >
           {copied ? <IconCheck /> : <IconLink />} {copied ? 'Copied' : 'Copy link'}
         </button>
