@@ -14,6 +14,7 @@ const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 interface Ranked {
   label: string;
   value: number;
+  tier: 1 | 2 | 3;
   reason: string;
   knobs: { plan: { tp: number; ep: number; attentionDp: number } };
   result: { memory: { fits: boolean } };
@@ -31,7 +32,9 @@ describe('parakv search on the 2026 examples (8× B200)', () => {
       expect(f.err()).toBe('');
       const j = JSON.parse(f.out()) as { ranked: Ranked[]; rejected: { reason: string }[] };
       expect(j.ranked.length).toBeGreaterThanOrEqual(3);
-      for (let i = 1; i < j.ranked.length; i++) expect(j.ranked[i]!.value).toBeLessThanOrEqual(j.ranked[i - 1]!.value);
+      // Ranked by the ranking rule (search/ranking.ts): tier 1 (meets the SLO at the load) first, then 2, then 3.
+      const tiers = j.ranked.map((p) => p.tier);
+      expect(tiers).toEqual([...tiers].sort((a, b) => a - b));
       for (const p of j.ranked) {
         expect(p.result.memory.fits).toBe(true);
         expect(p.reason.length).toBeGreaterThan(10);
