@@ -196,7 +196,21 @@ function sharedExpertParams(m: ModelSpec): number {
   return m.moe.numSharedExperts * mlpParams(m, m.moe.sharedIntermediateSize);
 }
 
+const paramCache = new WeakMap<ModelSpec, ParamCounts>();
+
+/**
+ * Parameter counts of `m`, memoised per spec object: a search asks them for every candidate (memory report, weight
+ * floor, energy), and a ModelSpec is never changed once built (overrides make new objects).
+ */
 export function countParams(m: ModelSpec): ParamCounts {
+  const hit = paramCache.get(m);
+  if (hit) return hit;
+  const p = computeParams(m);
+  paramCache.set(m, p);
+  return p;
+}
+
+function computeParams(m: ModelSpec): ParamCounts {
   const h = m.hiddenSize;
   const embeddingParams = m.vocabSize * h;
   const lmHeadParams = m.tieWordEmbeddings ? 0 : m.vocabSize * h;
