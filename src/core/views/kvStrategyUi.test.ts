@@ -10,19 +10,18 @@ import { kvCapacityChart } from './kv.ts';
 import {
   KV_EDITOR_PRESETS,
   KV_SEARCH_PRESETS,
-  contextLabel,
   defaultComponent,
   evictDefaults,
-  kvChartLines,
   kvChoiceId,
   kvChoiceOfScenario,
   kvPresetIdOf,
   kvStrategyInfo,
   kvStrategyName,
-  kvTierOccupancy,
   planKvOf,
   sameKvStrategy,
 } from './kvStrategyUi.ts';
+import { contextLabel, kvChartLines } from './kvChart.ts';
+import { kvTierOccupancy } from './kvTiers.ts';
 
 function scenario(kvStrategy?: unknown, extra: Record<string, unknown> = {}): Scenario {
   const p = parseScenario({

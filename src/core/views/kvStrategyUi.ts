@@ -2,17 +2,12 @@
  * KV strategies for the UI (issue 6), pure: the presets the Runtime & KV editor offers and the search
  * may vary, recognising which preset a scenario's `runtime.kvStrategy` is, its label / fidelity / one-line
  * description (from core/kv on the plan's own deployment), default components per family, which search
- * choice a selected plan corresponds to, the capacity chart's lines and annotations, and the tier
- * occupancy the memory view draws. No cost arithmetic of its own: every byte comes from core/kv.
+ * choice a selected plan corresponds to. The capacity chart's lines are views/kvChart.ts, the memory
+ * view's tier occupancy views/kvTiers.ts. No cost arithmetic of its own: every byte comes from core/kv.
  */
 import { resolvePools } from '../cost/pools.ts';
-import { kvStrategyOf } from '../cost/kvformat.ts';
-import type { EvaluationResult } from '../evaluate/evaluate.ts';
-import type { SimulationSummary } from '../evaluate/simulated.ts';
-import { tierPlacement } from '../kvplan/capacity.ts';
 import { kvEffect } from '../kvplan/effect.ts';
 import { defaultEvictedTo } from '../kv/evict.ts';
-import { freeKvBytesPerGpu, resolveKv, stageFootprints } from '../kvplan/footprint.ts';
 import {
   KV_PRESET_LIST,
   kvChoice,
@@ -33,7 +28,6 @@ import {
 import type { Scenario } from '../scenario/schema.ts';
 import { kvKnobLabel, type PlanKnobs } from '../search/index.ts';
 import { steadyView } from '../evaluate/workload-view.ts';
-import type { KvCapacityChart, KvChartSeries } from './kv.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Presets
@@ -259,175 +253,4 @@ export function planKvOf(
   if (!s || canonical(s) === 'null') return { label: `${knobs.kvDtype} KV`, fidelity: 'exact' };
   const name = kvStrategyName(s);
   return { label: s.quant ? name : `${knobs.kvDtype} KV + ${name}`, fidelity: strategyFidelity(s) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Capacity chart lines
-
-export type KvChartMetric = 'seqs' | 'throughput';
-
-export interface KvChartLine {
-  id: string;
-  label: string;
-  fidelity: Fidelity;
-  current: boolean;
-  /** Dashed: approximate (lossy) strategies. */
-  dashed: boolean;
-  points: [number, number][];
-}
-
-export interface KvChartLines {
-  lines: KvChartLine[];
-  /** Vertical annotations (context, tokens). */
-  markers: { x: number; label: string }[];
-  /** Horizontal reference lines. */
-  hLines: { y: number; label: string }[];
-  /** Presets dropped because they equal the plan's own curve. */
-  sameAsCurrent: string[];
-}
-
-const kTok = (n: number): string =>
-  n >= 1024 * 1024
-    ? `${+(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 2)}M`
-    : n >= 1024
-      ? `${Math.round(n / 1024)}K`
-      : String(n);
-
-/** "1K", "128K", "1M" for power-of-two contexts; otherwise rounded to whole K tokens. */
-export const contextLabel = kTok;
-
-function valueOf(p: KvChartSeries['points'][number], metric: KvChartMetric): number {
-  return metric === 'seqs' ? p.maxSeqs : p.decodeTokPerS;
-}
-
-/**
- * The capacity chart as lines: y = sequences the plan holds (HBM + host/NVMe tiers) or decode tok/s at
- * that many, per strategy; presets whose curve equals the plan's own are left out (named in
- * `sameAsCurrent`). Annotations: the plan's HBM limit (the longest context one sequence fits), where
- * offload starts (the plan's own, else the first offload preset's), the workload's context, and the
- * engine's sequence cap.
- */
-export function kvChartLines(chart: KvCapacityChart, metric: KvChartMetric): KvChartLines {
-  const current = chart.series.find((s) => s.current) ?? chart.series[0];
-  const key = (s: KvChartSeries) => JSON.stringify(s.points.map((p) => [p.maxSeqs, p.hbmSeqs, p.decodeTokPerS]));
-  const curKey = current ? key(current) : '';
-  const sameAsCurrent: string[] = [];
-  const lines: KvChartLine[] = [];
-  for (const s of chart.series) {
-    if (!s.current && key(s) === curKey) {
-      sameAsCurrent.push(s.label);
-      continue;
-    }
-    const tag = s.fidelity === 'exact' ? '' : s.fidelity === 'near-lossless' ? ' (near-lossless)' : ' (lossy)';
-    lines.push({
-      id: s.id,
-      label: `${s.current ? s.label.replace(/^current: /, 'this plan: ') : s.label}${tag}`,
-      fidelity: s.fidelity,
-      current: s.current,
-      dashed: s.fidelity === 'approximate',
-      points: s.points.map((p) => [p.contextTokens, valueOf(p, metric)] as [number, number]),
-    });
-  }
-  const lo = chart.contexts[0] ?? 1024;
-  const hi = chart.contexts[chart.contexts.length - 1] ?? 1024 * 1024;
-  const inRange = (x: number | null): x is number => x !== null && x >= lo && x <= hi;
-  const markers: { x: number; label: string }[] = [];
-  if (current && inRange(current.hbmLimitTokens))
-    markers.push({ x: current.hbmLimitTokens, label: `HBM limit: 1 seq at ${kTok(current.hbmLimitTokens)}` });
-  const off =
-    current && current.offloadStartsAtTokens !== null
-      ? current
-      : chart.series.find((s) => s.offloadStartsAtTokens !== null && !sameAsCurrent.includes(s.label));
-  if (off && inRange(off.offloadStartsAtTokens))
-    markers.push({
-      x: off.offloadStartsAtTokens,
-      label: `offload starts (${off.current ? 'this plan' : off.label}): ${kTok(off.offloadStartsAtTokens)}`,
-    });
-  if (inRange(chart.workloadContextTokens))
-    markers.push({ x: chart.workloadContextTokens, label: `your context ${kTok(chart.workloadContextTokens)}` });
-  const hLines =
-    metric === 'seqs'
-      ? [{ y: chart.maxNumSeqsCap, label: `engine cap: ${chart.maxNumSeqsCap} seqs (maxNumSeqs × groups)` }]
-      : [];
-  return { lines, markers, hLines, sameAsCurrent };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Tier occupancy (memory view)
-
-export interface KvTierRow {
-  label: string;
-  usedGB: number;
-  /** Infinity: an unsized store (evicted-to-host KV without an offload component). */
-  capacityGB: number;
-}
-
-export interface KvTierOccupancy {
-  /** Per GPU of the tightest pipeline stage at the plan's steady-state batch. */
-  hbmKvGB: number;
-  tiers: KvTierRow[];
-  /** Sequences of the workload's context the deployment holds in HBM, and with the tiers. */
-  hbmSeqs: number;
-  seqsWithTiers: number;
-  concurrency: number;
-}
-
-/**
- * Where the plan's KV sits per GPU (HBM, host DRAM, NVMe) at its steady-state batch, for a strategy that
- * offloads (an offload component, or pages evicted to host); null otherwise. Running sequences decode
- * from HBM; the host tier holds evicted pages, and — with an offload component — the swap space and
- * multi-turn store (empty at steady state unless HBM overflows).
- */
-export function kvTierOccupancy(scenario: Scenario, result: EvaluationResult): KvTierOccupancy | null {
-  const s = steadyView(scenario);
-  const dep = resolvePools(s).pools.find((p) => p.role !== 'prefill')!.dep;
-  const own = kvStrategyOf(dep);
-  if (!own) return null;
-  const r = resolveKv(dep, own);
-  const evictHost = r.evict !== undefined && (r.evict.evictedTo ?? defaultEvictedTo(r.evict.policy)) === 'host';
-  if (!r.offload && !evictHost) return null;
-  const L = Math.max(1, Math.round(s.workload.inputTokens + s.workload.outputTokens));
-  const stages = stageFootprints(r, L);
-  const free = freeKvBytesPerGpu(dep);
-  const concurrency = Math.max(0, result.metrics.concurrency);
-  const { tiers } = tierPlacement(r, free, stages, concurrency * dep.dp);
-  const GB = 1e9;
-  const rows: KvTierRow[] = [
-    {
-      label: 'Host DRAM',
-      usedGB: (tiers.hostHotBytes + tiers.hostColdBytes) / GB,
-      capacityGB: r.offload ? r.hostBytesPerGpu / GB : Infinity,
-    },
-  ];
-  if (r.ssdBytesPerGpu > 0)
-    rows.push({
-      label: 'NVMe',
-      usedGB: (tiers.ssdHotBytes + tiers.ssdColdBytes) / GB,
-      capacityGB: r.ssdBytesPerGpu / GB,
-    });
-  return {
-    hbmKvGB: tiers.hbmBytes / GB,
-    tiers: rows,
-    hbmSeqs: result.kv?.hbmSeqs ?? 0,
-    seqsWithTiers: result.kv?.maxSeqsWithTiers ?? 0,
-    concurrency,
-  };
-}
-
-/** The simulator's tier occupancy over time (whole deployment, GB) as line points; null without tiers. */
-export function simTierLines(sim: SimulationSummary): {
-  hbm: [number, number][];
-  host: [number, number][];
-  ssd: [number, number][];
-  /** host absent: the swap space is unbounded (no offload component). */
-  capacityGB: { hbm: number; host?: number; ssd: number };
-} | null {
-  const t = sim.kvTiers;
-  if (!t) return null;
-  const pts = (d: SimulationSummary['kvUsage']): [number, number][] => {
-    const out: [number, number][] = [];
-    for (let i = 0; i < d.tS.length; i++) if (Number.isFinite(d.max[i]!)) out.push([d.tS[i]!, d.max[i]!]);
-    return out;
-  };
-  return { hbm: pts(t.hbmGB), host: pts(t.hostGB), ssd: pts(t.ssdGB), capacityGB: t.capacityGB };
 }

@@ -11,7 +11,7 @@ import type { EvaluationResult } from '../../core/evaluate/evaluate.ts';
 import type { SimulatedEvaluation, SimulationSummary } from '../../core/evaluate/simulated.ts';
 import type { Scenario } from '../../core/scenario/schema.ts';
 import { tierSpansFromSimulation } from '../../core/views/kv.ts';
-import { kvTierOccupancy, simTierLines } from '../../core/views/kvStrategyUi.ts';
+import { kvTierOccupancy, simTierLines } from '../../core/views/kvTiers.ts';
 import { stageGpus } from '../../core/views/planGpus.ts';
 import { attempt } from '../../state/evaluation.ts';
 import { useActions, useApp } from '../../state/react.tsx';
