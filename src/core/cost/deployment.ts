@@ -51,6 +51,10 @@ export interface Deployment {
   clusterGpus: number;
 }
 
+function shapeText(a: { numKvHeads: number; headDim: number; kvShared?: boolean }): string {
+  return `${a.numKvHeads} KV heads × ${a.headDim}${a.kvShared ? ', K = V' : ''}`;
+}
+
 export class ScenarioError extends Error {
   constructor(
     readonly field: string,
@@ -165,6 +169,13 @@ export function shapeInstance(model: ModelSpec, s: ShardRequest, fieldPrefix = '
 
 export function resolveDeployment(s: Scenario): Deployment {
   const model = resolveModel(s.model);
+  if (model.slidingAttention) {
+    // The step cost, KV geometry, paging and simulator assume one attention shape per model.
+    throw new ScenarioError(
+      'model',
+      `${model.name}: its sliding and full-attention layers have different shapes (${shapeText(model.slidingAttention)} vs ${shapeText(model.attention)}); parameters and KV per layer type are modeled, serving cost is not yet — plan a model with one attention shape`,
+    );
+  }
   const gpu = resolveGpu(s.cluster);
   const clusterGpus = s.cluster.nodes * s.cluster.gpusPerNode;
   const { plan } = s;

@@ -7,7 +7,14 @@
  * + final norm. MoE active = all non-expert weights (input embedding included) + top-k routed
  * experts + shared experts. Multi-token-prediction layers are not in `layers` and are not counted.
  */
-import { holdsKv, holdsState, type LayerSpec, type LinearAttentionSpec, type ModelSpec } from './types.ts';
+import {
+  type AttentionSpec,
+  holdsKv,
+  holdsState,
+  type LayerSpec,
+  type LinearAttentionSpec,
+  type ModelSpec,
+} from './types.ts';
 
 export interface LayerParams {
   /** Attention projections, their biases, qk-norm weights, sinks, MLA latent norms. */
@@ -30,9 +37,13 @@ export interface ParamCounts {
   perLayer: LayerParams[];
 }
 
-/** Attention parameters of one layer. */
-export function attentionParamsPerLayer(m: ModelSpec): number {
-  const a = m.attention;
+/** The attention shape of one layer: `slidingAttention` for sliding layers when the model has one. */
+export function attentionShapeOf(m: ModelSpec, layer: LayerSpec): AttentionSpec {
+  return layer.attention === 'sliding' && m.slidingAttention ? m.slidingAttention : m.attention;
+}
+
+/** Attention parameters of one layer of shape `a` (default: the full-attention shape). */
+export function attentionParamsPerLayer(m: ModelSpec, a: AttentionSpec = m.attention): number {
   const h = m.hiddenSize;
   if (a.kind === 'mla') {
     const qHead = a.qkNopeHeadDim + a.qkRopeHeadDim;
@@ -46,7 +57,7 @@ export function attentionParamsPerLayer(m: ModelSpec): number {
   }
   const qDim = a.numHeads * a.headDim;
   const kDim = a.numKvHeads * a.headDim;
-  const vDim = a.numKvHeads * a.vHeadDim;
+  const vDim = a.kvShared ? 0 : a.numKvHeads * a.vHeadDim; // K = V: no v_proj
   const oIn = a.numHeads * a.vHeadDim;
   const qOut = a.outputGate ? 2 * qDim : qDim;
   let p = h * (qOut + kDim + vDim) + oIn * h;
@@ -151,7 +162,9 @@ export function mixerParams(m: ModelSpec, layer: LayerSpec): number {
   switch (layer.attention) {
     case 'full':
     case 'sliding':
-      return attentionParamsPerLayer(m) + (ownsIndexer(layer) ? indexerParamsPerLayer(m) : 0);
+      return (
+        attentionParamsPerLayer(m, attentionShapeOf(m, layer)) + (ownsIndexer(layer) ? indexerParamsPerLayer(m) : 0)
+      );
     case 'linear':
       return linearAttentionParamsPerLayer(m);
     case 'mamba':
@@ -229,9 +242,15 @@ export function countParams(m: ModelSpec): ParamCounts {
  * (numKvHeads * (headDim + vHeadDim) elements). MLA: the compressed latent plus the decoupled rope
  * key (kvLoraRank + qkRopeHeadDim elements), one copy, as stored by weight-absorbing engines.
  */
-export function attentionKvBytesPerLayerPerToken(m: ModelSpec, bytesPerElement: number): number {
-  const a = m.attention;
-  const elements = a.kind === 'mla' ? a.kvLoraRank + a.qkRopeHeadDim : a.numKvHeads * (a.headDim + a.vHeadDim);
+export function attentionKvBytesPerLayerPerToken(
+  m: ModelSpec,
+  bytesPerElement: number,
+  a: AttentionSpec = m.attention,
+): number {
+  const elements =
+    a.kind === 'mla'
+      ? a.kvLoraRank + a.qkRopeHeadDim
+      : a.numKvHeads * (a.kvShared ? a.headDim : a.headDim + a.vHeadDim);
   return elements * bytesPerElement;
 }
 
@@ -266,7 +285,12 @@ export function indexerKeyBytesPerToken(m: ModelSpec, layers: readonly LayerSpec
 
 /** KV-cache bytes per token summed over the KV layers (sliding-window layers included, uncapped). */
 export function kvBytesPerToken(m: ModelSpec, bytesPerElement: number): number {
-  return kvLayerCount(m) * attentionKvBytesPerLayerPerToken(m, bytesPerElement);
+  if (!m.slidingAttention) return kvLayerCount(m) * attentionKvBytesPerLayerPerToken(m, bytesPerElement);
+  let bytes = 0;
+  for (const l of m.layers) {
+    if (holdsKv(l)) bytes += attentionKvBytesPerLayerPerToken(m, bytesPerElement, attentionShapeOf(m, l));
+  }
+  return bytes;
 }
 
 /**
@@ -305,14 +329,14 @@ export function stateBytesPerSequence(m: ModelSpec, layers: readonly LayerSpec[]
  * token, sliding-window layers hold min(contextTokens, slidingWindow).
  */
 export function kvBytesForContext(m: ModelSpec, contextTokens: number, bytesPerElement: number): number {
-  const perLayer = attentionKvBytesPerLayerPerToken(m, bytesPerElement);
-  let tokens = 0;
+  let bytes = 0;
   for (const layer of m.layers) {
     if (!holdsKv(layer)) continue;
-    tokens +=
+    const tokens =
       layer.attention === 'sliding' && m.slidingWindow !== null
         ? Math.min(contextTokens, m.slidingWindow)
         : contextTokens;
+    bytes += tokens * attentionKvBytesPerLayerPerToken(m, bytesPerElement, attentionShapeOf(m, layer));
   }
-  return tokens * perLayer;
+  return bytes;
 }

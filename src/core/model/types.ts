@@ -32,6 +32,11 @@ export interface AttentionSpec {
    * hidden → numHeads·vHeadDim).
    */
   outputGate?: boolean;
+  /**
+   * K = V (Gemma-4 `attention_k_eq_v` on its full-attention layers): no v_proj, the values are the
+   * keys, and one tensor per KV head is cached (numKvHeads·headDim elements per token).
+   */
+  kvShared?: boolean;
   /** MLA only: low-rank q (null = full q projection), the KV latent and the decoupled rope key. */
   qLoraRank: number | null;
   kvLoraRank: number;
@@ -182,6 +187,12 @@ export interface ModelSpec {
   /** Sliding window size in tokens for 'sliding' layers (null when no layer slides). */
   slidingWindow: number | null;
   attention: AttentionSpec;
+  /**
+   * Shape of the 'sliding' layers when it differs from `attention` (Gemma-4: more KV heads of a smaller
+   * head dim; MiMo-V2: own KV head count and sinks). Parameters and KV bytes per layer type follow it;
+   * the serving cost model does not (cost/deployment.ts refuses to plan such a model, saying so).
+   */
+  slidingAttention?: AttentionSpec;
   /**
    * Width of the dense FFN (dense layers, and DeepSeek's first_k_dense layers; Llama-4:
    * `intermediate_size_mlp`). Models whose layers are all MoE keep the config's value; it is unused.

@@ -27,7 +27,9 @@ export type Family =
   | 'step3p7'
   | 'nemotron_nas'
   | 'kimi_linear'
-  | 'minimax_m3';
+  | 'minimax_m3'
+  | 'gemma4'
+  | 'mimo_v2';
 
 /** `architectures[0]` → family. */
 export const ARCHITECTURES: Record<string, Family> = {
@@ -55,6 +57,7 @@ export const ARCHITECTURES: Record<string, Family> = {
   DeciLMForCausalLM: 'nemotron_nas',
   KimiLinearForCausalLM: 'kimi_linear', // Kimi Delta Attention + MLA (Kimi Linear, Kimi-K3)
   MiniMaxM3ForCausalLM: 'minimax_m3', // GQA + block-sparse attention, MoE with a shared expert
+  MiMoV2FlashForCausalLM: 'mimo_v2', // per-layer-type attention shapes (sliding vs full)
 };
 
 /** `model_type` → family (used when `architectures` is absent, and for nested text configs). */
@@ -86,6 +89,8 @@ export const MODEL_TYPES: Record<string, Family> = {
   'nemotron-nas': 'nemotron_nas',
   kimi_linear: 'kimi_linear',
   minimax_m3: 'minimax_m3',
+  gemma4_text: 'gemma4',
+  mimo_v2_flash: 'mimo_v2',
 };
 
 /** Multimodal wrappers whose `text_config` is imported (text decoder only). */
@@ -97,6 +102,7 @@ export const WRAPPERS: Record<string, Family> = {
   Qwen3_5ForConditionalGeneration: 'qwen3_5',
   Qwen3_5MoeForConditionalGeneration: 'qwen3_5_moe',
   KimiK3ForConditionalGeneration: 'kimi_linear',
+  Gemma4ForConditionalGeneration: 'gemma4',
 };
 
 export const FAMILY_LABEL: Record<Family, string> = {
@@ -119,6 +125,8 @@ export const FAMILY_LABEL: Record<Family, string> = {
   nemotron_nas: 'Nemotron-NAS (Llama, per-layer blocks)',
   kimi_linear: 'Kimi Linear (Kimi Delta Attention + MLA hybrid)',
   minimax_m3: 'MiniMax-M3 (block-sparse attention)',
+  gemma4: 'Gemma-4 (sliding + K=V global attention)',
+  mimo_v2: 'MiMo-V2 (hybrid sliding-window attention)',
 };
 
 /** Tie default when the config omits `tie_word_embeddings` (per-model HF config class default). */
@@ -142,13 +150,13 @@ export const TIE_DEFAULT: Record<Family, boolean> = {
   nemotron_nas: false,
   kimi_linear: false,
   minimax_m3: false,
+  gemma4: true,
+  mimo_v2: false,
 };
 
 /** Architectures known and deliberately rejected, with the reason shown to the user. */
 const KNOWN_UNSUPPORTED: Record<string, string> = {
   DeepseekV4ForCausalLM: 'DeepSeek-V4 compressed attention / hyper-connections are not supported',
-  MiMoV2FlashForCausalLM: 'per-layer-type attention shapes (MiMo-V2 hybrid sliding window) are not supported',
-  Gemma4ForConditionalGeneration: 'Gemma-4 attention (shared K=V, separate global head dim/KV heads) is not supported',
   Qwen2MoeForCausalLM: 'Qwen2-MoE gated shared expert is not modeled',
   MambaForCausalLM: 'state-space (Mamba) layers are not supported',
   Mamba2ForCausalLM: 'state-space (Mamba) layers are not supported',
@@ -230,13 +238,13 @@ export function rejectUnsupportedFeatures(c: Cfg, family?: Family): void {
   if (family !== 'minimax_m3' && c.has('sparse_attention_config')) {
     reject('sparse_attention_config', 'block-sparse attention layers (MiniMax-M3) are not supported');
   }
-  if (c.has('swa_num_key_value_heads') || c.has('hybrid_layer_pattern')) {
+  if (family !== 'mimo_v2' && (c.has('swa_num_key_value_heads') || c.has('hybrid_layer_pattern'))) {
     reject(
       c.has('swa_num_key_value_heads') ? 'swa_num_key_value_heads' : 'hybrid_layer_pattern',
       'per-layer-type attention shapes (sliding layers with their own head counts, MiMo-V2) are not supported',
     );
   }
-  if (c.has('attention_k_eq_v') || c.has('global_head_dim')) {
+  if (family !== 'gemma4' && (c.has('attention_k_eq_v') || c.has('global_head_dim'))) {
     reject(
       c.has('attention_k_eq_v') ? 'attention_k_eq_v' : 'global_head_dim',
       'Gemma-4 attention (shared K=V, separate global head dim/KV heads) is not supported',
