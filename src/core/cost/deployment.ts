@@ -169,6 +169,13 @@ export function shapeInstance(model: ModelSpec, s: ShardRequest, fieldPrefix = '
 
 export function resolveDeployment(s: Scenario): Deployment {
   const model = resolveModel(s.model);
+  if (model.compressedAttention) {
+    const ratios = [...new Set(model.layers.map((l) => l.compressRatio).filter((r) => r !== undefined))];
+    throw new ScenarioError(
+      'model',
+      `${model.name}: DeepSeek-V4 compressed attention (KV pooled ${ratios.join('/')}:1 beside a ${model.compressedAttention.window}-token window) and hyper-connections are modeled for parameters and KV, not yet for serving cost — plan DeepSeek-V3.2 for a comparable model`,
+    );
+  }
   if (model.slidingAttention) {
     // The step cost, KV geometry, paging and simulator assume one attention shape per model.
     throw new ScenarioError(

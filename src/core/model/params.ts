@@ -152,6 +152,48 @@ export function indexerParamsPerLayer(m: ModelSpec): number {
   );
 }
 
+/**
+ * DeepSeek-V4 attention parameters of one layer (see CompressedAttentionSpec): q_a h→qLora + its
+ * RMSNorm, q_b qLora→heads·headDim; the shared K = V projection h→headDim + its RMSNorm; the grouped
+ * output o_a (block-diagonal, heads·headDim·oLora in all) and o_b oGroups·oLora→h. A compressed layer
+ * adds its compressor: a KV and a gate projection h→headDim and a norm (headDim), and, where the layer
+ * runs the indexer, the same for the index keys (h→indexHeadDim ×2). The compressor layout is not in
+ * config.json: it follows the DeepSeek-V4 report's description (softmax-gated pooling of projected
+ * tokens); it is < 0.3 % of either V4 model.
+ */
+export function compressedAttentionParamsPerLayer(m: ModelSpec, layer: LayerSpec): number {
+  const ca = m.compressedAttention;
+  if (!ca) throw new Error(`model ${m.id}: compressed layer without a compressedAttention spec`);
+  const h = m.hiddenSize;
+  const q = h * ca.qLoraRank + ca.qLoraRank + ca.qLoraRank * ca.numHeads * ca.headDim;
+  const kv = h * ca.headDim + ca.headDim;
+  const o = ca.numHeads * ca.headDim * ca.oLoraRank + ca.oGroups * ca.oLoraRank * h;
+  let compressor = 0;
+  if (layer.compressRatio) {
+    compressor = 2 * h * ca.headDim + ca.headDim;
+    if (m.sparseIndexer && ownsIndexer(layer)) compressor += 2 * h * m.sparseIndexer.indexHeadDim;
+  }
+  return q + kv + o + compressor;
+}
+
+/**
+ * Manifold-constrained hyper-connection weights of one layer (DeepSeek mHC, `hc_mult` = n): before the
+ * attention and before the FFN, a dynamic mapping from the n·h-wide residual stream to the n² + 2n
+ * mixing coefficients (pre, post, residual), its bias and 3 scalar gates.
+ */
+export function hyperConnectionParamsPerLayer(m: ModelSpec): number {
+  const n = m.compressedAttention?.hcMult ?? 1;
+  if (n <= 1) return 0;
+  const coeffs = n * n + 2 * n;
+  return 2 * (n * m.hiddenSize * coeffs + coeffs + 3);
+}
+
+/** The head's hyper-connection merge (n·h → n weights, bias, scale) before the final norm; 0 without mHC. */
+function hyperConnectionHeadParams(m: ModelSpec): number {
+  const n = m.compressedAttention?.hcMult ?? 1;
+  return n > 1 ? n * m.hiddenSize * n + n + 1 : 0;
+}
+
 /** An attention layer that runs its own sparse-attention indexer (when the model has one). */
 export function ownsIndexer(layer: LayerSpec): boolean {
   return holdsKv(layer) && !layer.reusesIndexer && !layer.denseAttention;
@@ -163,7 +205,10 @@ export function mixerParams(m: ModelSpec, layer: LayerSpec): number {
     case 'full':
     case 'sliding':
       return (
-        attentionParamsPerLayer(m, attentionShapeOf(m, layer)) + (ownsIndexer(layer) ? indexerParamsPerLayer(m) : 0)
+        (m.compressedAttention
+          ? compressedAttentionParamsPerLayer(m, layer)
+          : attentionParamsPerLayer(m, attentionShapeOf(m, layer))) +
+        (ownsIndexer(layer) ? indexerParamsPerLayer(m) : 0)
       );
     case 'linear':
       return linearAttentionParamsPerLayer(m);
@@ -213,8 +258,9 @@ export function countParams(m: ModelSpec): ParamCounts {
   const h = m.hiddenSize;
   const embeddingParams = m.vocabSize * h;
   const lmHeadParams = m.tieWordEmbeddings ? 0 : m.vocabSize * h;
-  const finalNormParams = h;
-  const norms = (m.normsPerLayer ?? 2) * h;
+  const finalNormParams = h + hyperConnectionHeadParams(m);
+  // Hyper-connection weights (DeepSeek-V4) sit beside the norms: small, replicated, on every layer.
+  const norms = (m.normsPerLayer ?? 2) * h + hyperConnectionParamsPerLayer(m);
   const dense = mlpParams(m, m.intermediateSize);
   const expert = routedExpertParams(m);
   const moeFixed = m.moe ? sharedExpertParams(m) + routerParams(m) + moeExtraParams(m) : 0;
@@ -285,10 +331,14 @@ export function indexerKeyBytesPerToken(m: ModelSpec, layers: readonly LayerSpec
 
 /** KV-cache bytes per token summed over the KV layers (sliding-window layers included, uncapped). */
 export function kvBytesPerToken(m: ModelSpec, bytesPerElement: number): number {
-  if (!m.slidingAttention) return kvLayerCount(m) * attentionKvBytesPerLayerPerToken(m, bytesPerElement);
+  if (!m.slidingAttention && !m.compressedAttention)
+    return kvLayerCount(m) * attentionKvBytesPerLayerPerToken(m, bytesPerElement);
   let bytes = 0;
   for (const l of m.layers) {
-    if (holdsKv(l)) bytes += attentionKvBytesPerLayerPerToken(m, bytesPerElement, attentionShapeOf(m, l));
+    if (!holdsKv(l)) continue;
+    // DeepSeek-V4 compressed layers grow by one entry per compressRatio tokens (their window is bounded).
+    const share = l.compressRatio ? 1 / l.compressRatio : 1;
+    bytes += share * attentionKvBytesPerLayerPerToken(m, bytesPerElement, attentionShapeOf(m, l));
   }
   return bytes;
 }
@@ -326,14 +376,17 @@ export function stateBytesPerSequence(m: ModelSpec, layers: readonly LayerSpec[]
 
 /**
  * KV-cache bytes for one sequence of `contextTokens` tokens: full-attention layers hold every
- * token, sliding-window layers hold min(contextTokens, slidingWindow).
+ * token, sliding-window layers hold min(contextTokens, slidingWindow), DeepSeek-V4 compressed layers
+ * their window plus ⌈contextTokens / compressRatio⌉ pooled entries.
  */
 export function kvBytesForContext(m: ModelSpec, contextTokens: number, bytesPerElement: number): number {
   let bytes = 0;
   for (const layer of m.layers) {
     if (!holdsKv(layer)) continue;
-    const tokens =
-      layer.attention === 'sliding' && m.slidingWindow !== null
+    const tokens = layer.compressRatio
+      ? Math.min(contextTokens, m.compressedAttention?.window ?? contextTokens) +
+        Math.ceil(contextTokens / layer.compressRatio)
+      : layer.attention === 'sliding' && m.slidingWindow !== null
         ? Math.min(contextTokens, m.slidingWindow)
         : contextTokens;
     bytes += tokens * attentionKvBytesPerLayerPerToken(m, bytesPerElement, attentionShapeOf(m, layer));

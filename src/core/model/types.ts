@@ -91,6 +91,12 @@ export interface LayerSpec {
    * `sparse_attention_freq` 0 layers): no indexer weights, no indexer key cache, no top-k selection.
    */
   denseAttention?: boolean;
+  /**
+   * DeepSeek-V4 compressed attention (`compress_ratios`): this layer caches one compressed KV entry
+   * per `compressRatio` tokens, besides the uncompressed sliding window every V4 layer keeps. Absent
+   * (or a 'sliding' layer) = window only.
+   */
+  compressRatio?: number;
   /** Dense FFN width of this layer when it differs per layer (Nemotron-NAS `block_configs`); default intermediateSize. */
   ffnWidth?: number;
   /** Hidden-size norms of this layer when they differ per layer (NAS no-op blocks drop theirs); default normsPerLayer. */
@@ -174,6 +180,27 @@ export interface SparseIndexerSpec {
   keyBytesPerToken: number;
 }
 
+/**
+ * DeepSeek-V4 attention (config `DeepseekV4ForCausalLM`): a low-rank query (`q_lora_rank`) over
+ * `numHeads` heads of `headDim`; one shared key = value head of `headDim` (MQA, K = V) whose last
+ * `ropeDim` channels carry RoPE; a grouped low-rank output projection (`o_groups` groups of heads each
+ * projected to `o_lora_rank`, then to hidden); on every layer an uncompressed window of `window`
+ * tokens, and on compressed layers (LayerSpec.compressRatio) a learned compressor that pools
+ * `compressRatio` tokens into one KV entry (ratio 4 layers also run the lightning indexer over
+ * compressed index keys, i.e. compressed sparse attention; ratio 128 layers attend to every compressed
+ * entry). Manifold-constrained hyper-connections widen the residual stream `hcMult`-fold.
+ */
+export interface CompressedAttentionSpec {
+  numHeads: number;
+  headDim: number;
+  ropeDim: number;
+  qLoraRank: number;
+  oLoraRank: number;
+  oGroups: number;
+  window: number;
+  hcMult: number;
+}
+
 export interface ModelSpec {
   id: string;
   name: string;
@@ -226,6 +253,8 @@ export interface ModelSpec {
   linearAttention?: LinearAttentionSpec;
   /** Mamba-2 shape of the 'mamba' layers (required when any layer is 'mamba'). */
   mamba?: MambaSpec;
+  /** DeepSeek-V4 compressed attention and hyper-connections (layers carry compressRatio). */
+  compressedAttention?: CompressedAttentionSpec;
   /** DSA lightning indexer on every 'full' attention layer (DeepSeek-V3.2, GLM-5). */
   sparseIndexer?: SparseIndexerSpec;
   /**

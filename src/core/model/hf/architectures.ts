@@ -29,7 +29,8 @@ export type Family =
   | 'kimi_linear'
   | 'minimax_m3'
   | 'gemma4'
-  | 'mimo_v2';
+  | 'mimo_v2'
+  | 'deepseek_v4';
 
 /** `architectures[0]` → family. */
 export const ARCHITECTURES: Record<string, Family> = {
@@ -58,6 +59,7 @@ export const ARCHITECTURES: Record<string, Family> = {
   KimiLinearForCausalLM: 'kimi_linear', // Kimi Delta Attention + MLA (Kimi Linear, Kimi-K3)
   MiniMaxM3ForCausalLM: 'minimax_m3', // GQA + block-sparse attention, MoE with a shared expert
   MiMoV2FlashForCausalLM: 'mimo_v2', // per-layer-type attention shapes (sliding vs full)
+  DeepseekV4ForCausalLM: 'deepseek_v4', // compressed attention + hyper-connections
 };
 
 /** `model_type` → family (used when `architectures` is absent, and for nested text configs). */
@@ -91,6 +93,7 @@ export const MODEL_TYPES: Record<string, Family> = {
   minimax_m3: 'minimax_m3',
   gemma4_text: 'gemma4',
   mimo_v2_flash: 'mimo_v2',
+  deepseek_v4: 'deepseek_v4',
 };
 
 /** Multimodal wrappers whose `text_config` is imported (text decoder only). */
@@ -127,6 +130,7 @@ export const FAMILY_LABEL: Record<Family, string> = {
   minimax_m3: 'MiniMax-M3 (block-sparse attention)',
   gemma4: 'Gemma-4 (sliding + K=V global attention)',
   mimo_v2: 'MiMo-V2 (hybrid sliding-window attention)',
+  deepseek_v4: 'DeepSeek-V4 (compressed attention, hyper-connections)',
 };
 
 /** Tie default when the config omits `tie_word_embeddings` (per-model HF config class default). */
@@ -152,11 +156,11 @@ export const TIE_DEFAULT: Record<Family, boolean> = {
   minimax_m3: false,
   gemma4: true,
   mimo_v2: false,
+  deepseek_v4: false,
 };
 
 /** Architectures known and deliberately rejected, with the reason shown to the user. */
 const KNOWN_UNSUPPORTED: Record<string, string> = {
-  DeepseekV4ForCausalLM: 'DeepSeek-V4 compressed attention / hyper-connections are not supported',
   Qwen2MoeForCausalLM: 'Qwen2-MoE gated shared expert is not modeled',
   MambaForCausalLM: 'state-space (Mamba) layers are not supported',
   Mamba2ForCausalLM: 'state-space (Mamba) layers are not supported',
@@ -189,7 +193,7 @@ export function firstArchitecture(c: Cfg): string | null {
 
 /** Families that model a feature the generic check below would refuse. */
 const MAMBA_FAMILIES: ReadonlySet<Family | undefined> = new Set<Family>(['nemotron_h']);
-const DSA_FAMILIES: ReadonlySet<Family | undefined> = new Set<Family>(['deepseek']);
+const DSA_FAMILIES: ReadonlySet<Family | undefined> = new Set<Family>(['deepseek', 'deepseek_v4']);
 const LINEAR_FAMILIES: ReadonlySet<Family | undefined> = new Set<Family>(['qwen3_5', 'qwen3_5_moe']);
 
 /**
@@ -223,7 +227,7 @@ export function rejectUnsupportedFeatures(c: Cfg, family?: Family): void {
   if (family !== 'nemotron_nas' && c.has('block_configs')) {
     reject('block_configs', 'heterogeneous per-layer blocks (Nemotron-NAS / DeciLM) are not supported');
   }
-  if (c.has('compress_ratios') || c.has('hc_mult')) {
+  if (family !== 'deepseek_v4' && (c.has('compress_ratios') || c.has('hc_mult'))) {
     reject(
       c.has('compress_ratios') ? 'compress_ratios' : 'hc_mult',
       'DeepSeek-V4 compressed attention / hyper-connections are not supported',
