@@ -57,6 +57,36 @@ export function formatKvStrategy(kv: NonNullable<EvaluationResult['kv']>): strin
   return lines;
 }
 
+/**
+ * Memory per GPU; a "state GB" column (linear-attention / Mamba recurrent state, maxNumSeqs fixed
+ * states) appears when any GPU holds one, so the columns add up to the total.
+ */
+function memoryTable(r: EvaluationResult): string {
+  const state = r.memory.perGpu.some((g) => (g.stateGB ?? 0) > 0);
+  return renderTable(
+    [
+      'memory per GPU',
+      'weights GB',
+      'KV GB',
+      ...(state ? ['state GB'] : []),
+      'activations GB',
+      'reserved GB',
+      'total GB',
+      'capacity GB',
+    ],
+    r.memory.perGpu.map((g) => [
+      g.label,
+      fmtNum(g.weightsGB),
+      fmtNum(g.kvCacheGB),
+      ...(state ? [fmtNum(g.stateGB ?? 0)] : []),
+      fmtNum(g.activationsGB),
+      fmtNum(g.reservedGB),
+      fmtNum(g.totalGB),
+      fmtNum(g.capacityGB),
+    ]),
+  );
+}
+
 export function formatResultTable(r: EvaluationResult): string {
   const m = r.metrics;
   const lines = [
@@ -64,18 +94,7 @@ export function formatResultTable(r: EvaluationResult): string {
     ...(r.basis ? [`basis: ${r.basis}`] : []),
     `params ${fmtNum(r.model.totalParams / 1e9)}B total / ${fmtNum(r.model.activeParams / 1e9)}B active · KV ${bytes(r.model.kvBytesPerToken)}/token`,
     '',
-    renderTable(
-      ['memory per GPU', 'weights GB', 'KV GB', 'activations GB', 'reserved GB', 'total GB', 'capacity GB'],
-      r.memory.perGpu.map((g) => [
-        g.label,
-        fmtNum(g.weightsGB),
-        fmtNum(g.kvCacheGB),
-        fmtNum(g.activationsGB),
-        fmtNum(g.reservedGB),
-        fmtNum(g.totalGB),
-        fmtNum(g.capacityGB),
-      ]),
-    ),
+    memoryTable(r),
     `fits: ${r.memory.fits ? 'yes' : `NO (short by ${fmtNum(r.memory.shortfallGB)} GB)`} · max KV tokens ${fmtNum(r.memory.maxKvTokens)} · max concurrent seqs ${fmtNum(r.memory.maxConcurrentSeqs)}`,
     '',
     ...(r.kv ? [...formatKvStrategy(r.kv), ''] : []),

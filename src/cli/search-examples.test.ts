@@ -50,3 +50,23 @@ describe('parakv search on the 2026 examples (8× B200)', () => {
     });
   }
 });
+
+describe('parakv evaluate table with recurrent state', () => {
+  it('Qwen3.5 on 8× B200: a state GB column, and the columns add up to the total', async () => {
+    const { formatResultTable } = await import('./evaluate.ts');
+    const { evaluateSteadyState } = await import('../core/evaluate/evaluate.ts');
+    const { parseScenario } = await import('../core/scenario/validate.ts');
+    const p = parseScenario(JSON.parse(readFileSync(`${EXAMPLES}qwen3.5-397b-b200.json`, 'utf8')));
+    if (!p.ok) throw new Error(p.errors.join('; '));
+    const r = evaluateSteadyState(p.scenario);
+    const table = formatResultTable(r);
+    expect(table).toMatch(/KV GB +state GB +activations GB/);
+    const g = r.memory.perGpu[0]!;
+    expect(g.stateGB).toBeGreaterThan(0);
+    expect(g.weightsGB + g.kvCacheGB + g.stateGB! + g.activationsGB + g.reservedGB).toBeCloseTo(g.totalGB, 1);
+    // A model without state layers keeps the old columns.
+    const d = parseScenario(JSON.parse(readFileSync(`${EXAMPLES}deepseek-v3.2-b200.json`, 'utf8')));
+    if (!d.ok) throw new Error(d.errors.join('; '));
+    expect(formatResultTable(evaluateSteadyState(d.scenario))).not.toMatch(/state GB/);
+  });
+});

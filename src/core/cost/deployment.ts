@@ -52,6 +52,10 @@ export interface Deployment {
   clusterGpus: number;
 }
 
+function shapeText(a: { numKvHeads: number; headDim: number; kvShared?: boolean }): string {
+  return `${a.numKvHeads} KV heads × ${a.headDim}${a.kvShared ? ', K = V' : ''}`;
+}
+
 export class ScenarioError extends Error {
   constructor(
     readonly field: string,
@@ -166,6 +170,20 @@ export function shapeInstance(model: ModelSpec, s: ShardRequest, fieldPrefix = '
 
 export function resolveDeployment(s: Scenario): Deployment {
   const model = resolveModel(s.model);
+  if (model.compressedAttention) {
+    const ratios = [...new Set(model.layers.map((l) => l.compressRatio).filter((r) => r !== undefined))];
+    throw new ScenarioError(
+      'model',
+      `${model.name}: DeepSeek-V4 compressed attention (KV pooled ${ratios.join('/')}:1 beside a ${model.compressedAttention.window}-token window) and hyper-connections are modeled for parameters and KV, not yet for serving cost — plan DeepSeek-V3.2 for a comparable model`,
+    );
+  }
+  if (model.slidingAttention) {
+    // The step cost, KV geometry, paging and simulator assume one attention shape per model.
+    throw new ScenarioError(
+      'model',
+      `${model.name}: its sliding and full-attention layers have different shapes (${shapeText(model.slidingAttention)} vs ${shapeText(model.attention)}); parameters and KV per layer type are modeled, serving cost is not yet — plan a model with one attention shape`,
+    );
+  }
   const gpu = resolveGpu(s.cluster);
   const clusterGpus = s.cluster.nodes * s.cluster.gpusPerNode;
   const { plan } = s;

@@ -81,10 +81,32 @@ describe('vLLM command', () => {
     expect(flagValue(argv, '--tensor-parallel-size')).toBe('1');
     expect(flagValue(argv, '--data-parallel-size')).toBe('16');
     expect(argv).toContain('--enable-expert-parallel');
-    expect(flagValue(argv, '--quantization')).toBe('fp8');
+    // DeepSeek-V3 ships FP8 weights (quantization_config): vLLM reads them from the checkpoint, no flag.
+    expect(argv).not.toContain('--quantization');
     expect(flagValue(argv, '--kv-cache-dtype')).toBe('auto');
     expect(flagValue(argv, '--distributed-executor-backend')).toBe('ray');
     expect(notes.join(' ')).toMatch(/spans 2 nodes/);
+  });
+
+  it('quantizes a bf16 checkpoint online only; a quantized checkpoint carries its own format', () => {
+    const bf16Ckpt = scenario({
+      model: 'llama-3.1-70b',
+      cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 },
+      plan: { tp: 8 },
+      precision: { weights: 'fp8' },
+    });
+    expect(flagValue(vllmCommand(bf16Ckpt).argv, '--quantization')).toBe('fp8');
+    expect(flagValue(sglangCommand(bf16Ckpt).argv, '--quantization')).toBe('fp8');
+    // Kimi-K3 ships MXFP4 weights: planning it at fp8 needs another export, and no engine flag helps.
+    const k3 = scenario({
+      model: 'kimi-k3',
+      cluster: { gpu: 'b200', nodes: 4, gpusPerNode: 8 },
+      plan: { tp: 8, dp: 1, ep: 32, attentionDp: 4 },
+      precision: { weights: 'fp8', activations: 'bf16', kvCache: 'bf16' },
+    });
+    const k = vllmCommand(k3);
+    expect(k.argv).not.toContain('--quantization');
+    expect(k.text).toMatch(/checkpoint ships fp4 weights but this plan assumes fp8/);
   });
 
   it('says when the engine cannot express a KV dtype', () => {

@@ -21,6 +21,7 @@
  */
 import { resolveModel } from '../cost/deployment.ts';
 import { getModel } from '../model/catalog.ts';
+import { checkpointPrecisionOf } from '../model/precision.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { MemorySemantics } from '../engine/profiles.ts';
 import { resolveRuntime } from '../engine/resolve.ts';
@@ -175,8 +176,22 @@ function replicaComments(L: Layout, s: Scenario, engine: string): string[] {
 
 const fmtFraction = (x: number) => String(Math.round(x * 100) / 100);
 
+/**
+ * The weight-quantization flag the command needs ('fp8': quantize a bf16 checkpoint to FP8 online), or
+ * null. A quantized checkpoint (config.json `quantization_config`, core/model/precision.ts) carries its
+ * format and every engine reads it from there: no flag, and a note when the plan assumes another precision.
+ */
 function weightQuantNote(s: Scenario, c: string[]): string | null {
   const w = s.precision.weights;
+  const ckpt = checkpointPrecisionOf(s.model);
+  if (ckpt && ckpt.weights !== 'bf16' && ckpt.weights !== 'fp16') {
+    if (ckpt.weights !== w) {
+      c.push(
+        `The checkpoint ships ${ckpt.weights} weights but this plan assumes ${w}: serve a ${w} export of the model, or plan it in ${ckpt.weights}.`,
+      );
+    }
+    return null;
+  }
   if (w === 'bf16' || w === 'fp16') return null;
   if (w === 'fp8') return 'fp8';
   c.push(

@@ -39,6 +39,8 @@ const EXPECTED_IDS = [
   'glm-5',
   'nemotron-3-super-120b-a12b',
   'nemotron-3-nano-30b-a3b',
+  'minimax-m3',
+  'kimi-k3',
 ];
 
 const model = (id: string): ModelSpec => {

@@ -6,10 +6,14 @@
  * Pure TypeScript (no fs, no DOM): runs in Node, the browser and Web Workers.
  *
  * Policy: an architecture is imported only when every parameter and KV-cache figure it implies is
- * modeled here. Anything else (Mamba hybrids, linear attention, DeepSeek sparse attention, per-layer
- * heterogeneous blocks, unknown architectures) throws a `ModelImportError` naming the config field
- * and the reason. A broken config (missing/invalid field) also throws, naming the field and what is
- * expected. This function never returns a number for something it does not model.
+ * modeled here (since issue 13 that covers all 85 configs of data/reference/hf-configs: Gated DeltaNet,
+ * Kimi Delta Attention and Mamba-2 hybrids, DSA and block-sparse attention, NAS blocks, per-layer-type
+ * attention shapes, DeepSeek-V4 compressed attention). Anything else (unknown architectures, features
+ * the builders refuse) throws a `ModelImportError` naming the config field and the reason; an unknown
+ * `architectures` value lists the supported ones. A broken config (missing/invalid field) also throws,
+ * naming the field and what is expected. This function never returns a number for something it does
+ * not model. Models whose serving cost is not modeled yet (per-layer-type shapes, V4) import, and
+ * cost/deployment.ts refuses to plan them with the reason.
  *
  * Multimodal configs with a nested `text_config` (Llama-4, Qwen3-VL, Kimi-K2.5): only the text
  * decoder is imported; vision/audio towers and projectors are not counted (a note says so).

@@ -7,7 +7,14 @@
  * + final norm. MoE active = all non-expert weights (input embedding included) + top-k routed
  * experts + shared experts. Multi-token-prediction layers are not in `layers` and are not counted.
  */
-import { holdsKv, holdsState, type LayerSpec, type LinearAttentionSpec, type ModelSpec } from './types.ts';
+import {
+  type AttentionSpec,
+  holdsKv,
+  holdsState,
+  type LayerSpec,
+  type LinearAttentionSpec,
+  type ModelSpec,
+} from './types.ts';
 
 export interface LayerParams {
   /** Attention projections, their biases, qk-norm weights, sinks, MLA latent norms. */
@@ -30,9 +37,13 @@ export interface ParamCounts {
   perLayer: LayerParams[];
 }
 
-/** Attention parameters of one layer. */
-export function attentionParamsPerLayer(m: ModelSpec): number {
-  const a = m.attention;
+/** The attention shape of one layer: `slidingAttention` for sliding layers when the model has one. */
+export function attentionShapeOf(m: ModelSpec, layer: LayerSpec): AttentionSpec {
+  return layer.attention === 'sliding' && m.slidingAttention ? m.slidingAttention : m.attention;
+}
+
+/** Attention parameters of one layer of shape `a` (default: the full-attention shape). */
+export function attentionParamsPerLayer(m: ModelSpec, a: AttentionSpec = m.attention): number {
   const h = m.hiddenSize;
   if (a.kind === 'mla') {
     const qHead = a.qkNopeHeadDim + a.qkRopeHeadDim;
@@ -46,7 +57,7 @@ export function attentionParamsPerLayer(m: ModelSpec): number {
   }
   const qDim = a.numHeads * a.headDim;
   const kDim = a.numKvHeads * a.headDim;
-  const vDim = a.numKvHeads * a.vHeadDim;
+  const vDim = a.kvShared ? 0 : a.numKvHeads * a.vHeadDim; // K = V: no v_proj
   const oIn = a.numHeads * a.vHeadDim;
   const qOut = a.outputGate ? 2 * qDim : qDim;
   let p = h * (qOut + kDim + vDim) + oIn * h;
@@ -141,6 +152,48 @@ export function indexerParamsPerLayer(m: ModelSpec): number {
   );
 }
 
+/**
+ * DeepSeek-V4 attention parameters of one layer (see CompressedAttentionSpec): q_a h→qLora + its
+ * RMSNorm, q_b qLora→heads·headDim; the shared K = V projection h→headDim + its RMSNorm; the grouped
+ * output o_a (block-diagonal, heads·headDim·oLora in all) and o_b oGroups·oLora→h. A compressed layer
+ * adds its compressor: a KV and a gate projection h→headDim and a norm (headDim), and, where the layer
+ * runs the indexer, the same for the index keys (h→indexHeadDim ×2). The compressor layout is not in
+ * config.json: it follows the DeepSeek-V4 report's description (softmax-gated pooling of projected
+ * tokens); it is < 0.3 % of either V4 model.
+ */
+export function compressedAttentionParamsPerLayer(m: ModelSpec, layer: LayerSpec): number {
+  const ca = m.compressedAttention;
+  if (!ca) throw new Error(`model ${m.id}: compressed layer without a compressedAttention spec`);
+  const h = m.hiddenSize;
+  const q = h * ca.qLoraRank + ca.qLoraRank + ca.qLoraRank * ca.numHeads * ca.headDim;
+  const kv = h * ca.headDim + ca.headDim;
+  const o = ca.numHeads * ca.headDim * ca.oLoraRank + ca.oGroups * ca.oLoraRank * h;
+  let compressor = 0;
+  if (layer.compressRatio) {
+    compressor = 2 * h * ca.headDim + ca.headDim;
+    if (m.sparseIndexer && ownsIndexer(layer)) compressor += 2 * h * m.sparseIndexer.indexHeadDim;
+  }
+  return q + kv + o + compressor;
+}
+
+/**
+ * Manifold-constrained hyper-connection weights of one layer (DeepSeek mHC, `hc_mult` = n): before the
+ * attention and before the FFN, a dynamic mapping from the n·h-wide residual stream to the n² + 2n
+ * mixing coefficients (pre, post, residual), its bias and 3 scalar gates.
+ */
+export function hyperConnectionParamsPerLayer(m: ModelSpec): number {
+  const n = m.compressedAttention?.hcMult ?? 1;
+  if (n <= 1) return 0;
+  const coeffs = n * n + 2 * n;
+  return 2 * (n * m.hiddenSize * coeffs + coeffs + 3);
+}
+
+/** The head's hyper-connection merge (n·h → n weights, bias, scale) before the final norm; 0 without mHC. */
+function hyperConnectionHeadParams(m: ModelSpec): number {
+  const n = m.compressedAttention?.hcMult ?? 1;
+  return n > 1 ? n * m.hiddenSize * n + n + 1 : 0;
+}
+
 /** An attention layer that runs its own sparse-attention indexer (when the model has one). */
 export function ownsIndexer(layer: LayerSpec): boolean {
   return holdsKv(layer) && !layer.reusesIndexer && !layer.denseAttention;
@@ -151,7 +204,12 @@ export function mixerParams(m: ModelSpec, layer: LayerSpec): number {
   switch (layer.attention) {
     case 'full':
     case 'sliding':
-      return attentionParamsPerLayer(m) + (ownsIndexer(layer) ? indexerParamsPerLayer(m) : 0);
+      return (
+        (m.compressedAttention
+          ? compressedAttentionParamsPerLayer(m, layer)
+          : attentionParamsPerLayer(m, attentionShapeOf(m, layer))) +
+        (ownsIndexer(layer) ? indexerParamsPerLayer(m) : 0)
+      );
     case 'linear':
       return linearAttentionParamsPerLayer(m);
     case 'mamba':
@@ -214,8 +272,9 @@ function computeParams(m: ModelSpec): ParamCounts {
   const h = m.hiddenSize;
   const embeddingParams = m.vocabSize * h;
   const lmHeadParams = m.tieWordEmbeddings ? 0 : m.vocabSize * h;
-  const finalNormParams = h;
-  const norms = (m.normsPerLayer ?? 2) * h;
+  const finalNormParams = h + hyperConnectionHeadParams(m);
+  // Hyper-connection weights (DeepSeek-V4) sit beside the norms: small, replicated, on every layer.
+  const norms = (m.normsPerLayer ?? 2) * h + hyperConnectionParamsPerLayer(m);
   const dense = mlpParams(m, m.intermediateSize);
   const expert = routedExpertParams(m);
   const moeFixed = m.moe ? sharedExpertParams(m) + routerParams(m) + moeExtraParams(m) : 0;
@@ -243,9 +302,15 @@ function computeParams(m: ModelSpec): ParamCounts {
  * (numKvHeads * (headDim + vHeadDim) elements). MLA: the compressed latent plus the decoupled rope
  * key (kvLoraRank + qkRopeHeadDim elements), one copy, as stored by weight-absorbing engines.
  */
-export function attentionKvBytesPerLayerPerToken(m: ModelSpec, bytesPerElement: number): number {
-  const a = m.attention;
-  const elements = a.kind === 'mla' ? a.kvLoraRank + a.qkRopeHeadDim : a.numKvHeads * (a.headDim + a.vHeadDim);
+export function attentionKvBytesPerLayerPerToken(
+  m: ModelSpec,
+  bytesPerElement: number,
+  a: AttentionSpec = m.attention,
+): number {
+  const elements =
+    a.kind === 'mla'
+      ? a.kvLoraRank + a.qkRopeHeadDim
+      : a.numKvHeads * (a.kvShared ? a.headDim : a.headDim + a.vHeadDim);
   return elements * bytesPerElement;
 }
 
@@ -280,7 +345,16 @@ export function indexerKeyBytesPerToken(m: ModelSpec, layers: readonly LayerSpec
 
 /** KV-cache bytes per token summed over the KV layers (sliding-window layers included, uncapped). */
 export function kvBytesPerToken(m: ModelSpec, bytesPerElement: number): number {
-  return kvLayerCount(m) * attentionKvBytesPerLayerPerToken(m, bytesPerElement);
+  if (!m.slidingAttention && !m.compressedAttention)
+    return kvLayerCount(m) * attentionKvBytesPerLayerPerToken(m, bytesPerElement);
+  let bytes = 0;
+  for (const l of m.layers) {
+    if (!holdsKv(l)) continue;
+    // DeepSeek-V4 compressed layers grow by one entry per compressRatio tokens (their window is bounded).
+    const share = l.compressRatio ? 1 / l.compressRatio : 1;
+    bytes += share * attentionKvBytesPerLayerPerToken(m, bytesPerElement, attentionShapeOf(m, l));
+  }
+  return bytes;
 }
 
 /**
@@ -316,17 +390,20 @@ export function stateBytesPerSequence(m: ModelSpec, layers: readonly LayerSpec[]
 
 /**
  * KV-cache bytes for one sequence of `contextTokens` tokens: full-attention layers hold every
- * token, sliding-window layers hold min(contextTokens, slidingWindow).
+ * token, sliding-window layers hold min(contextTokens, slidingWindow), DeepSeek-V4 compressed layers
+ * their window plus ⌈contextTokens / compressRatio⌉ pooled entries.
  */
 export function kvBytesForContext(m: ModelSpec, contextTokens: number, bytesPerElement: number): number {
-  const perLayer = attentionKvBytesPerLayerPerToken(m, bytesPerElement);
-  let tokens = 0;
+  let bytes = 0;
   for (const layer of m.layers) {
     if (!holdsKv(layer)) continue;
-    tokens +=
-      layer.attention === 'sliding' && m.slidingWindow !== null
+    const tokens = layer.compressRatio
+      ? Math.min(contextTokens, m.compressedAttention?.window ?? contextTokens) +
+        Math.ceil(contextTokens / layer.compressRatio)
+      : layer.attention === 'sliding' && m.slidingWindow !== null
         ? Math.min(contextTokens, m.slidingWindow)
         : contextTokens;
+    bytes += tokens * attentionKvBytesPerLayerPerToken(m, bytesPerElement, attentionShapeOf(m, layer));
   }
-  return tokens * perLayer;
+  return bytes;
 }

@@ -32,6 +32,11 @@ export interface AttentionSpec {
    * hidden → numHeads·vHeadDim).
    */
   outputGate?: boolean;
+  /**
+   * K = V (Gemma-4 `attention_k_eq_v` on its full-attention layers): no v_proj, the values are the
+   * keys, and one tensor per KV head is cached (numKvHeads·headDim elements per token).
+   */
+  kvShared?: boolean;
   /** MLA only: low-rank q (null = full q projection), the KV latent and the decoupled rope key. */
   qLoraRank: number | null;
   kvLoraRank: number;
@@ -86,6 +91,12 @@ export interface LayerSpec {
    * `sparse_attention_freq` 0 layers): no indexer weights, no indexer key cache, no top-k selection.
    */
   denseAttention?: boolean;
+  /**
+   * DeepSeek-V4 compressed attention (`compress_ratios`): this layer caches one compressed KV entry
+   * per `compressRatio` tokens, besides the uncompressed sliding window every V4 layer keeps. Absent
+   * (or a 'sliding' layer) = window only.
+   */
+  compressRatio?: number;
   /** Dense FFN width of this layer when it differs per layer (Nemotron-NAS `block_configs`); default intermediateSize. */
   ffnWidth?: number;
   /** Hidden-size norms of this layer when they differ per layer (NAS no-op blocks drop theirs); default normsPerLayer. */
@@ -169,6 +180,27 @@ export interface SparseIndexerSpec {
   keyBytesPerToken: number;
 }
 
+/**
+ * DeepSeek-V4 attention (config `DeepseekV4ForCausalLM`): a low-rank query (`q_lora_rank`) over
+ * `numHeads` heads of `headDim`; one shared key = value head of `headDim` (MQA, K = V) whose last
+ * `ropeDim` channels carry RoPE; a grouped low-rank output projection (`o_groups` groups of heads each
+ * projected to `o_lora_rank`, then to hidden); on every layer an uncompressed window of `window`
+ * tokens, and on compressed layers (LayerSpec.compressRatio) a learned compressor that pools
+ * `compressRatio` tokens into one KV entry (ratio 4 layers also run the lightning indexer over
+ * compressed index keys, i.e. compressed sparse attention; ratio 128 layers attend to every compressed
+ * entry). Manifold-constrained hyper-connections widen the residual stream `hcMult`-fold.
+ */
+export interface CompressedAttentionSpec {
+  numHeads: number;
+  headDim: number;
+  ropeDim: number;
+  qLoraRank: number;
+  oLoraRank: number;
+  oGroups: number;
+  window: number;
+  hcMult: number;
+}
+
 export interface ModelSpec {
   id: string;
   name: string;
@@ -182,6 +214,12 @@ export interface ModelSpec {
   /** Sliding window size in tokens for 'sliding' layers (null when no layer slides). */
   slidingWindow: number | null;
   attention: AttentionSpec;
+  /**
+   * Shape of the 'sliding' layers when it differs from `attention` (Gemma-4: more KV heads of a smaller
+   * head dim; MiMo-V2: own KV head count and sinks). Parameters and KV bytes per layer type follow it;
+   * the serving cost model does not (cost/deployment.ts refuses to plan such a model, saying so).
+   */
+  slidingAttention?: AttentionSpec;
   /**
    * Width of the dense FFN (dense layers, and DeepSeek's first_k_dense layers; Llama-4:
    * `intermediate_size_mlp`). Models whose layers are all MoE keep the config's value; it is unused.
@@ -215,6 +253,8 @@ export interface ModelSpec {
   linearAttention?: LinearAttentionSpec;
   /** Mamba-2 shape of the 'mamba' layers (required when any layer is 'mamba'). */
   mamba?: MambaSpec;
+  /** DeepSeek-V4 compressed attention and hyper-connections (layers carry compressRatio). */
+  compressedAttention?: CompressedAttentionSpec;
   /** DSA lightning indexer on every 'full' attention layer (DeepSeek-V3.2, GLM-5). */
   sparseIndexer?: SparseIndexerSpec;
   /**

@@ -27,7 +27,10 @@ export type Family =
   | 'step3p7'
   | 'nemotron_nas'
   | 'kimi_linear'
-  | 'minimax_m3';
+  | 'minimax_m3'
+  | 'gemma4'
+  | 'mimo_v2'
+  | 'deepseek_v4';
 
 /** `architectures[0]` → family. */
 export const ARCHITECTURES: Record<string, Family> = {
@@ -55,6 +58,8 @@ export const ARCHITECTURES: Record<string, Family> = {
   DeciLMForCausalLM: 'nemotron_nas',
   KimiLinearForCausalLM: 'kimi_linear', // Kimi Delta Attention + MLA (Kimi Linear, Kimi-K3)
   MiniMaxM3ForCausalLM: 'minimax_m3', // GQA + block-sparse attention, MoE with a shared expert
+  MiMoV2FlashForCausalLM: 'mimo_v2', // per-layer-type attention shapes (sliding vs full)
+  DeepseekV4ForCausalLM: 'deepseek_v4', // compressed attention + hyper-connections
 };
 
 /** `model_type` → family (used when `architectures` is absent, and for nested text configs). */
@@ -86,6 +91,9 @@ export const MODEL_TYPES: Record<string, Family> = {
   'nemotron-nas': 'nemotron_nas',
   kimi_linear: 'kimi_linear',
   minimax_m3: 'minimax_m3',
+  gemma4_text: 'gemma4',
+  mimo_v2_flash: 'mimo_v2',
+  deepseek_v4: 'deepseek_v4',
 };
 
 /** Multimodal wrappers whose `text_config` is imported (text decoder only). */
@@ -97,6 +105,7 @@ export const WRAPPERS: Record<string, Family> = {
   Qwen3_5ForConditionalGeneration: 'qwen3_5',
   Qwen3_5MoeForConditionalGeneration: 'qwen3_5_moe',
   KimiK3ForConditionalGeneration: 'kimi_linear',
+  Gemma4ForConditionalGeneration: 'gemma4',
 };
 
 export const FAMILY_LABEL: Record<Family, string> = {
@@ -119,6 +128,9 @@ export const FAMILY_LABEL: Record<Family, string> = {
   nemotron_nas: 'Nemotron-NAS (Llama, per-layer blocks)',
   kimi_linear: 'Kimi Linear (Kimi Delta Attention + MLA hybrid)',
   minimax_m3: 'MiniMax-M3 (block-sparse attention)',
+  gemma4: 'Gemma-4 (sliding + K=V global attention)',
+  mimo_v2: 'MiMo-V2 (hybrid sliding-window attention)',
+  deepseek_v4: 'DeepSeek-V4 (compressed attention, hyper-connections)',
 };
 
 /** Tie default when the config omits `tie_word_embeddings` (per-model HF config class default). */
@@ -142,13 +154,13 @@ export const TIE_DEFAULT: Record<Family, boolean> = {
   nemotron_nas: false,
   kimi_linear: false,
   minimax_m3: false,
+  gemma4: true,
+  mimo_v2: false,
+  deepseek_v4: false,
 };
 
 /** Architectures known and deliberately rejected, with the reason shown to the user. */
 const KNOWN_UNSUPPORTED: Record<string, string> = {
-  DeepseekV4ForCausalLM: 'DeepSeek-V4 compressed attention / hyper-connections are not supported',
-  MiMoV2FlashForCausalLM: 'per-layer-type attention shapes (MiMo-V2 hybrid sliding window) are not supported',
-  Gemma4ForConditionalGeneration: 'Gemma-4 attention (shared K=V, separate global head dim/KV heads) is not supported',
   Qwen2MoeForCausalLM: 'Qwen2-MoE gated shared expert is not modeled',
   MambaForCausalLM: 'state-space (Mamba) layers are not supported',
   Mamba2ForCausalLM: 'state-space (Mamba) layers are not supported',
@@ -181,7 +193,7 @@ export function firstArchitecture(c: Cfg): string | null {
 
 /** Families that model a feature the generic check below would refuse. */
 const MAMBA_FAMILIES: ReadonlySet<Family | undefined> = new Set<Family>(['nemotron_h']);
-const DSA_FAMILIES: ReadonlySet<Family | undefined> = new Set<Family>(['deepseek']);
+const DSA_FAMILIES: ReadonlySet<Family | undefined> = new Set<Family>(['deepseek', 'deepseek_v4']);
 const LINEAR_FAMILIES: ReadonlySet<Family | undefined> = new Set<Family>(['qwen3_5', 'qwen3_5_moe']);
 
 /**
@@ -215,7 +227,7 @@ export function rejectUnsupportedFeatures(c: Cfg, family?: Family): void {
   if (family !== 'nemotron_nas' && c.has('block_configs')) {
     reject('block_configs', 'heterogeneous per-layer blocks (Nemotron-NAS / DeciLM) are not supported');
   }
-  if (c.has('compress_ratios') || c.has('hc_mult')) {
+  if (family !== 'deepseek_v4' && (c.has('compress_ratios') || c.has('hc_mult'))) {
     reject(
       c.has('compress_ratios') ? 'compress_ratios' : 'hc_mult',
       'DeepSeek-V4 compressed attention / hyper-connections are not supported',
@@ -230,13 +242,13 @@ export function rejectUnsupportedFeatures(c: Cfg, family?: Family): void {
   if (family !== 'minimax_m3' && c.has('sparse_attention_config')) {
     reject('sparse_attention_config', 'block-sparse attention layers (MiniMax-M3) are not supported');
   }
-  if (c.has('swa_num_key_value_heads') || c.has('hybrid_layer_pattern')) {
+  if (family !== 'mimo_v2' && (c.has('swa_num_key_value_heads') || c.has('hybrid_layer_pattern'))) {
     reject(
       c.has('swa_num_key_value_heads') ? 'swa_num_key_value_heads' : 'hybrid_layer_pattern',
       'per-layer-type attention shapes (sliding layers with their own head counts, MiMo-V2) are not supported',
     );
   }
-  if (c.has('attention_k_eq_v') || c.has('global_head_dim')) {
+  if (family !== 'gemma4' && (c.has('attention_k_eq_v') || c.has('global_head_dim'))) {
     reject(
       c.has('attention_k_eq_v') ? 'attention_k_eq_v' : 'global_head_dim',
       'Gemma-4 attention (shared K=V, separate global head dim/KV heads) is not supported',

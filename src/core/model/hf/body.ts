@@ -16,5 +16,5 @@ export interface Body {
   /** Plain 2-matrix MLP (Nemotron-H relu²) instead of the default gated one. */
   gatedMlp?: boolean;
   /** State-layer and indexer shapes of hybrid / sparse families. */
-  extra?: Pick<ModelSpec, 'linearAttention' | 'mamba' | 'sparseIndexer'>;
+  extra?: Pick<ModelSpec, 'linearAttention' | 'mamba' | 'sparseIndexer' | 'slidingAttention' | 'compressedAttention'>;
 }

@@ -12,6 +12,8 @@ import { describe, isObj, ModelImportError } from './reader.ts';
 import { buildNemotronH, buildNemotronNas, buildQwen35 } from './hybrid.ts';
 import { buildKimiLinear } from './kimi.ts';
 import { buildMiniMaxM3 } from './minimax.ts';
+import { buildGemma4, buildMiMoV2 } from './per-layer-shapes.ts';
+import { buildDeepseekV4 } from './deepseek-v4.ts';
 
 export function buildFamily(c: Cfg, family: Family, notes: string[]): Body {
   if (family === 'deepseek') return buildDeepseek(c, notes);
@@ -20,6 +22,9 @@ export function buildFamily(c: Cfg, family: Family, notes: string[]): Body {
   if (family === 'nemotron_nas') return buildNemotronNas(c);
   if (family === 'kimi_linear') return buildKimiLinear(c, notes);
   if (family === 'minimax_m3') return buildMiniMaxM3(c, notes);
+  if (family === 'gemma4') return buildGemma4(c, notes);
+  if (family === 'mimo_v2') return buildMiMoV2(c, notes);
+  if (family === 'deepseek_v4') return buildDeepseekV4(c, notes);
   const d = readDims(c, family);
   const { kinds, window } = readSliding(c, family, d.numLayers);
   const dense = (ffn: (i: number) => 'dense' | 'moe'): LayerSpec[] =>
