@@ -95,3 +95,17 @@ export function specReason(config: SpeculativeConfig, tpotOffMs: number, tpotOnM
     : 'decode speed unknown';
   return `${NAMES[config.method]}-${config.draftTokens} at ${a.toFixed(2)} acceptance: ${how}`;
 }
+
+/**
+ * One speculative setting written as text (the CLI's --speculative list): "off", or method:k with an optional
+ * @acceptance, e.g. "mtp:1", "eagle3:3@0.7", "ngram:4". Null when the text is not of that form.
+ */
+export function parseSpeculativeToken(text: string): SpeculativeOption | null {
+  const t = text.trim();
+  if (t === 'off') return 'off';
+  const m = /^(mtp|eagle3|eagle|ngram):(\d+)(?:@(\d*\.?\d+))?$/.exec(t);
+  if (!m) return null;
+  const out: SpeculativeConfig = { method: m[1] as SpeculativeConfig['method'], draftTokens: Number(m[2]) };
+  if (m[3] !== undefined) out.acceptanceRate = Number(m[3]);
+  return out;
+}
