@@ -54,3 +54,16 @@ describe('Gantt with speculative decoding', () => {
     expect(off.phases[0]!.describe).toMatch(/^decode step: 8\.0 seqs × 1 token/);
   });
 });
+
+describe('Gantt prefill with speculative decoding', () => {
+  it('the draft runs once over the prompt tokens after the target’s prefill, as the estimator costs', async () => {
+    const { prefillTimeS } = await import('../cost/estimator.ts');
+    const s = scenario({ method: 'eagle3', draftTokens: 3 });
+    const g = planGantt(s, 16, { phases: ['prefill'] });
+    expect(g.details.some((d) => d.name === 'draft 1/1 · qkv proj')).toBe(true);
+    expect(g.details.some((d) => d.name.startsWith('draft 2/'))).toBe(false);
+    const mark = g.phases[0]!;
+    // One 1,024-token prompt per 8,192-token chunk → 8 prompts in the iteration.
+    expect((mark.endUs - mark.startUs) / 1e6).toBeCloseTo(prefillTimeS(resolveDeployment(s), 8, 1024), 9);
+  });
+});

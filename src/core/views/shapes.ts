@@ -22,8 +22,8 @@ export interface PhaseShape {
   /** One line for captions, e.g. "decode step: 64 seqs × 1 token at 1,152 ctx". */
   describe: string;
   /**
-   * Speculative decoding (decode only): the draft's one-stage deployment, its per-pass batch and the number of
-   * passes (k) each step runs on the last stage after the (k + 1)-wide verify in `shape`.
+   * Speculative decoding: the draft's one-stage deployment, its per-pass batch and the number of passes it runs
+   * on the last stage after the target's pass (decode: k, after the (k + 1)-wide verify; prefill: 1, over the prompt).
    */
   draft?: { dep: Deployment; shape: BatchShape; passes: number };
 }
@@ -56,7 +56,14 @@ export function decodePhaseShape(dep: Deployment, scenario: Scenario, concurrenc
   };
 }
 
+/** Prefill with speculative decoding on: the draft also runs once over the iteration's prompt tokens. */
 export function prefillPhaseShape(dep: Deployment, scenario: Scenario): PhaseShape {
+  const p = prefillPhaseShapeOnly(dep, scenario);
+  const draftDep = dep.runtime.speculative ? draftDeploymentOf(dep) : null;
+  return draftDep ? { ...p, draft: { dep: draftDep, shape: p.shape, passes: 1 } } : p;
+}
+
+function prefillPhaseShapeOnly(dep: Deployment, scenario: Scenario): PhaseShape {
   const I = scenario.workload.inputTokens;
   const rt = dep.runtime;
   const chunk = rt.chunkedPrefill ? rt.maxBatchedTokens : Math.max(rt.maxBatchedTokens, I);
