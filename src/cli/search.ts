@@ -10,6 +10,7 @@ import { KV_DTYPES, type Scenario } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { OBJECTIVES, OBJECTIVE_INFO, isObjective } from '../core/search/objectives.ts';
 import { searchPrepared } from '../core/search/search.ts';
+import { parseSpeculativeToken } from '../core/search/spec-choices.ts';
 import { CLI_SEARCH_WALL_MS } from '../core/search/budget.ts';
 import { preloadKernelsFor } from '../core/kernels/registry.ts';
 import { loadSimulator } from '../core/search/simulator.ts';
@@ -33,6 +34,8 @@ export const SEARCH_HELP = `usage: parakv search <scenario.json|-> [options]
   --allow-lossy           let approximate strategies (KIVI-2, int4, GEAR, H2O, windows, top-k) rank;
                           without it they are listed as rejected ("KIVI-2 not allowed: lossy")
   --exact-only            refuse near-lossless strategies too (fp8 / int8 KV)
+  --speculative a,b       speculative decoding settings to try (default: the scenario's runtime.speculative):
+                          off, or method:k[@acceptance] with method mtp, eagle, eagle3, ngram (e.g. off,mtp:1,mtp:3@0.8)
   --max-num-seqs a,b      maxNumSeqs values to try (default: the scenario's)
   --max-batched-tokens a,b  chunk sizes to try (default: the scenario's)
   --allow-disagg          also try prefill/decode-disaggregated splits
@@ -52,6 +55,7 @@ const VALUE_FLAGS = [
   '--top',
   '--kv',
   '--kv-strategies',
+  '--speculative',
   '--max-num-seqs',
   '--max-batched-tokens',
   '--replicas',
@@ -156,6 +160,20 @@ export function optionsFromArgs(p: Parsed): Partial<SearchOptions> {
         throw new UsageError(
           `--kv-strategies: "${String(name)}" is not a KV strategy preset (${KV_PRESET_NAMES.join(', ')})`,
         );
+  }
+  const spec = p.values.get('--speculative');
+  if (spec !== undefined) {
+    o.speculative = spec
+      .split(',')
+      .filter((x) => x.trim().length > 0)
+      .map((x) => {
+        const v = parseSpeculativeToken(x);
+        if (v === null)
+          throw new UsageError(
+            `--speculative: "${x.trim()}" is not off or method:k[@acceptance] (methods mtp, eagle, eagle3, ngram; e.g. mtp:1)`,
+          );
+        return v;
+      });
   }
   if (p.flags.has('--allow-lossy')) o.allowLossy = true;
   if (p.flags.has('--exact-only')) o.allowNearLossless = false;

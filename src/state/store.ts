@@ -42,6 +42,8 @@ import {
 import { validateScenarioJson, type SharedState } from '../core/share/scenario-link.ts';
 import { kvPreset } from '../core/kv/presets.ts';
 import { kvStrategySchema } from '../core/kv/types.ts';
+import { speculativeSchema } from '../core/scenario/schema.ts';
+import { specChoiceOf } from '../core/search/spec-choices.ts';
 import { kvChoiceOfScenario } from '../core/views/kvStrategyUi.ts';
 import { planResolves, startingPlan } from '../core/views/startPlan.ts';
 import { DEFAULT_SCENARIO } from './defaults.ts';
@@ -76,6 +78,7 @@ export type SearchOptionsDraft = Pick<
   | 'allowNearLossless'
   | 'maxNumSeqs'
   | 'maxBatchedTokens'
+  | 'speculative'
   | 'top'
   | 'simulateTop'
   | 'replicas'
@@ -237,7 +240,7 @@ export type AppStore = Mutate<StoreApi<AppState>, [['zustand/persist', Persisted
  * strategies (`o.kvStrategies`), the id names the choice the scenario's runtime.kvStrategy is ("|kvs=fp8");
  * a strategy that is none of them matches no candidate.
  */
-export function currentKnobsId(s: Scenario, o?: Pick<SearchOptionsDraft, 'kvStrategies'>): string {
+export function currentKnobsId(s: Scenario, o?: Pick<SearchOptionsDraft, 'kvStrategies' | 'speculative'>): string {
   const knobs: PlanKnobs = {
     kind: s.plan.prefill && s.plan.decode ? 'disaggregated' : 'colocated',
     plan: s.plan,
@@ -249,6 +252,7 @@ export function currentKnobsId(s: Scenario, o?: Pick<SearchOptionsDraft, 'kvStra
     const c = kvChoiceOfScenario(s.runtime.kvStrategy, o.kvStrategies);
     knobs.kvStrategy = c ?? { id: '(custom)', label: 'custom', strategy: null };
   }
+  if (o?.speculative && o.speculative.length > 0) knobs.speculative = specChoiceOf(s.runtime.speculative);
   return knobsId(knobs);
 }
 
@@ -290,6 +294,10 @@ export function sanitizeSearchDraft(x: unknown): SearchOptionsDraft {
   if (Number.isInteger(o.simulateTop) && (o.simulateTop as number) >= 0 && (o.simulateTop as number) <= 64)
     d.simulateTop = o.simulateTop as number;
   if (o.replicas === 'all' || o.replicas === 'max') d.replicas = o.replicas;
+  if (Array.isArray(o.speculative))
+    d.speculative = o.speculative
+      .filter((v) => v === 'off' || speculativeSchema.safeParse(v).success)
+      .slice(0, 16) as SearchOptionsDraft['speculative'];
   return d;
 }
 

@@ -19,13 +19,13 @@
 import { dampedFixedPoint, kingmanWaitS } from './queueing.ts';
 import { kvBytesForContext, kvBytesPerToken } from '../model/params.ts';
 import type { Workload } from '../scenario/schema.ts';
-import { uniformShape } from './batch.ts';
+import { uniformShape, type BatchShape } from './batch.ts';
 import type { Deployment } from './deployment.ts';
 import { iterationCost } from './iteration.ts';
 import { memoryReport, type MemoryReport } from './memory.ts';
 import { kvHookOf, type KvHook, type PromptWork } from './kv-hook.ts';
 import { exposedTransferS, transferS } from '../kv/offload.ts';
-import { specPlanOf, specStepCost, tokensPerDecodeStep } from './speculative.ts';
+import { draftPrefillS, specPlanOf, specStepCost, tokensPerDecodeStep } from './speculative.ts';
 
 export interface SteadyState {
   /** Sequences decoding concurrently per instance. */
@@ -110,8 +110,8 @@ export function prefillTimeS(dep: Deployment, prompts: number, promptLen: number
     const perChunk = Math.floor(chunk / promptLen);
     const full = Math.floor(prompts / perChunk);
     const rest = prompts - full * perChunk;
-    const t = full > 0 ? full * iterationCost(dep, uniformShape(perChunk, 0, promptLen, true, window)).timeS : 0;
-    return t + (rest > 0 ? iterationCost(dep, uniformShape(rest, 0, promptLen, true, window)).timeS : 0);
+    const t = full > 0 ? full * prefillIterationS(dep, uniformShape(perChunk, 0, promptLen, true, window)) : 0;
+    return t + (rest > 0 ? prefillIterationS(dep, uniformShape(rest, 0, promptLen, true, window)) : 0);
   }
   // A long prompt runs as successive chunks, each attending to the chunks before it.
   // Terminates: `done` grows by chunk ≥ 1 per pass, so ⌈promptLen / chunk⌉ passes; lengths are clamped
@@ -119,6 +119,11 @@ export function prefillTimeS(dep: Deployment, prompts: number, promptLen: number
   if (promptLen > MAX_PREFILL_CHUNKS * chunk)
     throw new RangeError(`prompt of ${promptLen} tokens exceeds ${MAX_PREFILL_CHUNKS} prefill chunks of ${chunk}`);
   return prompts * longPromptPrefillS(dep, promptLen, chunk, window);
+}
+
+/** One prefill iteration, seconds: the target's pass, plus the speculative draft's pass over the same tokens. */
+function prefillIterationS(dep: Deployment, shape: BatchShape): number {
+  return iterationCost(dep, shape).timeS + draftPrefillS(dep, shape);
 }
 
 /** Up to this many chunks a long prompt is costed chunk by chunk; beyond it, by sampling. */
@@ -170,7 +175,7 @@ function costIdentity(dep: Deployment): string {
 function longPromptPrefillUncachedS(dep: Deployment, promptLen: number, chunk: number, window: number | null): number {
   const chunkAt = (done: number) => {
     const n = Math.min(chunk, promptLen - done);
-    return iterationCost(dep, uniformShape(1, done, n, done + n >= promptLen, window)).timeS;
+    return prefillIterationS(dep, uniformShape(1, done, n, done + n >= promptLen, window));
   };
   const chunks = Math.ceil(promptLen / chunk);
   if (chunks <= EXACT_PREFILL_CHUNKS) {

@@ -17,7 +17,7 @@ import { acceptanceOf } from '../spec/defaults.ts';
 import { expectedAcceptedTokens } from '../spec/acceptance.ts';
 import { DRAFT_FUSION_WIDTH, draftModelOf } from '../spec/draft.ts';
 import type { SpecMethod } from '../spec/types.ts';
-import { uniformShape, widenDecode } from './batch.ts';
+import { uniformShape, widenDecode, type BatchShape } from './batch.ts';
 import type { Deployment } from './deployment.ts';
 import { geometryOf } from './geometry.ts';
 import { iterationCost } from './iteration.ts';
@@ -87,6 +87,15 @@ export function specStepCost(dep: Deployment, spec: SpecPlan, seqs: number, ctx:
     ? spec.draftTokens * iterationCost(draft, uniformShape(seqs, ctx, 1, true, window), false, false).timeS
     : 0;
   return { draftS, verifyS, stepS: draftS + verifyS, tokensPerStep: spec.tokensPerStep };
+}
+
+/**
+ * The draft's pass over a prefill iteration: MTP / EAGLE heads run over every prompt token to build their
+ * own KV (and propose the first drafts), one decoder block + head rows on the GPU (0 for n-gram or off).
+ */
+export function draftPrefillS(dep: Deployment, shape: BatchShape): number {
+  const draft = dep.runtime.speculative ? draftDeploymentOf(dep) : null;
+  return draft ? iterationCost(draft, shape, false, false).timeS : 0;
 }
 
 /** Draft weights one GPU of the last stage holds, bytes: the block split like the target's, plus the fusion fc. */

@@ -19,8 +19,9 @@ import { notAllowedReason, strategyFidelity } from '../kv/presets.ts';
 import { shapeGroup } from '../evaluate/plan-label.ts';
 import { inSpace, kvKnobLabel, layoutLabel, type Space } from './space.ts';
 import type { Objective, PlanKnobs } from './types.ts';
+import { specReason, type SpecChoice } from './spec-choices.ts';
 
-type Change = 'kv' | 'kvs' | 'seqs' | 'chunk' | 'layout' | 'replicas' | 'pools' | 'disagg';
+type Change = 'kv' | 'kvs' | 'seqs' | 'chunk' | 'layout' | 'replicas' | 'pools' | 'disagg' | 'spec';
 
 interface Sibling {
   knobs: PlanKnobs;
@@ -51,6 +52,16 @@ export function siblings(space: Space, k: PlanKnobs): Sibling[] {
           ? k.kvDtype
           : ((o.kvDtypes[0] ?? k.kvDtype) as PlanKnobs['kvDtype']);
       add({ ...k, kvStrategy: c, kvDtype }, 'kvs', kvKnobLabel({ kvDtype, kvStrategy: c }));
+    }
+  }
+  if (k.speculative) {
+    const seen = new Set<string>([k.speculative.id]);
+    for (const c of space.knobs) {
+      const sc: SpecChoice | undefined = c.speculative;
+      if (sc && !seen.has(sc.id)) {
+        seen.add(sc.id);
+        add({ ...k, speculative: sc }, 'spec', sc.label);
+      }
     }
   }
   for (const n of space.options.maxNumSeqs)
@@ -110,6 +121,7 @@ function sameKnobs(a: PlanKnobs, b: PlanKnobs): boolean {
     a.kind === b.kind &&
     a.kvDtype === b.kvDtype &&
     a.kvStrategy?.id === b.kvStrategy?.id &&
+    a.speculative?.id === b.speculative?.id &&
     a.maxNumSeqs === b.maxNumSeqs &&
     a.maxBatchedTokens === b.maxBatchedTokens &&
     JSON.stringify(a.plan) === JSON.stringify(b.plan)
@@ -155,6 +167,16 @@ function cause(k: PlanKnobs, a: EvaluationResult, sib: Sibling, b: EvaluationRes
           ? `${name}${tag} prefills fewer prompt tokens ${ttft}`
           : `${name}${tag} starts requests sooner ${ttft}`;
       return `${name}${tag}`;
+    }
+    case 'spec': {
+      const on = k.speculative?.config;
+      const ta = a.metrics.tpotMs?.p50 ?? NaN;
+      const tb = b.metrics.tpotMs?.p50 ?? NaN;
+      if (on) return specReason(on, tb, ta);
+      const r = ca / Math.max(cb, 1);
+      if (r >= 1.05)
+        return `no speculative decoding: the draft's weights and KV would cost concurrency (${ca} vs ${cb} seqs)`;
+      return `no speculative decoding: ${sib.label} verifies more than it saves (TPOT ${fmtMs(ta)} vs ${fmtMs(tb)} ms)`;
     }
     case 'seqs':
       return k.maxNumSeqs > sib.knobs.maxNumSeqs
@@ -271,6 +293,8 @@ function explainAgainstSiblings(
   let beaten: { sib: Sibling; res: EvaluationResult; key: readonly [number, number] } | null = null;
   // Strategy siblings beaten, kept apart: when the search varies KV strategies the reason says which won.
   let beatenKv: { sib: Sibling; res: EvaluationResult; key: readonly [number, number] } | null = null;
+  // Likewise for speculative-decoding siblings: the reason says why speculation is on or off.
+  let beatenSpec: { sib: Sibling; res: EvaluationResult; key: readonly [number, number] } | null = null;
   let better: { sib: Sibling; res: EvaluationResult; key: readonly [number, number] } | null = null;
   let infeasible: { sib: Sibling; reason: string } | null = null;
   for (const sib of siblings(space, k)) {
@@ -297,10 +321,21 @@ function explainAgainstSiblings(
         (outright(kk) === outright(beatenKv.key) && cmp(kk, beatenKv.key) > 0);
       if (pk) beatenKv = { sib, res: out.result, key: kk };
     }
+    // The "off" sibling first, so the reason says what speculation itself buys.
+    const isOff = (x: Sibling) => x.knobs.speculative?.id === 'off';
+    if (
+      sib.change === 'spec' &&
+      cmp(kk, mine) < 0 &&
+      (!beatenSpec ||
+        (isOff(sib) && !isOff(beatenSpec.sib)) ||
+        (isOff(sib) === isOff(beatenSpec.sib) && cmp(kk, beatenSpec.key) > 0))
+    )
+      beatenSpec = { sib, res: out.result, key: kk };
     if (cmp(kk, mine) > 0 && (!better || cmp(kk, better.key) > 0)) better = { sib, res: out.result, key: kk };
   }
   const prefix = o === 'goodput' && r.metrics.goodputReqPerSec === 0 ? `${sloMiss(r)}; ` : '';
   if (beatenKv) beaten = beatenKv;
+  else if (beatenSpec) beaten = beatenSpec;
   if (beaten) {
     // Equal on the objective: the secondary objective decides, so quote that one.
     const on = beaten.key[0] === mine[0] ? o2 : o;

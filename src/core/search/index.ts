@@ -17,3 +17,4 @@ export {
   PROGRESS_INTERVAL_MS,
 } from './search.ts';
 export * from './budget.ts';
+export * from './spec-choices.ts';

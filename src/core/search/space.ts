@@ -47,6 +47,7 @@ import { GB } from '../units.ts';
 import { resolveRuntime } from '../engine/resolve.ts';
 import { isObjective } from './objectives.ts';
 import type { Candidate, CandidateCount, PlanKnobs, SearchOptions } from './types.ts';
+import { checkSpeculativeOptions, specChoicesFor, withSpeculative, type SpecChoice } from './spec-choices.ts';
 
 /** A search option is out of range; `field` is the option's name (e.g. "kvDtypes"). */
 export class SearchOptionError extends Error {
@@ -142,9 +143,11 @@ export function resolveOptions(scenario: Scenario, partial: Partial<SearchOption
       kvs.push(x);
     }
   });
+  const speculative = checkSpeculativeOptions(o.speculative ?? [], (m) => new SearchOptionError('speculative', m));
   return {
     ...o,
     kvStrategies: kvs,
+    speculative,
     allowLossy: o.allowLossy === true,
     allowNearLossless: o.allowNearLossless !== false,
     allowTpAcrossNodes: o.allowTpAcrossNodes === true,
@@ -204,6 +207,7 @@ export interface KnobCombo {
   maxNumSeqs: number;
   maxBatchedTokens: number;
   kvStrategy?: NamedKvStrategy;
+  speculative?: SpecChoice;
 }
 
 /** Everything enumeration needs, derived once per search; nothing here grows with the candidate count. */
@@ -393,8 +397,18 @@ export function disaggStructureCount(poolShapes: readonly Shape[], total: number
   return n;
 }
 
-/** Runtime knob combinations, KV strategy outermost, then KV dtype, maxNumSeqs, maxBatchedTokens. */
-function knobCombos(options: SearchOptions, kvChoices: readonly NamedKvStrategy[]): KnobCombo[] {
+/** Runtime knob combinations, KV strategy outermost, then KV dtype, maxNumSeqs, maxBatchedTokens, speculative. */
+function knobCombos(
+  options: SearchOptions,
+  kvChoices: readonly NamedKvStrategy[],
+  specs: readonly SpecChoice[] = [],
+): KnobCombo[] {
+  const knobs = knobCombosNoSpec(options, kvChoices);
+  if (specs.length === 0) return knobs;
+  return knobs.flatMap((c) => specs.map((speculative) => ({ ...c, speculative })));
+}
+
+function knobCombosNoSpec(options: SearchOptions, kvChoices: readonly NamedKvStrategy[]): KnobCombo[] {
   const knobs: KnobCombo[] = [];
   for (const kvStrategy of kvChoices.length > 0 ? kvChoices : [undefined]) {
     // A quant component sets the stored format: one combo over the bf16 base instead of one per KV dtype.
@@ -440,7 +454,11 @@ export function buildSpace(scenario: Scenario, options: SearchOptions): Space {
     families,
     poolShapes,
     poolFloorGpus,
-    knobs: knobCombos(options, kvChoices),
+    knobs: knobCombos(
+      options,
+      kvChoices,
+      specChoicesFor(model, options.speculative ?? [], (m) => new SearchOptionError('speculative', m)),
+    ),
     kvChoices,
     options,
     colocatedStructures: colocatedStructureCount(families, clusterGpus, options.replicas),
@@ -479,6 +497,7 @@ export function tooLargeError(count: CandidateCount, options: SearchOptions): Se
         ['kvStrategies', options.kvStrategies.length],
         ['maxNumSeqs', options.maxNumSeqs.length],
         ['maxBatchedTokens', options.maxBatchedTokens.length],
+        ['speculative', options.speculative?.length ?? 0],
       ] as const
     ).reduce((a, b) => (b[1] > a[1] ? b : a));
     field = widest[0];
@@ -574,6 +593,7 @@ export function* enumerateKnobs(space: Space, shard = 0, of = 1): Generator<{ in
         maxBatchedTokens: c.maxBatchedTokens,
       };
       if (c.kvStrategy) knobs.kvStrategy = c.kvStrategy;
+      if (c.speculative) knobs.speculative = c.speculative;
       yield { index: base + j, knobs };
     }
   }
@@ -591,6 +611,7 @@ export function applyKnobs(base: Scenario, k: PlanKnobs): Scenario {
     void _own;
     runtime = k.kvStrategy.strategy ? { ...rest, kvStrategy: k.kvStrategy.strategy } : rest;
   }
+  if (k.speculative) runtime = withSpeculative(runtime, k.speculative);
   return {
     ...base,
     plan: k.plan,
@@ -616,7 +637,7 @@ export function knobsId(k: PlanKnobs): string {
     k.kind === 'disaggregated' && p.prefill && p.decode
       ? `pd:${shape(p.prefill)}+${shape(p.decode)}`
       : `c:${shape({ ...p, instances: p.dp })}`;
-  return `${layout}|kv=${k.kvDtype}|seqs=${k.maxNumSeqs}|mbt=${k.maxBatchedTokens}${k.kvStrategy ? `|kvs=${k.kvStrategy.id}` : ''}`;
+  return `${layout}|kv=${k.kvDtype}|seqs=${k.maxNumSeqs}|mbt=${k.maxBatchedTokens}${k.kvStrategy ? `|kvs=${k.kvStrategy.id}` : ''}${k.speculative ? `|spec=${k.speculative.id}` : ''}`;
 }
 
 /** How a candidate stores its KV: "fp8 KV", "KIVI-2", "bf16 KV + H2O 20%". */
@@ -630,6 +651,7 @@ export function candidateLabel(k: PlanKnobs, options: SearchOptions): string {
   const parts = [layoutLabel(k), kvKnobLabel(k)];
   if (options.maxNumSeqs.length > 1) parts.push(`${k.maxNumSeqs} seqs`);
   if (options.maxBatchedTokens.length > 1) parts.push(`${k.maxBatchedTokens} tok chunks`);
+  if ((options.speculative?.length ?? 0) > 1 && k.speculative) parts.push(k.speculative.label);
   return parts.join(' · ');
 }
 
@@ -684,7 +706,8 @@ export function inSpace(space: Space, k: PlanKnobs): boolean {
       c.kvDtype === k.kvDtype &&
       c.maxNumSeqs === k.maxNumSeqs &&
       c.maxBatchedTokens === k.maxBatchedTokens &&
-      c.kvStrategy?.id === k.kvStrategy?.id,
+      c.kvStrategy?.id === k.kvStrategy?.id &&
+      c.speculative?.id === k.speculative?.id,
   );
   if (!knobOk) return false;
   const p = k.plan;

@@ -7,6 +7,7 @@ import type { NamedKvStrategy } from '../kv/presets.ts';
 import type { KvStrategyInput } from '../kv/types.ts';
 import type { Plan, Scenario, ScenarioInput } from '../scenario/schema.ts';
 import type { SearchStop } from './budget.ts';
+import type { SpecChoice, SpeculativeOption } from './spec-choices.ts';
 
 export type Objective =
   | 'throughput-per-gpu' // max output tok/s per GPU
@@ -43,6 +44,11 @@ export interface SearchOptions {
   allowLossy: boolean;
   /** Rank near-lossless strategies (fp8 / int8 KV with scales, as engines deploy by default). Default true. */
   allowNearLossless?: boolean;
+  /**
+   * Speculative decoding settings to try (issue 13): "off" or runtime.speculative objects, e.g.
+   * ["off", { method: "mtp", draftTokens: 1 }]. Empty / absent: the scenario's own setting.
+   */
+  speculative?: SpeculativeOption[];
   /** maxNumSeqs values to try (defaults to the scenario's). */
   maxNumSeqs: number[];
   /** maxBatchedTokens (chunk size) values to try (defaults to the scenario's). */
@@ -85,6 +91,8 @@ export interface PlanKnobs {
   maxBatchedTokens: number;
   /** The KV strategy this candidate runs (replaces runtime.kvStrategy; strategy null = none). Absent: the scenario's own. */
   kvStrategy?: NamedKvStrategy;
+  /** The speculative-decoding choice (absent: the scenario's own). */
+  speculative?: SpecChoice;
 }
 
 /** One candidate: the scenario with its plan/runtime knobs substituted. */

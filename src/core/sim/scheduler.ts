@@ -240,6 +240,8 @@ export class Scheduler {
       this.s.usedUnits += want;
       this.s.units[r]! += want;
       this.put(p, mb, r, n, st);
+      // The k drafts verified with the decode take token budget too (vLLM V1: 1 + len(spec_token_ids)).
+      if (lookahead > 0) st.budget = Math.max(0, st.budget - lookahead);
       i++;
     }
   }

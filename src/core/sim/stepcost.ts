@@ -198,14 +198,17 @@ export class StepCoster {
    */
   private cost(shape: BatchShape): Pick<IterationCost, 'stageTimesS' | 'p2pS' | 'overheadS'> {
     const spec = this.spec;
-    if (!spec || shape.decodeSeqs === 0) return iterationCost(this.dep, shape);
+    if (!spec) return iterationCost(this.dep, shape);
     const c = iterationCost(this.dep, widenDecode(shape, spec.draftTokens + 1));
     const draft = draftDeploymentOf(this.dep);
     if (!draft) return c;
+    // Pass 1 runs over the step's tokens (prompt chunks included: the draft builds its own KV); passes
+    // 2..k over the decoding sequences only.
     const n = shape.decodeSeqs;
-    const ctx = Math.max(0, shape.decodeKvReadTokens / n - 1);
+    const ctx = n > 0 ? Math.max(0, shape.decodeKvReadTokens / n - 1) : 0;
     const w = Number.isFinite(this.window) ? this.window : null;
-    const draftS = spec.draftTokens * iterationCost(draft, uniformShape(n, ctx, 1, true, w), false, false).timeS;
+    const rest = n > 0 ? iterationCost(draft, uniformShape(n, ctx, 1, true, w), false, false).timeS : 0;
+    const draftS = iterationCost(draft, shape, false, false).timeS + (spec.draftTokens - 1) * rest;
     const stageTimesS = c.stageTimesS.slice();
     stageTimesS[this.pp - 1] = (stageTimesS[this.pp - 1] ?? 0) + draftS;
     return { stageTimesS, p2pS: c.p2pS, overheadS: c.overheadS };

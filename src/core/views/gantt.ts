@@ -351,6 +351,8 @@ export function scheduleStages(
     const cost = iterationCost(dep, ph.shape, true);
     const ops = cost.ops ?? [];
     const steps = Array.from({ length: pp }, (_, s) => expandStage(dep, ops, s));
+    // Speculative decoding: the k draft passes follow the verify on the last stage (spans named "draft k/K · op").
+    if (ph.draft) steps[pp - 1]!.push(...draftSteps(ph.draft));
     const p2p = ops.find((o) => o.kind === 'p2p') ?? null;
     const overhead = ops.find((o) => o.kind === 'overhead') ?? null;
     const m = ph.microBatches;
@@ -443,6 +445,18 @@ export function scheduleStages(
     t0 = end;
   }
   return { spans, details, marks, makespanUs: t0 };
+}
+
+/** The draft passes of a speculative decode step as Gantt steps: each draft op once per pass, labelled. */
+function draftSteps(d: NonNullable<PhaseShape['draft']>): { op: OpCost; layer: number }[] {
+  const ops = iterationCost(d.dep, d.shape, true, false).ops ?? [];
+  // The draft's own kernel-launch gaps (no extra host step: the drafter runs inside the engine step).
+  const launches = ops.filter((o) => o.kind === 'overhead' && o.timeS > 0).map((op) => ({ op, layer: -1 }));
+  const one = [...expandStage(d.dep, ops, 0), ...launches];
+  const out: { op: OpCost; layer: number }[] = [];
+  for (let i = 1; i <= d.passes; i++)
+    for (const st of one) out.push({ op: { ...st.op, name: `draft ${i}/${d.passes} · ${st.op.name}` }, layer: -1 });
+  return out;
 }
 
 export function ganttFromDeployment(

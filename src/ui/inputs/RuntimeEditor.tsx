@@ -13,6 +13,7 @@ import { useActions, useApp, useAppShallow } from '../../state/react.tsx';
 import { kvStrategyName } from '../../core/views/kvStrategyUi.ts';
 import { Chips, NumberField, Section, SelectField, Toggle } from './fields.tsx';
 import { KvSearchKnobs, KvStrategyEditor } from './KvStrategyEditor.tsx';
+import { SpeculativeEditor } from './SpeculativeEditor.tsx';
 
 const BLOCK_SIZES = [8, 16, 32, 64, 128] as const;
 const SEQ_CHOICES = [32, 64, 128, 256, 512, 1024] as const;
@@ -237,6 +238,7 @@ export function RuntimeEditor() {
       />
       <EngineKnobs />
       <KvStrategyEditor />
+      <SpeculativeEditor />
       <h3 className="subhead">The search may vary</h3>
       <Chips
         label="KV dtypes to try"
