@@ -26,6 +26,8 @@ usage:
   parakv link <scenario.json|-> [--base https://host/path/]
   parakv validate <scenario.json|->
   parakv search <scenario.json> [--objective ...] [--top N] [--kv-strategies bf16,fp8,kivi2,h2o] [--allow-lossy] [--json]
+  parakv commands <scenario.json|-> [--engine vllm|sglang|trtllm]
+      prints the engine launch command for the scenario's plan
   parakv list models|gpus [--json]
 `;
 
@@ -195,6 +197,10 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
       }
       case 'list':
         return list(positional(args)[0], args.includes('--json'), io);
+      case 'commands': {
+        const { runCommands } = await import('./commands.ts');
+        return await runCommands(args, io);
+      }
       case 'search': {
         const mod = await import('./search.ts').catch(() => null);
         if (!mod) throw new UsageError('search is not available in this build');

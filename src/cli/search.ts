@@ -24,7 +24,8 @@ import { fmtNum, renderTable } from './table.ts';
 
 export const SEARCH_HELP = `usage: parakv search <scenario.json|-> [options]
 
-  --objective O           rank by O (default throughput-per-gpu)
+  --objective O           rank by O (default throughput-per-gpu); with an offered rate, plans meeting
+                          the SLO rank first (README: "How plans are ranked")
   --secondary O           second axis of the Pareto front (default ttft-p99)
                           O: ${OBJECTIVES.join(', ')}
   --top N                 rows in the ranked table (default 10)
@@ -228,6 +229,7 @@ function columns(o: Objective, o2: Objective): Column[] {
     { header: 'TPOT p99 ms', cell: (p) => f(p.result.metrics.tpotMs?.p99), same: 'tpot-p99' },
     { header: 'goodput req/s', cell: (p) => f(p.result.metrics.goodputReqPerSec), same: 'goodput' },
     { header: 'GPUs', cell: (p) => p.result.plan.gpusUsed },
+    { header: 'tier', cell: (p) => p.tier ?? '' },
     { header: 'method', cell: (p) => (p.method === 'simulation' ? 'sim' : 'closed') },
     { header: 'Pareto', cell: (p) => (p.onPareto ? '*' : '') },
   ];
@@ -270,6 +272,8 @@ export function formatSearchTable(
   const kvLine = strategyLine(options);
   if (kvLine) lines.push(kvLine);
   if (r.stopped) lines.push(`stopped early: ${r.stopped.message} (--budget-ms)`);
+  // The ranking rule (core/search/ranking.ts) and what the load needs, or the overload verdict.
+  if (r.verdict) lines.push(`${r.verdict.kind === 'meets-slo' ? 'this load needs' : 'overload'}: ${r.verdict.message}`);
   lines.push('');
   if (r.ranked.length === 0) {
     lines.push('No plan fits this cluster. Why the first plans were rejected:');
@@ -281,13 +285,15 @@ export function formatSearchTable(
         r.ranked.map((p, i) => cols.map((c) => c.cell(p, i + 1))),
       ),
     );
-    const firstClosed = r.ranked.findIndex((p) => p.method !== 'simulation');
-    if (simulated && firstClosed > 0) {
-      // Simulated plans carry queueing and tail latency; closed-form values are means and read optimistic.
+    if (simulated && r.ranked.some((p) => p.method !== 'simulation'))
       lines.push(
-        `note: plans 1–${firstClosed} were simulated (queueing and p99 tails included) and rank first; plans from ${firstClosed + 1} are closed-form estimates (means only, optimistic) — simulate one with \`parakv evaluate\` to compare like with like.`,
+        'note: "sim" rows were simulated (queueing and p99 tails included), "closed" rows are closed-form means; both rank by the same rule over the steady window.',
       );
-    }
+    const folded = r.ranked.filter((p) => (p.variants ?? []).length > 0);
+    for (const p of folded)
+      lines.push(
+        `same numbers as ${p.candidate.label}: ${p.variants!.map((v) => v.label).join('; ')} (the knob does not bind)`,
+      );
     lines.push('', 'why:');
     r.ranked.forEach((p, i) => lines.push(`${String(i + 1).padStart(3)}. ${p.reason}`));
     const off = r.pareto.filter((p) => !r.ranked.some((q) => q.candidate.id === p.candidate.id));
@@ -320,6 +326,8 @@ export function searchJson(r: SearchResult): unknown {
     value: p.value,
     secondaryValue: p.secondaryValue,
     method: p.method,
+    ...(p.tier !== undefined ? { tier: p.tier } : {}),
+    ...(p.variants ? { variants: p.variants } : {}),
     onPareto: p.onPareto,
     reason: p.reason,
     result: p.result,
@@ -330,6 +338,7 @@ export function searchJson(r: SearchResult): unknown {
     counts: r.counts,
     elapsedMs: Math.round(r.elapsedMs),
     ...(r.stopped ? { stopped: r.stopped } : {}),
+    ...(r.verdict ? { verdict: r.verdict } : {}),
     ranked: r.ranked.map((p, i) => plan(p, i)),
     pareto: r.pareto.map((p) => plan(p)),
     rejected: r.rejected.map((x) => ({

@@ -54,7 +54,8 @@ describe('vLLM command', () => {
     expect(flagValue(argv, '--enable-prefix-caching')).toBe('');
     expect(flagValue(argv, '--gpu-memory-utilization')).toBe('0.92');
     expect(flagValue(argv, '--block-size')).toBe('32');
-    expect(flagValue(argv, '--max-model-len')).toBe('2500');
+    // The longest request (2,500 tokens) rounded up to whole 32-token KV blocks.
+    expect(flagValue(argv, '--max-model-len')).toBe('2528');
     expect(flagValue(argv, '--enable-expert-parallel')).toBeNull();
     // Two replicas of 8 GPUs on 2 nodes: one command per replica, said in a comment.
     expect(text).toMatch(/^# Plan has dp=2 replicas of 8 GPUs/);
@@ -226,16 +227,36 @@ describe('maxModelLen', () => {
           workload: { input: { kind: 'uniform', min: 10, max: 3000 }, output: { kind: 'fixed', tokens: 500 } },
         }),
       ),
-    ).toBe(3500);
+    ).toBe(3504); // 3,500 rounded up to 16-token blocks
+    // A lognormal tail counts at its 99.9th percentile: 800·e^(3.0902·1) = 17,585 prompt + 256 output
+    // = 17,841, rounded up to 16-token blocks — not the 131,072-token window, and far above the mean.
     expect(maxModelLen(scenario({ ...base, workload: { input: { kind: 'lognormal', median: 800, sigma: 1 } } }))).toBe(
-      131072,
+      17856,
     );
     expect(
       flagValue(
         vllmCommand(scenario({ ...base, workload: { input: { kind: 'uniform', min: 10, max: 3000 } } })).argv,
         '--max-model-len',
       ),
-    ).toBe('3256');
+    ).toBe('3264');
+  });
+
+  it('a trace sets it from its longest row, rounded up to the block size', async () => {
+    const { maxModelLen } = await import('./commands.ts');
+    const data = [
+      '{"timestamp": 0, "input_length": 100, "output_length": 20}',
+      '{"timestamp": 1000, "input_length": 4142, "output_length": 300}',
+      '{"timestamp": 2000, "input_length": 900, "output_length": 50}',
+    ].join('\n');
+    const s = scenario({
+      model: 'llama-3.1-8b',
+      cluster: { gpu: 'h100-sxm' },
+      runtime: { kvBlockSize: 32 },
+      workload: { trace: { format: 'mooncake-jsonl', data } },
+    });
+    expect(maxModelLen(s)).toBe(4448); // 4,442 → 139 blocks of 32
+    expect(flagValue(sglangCommand(s).argv, '--context-length')).toBe('4448');
+    expect(flagValue(trtllmCommand(s).argv, '--max_seq_len')).toBe('4448');
   });
 });
 

@@ -25,7 +25,6 @@ import { checkpointPrecisionOf } from '../model/precision.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { MemorySemantics } from '../engine/profiles.ts';
 import { resolveRuntime } from '../engine/resolve.ts';
-import { distUpper } from '../views/lengthPreview.ts';
 import { acceptanceOf } from '../spec/defaults.ts';
 import {
   sglangSpeculativeArgs,
@@ -33,6 +32,9 @@ import {
   trtllmSpeculativeYaml,
   vllmSpeculativeArgs,
 } from './speculative-flags.ts';
+import { traceOf } from '../evaluate/workload-view.ts';
+import { longestLength } from '../workload/clamp.ts';
+import { parseTraceOnce, type TraceFormat } from '../workload/traces.ts';
 
 export type Engine = 'vllm' | 'sglang' | 'trtllm';
 
@@ -77,10 +79,36 @@ export function modelArg(scenario: Scenario): string {
   return `/path/to/${slug}`;
 }
 
+/** The longest request of a trace: max over its rows of prompt + output tokens (null if it does not parse). */
+export function traceLongestTokens(w: Scenario['workload']): number | null {
+  const t = traceOf(w);
+  if (!t) return null;
+  const parsed = parseTraceOnce(t.format as TraceFormat, t.data);
+  if (!parsed.ok || parsed.requests.length === 0) return null;
+  return parsed.requests.reduce((m, r) => Math.max(m, r.inputTokens + r.outputTokens), 0);
+}
+
+/** The longest request the workload sends: the trace's maximum, or longestLength (p99.9 of a tail) of each part. */
+export function longestRequestTokens(s: Scenario): number | null {
+  const w = s.workload;
+  if (w.trace) return traceLongestTokens(w);
+  const inp = w.input ? longestLength(w.input) : w.inputTokens;
+  const out = w.output ? longestLength(w.output) : w.outputTokens;
+  return inp + out;
+}
+
+/** `tokens` rounded up to whole KV blocks (engines allocate the KV cache in blocks / pages). */
+export function roundUpToBlock(tokens: number, blockTokens: number): number {
+  const b = Math.max(1, Math.floor(blockTokens));
+  return Math.ceil(tokens / b) * b;
+}
+
 /**
- * The context length to configure: the longest request the workload can send (prompt + output),
- * capped by the model's window. Fixed lengths give input + output; bounded distributions their
- * maxima; an unbounded distribution or a trace the model's window (so no request is refused).
+ * The context length to configure (vLLM --max-model-len, SGLang --context-length, TensorRT-LLM
+ * --max_seq_len): the longest request the workload sends — a trace's longest row, else prompt +
+ * output where a distribution's tail counts at its 99.9th percentile (workload/clamp.ts
+ * longestLength; its bounded maximum when it has one) — rounded up to whole KV blocks, and capped by
+ * the model's context window. Never the mean: a limit at the mean would refuse half the requests.
  */
 export function maxModelLen(s: Scenario): number {
   const w = s.workload;
@@ -90,11 +118,9 @@ export function maxModelLen(s: Scenario): number {
   } catch {
     // unresolvable model: fall back to the workload's own bound
   }
-  if (w.trace) return Number.isFinite(window) ? window : w.inputTokens + w.outputTokens;
-  const inp = w.input ? distUpper(w.input) : w.inputTokens;
-  const out = w.output ? distUpper(w.output) : w.outputTokens;
-  if (inp === null || out === null) return Number.isFinite(window) ? window : w.inputTokens + w.outputTokens;
-  return Math.min(inp + out, window);
+  const longest = longestRequestTokens(s);
+  if (longest === null) return Number.isFinite(window) ? window : w.inputTokens + w.outputTokens;
+  return Math.min(roundUpToBlock(longest, resolveRuntime(s).kvBlockSize), window);
 }
 
 interface Layout {

@@ -11,8 +11,9 @@
  * It returns its top-k (k = max(top, simulateTop)) and its Pareto front. mergeShards unions them:
  * the global top-k and front are subsets of the union, ties break on the candidate index, and
  * rejected lists keep the lowest indexes, so any sharding yields the same result as one shard.
- * The second pass re-evaluates the first `simulateTop` plans with an injected evaluator (the
- * simulator when it exists) and re-ranks them ahead of the rest.
+ * The second pass re-evaluates `simulateTop` distinct layouts (collapse.ts pickForSimulation, the
+ * best P/D splits among them) with an injected evaluator (the simulator when it exists); every row,
+ * simulated or not, is then ranked by the one rule (ranking.ts) and non-binding variants collapse.
  * A time budget (options.maxWallMs, budget.ts) may stop the first pass early: the result then ranks
  * what was evaluated and `stopped` says how many candidates were searched, in words.
  * A plan whose objective value is not finite (NaN, ±Infinity) is rejected with a reason, never ranked.

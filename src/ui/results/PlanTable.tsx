@@ -191,6 +191,20 @@ export function PlanTable({ result }: { result: SearchResult }) {
                     </button>
                     {p.onPareto && <span className="badge badge--accent">Pareto</span>}
                     {p.method === 'simulation' && <span className="badge">sim</span>}
+                    {p.tier === 3 && (
+                      <span className="badge" title="Overloaded: the queue grows without bound at the offered load">
+                        overloaded
+                      </span>
+                    )}
+                    {p.variants && p.variants.length > 0 && (
+                      <span
+                        className="badge"
+                        data-testid="plan-variants"
+                        title={`Same numbers (the knob does not bind): ${p.variants.map((v) => v.label).join('; ')}`}
+                      >
+                        +{p.variants.length} same
+                      </span>
+                    )}
                   </div>
                 </td>
                 <td className="l" data-testid="plan-kv">

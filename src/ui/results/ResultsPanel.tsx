@@ -15,6 +15,7 @@ import { downloadText } from '../download.ts';
 import { fmtDuration, fmtInt, fmtNum } from '../format.ts';
 import { IconAlert, IconDownload, IconPlay, IconStop } from '../icons.tsx';
 import { objectiveAxisLabel } from '../inputs/ObjectivesEditor.tsx';
+import { LoadVerdictBanner } from './LoadVerdictBanner.tsx';
 import { PlanTable, shortLabel } from './PlanTable.tsx';
 
 /** Are the results computed for the current inputs? */
@@ -314,6 +315,7 @@ export function ResultsPanel() {
       </div>
       {result ? (
         <>
+          <LoadVerdictBanner result={result} />
           {result.ranked.length > 0 ? (
             <PlanTable result={result} />
           ) : (
