@@ -9,15 +9,19 @@ import { fmtBytes as bytes } from '../core/format.ts';
 import { errorSummary, summariseIssues } from './check.ts';
 import type { CliIo } from './io.ts';
 import { fmtNum, renderTable } from './table.ts';
+import { withBandFields } from '../core/calibrate/bands.ts';
 
 export type Evaluator = (scenario: Parameters<typeof evaluateSteadyState>[0]) => EvaluationResult;
 
-/** Evaluate untrusted JSON; user errors come back as { error } naming the field. */
+/**
+ * Evaluate untrusted JSON; user errors come back as { error } naming the field. Each headline number
+ * carries its expected error next to it (`tpotMsBandPct`, core/calibrate/bands.ts).
+ */
 export function evaluateJson(input: unknown, evaluate: Evaluator): EvaluationResult | { error: string } {
   const parsed = parseScenario(input);
   if (!parsed.ok) return { error: summariseIssues(parsed.errors) };
   try {
-    return evaluate(parsed.scenario);
+    return withBandFields(evaluate(parsed.scenario), parsed.scenario);
   } catch (e) {
     if (e instanceof ScenarioError) return { error: e.message };
     throw e;
