@@ -4,6 +4,7 @@
  * Numbers come from the search row when the selection is a fresh search result, else from the
  * closed-form evaluation of the current inputs (recomputed on every edit).
  */
+import { bandsOf, formatBand } from '../../core/calibrate/bands.ts';
 import { useId, type KeyboardEvent, type ReactNode } from 'react';
 import type { EvaluationResult } from '../../core/evaluate/evaluate.ts';
 import type { Scenario } from '../../core/scenario/schema.ts';
@@ -84,12 +85,14 @@ function Kpis({ r, scenario }: { r: EvaluationResult; scenario: Scenario }) {
   const m = r.metrics;
   const slo = scenario.slo;
   const h = memoryHeadroom(r, scenario.workload.inputTokens, scenario.workload.outputTokens);
+  // Expected error of each number for its basis (core/calibrate/bands.ts), e.g. "ms ± 12 %".
+  const band = bandsOf(r, scenario);
   return (
     <div className="kpis" data-testid="plan-kpis">
       <Kpi
         label="Throughput"
         value={fmtNum(m.outputTokPerSecPerGpu, 4)}
-        unit="tok/s/GPU"
+        unit={`tok/s/GPU ${formatBand(band.outputTokPerSecPerGpu)}`}
         sub={`${fmtNum(m.outputTokPerSec, 4)} tok/s total`}
         testId="kpi-throughput"
       />
@@ -104,7 +107,7 @@ function Kpis({ r, scenario }: { r: EvaluationResult; scenario: Scenario }) {
       <Kpi
         label="TTFT p50 / p99"
         value={`${fmtNum(m.ttftMs?.p50)} / ${fmtNum(m.ttftMs?.p99)}`}
-        unit="ms"
+        unit={`ms ${formatBand(band.ttftMs)}`}
         sub={`SLO ≤ ${fmtMs(slo.ttftMs)}`}
         tone={(m.ttftMs?.p99 ?? 0) > slo.ttftMs ? 'bad' : undefined}
         testId="kpi-ttft"
@@ -112,7 +115,7 @@ function Kpis({ r, scenario }: { r: EvaluationResult; scenario: Scenario }) {
       <Kpi
         label="TPOT p50 / p99"
         value={`${fmtNum(m.tpotMs?.p50)} / ${fmtNum(m.tpotMs?.p99)}`}
-        unit="ms"
+        unit={`ms ${formatBand(band.tpotMs)}`}
         sub={`SLO ≤ ${fmtMs(slo.tpotMs)}`}
         tone={(m.tpotMs?.p99 ?? 0) > slo.tpotMs ? 'bad' : undefined}
         testId="kpi-tpot"
