@@ -124,3 +124,25 @@ export function withBandFields<R extends Pick<EvaluationResult, 'basis' | 'gpu' 
   }
   return { ...r, metrics: metrics as unknown as R['metrics'], errorBands: bands };
 }
+
+/** The headline metric each search objective ranks on (core/search/objectives.ts). */
+const OBJECTIVE_METRIC: Record<string, BandedMetric> = {
+  'throughput-per-gpu': 'outputTokPerSecPerGpu',
+  goodput: 'goodputReqPerSec',
+  'ttft-p50': 'ttftMs',
+  'ttft-p99': 'ttftMs',
+  'tpot-p50': 'tpotMs',
+  'tpot-p99': 'tpotMs',
+  cost: 'costUsdPerMOutputTokens',
+  energy: 'energyJPerOutputToken',
+};
+
+/** Expected error (%) of a search objective's value for result `r` (whiskers on the Pareto chart). */
+export function objectiveBandPct(
+  objective: string,
+  r: Pick<EvaluationResult, 'basis' | 'gpu'>,
+  s: Pick<Scenario, 'runtime'>,
+): number | undefined {
+  const m = OBJECTIVE_METRIC[objective];
+  return m ? bandsOf(r, s)[m].pct : undefined;
+}
