@@ -64,6 +64,10 @@ export function calibrateFromFiles(s: Scenario, paths: readonly string[], io: Cl
   const split = r.split
     ? `; split check (fit ${r.split.fitOn}, score ${r.split.scoredOn}): tpotMs ${pct(r.split.beforePct.tpotMs)} → ${pct(r.split.afterPct.tpotMs)}`
     : '';
+  if (f.leftOut.length)
+    io.stderr(
+      `parakv: --calibrate: left out of the fit (beyond 4× the metric's expected error): ${f.leftOut.join(', ')}\n`,
+    );
   io.stderr(
     `parakv: calibrated on ${f.calibration.points} of your points: ${factors}; median error ${metrics}${split}\n`,
   );

@@ -149,7 +149,7 @@ function residual(o: Obs, x: number[]): number {
  * Huber IRLS over the affine design with bounds; returns the fitted factors (same order as `o.b`).
  * `start` is the linearisation point, so the weak prior pulls toward 1, not toward the start.
  */
-export function huberIrls(obs: readonly Obs[], k: number, maxIter = 50): number[] {
+export function huberIrls(obs: readonly Obs[], k: number, maxIter = 50, mask?: readonly boolean[]): number[] {
   let x = new Array<number>(k).fill(1);
   const pinned = new Array<number | null>(k).fill(null);
   const lambda = PRIOR_WEIGHT * obs.length;
@@ -159,7 +159,7 @@ export function huberIrls(obs: readonly Obs[], k: number, maxIter = 50): number[
       // Residuals are already in units of their expected error (σ_m), so the scale is known: Huber's
       // δ = 1.345 (95 % efficiency under normal errors). Past it an observation's pull stops growing.
       const delta = HUBER_DELTA;
-      const w = e.map((r) => (Math.abs(r) <= delta ? 1 : delta / Math.abs(r)));
+      const w = e.map((r, j) => (mask && !mask[j] ? 0 : Math.abs(r) <= delta ? 1 : delta / Math.abs(r)));
       // Normal equations of Σ w_j ((a_j + b_j·x − y_j)/y_j)² + λ Σ (x − 1)² over the free factors.
       const free = [...Array(k).keys()].filter((i) => pinned[i] === null);
       const M = free.map(() => new Array<number>(free.length).fill(0));
@@ -193,6 +193,22 @@ export function huberIrls(obs: readonly Obs[], k: number, maxIter = 50): number[
   return x.map((xi) => Math.min(FACTOR_MAX, Math.max(FACTOR_MIN, xi)));
 }
 
+/**
+ * Standardised residual past which an observation is left out after the first fit: 4 times the metric's
+ * typical public error means the run shows something the factors cannot express (a queueing regime the
+ * model misses, a mis-labelled run), and Huber's bounded pull would still drag every factor toward it.
+ */
+export const REJECT_Z = 4;
+
+/** Huber fit, then one refit without the observations still beyond REJECT_Z (their indices returned). */
+export function robustFit(obs: readonly Obs[], k: number): { x: number[]; rejected: number[] } {
+  const x0 = huberIrls(obs, k);
+  const rejected = obs.map((o, j) => (Math.abs(residual(o, x0)) > REJECT_Z ? j : -1)).filter((j) => j >= 0);
+  if (rejected.length === 0 || rejected.length === obs.length) return { x: x0, rejected: [] };
+  const mask = obs.map((_, j) => !rejected.includes(j));
+  return { x: huberIrls(obs, k, 50, mask), rejected };
+}
+
 export interface PointScore {
   where: string;
   metric: CalMetric;
@@ -208,6 +224,8 @@ export interface FitResult {
   fitted: FactorName[];
   /** Too few points to fit them apart: one common scale moved them all (MIN_POINTS_PER_FACTOR). */
   tied: boolean;
+  /** Observations left out of the fit (beyond REJECT_Z of their metric's expected error), "where metric". */
+  leftOut: string[];
   rounds: number;
   /** Per point and metric: measured, predicted before and after the fit. */
   rows: PointScore[];
@@ -309,13 +327,16 @@ export function fitCalibration(points: readonly FitPoint[], source?: string): Fi
   let base = before;
   let after = before;
   let rounds = 0;
+  let left: string[] = [];
   for (; rounds < 2 && names.length > 0;) {
     rounds++;
     const full = design(points, names, c, base);
     if (full.length === 0) break;
     // Tied: one parameter moves every factor together (its design column is the sum of theirs).
     const obs = tied ? full.map((o) => ({ ...o, b: [o.b.reduce((x, y) => x + y, 0)] })) : full;
-    const x = huberIrls(obs, tied ? 1 : names.length);
+    const fitted = robustFit(obs, tied ? 1 : names.length);
+    const x = fitted.x;
+    left = fitted.rejected.map((j) => `${points[obs[j]!.point]!.where} ${obs[j]!.metric}`);
     const next = { ...UNIT_FACTORS };
     names.forEach((n, i) => (next[n] = tied ? x[0]! : x[i]!));
     c = next;
@@ -358,6 +379,7 @@ export function fitCalibration(points: readonly FitPoint[], source?: string): Fi
     factors: c,
     fitted: names,
     tied,
+    leftOut: left,
     rounds,
     rows,
     beforePct: medianErrors(rows, 'before'),

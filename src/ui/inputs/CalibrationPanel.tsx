@@ -55,6 +55,12 @@ function FitReport({ outcome }: { outcome: Extract<CalibrationOutcome, { ok: tru
           the in-sample one means the fit chased noise.
         </p>
       )}
+      {fit.leftOut.length > 0 && (
+        <p className="field__note">
+          Left out of the fit (more than 4× the metric’s expected error, which no scale factor explains):{' '}
+          {fit.leftOut.join(', ')}.
+        </p>
+      )}
       {fit.tied && (
         <p className="field__note">
           Too few points to tell the classes of work apart: one common time scale was fitted.
