@@ -183,6 +183,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!roofline) await loadAllKernelProfiles();
   console.log(`kernels: ${roofline ? 'roofline only' : 'measured profiles loaded'} (--roofline switches)`);
   const summary = runFidelity(sim ? simulationEvaluator : steadyStateEvaluator, process.argv.includes('--rows'));
+  if (process.argv.includes('--write-bands') && !sim) await (await import('./bands.ts')).writeBands();
   if (process.argv.includes('--write-ceilings') && !sim) {
     const note =
       'Closed-form median absolute % error per public set, engine and GPU family: the accepted bench:fidelity figures plus CEILING_MARGIN_PCT. bench/fidelity.test.ts fails above them. Rewrite with `npx tsx bench/fidelity.ts --write-ceilings` only when the numbers improve (or a reviewed model change moves them).';

@@ -9,15 +9,19 @@ import { fmtBytes as bytes } from '../core/format.ts';
 import { errorSummary, summariseIssues } from './check.ts';
 import type { CliIo } from './io.ts';
 import { fmtNum, renderTable } from './table.ts';
+import { formatBand, withBandFields, type Band, type BandedMetric } from '../core/calibrate/bands.ts';
 
 export type Evaluator = (scenario: Parameters<typeof evaluateSteadyState>[0]) => EvaluationResult;
 
-/** Evaluate untrusted JSON; user errors come back as { error } naming the field. */
+/**
+ * Evaluate untrusted JSON; user errors come back as { error } naming the field. Each headline number
+ * carries its expected error next to it (`tpotMsBandPct`, core/calibrate/bands.ts).
+ */
 export function evaluateJson(input: unknown, evaluate: Evaluator): EvaluationResult | { error: string } {
   const parsed = parseScenario(input);
   if (!parsed.ok) return { error: summariseIssues(parsed.errors) };
   try {
-    return evaluate(parsed.scenario);
+    return withBandFields(evaluate(parsed.scenario), parsed.scenario);
   } catch (e) {
     if (e instanceof ScenarioError) return { error: e.message };
     throw e;
@@ -87,8 +91,9 @@ function memoryTable(r: EvaluationResult): string {
   );
 }
 
-export function formatResultTable(r: EvaluationResult): string {
+export function formatResultTable(r: EvaluationResult & { errorBands?: Record<BandedMetric, Band> }): string {
   const m = r.metrics;
+  const bands = r.errorBands;
   const lines = [
     `${r.model.name} on ${r.plan.gpusUsed}× ${r.gpu.name} — TP${r.plan.tp} PP${r.plan.pp} DP${r.plan.dp}${r.plan.ep > 1 ? ` EP${r.plan.ep}` : ''}${r.plan.attentionDp > 1 ? ` attnDP${r.plan.attentionDp}` : ''} (${r.method})`,
     ...(r.basis ? [`basis: ${r.basis}`] : []),
@@ -99,14 +104,15 @@ export function formatResultTable(r: EvaluationResult): string {
     '',
     ...(r.kv ? [...formatKvStrategy(r.kv), ''] : []),
     renderTable(
-      ['metric', 'mean', 'p50', 'p90', 'p99'],
+      ['metric', 'mean', 'p50', 'p90', 'p99', 'expected error'],
       (['ttftMs', 'tpotMs', 'e2eMs'] as const).map((k) => {
         const v = m[k];
-        return v ? [k, fmtNum(v.mean), fmtNum(v.p50), fmtNum(v.p90), fmtNum(v.p99)] : [k, '—', '—', '—', '—'];
+        const b = bands?.[k] ? formatBand(bands[k]) : '—';
+        return v ? [k, fmtNum(v.mean), fmtNum(v.p50), fmtNum(v.p90), fmtNum(v.p99), b] : [k, '—', '—', '—', '—', b];
       }),
     ),
     '',
-    `output ${fmtNum(m.outputTokPerSec)} tok/s (${fmtNum(m.outputTokPerSecPerGpu)} per GPU) · ${fmtNum(m.requestsPerSec)} req/s · goodput ${fmtNum(m.goodputReqPerSec)} req/s (SLO attainment ${fmtNum(m.sloAttainment * 100)}%)`,
+    `output ${fmtNum(m.outputTokPerSec)} tok/s${bands ? ` ${formatBand(bands.outputTokPerSec)}` : ''} (${fmtNum(m.outputTokPerSecPerGpu)} per GPU) · ${fmtNum(m.requestsPerSec)} req/s · goodput ${fmtNum(m.goodputReqPerSec)} req/s (SLO attainment ${fmtNum(m.sloAttainment * 100)}%)`,
     `energy ${m.energyJPerOutputToken !== undefined ? fmtNum(m.energyJPerOutputToken) : '—'} J/token · cost ${m.costUsdPerMOutputTokens !== undefined ? `$${fmtNum(m.costUsdPerMOutputTokens)}` : '—'} per M output tokens`,
     ...Object.entries(m.absent ?? {}).map(([k, why]) => `${k}: — (${why})`),
     '',

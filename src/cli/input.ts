@@ -10,7 +10,7 @@ import { parseJsonText, SCENARIO_FILE_LIMIT, TRACE_FILE_LIMIT, UsageError, type 
 /** Line numbers listed in a bad-trace message. */
 const MAX_LINES_SHOWN = 5;
 
-function describeReadError(e: unknown): string {
+export function describeReadError(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }
 

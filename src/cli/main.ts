@@ -16,6 +16,7 @@ import { readBoundedFile } from './read-file.ts';
 import { preloadKernelsForInput } from '../core/kernels/registry.ts';
 import { scenarioFromLink, scenarioToLink } from '../core/share/scenario-link.ts';
 import { fmtNum, renderTable } from './table.ts';
+import { calibrateFlags, calibrateFromFiles, withoutCalibrateFlags } from './calibrate.ts';
 
 const HELP = `parakv — plan LLM serving parallelism and KV-cache strategy
 
@@ -23,6 +24,8 @@ usage:
   parakv evaluate <scenario.json|-> [--format json|table] [--fast]
   parakv evaluate --link '<url or #s1.… fragment>' [--format json|table] [--fast]
       simulates the workload (discrete-event); --fast uses the closed-form estimator
+      --calibrate a.json,b.jsonl  fit runtime.engine.calibration to your benchmark results first
+      (vLLM bench serve JSON, SGLang bench_serving JSONL, aiperf/genai-perf export, trtllm-bench report)
   parakv link <scenario.json|-> [--base https://host/path/]
   parakv validate <scenario.json|->
   parakv search <scenario.json> [--objective ...] [--top N] [--kv-strategies bf16,fp8,kivi2,h2o] [--allow-lossy] [--json]
@@ -156,11 +159,23 @@ function list(what: string | undefined, json: boolean, io: CliIo): number {
   throw new UsageError('list what? use `parakv list models` or `parakv list gpus`');
 }
 
+/** `input` calibrated on the benchmark `files` (unchanged without any); one scenario only. */
+function calibrated(input: unknown, files: readonly string[], io: CliIo): unknown {
+  if (files.length === 0) return input;
+  if (Array.isArray(input)) throw new UsageError('--calibrate takes one scenario, not an array');
+  const parsed = parseScenario(input);
+  if (!parsed.ok) throw new UsageError(summariseIssues(parsed.errors));
+  return calibrateFromFiles(parsed.scenario, files, io);
+}
+
 export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> {
-  const [cmd, ...args] = argv;
+  const [cmd, ...rest] = argv;
+  let args = rest;
   try {
     switch (cmd) {
       case 'evaluate': {
+        const benchFiles = calibrateFlags(argv);
+        args = withoutCalibrateFlags(args);
         const format = flag(args, '--format') ?? 'json';
         if (format !== 'json' && format !== 'table') throw new UsageError('--format must be json or table');
         const evaluate = args.includes('--fast')
@@ -172,11 +187,11 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
           const decoded = await scenarioFromLink(link);
           if (!decoded.ok) throw new UsageError(`link: ${decoded.error}`);
           await preloadKernelsForInput(decoded.value);
-          return runEvaluate(decoded.value, format, evaluate, io);
+          return runEvaluate(calibrated(decoded.value, benchFiles, io), format, evaluate, io);
         }
         const input = readScenarios(positional(args)[0], io);
         await preloadKernelsForInput(input);
-        return runEvaluate(input, format, evaluate, io);
+        return runEvaluate(calibrated(input, benchFiles, io), format, evaluate, io);
       }
       case 'link': {
         const parsed = parseScenario(readJsonFile(positional(args)[0], io));

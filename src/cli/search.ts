@@ -8,6 +8,8 @@
 import { ScenarioError } from '../core/cost/deployment.ts';
 import { KV_DTYPES, type Scenario } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
+import { withBandFields } from '../core/calibrate/bands.ts';
+import { calibrateFlags, calibrateFromFiles, withoutCalibrateFlags } from './calibrate.ts';
 import { OBJECTIVES, OBJECTIVE_INFO, isObjective } from '../core/search/objectives.ts';
 import { searchPrepared } from '../core/search/search.ts';
 import { parseSpeculativeToken } from '../core/search/spec-choices.ts';
@@ -29,6 +31,7 @@ export const SEARCH_HELP = `usage: parakv search <scenario.json|-> [options]
   --secondary O           second axis of the Pareto front (default ttft-p99)
                           O: ${OBJECTIVES.join(', ')}
   --top N                 rows in the ranked table (default 10)
+  --calibrate a.json,…    fit runtime.engine.calibration to your benchmark results first
   --kv a,b                KV-cache dtypes to try (default: the scenario's)
   --kv-strategies a,b     KV strategies to try (default: the scenario's runtime.kvStrategy):
                           ${KV_PRESET_NAMES.join(', ')}
@@ -316,7 +319,7 @@ export function formatSearchTable(
 }
 
 /** JSON output: candidates without their (large, repeated) scenario copies. */
-export function searchJson(r: SearchResult): unknown {
+export function searchJson(r: SearchResult, scenario?: Scenario): unknown {
   const plan = (p: RankedPlan, i?: number) => ({
     ...(i !== undefined ? { rank: i + 1 } : {}),
     id: p.candidate.id,
@@ -330,7 +333,7 @@ export function searchJson(r: SearchResult): unknown {
     ...(p.variants ? { variants: p.variants } : {}),
     onPareto: p.onPareto,
     reason: p.reason,
-    result: p.result,
+    result: p.result && scenario ? withBandFields(p.result, scenario) : p.result,
   });
   return {
     objective: r.objective,
@@ -352,14 +355,16 @@ export function searchJson(r: SearchResult): unknown {
 
 export async function runSearch(args: string[], io: CliIo): Promise<number> {
   try {
-    const p = parseArgs(args);
+    const benchFiles = calibrateFlags(args);
+    const p = parseArgs(withoutCalibrateFlags(args));
     if (p.flags.has('--help') || p.flags.has('-h')) {
       io.stdout(SEARCH_HELP);
       return 0;
     }
     const options = optionsFromArgs(p);
-    const scenario = loadScenario(p.path, io);
-    await preloadKernelsFor(scenario);
+    const loaded = loadScenario(p.path, io);
+    await preloadKernelsFor(loaded);
+    const scenario = benchFiles.length ? calibrateFromFiles(loaded, benchFiles, io) : loaded;
     // Built and counted once: the refusal, the progress line and the search share this space.
     const prepared = prepareSearch(scenario, options);
     const { count } = prepared;
@@ -369,7 +374,7 @@ export async function runSearch(args: string[], io: CliIo): Promise<number> {
     const sim = (options.simulateTop ?? 8) > 0 ? await loadSimulator() : null;
     const result = searchPrepared(prepared, sim ?? undefined);
     if (result.stopped && p.flags.has('--json')) io.stderr(`parakv search: stopped early: ${result.stopped.message}\n`);
-    if (p.flags.has('--json')) io.stdout(JSON.stringify(searchJson(result), null, 2) + '\n');
+    if (p.flags.has('--json')) io.stdout(JSON.stringify(searchJson(result, scenario), null, 2) + '\n');
     else io.stdout(formatSearchTable(scenario, result, sim !== null && result.counts.simulated > 0, options));
     return 0;
   } catch (e) {

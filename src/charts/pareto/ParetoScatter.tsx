@@ -133,6 +133,19 @@ export function ParetoScatter({
               style={{ fill: 'none', stroke: 'var(--chart-fg)', strokeWidth: 1.75, strokeLinejoin: 'round' }}
             />
           )}
+          {L.points.map((p) =>
+            p.whiskerX || p.whiskerY ? (
+              <g
+                key={`w-${p.id}`}
+                className="pkv-whisker"
+                pointerEvents="none"
+                style={{ stroke: p.color, strokeWidth: 1 }}
+              >
+                {p.whiskerX && <line x1={p.whiskerX[0]} x2={p.whiskerX[1]} y1={p.cy} y2={p.cy} />}
+                {p.whiskerY && <line x1={p.cx} x2={p.cx} y1={p.whiskerY[0]} y2={p.whiskerY[1]} />}
+              </g>
+            ) : null,
+          )}
           {L.points.map((p) => {
             const isSel = p.id === selectedId;
             const focusable = allFocusable || p.onFrontier || isSel;

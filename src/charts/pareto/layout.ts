@@ -17,6 +17,9 @@ export interface ParetoPoint {
   /** Colour group, e.g. parallelism "TP8". */
   group: string;
   onFrontier: boolean;
+  /** Expected error of x / y, % (core/calibrate/bands.ts): drawn as whiskers on frontier points. */
+  xBandPct?: number;
+  yBandPct?: number;
 }
 
 /**
@@ -75,6 +78,9 @@ export function segmentBoxes(v: readonly [number, number][], half = 1): Box[] {
 export interface LaidParetoPoint extends ParetoPoint {
   cx: number;
   cy: number;
+  /** Whisker ends in px (value × (1 ± band)), present on frontier points with a band. */
+  whiskerX?: [number, number];
+  whiskerY?: [number, number];
   color: string;
 }
 
@@ -156,7 +162,21 @@ export function paretoLayout(
   const xTicks = xLog ? logTicks(xd, x) : linearTicks(xd, x.ticks(Math.max(2, Math.floor((x1 - x0) / 80))), x);
   const yTicks = yLog ? logTicks(yd, y) : linearTicks(yd, y.ticks(Math.max(2, Math.floor((y1 - y0) / 50))), y);
 
-  const laid = good.map((p) => ({ ...p, cx: x(p.x), cy: y(p.y), color: colorOf.get(p.group) ?? categoricalColor(0) }));
+  const whisker = (scale: (n: number) => number, v: number, pct: number | undefined, log: boolean) => {
+    if (pct === undefined || !(pct > 0)) return undefined;
+    const lo = v * Math.max(log ? 0.01 : 0, 1 - pct / 100);
+    return [scale(log && lo <= 0 ? v : lo), scale(v * (1 + pct / 100))] as [number, number];
+  };
+  const laid = good.map((p) => {
+    const q: LaidParetoPoint = { ...p, cx: x(p.x), cy: y(p.y), color: colorOf.get(p.group) ?? categoricalColor(0) };
+    if (p.onFrontier) {
+      const wx = whisker(x, p.x, p.xBandPct, xLog);
+      const wy = whisker(y, p.y, p.yBandPct, yLog);
+      if (wx) q.whiskerX = wx;
+      if (wy) q.whiskerY = wy;
+    }
+    return q;
+  });
   const ordered = [...laid.filter((p) => !p.onFrontier), ...laid.filter((p) => p.onFrontier).sort((a, b) => a.x - b.x)];
   const frontier = laid.filter((p) => p.onFrontier);
   const frontierPath = verticesPath(frontierVertices(frontier, opts.step), x, y);

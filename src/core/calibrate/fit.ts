@@ -10,11 +10,12 @@
  * verifying evaluation disagrees with the affine model (queueing makes TTFT mildly non-linear).
  *
  * Objective. Relative residuals e_j = (m_j(f) − y_j)/y_j (throughputs: y_j·m_j(f) − 1 on time per token),
- * Σ ρ_δ(e_j) + λ·Σ (f_k − 1)², ρ_δ Huber's loss with δ = 1.345·σ̂ (σ̂ = 1.4826·MAD, ≥ 1 %), λ a weak pull to
+ * standardised by the metric's public error band σ_m (bands.ts): z_j = e_j/σ_m; Σ ρ_δ(z_j) + λ·Σ (f_k − 1)², ρ_δ Huber's loss with δ = 1.345 (known unit scale), λ a weak pull to
  * the profile (PRIOR_WEIGHT per observation) so a factor the points cannot see stays at 1. Bounds [FACTOR_MIN,
  * FACTOR_MAX] by an active set: a factor that leaves them is pinned to the bound and the rest refit.
  */
 import { evaluateFast } from '../evaluate/fast.ts';
+import { publicBand } from './bands.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import {
   CAL_METRICS,
@@ -89,6 +90,12 @@ interface Obs {
   y: number;
   a: number;
   b: number[];
+  /**
+   * Expected relative error of the metric before any fit (its public band, bands.ts): residuals are
+   * standardised by it, so a metric the model misses structurally (closed-loop TTFT, ±30 %) pulls the
+   * factors less than one it predicts closely (TPOT, ±9 %).
+   */
+  sigma?: number;
 }
 
 /**
@@ -97,6 +104,9 @@ interface Obs {
  * equations regular when a factor is nearly invisible.
  */
 const PRIOR_WEIGHT = 1e-7;
+
+/** Huber's tuning constant for unit-scale residuals (Huber 1964: 95 % efficiency at the normal). */
+const HUBER_DELTA = 1.345;
 
 /** Solve the k×k system M·x = v (Gaussian elimination with partial pivoting); null if singular. */
 function solve(M: number[][], v: number[]): number[] | null {
@@ -128,27 +138,28 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 };
 
-/** Relative residual of observation o at factors x (over the fitted factor list). */
+/** Standardised relative residual of observation o at factors x (over the fitted factor list). */
 function residual(o: Obs, x: number[]): number {
   let m = o.a;
   for (let k = 0; k < x.length; k++) m += o.b[k]! * x[k]!;
-  return (m - o.y) / o.y;
+  return (m - o.y) / o.y / (o.sigma ?? 1);
 }
 
 /**
  * Huber IRLS over the affine design with bounds; returns the fitted factors (same order as `o.b`).
  * `start` is the linearisation point, so the weak prior pulls toward 1, not toward the start.
  */
-export function huberIrls(obs: readonly Obs[], k: number, maxIter = 50): number[] {
+export function huberIrls(obs: readonly Obs[], k: number, maxIter = 50, mask?: readonly boolean[]): number[] {
   let x = new Array<number>(k).fill(1);
   const pinned = new Array<number | null>(k).fill(null);
   const lambda = PRIOR_WEIGHT * obs.length;
   for (let pass = 0; pass <= k; pass++) {
     for (let it = 0; it < maxIter; it++) {
       const e = obs.map((o) => residual(o, x));
-      const sigma = Math.max(0.01, 1.4826 * median(e.map(Math.abs)));
-      const delta = 1.345 * sigma;
-      const w = e.map((r) => (Math.abs(r) <= delta ? 1 : delta / Math.abs(r)));
+      // Residuals are already in units of their expected error (σ_m), so the scale is known: Huber's
+      // δ = 1.345 (95 % efficiency under normal errors). Past it an observation's pull stops growing.
+      const delta = HUBER_DELTA;
+      const w = e.map((r, j) => (mask && !mask[j] ? 0 : Math.abs(r) <= delta ? 1 : delta / Math.abs(r)));
       // Normal equations of Σ w_j ((a_j + b_j·x − y_j)/y_j)² + λ Σ (x − 1)² over the free factors.
       const free = [...Array(k).keys()].filter((i) => pinned[i] === null);
       const M = free.map(() => new Array<number>(free.length).fill(0));
@@ -156,7 +167,7 @@ export function huberIrls(obs: readonly Obs[], k: number, maxIter = 50): number[
       obs.forEach((o, j) => {
         let rhs = o.y - o.a;
         for (let i = 0; i < k; i++) if (pinned[i] !== null) rhs -= o.b[i]! * pinned[i]!;
-        const s = w[j]! / (o.y * o.y);
+        const s = w[j]! / (o.y * o.y * (o.sigma ?? 1) ** 2);
         free.forEach((fi, p) => {
           v[p]! += s * o.b[fi]! * rhs;
           free.forEach((fq, q) => (M[p]![q]! += s * o.b[fi]! * o.b[fq]!));
@@ -182,6 +193,22 @@ export function huberIrls(obs: readonly Obs[], k: number, maxIter = 50): number[
   return x.map((xi) => Math.min(FACTOR_MAX, Math.max(FACTOR_MIN, xi)));
 }
 
+/**
+ * Standardised residual past which an observation is left out after the first fit: 4 times the metric's
+ * typical public error means the run shows something the factors cannot express (a queueing regime the
+ * model misses, a mis-labelled run), and Huber's bounded pull would still drag every factor toward it.
+ */
+export const REJECT_Z = 4;
+
+/** Huber fit, then one refit without the observations still beyond REJECT_Z (their indices returned). */
+export function robustFit(obs: readonly Obs[], k: number): { x: number[]; rejected: number[] } {
+  const x0 = huberIrls(obs, k);
+  const rejected = obs.map((o, j) => (Math.abs(residual(o, x0)) > REJECT_Z ? j : -1)).filter((j) => j >= 0);
+  if (rejected.length === 0 || rejected.length === obs.length) return { x: x0, rejected: [] };
+  const mask = obs.map((_, j) => !rejected.includes(j));
+  return { x: huberIrls(obs, k, 50, mask), rejected };
+}
+
 export interface PointScore {
   where: string;
   metric: CalMetric;
@@ -195,6 +222,10 @@ export interface FitResult {
   factors: Factors;
   /** Factors the points could move (the deployment exercises that class of work). */
   fitted: FactorName[];
+  /** Too few points to fit them apart: one common scale moved them all (MIN_POINTS_PER_FACTOR). */
+  tied: boolean;
+  /** Observations left out of the fit (beyond REJECT_Z of their metric's expected error), "where metric". */
+  leftOut: string[];
   rounds: number;
   /** Per point and metric: measured, predicted before and after the fit. */
   rows: PointScore[];
@@ -229,6 +260,11 @@ function factorsObject(names: readonly FactorName[], x: readonly number[]): Cali
 
 const STEP = 2;
 
+/** The metric's pooled public band as a fraction (bands.ts), the residual scale of its observations. */
+function publicSigma(m: CalMetric): number {
+  return publicBand(m, 'measured', '', '').pct / 100;
+}
+
 /** Linearise every point's metrics around factors `c` (over `names`): the affine design. */
 function design(points: readonly FitPoint[], names: readonly FactorName[], c: Factors, base: Prediction[]): Obs[] {
   const obs: Obs[] = [];
@@ -252,7 +288,7 @@ function design(points: readonly FitPoint[], names: readonly FactorName[], c: Fa
       });
       if (!ok) continue;
       const a = toTime(m, m0) - names.reduce((s, n, k) => s + b[k]! * c[n], 0);
-      obs.push({ point: i, metric: m, y: toTime(m, y), a, b });
+      obs.push({ point: i, metric: m, y: toTime(m, y), a, b, sigma: publicSigma(m) });
     }
   });
   return obs;
@@ -275,25 +311,38 @@ function exercised(points: readonly FitPoint[], base: Prediction[]): FactorName[
   );
 }
 
+/**
+ * Points per separately fitted factor. With fewer, the exercised factors are tied into one common time
+ * scale: two runs cannot tell GEMM from attention from host time, and fitting them apart would chase noise
+ * to the bounds.
+ */
+export const MIN_POINTS_PER_FACTOR = 3;
+
 /** Fit the factors to `points` (each already matched to the scenario, see match.ts). */
 export function fitCalibration(points: readonly FitPoint[], source?: string): FitResult {
   const before = points.map((p) => predict(p.scenario, null));
   const names = exercised(points, before);
+  const tied = names.length > 1 && points.length < MIN_POINTS_PER_FACTOR * names.length;
   let c: Factors = { ...UNIT_FACTORS };
   let base = before;
   let after = before;
   let rounds = 0;
+  let left: string[] = [];
   for (; rounds < 2 && names.length > 0;) {
     rounds++;
-    const obs = design(points, names, c, base);
-    if (obs.length === 0) break;
-    const x = huberIrls(obs, names.length);
+    const full = design(points, names, c, base);
+    if (full.length === 0) break;
+    // Tied: one parameter moves every factor together (its design column is the sum of theirs).
+    const obs = tied ? full.map((o) => ({ ...o, b: [o.b.reduce((x, y) => x + y, 0)] })) : full;
+    const fitted = robustFit(obs, tied ? 1 : names.length);
+    const x = fitted.x;
+    left = fitted.rejected.map((j) => `${points[obs[j]!.point]!.where} ${obs[j]!.metric}`);
     const next = { ...UNIT_FACTORS };
-    names.forEach((n, i) => (next[n] = x[i]!));
+    names.forEach((n, i) => (next[n] = tied ? x[0]! : x[i]!));
     c = next;
     after = points.map((p) => predict(p.scenario, c));
     // Re-linearise only when the affine model missed the verified predictions by more than 0.5 %.
-    const worst = obs.reduce((w, o) => {
+    const worst = full.reduce((w, o) => {
       const v = after[o.point]![o.metric];
       if (v === undefined) return w;
       const lin = o.a + names.reduce((s, n, k) => s + o.b[k]! * c[n], 0);
@@ -326,7 +375,17 @@ export function fitCalibration(points: readonly FitPoint[], source?: string): Fi
     residualPct,
     ...(source ? { source: source.slice(0, 120) } : {}),
   };
-  return { factors: c, fitted: names, rounds, rows, beforePct: medianErrors(rows, 'before'), afterPct, calibration };
+  return {
+    factors: c,
+    fitted: names,
+    tied,
+    leftOut: left,
+    rounds,
+    rows,
+    beforePct: medianErrors(rows, 'before'),
+    afterPct,
+    calibration,
+  };
 }
 
 export interface SplitCheck {

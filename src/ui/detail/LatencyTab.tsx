@@ -12,6 +12,7 @@ import type { SimulatedEvaluation, SimulationSummary } from '../../core/evaluate
 import type { Stats } from '../../core/evaluate/metrics.ts';
 import type { Scenario } from '../../core/scenario/schema.ts';
 import { kvUsageSeries, latencyCdfs } from '../../core/views/latency.ts';
+import { bandsOf, formatBand } from '../../core/calibrate/bands.ts';
 import { REQUEST_KINDS, requestTimeline } from '../../core/views/requestTimeline.ts';
 import { useActions, useApp } from '../../state/react.tsx';
 import { scenarioKey } from '../../state/store.ts';
@@ -22,14 +23,27 @@ function isSimulated(r: EvaluationResult): r is SimulatedEvaluation {
   return r.method === 'simulation' && 'simulation' in r;
 }
 
-function StatsTable({ r, sim }: { r: EvaluationResult; sim: SimulationSummary }) {
+/** Whiskers on the CDF: the mean TTFT × (1 ± its expected error), core/calibrate/bands.ts. */
+function ttftWhiskers(r: EvaluationResult, scenario: Scenario): { x: number; label: string }[] {
+  const mean = r.metrics.ttftMs?.mean;
+  if (mean === undefined || !(mean > 0)) return [];
+  const b = bandsOf(r, scenario).ttftMs;
+  const lo = mean * (1 - b.pct / 100);
+  return [
+    ...(lo > 0 ? [{ x: lo, label: `TTFT mean −${b.pct} %` }] : []),
+    { x: mean * (1 + b.pct / 100), label: `TTFT mean +${b.pct} %` },
+  ];
+}
+
+function StatsTable({ r, sim, scenario }: { r: EvaluationResult; sim: SimulationSummary; scenario: Scenario }) {
   // An absent metric (no value: see EvaluationResult.metrics.absent) shows as "—".
-  const rows: [string, Stats | undefined][] = [
-    ['TTFT', r.metrics.ttftMs],
-    ['TPOT', r.metrics.tpotMs],
-    ['End to end', r.metrics.e2eMs],
-    ['Queueing', sim.queueMs],
-    ['Inter-token', sim.itlMs],
+  const band = bandsOf(r, scenario);
+  const rows: [string, Stats | undefined, string][] = [
+    ['TTFT', r.metrics.ttftMs, formatBand(band.ttftMs)],
+    ['TPOT', r.metrics.tpotMs, formatBand(band.tpotMs)],
+    ['End to end', r.metrics.e2eMs, formatBand(band.e2eMs)],
+    ['Queueing', sim.queueMs, '—'],
+    ['Inter-token', sim.itlMs, '—'],
   ];
   return (
     <div className="table-wrap">
@@ -43,10 +57,13 @@ function StatsTable({ r, sim }: { r: EvaluationResult; sim: SimulationSummary })
             <th scope="col">p50</th>
             <th scope="col">p90</th>
             <th scope="col">p99</th>
+            <th scope="col" title="Expected error for this basis (public fidelity residuals, or your calibration)">
+              expected error
+            </th>
           </tr>
         </thead>
         <tbody>
-          {rows.map(([k, s]) => (
+          {rows.map(([k, s, b]) => (
             <tr key={k}>
               <th scope="row" className="l">
                 {k}
@@ -55,6 +72,7 @@ function StatsTable({ r, sim }: { r: EvaluationResult; sim: SimulationSummary })
               <td>{fmtNum(s?.p50)}</td>
               <td>{fmtNum(s?.p90)}</td>
               <td>{fmtNum(s?.p99)}</td>
+              <td>{b}</td>
             </tr>
           ))}
         </tbody>
@@ -119,7 +137,10 @@ function SimView({ r, scenario, withTimeline }: { r: SimulatedEvaluation; scenar
               { label: 'Queueing', points: cdfs.queueMs, dashed: true },
               { label: 'End to end', points: cdfs.e2eMs },
             ]}
-            markers={[{ x: scenario.slo.ttftMs, label: `TTFT SLO ${fmtMs(scenario.slo.ttftMs)}` }]}
+            markers={[
+              { x: scenario.slo.ttftMs, label: `TTFT SLO ${fmtMs(scenario.slo.ttftMs)}` },
+              ...ttftWhiskers(r, scenario),
+            ]}
             hLines={[{ y: 0.99, label: 'p99' }]}
             height={300}
           />
@@ -132,7 +153,7 @@ function SimView({ r, scenario, withTimeline }: { r: SimulatedEvaluation; scenar
           </button>
         </div>
       )}
-      <StatsTable r={r} sim={sim} />
+      <StatsTable r={r} sim={sim} scenario={scenario} />
       {withTimeline && <RequestTimelineChart sim={sim} />}
       <div data-testid="kv-usage-chart">
         <LineChart

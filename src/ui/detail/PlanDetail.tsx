@@ -5,6 +5,7 @@
  * search row when the selection is a fresh search result, else from the closed-form evaluation of
  * the current inputs (recomputed on every edit).
  */
+import { bandsOf, formatBand } from '../../core/calibrate/bands.ts';
 import { useId, type KeyboardEvent, type ReactNode } from 'react';
 import type { EvaluationResult } from '../../core/evaluate/evaluate.ts';
 import type { Scenario } from '../../core/scenario/schema.ts';
@@ -91,16 +92,24 @@ function Kpi({
   );
 }
 
+/** A latency pair in the unit that fits it, with the expected-error band after the unit. */
+function bandedMs(a: number | undefined, b: number | undefined, bandText: string): { value: string; unit: string } {
+  const pair = fmtMsPair(a, b);
+  return { value: pair.value, unit: bandText ? `${pair.unit} ${bandText}` : pair.unit };
+}
+
 function Kpis({ r, scenario }: { r: EvaluationResult; scenario: Scenario }) {
   const m = r.metrics;
   const slo = scenario.slo;
   const h = memoryHeadroom(r, scenario.workload.inputTokens, scenario.workload.outputTokens);
+  // Expected error of each number for its basis (core/calibrate/bands.ts), e.g. "ms ± 12 %".
+  const band = bandsOf(r, scenario);
   return (
     <div className="kpis" data-testid="plan-kpis">
       <Kpi
         label="Throughput"
         value={fmtNum(m.outputTokPerSecPerGpu, 4)}
-        unit="tok/s/GPU"
+        unit={`tok/s/GPU ${formatBand(band.outputTokPerSecPerGpu)}`}
         sub={`${fmtNum(m.outputTokPerSec, 4)} tok/s total`}
         testId="kpi-throughput"
       />
@@ -114,14 +123,14 @@ function Kpis({ r, scenario }: { r: EvaluationResult; scenario: Scenario }) {
       />
       <Kpi
         label="TTFT p50 / p99"
-        {...fmtMsPair(m.ttftMs?.p50, m.ttftMs?.p99)}
+        {...bandedMs(m.ttftMs?.p50, m.ttftMs?.p99, formatBand(band.ttftMs))}
         sub={`SLO ≤ ${fmtMs(slo.ttftMs)}`}
         tone={(m.ttftMs?.p99 ?? 0) > slo.ttftMs ? 'bad' : undefined}
         testId="kpi-ttft"
       />
       <Kpi
         label="TPOT p50 / p99"
-        {...fmtMsPair(m.tpotMs?.p50, m.tpotMs?.p99)}
+        {...bandedMs(m.tpotMs?.p50, m.tpotMs?.p99, formatBand(band.tpotMs))}
         sub={`SLO ≤ ${fmtMs(slo.tpotMs)}`}
         tone={(m.tpotMs?.p99 ?? 0) > slo.tpotMs ? 'bad' : undefined}
         testId="kpi-tpot"

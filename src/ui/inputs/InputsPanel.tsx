@@ -1,4 +1,5 @@
 /** The left column: every input of the scenario, in the order a person thinks about a deployment. */
+import { CalibrationPanel } from './CalibrationPanel.tsx';
 import { ClusterEditor } from './ClusterEditor.tsx';
 import { ModelEditor } from './ModelEditor.tsx';
 import { ObjectivesEditor } from './ObjectivesEditor.tsx';
@@ -15,6 +16,7 @@ export function InputsPanel() {
       <ClusterEditor />
       <WorkloadEditor />
       <RuntimeEditor />
+      <CalibrationPanel />
       <ObjectivesEditor />
     </aside>
   );

@@ -6,6 +6,8 @@ import { useMemo } from 'react';
 import { ParetoScatter } from '../../charts/index.ts';
 import type { FrontierStep, ParetoPoint } from '../../charts/index.ts';
 import { resultsCsv, resultsJson } from '../../core/export/results.ts';
+import { objectiveBandPct } from '../../core/calibrate/bands.ts';
+import type { Scenario } from '../../core/scenario/schema.ts';
 import { OBJECTIVE_INFO } from '../../core/search/objectives.ts';
 import { countCandidates } from '../../core/search/space.ts';
 import type { RankedPlan, SearchResult } from '../../core/search/types.ts';
@@ -140,7 +142,7 @@ function SearchBar() {
   );
 }
 
-function paretoPoints(result: SearchResult, kvVaried: boolean): ParetoPoint[] {
+function paretoPoints(result: SearchResult, kvVaried: boolean, scenario: Scenario): ParetoPoint[] {
   const byId = new Map<string, RankedPlan>();
   for (const p of [...result.ranked, ...result.pareto]) if (!byId.has(p.candidate.id)) byId.set(p.candidate.id, p);
   const pts: ParetoPoint[] = [];
@@ -153,9 +155,22 @@ function paretoPoints(result: SearchResult, kvVaried: boolean): ParetoPoint[] {
       label: shortLabel(p.candidate.label, kvVaried),
       group: p.candidate.group,
       onFrontier: p.onPareto,
+      // Whiskers: the expected error of each objective for this plan's basis (core/calibrate/bands.ts).
+      ...bandFields(p, result, scenario),
     });
   }
   return pts;
+}
+
+function bandFields(
+  p: RankedPlan,
+  result: SearchResult,
+  scenario: Scenario,
+): Pick<ParetoPoint, 'xBandPct' | 'yBandPct'> {
+  if (!p.result) return {};
+  const x = objectiveBandPct(result.secondary, p.result, scenario);
+  const y = objectiveBandPct(result.objective, p.result, scenario);
+  return { ...(x !== undefined ? { xBandPct: x } : {}), ...(y !== undefined ? { yBandPct: y } : {}) };
 }
 
 function ParetoPanel({ result }: { result: SearchResult }) {
@@ -163,7 +178,7 @@ function ParetoPanel({ result }: { result: SearchResult }) {
   const options = useApp((s) => s.searchOptions);
   const { selectCandidate } = useActions();
   const kvVaried = useApp((s) => s.searchOptions.kvDtypes.length > 1);
-  const points = useMemo(() => paretoPoints(result, kvVaried), [result, kvVaried]);
+  const points = useMemo(() => paretoPoints(result, kvVaried, scenario), [result, kvVaried, scenario]);
   const xs = points.map((p) => p.x).filter((x) => x > 0);
   const xLog = xs.length > 1 && Math.max(...xs) / Math.min(...xs) > 100;
   const step: FrontierStep = OBJECTIVE_INFO[result.secondary].maximize ? 'before' : 'after';
