@@ -333,7 +333,7 @@ function explainAgainstSiblings(
       beatenSpec = { sib, res: out.result, key: kk };
     if (cmp(kk, mine) > 0 && (!better || cmp(kk, better.key) > 0)) better = { sib, res: out.result, key: kk };
   }
-  const prefix = o === 'goodput' && r.metrics.goodputReqPerSec === 0 ? `${sloMiss(r)}; ` : '';
+  const prefix = outcomePrefix(r, o);
   if (beatenKv) beaten = beatenKv;
   else if (beatenSpec) beaten = beatenSpec;
   if (beaten) {
@@ -354,9 +354,31 @@ function explainAgainstSiblings(
     const ratio = improvement(objectiveValue(better.res, on), objectiveValue(r, on), on);
     return `${prefix}${better.sib.label} does ${ratioText(ratio)} better on ${OBJECTIVE_INFO[on].label}`;
   }
-  if (r.metrics.overloaded) return 'overloaded: the offered load exceeds what this plan serves';
+  if (r.metrics.overloaded) return OVERLOADED_REASON;
   const first = r.bottleneck.split('. ')[0] ?? r.bottleneck;
   return prefix + (first.endsWith('.') ? first.slice(0, -1) : first);
+}
+
+const OVERLOADED_REASON = 'overloaded: the offered load exceeds what this plan serves';
+
+/** The SLO miss a reason opens with when ranking by goodput and the plan has none (else ''). */
+function outcomePrefix(r: EvaluationResult, o: Objective): string {
+  return o === 'goodput' && r.metrics.goodputReqPerSec === 0 ? `${sloMiss(r)}; ` : '';
+}
+
+/**
+ * A reason written from the closed form (`before`), restated for a second-pass result (`after`,
+ * e.g. simulated): the comparison with siblings stays (they were evaluated in the closed form), but
+ * what it says about the plan's own outcome — missing the SLO, being overloaded — follows `after`.
+ */
+export function restateReason(reason: string, before: EvaluationResult, after: EvaluationResult, o: Objective): string {
+  if (reason === OVERLOADED_REASON && !after.metrics.overloaded) {
+    const first = after.bottleneck.split('. ')[0] ?? after.bottleneck;
+    return outcomePrefix(after, o) + (first.endsWith('.') ? first.slice(0, -1) : first);
+  }
+  const was = outcomePrefix(before, o);
+  const body = was && reason.startsWith(was) ? reason.slice(was.length) : reason;
+  return outcomePrefix(after, o) + body;
 }
 
 /** Which SLO a zero-goodput plan misses, with the numbers. */

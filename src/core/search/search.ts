@@ -25,7 +25,7 @@ import type { EvaluationResult } from '../evaluate/evaluate.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { budgetStop, mergeStops, SCORE_SHARE, SCREEN_SHARE } from './budget.ts';
 import { PlanEvaluator } from './evaluate-plan.ts';
-import { explainPlan } from './explain.ts';
+import { explainPlan, restateReason } from './explain.ts';
 import { notAllowedReason } from '../kv/presets.ts';
 import { OBJECTIVE_INFO, objectiveValue, toScore } from './objectives.ts';
 import { collapseVariants, pickForSimulation } from './collapse.ts';
@@ -552,6 +552,7 @@ export function refinePlans(
     refined.push({
       ...p,
       result,
+      reason: restateReason(p.reason, p.result, result, objective),
       method: result.method,
       value: objectiveValue(result, objective),
       secondaryValue: objectiveValue(result, secondary),
