@@ -84,7 +84,7 @@ test('Simulate this plan updates the headline cards; a large TTFT reads in minut
   await expect(page.getByTestId('plan-source')).toContainText('simulated · this plan', { timeout: 60_000 });
   // The cards now hold the simulation's numbers: a TTFT in minutes that fits its card.
   const ttft = page.getByTestId('kpi-ttft');
-  await expect(ttft).toContainText(/\d+ \/ \d+\s*min/);
+  await expect(ttft).toContainText(/[\d.]+ \/ [\d.]+\s*min/);
   const fits = await ttft.evaluate((el) => {
     const v = el.querySelector('.kpi__value') as HTMLElement;
     return v.scrollWidth <= el.clientWidth;
