@@ -7,6 +7,7 @@ import { useDeferredValue, useId, useMemo, useState, type DragEvent } from 'reac
 import { bytesPerElement } from '../../core/hardware/dtype.ts';
 import { MODELS, getModel } from '../../core/model/catalog.ts';
 import { fromHfConfig, ModelImportError, parseHfConfigText } from '../../core/model/hf.ts';
+import { importedModelName } from '../../core/model/import-name.ts';
 import { countParams, kvBytesPerToken } from '../../core/model/params.ts';
 import type { ModelSpec } from '../../core/model/types.ts';
 import { ACTIVATION_DTYPES, WEIGHT_DTYPES, type Scenario } from '../../core/scenario/schema.ts';
@@ -123,7 +124,8 @@ function importErrorText(e: { name: string; field: string | null; message: strin
 
 function ConfigImport() {
   const { setModelOrCluster } = useActions();
-  const [name, setName] = useState('My model');
+  // Empty: the name comes from the file or the config (core/model/import-name.ts) unless one is typed.
+  const [name, setName] = useState('');
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [drag, setDrag] = useState(false);
@@ -135,24 +137,24 @@ function ConfigImport() {
     const ops = untrustedOps();
     if (ops) {
       // In the app: parsed and checked in a worker with a time limit, so a hostile file never freezes the tab.
-      const label = (fileName ? fileName.replace(/\.json$/i, '') : name).trim() || 'Imported model';
-      const r = await ops.importConfig(raw, label);
+      const r = await ops.importConfig(raw, name.trim() || 'Imported model');
       if (!r.ok) {
         setError(importErrorText(r.error));
         return;
       }
-      setModelOrCluster({ model: { name: label.slice(0, 200), hf: r.value.config } });
+      const label = importedModelName(r.value.config, fileName, name);
+      setModelOrCluster({ model: { name: label, hf: r.value.config } });
       setError(null);
-      setDone(`Imported ${r.value.name}: ${r.value.layers} layers, ${r.value.heads} heads.`);
+      setDone(`Imported ${label}: ${r.value.layers} layers, ${r.value.heads} heads.`);
       return;
     }
     try {
       const config = parseHfConfigText(raw);
-      const label = (fileName ? fileName.replace(/\.json$/i, '') : name).trim() || 'Imported model';
+      const label = importedModelName(config, fileName, name);
       const spec = fromHfConfig(config, { id: 'custom', name: label });
       if (config === null || typeof config !== 'object' || Array.isArray(config))
         throw new ModelImportError('config', 'expected a JSON object');
-      setModelOrCluster({ model: { name: label.slice(0, 200), hf: config as Record<string, unknown> } });
+      setModelOrCluster({ model: { name: label, hf: config as Record<string, unknown> } });
       setError(null);
       setDone(`Imported ${spec.name}: ${spec.layers.length} layers, ${spec.attention.numHeads} heads.`);
     } catch (e) {
@@ -177,7 +179,7 @@ function ConfigImport() {
     }
     const t = await file.text();
     setText(t);
-    void importText(t, file.name === 'config.json' ? undefined : file.name);
+    void importText(t, file.name);
   };
 
   return (
@@ -203,6 +205,7 @@ function ConfigImport() {
             className="input"
             value={name}
             maxLength={200}
+            placeholder="from the file name or the config"
             onChange={(e) => setName(e.target.value)}
           />
         </div>
@@ -250,7 +253,7 @@ function ConfigImport() {
                 f.text().then(
                   (t) => {
                     setText(t);
-                    void importText(t, f.name === 'config.json' ? undefined : f.name);
+                    void importText(t, f.name);
                   },
                   (err: unknown) =>
                     setError(`Could not read ${f.name}: ${err instanceof Error ? err.message : String(err)}`),
