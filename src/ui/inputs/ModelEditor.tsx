@@ -3,7 +3,8 @@
  * MoE and MLA shape, KV bytes per token at the chosen KV dtype), Hugging Face config.json import by
  * paste, file or drop, and the weight/activation precision.
  */
-import { useDeferredValue, useId, useMemo, useState, type DragEvent } from 'react';
+import { useDeferredValue, useId, useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { nextActiveIndex } from './listNav.ts';
 import { bytesPerElement } from '../../core/hardware/dtype.ts';
 import { MODELS, getModel } from '../../core/model/catalog.ts';
 import { fromHfConfig, ModelImportError, parseHfConfigText } from '../../core/model/hf.ts';
@@ -287,6 +288,28 @@ export function ModelEditor() {
   const engineError = useEngineError();
   const selectedId = typeof model === 'string' ? model : null;
   const id = useId();
+  // The option the arrow keys point at (combobox pattern: focus stays in the search field).
+  const [active, setActive] = useState(-1);
+  const activeModel = active >= 0 && active < list.length ? list[active] : undefined;
+  const optionId = (mid: string) => `${id}-opt-${mid.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') {
+      if (!activeModel) return;
+      e.preventDefault();
+      setModelOrCluster({ model: activeModel.id });
+      return;
+    }
+    if (e.key === 'Escape') {
+      setActive(-1);
+      return;
+    }
+    const next = nextActiveIndex(active, e.key, list.length);
+    if (next === null || ((e.key === 'Home' || e.key === 'End') && !activeModel)) return;
+    e.preventDefault();
+    setActive(next);
+    const m = list[next];
+    if (m) document.getElementById(optionId(m.id))?.scrollIntoView({ block: 'nearest' });
+  };
 
   return (
     <Section title="Model" summary={resolved.ok ? resolved.spec.name : 'invalid'} testId="model-editor">
@@ -302,8 +325,16 @@ export function ModelEditor() {
             type="search"
             placeholder="Search: llama, moe, deepseek…"
             value={query}
-            onChange={(e) => setQuery(e.target.value)}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setActive(-1);
+            }}
+            onKeyDown={onSearchKey}
+            role="combobox"
+            aria-expanded="true"
+            aria-autocomplete="list"
             aria-controls={`${id}-list`}
+            aria-activedescendant={activeModel ? optionId(activeModel.id) : undefined}
             data-testid="model-search"
           />
           <ul className="picker__list" id={`${id}-list`} role="listbox" aria-label="Models">
@@ -312,8 +343,10 @@ export function ModelEditor() {
                 <button
                   type="button"
                   role="option"
+                  id={optionId(m.id)}
+                  tabIndex={-1}
                   aria-selected={m.id === selectedId}
-                  className="picker__item"
+                  className={`picker__item${activeModel?.id === m.id ? ' picker__item--active' : ''}`}
                   data-testid={`model-${m.id}`}
                   onClick={() => setModelOrCluster({ model: m.id })}
                 >
