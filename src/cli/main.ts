@@ -21,7 +21,7 @@ const HELP = `parakv — plan LLM serving parallelism and KV-cache strategy
 
 usage:
   parakv evaluate <scenario.json|-> [--format json|table] [--fast]
-  parakv evaluate --link '<url or #s1.… fragment>' [--format json|table] [--fast]
+  parakv evaluate --link '<url or #s2.… fragment>' [--format json|table] [--fast]
       simulates the workload (discrete-event); --fast uses the closed-form estimator
   parakv link <scenario.json|-> [--base https://host/path/]
   parakv validate <scenario.json|->
