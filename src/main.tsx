@@ -3,7 +3,8 @@
  *  1. create the store (browser storage, Web Worker search pool, which also runs "Simulate this plan"),
  *     and install the untrusted-input worker (links, config.json, live evaluation; state/untrusted.ts);
  *  2. rehydrate the last session from localStorage and load the saved-scenarios list;
- *  3. apply a valid #s1.… link over it (a bad link raises the banner; the app keeps the session);
+ *  3. apply a valid #s2.… (or older) link over it: scenario, search settings, and the table rerun when
+ *     the sender had one (a bad link raises the banner; the app keeps the session);
  *  4. start URL sync (edits → hash, back/forward → store);
  *  5. render.
  */

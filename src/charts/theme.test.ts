@@ -19,7 +19,20 @@ describe('theme', () => {
     expect(kindColor('gemm', 0)).toBe('var(--kind-gemm, #3ca951)');
     expect(kindColor('mystery', 2)).toBe(categoricalColor(2));
     expect(kindColor('gemm', 0, '#123456')).toBe('#123456');
-    expect(categoricalColor(10)).toBe(categoricalColor(0));
+  });
+
+  it('never repeats a categorical colour after 10 series (issue 14), and negatives clamp to slot 1', () => {
+    const colors = Array.from({ length: 40 }, (_, i) => categoricalColor(i));
+    expect(new Set(colors).size).toBe(40);
+    expect(categoricalColor(10)).not.toBe(categoricalColor(0));
+    expect(categoricalColor(10)).toMatch(/^hsl\(\d+(\.\d)? 62% (42|58)%\)$/);
+    expect(categoricalColor(-3)).toBe(categoricalColor(0));
+    // Successive extra series are far apart in hue (golden angle: ≥ 50° on the wheel, either way round).
+    const hue = (c: string) => Number(/^hsl\(([\d.]+)/.exec(c)![1]);
+    for (let i = 10; i < 39; i++) {
+      const d = Math.abs(hue(colors[i]!) - hue(colors[i + 1]!));
+      expect(Math.min(d, 360 - d)).toBeGreaterThan(50);
+    }
   });
 
   it('resolves var() for canvas painting', () => {

@@ -57,10 +57,17 @@ export function normalizeKind(name: string): OpKind | null {
   return null;
 }
 
-/** `var(--chart-cat-N, #fallback)` for categorical index i (wraps after 10). */
+/**
+ * Categorical colour for index i: the ten palette slots (`var(--chart-cat-N, #fallback)`), then, so
+ * series 11+ never repeat a colour (issue 14), hues spaced by the golden angle (137.5°) at two
+ * lightness levels, which keeps successive extra series far apart on the colour wheel.
+ */
 export function categoricalColor(i: number): string {
-  const k = ((i % 10) + 10) % 10;
-  return `var(--chart-cat-${k + 1}, ${CATEGORICAL_FALLBACK[k]})`;
+  const n = Number.isFinite(i) ? Math.max(0, Math.floor(i)) : 0;
+  if (n < 10) return `var(--chart-cat-${n + 1}, ${CATEGORICAL_FALLBACK[n]})`;
+  const j = n - 10;
+  const hue = (20 + j * 137.508) % 360;
+  return `hsl(${hue.toFixed(1)} 62% ${j % 2 === 0 ? 42 : 58}%)`;
 }
 
 /** Colour for an op kind: the explicit colour if given, else the kind's palette slot, else categorical. */

@@ -22,7 +22,7 @@ const HELP = `parakv — plan LLM serving parallelism and KV-cache strategy
 
 usage:
   parakv evaluate <scenario.json|-> [--format json|table] [--fast]
-  parakv evaluate --link '<url or #s1.… fragment>' [--format json|table] [--fast]
+  parakv evaluate --link '<url or #s2.… fragment>' [--format json|table] [--fast]
       simulates the workload (discrete-event); --fast uses the closed-form estimator
       --calibrate a.json,b.jsonl  fit runtime.engine.calibration to your benchmark results first
       (vLLM bench serve JSON, SGLang bench_serving JSONL, aiperf/genai-perf export, trtllm-bench report)

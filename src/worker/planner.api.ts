@@ -11,7 +11,7 @@ import { WORKER_SIM_WALL_MS } from '../core/sim/budget.ts';
 import type { Scenario, ScenarioInput } from '../core/scenario/schema.ts';
 import { parseScenario } from '../core/scenario/validate.ts';
 import { evaluateFast } from '../core/evaluate/fast.ts';
-import { refinePlans, searchShard } from '../core/search/search.ts';
+import { applyRefinement, mergeShards, plansToRefine, refinePlans, searchShard } from '../core/search/search.ts';
 import { loadSimulator } from '../core/search/simulator.ts';
 import { preloadKernelsFor } from '../core/kernels/registry.ts';
 import { countCandidates, resolveOptions } from '../core/search/space.ts';
@@ -21,6 +21,7 @@ import type {
   RejectedPlan,
   SearchOptions,
   SearchProgress,
+  SearchResult,
   ShardResult,
 } from '../core/search/types.ts';
 
@@ -118,6 +119,26 @@ export const plannerApi = {
     const sim = await loadSimulator();
     if (!sim) return { refined: plans, rejected: [], simulated: false };
     return { ...refinePlans(s, plans, sim, o.objective, o.secondary), simulated: true };
+  },
+
+  /**
+   * Merge the shards (core mergeShards: top-k, sort, Pareto front) and pick the plans for the
+   * simulator's pass. In a worker, so the page's main thread never sorts candidates or computes the
+   * front (issue 14 §7).
+   */
+  merge(shards: ShardResult[], options: SearchOptions): { merged: SearchResult; toRefine: RankedPlan[] } {
+    const merged = mergeShards(shards, options);
+    return { merged, toRefine: plansToRefine(merged, options.simulateTop) };
+  },
+
+  /** Fold the simulated plans back in: re-rank and recompute the front (core applyRefinement), in a worker. */
+  applyRefinement(
+    merged: SearchResult,
+    refined: RankedPlan[],
+    rejected: RejectedPlan[],
+    options: SearchOptions,
+  ): SearchResult {
+    return applyRefinement(merged, refined, rejected, options);
   },
 
   /** One scenario: simulated when the simulator is available, else closed form. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -88,6 +89,32 @@ describe('PlannerPool', () => {
     // The pool is reusable: a second run reuses the idle workers.
     await pool.run(SCENARIO, { ...OPTIONS, objective: 'cost' }).promise;
     expect(stats.created).toBe(4);
+    pool.dispose();
+  });
+
+  it('merging, sorting and the Pareto front run on a worker, not on the page (issue 14 §7)', async () => {
+    const calls: string[] = [];
+    const real = comlinkWorkers();
+    const pool = new PlannerPool({
+      size: 2,
+      minShardSize: 8,
+      createWorker: () => {
+        const h = real();
+        const api = new Proxy(h.api, {
+          get: (t, k) => {
+            if (typeof k === 'string' && k !== 'then') calls.push(k);
+            return Reflect.get(t, k) as unknown;
+          },
+        });
+        return { api, terminate: h.terminate };
+      },
+    });
+    const result = await pool.run(SCENARIO, OPTIONS).promise;
+    expect(essence(result)).toEqual(essence(search(parseOrThrow(SCENARIO), OPTIONS)));
+    expect(calls.filter((c) => c === 'merge')).toHaveLength(1);
+    // The pool module itself no longer imports the merge, so it cannot run on the main thread by accident.
+    const src = readFileSync(new URL('./pool.ts', import.meta.url), 'utf8');
+    expect(src).not.toMatch(/import[^;]*\b(mergeShards|applyRefinement|paretoFront)\b[^;]*from/);
     pool.dispose();
   });
 

@@ -5,8 +5,9 @@
  * - A search counts its space on the main thread (arithmetic, never listing it), refuses one over
  *   maxCandidates, shards it (candidate index % of; each worker streams its share of the
  *   enumeration and keeps only its top-k and Pareto front), runs the shards on the workers,
- *   merges them (core mergeShards), then sends the top `simulateTop` plans back to the workers
- *   for the simulator's second pass.
+ *   merges them on a worker (core mergeShards: sorting and the Pareto front never run on the page's
+ *   main thread), then sends the top `simulateTop` plans back to the workers for the simulator's
+ *   second pass, and folds those back in on a worker too.
  * - Progress: per-shard callbacks are folded into one {done, total, best so far} event, emitted at
  *   most once per `progressIntervalMs` (50 ms) plus a final one.
  * - Cancel: a CPU-bound shard never reads messages, so cancelling terminates every busy worker
@@ -29,7 +30,6 @@ import type { SimulatedEvaluation } from '../core/evaluate/simulated.ts';
 import type { SearchRun, SimulationRun } from '../core/runs.ts';
 import type { Scenario, ScenarioInput } from '../core/scenario/schema.ts';
 import { toScore } from '../core/search/objectives.ts';
-import { applyRefinement, mergeShards, plansToRefine } from '../core/search/search.ts';
 import { MAIN_THREAD_SEARCH_WALL_MS, WORKER_SEARCH_WALL_MS } from '../core/search/budget.ts';
 import { prepareSearch, tooLargeError } from '../core/search/space.ts';
 import type { SearchOptions, SearchProgress, SearchResult, ShardResult } from '../core/search/types.ts';
@@ -365,8 +365,10 @@ export class PlannerPool {
       );
     }
     if (this.stale(gen)) throw abortError();
-    let merged = mergeShards(shards, o);
-    const toRefine = plansToRefine(merged, o.simulateTop);
+    const m = await this.exec(gen, (api) => api.merge(shards, o));
+    if (this.stale(gen)) throw abortError();
+    let merged = m.merged;
+    const toRefine = m.toRefine;
     if (toRefine.length > 0) {
       // One plan per job: the queue spreads them over the workers and progress counts each one.
       let simDone = 0;
@@ -381,12 +383,16 @@ export class PlannerPool {
       );
       if (this.stale(gen)) throw abortError();
       if (outs.some((x) => x.simulated)) {
-        merged = applyRefinement(
-          merged,
-          outs.flatMap((x) => x.refined),
-          outs.flatMap((x) => x.rejected),
-          o,
+        const base = merged;
+        merged = await this.exec(gen, (api) =>
+          api.applyRefinement(
+            base,
+            outs.flatMap((x) => x.refined),
+            outs.flatMap((x) => x.rejected),
+            o,
+          ),
         );
+        if (this.stale(gen)) throw abortError();
       }
     }
     progress.finish();
@@ -456,6 +462,8 @@ function mainThreadHandle(): WorkerHandle {
     countCandidates: async (...a: Parameters<PlannerApi['countCandidates']>) => plannerApi.countCandidates(...a),
     searchShard: async (...a: Parameters<PlannerApi['searchShard']>) => plannerApi.searchShard(...a),
     refine: (...a: Parameters<PlannerApi['refine']>) => plannerApi.refine(...a),
+    merge: async (...a: Parameters<PlannerApi['merge']>) => plannerApi.merge(...a),
+    applyRefinement: async (...a: Parameters<PlannerApi['applyRefinement']>) => plannerApi.applyRefinement(...a),
     evaluate: (...a: Parameters<PlannerApi['evaluate']>) => plannerApi.evaluate(...a),
     simulate: (...a: Parameters<PlannerApi['simulate']>) => plannerApi.simulate(...a),
     hasSimulator: () => plannerApi.hasSimulator(),

@@ -19,6 +19,7 @@ import type { TipData } from '../Tooltip';
 import { fmtBytes, fmtFlops, fmtUs } from '../format';
 import { cssLookup, kindColor, resolveCssColor } from '../theme';
 import { useElementWidth } from '../useElementWidth';
+import { SvgCtx } from './svg-ctx.ts';
 import { drawGantt } from './draw';
 import type { GanttPalette } from './draw';
 import {
@@ -365,93 +366,118 @@ export function GanttCanvas({
     if (handled) e.preventDefault();
   };
 
-  /** PNG export: title, legend, axis and all lanes (up to 8000 px) painted on an offscreen canvas. */
-  const exportCanvas = useCallback((): HTMLCanvasElement | null => {
-    const s = latest.current;
-    const live = canvasRef.current;
-    if (!s || !live) return null;
-    const scale = 2;
-    const palette = readPalette(live, s.kindColors);
-    const probe = document.createElement('canvas').getContext('2d');
-    if (!probe) return null;
-    probe.font = `11px ${palette.font}`;
-    // Legend flow.
-    const items: { x: number; y: number; name: string; color: string }[] = [];
-    let lx = 8;
-    let ly = 0;
-    s.kinds.forEach((k, i) => {
-      const wItem = 16 + probe.measureText(k.name).width + 14;
-      if (lx > 8 && lx + wItem > s.w - 8) {
-        lx = 8;
-        ly += 18;
+  /**
+   * Export: title, legend, axis and all lanes (up to 8000 px) painted on an offscreen canvas (PNG), or
+   * by the same calls into an SVG recorder (svg-ctx.ts; the frame adds the title to SVG exports).
+   */
+  const exportCanvas = useCallback(
+    (format: 'png' | 'svg' = 'png'): HTMLCanvasElement | SVGSVGElement | null => {
+      const s = latest.current;
+      const live = canvasRef.current;
+      if (!s || !live) return null;
+      const scale = 2;
+      const palette = readPalette(live, s.kindColors);
+      const probe = document.createElement('canvas').getContext('2d');
+      if (!probe) return null;
+      probe.font = `11px ${palette.font}`;
+      // Legend flow.
+      const items: { x: number; y: number; name: string; color: string }[] = [];
+      let lx = 8;
+      let ly = 0;
+      s.kinds.forEach((k, i) => {
+        const wItem = 16 + probe.measureText(k.name).width + 14;
+        if (lx > 8 && lx + wItem > s.w - 8) {
+          lx = 8;
+          ly += 18;
+        }
+        items.push({ x: lx, y: ly, name: k.name, color: palette.kinds[i] ?? palette.muted });
+        lx += wItem;
+      });
+      const titleH = format === 'svg' ? 0 : 30;
+      const legendH = items.length ? ly + 22 : 0;
+      const contentH = Math.min(s.rows.contentHeight, 8000);
+      const top = titleH + legendH + AXIS_H;
+      const H = top + contentH + 6;
+      const svg =
+        format === 'svg'
+          ? new SvgCtx(s.w, H, (t, f) => {
+              probe.font = f;
+              return probe.measureText(t).width;
+            })
+          : null;
+      const out = svg ? null : document.createElement('canvas');
+      let ctx: Parameters<typeof drawGantt>[0] & { translate(x: number, y: number): void };
+      if (svg) ctx = svg;
+      else {
+        out!.width = Math.round(s.w * scale);
+        out!.height = Math.round(H * scale);
+        const c2 = out!.getContext('2d');
+        if (!c2) return null;
+        c2.setTransform(scale, 0, 0, scale, 0, 0);
+        ctx = c2;
       }
-      items.push({ x: lx, y: ly, name: k.name, color: palette.kinds[i] ?? palette.muted });
-      lx += wItem;
-    });
-    const titleH = 30;
-    const legendH = items.length ? ly + 22 : 0;
-    const contentH = Math.min(s.rows.contentHeight, 8000);
-    const top = titleH + legendH + AXIS_H;
-    const H = top + contentH + 6;
-    const out = document.createElement('canvas');
-    out.width = Math.round(s.w * scale);
-    out.height = Math.round(H * scale);
-    const ctx = out.getContext('2d');
-    if (!ctx) return null;
-    ctx.setTransform(scale, 0, 0, scale, 0, 0);
-    ctx.fillStyle = palette.bg;
-    ctx.fillRect(0, 0, s.w, H);
-    ctx.fillStyle = palette.fg;
-    ctx.font = `600 14px ${palette.font}`;
-    ctx.textBaseline = 'middle';
-    ctx.fillText(s.title, 8, titleH / 2);
-    ctx.font = `11px ${palette.font}`;
-    for (const it of items) {
-      ctx.fillStyle = it.color;
-      ctx.fillRect(it.x, titleH + it.y + 4, 12, 10);
+      ctx.fillStyle = palette.bg;
+      ctx.fillRect(0, 0, s.w, H);
       ctx.fillStyle = palette.fg;
-      ctx.fillText(it.name, it.x + 17, titleH + it.y + 9.5);
-    }
-    // Axis.
-    const xz = zoomedScale();
-    const [a = 0, b = 1] = xz.domain();
-    const unit = timeUnitFor(b - a);
-    const ticks = xz.ticks(Math.max(2, Math.floor((s.w - s.gutter) / 110)));
-    const fmt = timeTickFormat(ticks.length > 1 ? (ticks[1] ?? 0) - (ticks[0] ?? 0) : b - a, unit);
-    const axisY = titleH + legendH + AXIS_H - 1;
-    ctx.fillStyle = palette.border;
-    ctx.fillRect(s.gutter, axisY, s.w - RIGHT_PAD - s.gutter, 1);
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'alphabetic';
-    for (const t of ticks) {
-      const px = xz(t);
+      ctx.font = `600 14px ${palette.font}`;
+      ctx.textBaseline = 'middle';
+      if (!svg) ctx.fillText(s.title, 8, titleH / 2);
+      ctx.font = `11px ${palette.font}`;
+      for (const it of items) {
+        ctx.fillStyle = it.color;
+        ctx.fillRect(it.x, titleH + it.y + 4, 12, 10);
+        ctx.fillStyle = palette.fg;
+        ctx.fillText(it.name, it.x + 17, titleH + it.y + 9.5);
+      }
+      // Axis.
+      const xz = zoomedScale();
+      const [a = 0, b = 1] = xz.domain();
+      const unit = timeUnitFor(b - a);
+      const ticks = xz.ticks(Math.max(2, Math.floor((s.w - s.gutter) / 110)));
+      const fmt = timeTickFormat(ticks.length > 1 ? (ticks[1] ?? 0) - (ticks[0] ?? 0) : b - a, unit);
+      const axisY = titleH + legendH + AXIS_H - 1;
       ctx.fillStyle = palette.border;
-      ctx.fillRect(px, axisY - 6, 1, 6);
-      ctx.fillStyle = palette.muted;
-      ctx.fillText(fmt(t), px, axisY - 9);
-    }
-    ctx.textAlign = 'left';
-    ctx.fillStyle = palette.fg;
-    ctx.fillText(`Time (${unit.unit})`, 6, axisY - 9);
-    ctx.save();
-    ctx.translate(0, top);
-    drawGantt(ctx, {
-      width: s.w,
-      height: contentH,
-      gutter: s.gutter,
-      scrollTop: 0,
-      rows: s.rows,
-      index: s.index,
-      spans: s.spans,
-      xOf: xz,
-      t0: a,
-      t1: b,
-      palette,
-      labelOf: (i) => s.details[s.spans.detail[i] ?? -1]?.op ?? '',
-    });
-    ctx.restore();
-    return out;
-  }, [zoomedScale]);
+      ctx.fillRect(s.gutter, axisY, s.w - RIGHT_PAD - s.gutter, 1);
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'alphabetic';
+      for (const t of ticks) {
+        const px = xz(t);
+        ctx.fillStyle = palette.border;
+        ctx.fillRect(px, axisY - 6, 1, 6);
+        ctx.fillStyle = palette.muted;
+        ctx.fillText(fmt(t), px, axisY - 9);
+      }
+      ctx.textAlign = 'left';
+      ctx.fillStyle = palette.fg;
+      ctx.fillText(`Time (${unit.unit})`, 6, axisY - 9);
+      ctx.save();
+      ctx.translate(0, top);
+      drawGantt(ctx, {
+        width: s.w,
+        height: contentH,
+        gutter: s.gutter,
+        scrollTop: 0,
+        rows: s.rows,
+        index: s.index,
+        spans: s.spans,
+        xOf: xz,
+        t0: a,
+        t1: b,
+        palette,
+        labelOf: (i) => s.details[s.spans.detail[i] ?? -1]?.op ?? '',
+      });
+      ctx.restore();
+      if (!svg) return out;
+      // Parsed, then attached off-screen for the frame's export (it inlines computed styles), removed after.
+      const parsed = new DOMParser().parseFromString(svg.toString(), 'image/svg+xml').documentElement;
+      const el = document.importNode(parsed, true) as unknown as SVGSVGElement;
+      el.setAttribute('style', 'position:absolute;left:-100000px;top:0');
+      document.body.appendChild(el);
+      setTimeout(() => el.remove(), 0);
+      return el;
+    },
+    [zoomedScale],
+  );
 
   const groups = new Set(lanes.map((l) => l.group)).size;
   const aria =
@@ -460,7 +486,7 @@ export function GanttCanvas({
     'Wheel or + and − to zoom, drag or arrow keys to pan, double-click or 0 to reset.';
 
   return (
-    <ChartFrame title={title} bodyRef={bodyRef} kind="gantt" formats={['png']} getExportElement={exportCanvas}>
+    <ChartFrame title={title} bodyRef={bodyRef} kind="gantt" formats={['png', 'svg']} getExportElement={exportCanvas}>
       <div style={width !== undefined ? { width } : undefined}>
         <div className="pkv-gantt__legend" aria-hidden="true">
           {kinds.map((k, i) => (

@@ -82,7 +82,7 @@ export function LengthField({ which }: { which: 'input' | 'output' }) {
         {mode === 'fixed' ? (
           <ScenarioNumber
             path={['workload', tokensKey]}
-            label={which === 'input' ? 'Tokens' : 'Tokens'}
+            label={which === 'input' ? 'Input tokens' : 'Output tokens'}
             unit="tok"
             step={which === 'input' ? 64 : 16}
             min={1}
@@ -90,7 +90,7 @@ export function LengthField({ which }: { which: 'input' | 'output' }) {
           />
         ) : mode === 'uniform' || mode === 'empirical' ? (
           <NumberField
-            label="Mean"
+            label={which === 'input' ? 'Mean input' : 'Mean output'}
             unit="tok"
             value={Math.round(p.mean)}
             onCommit={() => undefined}
@@ -102,7 +102,7 @@ export function LengthField({ which }: { which: 'input' | 'output' }) {
           />
         ) : (
           <NumberField
-            label="Mean"
+            label={which === 'input' ? 'Mean input' : 'Mean output'}
             unit="tok"
             value={Math.round(p.mean)}
             step={16}

@@ -3,10 +3,12 @@
  * MoE and MLA shape, KV bytes per token at the chosen KV dtype), Hugging Face config.json import by
  * paste, file or drop, and the weight/activation precision.
  */
-import { useDeferredValue, useId, useMemo, useState, type DragEvent } from 'react';
+import { useDeferredValue, useId, useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { nextActiveIndex } from './listNav.ts';
 import { bytesPerElement } from '../../core/hardware/dtype.ts';
 import { MODELS, getModel } from '../../core/model/catalog.ts';
 import { fromHfConfig, ModelImportError, parseHfConfigText } from '../../core/model/hf.ts';
+import { importedModelName } from '../../core/model/import-name.ts';
 import { countParams, kvBytesPerToken } from '../../core/model/params.ts';
 import type { ModelSpec } from '../../core/model/types.ts';
 import { ACTIVATION_DTYPES, WEIGHT_DTYPES, type Scenario } from '../../core/scenario/schema.ts';
@@ -123,7 +125,8 @@ function importErrorText(e: { name: string; field: string | null; message: strin
 
 function ConfigImport() {
   const { setModelOrCluster } = useActions();
-  const [name, setName] = useState('My model');
+  // Empty: the name comes from the file or the config (core/model/import-name.ts) unless one is typed.
+  const [name, setName] = useState('');
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [drag, setDrag] = useState(false);
@@ -135,24 +138,24 @@ function ConfigImport() {
     const ops = untrustedOps();
     if (ops) {
       // In the app: parsed and checked in a worker with a time limit, so a hostile file never freezes the tab.
-      const label = (fileName ? fileName.replace(/\.json$/i, '') : name).trim() || 'Imported model';
-      const r = await ops.importConfig(raw, label);
+      const r = await ops.importConfig(raw, name.trim() || 'Imported model');
       if (!r.ok) {
         setError(importErrorText(r.error));
         return;
       }
-      setModelOrCluster({ model: { name: label.slice(0, 200), hf: r.value.config } });
+      const label = importedModelName(r.value.config, fileName, name);
+      setModelOrCluster({ model: { name: label, hf: r.value.config } });
       setError(null);
-      setDone(`Imported ${r.value.name}: ${r.value.layers} layers, ${r.value.heads} heads.`);
+      setDone(`Imported ${label}: ${r.value.layers} layers, ${r.value.heads} heads.`);
       return;
     }
     try {
       const config = parseHfConfigText(raw);
-      const label = (fileName ? fileName.replace(/\.json$/i, '') : name).trim() || 'Imported model';
+      const label = importedModelName(config, fileName, name);
       const spec = fromHfConfig(config, { id: 'custom', name: label });
       if (config === null || typeof config !== 'object' || Array.isArray(config))
         throw new ModelImportError('config', 'expected a JSON object');
-      setModelOrCluster({ model: { name: label.slice(0, 200), hf: config as Record<string, unknown> } });
+      setModelOrCluster({ model: { name: label, hf: config as Record<string, unknown> } });
       setError(null);
       setDone(`Imported ${spec.name}: ${spec.layers.length} layers, ${spec.attention.numHeads} heads.`);
     } catch (e) {
@@ -177,7 +180,7 @@ function ConfigImport() {
     }
     const t = await file.text();
     setText(t);
-    void importText(t, file.name === 'config.json' ? undefined : file.name);
+    void importText(t, file.name);
   };
 
   return (
@@ -203,6 +206,7 @@ function ConfigImport() {
             className="input"
             value={name}
             maxLength={200}
+            placeholder="from the file name or the config"
             onChange={(e) => setName(e.target.value)}
           />
         </div>
@@ -250,7 +254,7 @@ function ConfigImport() {
                 f.text().then(
                   (t) => {
                     setText(t);
-                    void importText(t, f.name === 'config.json' ? undefined : f.name);
+                    void importText(t, f.name);
                   },
                   (err: unknown) =>
                     setError(`Could not read ${f.name}: ${err instanceof Error ? err.message : String(err)}`),
@@ -284,6 +288,28 @@ export function ModelEditor() {
   const engineError = useEngineError();
   const selectedId = typeof model === 'string' ? model : null;
   const id = useId();
+  // The option the arrow keys point at (combobox pattern: focus stays in the search field).
+  const [active, setActive] = useState(-1);
+  const activeModel = active >= 0 && active < list.length ? list[active] : undefined;
+  const optionId = (mid: string) => `${id}-opt-${mid.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') {
+      if (!activeModel) return;
+      e.preventDefault();
+      setModelOrCluster({ model: activeModel.id });
+      return;
+    }
+    if (e.key === 'Escape') {
+      setActive(-1);
+      return;
+    }
+    const next = nextActiveIndex(active, e.key, list.length);
+    if (next === null || ((e.key === 'Home' || e.key === 'End') && !activeModel)) return;
+    e.preventDefault();
+    setActive(next);
+    const m = list[next];
+    if (m) document.getElementById(optionId(m.id))?.scrollIntoView({ block: 'nearest' });
+  };
 
   return (
     <Section title="Model" summary={resolved.ok ? resolved.spec.name : 'invalid'} testId="model-editor">
@@ -299,8 +325,16 @@ export function ModelEditor() {
             type="search"
             placeholder="Search: llama, moe, deepseek…"
             value={query}
-            onChange={(e) => setQuery(e.target.value)}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setActive(-1);
+            }}
+            onKeyDown={onSearchKey}
+            role="combobox"
+            aria-expanded="true"
+            aria-autocomplete="list"
             aria-controls={`${id}-list`}
+            aria-activedescendant={activeModel ? optionId(activeModel.id) : undefined}
             data-testid="model-search"
           />
           <ul className="picker__list" id={`${id}-list`} role="listbox" aria-label="Models">
@@ -309,8 +343,10 @@ export function ModelEditor() {
                 <button
                   type="button"
                   role="option"
+                  id={optionId(m.id)}
+                  tabIndex={-1}
                   aria-selected={m.id === selectedId}
-                  className="picker__item"
+                  className={`picker__item${activeModel?.id === m.id ? ' picker__item--active' : ''}`}
                   data-testid={`model-${m.id}`}
                   onClick={() => setModelOrCluster({ model: m.id })}
                 >
