@@ -3,14 +3,18 @@
  * app's search panel, so the recipient's search ranks the same candidates the same way. Validated
  * with zod like the scenario; every message names the option in words.
  *
- * Bounds match what the app itself stores (state/store.ts sanitizeSearchDraft) and the search core
- * accepts (core/search/space.ts): a link can hold nothing the app could not have produced.
+ * Bounds match what the search core accepts (core/search/space.ts); the app's persisted search draft
+ * (state/search-draft.ts) is this schema plus the speculative choices, so a link can hold nothing the
+ * app could not have produced.
  */
 import { z } from 'zod';
 import { kvPreset } from '../kv/presets.ts';
 import { kvStrategySchema, type KvStrategyInput } from '../kv/types.ts';
 import { OBJECTIVES } from '../search/objectives.ts';
 import type { Objective } from '../search/types.ts';
+
+/** The most entries each list option may hold (the app's persisted draft trims to the same lengths). */
+export const SEARCH_LIST_MAX = { kvDtypes: 8, kvStrategies: 32, maxNumSeqs: 16, maxBatchedTokens: 16 } as const;
 
 const objective = (what: string) =>
   z.enum(OBJECTIVES as [Objective, ...Objective[]], { error: `${what} must be one of ${OBJECTIVES.join(', ')}` });
@@ -42,14 +46,16 @@ export const linkSearchSchema = z.object({
     .array(z.string().regex(/^[a-z0-9]{2,6}$/, { error: 'KV cache precisions must be names such as fp8 or bf16' }), {
       error: 'KV cache precisions must be a list of names',
     })
-    .max(8, { error: 'KV cache precisions may list at most 8 values' }),
-  kvStrategies: z
-    .array(kvChoice, { error: 'KV strategies to try must be a list' })
-    .max(32, { error: 'KV strategies to try may list at most 32 entries' }),
+    .max(SEARCH_LIST_MAX.kvDtypes, {
+      error: `KV cache precisions may list at most ${SEARCH_LIST_MAX.kvDtypes} values`,
+    }),
+  kvStrategies: z.array(kvChoice, { error: 'KV strategies to try must be a list' }).max(SEARCH_LIST_MAX.kvStrategies, {
+    error: `KV strategies to try may list at most ${SEARCH_LIST_MAX.kvStrategies} entries`,
+  }),
   allowLossy: z.boolean({ error: '"allow lossy KV strategies" must be true or false' }),
   allowNearLossless: z.boolean({ error: '"allow near-lossless KV strategies" must be true or false' }).optional(),
-  maxNumSeqs: intList('batch sizes (max sequences)', 1, 65_536, 16),
-  maxBatchedTokens: intList('token budgets (max batched tokens)', 16, 1_048_576, 16),
+  maxNumSeqs: intList('batch sizes (max sequences)', 1, 65_536, SEARCH_LIST_MAX.maxNumSeqs),
+  maxBatchedTokens: intList('token budgets (max batched tokens)', 16, 1_048_576, SEARCH_LIST_MAX.maxBatchedTokens),
   top: z
     .number({ error: 'plans to show must be a number' })
     .int({ error: 'plans to show must be a whole number' })
