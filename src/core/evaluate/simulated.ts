@@ -178,7 +178,7 @@ export interface SimulationSummary {
 export type SimulatedEvaluation = EvaluationResult & { method: 'simulation'; simulation: SimulationSummary };
 
 export const NOT_MODELLED: readonly string[] = [
-  'speculative decoding, multi-token prediction and structured-output overheads',
+  'speculative decoding accepts drafts at one rate for every token (runtime.speculative.acceptanceRate or its cited default), chain drafts only (no tree / top-k > 1 drafting); structured-output overheads',
   'load imbalance between attention-DP groups inside one iteration (the combined batch is costed as evenly spread)',
   'prefix-cached blocks are not shared in KV accounting: a hit skips prefill compute but the request still allocates its own blocks',
   'host memory for swapped KV is unbounded unless runtime.kvStrategy.offload sizes it; running sequences always decode from HBM (no FlexGen-style streaming of live KV from host)',

@@ -240,9 +240,9 @@ export function PlanTable({ result }: { result: SearchResult }) {
       </table>
       {sorted.some((r) => r.p.method === 'simulation') && sorted.some((r) => r.p.method !== 'simulation') && (
         <p className="caption" data-testid="sim-rank-note">
-          Plans marked <span className="badge">sim</span> were simulated (queueing and p99 tails included) and rank
-          above the closed-form estimates, which use means only and read optimistic. Select a plan and simulate it to
-          compare like with like.
+          Plans marked <span className="badge">sim</span> were simulated (queueing and p99 tails included); the others
+          are closed-form estimates from means. Both rank by the same rule over the steady window (see How plans are
+          ranked in the README). Select a plan and simulate it to compare like with like.
         </p>
       )}
     </div>
