@@ -204,6 +204,37 @@ export function mutateText(rng: Rng, text: string): string {
   return t;
 }
 
+/**
+ * Line-level mutation of a text file (trace, benchmark report): 1–4 rounds of dropping a line,
+ * repeating one up to `maxRepeat` times, swapping two, or replacing its first number or string with
+ * a hostile value; CRLF line ends one time in ten.
+ */
+export function mutateLines(rng: Rng, text: string, maxRepeat: number): string {
+  const lines = text.split('\n');
+  const rounds = rng.int(1, 4);
+  for (let r = 0; r < rounds && lines.length > 0; r++) {
+    const i = rng.int(0, lines.length - 1);
+    switch (rng.int(0, 3)) {
+      case 0:
+        lines.splice(i, 1);
+        break;
+      case 1:
+        lines.splice(i, 0, ...Array.from({ length: rng.int(1, maxRepeat) }, () => lines[i]!));
+        break;
+      case 2: {
+        const j = rng.int(0, lines.length - 1);
+        [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+        break;
+      }
+      default: {
+        const v = JSON.stringify(hostileValue(rng)) ?? 'null';
+        lines[i] = lines[i]!.replace(/-?\d+(\.\d+)?|"[^"]*"/, v);
+      }
+    }
+  }
+  return lines.join(rng.chance(0.1) ? '\r\n' : '\n');
+}
+
 /** Random text: ASCII, JSON-ish punctuation, or arbitrary UTF-16 units. */
 export function randomText(rng: Rng, maxLength = 4000): string {
   const n = rng.int(0, maxLength);

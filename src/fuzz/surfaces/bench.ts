@@ -6,40 +6,13 @@
 import { detectBenchFormat, parseBenchmark } from '../../core/calibrate/parse/index.ts';
 import { BENCH_FORMATS, type BenchFormat } from '../../core/calibrate/types.ts';
 import { readCorpus } from '../corpus.ts';
-import { hostileValue, mutateText, randomText } from '../mutate.ts';
-import type { Rng } from '../rng.ts';
+import { mutateLines, mutateText, randomText } from '../mutate.ts';
 import { FuzzInvariantError, preview, type FuzzSurface } from '../types.ts';
 
 export interface BenchInput {
   /** Forced parser, or undefined to detect. */
   format: BenchFormat | undefined;
   text: string;
-}
-
-/** Drop, duplicate or swap lines, or replace one number/string with a hostile value. */
-function mutateLines(rng: Rng, text: string): string {
-  const lines = text.split('\n');
-  for (let r = rng.int(1, 4); r > 0 && lines.length > 0; r--) {
-    const i = rng.int(0, lines.length - 1);
-    switch (rng.int(0, 3)) {
-      case 0:
-        lines.splice(i, 1);
-        break;
-      case 1:
-        lines.splice(i, 0, ...Array.from({ length: rng.int(1, 500) }, () => lines[i]!));
-        break;
-      case 2: {
-        const j = rng.int(0, lines.length - 1);
-        [lines[i], lines[j]] = [lines[j]!, lines[i]!];
-        break;
-      }
-      default: {
-        const v = JSON.stringify(hostileValue(rng)) ?? 'null';
-        lines[i] = lines[i]!.replace(/-?\d+(\.\d+)?|"[^"]*"/, v);
-      }
-    }
-  }
-  return lines.join(rng.chance(0.1) ? '\r\n' : '\n');
 }
 
 export const benchSurface: FuzzSurface<BenchInput, string[]> = {
@@ -52,7 +25,7 @@ export const benchSurface: FuzzSurface<BenchInput, string[]> = {
   generate(rng, ctx) {
     const base = rng.pick(ctx);
     const kind = rng.int(0, 9);
-    const text = kind <= 4 ? mutateLines(rng, base) : kind <= 8 ? mutateText(rng, base) : randomText(rng);
+    const text = kind <= 4 ? mutateLines(rng, base, 500) : kind <= 8 ? mutateText(rng, base) : randomText(rng);
     return { format: rng.chance(0.3) ? rng.pick(BENCH_FORMATS) : undefined, text };
   },
   run({ format, text }) {

@@ -6,8 +6,7 @@
  */
 import { detectTraceFormat, parseTrace, TRACE_FORMATS, type TraceFormat } from '../../core/workload/traces.ts';
 import { readCorpus } from '../corpus.ts';
-import { hostileValue, mutateText, randomText } from '../mutate.ts';
-import type { Rng } from '../rng.ts';
+import { mutateLines, mutateText, randomText } from '../mutate.ts';
 import { FuzzInvariantError, preview, type FuzzSurface } from '../types.ts';
 
 export interface TraceInput {
@@ -23,33 +22,6 @@ function azureRows(text: string): string[][] {
     .split('\n')
     .slice(1)
     .map((l) => l.split(','));
-}
-
-/** Line-level mutation: drop, duplicate, swap lines, or replace one field with a hostile value. */
-function mutateLines(rng: Rng, text: string): string {
-  const lines = text.split('\n');
-  const rounds = rng.int(1, 4);
-  for (let r = 0; r < rounds && lines.length > 0; r++) {
-    const i = rng.int(0, lines.length - 1);
-    switch (rng.int(0, 3)) {
-      case 0:
-        lines.splice(i, 1);
-        break;
-      case 1:
-        lines.splice(i, 0, ...Array.from({ length: rng.int(1, 2000) }, () => lines[i]!));
-        break;
-      case 2: {
-        const j = rng.int(0, lines.length - 1);
-        [lines[i], lines[j]] = [lines[j]!, lines[i]!];
-        break;
-      }
-      default: {
-        const v = JSON.stringify(hostileValue(rng)) ?? 'null';
-        lines[i] = lines[i]!.replace(/-?\d+(\.\d+)?|"[^"]*"/, v);
-      }
-    }
-  }
-  return lines.join(rng.chance(0.1) ? '\r\n' : '\n');
 }
 
 export const tracesSurface: FuzzSurface<TraceInput, Ctx> = {
@@ -80,7 +52,7 @@ export const tracesSurface: FuzzSurface<TraceInput, Ctx> = {
     const format = rng.pick(TRACE_FORMATS);
     const base = rng.pick(ctx[rng.chance(0.85) ? format : rng.pick(TRACE_FORMATS)]);
     const kind = rng.int(0, 9);
-    const text = kind <= 4 ? mutateLines(rng, base) : kind <= 8 ? mutateText(rng, base) : randomText(rng);
+    const text = kind <= 4 ? mutateLines(rng, base, 2000) : kind <= 8 ? mutateText(rng, base) : randomText(rng);
     return { format, text };
   },
   run({ format, text }) {
