@@ -12,6 +12,7 @@ import { ModelImportError } from '../core/model/hf.ts';
 import type { Scenario } from '../core/scenario/schema.ts';
 import { planGantt, type GanttOptions, type PlanGantt } from '../core/views/gantt.ts';
 import { kvCapacityChart, type KvCapacityChart } from '../core/views/kv.ts';
+import { KV_CHART_PRESETS } from '../core/kv/presets.ts';
 import { planRoofline, type PlanRoofline } from '../core/views/roofline.ts';
 import { kernelRegistryGeneration } from '../core/kernels/registry.ts';
 import type { ErrorLike } from './untrusted.ts';
@@ -89,6 +90,45 @@ export function kvChartOf(s: Scenario): Outcome<KvCapacityChart> {
   const hit = kvChartCache.get(s);
   if (hit) return hit;
   const out = attempt(() => kvCapacityChart(steadyView(s)));
+  kvChartCache.set(s, out);
+  return out;
+}
+
+/** The cached KV capacity chart of `s`, or undefined when it has not been computed yet (no work done). */
+export function kvChartCached(s: Scenario): Outcome<KvCapacityChart> | undefined {
+  dropStaleCaches();
+  return kvChartCache.get(s);
+}
+
+const yieldToBrowser = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * kvChartOf without one long main-thread task (issue 14 §7: 95–128 ms tasks while a search ran):
+ * the plan's own series first, then one preset strategy per macrotask, so input and paint run in
+ * between. Resolves to the same chart kvChartOf builds (and caches it); resolves null when `stale()`
+ * turns true between steps (the scenario moved on).
+ */
+export async function kvChartInSteps(s: Scenario, stale: () => boolean): Promise<Outcome<KvCapacityChart> | null> {
+  const hit = kvChartCached(s);
+  if (hit) return hit;
+  const view = steadyView(s);
+  const base = attempt(() => kvCapacityChart(view, { presets: [] }));
+  if (!base.ok) {
+    kvChartCache.set(s, base);
+    return base;
+  }
+  const series = [...base.value.series];
+  for (const id of KV_CHART_PRESETS) {
+    await yieldToBrowser();
+    if (stale()) return null;
+    const one = attempt(() => kvCapacityChart(view, { presets: [id], current: false, contexts: base.value.contexts }));
+    if (!one.ok) {
+      kvChartCache.set(s, one);
+      return one;
+    }
+    series.push(...one.value.series);
+  }
+  const out: Outcome<KvCapacityChart> = { ok: true, value: { ...base.value, series } };
   kvChartCache.set(s, out);
   return out;
 }

@@ -172,7 +172,7 @@ export function Roofline({ title, gpuLabel, ceilings, memoryGBps, links, points,
           <text
             key={`ridgetext-${r.label}`}
             className="pkv-annot pkv-muted"
-            transform={`translate(${r.x + 13},${plotB - 6}) rotate(-90)`}
+            transform={`translate(${r.textX},${plotB - 6}) rotate(-90)`}
             textAnchor="start"
           >
             {r.text}

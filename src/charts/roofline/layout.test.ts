@@ -83,3 +83,44 @@ describe('rooflineLayout', () => {
     expect(E.xTicks.length).toBeGreaterThan(0);
   });
 });
+
+describe('rooflineLayout label de-collision', () => {
+  // B200 dense peaks (NVIDIA DGX B200 datasheet: FP4 9 PF, FP8/INT8 4.5 PF, BF16 2.25 PF per GPU at
+  // 8 TB/s HBM3e): FP8 and INT8 share a roof, so their labels and ridges would print on top of each other.
+  const B200 = {
+    ...H100,
+    gpuLabel: 'B200',
+    ceilings: [
+      { label: 'FP4', tflops: 9000 },
+      { label: 'FP8', tflops: 4500 },
+      { label: 'INT8', tflops: 4500 },
+      { label: 'BF16', tflops: 2250 },
+      { label: 'TF32', tflops: 1100 },
+    ],
+    memoryGBps: 8000,
+  };
+  const overlap = (a: { lo: number; hi: number }, b: { lo: number; hi: number }) => a.lo < b.hi && b.lo < a.hi;
+
+  for (const [w, h] of [
+    [640, 420],
+    [360, 260],
+  ] as const) {
+    const L = rooflineLayout(B200, w, h);
+    it(`no two ceiling label boxes overlap (${w}×${h})`, () => {
+      const boxes = L.ceilings.map((c) => ({ lo: c.textY - 11, hi: c.textY + 2 }));
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i]!, boxes[j]!)).toBe(false);
+      for (const b of boxes) expect(b.lo).toBeGreaterThanOrEqual(L.margin.top);
+    });
+    it(`no two ridge label boxes overlap (${w}×${h})`, () => {
+      const boxes = L.ridges.map((r) => ({ lo: r.textX - 11, hi: r.textX + 2 }));
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i]!, boxes[j]!)).toBe(false);
+    });
+  }
+
+  it('leaves well-separated ceiling labels just above their roof', () => {
+    const L = rooflineLayout(H100, 640, 420);
+    for (const c of L.ceilings) expect(c.textY).toBeCloseTo(c.y - 5, 6);
+  });
+});

@@ -9,6 +9,7 @@ import { scaleLog, scaleSqrt } from 'd3';
 import type { ScaleLogarithmic } from 'd3';
 import { GB as GIGA, TERA } from '../../core/units.ts';
 import { fmtGBps, fmtTflops, sig } from '../format';
+import { spreadLabels } from '../spread';
 import { decadeDomain, legendLayout, logTicks, placeLabels, textWidth } from '../scales';
 import type { LegendLayoutItem, Margin, PlacedLabel, Tick } from '../scales';
 
@@ -116,7 +117,7 @@ export interface RooflineLayout {
     textY: number;
   }[];
   /** Knee of each compute roof with the HBM roof; `text` is drawn rotated along the drop line. */
-  ridges: { label: string; intensity: number; x: number; y: number; text: string }[];
+  ridges: { label: string; intensity: number; x: number; y: number; text: string; textX: number }[];
   links: { label: string; GBps: number; path: string; textLabel: LineLabel | null }[];
   points: LaidPoint[];
   pointLabels: PlacedLabel[];
@@ -151,6 +152,12 @@ function slopeLabel(
   const angle = (Math.atan2(dy, dx) * 180) / Math.PI;
   return { text, x: px, y: py, angle };
 }
+
+/** Annotation text metrics at 11 px: ascent above the baseline and line box height. */
+const CEIL_ASCENT_PX = 11;
+const LABEL_LINE_PX = 13;
+/** Ridge text sits this far right of its drop line. */
+const RIDGE_OFFSET_PX = 13;
 
 export const PREFILL_COLOR = 'var(--chart-prefill, #4269d0)';
 export const DECODE_COLOR = 'var(--chart-decode, #e8590c)';
@@ -242,20 +249,34 @@ export function rooflineLayout(input: RooflineInput, width: number, height: numb
       };
     })
     .sort((a, b) => a.y - b.y);
-  // Keep ceiling labels from colliding when two peaks are close: push lower ones down.
-  for (let i = 1; i < ceilingRows.length; i++) {
-    const prev = ceilingRows[i - 1];
-    const cur = ceilingRows[i];
-    if (prev && cur && cur.textY - prev.textY < 13) cur.textY = cur.y + 14;
-  }
+  // Ceiling labels sit just above their roof; close peaks (FP8/INT8/FP4 ...) would stack their text, so
+  // spread the label boxes vertically (box top = baseline - 11, 13 px tall).
+  const plotBottom = margin.top + plotH;
+  const ceilTops = spreadLabels(
+    ceilingRows.map((c) => ({ at: c.textY - CEIL_ASCENT_PX, size: LABEL_LINE_PX })),
+    margin.top,
+    plotBottom,
+  );
+  ceilingRows.forEach((c, i) => (c.textY = (ceilTops[i] ?? c.textY - CEIL_ASCENT_PX) + CEIL_ASCENT_PX));
 
-  const ridges = hbm
+  // Ridge labels run vertically beside their drop line; two ridges a few px apart would overprint,
+  // so spread their (rotated) boxes horizontally. `textX` is the rotated text's baseline.
+  const ridgeRows = hbm
     ? ceilings.map((c) => {
         const peak = c.tflops * TERA;
         const ri = ridgeIntensity(peak, hbm);
         return { label: c.label, intensity: ri, x: x(ri), y: y(peak), text: `${c.label} ridge ${sig(ri, 3)} FLOP/B` };
       })
     : [];
+  const ridgeLefts = spreadLabels(
+    ridgeRows.map((r) => ({ at: r.x + RIDGE_OFFSET_PX - CEIL_ASCENT_PX, size: LABEL_LINE_PX })),
+    margin.left,
+    plotRight,
+  );
+  const ridges = ridgeRows.map((r, i) => ({
+    ...r,
+    textX: (ridgeLefts[i] ?? r.x + RIDGE_OFFSET_PX - CEIL_ASCENT_PX) + CEIL_ASCENT_PX,
+  }));
 
   const linkRows = links.map((l) => {
     const bw = l.GBps * GIGA;

@@ -87,6 +87,8 @@ export interface KvChartOptions {
   /** Preset ids (core/kv/presets.ts); default KV_CHART_PRESETS. */
   presets?: readonly string[];
   contexts?: readonly number[];
+  /** Include the plan's own strategy as the first series (default true); false lets a caller build the chart one series at a time. */
+  current?: boolean;
 }
 
 function seriesOf(
@@ -147,16 +149,17 @@ export function kvCapacityChart(scenario: Scenario, opts: KvChartOptions = {}): 
   const own = kvStrategyOf(dep);
   const series: KvChartSeries[] = [];
   // The plan as configured: its own strategy, or plain KV at precision.kvCache.
-  series.push(
-    seriesOf(
-      dep,
-      'current',
-      own ? `current: ${strategyLabel(own)}` : `current: ${dep.precision.kvCache} KV`,
-      own ?? {},
-      true,
-      contexts,
-    ),
-  );
+  if (opts.current !== false)
+    series.push(
+      seriesOf(
+        dep,
+        'current',
+        own ? `current: ${strategyLabel(own)}` : `current: ${dep.precision.kvCache} KV`,
+        own ?? {},
+        true,
+        contexts,
+      ),
+    );
   for (const id of opts.presets ?? KV_CHART_PRESETS) {
     const p = kvPreset(id);
     if (!p) continue;

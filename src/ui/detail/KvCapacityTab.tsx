@@ -12,7 +12,7 @@ import { KV_CHART_PRESETS } from '../../core/kv/presets.ts';
 import type { Scenario } from '../../core/scenario/schema.ts';
 import { kvStrategyInfo } from '../../core/views/kvStrategyUi.ts';
 import { contextLabel, kvChartLines, type KvChartMetric } from '../../core/views/kvChart.ts';
-import { kvChartOf } from '../../state/evaluation.ts';
+import { useKvChart } from './useKvChart.ts';
 import { fmtBytes, fmtInt, fmtNum } from '../format.ts';
 import { useSettled } from '../hooks.ts';
 import { IconAlert } from '../icons.tsx';
@@ -42,8 +42,9 @@ export function KvCapacityTab({ scenario, result }: { scenario: Scenario; result
   const [metric, setMetric] = useState<KvChartMetric>('seqs');
   // Eight strategies × eleven contexts: follow the settled scenario, not every slider step.
   const settled = useSettled(scenario, 200);
-  const pending = settled !== scenario;
-  const out = kvChartOf(settled);
+  const built = useKvChart(settled);
+  const pending = settled !== scenario || built.pending;
+  const out = built.chart;
   const lines = useMemo(() => (out.ok ? kvChartLines(out.value, metric) : null), [out, metric]);
   const info = useMemo(() => kvStrategyInfo(settled, settled.runtime.kvStrategy), [settled]);
   const series: LineSeries[] = useMemo(
@@ -68,6 +69,12 @@ export function KvCapacityTab({ scenario, result }: { scenario: Scenario; result
     [out],
   );
 
+  if (!out.ok && built.pending)
+    return (
+      <p className="caption" aria-busy data-testid="kv-chart-building">
+        Building the KV capacity chart…
+      </p>
+    );
   if (!out.ok || !lines)
     return <p className="caption">The KV capacity chart needs a plan that resolves: {out.ok ? '' : out.message}</p>;
   const chart = out.value;

@@ -18,6 +18,7 @@ import { useActions, useApp } from '../../state/react.tsx';
 import { scenarioKey } from '../../state/store.ts';
 import { fmtInt, fmtMs, fmtNum, fmtPct } from '../format.ts';
 import { IconAlert, IconInfo, IconPlay, IconStop } from '../icons.tsx';
+import { humanizeFieldError } from '../../core/scenario/field-labels.ts';
 
 function isSimulated(r: EvaluationResult): r is SimulatedEvaluation {
   return r.method === 'simulation' && 'simulation' in r;
@@ -243,7 +244,9 @@ export function LatencyTab({ result, scenario }: { result: EvaluationResult; sce
     return (
       <div className="callout callout--danger" role="alert">
         <IconAlert />
-        <p>The simulation failed: {sim.error}. Fix the input it names, then simulate again.</p>
+        <p>
+          The simulation failed: {humanizeFieldError(sim.error ?? '')}. Fix the input it names, then simulate again.
+        </p>
       </div>
     );
   }

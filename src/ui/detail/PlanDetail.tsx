@@ -26,6 +26,7 @@ import { KvCapacityTab } from './KvCapacityTab.tsx';
 import { LatencyTab } from './LatencyTab.tsx';
 import { MemoryTab } from './MemoryTab.tsx';
 import { RooflineTab } from './RooflineTab.tsx';
+import { humanizeFieldError } from '../../core/scenario/field-labels.ts';
 
 const TABS: readonly { id: DetailTab; label: string }[] = [
   { id: 'memory', label: 'Memory' },
@@ -325,8 +326,8 @@ export function PlanDetail() {
           <div className="callout callout--danger" role="alert" data-testid="plan-error">
             <IconAlert />
             <p>
-              This plan cannot be evaluated: {outcome.message}. Change the highlighted input, or run a search to get
-              valid plans.
+              This plan cannot be evaluated: {humanizeFieldError(outcome.message)}. Change the highlighted input, or run
+              a search to get valid plans.
             </p>
           </div>
         )}

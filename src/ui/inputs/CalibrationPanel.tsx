@@ -16,6 +16,7 @@ import { CAL_METRICS, type CalMetric } from '../../core/calibrate/schema.ts';
 import { CalibrationScatter } from '../../charts/calibration/CalibrationScatter.tsx';
 import { useActions, useApp } from '../../state/react.tsx';
 import { Section } from './fields.tsx';
+import { humanizeFieldError } from '../../core/scenario/field-labels.ts';
 
 const METRIC_LABEL: Record<CalMetric, string> = {
   ttftMs: 'TTFT (ms)',
@@ -167,7 +168,7 @@ export function CalibrationPanel() {
           />
           {error && (
             <div className="field__error" role="alert" data-testid="calibration-error">
-              {error}
+              {humanizeFieldError(error)}
             </div>
           )}
           {outcome &&

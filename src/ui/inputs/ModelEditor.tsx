@@ -18,6 +18,7 @@ import { useEngineError } from '../hooks.ts';
 import { untrustedOps } from '../../state/untrusted.ts';
 import { IconChevron, IconUpload } from '../icons.tsx';
 import { Section, SelectField } from './fields.tsx';
+import { humanizeFieldError } from '../../core/scenario/field-labels.ts';
 
 type Resolved = { ok: true; spec: ModelSpec } | { ok: false; message: string };
 
@@ -227,7 +228,7 @@ function ConfigImport() {
           />
           {error && (
             <div className="field__error" id={`${id}-err`} role="alert">
-              {error}
+              {humanizeFieldError(error)}
             </div>
           )}
           {done && <div className="field__note">{done}</div>}
@@ -365,7 +366,7 @@ export function ModelEditor() {
         </div>
         {modelError && (
           <div className="field__error" role="alert">
-            {modelError}
+            {humanizeFieldError(modelError)}
           </div>
         )}
       </div>
@@ -373,7 +374,7 @@ export function ModelEditor() {
         <ModelFacts spec={resolved.spec} kvDtype={precision.kvCache} />
       ) : (
         <div className="field__error" role="alert">
-          {resolved.message}
+          {humanizeFieldError(resolved.message)}
         </div>
       )}
       {typeof model !== 'string' && (

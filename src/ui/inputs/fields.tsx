@@ -7,6 +7,7 @@ import { useId, useState, type ReactNode } from 'react';
 import { getIn, pathKey, type FieldPath } from '../../state/paths.ts';
 import { useActions, useApp } from '../../state/react.tsx';
 import { IconChevron } from '../icons.tsx';
+import { humanizeFieldError } from '../../core/scenario/field-labels.ts';
 
 export function Section({
   title,
@@ -152,7 +153,7 @@ export function NumberField(p: NumberFieldProps) {
       </div>
       {error ? (
         <div className="field__error" id={`${id}-err`} role="alert">
-          {error}
+          {humanizeFieldError(error)}
         </div>
       ) : (
         p.note && <div className="field__note">{p.note}</div>
@@ -232,7 +233,7 @@ export function SelectField<T extends string>(p: SelectFieldProps<T>) {
       </select>
       {p.error ? (
         <div className="field__error" id={`${id}-err`} role="alert">
-          {p.error}
+          {humanizeFieldError(p.error)}
         </div>
       ) : (
         p.note && <div className="field__note">{p.note}</div>

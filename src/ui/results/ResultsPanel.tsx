@@ -19,6 +19,7 @@ import { IconAlert, IconDownload, IconPlay, IconStop } from '../icons.tsx';
 import { objectiveAxisLabel } from '../inputs/ObjectivesEditor.tsx';
 import { LoadVerdictBanner } from './LoadVerdictBanner.tsx';
 import { PlanTable, shortLabel } from './PlanTable.tsx';
+import { humanizeFieldError } from '../../core/scenario/field-labels.ts';
 
 /** Are the results computed for the current inputs? */
 export function useStale(): boolean {
@@ -116,15 +117,15 @@ function SearchBar() {
       {'error' in count && (
         <div className="callout callout--danger" role="alert">
           <IconAlert />
-          <p>The search cannot start: {count.error}</p>
+          <p>The search cannot start: {humanizeFieldError(count.error)}</p>
         </div>
       )}
       {s.status === 'error' && s.error && (
         <div className="callout callout--danger" role="alert">
           <IconAlert />
           <p>
-            The search failed: {s.error}. Check the inputs marked in red, or narrow what the search varies, then run it
-            again.
+            The search failed: {humanizeFieldError(s.error)}. Check the inputs marked in red, or narrow what the search
+            varies, then run it again.
           </p>
         </div>
       )}

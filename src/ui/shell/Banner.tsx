@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { useActions, useApp } from '../../state/react.tsx';
 import { IconAlert, IconX } from '../icons.tsx';
+import { humanizeFieldError } from '../../core/scenario/field-labels.ts';
 
 export function Banner() {
   const banner = useApp((s) => s.banner);
@@ -24,7 +25,7 @@ export function Banner() {
     >
       <IconAlert />
       <div className="banner__text">
-        <strong>{title}.</strong> {banner.message}
+        <strong>{title}.</strong> {humanizeFieldError(banner.message)}
       </div>
       <button
         type="button"
