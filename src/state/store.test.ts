@@ -290,6 +290,28 @@ function fakeStorageWith(session: string): MemStorage {
 }
 
 describe('persistence', () => {
+  it('writes the session only when the scenario, the draft or a view pref changes', async () => {
+    const storage = new MemStorage();
+    let writes = 0;
+    const setItem = storage.setItem.bind(storage);
+    storage.setItem = (k: string, v: string) => {
+      if (k === SESSION_KEY) writes++;
+      setItem(k, v);
+    };
+    const store = createAppStore({ storage, search: manualBackend().backend });
+    await store.persist.rehydrate();
+    store.getState().setToast('ready'); // the first change after start writes the session once
+    const before = writes;
+    // Store changes that are not part of the session (a toast; search progress is the same kind).
+    for (let i = 0; i < 20; i++) store.getState().setToast(`progress ${i}`);
+    expect(writes).toBe(before);
+    store.getState().setTheme('dark');
+    expect(writes).toBe(before + 1);
+    store.getState().setField(['workload', 'outputTokens'], 777);
+    expect(writes).toBe(before + 2);
+    expect(storage.getItem(SESSION_KEY)).toContain('777');
+  });
+
   it('restores the last session, validating it', async () => {
     const storage = new MemStorage();
     const a = createAppStore({ storage, search: manualBackend().backend });
