@@ -192,13 +192,10 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     // kv_b up-projection; while decoding the same weights are absorbed into q and o (same FLOPs per token).
     t += gemmOp(c, 'kv_b / absorb', ta, att.kvLoraRank, g.qHeads * (att.qkNopeHeadDim + att.vHeadDim), count);
     const latent = att.kvLoraRank + att.qkRopeHeadDim;
-    const ix = dep.model.sparseIndexer;
-    if (ix && !layer.denseAttention) {
-      const sparse = dsaSparseReads(ix.topK, decSeqs, decRead, preTokensOf(c), prefillPairs);
-      if (!layer.reusesIndexer) t += indexerOps(c, ix, decRead, prefillPairs, count);
-      decRead = sparse.decodeTokens;
-      prefillPairs = sparse.prefillPairs;
-    }
+    const sel = sparseSelection(c, layer, decSeqs, decRead, prefillPairs, count);
+    t += sel.indexerS;
+    decRead = sel.decodeTokens;
+    prefillPairs = sel.prefillPairs;
     t += attentionCore(
       c,
       'attention prefill (MLA)',
@@ -229,13 +226,10 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
     t += gemmOp(c, 'qkv proj', ta, h, (qOut + 2 * g.kvHeads) * att.headDim, count);
     // Block-sparse attention (MiniMax-M3): the indexer scores every cached token, the attention reads
     // the selected blocks only (same top-k read bound as DSA, in tokens).
-    const ix = dep.model.sparseIndexer;
-    if (ix && !layer.denseAttention) {
-      const sparse = dsaSparseReads(ix.topK, decSeqs, decRead, preTokensOf(c), prefillPairs);
-      if (!layer.reusesIndexer) t += indexerOps(c, ix, decRead, prefillPairs, count);
-      decRead = sparse.decodeTokens;
-      prefillPairs = sparse.prefillPairs;
-    }
+    const sel = sparseSelection(c, layer, decSeqs, decRead, prefillPairs, count);
+    t += sel.indexerS;
+    decRead = sel.decodeTokens;
+    prefillPairs = sel.prefillPairs;
     t += attentionCore(
       c,
       'attention prefill',
@@ -469,6 +463,26 @@ export function dsaSparseReads(
     decodeTokens: decodeSeqs * Math.min(meanCtx, topK),
     prefillPairs: Math.min(prefillPairs, prefillTokens * topK),
   };
+}
+
+/**
+ * The sparse-attention selection of one layer (DeepSeek Sparse Attention, MiniMax-M3 block-sparse):
+ * the indexer scan (unless the layer reuses an earlier layer's indexer) and the top-k tokens the
+ * attention then reads; a dense layer, or a model without an indexer, reads everything.
+ */
+function sparseSelection(
+  c: Ctx,
+  layer: LayerSpec,
+  decodeSeqs: number,
+  decodeTokens: number,
+  prefillPairs: number,
+  count: number,
+): { indexerS: number; decodeTokens: number; prefillPairs: number } {
+  const ix = c.dep.model.sparseIndexer;
+  if (!ix || layer.denseAttention) return { indexerS: 0, decodeTokens, prefillPairs };
+  const sparse = dsaSparseReads(ix.topK, decodeSeqs, decodeTokens, preTokensOf(c), prefillPairs);
+  const indexerS = layer.reusesIndexer ? 0 : indexerOps(c, ix, decodeTokens, prefillPairs, count);
+  return { indexerS, decodeTokens: sparse.decodeTokens, prefillPairs: sparse.prefillPairs };
 }
 
 /**
