@@ -34,6 +34,7 @@ describe('parakv search on the 2026 examples (8× B200)', () => {
       expect(j.ranked.length).toBeGreaterThanOrEqual(3);
       // Ranked by the ranking rule (search/ranking.ts): tier 1 (meets the SLO at the load) first, then 2, then 3.
       const tiers = j.ranked.map((p) => p.tier);
+      for (const t of tiers) expect([1, 2, 3]).toContain(t);
       expect(tiers).toEqual([...tiers].sort((a, b) => a - b));
       for (const p of j.ranked) {
         expect(p.result.memory.fits).toBe(true);

@@ -12,7 +12,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, MouseEvent, WheelEvent } from 'react';
 import { axisTop, scaleLinear, select, zoom, zoomIdentity } from 'd3';
-import type { NumberValue, ZoomBehavior, ZoomTransform } from 'd3';
+import type { NumberValue, ScaleLinear, ZoomBehavior, ZoomTransform } from 'd3';
 import { ChartFrame } from '../ChartFrame';
 import { ChartTooltip } from '../Tooltip';
 import type { TipData } from '../Tooltip';
@@ -21,7 +21,7 @@ import { cssLookup, kindColor, resolveCssColor } from '../theme';
 import { useElementWidth } from '../useElementWidth';
 import { SvgCtx } from './svg-ctx.ts';
 import { drawGantt } from './draw';
-import type { GanttPalette } from './draw';
+import type { DrawParams, GanttPalette } from './draw';
 import {
   buildLaneIndex,
   gutterWidth,
@@ -68,6 +68,27 @@ const AXIS_H = 30;
 const LANE_H = 20;
 const GROUP_H = 18;
 const RIGHT_PAD = 10;
+
+/** What the on-screen paint and the PNG/SVG export draw alike: the scene, the zoomed time axis, the colours. */
+function sceneParams(
+  s: Latest,
+  xz: ScaleLinear<number, number>,
+  palette: GanttPalette,
+): Omit<DrawParams, 'height' | 'scrollTop'> {
+  const [t0 = 0, t1 = 1] = xz.domain();
+  return {
+    width: s.w,
+    gutter: s.gutter,
+    rows: s.rows,
+    index: s.index,
+    spans: s.spans,
+    xOf: xz,
+    t0,
+    t1,
+    palette,
+    labelOf: (i) => s.details[s.spans.detail[i] ?? -1]?.op ?? '',
+  };
+}
 
 function readPalette(el: Element | null, kindColors: readonly string[]): GanttPalette {
   const look = cssLookup(el);
@@ -160,18 +181,9 @@ export function GanttCanvas({
     const [a = 0, b = 1] = xz.domain();
     const palette = readPalette(canvas, s.kindColors);
     drawGantt(ctx, {
-      width: s.w,
+      ...sceneParams(s, xz, palette),
       height: s.viewH,
-      gutter: s.gutter,
       scrollTop: scrollRef.current?.scrollTop ?? 0,
-      rows: s.rows,
-      index: s.index,
-      spans: s.spans,
-      xOf: xz,
-      t0: a,
-      t1: b,
-      palette,
-      labelOf: (i) => s.details[s.spans.detail[i] ?? -1]?.op ?? '',
       hovered: hoverRef.current,
     });
     // d3 owns the axis <g>s.
@@ -452,20 +464,7 @@ export function GanttCanvas({
       ctx.fillText(`Time (${unit.unit})`, 6, axisY - 9);
       ctx.save();
       ctx.translate(0, top);
-      drawGantt(ctx, {
-        width: s.w,
-        height: contentH,
-        gutter: s.gutter,
-        scrollTop: 0,
-        rows: s.rows,
-        index: s.index,
-        spans: s.spans,
-        xOf: xz,
-        t0: a,
-        t1: b,
-        palette,
-        labelOf: (i) => s.details[s.spans.detail[i] ?? -1]?.op ?? '',
-      });
+      drawGantt(ctx, { ...sceneParams(s, xz, palette), height: contentH, scrollTop: 0 });
       ctx.restore();
       if (!svg) return out;
       // Parsed, then attached off-screen for the frame's export (it inlines computed styles), removed after.

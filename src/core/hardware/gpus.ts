@@ -401,8 +401,7 @@ const CATALOG: GpuSpec[] = [
         'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra announcement: ~15 PF dense NVFP4 per GPU (1.5x Blackwell). Not in gpus.json.',
       scaleUpGBps:
         'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra announcement: NVLink 5, 1.8 TB/s bidirectional per GPU = 900 GB/s per direction. Not in gpus.json.',
-      scaleUpDomainGpus:
-        'HGX B300: 8 GPUs per NVSwitch domain (the 72-GPU rack version is GB300 NVL72, not modelled here).',
+      scaleUpDomainGpus: 'HGX B300: 8 GPUs per NVSwitch domain (the 72-GPU rack version is the gb300 entry below).',
       scaleUpLatencyUs: LAT_NVSWITCH,
       scaleOutGBps:
         'Vendor figure (NVIDIA), GTC 2025 Blackwell Ultra systems: ConnectX-8 SuperNIC 800 Gb/s per GPU = 100 GB/s per direction. Not in gpus.json.',
