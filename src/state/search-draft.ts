@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { linkSearchSchema, SEARCH_LIST_MAX } from '../core/share/search-link.ts';
 import { speculativeSchema } from '../core/scenario/schema.ts';
+import { DEFAULT_SEARCH_OPTIONS } from '../core/search/space.ts';
 import type { SearchOptions } from '../core/search/types.ts';
 
 /** The search options a person edits (the rest keep core's defaults). */
@@ -27,21 +28,26 @@ export type SearchOptionsDraft = Pick<
   | 'replicas'
 >;
 
-/** Goodput first (requests/s that meet both SLOs), cheapest among equals: "a plan I can trust at my SLO". */
+const core = DEFAULT_SEARCH_OPTIONS;
+
+/**
+ * Goodput first (requests/s that meet both SLOs), cheapest among equals: "a plan I can trust at my SLO",
+ * a longer table and more simulated plans; every other knob starts at core's default.
+ */
 export const DEFAULT_SEARCH_DRAFT: SearchOptionsDraft = {
   objective: 'goodput',
   secondary: 'cost',
-  allowTpAcrossNodes: false,
-  allowDisaggregation: false,
-  kvDtypes: [],
-  kvStrategies: [],
-  allowLossy: false,
-  allowNearLossless: true,
-  maxNumSeqs: [],
-  maxBatchedTokens: [],
+  allowTpAcrossNodes: core.allowTpAcrossNodes,
+  allowDisaggregation: core.allowDisaggregation,
+  kvDtypes: [...core.kvDtypes],
+  kvStrategies: [...core.kvStrategies],
+  allowLossy: core.allowLossy,
+  allowNearLossless: core.allowNearLossless,
+  maxNumSeqs: [...core.maxNumSeqs],
+  maxBatchedTokens: [...core.maxBatchedTokens],
   top: 20,
   simulateTop: 8,
-  replicas: 'all',
+  replicas: core.replicas,
 };
 
 /** The most speculative-decoding settings a draft keeps. */
