@@ -118,10 +118,16 @@ const intOr = (s: string | undefined, d: number) => (s && /^\d+$/.test(s) && Num
  * The engine release a row ran. Rows from an ai-dynamo TensorRT-LLM container give the Dynamo release
  * (0.8.x) as backend_version; that container line ships TensorRT-LLM 1.2 (the CSV's own rows pair
  * dynamo tensorrtllm-runtime:0.8.0 with trtllm 1.2.0rc6.post1), so those rows run as 1.2.
+ * vLLM rows with no version measured before December 2025 (Oct/Nov 2025: 47 rows) ran a 0.11 release —
+ * the CSV's own vLLM rows of that winter are vllm-openai:v0.11.2 (2025-12-08), and 0.12 came out in
+ * December — so they run on the 0.10 profile, whose scheduling is synchronous (ENGINE-FACTS §0: async
+ * scheduling off ≤ 0.11). Without this they fell to the newest profile's async scheduling.
  */
+const VLLM_0_12_ERA_FROM = '2025-12-01';
 function engineVersion(r: Record<string, string>): string | undefined {
   const v = r.backend_version ?? '';
   if (r.backend === 'trtllm' && /ai-dynamo\/tensorrtllm-runtime:0\.8/.test(r.container_image ?? '')) return '1.2.0';
+  if (v === '' && r.backend === 'vllm' && (r.measured_date ?? '') < VLLM_0_12_ERA_FROM) return '0.11.0';
   return v === '' ? undefined : v;
 }
 
