@@ -431,7 +431,7 @@ const CATALOG: GpuSpec[] = [
     idleW: 140,
     priceUsdPerHour: 7.5,
     notes:
-      'Not in gpus.json. Per-GPU figures are the NVIDIA GB300 NVL72 rack figures divided by 72 (sparse headlines halved for dense). No measured kernel profile: the roofline model is used.',
+      'Not in gpus.json. Per-GPU figures are the NVIDIA GB300 NVL72 rack figures divided by 72 (sparse headlines halved for dense). Measured kernel profiles: the aiconfigurator gb300 tables (src/core/kernels/profiles/gb300.*).',
     sources: {
       memoryGB: `${REF_GB300_RACK}: 288 GB HBM3e per Blackwell Ultra GPU (8 stacks of 12-high 36 GB; rack "up to 20-21 TB" / 72 ≈ 288). Not in gpus.json.`,
       memoryBandwidthGBps: `${REF_GB300_RACK}: rack HBM bandwidth up to 576 TB/s / 72 = 8 TB/s per GPU. Not in gpus.json.`,
