@@ -1,11 +1,10 @@
 /**
  * The search options a person edits (the search panel), their defaults, and the repair of a persisted
- * (untrusted) draft. The draft's schema is the shared link's search schema (core/share/search-link.ts)
- * plus the speculative-decoding choices, so a stored session and a link accept the same values.
+ * (untrusted) draft. The draft's schema is the shared link's search schema (core/share/search-link.ts),
+ * speculative-decoding choices included, so a stored session and a link accept the same values.
  */
 import { z } from 'zod';
 import { linkSearchSchema, SEARCH_LIST_MAX } from '../core/share/search-link.ts';
-import { speculativeSchema } from '../core/scenario/schema.ts';
 import { DEFAULT_SEARCH_OPTIONS } from '../core/search/space.ts';
 import type { SearchOptions } from '../core/search/types.ts';
 
@@ -50,21 +49,11 @@ export const DEFAULT_SEARCH_DRAFT: SearchOptionsDraft = {
   replicas: core.replicas,
 };
 
-/** The most speculative-decoding settings a draft keeps. */
-const MAX_SPECULATIVE_CHOICES = 16;
-
-/** A persisted search draft: the link's search options, plus the speculative settings to try ("off" or objects). */
-export const searchDraftSchema = linkSearchSchema.extend({
-  speculative: z
-    .array(z.union([z.literal('off'), speculativeSchema]), { error: 'speculative settings must be a list' })
-    .max(MAX_SPECULATIVE_CHOICES, {
-      error: `speculative settings may list at most ${MAX_SPECULATIVE_CHOICES} entries`,
-    })
-    .optional(),
-});
+/** A persisted search draft: the link's search options (speculative settings included). */
+export const searchDraftSchema = linkSearchSchema;
 
 /** How many entries each list field keeps when a stored list is too long. */
-const LIST_MAX: Readonly<Record<string, number>> = { ...SEARCH_LIST_MAX, speculative: MAX_SPECULATIVE_CHOICES };
+const LIST_MAX: Readonly<Record<string, number>> = SEARCH_LIST_MAX;
 
 /** The element schema of a list field (optional or not), or null for a scalar field. */
 function listElement(field: z.ZodType): z.ZodType | null {

@@ -17,16 +17,27 @@ const readHf = (f: string): unknown => parseHfConfigText(readFileSync(`${HF_DIR}
 /** Expected outcome for every file in hf-configs: the error field for rejected ones (none since issue 13). */
 const REJECTED: Record<string, string> = {};
 
-/** Imported files: [total B, active B (incl. input embedding)] against published figures, ±2%. */
-const PUBLISHED: Record<string, [number, number]> = {
-  'Qwen--Qwen3-0.6B.json': [0.6, 0.6],
-  'Qwen--Qwen3-8B.json': [8.2, 8.2],
-  'Qwen--Qwen3-32B.json': [32.8, 32.8],
-  'Qwen--Qwen3-Coder-480B-A35B-Instruct.json': [480, 35.5],
-  'moonshotai--Kimi-K2-Instruct.json': [1026, 32.9],
-  'meta-llama--Llama-4-Scout-17B-16E-Instruct.json': [107.8, 17.2],
-  'meta-llama--Llama-4-Maverick-17B-128E-Instruct.json': [400.7, 17.2],
-  'MiniMaxAI--MiniMax-M2.5.json': [228.7, 11.0],
+/**
+ * Imported files against stated sizes, ±2 %: total and active (incl. the input embedding) in B, null
+ * where no source states one, and where each figure comes from. Only the repository name and
+ * data/reference are checkable here; a card quoted but not mirrored there is marked unverified. The
+ * exact recomputed counts of the catalog models are pinned in catalog.test.ts, not here.
+ */
+const PUBLISHED: Record<string, { total: number | null; active: number | null; source: string }> = {
+  'Qwen--Qwen3-0.6B.json': { total: 0.6, active: 0.6, source: 'the name: 0.6B, dense' },
+  'Qwen--Qwen3-8B.json': {
+    total: 8.2,
+    active: 8.2,
+    source: 'Qwen3-8B card "Number of Parameters: 8.2B" (not mirrored in data/reference: unverified); dense',
+  },
+  'Qwen--Qwen3-32B.json': {
+    total: 32.8,
+    active: 32.8,
+    source: 'Qwen3-32B card "Number of Parameters: 32.8B" (not mirrored in data/reference: unverified); dense',
+  },
+  'Qwen--Qwen3-Coder-480B-A35B-Instruct.json': { total: 480, active: 35, source: 'the name: 480B total, A35B' },
+  'meta-llama--Llama-4-Scout-17B-16E-Instruct.json': { total: null, active: 17, source: 'the name: 17B active' },
+  'meta-llama--Llama-4-Maverick-17B-128E-Instruct.json': { total: null, active: 17, source: 'the name: 17B active' },
 };
 
 function expectSane(m: ModelSpec): void {
@@ -76,8 +87,9 @@ describe('every data/reference/hf-configs file imports or is rejected with Model
         const pub = PUBLISHED[f];
         if (pub) {
           const p = countParams(m);
-          expect(Math.abs(p.totalParams / 1e9 - pub[0]) / pub[0]).toBeLessThan(0.02);
-          expect(Math.abs(p.activeParams / 1e9 - pub[1]) / pub[1]).toBeLessThan(0.02);
+          if (pub.total !== null) expect(Math.abs(p.totalParams / 1e9 / pub.total - 1), pub.source).toBeLessThan(0.02);
+          if (pub.active !== null)
+            expect(Math.abs(p.activeParams / 1e9 / pub.active - 1), pub.source).toBeLessThan(0.02);
         }
       }
     });
@@ -395,6 +407,17 @@ describe('architecture semantics', () => {
     const m = byFile('MiniMaxAI--MiniMax-M2.5.json');
     expect(m.attention.qkNormScope).toBe('layer');
     expect(m.numMtpLayers).toBe(3);
+  });
+  it('MiniMax-M2.5 parameters by hand (no size is stated in data/reference or the name)', () => {
+    const h = 3072;
+    // q 48 × 128, k and v 8 × 128, o; q/k norms over the whole projection (qk_norm_type per_layer).
+    const attn = h * 6144 + 2 * h * 1024 + 6144 * h + 6144 + 1024;
+    const expert = 3 * h * 1536;
+    const fixed = attn + 2 * h + h * 256; // + 2 norms, router (the score-correction bias is not a weight)
+    const common = 2 * 200_064 * h + h; // untied embedding and lm_head, final norm
+    const p = countParams(byFile('MiniMaxAI--MiniMax-M2.5.json'));
+    expect(p.totalParams).toBe(common + 62 * (fixed + 256 * expert));
+    expect(p.activeParams).toBe(common + 62 * (fixed + 8 * expert));
   });
 });
 

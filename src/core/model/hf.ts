@@ -15,8 +15,9 @@
  * not model. Models whose serving cost is not modeled yet (per-layer-type shapes, V4) import, and
  * cost/deployment.ts refuses to plan them with the reason.
  *
- * Multimodal configs with a nested `text_config` (Llama-4, Qwen3-VL, Kimi-K2.5): only the text
- * decoder is imported; vision/audio towers and projectors are not counted (a note says so).
+ * Multimodal configs with a nested `text_config` (Llama-4, Qwen3-VL, Kimi-K2.5, Gemma-4): the text
+ * decoder is imported; the vision towers of the layouts hf/encoders.ts models are counted apart
+ * (encoderParams), other towers and audio towers are not (a note says which).
  *
  * Per-architecture semantics follow the Hugging Face `transformers` modeling code:
  * - Llama / Llama-4 / Qwen3 / Gemma-2 / gpt-oss: `attention_bias` adds biases to q, k, v AND o.
@@ -93,12 +94,9 @@ export function fromHfConfig(config: unknown, meta: HfImportMeta): ModelSpec {
       );
     }
     archName = topArch ?? innerName;
-    encoderParams = encoderParamsOf(top);
-    notes.push(
-      encoderParams !== null
-        ? `Decoder from text_config of ${topArch ?? topType ?? 'a multimodal wrapper'}; the vision tower (${(encoderParams / 1e9).toFixed(2)}B parameters) is counted in memory as a separate component (encoderParams), not in the decoder totals.`
-        : `Text decoder only (from text_config of ${topArch ?? topType ?? 'a multimodal wrapper'}); vision/audio towers are not counted.`,
-    );
+    const enc = encoderParamsOf(top);
+    encoderParams = enc.params;
+    notes.push(`Decoder from text_config of ${topArch ?? topType ?? 'a multimodal wrapper'}.`, ...enc.notes);
   } else {
     family =
       (topArch ? ownEntry(ARCHITECTURES, topArch) : undefined) ??

@@ -86,6 +86,23 @@ describe('shared links (v2: scenario + search settings)', () => {
       top: fc.integer({ min: 1, max: 200 }),
       simulateTop: fc.integer({ min: 0, max: 64 }),
       replicas: fc.constantFrom('all' as const, 'max' as const),
+      speculative: fc.option(
+        fc.array(
+          fc.oneof(
+            fc.constant('off' as const),
+            fc.record(
+              {
+                method: fc.constantFrom('mtp' as const, 'eagle' as const, 'eagle3' as const, 'ngram' as const),
+                draftTokens: fc.integer({ min: 1, max: 8 }),
+                acceptanceRate: fc.integer({ min: 0, max: 100 }).map((n) => n / 100),
+              },
+              { requiredKeys: ['method', 'draftTokens'] },
+            ),
+          ),
+          { maxLength: 16 },
+        ),
+        { nil: undefined },
+      ),
     });
     await fc.assert(
       fc.asyncProperty(search, fc.boolean(), async (s, showTable) => {
@@ -117,6 +134,42 @@ describe('shared links (v2: scenario + search settings)', () => {
       await encodeLink({ scenario: { ...scenario, cluster: { gpu: 'h100-sxm', nodes: 5000 } } }, 2),
     );
     expect(!r.ok && r.error).toMatch(/nodes/);
+  });
+
+  it('carries the speculative settings to try (CLI --speculative off,mtp:1@0.8)', async () => {
+    const scenario = example();
+    const search: LinkSearchOptions = {
+      ...SEARCH,
+      speculative: [
+        'off',
+        { method: 'mtp', draftTokens: 1, acceptanceRate: 0.8 },
+        { method: 'eagle3', draftTokens: 4 },
+      ],
+    };
+    const r = await sharedFromLink(await sharedToLink({ scenario, search, showTable: true }));
+    expect(r.ok && r.value.search).toEqual(search);
+  });
+
+  it('a v2 link written before speculative settings existed opens with the scenario’s own setting', async () => {
+    const scenario = example();
+    const r = await sharedFromLink(await encodeLink({ scenario, search: SEARCH }, LINK_VERSION));
+    expect(r.ok && r.value.search).toEqual(SEARCH);
+    expect(r.ok && r.value.search !== null && 'speculative' in r.value.search).toBe(false);
+  });
+
+  it('refuses invalid speculative settings, naming the option and the problem', async () => {
+    const scenario = example();
+    const bad = async (speculative: unknown) => {
+      const r = await sharedFromLink(await encodeLink({ scenario, search: { ...SEARCH, speculative } }, LINK_VERSION));
+      return r.ok ? '' : r.error;
+    };
+    expect(await bad('mtp:1')).toMatch(/speculative settings to try must be a list of "off" or \{ method, draftTokens/);
+    expect(await bad(['on'])).toMatch(/speculative settings to try must each be "off" or \{ method/);
+    expect(await bad([{ method: 'medusa', draftTokens: 2 }])).toMatch(
+      /speculative settings to try must each be .*\(runtime\.speculative\.method must be one of/,
+    );
+    expect(await bad([{ method: 'mtp', draftTokens: 0 }])).toMatch(/\(runtime\.speculative\.draftTokens must be/);
+    expect(await bad(Array.from({ length: 17 }, () => 'off'))).toMatch(/may list at most 16 entries/);
   });
 
   it('a link without search settings never shows a table', async () => {

@@ -4,17 +4,26 @@
  * with zod like the scenario; every message names the option in words.
  *
  * Bounds match what the search core accepts (core/search/space.ts); the app's persisted search draft
- * (state/search-draft.ts) is this schema plus the speculative choices, so a link can hold nothing the
- * app could not have produced.
+ * (state/search-draft.ts) is this schema, so a link can hold nothing the app could not have produced.
+ *
+ * `speculative` (the speculative-decoding settings to try, CLI `--speculative off,mtp:1@0.8`) is
+ * optional: links written before it existed keep opening, with the scenario's own setting.
  */
 import { z } from 'zod';
 import { kvPreset } from '../kv/presets.ts';
 import { kvStrategySchema, type KvStrategyInput } from '../kv/types.ts';
+import { speculativeSchema } from '../scenario/schema.ts';
 import { OBJECTIVES } from '../search/objectives.ts';
 import type { Objective } from '../search/types.ts';
 
 /** The most entries each list option may hold (the app's persisted draft trims to the same lengths). */
-export const SEARCH_LIST_MAX = { kvDtypes: 8, kvStrategies: 32, maxNumSeqs: 16, maxBatchedTokens: 16 } as const;
+export const SEARCH_LIST_MAX = {
+  kvDtypes: 8,
+  kvStrategies: 32,
+  maxNumSeqs: 16,
+  maxBatchedTokens: 16,
+  speculative: 16,
+} as const;
 
 const objective = (what: string) =>
   z.enum(OBJECTIVES as [Objective, ...Objective[]], { error: `${what} must be one of ${OBJECTIVES.join(', ')}` });
@@ -36,6 +45,20 @@ const kvChoice = z.custom<string | KvStrategyInput>(
   (v) => (typeof v === 'string' ? kvPreset(v) !== null : kvStrategySchema.safeParse(v).success),
   { error: 'KV strategies to try must be preset names (e.g. fp8, kivi2) or valid strategy objects' },
 );
+
+const SPEC_SHAPE = '"off" or { method, draftTokens, acceptanceRate? }';
+
+/**
+ * One speculative setting to try: "off" or a runtime.speculative object (the scenario schema's rules).
+ * An object's own problem (e.g. draftTokens out of range) is reported, under the option's name.
+ */
+const specChoice = z.union([z.literal('off'), speculativeSchema], {
+  error: (iss) => {
+    const objectIssues = iss.code === 'invalid_union' ? iss.errors[1] : undefined;
+    const inner = typeof iss.input === 'object' && iss.input !== null ? objectIssues?.[0]?.message : undefined;
+    return `speculative settings to try must each be ${SPEC_SHAPE}${inner ? ` (${inner})` : ''}`;
+  },
+});
 
 export const linkSearchSchema = z.object({
   objective: objective('the objective'),
@@ -67,6 +90,12 @@ export const linkSearchSchema = z.object({
     .min(0, { error: 'plans to simulate must be at least 0' })
     .max(64, { error: 'plans to simulate must be at most 64' }),
   replicas: z.enum(['all', 'max'], { error: 'replicas must be "all" or "max"' }),
+  speculative: z
+    .array(specChoice, { error: `speculative settings to try must be a list of ${SPEC_SHAPE}` })
+    .max(SEARCH_LIST_MAX.speculative, {
+      error: `speculative settings to try may list at most ${SEARCH_LIST_MAX.speculative} entries`,
+    })
+    .optional(),
 });
 
 export type LinkSearchOptions = z.output<typeof linkSearchSchema>;

@@ -32,6 +32,18 @@ describe('speculative editor view', () => {
     const bad = specView(scenario('llama-3.1-8b', { method: 'mtp', draftTokens: 1 }));
     expect(bad.refusal).toMatch(/^runtime\.speculative\.method: mtp needs multi-token-prediction heads/);
   });
+  it('a chosen search setting the presets lack stays a chip, so it can be unselected', () => {
+    const s = scenario('llama-3.1-8b');
+    const chosen = ['off', { method: 'mtp', draftTokens: 1 }, { method: 'eagle3', draftTokens: 3 }] as const;
+    expect(specSearchPresets(s, [...chosen]).map((p) => p.id)).toEqual(['off', 'eagle33', 'ngram3', 'mtp1']);
+    expect(specSearchPresets(scenario('deepseek-v3'), [...chosen]).map((p) => p.id)).toEqual([
+      'off',
+      'mtp1',
+      'mtp3',
+      'eagle33',
+      'ngram3',
+    ]);
+  });
   it('a set acceptance wins over the default', () => {
     const v = specView(scenario('llama-3.1-8b', { method: 'eagle3', draftTokens: 3, acceptanceRate: 0.5 }));
     // (1 − 0.5⁴) / 0.5 = 1.875

@@ -79,11 +79,26 @@ export function specView(s: Scenario): SpecView {
   };
 }
 
-/** Search chips: off plus a few common settings the model can use. */
-export function specSearchPresets(s: Scenario): { id: string; label: string; option: SpeculativeOption }[] {
+/**
+ * Search chips: off plus a few common settings the model can use, then any setting already chosen that
+ * is not among them (a link's, or MTP kept after switching to a model without MTP heads), so it shows
+ * and can be unselected: the search refuses it with the reason.
+ */
+export function specSearchPresets(
+  s: Scenario,
+  chosen: readonly SpeculativeOption[] = [],
+): { id: string; label: string; option: SpeculativeOption }[] {
   const opts: SpeculativeOption[] = ['off'];
   if (mtpAvailableFor(s)) opts.push({ method: 'mtp', draftTokens: 1 }, { method: 'mtp', draftTokens: 3 });
   opts.push({ method: 'eagle3', draftTokens: 3 }, { method: 'ngram', draftTokens: 3 });
+  const ids = new Set(opts.map((o) => specChoiceOf(o).id));
+  for (const o of chosen) {
+    const id = specChoiceOf(o).id;
+    if (!ids.has(id)) {
+      ids.add(id);
+      opts.push(o);
+    }
+  }
   return opts.map((option) => {
     const c = specChoiceOf(option);
     return { id: c.id, label: c.label, option };

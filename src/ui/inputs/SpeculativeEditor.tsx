@@ -18,7 +18,7 @@ export function SpeculativeEditor() {
   const { setField, setSearchOptions } = useActions();
   const v = specView(scenario);
   const c = v.config;
-  const presets = specSearchPresets(scenario);
+  const presets = specSearchPresets(scenario, searchSpec);
   const byId = new Map(presets.map((p) => [p.id, p.option]));
   const selected = specSearchSelectedIds(searchSpec);
   return (
