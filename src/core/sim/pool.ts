@@ -1,12 +1,13 @@
 /** Simulator pools: the per-pool KV geometry and rates, its instances and their scheduler groups. */
 import { specPlanOf, type SpecPlan } from '../cost/speculative.ts';
 import type { Deployment } from '../cost/deployment.ts';
-import { geometryOf } from '../cost/geometry.ts';
+import { geometryOf, layerGeometry, type Geometry } from '../cost/geometry.ts';
 import { kvBlockTokens } from '../cost/memory.ts';
 import type { PoolRole } from '../cost/pools.ts';
 import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
 import { kvEngineOf, type KvEngine } from '../kvplan/engine.ts';
-import { kvLayerCount, kvLayersPerStage } from '../model/params.ts';
+import { hasMixedKvLayers, kvGrowthShare, kvLayersPerStage } from '../model/params.ts';
+import { holdsKv } from '../model/types.ts';
 import { GB } from '../units.ts';
 import type { MicroBatch } from './microbatch.ts';
 import { PrefixCache } from './prefix.ts';
@@ -109,25 +110,23 @@ export function buildPool(p: SimPoolInput, prefix: PrefixModel, insts: Inst[]): 
   const bs = kv ? kvBlockTokens(dep) : rt.kvBlockSize;
   const model = dep.model;
   const window = model.slidingWindow ?? Infinity;
-  const L = kvLayerCount(model); // KV layers only: state-based and FFN-only layers hold no KV blocks
-  const slidingLayers = Number.isFinite(window) ? model.layers.filter((l) => l.attention === 'sliding').length : 0;
+  const g = geometryOf(dep);
+  const { full: wf, sliding: ws } = kvLayerWeights(dep, g, Number.isFinite(window));
+  const L = wf + ws; // KV layers only: state-based and FFN-only layers hold no KV blocks
   const blocks = Math.floor(p.kvTokensPerGroup / bs);
   const share = kv?.r.share;
   const sharedPrefixTokens = share ? share.prefixTokens : 0;
   const sharedUnits = kv && sharedPrefixTokens > 0 ? kv.sharedUnits(sharedPrefixTokens) : 0;
   const capUnits = kv ? Math.max(0, blocks * L - sharedUnits) : blocks * L;
-  const g = geometryOf(dep);
   const hostBps = (kv ? kv.hostGBps : dep.gpu.hostLinkGBps) * 1e9;
-  const stageKvLayers = kvLayersPerStage(model, dep.instance.stageLayers);
-  const swapSPerTokenStage = Float64Array.from(
-    stageKvLayers,
-    (layers) => (g.kvBytesPerTokenLayerGpu * layers) / hostBps,
-  );
+  // KV bytes per token one GPU of each stage moves when it swaps (mixed shapes: each layer's own, geometry.ts).
+  const stageBytes = hasMixedKvLayers(model)
+    ? g.stageKvBytesPerTokenGpu
+    : kvLayersPerStage(model, dep.instance.stageLayers).map((layers) => g.kvBytesPerTokenLayerGpu * layers);
+  const swapSPerTokenStage = Float64Array.from(stageBytes, (bytes) => bytes / hostBps);
   const off = kv?.r.offload;
   const ssdBps = off && off.ssdGB > 0 ? kv!.r.ssdGBps * 1e9 : 0;
-  const ssdSPerTokenStage = Float64Array.from(stageKvLayers, (layers) =>
-    ssdBps > 0 ? (g.kvBytesPerTokenLayerGpu * layers) / ssdBps : 0,
-  );
+  const ssdSPerTokenStage = Float64Array.from(stageBytes, (bytes) => (ssdBps > 0 ? bytes / ssdBps : 0));
   const tp = dep.instance.tp;
   const pool: PoolState = {
     role: p.role,
@@ -138,8 +137,8 @@ export function buildPool(p: SimPoolInput, prefix: PrefixModel, insts: Inst[]): 
     insts: [],
     pp: dep.instance.pp,
     bs,
-    wf: L - slidingLayers,
-    ws: slidingLayers,
+    wf,
+    ws,
     window,
     capUnits,
     wmUnits: Math.ceil(rt.kvWatermark * capUnits),
@@ -198,6 +197,26 @@ export function buildPool(p: SimPoolInput, prefix: PrefixModel, insts: Inst[]): 
     insts.push(inst);
   }
   return pool;
+}
+
+/**
+ * KV layers in units of one full-attention layer's bytes per GPU (geometry kvBytesPerTokenLayerGpu): a
+ * uniform model's layers count 1 each; a Gemma-4 / MiMo-V2 sliding layer counts its own shape's bytes
+ * over the full shape's, a DeepSeek-V4 compressed layer its growth 1/compressRatio (model/params.ts
+ * kvGrowthShare). `full` grows with the context, `sliding` is capped at the window (when there is one).
+ */
+export function kvLayerWeights(dep: Deployment, g: Geometry, windowed: boolean): { full: number; sliding: number } {
+  let full = 0;
+  let sliding = 0;
+  for (const l of dep.model.layers) {
+    if (!holdsKv(l)) continue;
+    const w = hasMixedKvLayers(dep.model)
+      ? (kvGrowthShare(l) * layerGeometry(dep, l).kvBytesPerTokenLayerGpu) / g.kvBytesPerTokenLayerGpu
+      : 1;
+    if (windowed && l.attention === 'sliding') sliding += w;
+    else full += w;
+  }
+  return { full, sliding };
 }
 
 /** KV units a sequence of t tokens holds: full layers ceil(t/bs) blocks, sliding layers ceil(min(t, w)/bs). */
