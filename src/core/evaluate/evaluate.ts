@@ -113,7 +113,8 @@ export function planWarnings(dep: Deployment, scenario: Scenario): string[] {
   if (dep.gpusUsed < dep.clusterGpus) w.push(`The plan uses ${dep.gpusUsed} of the cluster's ${dep.clusterGpus} GPUs.`);
   for (const a of [dep.model.attention, dep.model.slidingAttention]) {
     if (!a || a.kind === 'mla' || dep.instance.tp <= a.numKvHeads) continue;
-    const which = a === dep.model.attention ? (dep.model.slidingAttention ? ' full-attention-layer' : '') : ' sliding-layer';
+    const which =
+      a === dep.model.attention ? (dep.model.slidingAttention ? ' full-attention-layer' : '') : ' sliding-layer';
     w.push(
       `tp=${dep.instance.tp} exceeds the ${a.numKvHeads}${which} KV heads: KV heads are replicated, so KV memory per token does not shrink further.`,
     );

@@ -188,7 +188,11 @@ export function compressedAttentionParamsPerLayer(m: ModelSpec, layer: LayerSpec
 export function compressedAttentionShardedParams(m: ModelSpec): number {
   const ca = m.compressedAttention;
   if (!ca) return 0;
-  return ca.qLoraRank * ca.numHeads * ca.headDim + ca.numHeads * ca.headDim * ca.oLoraRank + ca.oGroups * ca.oLoraRank * m.hiddenSize;
+  return (
+    ca.qLoraRank * ca.numHeads * ca.headDim +
+    ca.numHeads * ca.headDim * ca.oLoraRank +
+    ca.oGroups * ca.oLoraRank * m.hiddenSize
+  );
 }
 
 /**
