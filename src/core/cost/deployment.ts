@@ -188,6 +188,13 @@ export function resolveDeployment(s: Scenario): Deployment {
   checkPrecision(gpu, s.precision);
   const kvConflict = kvStrategyConflict(s.precision, s.runtime.kvStrategy);
   if (kvConflict) throw new ScenarioError(kvConflict.field, kvConflict.message);
+  if (model.compressedAttention && s.runtime.kvStrategy?.evict) {
+    // Token eviction scores cached tokens; V4 caches pooled entries and already selects top-k of them.
+    throw new ScenarioError(
+      'runtime.kvStrategy.evict',
+      `${model.name} pools its KV (DeepSeek-V4 compressed attention) and its indexer already keeps the top entries: token eviction over pooled entries is not modeled — drop the evict component (quantization, offload, sharing and paging apply)`,
+    );
+  }
   const spec = s.runtime.speculative;
   const specConflict = spec ? speculativeConflict(model, spec.method) : null;
   if (specConflict) throw new ScenarioError('runtime.speculative.method', specConflict);

@@ -10,6 +10,7 @@ import { kvMathDtype, kvStoredBytesPerElement } from './kvformat.ts';
 import {
   attentionKvBytesPerLayerPerToken,
   attentionShapeOf,
+  hasMixedKvLayers,
   indexerKeyBytesPerToken,
   kvGrowthShare,
   kvLayerCount,
@@ -118,6 +119,36 @@ function stageKvBytes(
     let bytes = 0;
     for (const gr of groups.values()) bytes += gr.count * gr.bytes;
     out.push(bytes);
+    start += n;
+  }
+  return out;
+}
+
+/**
+ * KV layers of each pipeline stage in units of one full-attention layer's bytes per GPU
+ * (kvBytesPerTokenLayerGpu), the unit the KV pool and the KV-strategy footprint count in: a uniform
+ * model's layers count 1 each; a Gemma-4 / MiMo-V2 sliding layer its own shape's bytes over the full
+ * shape's, a DeepSeek-V4 compressed layer its growth 1/compressRatio. `sliding` is capped at the window
+ * (layers of kind 'sliding' when the model has one), `full` grows with the context.
+ */
+export function stageKvLayerWeights(dep: Deployment): { full: number; sliding: number }[] {
+  const { model } = dep;
+  const g = geometryOf(dep);
+  const mixed = hasMixedKvLayers(model);
+  const out: { full: number; sliding: number }[] = [];
+  let start = 0;
+  for (const n of dep.instance.stageLayers) {
+    let full = 0;
+    let sliding = 0;
+    for (const l of model.layers.slice(start, start + n)) {
+      if (!holdsKv(l)) continue; // state-based and FFN-only layers hold no KV
+      const w = mixed
+        ? (kvGrowthShare(l) * layerGeometry(dep, l).kvBytesPerTokenLayerGpu) / g.kvBytesPerTokenLayerGpu
+        : 1;
+      if (l.attention === 'sliding' && model.slidingWindow !== null) sliding += w;
+      else full += w;
+    }
+    out.push({ full, sliding });
     start += n;
   }
   return out;

@@ -21,11 +21,10 @@ import type { LayerSpec, ModelSpec } from '../model/types.ts';
 import { parseScenario } from '../scenario/validate.ts';
 import { uniformShape } from './batch.ts';
 import { resolveDeployment, type Deployment } from './deployment.ts';
-import { geometryOf, layerGeometry } from './geometry.ts';
+import { geometryOf, layerGeometry, stageKvLayerWeights } from './geometry.ts';
 import { iterationCost } from './iteration.ts';
 import { memoryReport } from './memory.ts';
 import type { OpCost } from './roofline.ts';
-import { kvLayerWeights } from '../sim/pool.ts';
 
 const HF_DIR = fileURLToPath(new URL('../../../data/reference/hf-configs/', import.meta.url));
 
@@ -223,7 +222,7 @@ describe('a model whose sliding shape equals its full shape costs what the unifo
           const gu = geometryOf(du);
           const gt = geometryOf(dt);
           expect(gt.stageKvBytesPerTokenGpu).toEqual(gu.stageKvBytesPerTokenGpu);
-          expect(kvLayerWeights(dt, gt, true)).toEqual(kvLayerWeights(du, gu, true));
+          expect(stageKvLayerWeights(dt)).toEqual(stageKvLayerWeights(du));
         },
       ),
       { numRuns: 60 },

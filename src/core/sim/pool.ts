@@ -1,13 +1,12 @@
 /** Simulator pools: the per-pool KV geometry and rates, its instances and their scheduler groups. */
 import { specPlanOf, type SpecPlan } from '../cost/speculative.ts';
 import type { Deployment } from '../cost/deployment.ts';
-import { geometryOf, layerGeometry, type Geometry } from '../cost/geometry.ts';
+import { geometryOf, stageKvLayerWeights } from '../cost/geometry.ts';
 import { kvBlockTokens } from '../cost/memory.ts';
 import type { PoolRole } from '../cost/pools.ts';
 import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
 import { kvEngineOf, type KvEngine } from '../kvplan/engine.ts';
-import { hasMixedKvLayers, kvGrowthShare, kvLayersPerStage } from '../model/params.ts';
-import { holdsKv } from '../model/types.ts';
+import { hasMixedKvLayers, kvLayersPerStage } from '../model/params.ts';
 import { GB } from '../units.ts';
 import type { MicroBatch } from './microbatch.ts';
 import { PrefixCache } from './prefix.ts';
@@ -111,7 +110,13 @@ export function buildPool(p: SimPoolInput, prefix: PrefixModel, insts: Inst[]): 
   const model = dep.model;
   const window = model.slidingWindow ?? Infinity;
   const g = geometryOf(dep);
-  const { full: wf, sliding: ws } = kvLayerWeights(dep, g, Number.isFinite(window));
+  // Full and window-capped KV layers, in units of one full-attention layer (geometry.ts).
+  let wf = 0;
+  let ws = 0;
+  for (const w of stageKvLayerWeights(dep)) {
+    wf += w.full;
+    ws += w.sliding;
+  }
   const L = wf + ws; // KV layers only: state-based and FFN-only layers hold no KV blocks
   const blocks = Math.floor(p.kvTokensPerGroup / bs);
   const share = kv?.r.share;
@@ -197,26 +202,6 @@ export function buildPool(p: SimPoolInput, prefix: PrefixModel, insts: Inst[]): 
     insts.push(inst);
   }
   return pool;
-}
-
-/**
- * KV layers in units of one full-attention layer's bytes per GPU (geometry kvBytesPerTokenLayerGpu): a
- * uniform model's layers count 1 each; a Gemma-4 / MiMo-V2 sliding layer counts its own shape's bytes
- * over the full shape's, a DeepSeek-V4 compressed layer its growth 1/compressRatio (model/params.ts
- * kvGrowthShare). `full` grows with the context, `sliding` is capped at the window (when there is one).
- */
-export function kvLayerWeights(dep: Deployment, g: Geometry, windowed: boolean): { full: number; sliding: number } {
-  let full = 0;
-  let sliding = 0;
-  for (const l of dep.model.layers) {
-    if (!holdsKv(l)) continue;
-    const w = hasMixedKvLayers(dep.model)
-      ? (kvGrowthShare(l) * layerGeometry(dep, l).kvBytesPerTokenLayerGpu) / g.kvBytesPerTokenLayerGpu
-      : 1;
-    if (windowed && l.attention === 'sliding') sliding += w;
-    else full += w;
-  }
-  return { full, sliding };
 }
 
 /** KV units a sequence of t tokens holds: full layers ceil(t/bs) blocks, sliding layers ceil(min(t, w)/bs). */
