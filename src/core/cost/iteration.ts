@@ -340,8 +340,9 @@ function compressedAttentionOps(c: Ctx, layer: LayerSpec, count: number): number
     NaN,
     width,
   );
+  // The block-diagonal o_a as one GEMM of the same FLOPs and weight bytes: K = one group's heads·headDim.
   const groupsHere = ca.oGroups / dep.instance.tp;
-  t += gemmOp(c, 'o_a proj (grouped)', ta, (g.qHeads * d) / groupsHere, ca.oLoraRank, count * groupsHere);
+  t += gemmOp(c, 'o_a proj (grouped)', ta, (g.qHeads * d) / groupsHere, groupsHere * ca.oLoraRank, count);
   t += gemmOp(c, 'o_b proj', ta, groupsHere * ca.oLoraRank, h, count);
   return t;
 }
@@ -359,7 +360,8 @@ function hyperConnectionOps(c: Ctx, count: number): number {
   const n = c.dep.model.compressedAttention?.hcMult ?? 1;
   if (n <= 1) return 0;
   const h = c.dep.model.hiddenSize;
-  let t = gemmOp(c, 'hyper-connection mapping', c.ta, n * h, n * n + 2 * n, 2 * count);
+  let t = gemmOp(c, 'hyper-connection mapping (attn)', c.ta, n * h, n * n + 2 * n, count);
+  t += gemmOp(c, 'hyper-connection mapping (ffn)', c.ta, n * h, n * n + 2 * n, count);
   t += elementwiseOp(c, 'hyper-connection mix', c.ta * 2 * 3 * n * h * 2, count);
   return t;
 }
@@ -789,23 +791,25 @@ function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(1);
 }
 
-/** Group a stage's layers by (attention kind, ffn kind, ...) so each distinct layer is costed once. */
+/**
+ * What makes two layers cost the same: mixer and FFN kind (the mixer kind picks the attention shape,
+ * model/params.ts attentionShapeOf), the DSA indexer role, the DeepSeek-V4 compression ratio, a per-layer
+ * FFN width. The Gantt (views/gantt.ts) splits layers on the same key.
+ */
+export function layerGroupKey(l: LayerSpec): string {
+  return `${l.attention}|${l.ffn}|${l.reusesIndexer ?? false}|${l.denseAttention ?? false}|${l.compressRatio ?? ''}|${l.ffnWidth ?? ''}`;
+}
+
+/** Group a stage's layers by layerGroupKey so each distinct layer is costed once. */
 function layerGroups(layers: readonly LayerSpec[]): { layer: LayerSpec; count: number }[] {
-  const groups: { layer: LayerSpec; count: number }[] = [];
+  const groups = new Map<string, { layer: LayerSpec; count: number }>();
   for (const l of layers) {
-    const gr = groups.find(
-      (x) =>
-        x.layer.attention === l.attention &&
-        x.layer.ffn === l.ffn &&
-        x.layer.reusesIndexer === l.reusesIndexer &&
-        x.layer.denseAttention === l.denseAttention &&
-        x.layer.compressRatio === l.compressRatio &&
-        x.layer.ffnWidth === l.ffnWidth,
-    );
+    const key = layerGroupKey(l);
+    const gr = groups.get(key);
     if (gr) gr.count++;
-    else groups.push({ layer: l, count: 1 });
+    else groups.set(key, { layer: l, count: 1 });
   }
-  return groups;
+  return [...groups.values()];
 }
 
 const stageGroupCache = new WeakMap<Deployment, { layer: LayerSpec; count: number }[][]>();

@@ -165,7 +165,8 @@ describe('DeepSeek-V4-Flash on 8× B200', () => {
     expect(scan.bytes).toBe(SEQS * 4096 * 33);
     // Hyper-connections: 3 passes over the 4 × 4096-wide stream per sublayer, 2 sublayers, bf16.
     expect(op(ops, 'hyper-connection mix', 21).bytes).toBe(SEQS * 2 * 3 * 4 * 4096 * 2);
-    expect(op(ops, 'hyper-connection mapping', 42).flops).toBe(2 * SEQS * 4 * 4096 * (16 + 8));
+    expect(op(ops, 'hyper-connection mapping (attn)', 21).flops).toBe(2 * SEQS * 4 * 4096 * (16 + 8));
+    expect(op(ops, 'hyper-connection mapping (ffn)', 21).flops).toBe(2 * SEQS * 4 * 4096 * (16 + 8));
     // Grouped output: 8 groups over tp 8 → one group of 8 heads × 512 → 1024 per GPU, then 1024 → hidden.
     expect(op(ops, 'o_a proj (grouped)', 21).flops).toBe(2 * SEQS * 8 * 512 * 1024);
     expect(op(ops, 'o_b proj', 21).flops).toBe(2 * SEQS * 1024 * 4096);
