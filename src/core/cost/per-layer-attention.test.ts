@@ -171,6 +171,22 @@ describe('DeepSeek-V4-Flash on 8× B200', () => {
     expect(op(ops, 'o_a proj (grouped)', 21).flops).toBe(2 * SEQS * 8 * 512 * 1024);
     expect(op(ops, 'o_b proj', 21).flops).toBe(2 * SEQS * 1024 * 4096);
   });
+  it('one 2048-token prefill chunk after 8192 cached tokens: window + pooled pairs by hand', () => {
+    const ops = iterationCost(d, uniformShape(1, 8192, 2048, true, m.slidingWindow), true).ops ?? [];
+    const pairFlops = 2 * 8 * (512 + 512);
+    const windowPairs = 2048 * 128; // every query sees a full 128-token window
+    const name = 'attention prefill (window + pooled)';
+    // Ratio 4: Σ causal pairs / 4 = (2048·8192 + 2048·2049/2) / 4 = 4,718,848, capped by the indexer
+    // at 512 entries per query = 1,048,576; keys written/read: 10,240 / 4 pooled entries + the window.
+    const c = op(ops, name, 21);
+    expect(c.flops).toBe(pairFlops * (windowPairs + 2048 * 512));
+    expect(c.bytes).toBe((128 + 2560) * 1024);
+    // Ratio 128: (16,777,216 + 2,098,176) / 128 = 147,464 pairs, every entry read.
+    const hc = op(ops, name, 20);
+    expect(hc.flops).toBe(pairFlops * (windowPairs + 147_464));
+    expect(hc.bytes).toBe((128 + 80) * 1024);
+    expect(op(ops, name, 2).flops).toBe(pairFlops * windowPairs);
+  });
   it('decode attention grows with context on compressed layers only by the pooled entries', () => {
     const at = (ctx: number) =>
       op(
