@@ -13,7 +13,6 @@ import {
   countParams,
   indexerKeyBytesPerToken,
   kvBytesPerToken,
-  kvLayersPerStage,
   stateBytesPerSequence,
 } from '../model/params.ts';
 import { holdsKv, type ModelSpec } from '../model/types.ts';
@@ -186,7 +185,6 @@ export function memoryReport(dep: Deployment): MemoryReport {
   let shortfall = 0;
   let worst = '';
   const block = kvBlockTokens(dep);
-  const kvLayers = kvLayersPerStage(m, instance.stageLayers);
   for (let s = 0; s < instance.pp; s++) {
     // A speculative draft (MTP block / EAGLE head) runs on the last stage: its weights and one more KV layer.
     const last = s === instance.pp - 1;

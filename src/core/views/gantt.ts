@@ -33,7 +33,6 @@ import { resolveDeployment } from '../cost/deployment.ts';
 import { resolvePools } from '../cost/pools.ts';
 import { iterationCost, layerGroupKey } from '../cost/iteration.ts';
 import type { OpCost, OpKind } from '../cost/roofline.ts';
-import type { LayerSpec } from '../model/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { decodePhaseShape, prefillPhaseShape, type Phase, type PhaseShape } from './shapes.ts';
 import type { TierTransferKind } from '../kv/transfers.ts';
