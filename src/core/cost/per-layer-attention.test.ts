@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { planWarnings } from '../evaluate/evaluate.ts';
 import { getModel } from '../model/catalog.ts';
 import { parseHfConfigText } from '../model/hf.ts';
 import { attentionKvBytesPerLayerPerToken, attentionShapeOf, kvGrowthShare } from '../model/params.ts';
@@ -186,6 +187,20 @@ describe('DeepSeek-V4-Flash on 8× B200', () => {
     expect(hc.flops).toBe(pairFlops * (windowPairs + 147_464));
     expect(hc.bytes).toBe((128 + 80) * 1024);
     expect(op(ops, name, 2).flops).toBe(pairFlops * windowPairs);
+  });
+  it('the plan says which V4 cost formulas are approximations', () => {
+    const hf = parseHfConfigText(readFileSync(`${HF_DIR}deepseek-ai--DeepSeek-V4-Flash.json`, 'utf8'));
+    const p = parseScenario({
+      version: 1,
+      model: { name: 'V4', hf },
+      cluster: { gpu: 'b200', gpusPerNode: 8 },
+      plan: { tp: 8 },
+    });
+    if (!p.ok) throw new Error(p.errors.join('; '));
+    const w = planWarnings(d, p.scenario).find((x) => x.startsWith('DeepSeek-V4 attention'));
+    expect(w).toMatch(
+      /128-token window .* an approximation; the indexer keeps 512 entries on 4:1 layers\), and the 4-stream/,
+    );
   });
   it('decode attention grows with context on compressed layers only by the pooled entries', () => {
     const at = (ctx: number) =>
