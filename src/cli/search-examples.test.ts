@@ -71,3 +71,43 @@ describe('parakv evaluate table with recurrent state', () => {
     expect(formatResultTable(evaluateSteadyState(d.scenario))).not.toMatch(/state GB/);
   });
 });
+
+/**
+ * Models whose layers differ in attention shape (issue 13, "Models of 2026"): Gemma-4 31B (sliding
+ * 16 KV × 256, full 4 KV × 512 with K = V), MiMo-V2-Flash (sliding 8 KV heads + sinks, full 4) and
+ * DeepSeek-V4-Flash (KV pooled 4:1 / 128:1 beside a window, hyper-connections) — once refused, now
+ * planned with each layer's own shape. Their example scenarios embed the reference config.json.
+ */
+describe('parakv search on per-layer attention shapes (8× B200)', () => {
+  for (const [file, model, moe] of [
+    ['gemma-4-31b-b200.json', 'Gemma-4-31B-IT-NVFP4', false],
+    ['mimo-v2-flash-b200.json', 'MiMo-V2-Flash', true],
+    ['deepseek-v4-flash-b200.json', 'DeepSeek-V4-Flash', true],
+  ] as const) {
+    it(`${file}: ranked, feasible plans with reasons`, async () => {
+      const f = fakeIo({ 's.json': readFileSync(`${EXAMPLES}${file}`, 'utf8') });
+      expect(await runSearch(['s.json', '--fast', '--json'], f.io)).toBe(0);
+      expect(f.err()).toBe('');
+      const j = JSON.parse(f.out()) as { ranked: Ranked[] };
+      expect(j.ranked.length).toBeGreaterThanOrEqual(3);
+      const tiers = j.ranked.map((p) => p.tier);
+      expect(tiers).toEqual([...tiers].sort((a, b) => a - b));
+      expect(tiers[0]).toBe(1); // some plan carries the example's 8 req/s within its SLO
+      for (const p of j.ranked) {
+        expect(p.result.memory.fits).toBe(true);
+        expect(p.reason.length).toBeGreaterThan(10);
+      }
+      // The space spans tp for every shape (the full layers' KV heads replicate past tp = 4), and EP
+      // plus attention-DP for the MoE models.
+      expect(j.ranked.some((p) => p.knobs.plan.tp > 1)).toBe(true);
+      if (moe) {
+        expect(j.ranked.some((p) => p.knobs.plan.ep > 1)).toBe(true);
+        expect(j.ranked.some((p) => p.knobs.plan.attentionDp > 1)).toBe(true);
+      }
+      const t = fakeIo({ 's.json': readFileSync(`${EXAMPLES}${file}`, 'utf8') });
+      expect(await runSearch(['s.json', '--fast', '--top', '3'], t.io)).toBe(0);
+      expect(t.out()).toContain(`${model} on 1×8 NVIDIA B200`);
+      expect(t.out()).toMatch(/why:\n +1\. .+\n +2\. .+\n +3\. .+/);
+    });
+  }
+});

@@ -52,10 +52,6 @@ export interface Deployment {
   clusterGpus: number;
 }
 
-function shapeText(a: { numKvHeads: number; headDim: number; kvShared?: boolean }): string {
-  return `${a.numKvHeads} KV heads × ${a.headDim}${a.kvShared ? ', K = V' : ''}`;
-}
-
 export class ScenarioError extends Error {
   constructor(
     readonly field: string,
@@ -135,9 +131,17 @@ export interface ShardRequest {
 /** Check a parallel shape against the model; returns the instance shape or throws naming the field. */
 export function shapeInstance(model: ModelSpec, s: ShardRequest, fieldPrefix = 'plan'): InstanceShape {
   const { tp, pp, ep, attentionDp } = s;
-  const heads = model.attention.numHeads;
-  if (heads % tp !== 0)
-    throw new ScenarioError(`${fieldPrefix}.tp`, `tp=${tp} must divide the ${heads} attention heads of ${model.name}`);
+  // Query heads split over tp in every attention shape (Gemma-4 / MiMo-V2 sliding layers have their own);
+  // KV heads split too, or are replicated where tp exceeds them (geometry.ts).
+  for (const a of [model.attention, model.slidingAttention]) {
+    if (a && a.numHeads % tp !== 0) {
+      const which = a === model.attention ? '' : 'sliding-layer ';
+      throw new ScenarioError(
+        `${fieldPrefix}.tp`,
+        `tp=${tp} must divide the ${a.numHeads} ${which}attention heads of ${model.name}`,
+      );
+    }
+  }
   if (pp > model.layers.length)
     throw new ScenarioError(`${fieldPrefix}.pp`, `pp=${pp} exceeds the ${model.layers.length} layers of ${model.name}`);
   const groupGpus = tp * attentionDp;
@@ -170,20 +174,6 @@ export function shapeInstance(model: ModelSpec, s: ShardRequest, fieldPrefix = '
 
 export function resolveDeployment(s: Scenario): Deployment {
   const model = resolveModel(s.model);
-  if (model.compressedAttention) {
-    const ratios = [...new Set(model.layers.map((l) => l.compressRatio).filter((r) => r !== undefined))];
-    throw new ScenarioError(
-      'model',
-      `${model.name}: DeepSeek-V4 compressed attention (KV pooled ${ratios.join('/')}:1 beside a ${model.compressedAttention.window}-token window) and hyper-connections are modeled for parameters and KV, not yet for serving cost — plan DeepSeek-V3.2 for a comparable model`,
-    );
-  }
-  if (model.slidingAttention) {
-    // The step cost, KV geometry, paging and simulator assume one attention shape per model.
-    throw new ScenarioError(
-      'model',
-      `${model.name}: its sliding and full-attention layers have different shapes (${shapeText(model.slidingAttention)} vs ${shapeText(model.attention)}); parameters and KV per layer type are modeled, serving cost is not yet — plan a model with one attention shape`,
-    );
-  }
   const gpu = resolveGpu(s.cluster);
   const clusterGpus = s.cluster.nodes * s.cluster.gpusPerNode;
   const { plan } = s;
@@ -198,6 +188,13 @@ export function resolveDeployment(s: Scenario): Deployment {
   checkPrecision(gpu, s.precision);
   const kvConflict = kvStrategyConflict(s.precision, s.runtime.kvStrategy);
   if (kvConflict) throw new ScenarioError(kvConflict.field, kvConflict.message);
+  if (model.compressedAttention && s.runtime.kvStrategy?.evict) {
+    // Token eviction scores cached tokens; V4 caches pooled entries and already selects top-k of them.
+    throw new ScenarioError(
+      'runtime.kvStrategy.evict',
+      `${model.name} pools its KV (DeepSeek-V4 compressed attention) and its indexer already keeps the top entries: token eviction over pooled entries is not modeled — drop the evict component (quantization, offload, sharing and paging apply)`,
+    );
+  }
   const spec = s.runtime.speculative;
   const specConflict = spec ? speculativeConflict(model, spec.method) : null;
   if (specConflict) throw new ScenarioError('runtime.speculative.method', specConflict);

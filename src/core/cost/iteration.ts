@@ -13,12 +13,12 @@
  * shape (core/kernels/measured.ts: GEMMs, attention, MoE layers, collectives), else its roofline time; kernel-launch
  * gaps and a per-step host overhead are added.
  */
-import { stateBytesPerLayerPerSequence } from '../model/params.ts';
+import { ownsIndexer, stateBytesPerLayerPerSequence } from '../model/params.ts';
 import type { LayerSpec, LinearAttentionSpec, SparseIndexerSpec } from '../model/types.ts';
 import { CALIBRATION } from './calibration.ts';
 import { collectiveTimeS, linkFor, type CollectiveKind } from './collectives.ts';
 import type { Deployment } from './deployment.ts';
-import { geometryOf, type Geometry } from './geometry.ts';
+import { geometryOf, layerGeometry, type Geometry } from './geometry.ts';
 import { gemmEfficiency, rooflineTime, type OpCost, type OpKind, type RooflineTime } from './roofline.ts';
 import type { BatchShape } from './batch.ts';
 import { kvHookOf, type DecodeKvRead, type KvHook } from './kv-hook.ts';
@@ -164,8 +164,11 @@ function collectiveOp(
 }
 
 function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
-  const { dep, g, shape } = c;
-  const att = dep.model.attention;
+  const { dep, shape } = c;
+  if (dep.model.compressedAttention) return compressedAttentionOps(c, layer, count);
+  // The layer's own shape sharded over tp (Gemma-4 / MiMo-V2 sliding layers differ from the full ones).
+  const g = layerGeometry(dep, layer);
+  const att = g.spec;
   const adp = dep.instance.attentionDp;
   const sliding = layer.attention === 'sliding';
   const pairs = (sliding ? shape.attnPairsWindow : shape.attnPairs) / adp;
@@ -203,7 +206,7 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
       prefillKv * g.kvBytesPerTokenLayerGpu,
       false,
       count,
-      c.mk && prefillPairs > 0 ? measuredMlaPrefillS(c.mk, kvTable(g.kvBytes), preSeqs, prefillPairs, g.qHeads) : NaN,
+      c.mk && prefillPairs > 0 ? measuredMlaPrefillS(c.mk, kvTable(c.g.kvBytes), preSeqs, prefillPairs, g.qHeads) : NaN,
     );
     const decS = attentionCore(
       c,
@@ -223,40 +226,143 @@ function attentionOps(c: Ctx, layer: LayerSpec, count: number): number {
   } else {
     // Qwen3.5 gated attention: q_proj also emits the sigmoid output gate (another qHeads·headDim).
     const qOut = att.outputGate ? 2 * g.qHeads : g.qHeads;
-    t += gemmOp(c, 'qkv proj', ta, h, (qOut + 2 * g.kvHeads) * att.headDim, count);
+    // K = V (Gemma-4 full layers): no v_proj; MiMo-V2: values narrower than keys (vHeadDim).
+    const vOut = att.kvShared ? 0 : g.kvHeads * att.vHeadDim;
+    t += gemmOp(c, 'qkv proj', ta, h, (qOut + g.kvHeads) * att.headDim + vOut, count);
     // Block-sparse attention (MiniMax-M3): the indexer scores every cached token, the attention reads
     // the selected blocks only (same top-k read bound as DSA, in tokens).
     const sel = sparseSelection(c, layer, decSeqs, decRead, prefillPairs, count);
     t += sel.indexerS;
     decRead = sel.decodeTokens;
     prefillPairs = sel.prefillPairs;
+    // QKᵀ 2·headDim and PV 2·vHeadDim FLOPs per (query, key) pair per head.
+    const pairFlops = 2 * g.qHeads * (att.headDim + att.vHeadDim);
+    // The measured tables are per head dim of a K + V cache (kernels/measured.ts scales by headDim/128):
+    // prefill scales with the math, (headDim + vHeadDim)/2; decode with the cached elements per KV head / 2.
+    const prefillDim = (att.headDim + att.vHeadDim) / 2;
+    const decodeDim = (att.kvShared ? att.headDim : att.headDim + att.vHeadDim) / 2;
     t += attentionCore(
       c,
       'attention prefill',
-      4 * g.qHeads * att.headDim * prefillPairs,
+      pairFlops * prefillPairs,
       prefillKv * g.kvBytesPerTokenLayerGpu,
       false,
       count,
       c.mk && prefillPairs > 0
-        ? measuredPrefillAttentionS(c.mk, kvTable(g.kvBytes), preSeqs, prefillPairs, g.qHeads, att.headDim)
+        ? measuredPrefillAttentionS(c.mk, kvTable(c.g.kvBytes), preSeqs, prefillPairs, g.qHeads, prefillDim)
         : NaN,
     );
     const decS = attentionCore(
       c,
       'attention decode',
-      width * 4 * g.qHeads * att.headDim * decRead,
+      width * pairFlops * decRead,
       decRead * g.kvBytesPerTokenLayerGpu,
       true,
       count,
       c.mk && decRead > 0
-        ? measuredDecodeAttentionS(c.mk, kvTable(g.kvBytes), decSeqs, decRead, g.kvHeads, att.headDim)
+        ? measuredDecodeAttentionS(c.mk, kvTable(c.g.kvBytes), decSeqs, decRead, g.kvHeads, decodeDim)
         : NaN,
       width,
     );
     t += decS;
     if (kvd) t += kvDecodeExtras(c, kvd, decRead * g.kvBytesPerTokenLayerGpu, decS / count, count);
-    t += gemmOp(c, 'o proj', ta, g.qHeads * att.headDim, h, count);
+    t += gemmOp(c, 'o proj', ta, g.qHeads * att.vHeadDim, h, count);
   }
+  return t;
+}
+
+/**
+ * One DeepSeek-V4 attention layer on one GPU (DeepSeek-V4 technical report, 2026; config keys read in
+ * model/hf/deepseek-v4.ts: q_lora_rank, head_dim, o_groups, o_lora_rank, sliding_window,
+ * compress_ratios, index_*). Projections: q_a h→qLora and the shared K = V projection h→headDim
+ * (replicated on every rank, as MLA's down projections), q_b qLora→qHeads·headDim, the grouped o_a
+ * (each of oGroups groups projects its heads·headDim to oLora; oGroups/tp groups per GPU) and o_b
+ * (oGroups·oLora/tp → h, row-parallel); a compressed layer also runs its compressor on every new
+ * token (KV + gate projections h→headDim, and h→indexHeadDim ×2 for the index keys where it owns the
+ * indexer; model/params.ts compressedAttentionParamsPerLayer).
+ * Keys each query reads: the uncompressed window (the batch's window sums, `sliding_window` tokens)
+ * plus, on a compressed layer, one pooled entry per compressRatio tokens; ratio-4 layers then read the
+ * indexer's top index_topk entries after scoring all of them (sparseSelection). Approximation: the
+ * pooled entries are Σ ctx / ratio over the batch (the batch carries sums, not ⌊ctx/ratio⌋ per
+ * sequence), and window and pooled entries are counted apart even where they cover the same tokens.
+ * Math per (query, entry) pair per head: 2·headDim (QKᵀ) + 2·headDim (PV, V = K); an entry is one
+ * headDim-wide K = V vector, replicated on every TP rank (one KV head). Roofline only: the measured
+ * attention tables are GQA / MLA kernels, not V4's.
+ */
+function compressedAttentionOps(c: Ctx, layer: LayerSpec, count: number): number {
+  const { dep, shape } = c;
+  const ca = dep.model.compressedAttention!;
+  const g = layerGeometry(dep, layer);
+  const adp = dep.instance.attentionDp;
+  const h = dep.model.hiddenSize;
+  const ta = c.ta;
+  const d = ca.headDim;
+  const ratio = layer.compressRatio ?? 0;
+  const decSeqs = shape.decodeSeqs / adp;
+  const width = shape.decodeWidth ?? 1;
+  // Uncompressed window: every V4 layer (model.slidingWindow = sliding_window).
+  const winDec = shape.decodeKvReadTokensWindow / adp;
+  const winPrefillPairs = Math.max(0, shape.attnPairsWindow / adp - winDec);
+  const winPrefillKv = Math.max(0, shape.kvReadTokensWindow / adp - winDec);
+  // Pooled entries: 1 per `ratio` tokens of context.
+  const pooled = (x: number) => (ratio > 0 ? x / adp / ratio : 0);
+  const poolDec = pooled(shape.decodeKvReadTokens);
+  const poolPrefillKv = Math.max(0, pooled(shape.kvReadTokens) - poolDec);
+  let poolPrefillPairs = Math.max(0, pooled(shape.attnPairs) - poolDec);
+  let poolRead = poolDec;
+  let t = gemmOp(c, 'q_a + kv proj', ta, h, ca.qLoraRank + d, count);
+  t += gemmOp(c, 'q_b proj', ta, ca.qLoraRank, g.qHeads * d, count);
+  if (ratio > 0) {
+    const indexKeys = dep.model.sparseIndexer && ownsIndexer(layer) ? 2 * dep.model.sparseIndexer.indexHeadDim : 0;
+    t += gemmOp(c, 'compressor kv + gate proj', ta, h, 2 * d + indexKeys, count);
+    const sel = sparseSelection(c, layer, decSeqs, poolDec, poolPrefillPairs, count, ratio);
+    t += sel.indexerS;
+    poolRead = sel.decodeTokens;
+    poolPrefillPairs = sel.prefillPairs;
+  }
+  const pairFlops = 2 * g.qHeads * (d + d);
+  t += attentionCore(
+    c,
+    'attention prefill (window + pooled)',
+    pairFlops * (winPrefillPairs + poolPrefillPairs),
+    (winPrefillKv + poolPrefillKv) * g.kvBytesPerTokenLayerGpu,
+    false,
+    count,
+  );
+  const decRead = winDec + poolRead;
+  t += attentionCore(
+    c,
+    'attention decode (window + pooled)',
+    width * pairFlops * decRead,
+    decRead * g.kvBytesPerTokenLayerGpu,
+    true,
+    count,
+    NaN,
+    width,
+  );
+  // The block-diagonal o_a as one GEMM of the same FLOPs and weight bytes: K = one group's heads·headDim.
+  const groupsHere = ca.oGroups / dep.instance.tp;
+  t += gemmOp(c, 'o_a proj (grouped)', ta, (g.qHeads * d) / groupsHere, groupsHere * ca.oLoraRank, count);
+  t += gemmOp(c, 'o_b proj', ta, groupsHere * ca.oLoraRank, h, count);
+  return t;
+}
+
+/**
+ * Manifold-constrained hyper-connections (DeepSeek mHC; config `hc_mult` = n, `hc_sinkhorn_iters`): the
+ * residual stream is n·h wide. Before the attention and before the FFN a dynamic mapping reads the
+ * stream (n·h → n² + 2n coefficients, a skinny GEMM), mixes it down to the sublayer's h-wide input, and
+ * afterwards writes the updated n·h stream back. Approximation: 3 passes over the n·h stream per
+ * sublayer (read for the mapping and pre-mix, read + write for the residual update), bf16, on top of
+ * the h-wide norms/residual passes every layer pays; the Sinkhorn normalisation of the n×n mixing
+ * matrix (~20 iterations over n² values per token) is negligible and not costed.
+ */
+function hyperConnectionOps(c: Ctx, count: number): number {
+  const n = c.dep.model.compressedAttention?.hcMult ?? 1;
+  if (n <= 1) return 0;
+  const h = c.dep.model.hiddenSize;
+  let t = gemmOp(c, 'hyper-connection mapping (attn)', c.ta, n * h, n * n + 2 * n, count);
+  t += gemmOp(c, 'hyper-connection mapping (ffn)', c.ta, n * h, n * n + 2 * n, count);
+  t += elementwiseOp(c, 'hyper-connection mix', c.ta * 2 * 3 * n * h * 2, count);
   return t;
 }
 
@@ -468,7 +574,8 @@ export function dsaSparseReads(
 /**
  * The sparse-attention selection of one layer (DeepSeek Sparse Attention, MiniMax-M3 block-sparse):
  * the indexer scan (unless the layer reuses an earlier layer's indexer) and the top-k tokens the
- * attention then reads; a dense layer, or a model without an indexer, reads everything.
+ * attention then reads; a dense layer, or a model without an indexer, reads everything. `ratio` > 1:
+ * the keys are DeepSeek-V4 pooled entries, `ratio` tokens each.
  */
 function sparseSelection(
   c: Ctx,
@@ -477,11 +584,13 @@ function sparseSelection(
   decodeTokens: number,
   prefillPairs: number,
   count: number,
+  ratio = 1,
 ): { indexerS: number; decodeTokens: number; prefillPairs: number } {
   const ix = c.dep.model.sparseIndexer;
   if (!ix || layer.denseAttention) return { indexerS: 0, decodeTokens, prefillPairs };
-  const sparse = dsaSparseReads(ix.topK, decodeSeqs, decodeTokens, preTokensOf(c), prefillPairs);
-  const indexerS = layer.reusesIndexer ? 0 : indexerOps(c, ix, decodeTokens, prefillPairs, count);
+  // DeepSeek-V4 selects among pooled entries (one per `ratio` tokens): topK is held in tokens.
+  const sparse = dsaSparseReads(ix.topK / ratio, decodeSeqs, decodeTokens, preTokensOf(c), prefillPairs);
+  const indexerS = layer.reusesIndexer ? 0 : indexerOps(c, ix, decodeTokens, prefillPairs, count, ratio);
   return { indexerS, decodeTokens: sparse.decodeTokens, prefillPairs: sparse.prefillPairs };
 }
 
@@ -489,9 +598,17 @@ function sparseSelection(
  * The DSA lightning indexer of one layer (DeepSeek-V3.2 inference/model.py Indexer): q from the
  * low-rank query (wq_b), one shared key (wk) and per-head weights (weights_proj); then an FP8 score of
  * every cached token: 2·heads·dim FLOPs per (query, key) pair, reading each indexer key once per
- * decode step. Replicated on every TP rank (vLLM/SGLang do not shard the indexer).
+ * decode step. Replicated on every TP rank (vLLM/SGLang do not shard the indexer). DeepSeek-V4 scores
+ * pooled entries (`ratio` tokens each) instead of tokens.
  */
-function indexerOps(c: Ctx, ix: SparseIndexerSpec, decodeKeys: number, prefillPairs: number, count: number): number {
+function indexerOps(
+  c: Ctx,
+  ix: SparseIndexerSpec,
+  decodeKeys: number,
+  prefillPairs: number,
+  count: number,
+  ratio = 1,
+): number {
   const { dep, g } = c;
   const h = dep.model.hiddenSize;
   const qIn = dep.model.attention.qLoraRank ?? h;
@@ -501,7 +618,8 @@ function indexerOps(c: Ctx, ix: SparseIndexerSpec, decodeKeys: number, prefillPa
   t += gemmOp(c, 'indexer q_b proj', c.ta, qIn, ix.indexHeads * ix.indexHeadDim, count);
   const pairs = decodeKeys + prefillPairs;
   const flops = 2 * ix.indexHeads * ix.indexHeadDim * pairs;
-  const bytes = (decodeKeys + preTokensOf(c)) * ix.keyBytesPerToken;
+  // keyBytesPerToken is per context token (V4: one pooled key per `ratio` tokens, already divided).
+  const bytes = (decodeKeys * ratio + preTokensOf(c)) * ix.keyBytesPerToken;
   const fp8 = dep.gpu.denseTflops.fp8 ?? dep.gpu.denseTflops.bf16;
   const rt = rooflineTime(
     flops,
@@ -663,6 +781,7 @@ function layerOps(c: Ctx, layer: LayerSpec, count: number): number {
     t += collectiveOp(c, `TP all-reduce (${isMoe ? 'moe' : 'mlp'})`, 'all-reduce', arBuf, tp, count);
   // RMSNorm ×2, rotary, activation, residual adds: memory-bound, ~10 passes over the hidden state.
   const ffnWidth = isMoe ? 0 : (denseWidth / tp) * 3;
+  t += hyperConnectionOps(c, count);
   t += elementwiseOp(c, 'norms/rope/act/residual', c.ta * (10 * h + ffnWidth) * 2, count);
   return t;
 }
@@ -672,22 +791,25 @@ function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(1);
 }
 
-/** Group a stage's layers by (attention kind, ffn kind) so each distinct layer is costed once. */
+/**
+ * What makes two layers cost the same: mixer and FFN kind (the mixer kind picks the attention shape,
+ * model/params.ts attentionShapeOf), the DSA indexer role, the DeepSeek-V4 compression ratio, a per-layer
+ * FFN width. The Gantt (views/gantt.ts) splits layers on the same key.
+ */
+export function layerGroupKey(l: LayerSpec): string {
+  return `${l.attention}|${l.ffn}|${l.reusesIndexer ?? false}|${l.denseAttention ?? false}|${l.compressRatio ?? ''}|${l.ffnWidth ?? ''}`;
+}
+
+/** Group a stage's layers by layerGroupKey so each distinct layer is costed once. */
 function layerGroups(layers: readonly LayerSpec[]): { layer: LayerSpec; count: number }[] {
-  const groups: { layer: LayerSpec; count: number }[] = [];
+  const groups = new Map<string, { layer: LayerSpec; count: number }>();
   for (const l of layers) {
-    const gr = groups.find(
-      (x) =>
-        x.layer.attention === l.attention &&
-        x.layer.ffn === l.ffn &&
-        x.layer.reusesIndexer === l.reusesIndexer &&
-        x.layer.denseAttention === l.denseAttention &&
-        x.layer.ffnWidth === l.ffnWidth,
-    );
+    const key = layerGroupKey(l);
+    const gr = groups.get(key);
     if (gr) gr.count++;
-    else groups.push({ layer: l, count: 1 });
+    else groups.set(key, { layer: l, count: 1 });
   }
-  return groups;
+  return [...groups.values()];
 }
 
 const stageGroupCache = new WeakMap<Deployment, { layer: LayerSpec; count: number }[][]>();
@@ -756,7 +878,9 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   let p2pS = 0;
   if (pp > 1 && shape.tokens > 0) {
     const c: Ctx = { dep, g, shape, ta, stage: 0, emit, kv, mk, graphs: useGraphs, cal };
-    p2pS = collectiveOp(c, 'PP send/recv', 'send-recv', ta * h * g.commBytes, 2, 1, 'p2p');
+    // Hyper-connections (DeepSeek-V4) hand the whole hcMult·h-wide residual stream to the next stage.
+    const streams = dep.model.compressedAttention?.hcMult ?? 1;
+    p2pS = collectiveOp(c, 'PP send/recv', 'send-recv', ta * h * streams * g.commBytes, 2, 1, 'p2p');
   }
   const overheadS =
     shape.tokens > 0

@@ -9,10 +9,10 @@ import { draftKvLayers, draftWeightBytesPerGpu } from './speculative.ts';
 import { kvBudgetGB } from '../engine/memory.ts';
 import { resolvePaging } from '../kv/paging.ts';
 import {
+  compressedAttentionShardedParams,
   countParams,
   indexerKeyBytesPerToken,
   kvBytesPerToken,
-  kvLayersPerStage,
   stateBytesPerSequence,
 } from '../model/params.ts';
 import { holdsKv, type ModelSpec } from '../model/types.ts';
@@ -119,6 +119,9 @@ export function weightBytesPerGpu(dep: Deployment, stage: number): number {
       const a = m.attention;
       const replicated = m.hiddenSize * ((a.qLoraRank ?? 0) + a.kvLoraRank + a.qkRopeHeadDim);
       bytes += (replicated + (p.attention - replicated) / instance.tp) * g.weightBytes;
+    } else if (m.compressedAttention && holdsKv(layer)) {
+      const replicated = p.attention - compressedAttentionShardedParams(m);
+      bytes += (replicated + (p.attention - replicated) / instance.tp) * g.weightBytes;
     } else {
       bytes += (p.attention / instance.tp) * g.weightBytes;
     }
@@ -156,8 +159,9 @@ export function activationBytesPerGpu(dep: Deployment): number {
   const { model: m, instance, runtime } = dep;
   const g = geometryOf(dep);
   const t = runtime.maxBatchedTokens;
-  const att = m.attention;
-  const qkv = (g.qHeads + 2 * g.kvHeads) * att.headDim;
+  // The widest QKV output over the model's attention shapes (Gemma-4: the sliding layers').
+  let qkv = 0;
+  for (const a of g.shapes.values()) qkv = Math.max(qkv, (a.qHeads + 2 * a.kvHeads) * a.spec.headDim);
   const denseWidth = (m.intermediateSize / instance.tp) * (m.gatedMlp ? 3 : 2);
   const moeWidth = m.moe
     ? (m.moe.topK * m.moe.expertIntermediateSize * (m.gatedMlp ? 3 : 2) * instance.attentionDp) /
@@ -181,7 +185,6 @@ export function memoryReport(dep: Deployment): MemoryReport {
   let shortfall = 0;
   let worst = '';
   const block = kvBlockTokens(dep);
-  const kvLayers = kvLayersPerStage(m, instance.stageLayers);
   for (let s = 0; s < instance.pp; s++) {
     // A speculative draft (MTP block / EAGLE head) runs on the last stage: its weights and one more KV layer.
     const last = s === instance.pp - 1;
@@ -194,9 +197,9 @@ export function memoryReport(dep: Deployment): MemoryReport {
       activationsGB,
       resGB,
     );
+    // Each KV layer at its own shape and growth (geometry.ts), the draft's layers at the full-attention shape.
     const kvPerToken =
-      (kvLayers[s] ?? 0) * (g.kvBytesPerTokenLayerGpu + g.indexerBytesPerTokenLayerGpu) +
-      (last ? draftKvLayers(dep) * g.kvBytesPerTokenLayerGpu : 0);
+      (g.stageKvBytesPerTokenGpu[s] ?? 0) + (last ? draftKvLayers(dep) * g.kvBytesPerTokenLayerGpu : 0);
     // State layers: one fixed state per running sequence, reserved for maxNumSeqs before the KV pool
     // (SGLang sizes its Mamba pool by max_running_requests; vLLM gives each running request one state block).
     const stateGB = (runtime.maxNumSeqs * stateBytesPerSeqGpu(dep, s)) / GB;

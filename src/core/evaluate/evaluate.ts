@@ -111,10 +111,21 @@ export function planWarnings(dep: Deployment, scenario: Scenario): string[] {
       `tp=${dep.instance.tp} spans more than one NVLink domain (${dep.links.scaleUpDomainGpus} GPUs): every all-reduce crosses the scale-out network.`,
     );
   if (dep.gpusUsed < dep.clusterGpus) w.push(`The plan uses ${dep.gpusUsed} of the cluster's ${dep.clusterGpus} GPUs.`);
-  if (dep.model.attention.kind !== 'mla' && dep.instance.tp > dep.model.attention.numKvHeads)
+  const ca = dep.model.compressedAttention;
+  if (ca) {
+    const topK = dep.model.sparseIndexer ? dep.model.sparseIndexer.topK / 4 : 0;
     w.push(
-      `tp=${dep.instance.tp} exceeds the ${dep.model.attention.numKvHeads} KV heads: KV heads are replicated, so KV memory per token does not shrink further.`,
+      `DeepSeek-V4 attention is costed from its shapes, without measured V4 kernels: each layer reads its ${ca.window}-token window plus one pooled entry per 4 or 128 tokens of context (the batch's mean context, an approximation${topK > 0 ? `; the indexer keeps ${topK} entries on 4:1 layers` : ''}), and the ${ca.hcMult}-stream hyper-connections are costed as 3 passes over the widened residual stream per sublayer (an approximation).`,
     );
+  }
+  for (const a of [dep.model.attention, dep.model.slidingAttention]) {
+    if (!a || a.kind === 'mla' || dep.instance.tp <= a.numKvHeads) continue;
+    const which =
+      a === dep.model.attention ? (dep.model.slidingAttention ? ' full-attention-layer' : '') : ' sliding-layer';
+    w.push(
+      `tp=${dep.instance.tp} exceeds the ${a.numKvHeads}${which} KV heads: KV heads are replicated, so KV memory per token does not shrink further.`,
+    );
+  }
   const ctx = scenario.workload.inputTokens + scenario.workload.outputTokens;
   if (ctx > dep.model.maxContextTokens)
     w.push(`input+output = ${ctx} tokens exceeds ${dep.model.name}'s context window of ${dep.model.maxContextTokens}.`);

@@ -13,7 +13,7 @@
  */
 import type { Deployment } from '../cost/deployment.ts';
 import { withoutKvStrategy } from '../cost/kvformat.ts';
-import { geometryOf } from '../cost/geometry.ts';
+import { geometryOf, stageKvLayerWeights } from '../cost/geometry.ts';
 import { memoryReport, stateBytesPerSeqGpu } from '../cost/memory.ts';
 import { attentionKvBytesPerLayerPerToken, stateBytesPerSequence } from '../model/params.ts';
 import { holdsKv } from '../model/types.ts';
@@ -126,25 +126,6 @@ export function shortLabel(strategy: KvStrategy, q: ResolvedQuant, runtimeBlockS
   return parts.length > 0 ? parts.join(' + ') : `${q.name} (as configured)`;
 }
 
-/** Layers of each kind per pipeline stage. */
-function stageLayerKinds(dep: Deployment): { full: number; sliding: number }[] {
-  const out: { full: number; sliding: number }[] = [];
-  const window = dep.model.slidingWindow;
-  let i = 0;
-  for (const n of dep.instance.stageLayers) {
-    let full = 0;
-    let sliding = 0;
-    for (let k = 0; k < n; k++, i++) {
-      const l = dep.model.layers[i];
-      if (!l || !holdsKv(l)) continue; // state-based and FFN-only layers hold no KV
-      if (l.attention === 'sliding' && window !== null) sliding++;
-      else full++;
-    }
-    out.push({ full, sliding });
-  }
-  return out;
-}
-
 /** Resolve defaults, engine constraints and labels once per (deployment, strategy). */
 export function resolveKv(deployment: Deployment, strategy: KvStrategy): ResolvedKv {
   // The strategy applies to the deployment as configured without one (a scenario's own runtime.kvStrategy is not applied twice).
@@ -231,13 +212,18 @@ export function resolveKv(deployment: Deployment, strategy: KvStrategy): Resolve
   }
   if (strategy.paging) descriptions.push(describePaging(paging, strategy.paging.pageKiB));
 
-  const stages = stageLayerKinds(dep);
+  // Layers of each kind per stage, in units of one full-attention layer's KV bytes (Gemma-4 / MiMo-V2
+  // sliding layers weigh their own shape, DeepSeek-V4 compressed layers their growth: geometry.ts).
+  const stages = stageKvLayerWeights(dep);
   const fullLayers = stages.reduce((a, s) => a + s.full, 0);
   const slidingLayers = stages.reduce((a, s) => a + s.sliding, 0);
-  if (evict && slidingLayers > 0)
+  if (evict && slidingLayers > 0) {
+    const kvLayers = model.layers.filter(holdsKv);
+    const nSliding = kvLayers.filter((l) => l.attention === 'sliding').length;
     warnings.push(
-      `${model.name} has ${slidingLayers} sliding-window layers: eviction applies to its ${fullLayers} full-attention layers only.`,
+      `${model.name} has ${nSliding} sliding-window layers: eviction applies to its ${kvLayers.length - nSliding} full-attention layers only.`,
     );
+  }
 
   return {
     dep,

@@ -97,7 +97,7 @@ describe('DeepSeek-V4 bad input and planning', () => {
       expect((e as ModelImportError).field).toBe('compress_ratios');
     }
   });
-  it('planning is refused with the reason (the step cost does not model compressed attention yet)', () => {
+  it('plans: every layer keeps the 128-token window, the step cost reads it (cost/per-layer-attention.test.ts)', () => {
     const s = parseScenario({
       version: 1,
       model: { name: 'DeepSeek-V4-Flash', hf: raw('deepseek-ai--DeepSeek-V4-Flash.json') },
@@ -105,8 +105,9 @@ describe('DeepSeek-V4 bad input and planning', () => {
       plan: { tp: 8 },
     });
     if (!s.ok) throw new Error(s.errors.join('; '));
-    expect(() => resolveDeployment(s.scenario)).toThrow(
-      /^model: DeepSeek-V4-Flash: DeepSeek-V4 compressed attention \(KV pooled 4\/128:1 beside a 128-token window\)/,
-    );
+    const d = resolveDeployment(s.scenario);
+    expect(d.model.slidingWindow).toBe(128);
+    // V4-Pro has no window-only layer, but its compressed layers keep the window all the same.
+    expect(load('deepseek-ai--DeepSeek-V4-Pro.json').slidingWindow).toBe(128);
   });
 });

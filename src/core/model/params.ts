@@ -37,7 +37,10 @@ export interface ParamCounts {
   perLayer: LayerParams[];
 }
 
-/** The attention shape of one layer: `slidingAttention` for sliding layers when the model has one. */
+/**
+ * The attention shape of one layer — the one resolver every per-layer cost reads (parameters, KV bytes,
+ * step cost, TP sharding): `slidingAttention` for sliding layers when the model has one, else `attention`.
+ */
 export function attentionShapeOf(m: ModelSpec, layer: LayerSpec): AttentionSpec {
   return layer.attention === 'sliding' && m.slidingAttention ? m.slidingAttention : m.attention;
 }
@@ -174,6 +177,22 @@ export function compressedAttentionParamsPerLayer(m: ModelSpec, layer: LayerSpec
     if (m.sparseIndexer && ownsIndexer(layer)) compressor += 2 * h * m.sparseIndexer.indexHeadDim;
   }
   return q + kv + o + compressor;
+}
+
+/**
+ * The DeepSeek-V4 attention weights that split over tp by heads: q_b (qLora → heads·headDim), the
+ * grouped o_a (heads·headDim·oLora in all) and o_b (oGroups·oLora → h, row-parallel). q_a, the shared
+ * K = V projection, their norms and the compressors are replicated on every rank, as MLA's down
+ * projections are (an assumption: no V4 serving code is in the reference set).
+ */
+export function compressedAttentionShardedParams(m: ModelSpec): number {
+  const ca = m.compressedAttention;
+  if (!ca) return 0;
+  return (
+    ca.qLoraRank * ca.numHeads * ca.headDim +
+    ca.numHeads * ca.headDim * ca.oLoraRank +
+    ca.oGroups * ca.oLoraRank * m.hiddenSize
+  );
 }
 
 /**
@@ -343,16 +362,26 @@ export function indexerKeyBytesPerToken(m: ModelSpec, layers: readonly LayerSpec
   return n * m.sparseIndexer.keyBytesPerToken;
 }
 
+/**
+ * KV entries a KV layer adds per context token: 1, or 1/compressRatio on a DeepSeek-V4 compressed layer
+ * (one pooled entry per compressRatio tokens; its uncompressed window is bounded and not counted here).
+ */
+export function kvGrowthShare(layer: LayerSpec): number {
+  return layer.compressRatio ? 1 / layer.compressRatio : 1;
+}
+
+/** A model whose KV layers differ in shape or growth (Gemma-4, MiMo-V2, DeepSeek-V4): per-layer sums needed. */
+export function hasMixedKvLayers(m: ModelSpec): boolean {
+  return m.slidingAttention !== undefined || m.compressedAttention !== undefined;
+}
+
 /** KV-cache bytes per token summed over the KV layers (sliding-window layers included, uncapped). */
 export function kvBytesPerToken(m: ModelSpec, bytesPerElement: number): number {
-  if (!m.slidingAttention && !m.compressedAttention)
-    return kvLayerCount(m) * attentionKvBytesPerLayerPerToken(m, bytesPerElement);
+  if (!hasMixedKvLayers(m)) return kvLayerCount(m) * attentionKvBytesPerLayerPerToken(m, bytesPerElement);
   let bytes = 0;
   for (const l of m.layers) {
     if (!holdsKv(l)) continue;
-    // DeepSeek-V4 compressed layers grow by one entry per compressRatio tokens (their window is bounded).
-    const share = l.compressRatio ? 1 / l.compressRatio : 1;
-    bytes += share * attentionKvBytesPerLayerPerToken(m, bytesPerElement, attentionShapeOf(m, l));
+    bytes += kvGrowthShare(l) * attentionKvBytesPerLayerPerToken(m, bytesPerElement, attentionShapeOf(m, l));
   }
   return bytes;
 }

@@ -91,17 +91,21 @@ describe('MiMo-V2-Flash (39 sliding layers of 8 KV heads + sinks, 9 full layers 
 });
 
 describe('planning a model with per-layer-type attention shapes', () => {
-  it('is refused with the reason, naming the model field (no silently wrong step cost)', () => {
+  const scenario = (tp: number) => {
     const s = parseScenario({
       version: 1,
       model: { name: 'MiMo-V2-Flash', hf: raw('XiaomiMiMo--MiMo-V2-Flash.json') },
       cluster: { gpu: 'h200', nodes: 1, gpusPerNode: 8 },
-      plan: { tp: 8 },
+      plan: { tp },
     });
     if (!s.ok) throw new Error(s.errors.join('; '));
-    expect(() => resolveDeployment(s.scenario)).toThrow(ScenarioError);
-    expect(() => resolveDeployment(s.scenario)).toThrow(
-      /^model: MiMo-V2-Flash: its sliding and full-attention layers have different shapes \(8 KV heads × 192 vs 4 KV heads × 192\)/,
-    );
+    return s.scenario;
+  };
+  it('plans at tp 8 (the step cost per layer type: cost/per-layer-attention.test.ts)', () => {
+    expect(resolveDeployment(scenario(8)).model.slidingAttention?.numKvHeads).toBe(8);
+  });
+  it('refuses a tp that does not divide the query heads, naming plan.tp', () => {
+    expect(() => resolveDeployment(scenario(3))).toThrow(ScenarioError);
+    expect(() => resolveDeployment(scenario(3))).toThrow(/^plan\.tp: tp=3 must divide the 64 attention heads/);
   });
 });

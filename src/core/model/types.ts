@@ -211,13 +211,16 @@ export interface ModelSpec {
   vocabSize: number;
   tieWordEmbeddings: boolean;
   maxContextTokens: number;
-  /** Sliding window size in tokens for 'sliding' layers (null when no layer slides). */
+  /**
+   * Sliding window size in tokens for 'sliding' layers (null when no layer slides); DeepSeek-V4: the
+   * uncompressed window every layer keeps beside its pooled entries.
+   */
   slidingWindow: number | null;
   attention: AttentionSpec;
   /**
    * Shape of the 'sliding' layers when it differs from `attention` (Gemma-4: more KV heads of a smaller
-   * head dim; MiMo-V2: own KV head count and sinks). Parameters and KV bytes per layer type follow it;
-   * the serving cost model does not (cost/deployment.ts refuses to plan such a model, saying so).
+   * head dim; MiMo-V2: own KV head count and sinks). Parameters, KV bytes and the serving cost of each
+   * layer read it through model/params.ts `attentionShapeOf`.
    */
   slidingAttention?: AttentionSpec;
   /**

@@ -285,6 +285,7 @@ export function instanceFamilies(
   maxPp = Infinity,
 ): Family[] {
   const out: Family[] = [];
+  // tp divides the query heads of every attention shape (shapeInstance checks the sliding layers' too).
   for (const tp of divisors(model.attention.numHeads)) {
     if (tp > maxGpus || !tpAllowed(tp, domainGpus, allowTpAcross)) continue;
     for (const group of stageSizes(model, tp, maxGpus)) {

@@ -1,12 +1,12 @@
 /** Simulator pools: the per-pool KV geometry and rates, its instances and their scheduler groups. */
 import { specPlanOf, type SpecPlan } from '../cost/speculative.ts';
 import type { Deployment } from '../cost/deployment.ts';
-import { geometryOf } from '../cost/geometry.ts';
+import { geometryOf, stageKvLayerWeights } from '../cost/geometry.ts';
 import { kvBlockTokens } from '../cost/memory.ts';
 import type { PoolRole } from '../cost/pools.ts';
 import type { ResolvedRuntime as Runtime } from '../engine/resolve.ts';
 import { kvEngineOf, type KvEngine } from '../kvplan/engine.ts';
-import { kvLayerCount, kvLayersPerStage } from '../model/params.ts';
+import { hasMixedKvLayers, kvLayersPerStage } from '../model/params.ts';
 import { GB } from '../units.ts';
 import type { MicroBatch } from './microbatch.ts';
 import { PrefixCache } from './prefix.ts';
@@ -109,25 +109,29 @@ export function buildPool(p: SimPoolInput, prefix: PrefixModel, insts: Inst[]): 
   const bs = kv ? kvBlockTokens(dep) : rt.kvBlockSize;
   const model = dep.model;
   const window = model.slidingWindow ?? Infinity;
-  const L = kvLayerCount(model); // KV layers only: state-based and FFN-only layers hold no KV blocks
-  const slidingLayers = Number.isFinite(window) ? model.layers.filter((l) => l.attention === 'sliding').length : 0;
+  const g = geometryOf(dep);
+  // Full and window-capped KV layers, in units of one full-attention layer (geometry.ts).
+  let wf = 0;
+  let ws = 0;
+  for (const w of stageKvLayerWeights(dep)) {
+    wf += w.full;
+    ws += w.sliding;
+  }
+  const L = wf + ws; // KV layers only: state-based and FFN-only layers hold no KV blocks
   const blocks = Math.floor(p.kvTokensPerGroup / bs);
   const share = kv?.r.share;
   const sharedPrefixTokens = share ? share.prefixTokens : 0;
   const sharedUnits = kv && sharedPrefixTokens > 0 ? kv.sharedUnits(sharedPrefixTokens) : 0;
   const capUnits = kv ? Math.max(0, blocks * L - sharedUnits) : blocks * L;
-  const g = geometryOf(dep);
   const hostBps = (kv ? kv.hostGBps : dep.gpu.hostLinkGBps) * 1e9;
-  const stageKvLayers = kvLayersPerStage(model, dep.instance.stageLayers);
-  const swapSPerTokenStage = Float64Array.from(
-    stageKvLayers,
-    (layers) => (g.kvBytesPerTokenLayerGpu * layers) / hostBps,
-  );
+  // KV bytes per token one GPU of each stage moves when it swaps (mixed shapes: each layer's own, geometry.ts).
+  const stageBytes = hasMixedKvLayers(model)
+    ? g.stageKvBytesPerTokenGpu
+    : kvLayersPerStage(model, dep.instance.stageLayers).map((layers) => g.kvBytesPerTokenLayerGpu * layers);
+  const swapSPerTokenStage = Float64Array.from(stageBytes, (bytes) => bytes / hostBps);
   const off = kv?.r.offload;
   const ssdBps = off && off.ssdGB > 0 ? kv!.r.ssdGBps * 1e9 : 0;
-  const ssdSPerTokenStage = Float64Array.from(stageKvLayers, (layers) =>
-    ssdBps > 0 ? (g.kvBytesPerTokenLayerGpu * layers) / ssdBps : 0,
-  );
+  const ssdSPerTokenStage = Float64Array.from(stageBytes, (bytes) => (ssdBps > 0 ? bytes / ssdBps : 0));
   const tp = dep.instance.tp;
   const pool: PoolState = {
     role: p.role,
@@ -138,8 +142,8 @@ export function buildPool(p: SimPoolInput, prefix: PrefixModel, insts: Inst[]): 
     insts: [],
     pp: dep.instance.pp,
     bs,
-    wf: L - slidingLayers,
-    ws: slidingLayers,
+    wf,
+    ws,
     window,
     capUnits,
     wmUnits: Math.ceil(rt.kvWatermark * capUnits),

@@ -85,7 +85,10 @@ export class StepCoster {
     this.spec = specPlanOf(dep);
     this.pp = dep.instance.pp;
     this.window = dep.model.slidingWindow ?? Infinity;
-    this.hasSliding = dep.model.slidingWindow !== null && dep.model.layers.some((l) => l.attention === 'sliding');
+    // DeepSeek-V4: every layer reads its uncompressed window, sliding or not.
+    this.hasSliding =
+      dep.model.slidingWindow !== null &&
+      (dep.model.compressedAttention !== undefined || dep.model.layers.some((l) => l.attention === 'sliding'));
     this.kv = kvEngineOf(dep);
     this.exact = this.kv?.exactDecode === true;
     if (this.kv) this.acc.kvDecode = { eq: 0, eqWindow: 0, extraFlops: 0, extraFlopsWindow: 0, h2dBytes: 0 };

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resolveDeployment } from '../cost/deployment.ts';
 import { iterationCost } from '../cost/iteration.ts';
 import { evaluateSteadyState } from '../evaluate/evaluate.ts';
 import { MODELS } from '../model/catalog.ts';
+import { parseHfConfigText } from '../model/hf.ts';
 import { parseScenario } from '../scenario/validate.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { expandStage, GANTT_KINDS, ganttKindOf, planGantt, type PlanGantt } from './gantt.ts';
@@ -107,6 +110,26 @@ describe('planGantt', () => {
           if (step.layer >= 0 && seen[seen.length - 1] !== step.layer) seen.push(step.layer);
       }
       expect(seen, m.id).toEqual(Array.from({ length: m.layers.length }, (_, i) => i));
+    }
+  });
+
+  it('expands models with per-layer attention shapes (Gemma-4, MiMo-V2, DeepSeek-V4) in layer order', () => {
+    const dir = fileURLToPath(new URL('../../../data/reference/hf-configs/', import.meta.url));
+    for (const file of [
+      'nvidia--Gemma-4-31B-IT-NVFP4.json',
+      'XiaomiMiMo--MiMo-V2-Flash.json',
+      'deepseek-ai--DeepSeek-V4-Flash.json',
+    ]) {
+      const hf = parseHfConfigText(readFileSync(`${dir}${file}`, 'utf8'));
+      const s = scenario({ model: { name: file, hf }, cluster: { gpu: 'b200', nodes: 1 }, plan: { tp: 4, pp: 2 } });
+      const dep = resolveDeployment(s);
+      const ops = iterationCost(dep, decodePhaseShape(dep, s, 8).shape, true).ops ?? [];
+      const seen: number[] = [];
+      for (let st = 0; st < 2; st++) {
+        for (const step of expandStage(dep, ops, st))
+          if (step.layer >= 0 && seen[seen.length - 1] !== step.layer) seen.push(step.layer);
+      }
+      expect(seen, file).toEqual(Array.from({ length: dep.model.layers.length }, (_, i) => i));
     }
   });
 

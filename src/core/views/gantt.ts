@@ -31,9 +31,8 @@
 import type { Deployment } from '../cost/deployment.ts';
 import { resolveDeployment } from '../cost/deployment.ts';
 import { resolvePools } from '../cost/pools.ts';
-import { iterationCost } from '../cost/iteration.ts';
+import { iterationCost, layerGroupKey } from '../cost/iteration.ts';
 import type { OpCost, OpKind } from '../cost/roofline.ts';
-import type { LayerSpec } from '../model/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { decodePhaseShape, prefillPhaseShape, type Phase, type PhaseShape } from './shapes.ts';
 import type { TierTransferKind } from '../kv/transfers.ts';
@@ -168,11 +167,6 @@ interface Step {
 const LAYER_END = 'norms/rope/act/residual';
 const SUFFIX_NAMES = new Set(['lm head', 'logits all-gather', 'sampling']);
 
-function layerKey(l: LayerSpec): string {
-  // The same grouping as cost/iteration.ts layerGroups (shared-indexer and per-layer FFN width included).
-  return `${l.attention}|${l.ffn}|${l.reusesIndexer ?? false}|${l.denseAttention ?? false}|${l.ffnWidth ?? ''}`;
-}
-
 /**
  * The ops of stage `s`, in execution order, one entry per layer occurrence. Returns null when the
  * emitted op list does not have the expected structure (the caller then falls back to group order).
@@ -195,15 +189,15 @@ export function expandStage(dep: Deployment, ops: readonly OpCost[], s: number):
   const start = dep.instance.stageLayers.slice(0, s).reduce((a, b) => a + b, 0);
   const layers = dep.model.layers.slice(start, start + (dep.instance.stageLayers[s] ?? 0));
   const keys: string[] = [];
-  for (const l of layers) if (!keys.includes(layerKey(l))) keys.push(layerKey(l));
+  for (const l of layers) if (!keys.includes(layerGroupKey(l))) keys.push(layerGroupKey(l));
   const out: Step[] = prefix.map((op) => ({ op, layer: -1 }));
   const consistent =
     cur.length === 0 &&
     groups.length === keys.length &&
-    groups.every((g, i) => g.every((o) => o.count === layers.filter((l) => layerKey(l) === keys[i]).length));
+    groups.every((g, i) => g.every((o) => o.count === layers.filter((l) => layerGroupKey(l) === keys[i]).length));
   if (consistent) {
     layers.forEach((l, i) => {
-      const g = groups[keys.indexOf(layerKey(l))] ?? [];
+      const g = groups[keys.indexOf(layerGroupKey(l))] ?? [];
       for (const op of g) out.push({ op, layer: start + i });
     });
   } else {

@@ -119,7 +119,8 @@ export function buildDeepseekV4(c: Cfg, notes: string[]): Body {
       maxContext: c.int('max_position_embeddings', 'maximum context length in tokens'),
     },
     attention,
-    window: count(0) > 0 ? ca.window : null,
+    // Every V4 layer keeps the uncompressed window (the step cost reads it on compressed layers too).
+    window: ca.window,
     intermediateSize: c.optInt('intermediate_size', 'dense FFN width', width),
     mlpBias: false,
     moe,
