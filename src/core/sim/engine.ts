@@ -274,6 +274,7 @@ class Engine {
     o.queueT = this.qT.view();
     o.queueLen = this.qV.view();
     o.costCalls = this.pools.reduce((s, p) => s + p.coster.costCalls, 0);
+    for (const p of this.pools) p.coster.release();
     o.pools = this.pools.map((p) => ({
       role: p.role,
       instances: p.insts.length,

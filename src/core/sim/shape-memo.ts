@@ -28,23 +28,55 @@ function hashKey(keys: Float64Array, at: number): number {
   return h ^ (h >>> 15);
 }
 
-export class ShapeMemo {
-  private slots = FIRST_SLOTS;
-  private keys = new Float64Array(FIRST_SLOTS * KEY_WORDS);
-  private used = new Uint8Array(FIRST_SLOTS);
+interface Table {
+  slots: number;
+  keys: Float64Array;
+  used: Uint8Array;
   /** Per slot: the pp stage times, then p2pS, then overheadS. */
+  vals: Float64Array;
+  pp: number;
+}
+
+/**
+ * An emptied table a finished run handed back (`release`), taken by the next memo of the same pp: a plan
+ * search simulates candidate after candidate, and fresh tables of a few hundred KB per run cost page faults
+ * and garbage collections. Nothing carries over but the emptied arrays.
+ */
+let spare: Table | null = null;
+
+export class ShapeMemo {
+  private slots: number;
+  private keys: Float64Array;
+  private used: Uint8Array;
   private vals: Float64Array;
   private readonly probe = new Float64Array(KEY_WORDS);
   private entries = 0;
   /** Slot the last miss of `get` ended on (where `set` stores). */
   private slot = 0;
+  private released = false;
 
   constructor(private readonly pp: number) {
-    this.vals = new Float64Array(FIRST_SLOTS * (pp + 2));
+    const t = spare !== null && spare.pp === pp ? spare : null;
+    if (t !== null) spare = null;
+    this.slots = t?.slots ?? FIRST_SLOTS;
+    this.keys = t?.keys ?? new Float64Array(FIRST_SLOTS * KEY_WORDS);
+    this.used = t?.used ?? new Uint8Array(FIRST_SLOTS);
+    this.vals = t?.vals ?? new Float64Array(FIRST_SLOTS * (pp + 2));
+  }
+
+  /** Empty the table and hand its arrays to the next memo; this one must not be used afterwards. */
+  release(): void {
+    this.used.fill(0);
+    this.entries = 0;
+    if (spare === null || spare.slots < this.slots)
+      spare = { slots: this.slots, keys: this.keys, used: this.used, vals: this.vals, pp: this.pp };
+    // Detached: a use after release finds nothing and stores nothing a later memo could see.
+    this.released = true;
   }
 
   /** Copy the cached times of `s` into `out` and return true, or return false (then `set` stores them). */
   get(s: BatchShape, out: StepTimes): boolean {
+    if (this.released) return false;
     const q = this.probe;
     q[0] = s.tokens;
     q[1] = s.seqs;
@@ -78,6 +110,7 @@ export class ShapeMemo {
 
   /** Store `t` for the shape of the last missed `get`. */
   set(t: StepTimes): void {
+    if (this.released) return;
     if (2 * (this.entries + 1) > this.slots) {
       if (this.slots < MAX_SLOTS) this.grow();
       else {

@@ -152,6 +152,11 @@ export class StepCoster {
     this.memo.set(out);
   }
 
+  /** The run is over: hand the memo's table to the next run's coster (ShapeMemo.release). */
+  release(): void {
+    this.memo.release();
+  }
+
   private evalDecode(n: number, k: number, kw: number) {
     const p = this.probe;
     p.tokens = n;
