@@ -14,17 +14,14 @@ const KEY_WORDS = 16;
 const FIRST_SLOTS = 2048;
 const MAX_SLOTS = 8192;
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-
-/** FNV-1a over the 32-bit halves of the key's doubles (the same key always hashes alike). */
+/**
+ * FNV-1a over the key's numbers truncated to 32-bit integers (x | 0): equal keys hash alike, and keys that
+ * differ only in a fraction merely share a chain (slots compare every number exactly). Reading each double's
+ * bits instead cost a third of a lookup.
+ */
 function hashKey(keys: Float64Array, at: number): number {
   let h = 0x811c9dc5;
-  for (let w = 0; w < KEY_WORDS; w++) {
-    f64[0] = keys[at + w]!;
-    h = Math.imul(h ^ u32[0]!, 0x01000193);
-    h = Math.imul(h ^ u32[1]!, 0x01000193);
-  }
+  for (let w = 0; w < KEY_WORDS; w++) h = Math.imul(h ^ (keys[at + w]! | 0), 0x01000193);
   return h ^ (h >>> 15);
 }
 
