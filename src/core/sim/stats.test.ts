@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { downsampleSteps, IntDeque, LogHistogram, percentileSorted, statsOf } from './stats.ts';
 
@@ -14,6 +15,31 @@ describe('percentiles', () => {
     expect(st.mean).toBeCloseTo(2, 12);
     expect(st.p50).toBeCloseTo(2, 12);
     expect(statsOf(new Float64Array(0)).mean).toBeNaN();
+  });
+  it('statsOf selects the same percentiles a full sort gives, bit for bit', () => {
+    // Few distinct values (ties) and sorted or reversed runs are the cases a selection gets wrong.
+    const sample = fc.oneof(
+      fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 300 }),
+      fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true, noDefaultInfinity: true }), { maxLength: 2000 }),
+      fc.integer({ min: 1, max: 3000 }).map((n) => Array.from({ length: n }, (_, i) => i * 0.5)),
+      fc.integer({ min: 1, max: 3000 }).map((n) => Array.from({ length: n }, (_, i) => n - i)),
+    );
+    fc.assert(
+      fc.property(sample, (xs) => {
+        const sorted = Float64Array.from(xs.filter(Number.isFinite)).sort();
+        const st = statsOf(Float64Array.from(xs));
+        for (const [p, got] of [
+          [50, st.p50],
+          [90, st.p90],
+          [99, st.p99],
+        ] as const) {
+          expect(Object.is(got, percentileSorted(sorted, p)) || (got === 0 && percentileSorted(sorted, p) === 0)).toBe(
+            true,
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Per-iteration cost for the simulator: `iterationCost(dep, shapeOf(steps, window))` for the exact
- * batch, with two shortcuts that change no number:
+ * batch, with three shortcuts that change no number:
  *
  * 1. The BatchShape is accumulated in place (`add`), the same sums `shapeOf` computes, without
  *    building SeqStep objects.
@@ -10,6 +10,7 @@
  *    of the context (GEMMs, collectives, launches: they see n tokens) or a decode-attention roofline
  *    max(c1·K, c2·K) = max(c1, c2)·K, so three evaluations per n give the exact coefficients, and a
  *    run of identical decode steps costs O(1) per step.
+ * 3. Any other batch is costed once per distinct BatchShape in a run (`costAcc` memoises on every field).
  * Under a KV strategy (core/kvplan/engine.ts) the accumulator also sums each decoding sequence's reads at
  * its own context (`shape.kvDecode`), so a mixed batch is costed exactly; with eviction (reads capped by
  * a budget, nonlinear in the context) decode-only batches are costed that way too (`exact`), and the
@@ -20,6 +21,7 @@ import type { Deployment } from '../cost/deployment.ts';
 import { iterationCost, type IterationCost } from '../cost/iteration.ts';
 import { draftDeploymentOf, specPlanOf, type SpecPlan } from '../cost/speculative.ts';
 import { kvEngineOf, type KvEngine } from '../kvplan/engine.ts';
+import { ShapeMemo } from './shape-memo.ts';
 
 /** Stage-level timing of one micro-batch (see IterationCost). */
 export interface StepTimes {
@@ -58,9 +60,6 @@ function emptyShape(): BatchShape {
   };
 }
 
-/** Decode-step costs StepCoster.costAcc keeps (KV strategies). */
-const DECODE_MEMO_ENTRIES = 4096;
-
 export class StepCoster {
   readonly pp: number;
   /** Sliding-window size in tokens (Infinity when the model has none). */
@@ -72,7 +71,7 @@ export class StepCoster {
   /** Cost evaluations made through iterationCost (for the bench). */
   costCalls = 0;
   private coefs: (DecodeCoef | undefined)[] = [];
-  private decodeMemo = new Map<string, StepTimes>();
+  private readonly memo: ShapeMemo;
   private probe: BatchShape = emptyShape();
   /** The deployment's KV strategy (null: plain paged KV). */
   readonly kv: KvEngine | null;
@@ -84,6 +83,7 @@ export class StepCoster {
   constructor(readonly dep: Deployment) {
     this.spec = specPlanOf(dep);
     this.pp = dep.instance.pp;
+    this.memo = new ShapeMemo(this.pp);
     this.window = dep.model.slidingWindow ?? Infinity;
     // DeepSeek-V4: every layer reads its uncompressed window, sliding or not.
     this.hasSliding =
@@ -140,41 +140,24 @@ export class StepCoster {
   }
 
   /**
-   * Exact cost of the accumulated batch. A decode-only batch under a KV strategy is memoised: its cost
-   * depends only on the batch size and the strategy's per-sequence read sums (`kvDecode`; the prefill
-   * terms max(0, pairs − decode reads) are 0 for one-token steps), and eviction keeps those sums
-   * constant once every sequence has reached its budget, so long runs repeat the same key.
+   * Exact cost of the accumulated batch, memoised on the whole shape: iterationCost is a pure function of
+   * (deployment, BatchShape), and a run repeats shapes often — a third of the mixed prefill/decode batches of
+   * an APEX lmsys trace are repeats (equal prompt lengths, chunk tails), and under a KV strategy eviction keeps
+   * the decode read sums constant once every sequence has reached its budget, so long runs repeat one key.
    */
   costAcc(out: StepTimes): void {
-    const s = this.acc;
-    const k = s.kvDecode;
-    const memo =
-      k !== undefined &&
-      s.decodeOnly &&
-      s.tokens === s.seqs &&
-      s.logitTokens === s.seqs &&
-      s.attnPairs === s.decodeKvReadTokens &&
-      s.kvReadTokens === s.decodeKvReadTokens &&
-      s.attnPairsWindow === s.decodeKvReadTokensWindow &&
-      s.kvReadTokensWindow === s.decodeKvReadTokensWindow;
-    const key = memo ? `${s.seqs}|${k.eq}|${k.eqWindow}|${k.extraFlops}|${k.extraFlopsWindow}|${k.h2dBytes}` : '';
-    const hit = memo ? this.decodeMemo.get(key) : undefined;
-    if (hit !== undefined) {
-      out.stageS.set(hit.stageS);
-      out.p2pS = hit.p2pS;
-      out.overheadS = hit.overheadS;
-      return;
-    }
+    if (this.memo.get(this.acc, out)) return;
     this.costCalls++;
-    const c = this.cost(s);
+    const c = this.cost(this.acc);
     for (let i = 0; i < this.pp; i++) out.stageS[i] = c.stageTimesS[i] ?? 0;
     out.p2pS = c.p2pS;
     out.overheadS = c.overheadS;
-    if (memo) {
-      // Bounded: cleared when full (a cache, not a record).
-      if (this.decodeMemo.size >= DECODE_MEMO_ENTRIES) this.decodeMemo.clear();
-      this.decodeMemo.set(key, { stageS: out.stageS.slice(), p2pS: out.p2pS, overheadS: out.overheadS });
-    }
+    this.memo.set(out);
+  }
+
+  /** The run is over: hand the memo's table to the next run's coster (ShapeMemo.release). */
+  release(): void {
+    this.memo.release();
   }
 
   private evalDecode(n: number, k: number, kw: number) {
