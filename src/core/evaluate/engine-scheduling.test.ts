@@ -1,12 +1,12 @@
 /**
- * Scheduling behaviour the engine profiles switch on (core/engine): desynchronised closed-loop users,
- * warm-up requests, SGLang prefill-only steps, TRT-LLM without chunked context and with KV reserved
+ * Scheduling behaviour the engine profiles switch on (core/engine): closed-loop users that split into
+ * prefill groups, the overlap gate, warm-up requests, SGLang prefill-only steps, TRT-LLM without chunked context and with KV reserved
  * to completion.
  */
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../scenario/schema.ts';
 import { parseScenario } from '../scenario/validate.ts';
-import { buildWorkload, closedLoopStartFractions } from '../sim/requests.ts';
+import { buildWorkload } from '../sim/requests.ts';
 import { evaluateSimulated } from './simulated.ts';
 
 function scenario(runtime: Record<string, unknown>, workload: Record<string, unknown>): Scenario {
@@ -30,25 +30,42 @@ const closed = (users: number, requests: number, extra: Record<string, unknown> 
 });
 
 describe('closed-loop users', () => {
-  it('start at seeded, sorted offsets in [0, 1) of a lifetime, the first at 0, the same for the same seed', () => {
-    const a = closedLoopStartFractions(16, 3);
-    expect(a[0]).toBe(0);
-    for (let i = 1; i < a.length; i++) {
-      expect(a[i]!).toBeGreaterThanOrEqual(a[i - 1]!);
-      expect(a[i]!).toBeLessThan(1);
-    }
-    expect(Array.from(closedLoopStartFractions(16, 3))).toEqual(Array.from(a));
-    expect(Array.from(closedLoopStartFractions(16, 4))).not.toEqual(Array.from(a));
+  const arrivals = (runtime: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    Array.from(
+      evaluateSimulated(scenario(runtime, { ...closed(16, 96), warmupRequests: 0, ...extra }), { timeline: true })
+        .simulation.timeline!.requests.arrivalS,
+    );
+  const distinct = (xs: number[]) => new Set(xs.map((t) => t.toFixed(6))).size;
+
+  it('start together, as benchmark clients do, and split into the prefill groups the step budget takes', () => {
+    // 16 prompts of 1024 tokens under a 4096-token budget: 4 per step, so re-arrivals come in ≥ 4 groups.
+    const arr = arrivals({ engine: { name: 'vllm' }, maxBatchedTokens: 4096 });
+    expect(arr.slice(0, 16).every((t) => t === 0)).toBe(true);
+    const round2 = arr.slice(16, 32);
+    expect(distinct(round2)).toBeGreaterThanOrEqual(4);
+    expect(distinct(round2)).toBeLessThan(16);
   });
 
-  it('do not arrive together: first arrivals are spread and re-arrivals do not come in one block', () => {
-    const r = evaluateSimulated(scenario({}, closed(16, 96)), { timeline: true });
-    const arr = Array.from(r.simulation.timeline!.requests.arrivalS);
-    const distinct = new Set(arr.map((t) => t.toFixed(6)));
-    // Lockstep (all at t = 0, re-arriving per prefill group) gave at most a handful of distinct times.
-    expect(distinct.size).toBeGreaterThan(arr.length * 0.8);
-    const firsts = arr.slice(0, 16);
-    expect(Math.max(...firsts)).toBeGreaterThan(0);
+  it('desynchronise when lengths vary', () => {
+    const arr = arrivals({}, { output: { kind: 'uniform', min: 64, max: 192 } });
+    expect(distinct(arr.slice(16))).toBeGreaterThan(arr.slice(16).length * 0.8);
+  });
+});
+
+describe('the overlap gate', () => {
+  const ttftMs = (overlapScheduling: boolean, users: number) =>
+    evaluateSimulated(
+      scenario(
+        { engine: { name: 'vllm' }, overlapScheduling, maxBatchedTokens: 1024 },
+        { ...closed(users, users * 8), warmupRequests: users },
+      ),
+    ).metrics.ttftMs!.mean;
+
+  it('holds a prompt that arrives while a step runs out of the step formed ahead, never when idle', () => {
+    // One user: the engine is idle when each prompt arrives, so overlap adds no wait (it only hides host time).
+    expect(ttftMs(true, 1)).toBeLessThanOrEqual(ttftMs(false, 1));
+    // Eight users: prompts arrive while decodes run, and overlap makes them wait one step more.
+    expect(ttftMs(true, 8)).toBeGreaterThan(ttftMs(false, 8));
   });
 });
 
@@ -75,7 +92,11 @@ describe('engine scheduling', () => {
   it('SGLang without mixed chunks runs prefill-only steps; with --enable-mixed-chunk they mix', () => {
     const run = (mixed: boolean) =>
       evaluateSimulated(
-        scenario({ engine: { name: 'sglang' }, mixedPrefillDecode: mixed }, { ...closed(8, 40), warmupRequests: 0 }),
+        scenario(
+          { engine: { name: 'sglang' }, mixedPrefillDecode: mixed },
+          // Varied output lengths, so prompts arrive while others decode.
+          { ...closed(8, 40), warmupRequests: 0, output: { kind: 'uniform', min: 64, max: 192 } },
+        ),
         { timeline: true },
       ).simulation.timeline!.iterations;
     const mixedSteps = (it: ReturnType<typeof run>) => {

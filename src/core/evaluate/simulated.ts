@@ -9,8 +9,7 @@
  * a bad trace row — listed by line number).
  */
 import { resolvePools, type Pool } from '../cost/pools.ts';
-import { seqsFitting, sequenceMisfit, steadyState, withMisfit } from '../cost/estimator.ts';
-import type { Deployment } from '../cost/deployment.ts';
+import { seqsFitting, sequenceMisfit, withMisfit } from '../cost/estimator.ts';
 import { memoryReport, type MemoryReport } from '../cost/memory.ts';
 import { countParams } from '../model/params.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -27,7 +26,7 @@ import {
   type TierTransferTimeline,
 } from '../sim/engine.ts';
 import { kvEngineOf } from '../kvplan/engine.ts';
-import { buildWorkload, DEFAULT_MAX_SIM_REQUESTS, type SimWorkload } from '../sim/requests.ts';
+import { buildWorkload, DEFAULT_MAX_SIM_REQUESTS } from '../sim/requests.ts';
 import { stabilityVerdict, type Stability } from '../sim/stability.ts';
 import { downsampleSteps, statsOf, type DownsampledSeries } from '../sim/stats.ts';
 import { describeBottleneck } from './bottleneck.ts';
@@ -355,7 +354,6 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
     }),
     requests: reqs,
     closedLoopUsers: workload.closedLoopUsers,
-    closedLoopStartS: closedLoopStarts(workload, dep, scenario, meanIn, meanOut),
     prefix: workload.prefix,
     kvTransfer: link,
     maxIterations: Math.max(1, Math.floor(opts.maxIterations ?? DEFAULT_MAX_SIM_ITERATIONS)),
@@ -378,29 +376,6 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
     meanCtx: meanIn + meanOut / 2,
     warmup: workload.warmup,
   });
-}
-
-/**
- * Closed-loop users' first arrivals spread over one request lifetime (sim/requests.ts
- * closedLoopStartFractions), the lifetime being the closed form's steady-state E2E at the users'
- * concurrency with the mean lengths. Undefined (all at t = 0) when not a closed loop or not finite.
- */
-function closedLoopStarts(
-  w: SimWorkload,
-  dep: Deployment,
-  scenario: Scenario,
-  meanIn: number,
-  meanOut: number,
-): Float64Array | undefined {
-  if (w.closedLoopStartFrac === null || w.closedLoopStartFrac.length <= 1) return undefined;
-  const ss = steadyState(dep, {
-    ...scenario.workload,
-    inputTokens: Math.max(1, Math.round(meanIn)),
-    outputTokens: Math.max(1, Math.round(meanOut)),
-  });
-  const lifeS = ss.e2eS;
-  if (!Number.isFinite(lifeS) || lifeS <= 0) return undefined;
-  return w.closedLoopStartFrac.map((f) => f * lifeS);
 }
 
 interface SummaryCtx {

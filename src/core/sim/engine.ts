@@ -218,9 +218,11 @@ class Engine {
     const { n } = this;
     const closed = this.input.closedLoopUsers;
     if (closed !== null) {
+      // Every user sends at t = 0, as benchmark clients (aiperf, vllm bench) start their workers together.
+      // Users desynchronise only through the engine and the lengths: a wave splits into the prefill groups
+      // the step budget takes and (with overlap) the step each lands in, and length variation spreads them.
       const first = Math.min(closed, n);
-      const start = this.input.closedLoopStartS;
-      for (let i = 0; i < first; i++) this.heap.push(start?.[i] ?? 0, 0, EV_ARRIVAL, i, 0);
+      for (let i = 0; i < first; i++) this.heap.push(0, 0, EV_ARRIVAL, i, 0);
       this.nextClosed = first;
     }
     let ai = 0;
@@ -436,7 +438,12 @@ class Engine {
     if (ver !== inst.wakeVer) return;
     inst.wakeAt = Infinity;
     // Terminates: each pass removes one in-flight micro-batch (at most pp).
-    while (inst.inflight.length > 0 && inst.inflight[0]!.endS <= t) this.finalize(inst, shiftFirst(inst.inflight));
+    while (inst.inflight.length > 0 && inst.inflight[0]!.endS <= t) {
+      const mb = shiftFirst(inst.inflight);
+      inst.lastEndS = mb.endS;
+      inst.lastStepStartS = mb.steps > 1 ? mb.startS + mb.cumS(mb.steps - 1) : mb.startS;
+      this.finalize(inst, mb);
+    }
     if (this.out.truncated !== null) return;
     // Requests issued at t (closed loop, transfers) are routed before this instance schedules.
     if (this.heap.topT() <= t && this.heap.topCls() === 0) {
@@ -468,6 +475,20 @@ class Engine {
     return mb;
   }
 
+  /**
+   * The overlap gate. Under overlap / async scheduling (TRT-LLM's overlap scheduler, SGLang's overlap loop,
+   * vLLM V1 async scheduling: ENGINE-FACTS §0, §6 [TRT-OVERLAP]) the engine forms step n+1 while step n
+   * computes, so a step launched straight after the previous one holds only requests that had arrived when
+   * that previous step started; a later arrival waits one more step — the closed form's second step ahead
+   * of an arrival (cost/estimator.ts stepsAheadOfArrival). After an idle gap nothing was formed ahead, and
+   * pipeline micro-batches (pp > 1) keep their own queue: no gate.
+   */
+  private overlapCutoffS(inst: Inst, t: number): number {
+    const p = inst.pool;
+    if (!p.rt.overlapScheduling || p.pp > 1 || t > inst.lastEndS) return Infinity;
+    return inst.lastStepStartS;
+  }
+
   private launch(inst: Inst, t: number): boolean {
     const p = inst.pool;
     if (inst.inflight.length >= p.pp || inst.stageFree[0]! > t) return false;
@@ -475,7 +496,13 @@ class Engine {
     const coster = p.coster;
     coster.reset();
     this.s.launchId++;
-    const work = this.scheduler.fill(inst, mb, t);
+    inst.admitCutoffS = this.overlapCutoffS(inst, t);
+    let work = this.scheduler.fill(inst, mb, t);
+    // Nothing else to run: the engine loop is idle, so it takes the held-back prompts at once.
+    if (mb.count === 0 && work.gated) {
+      inst.admitCutoffS = Infinity;
+      work = this.scheduler.fill(inst, mb, t);
+    }
     const { swapIn, swapOut, swapInSsd, swapOutSsd, reload } = work;
     if (mb.count === 0) {
       this.mbPool.push(mb);
@@ -520,6 +547,7 @@ class Engine {
       this.input.disableLeaps !== true &&
       !work.preempted &&
       !work.skipped &&
+      !work.gated &&
       hostTok === 0 &&
       ssdTok === 0 &&
       p.role !== 'prefill' &&

@@ -94,6 +94,11 @@ export interface Inst {
   /** Swapped KV held in this instance's host / NVMe swap space, bytes. */
   hostUsed: number;
   ssdUsed: number;
+  /** End and start of the last step this instance finished (the overlap gate, engine.ts launch). */
+  lastEndS: number;
+  lastStepStartS: number;
+  /** The launch being filled admits only requests that arrived by then (Infinity: no gate). */
+  admitCutoffS: number;
 }
 
 /**
@@ -197,6 +202,9 @@ export function buildPool(p: SimPoolInput, prefix: PrefixModel, insts: Inst[]): 
       recvFree: 0,
       hostUsed: 0,
       ssdUsed: 0,
+      lastEndS: -Infinity,
+      lastStepStartS: -Infinity,
+      admitCutoffS: Infinity,
     };
     pool.insts.push(inst);
     insts.push(inst);

@@ -7,7 +7,6 @@ import { ScenarioError } from '../cost/deployment.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { resolveRuntime } from '../engine/resolve.ts';
 import { generateRequests } from '../workload/generate.ts';
-import { createRng } from '../workload/rng.ts';
 import { parseTraceOnce } from '../workload/traces.ts';
 import { workloadLengths } from '../workload/clamp.ts';
 import type { LengthDist, RequestSpec } from '../workload/types.ts';
@@ -40,30 +39,6 @@ export interface SimWorkload {
   warnings: string[];
   /** The first `warmup` requests (by id) run first and are left out of every statistic. */
   warmup: number;
-  /**
-   * Closed loop only: each user's first request starts at this fraction of one request lifetime
-   * (seeded, uniform in [0, 1), sorted), so users do not move in lockstep (null otherwise).
-   */
-  closedLoopStartFrac: Float64Array | null;
-}
-
-/** RNG stream for closed-loop start offsets (independent of the length and arrival streams). */
-const START_STREAM = 7;
-
-/**
- * Staggered starts for closed-loop users. Benchmark clients never stay in lockstep: HTTP, tokenizer
- * and scheduling jitter spread them over the request lifetime within a few rounds (and aiperf / vllm
- * bench discard a warm-up). Starting user u at U(0,1)·lifetime, drawn from the scenario's seed, puts
- * the simulation directly into that desynchronised steady state; without it all users start at t = 0,
- * retire in the same step and re-arrive together, prefilling one block of prompts per wave forever.
- */
-export function closedLoopStartFractions(users: number, seed: number): Float64Array {
-  const rng = createRng(seed, START_STREAM);
-  const out = new Float64Array(users);
-  for (let i = 0; i < users; i++) out[i] = rng.next();
-  out.sort();
-  if (users > 0) out[0] = 0;
-  return out;
 }
 
 function fixedOr(dist: LengthDist | undefined, tokens: number): LengthDist {
@@ -178,7 +153,5 @@ export function buildWorkload(
   // Warm-up requests come first and never take every request (at least one is measured).
   const warmup = Math.min(w.warmupRequests, Math.max(0, requests.length - 1));
   if (warmup > 0) source += `, first ${warmup} as warm-up (not in the statistics)`;
-  const closedLoopStartFrac =
-    closedLoopUsers !== null ? closedLoopStartFractions(Math.min(closedLoopUsers, requests.length), w.seed) : null;
-  return { requests, closedLoopUsers, openLoop, prefix, source, warnings, warmup, closedLoopStartFrac };
+  return { requests, closedLoopUsers, openLoop, prefix, source, warnings, warmup };
 }

@@ -41,6 +41,8 @@ export interface LaunchWork {
   /** Some group preempted, or skipped a request it could not schedule (either ends a leap). */
   preempted: boolean;
   skipped: boolean;
+  /** A waiting request was held back by the overlap gate (ends a leap: it joins the next step). */
+  gated: boolean;
   /** Token-equivalents swapped in / out over the host link, to / from NVMe, and reloaded from host. */
   swapIn: number;
   swapOut: number;
@@ -66,6 +68,7 @@ export class Scheduler {
   private readonly work: LaunchWork = {
     preempted: false,
     skipped: false,
+    gated: false,
     swapIn: 0,
     swapOut: 0,
     swapInSsd: 0,
@@ -88,6 +91,7 @@ export class Scheduler {
     const w = this.work;
     w.preempted = false;
     w.skipped = false;
+    w.gated = false;
     w.swapIn = 0;
     w.swapOut = 0;
     w.swapInSsd = 0;
@@ -282,6 +286,12 @@ export class Scheduler {
         return;
       }
       const r = g.waiting.front();
+      // Overlap / async scheduling formed this step while the last one ran: a prompt that arrived after
+      // that (FCFS: every one behind it too) joins the step after (engine.ts launch, the overlap gate).
+      if (this.out.arrivalS[r]! > inst.admitCutoffS) {
+        this.work.gated = true;
+        return;
+      }
       const fresh = this.s.computed[r] === 0 && this.s.swapped[r] === 0;
       const cached = fresh && p.role !== 'decode' ? this.prefixHitTokens(p, g, r) : 0;
       // Under a KV strategy a shared prefix is never prefilled again, and multi-turn reuse loads a

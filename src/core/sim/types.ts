@@ -23,8 +23,6 @@ export interface SimInput {
   pools: SimPoolInput[];
   requests: readonly RequestSpec[];
   closedLoopUsers: number | null;
-  /** Closed loop: when each user's first request arrives, seconds (absent = all at t = 0). */
-  closedLoopStartS?: Float64Array;
   prefix: PrefixModel;
   kvTransfer: KvTransferLink | null;
   maxIterations: number;
