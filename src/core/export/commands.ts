@@ -275,9 +275,19 @@ export function vllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   const q = weightQuantNote(s, c);
   if (q === 'fp8') argv.push('--quantization', 'fp8');
   argv.push('--dtype', s.precision.activations === 'fp16' ? 'float16' : 'bfloat16');
-  argv.push('--max-model-len', String(maxModelLen(s)));
+  const modelLen = maxModelLen(s);
+  argv.push('--max-model-len', String(modelLen));
   argv.push('--max-num-seqs', String(rt.maxNumSeqs));
   argv.push('--max-num-batched-tokens', String(rt.maxBatchedTokens));
+  // vLLM's SchedulerConfig refuses to start on these (its defaults cap max_num_seqs at the budget, §1.2).
+  if (rt.maxBatchedTokens < rt.maxNumSeqs)
+    notes.push(
+      `vLLM refuses --max-num-batched-tokens ${rt.maxBatchedTokens} below --max-num-seqs ${rt.maxNumSeqs}: raise the token budget or lower the sequence cap.`,
+    );
+  if (!rt.chunkedPrefill && rt.maxBatchedTokens < modelLen)
+    notes.push(
+      `Without chunked prefill vLLM refuses a token budget (${rt.maxBatchedTokens}) below --max-model-len ${modelLen}: a prompt must fit one step.`,
+    );
   // V1: boolean flags with --no- twins. V0 (0.6): --enable-chunked-prefill takes True/False (it auto-enables
   // above 32K context, ENGINE-FACTS §1.1), --enable-prefix-caching is a plain switch, off by default.
   if (v1) {

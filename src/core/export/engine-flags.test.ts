@@ -381,6 +381,17 @@ describe('launch commands × engine release lines (issue 12 audit)', () => {
     expect(flagValue(v06.argv, '--data-parallel-size')).toBeNull();
     expect(flagValue(v06.argv, '--enable-chunked-prefill')).toBe('False');
     expect(v06.text).toMatch(/^# Plan has dp=2 replicas/m);
+    // vLLM would refuse these budgets at start-up: the command says so.
+    const tight = engineCommand(
+      'vllm',
+      on(
+        { name: 'vllm', version: '0.19.0' },
+        { tp: 8 },
+        { maxNumSeqs: 512, maxBatchedTokens: 256, chunkedPrefill: false },
+      ),
+    );
+    expect(tight.text).toMatch(/^# vLLM refuses --max-num-batched-tokens 256 below --max-num-seqs 512/m);
+    expect(tight.text).toMatch(/^# Without chunked prefill vLLM refuses a token budget \(256\) below --max-model-len/m);
     // SGLang 0.4: expert parallelism through --enable-ep-moe; no --page-size.
     const s04 = engineCommand('sglang', on({ name: 'sglang', version: '0.4.3' }, { tp: 8, ep: 8 }));
     expect(s04.argv).toContain('--enable-ep-moe');
