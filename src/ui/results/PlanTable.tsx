@@ -224,7 +224,7 @@ export function PlanTable({ result }: { result: SearchResult }) {
                   </div>
                 </td>
                 <td data-metric="throughput">
-                  {fmtNum(m.outputTokPerSecPerGpu, 4)}
+                  <span data-testid="plan-throughput">{fmtNum(m.outputTokPerSecPerGpu, 4)}</span>
                   {bandOf(band.outputTokPerSecPerGpu)}
                 </td>
                 <td className={m.goodputReqPerSec > 0 ? undefined : 'cell-bad'} data-metric="goodput">
