@@ -25,7 +25,7 @@ usage:
   parakv evaluate --link '<url or #s2.… fragment>' [--format json|table] [--fast]
       simulates the workload (discrete-event); --fast uses the closed-form estimator
       --calibrate a.json,b.jsonl  fit runtime.engine.calibration to your benchmark results first
-      (vLLM bench serve JSON, SGLang bench_serving JSONL, aiperf/genai-perf export, trtllm-bench report)
+      (vLLM bench serve JSON, SGLang bench_serving JSONL, aiperf/genai-perf export, trtllm-bench report or --report_json)
   parakv link <scenario.json|-> [--base https://host/path/]
   parakv validate <scenario.json|->
   parakv search <scenario.json> [--objective ...] [--top N] [--kv-strategies bf16,fp8,kivi2,h2o] [--allow-lossy] [--json]

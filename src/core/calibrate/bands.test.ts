@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import BANDS from './error-bands.json';
-import { BAND_FLOOR_PCT, bandsOf, formatBand, publicBand, withBandFields, type BandsFile } from './bands.ts';
+import {
+  BAND_FLOOR_PCT,
+  bandTextsOf,
+  bandsOf,
+  formatBand,
+  publicBand,
+  withBandFields,
+  type BandsFile,
+} from './bands.ts';
 
 const file = BANDS as BandsFile;
 const measuredH100 = { basis: 'measured kernels · H100 SXM · vLLM 0.19.0', gpu: { id: 'h100-sxm', name: 'H100' } };
@@ -38,5 +46,15 @@ describe('error bands from the public fidelity residuals', () => {
       { runtime: {} } as never,
     ) as unknown as { metrics: Record<string, unknown> };
     expect(Object.keys(r.metrics)).toEqual(['tpotMs', 'tpotMsBandPct', 'outputTokPerSec', 'outputTokPerSecBandPct']);
+  });
+  it('gives the plan table its band texts: the band of each number and where it comes from', () => {
+    const s = { runtime: { engine: { name: 'vllm' } } } as never;
+    const t = bandTextsOf(measuredH100, s);
+    const b = bandsOf(measuredH100, s);
+    expect(t.ttftMs.text).toBe(formatBand(b.ttftMs));
+    expect(t.tpotMs.title).toBe(`Expected error ${formatBand(b.tpotMs)}: ${b.tpotMs.source}`);
+    // tok/s/GPU carries the output-throughput band (BANDED_METRICS).
+    expect(t.outputTokPerSecPerGpu.text).toBe(formatBand(b.outputTokPerSec));
+    expect(t.outputTokPerSecPerGpu.text).toMatch(/^± \d+(\.\d)? %$/);
   });
 });

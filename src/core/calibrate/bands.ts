@@ -108,6 +108,18 @@ export function formatBand(b: Band): string {
   return `± ${b.pct < 10 ? b.pct.toFixed(1) : Math.round(b.pct)} %`;
 }
 
+/** Every headline number's band as display text ("± 12 %") with where it comes from, for tables and tooltips. */
+export function bandTextsOf(
+  r: Pick<EvaluationResult, 'basis' | 'gpu'>,
+  s: Pick<Scenario, 'runtime'>,
+): Record<BandedMetric, { text: string; title: string }> {
+  const bands = bandsOf(r, s);
+  const out = {} as Record<BandedMetric, { text: string; title: string }>;
+  for (const k of Object.keys(bands) as BandedMetric[])
+    out[k] = { text: formatBand(bands[k]), title: `Expected error ${formatBand(bands[k])}: ${bands[k].source}` };
+  return out;
+}
+
 /**
  * A result with the band next to each headline number, as the CLI's JSON prints it:
  * `metrics.tpotMs` is followed by `metrics.tpotMsBandPct`; `errorBands` says where each band comes from.

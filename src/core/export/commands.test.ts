@@ -135,7 +135,7 @@ describe('SGLang command', () => {
     expect(flagValue(argv, '--tp')).toBe('16');
     expect(flagValue(argv, '--dp')).toBe('16');
     expect(argv).toContain('--enable-dp-attention');
-    expect(flagValue(argv, '--ep')).toBe('16');
+    expect(flagValue(argv, '--ep-size')).toBe('16');
     expect(flagValue(argv, '--nnodes')).toBe('2');
   });
 

@@ -8,7 +8,7 @@
  *    balancing) when all replicas fit on one node and no attention-DP/EP is involved; otherwise the
  *    command is for one instance and a comment says to start `dp` of them behind a load balancer;
  *  - attention-DP: vLLM `--data-parallel-size` + `--enable-expert-parallel` (EP spans TP×DP);
- *    SGLang `--tp <tp·adp> --dp <adp> --enable-dp-attention --ep <ep>`; TensorRT-LLM
+ *    SGLang `--tp <tp·adp> --dp <adp> --enable-dp-attention --ep-size <ep>`; TensorRT-LLM
  *    `enable_attention_dp` with `--tp_size <tp·adp>`;
  *  - where an engine cannot express a knob (e.g. an int4 KV cache) the command keeps the engine's
  *    default and a `#` comment line says so. Comments come first so the command stays copy-pasteable.
@@ -16,6 +16,9 @@
  *    values, else its engine profile's defaults — every knob the plan was costed with is set
  *    explicitly. Flag names: ENGINE-FACTS.md §0–§3 (vLLM EngineArgs [VLLM-ARG-V1], SGLang
  *    server_args [SGL-SA-05], TRT-LLM trtllm-serve / llm_args [TRT-SERVE], [TRT-ARGS], [TRT-KVDOC]).
+ *  - flags differ by release line (vLLM 0.6 vs V1, SGLang 0.4 vs 0.5, TRT-LLM 0.19 vs 1.x): a command targets
+ *    the scenario's own profile when it runs on that engine, else the engine's newest, and emits only what that
+ *    line accepts (engine-flags.ts); a knob it cannot set becomes a `#` comment.
  *  - the memory fraction is translated between engines' meanings (share of total HBM, weights + KV
  *    pool, share of free memory after weights) with the evaluation's memory figures when given.
  */
@@ -23,8 +26,9 @@ import { resolveModel } from '../cost/deployment.ts';
 import { getModel } from '../model/catalog.ts';
 import { checkpointPrecisionOf } from '../model/precision.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { MemorySemantics } from '../engine/profiles.ts';
-import { resolveRuntime } from '../engine/resolve.ts';
+import { ENGINE_LABELS, type MemorySemantics } from '../engine/profiles.ts';
+import { resolveRuntime, type ResolvedRuntime } from '../engine/resolve.ts';
+import { accepts, targetProfileId } from './engine-flags.ts';
 import { acceptanceOf } from '../spec/defaults.ts';
 import {
   sglangSpeculativeArgs,
@@ -62,6 +66,8 @@ export interface MemoryHint {
   reservedGB: number;
   kvCacheGB: number;
   capacityGB: number;
+  /** Recurrent state the engine carves out of the same pool (Mamba / Gated DeltaNet layers), GB. */
+  stateGB?: number;
 }
 
 const SAFE = /^[A-Za-z0-9_./:=@%+,-]+$/;
@@ -135,10 +141,11 @@ interface Layout {
   nodesPerInstance: number;
 }
 
-function layout(s: Scenario): Layout {
+/** `dpFlag`: the engine version can launch data-parallel replicas from one command. */
+function layout(s: Scenario, dpFlag = true): Layout {
   const { tp, pp, dp, ep, attentionDp: adp } = s.plan;
   const instanceGpus = tp * pp * adp;
-  const replicasInOneCommand = dp > 1 && adp === 1 && ep === 1 && instanceGpus * dp <= s.cluster.gpusPerNode;
+  const replicasInOneCommand = dpFlag && dp > 1 && adp === 1 && ep === 1 && instanceGpus * dp <= s.cluster.gpusPerNode;
   return {
     tp,
     pp,
@@ -226,19 +233,36 @@ function weightQuantNote(s: Scenario, c: string[]): string | null {
   return null;
 }
 
+/**
+ * The largest decode batch vLLM replays from a CUDA graph on its own: V0 captures up to 256
+ * [VLLM-MR-V0]; V1 up to min(2·max_num_seqs·(1 + spec tokens), 512), capped by the token budget
+ * [VLLM-COMP]. Either way a batch never exceeds max_num_seqs.
+ */
+function vllmGraphBatch(rt: ResolvedRuntime, v0: boolean, specTokens: number): number {
+  const capture = v0 ? 256 : Math.min(2 * rt.maxNumSeqs * (1 + specTokens), 512, rt.maxBatchedTokens);
+  return Math.min(capture, rt.maxNumSeqs);
+}
+
 export function vllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
-  const L = layout(s);
   const rt = resolveRuntime(s);
+  const pid = targetProfileId('vllm', rt);
+  const has = (flag: string) => accepts('vllm', pid, flag);
+  const v1 = has('--data-parallel-size');
+  const L = layout(s, v1);
   const c: string[] = [];
   const notes: string[] = [];
   const argv = ['vllm', 'serve', modelArg(s)];
   argv.push('--tensor-parallel-size', String(L.tp));
   argv.push('--pipeline-parallel-size', String(L.pp));
-  argv.push('--data-parallel-size', String(L.replicasInOneCommand ? L.dp : L.adp));
+  if (v1) argv.push('--data-parallel-size', String(L.replicasInOneCommand ? L.dp : L.adp));
+  else if (L.adp > 1)
+    notes.push(`vLLM ${pid} has no data-parallel attention: the attention-DP ranks run as tensor parallelism.`);
   if (L.ep > 1) {
-    argv.push('--enable-expert-parallel');
-    if (L.ep !== L.tp * L.adp)
-      notes.push(`vLLM sets the expert-parallel size to tp × dp = ${L.tp * L.adp}; this plan asks for ep=${L.ep}.`);
+    if (v1) {
+      argv.push('--enable-expert-parallel');
+      if (L.ep !== L.tp * L.adp)
+        notes.push(`vLLM sets the expert-parallel size to tp × dp = ${L.tp * L.adp}; this plan asks for ep=${L.ep}.`);
+    } else notes.push(`vLLM ${pid} has no expert parallelism: experts are sharded across the TP ranks.`);
   }
   if (L.nodesPerInstance > 1) argv.push('--distributed-executor-backend', 'ray');
   const kv = s.precision.kvCache;
@@ -251,28 +275,57 @@ export function vllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   const q = weightQuantNote(s, c);
   if (q === 'fp8') argv.push('--quantization', 'fp8');
   argv.push('--dtype', s.precision.activations === 'fp16' ? 'float16' : 'bfloat16');
-  argv.push('--max-model-len', String(maxModelLen(s)));
+  const modelLen = maxModelLen(s);
+  argv.push('--max-model-len', String(modelLen));
   argv.push('--max-num-seqs', String(rt.maxNumSeqs));
   argv.push('--max-num-batched-tokens', String(rt.maxBatchedTokens));
-  argv.push(rt.chunkedPrefill ? '--enable-chunked-prefill' : '--no-enable-chunked-prefill');
-  argv.push(rt.prefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching');
+  // vLLM's SchedulerConfig refuses to start on these (its defaults cap max_num_seqs at the budget, §1.2).
+  if (rt.maxBatchedTokens < rt.maxNumSeqs)
+    notes.push(
+      `vLLM refuses --max-num-batched-tokens ${rt.maxBatchedTokens} below --max-num-seqs ${rt.maxNumSeqs}: raise the token budget or lower the sequence cap.`,
+    );
+  if (!rt.chunkedPrefill && rt.maxBatchedTokens < modelLen)
+    notes.push(
+      `Without chunked prefill vLLM refuses a token budget (${rt.maxBatchedTokens}) below --max-model-len ${modelLen}: a prompt must fit one step.`,
+    );
+  // V1: boolean flags with --no- twins. V0 (0.6): --enable-chunked-prefill takes True/False (it auto-enables
+  // above 32K context, ENGINE-FACTS §1.1), --enable-prefix-caching is a plain switch, off by default.
+  if (v1) {
+    argv.push(rt.chunkedPrefill ? '--enable-chunked-prefill' : '--no-enable-chunked-prefill');
+    argv.push(rt.prefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching');
+  } else {
+    argv.push('--enable-chunked-prefill', rt.chunkedPrefill ? 'True' : 'False');
+    if (rt.prefixCaching) argv.push('--enable-prefix-caching');
+  }
   argv.push('--block-size', String(rt.kvBlockSize));
   argv.push('--gpu-memory-utilization', fmtFraction(memoryFractionFor('share-of-total', s, mem, notes)));
   if (!rt.cudaGraphs) argv.push('--enforce-eager');
-  // Async scheduling (ENGINE-FACTS §1.3 [VLLM-ASYNC]): on by default from ≈0.14; absent before 0.10.2.
-  if (rt.overlapScheduling) argv.push('--async-scheduling');
-  else if (rt.engine.profileId !== '0.6' && rt.engine.profileId !== '0.10') argv.push('--no-async-scheduling');
-  if (!rt.mixedPrefillDecode)
+  // Async scheduling (ENGINE-FACTS §0, §1.3 [VLLM-SCHED], [VLLM-ASYNC]): off through 0.11, on by default later.
+  const asyncDefault = pid !== '0.6' && pid !== '0.10';
+  if (!has('--async-scheduling')) {
+    if (rt.overlapScheduling)
+      notes.push(`vLLM ${pid} has no async scheduling (V0 overlaps output processing only); this plan assumes it.`);
+  } else if (rt.overlapScheduling) argv.push('--async-scheduling');
+  else if (asyncDefault) argv.push('--no-async-scheduling');
+  if (!rt.mixedPrefillDecode && v1)
     notes.push(
       'vLLM V1 always batches decodes with prefill chunks (decode-first); prefill-only steps are not selectable.',
     );
-  if (rt.preemption !== 'recompute')
-    notes.push(`vLLM V1 preempts by recompute; this plan was costed with ${rt.preemption}.`);
-  if (rt.cudaGraphs && rt.cudaGraphMaxBatch !== Math.min(2 * rt.maxNumSeqs, 512, rt.maxBatchedTokens))
+  if (!v1 && rt.mixedPrefillDecode !== rt.chunkedPrefill)
     notes.push(
-      `The plan assumes CUDA graphs up to batch ${rt.cudaGraphMaxBatch}; set the capture sizes in --compilation-config to match.`,
+      `vLLM ${pid} mixes prefill chunks with decodes exactly when chunked prefill is on; this plan assumes ${rt.mixedPrefillDecode ? 'mixed' : 'separate'} steps.`,
     );
-  if (s.runtime.speculative) argv.push(...vllmSpeculativeArgs(s.runtime.speculative, architectureOf(s)));
+  if (rt.preemption !== 'recompute')
+    notes.push(`vLLM preempts by recompute; this plan was costed with ${rt.preemption}.`);
+  const specTokens = s.runtime.speculative?.draftTokens ?? 0;
+  if (rt.cudaGraphs && Math.min(rt.cudaGraphMaxBatch, rt.maxNumSeqs) !== vllmGraphBatch(rt, !v1, specTokens))
+    notes.push(
+      `The plan assumes CUDA graphs up to batch ${rt.cudaGraphMaxBatch}; vLLM captures up to ${vllmGraphBatch(rt, !v1, specTokens)}: set the capture sizes in --compilation-config to match.`,
+    );
+  if (s.runtime.speculative) {
+    if (has('--speculative-config')) argv.push(...vllmSpeculativeArgs(s.runtime.speculative, architectureOf(s)));
+    else notes.push(`vLLM ${pid} predates --speculative-config: configure the draft with that release's flags.`);
+  }
   const comments = [...replicaComments(L, s, 'vLLM'), ...c, ...notes, ...specNotes(s)];
   return { engine: 'vllm', text: render(comments, argv), argv, notes: comments };
 }
@@ -280,14 +333,29 @@ export function vllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
 export function sglangCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   const L = layout(s);
   const rt = resolveRuntime(s);
+  const pid = targetProfileId('sglang', rt);
+  const has = (flag: string) => accepts('sglang', pid, flag);
   const c: string[] = [];
   const notes: string[] = [];
   const argv = ['python', '-m', 'sglang.launch_server', '--model-path', modelArg(s)];
   argv.push('--tp', String(L.tp * L.adp));
   if (L.adp > 1) argv.push('--dp', String(L.adp), '--enable-dp-attention');
   else if (L.replicasInOneCommand) argv.push('--dp', String(L.dp));
-  if (L.ep > 1) argv.push('--ep', String(L.ep));
-  if (L.pp > 1) argv.push('--pp-size', String(L.pp));
+  if (L.ep > 1) {
+    // 0.4.x: --enable-ep-moe, which sets ep = tp; 0.5.x: --ep-size alone.
+    if (has('--enable-ep-moe')) {
+      argv.push('--enable-ep-moe');
+      if (L.ep !== L.tp * L.adp)
+        notes.push(
+          `SGLang ${pid} sets the expert-parallel size to tp = ${L.tp * L.adp}; this plan asks for ep=${L.ep}.`,
+        );
+    }
+    argv.push('--ep-size', String(L.ep));
+  }
+  if (L.pp > 1) {
+    if (has('--pp-size')) argv.push('--pp-size', String(L.pp));
+    else notes.push(`SGLang ${pid} has no pipeline parallelism; this plan uses pp=${L.pp}: serve it with SGLang 0.5.`);
+  }
   if (L.nodesPerInstance > 1)
     argv.push('--nnodes', String(L.nodesPerInstance), '--node-rank', '0', '--dist-init-addr', 'HEAD_NODE_IP:5000');
   const kv = s.precision.kvCache;
@@ -303,7 +371,11 @@ export function sglangCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   argv.push('--chunked-prefill-size', rt.chunkedPrefill ? String(rt.maxBatchedTokens) : '-1');
   if (!rt.chunkedPrefill) argv.push('--max-prefill-tokens', String(rt.maxBatchedTokens));
   if (!rt.prefixCaching) argv.push('--disable-radix-cache');
-  argv.push('--page-size', String(rt.kvBlockSize));
+  if (has('--page-size')) argv.push('--page-size', String(rt.kvBlockSize));
+  else if (rt.kvBlockSize !== 1)
+    notes.push(
+      `SGLang ${pid} pages the KV cache one token at a time; this plan assumes ${rt.kvBlockSize}-token pages.`,
+    );
   argv.push('--mem-fraction-static', fmtFraction(memoryFractionFor('weights-and-kv', s, mem, notes)));
   if (!rt.cudaGraphs) argv.push('--disable-cuda-graph');
   else argv.push('--cuda-graph-max-bs', String(rt.cudaGraphMaxBatch));
@@ -312,7 +384,13 @@ export function sglangCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   if (rt.preemption === 'swap' || rt.preemption === 'reserve')
     notes.push(`SGLang retracts running requests when the KV pool fills; this plan was costed with ${rt.preemption}.`);
   if (L.nodesPerInstance > 1) notes.push('On node i, repeat the command with --node-rank i.');
-  if (s.runtime.speculative) argv.push(...sglangSpeculativeArgs(s.runtime.speculative));
+  const spec = s.runtime.speculative;
+  if (spec) {
+    // NGRAM drafting arrived in 0.5.x (ENGINE-FACTS §2.1 lists EAGLE for 0.4.3 [SGL-DOC-04]).
+    if (spec.method === 'ngram' && pid === '0.4')
+      notes.push(`SGLang ${pid} has no NGRAM drafter: serve this plan with SGLang 0.5.`);
+    else argv.push(...sglangSpeculativeArgs(spec));
+  }
   const comments = [...replicaComments(L, s, 'SGLang'), ...c, ...notes, ...specNotes(s)];
   return { engine: 'sglang', text: render(comments, argv), argv, notes: comments };
 }
@@ -341,10 +419,12 @@ export function memoryFractionFor(target: MemorySemantics, s: Scenario, mem?: Me
   const clamp = (x: number) => Math.min(0.99, Math.max(0.05, x));
   if (mem && mem.capacityGB > 0) {
     const overhead = mem.weightsGB + mem.activationsGB + mem.reservedGB;
-    if (target === 'share-of-total') return clamp((overhead + mem.kvCacheGB) / mem.capacityGB);
-    if (target === 'weights-and-kv') return clamp((mem.weightsGB + mem.kvCacheGB) / mem.capacityGB);
+    // The engine's pool holds the KV cache and any recurrent state (core/cost/memory.ts carves both from it).
+    const pool = mem.kvCacheGB + (mem.stateGB ?? 0);
+    if (target === 'share-of-total') return clamp((overhead + pool) / mem.capacityGB);
+    if (target === 'weights-and-kv') return clamp((mem.weightsGB + pool) / mem.capacityGB);
     const free = mem.capacityGB - overhead;
-    if (free > 0) return clamp(mem.kvCacheGB / free);
+    if (free > 0) return clamp(pool / free);
   }
   notes?.push(
     `The plan's memory fraction ${fmtFraction(rt.gpuMemoryUtilization)} is a ${rt.memorySemantics} share; this engine reads it as ${target}: check the KV pool size at start-up.`,
@@ -355,6 +435,8 @@ export function memoryFractionFor(target: MemorySemantics, s: Scenario, mem?: Me
 export function trtllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   const L = layout(s);
   const rt = resolveRuntime(s);
+  const pid = targetProfileId('trtllm', rt);
+  const has = (key: string) => accepts('trtllm', pid, key);
   const c: string[] = [];
   const notes: string[] = [];
   const yaml: string[] = [];
@@ -362,22 +444,40 @@ export function trtllmCommand(s: Scenario, mem?: MemoryHint): EngineCommand {
   yaml.push(`enable_chunked_prefill: ${rt.chunkedPrefill ? 'true' : 'false'}`);
   yaml.push('kv_cache_config:');
   const kv = s.precision.kvCache;
-  if (kv === 'fp8') yaml.push('  dtype: fp8');
-  else if (kv !== 'bf16' && kv !== 'fp16')
+  // 1.x: kv_cache_config.dtype; 0.19: pytorch_backend_config.kv_cache_dtype (below).
+  if (kv === 'fp8' && has('kv_cache_config.dtype')) yaml.push('  dtype: fp8');
+  else if (kv !== 'bf16' && kv !== 'fp16' && kv !== 'fp8')
     notes.push(`The TensorRT-LLM PyTorch backend has no ${kv} KV cache here: it keeps the model dtype.`);
   yaml.push(`  enable_block_reuse: ${rt.prefixCaching ? 'true' : 'false'}`);
-  yaml.push(`  tokens_per_block: ${rt.kvBlockSize}`);
+  if (has('kv_cache_config.tokens_per_block')) yaml.push(`  tokens_per_block: ${rt.kvBlockSize}`);
+  else if (rt.kvBlockSize !== 64)
+    notes.push(
+      `TensorRT-LLM ${pid} takes tokens_per_block from the build (64); this plan assumes ${rt.kvBlockSize}-token blocks.`,
+    );
   const kvFraction = fmtFraction(memoryFractionFor('share-of-free', s, mem, notes));
   yaml.push(`  free_gpu_memory_fraction: ${kvFraction}`);
-  if (!rt.cudaGraphs) yaml.push('cuda_graph_config: null');
-  else yaml.push('cuda_graph_config:', `  max_batch_size: ${rt.cudaGraphMaxBatch}`);
-  yaml.push(`disable_overlap_scheduler: ${rt.overlapScheduling ? 'false' : 'true'}`);
+  if (has('cuda_graph_config')) {
+    if (!rt.cudaGraphs) yaml.push('cuda_graph_config: null');
+    else yaml.push('cuda_graph_config:', `  max_batch_size: ${rt.cudaGraphMaxBatch}`);
+    yaml.push(`disable_overlap_scheduler: ${rt.overlapScheduling ? 'false' : 'true'}`);
+  } else {
+    yaml.push('pytorch_backend_config:', `  use_cuda_graph: ${rt.cudaGraphs ? 'true' : 'false'}`);
+    if (rt.cudaGraphs) yaml.push(`  cuda_graph_max_batch_size: ${rt.cudaGraphMaxBatch}`);
+    yaml.push(`  enable_overlap_scheduler: ${rt.overlapScheduling ? 'true' : 'false'}`);
+    if (kv === 'fp8') yaml.push('  kv_cache_dtype: fp8');
+  }
   // GUARANTEED_NO_EVICT reserves KV to completion; MAX_UTILIZATION may pause requests (ENGINE-FACTS §3.2 [TRT-ARGS]).
   yaml.push(
     'scheduler_config:',
     `  capacity_scheduler_policy: ${rt.preemption === 'reserve' ? 'GUARANTEED_NO_EVICT' : 'MAX_UTILIZATION'}`,
   );
-  if (s.runtime.speculative) yaml.push(...trtllmSpeculativeYaml(s.runtime.speculative));
+  const spec = s.runtime.speculative;
+  if (spec) {
+    const specYaml = trtllmSpeculativeYaml(spec, pid);
+    if (specYaml) yaml.push(...specYaml);
+    else
+      notes.push(`TensorRT-LLM ${pid} has no ${spec.method} drafter in the PyTorch backend: serve this plan with 1.x.`);
+  }
   if (!rt.mixedPrefillDecode)
     notes.push('TensorRT-LLM in-flight batching always mixes context and generation requests in one step.');
   if (weightQuantNote(s, c) === 'fp8')
@@ -427,12 +527,22 @@ function disaggregatedCommand(engine: Engine, s: Scenario, mem?: MemoryHint): En
     const ps = poolScenario(s, role);
     const c =
       engine === 'vllm' ? vllmCommand(ps, mem) : engine === 'sglang' ? sglangCommand(ps, mem) : trtllmCommand(ps, mem);
-    const extra = DISAGG_FLAGS[engine](role);
+    const pid = targetProfileId(engine, resolveRuntime(ps));
+    const wanted = DISAGG_FLAGS[engine](role);
+    // A release line without P/D flags (vLLM 0.6, SGLang 0.4) gets none; the comment says so.
+    const extra = wanted.filter((f) => !f.startsWith('--') || accepts(engine, pid, f));
+    if (extra.length < wanted.length) extra.length = 0;
     const argv = [...c.argv, ...extra];
     const pool = s.plan[role]!;
     const head = `${role === 'prefill' ? 'Prefill' : 'Decode'} pool: ${pool.instances} instance${pool.instances === 1 ? '' : 's'} of TP${pool.tp}${pool.pp > 1 ? ` PP${pool.pp}` : ''}${pool.ep > 1 ? ` EP${pool.ep}` : ''}${pool.attentionDp > 1 ? ` ADP${pool.attentionDp}` : ''}`;
     const text = extra.length > 0 ? `${c.text} \\\n  ${extra.map(shellQuote).join(' ')}` : c.text;
-    return { argv, text: `# ── ${head}\n${text}`, notes: c.notes };
+    const lacking =
+      extra.length < wanted.length ? [`${ENGINE_LABELS[engine]} ${pid} has no P/D disaggregation flags.`] : [];
+    return {
+      argv,
+      text: `# ── ${head}\n${lacking.map((l) => `# ${l}\n`).join('')}${text}`,
+      notes: [...lacking, ...c.notes],
+    };
   });
   const note = `Prefill/decode disaggregated plan. ${DISAGG_NOTE[engine]}`;
   return {

@@ -5,6 +5,27 @@ import type { ScenarioInput } from '../scenario/schema.ts';
 import type { Candidate, PlanKnobs, SearchResult } from '../search/types.ts';
 import { CSV_COLUMNS, csvField, resultsCsv, resultsJson } from './results.ts';
 import { memoryHeadroom } from '../views/headroom.ts';
+import { fmtRate, loadVerdict, planTier, rankingContext, rankPlans } from '../search/ranking.ts';
+
+/** RFC 4180 line → fields (the writer's quoting undone). */
+function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      cur += '"';
+      i++;
+    } else if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
 
 function evaluated(input: ScenarioInput) {
   const r = parseScenario(input);
@@ -67,7 +88,57 @@ describe('resultsCsv', () => {
     expect(row).toContain(`,${a.result.metrics.ttftMs!.p99},`);
     expect(lines[2]).toContain(",'=cmd");
     expect(lines[3]).toMatch(/^,rejected,TP1 DP8,colocated,1,1,8,1,1,,bf16,256,8192,/);
-    expect(lines[3]).toMatch(/"weights 141 GB > 72 GB budget, per GPU"$/);
+    expect(lines[3]).toMatch(/,"weights 141 GB > 72 GB budget, per GPU",,rejected,$/);
+    // No offered rate (offline): no tiers, so the three ranking columns are empty.
+    expect(lines[1]!.endsWith(',,,')).toBe(true);
+  });
+
+  it('adds each plan’s tier, verdict and reasons at the offered load (search/ranking.ts)', () => {
+    const at = (ratePerSec: number) => {
+      const plans = [a, b].map((e, i) => {
+        const s = {
+          ...e.scenario,
+          workload: { ...e.scenario.workload, arrival: { kind: 'poisson' as const, ratePerSec } },
+        };
+        return { ...result.ranked[i]!, result: evaluateSteadyState(s) };
+      });
+      const ctx = rankingContext(
+        { ...a.scenario, workload: { ...a.scenario.workload, arrival: { kind: 'poisson', ratePerSec } } },
+        'throughput-per-gpu',
+        'ttft-p99',
+      );
+      const ranked = rankPlans(plans, ctx);
+      const verdict = loadVerdict(ranked, ctx)!;
+      const lines = resultsCsv({ ...result, ranked, verdict })
+        .trimEnd()
+        .split('\r\n');
+      const col = (line: string, name: (typeof CSV_COLUMNS)[number]) => parseCsvLine(line)[CSV_COLUMNS.indexOf(name)];
+      return { ranked, lines, col, json: JSON.parse(resultsJson({ ...result, ranked, verdict }, a.scenario)) as Json };
+    };
+    type Json = { verdict: { kind: string }; ranked: { tier: number; verdict: string; reasons: string[] }[] };
+    // 1000 req/s swamps both plans: Tier 3, the queue grows.
+    const hot = at(1000);
+    for (const [i, p] of hot.ranked.entries()) {
+      expect(hot.col(hot.lines[i + 1]!, 'tier')).toBe('3');
+      expect(hot.col(hot.lines[i + 1]!, 'verdict')).toBe('overloaded');
+      expect(hot.col(hot.lines[i + 1]!, 'reasons')).toBe(
+        `queue grows without bound; serves ${fmtRate(p.result.metrics.requestsPerSec)} of 1000 req/s`,
+      );
+    }
+    expect(hot.json.verdict.kind).toBe('overloaded');
+    expect(hot.json.ranked[0]!.verdict).toBe('overloaded');
+    // 0.05 req/s both carry: the tier follows the SLO attainment, and the reasons say it.
+    const cool = at(0.05);
+    for (const [i, p] of cool.ranked.entries()) {
+      const tier = planTier(p.result, 0.05);
+      expect(tier).not.toBe(3);
+      expect(cool.col(cool.lines[i + 1]!, 'tier')).toBe(String(tier));
+      expect(cool.col(cool.lines[i + 1]!, 'verdict')).toBe(tier === 1 ? 'meets-slo' : 'misses-slo');
+      expect(cool.col(cool.lines[i + 1]!, 'reasons')).toMatch(
+        /^serves [\d.]+ of 0\.05 req\/s; \d+% of requests within SLO \(90% needed\)$/,
+      );
+      expect(cool.json.ranked[i]!.reasons).toEqual(cool.col(cool.lines[i + 1]!, 'reasons')!.split('; '));
+    }
   });
 
   it('escapes fields', () => {

@@ -6,6 +6,7 @@
 import type { RankedPlan, SearchResult } from '../search/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { memoryHeadroom } from '../views/headroom.ts';
+import { planStanding } from '../search/ranking.ts';
 
 export const CSV_COLUMNS = [
   'rank',
@@ -35,6 +36,9 @@ export const CSV_COLUMNS = [
   'on_pareto',
   'bottleneck',
   'reason',
+  'tier',
+  'verdict',
+  'reasons',
 ] as const;
 
 /** RFC 4180 field: quoted when it holds a comma, quote, CR or LF; formula-looking text is prefixed with ' (CSV injection). */
@@ -46,8 +50,12 @@ export function csvField(v: string | number | boolean | null | undefined): strin
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function rankedRow(p: RankedPlan, rank: number): (string | number | boolean | null)[] {
+/** The offered rate the ranking tiered against (the load verdict carries it; none = no tiers). */
+const offeredOf = (result: SearchResult) => result.verdict?.offeredReqPerSec ?? null;
+
+function rankedRow(p: RankedPlan, rank: number, offered: number | null): (string | number | boolean | null)[] {
   const r = p.result;
+  const st = planStanding(p, offered);
   const sc = p.candidate.scenario;
   const w = sc.workload ?? {};
   const h = memoryHeadroom(r, w.inputTokens ?? 1024, w.outputTokens ?? 256);
@@ -79,6 +87,9 @@ function rankedRow(p: RankedPlan, rank: number): (string | number | boolean | nu
     p.onPareto,
     r.bottleneck,
     p.reason,
+    st?.tier ?? null,
+    st?.verdict ?? null,
+    st ? st.reasons.join('; ') : null,
   ];
 }
 
@@ -86,7 +97,7 @@ export function resultsCsv(result: SearchResult): string {
   const rows: string[] = [CSV_COLUMNS.join(',')];
   result.ranked.forEach((p, i) =>
     rows.push(
-      rankedRow(p, i + 1)
+      rankedRow(p, i + 1, offeredOf(result))
         .map(csvField)
         .join(','),
     ),
@@ -105,7 +116,8 @@ export function resultsCsv(result: SearchResult): string {
     row[10] = rej.candidate.knobs.kvDtype;
     row[11] = rej.candidate.knobs.maxNumSeqs;
     row[12] = rej.candidate.knobs.maxBatchedTokens;
-    row[CSV_COLUMNS.length - 1] = rej.reason;
+    row[CSV_COLUMNS.indexOf('reason')] = rej.reason;
+    row[CSV_COLUMNS.indexOf('verdict')] = 'rejected';
     rows.push(row.map(csvField).join(','));
   }
   return rows.join('\r\n') + '\r\n';
@@ -124,8 +136,10 @@ export function resultsJson(result: SearchResult, searched: Scenario, options?: 
       secondary: result.secondary,
       counts: result.counts,
       elapsedMs: result.elapsedMs,
+      verdict: result.verdict ?? null,
       ranked: result.ranked.map((p, i) => ({
         rank: i + 1,
+        ...(planStanding(p, offeredOf(result)) ?? {}),
         id: p.candidate.id,
         label: p.candidate.label,
         group: p.candidate.group,

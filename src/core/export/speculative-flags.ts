@@ -55,16 +55,23 @@ export function sglangSpeculativeArgs(k: SpeculativeConfig): string[] {
   return argv;
 }
 
-/** The `speculative_config:` block of the TensorRT-LLM extra LLM-API yaml. */
-export function trtllmSpeculativeYaml(k: SpeculativeConfig): string[] {
+/**
+ * The `speculative_config:` block of the TensorRT-LLM extra LLM-API yaml for a release line (profile id), or
+ * null when that line has no such drafter. 0.19 names the EAGLE checkpoint `pytorch_eagle_weights_path`
+ * and has no NGram drafter in the PyTorch backend; 1.x uses `speculative_model_dir` (engine-flags.ts).
+ */
+export function trtllmSpeculativeYaml(k: SpeculativeConfig, profileId = '1.3'): string[] | null {
+  const legacy = profileId === '0.19';
   const y = ['speculative_config:'];
   if (k.method === 'mtp') y.push('  decoding_type: MTP', `  num_nextn_predict_layers: ${k.draftTokens}`);
-  else if (k.method === 'ngram') y.push('  decoding_type: NGram', `  max_draft_len: ${k.draftTokens}`);
-  else
+  else if (k.method === 'ngram') {
+    if (legacy) return null;
+    y.push('  decoding_type: NGram', `  max_draft_len: ${k.draftTokens}`);
+  } else
     y.push(
       '  decoding_type: Eagle',
       `  max_draft_len: ${k.draftTokens}`,
-      `  speculative_model_dir: ${DRAFT_MODEL_PLACEHOLDER}`,
+      `  ${legacy ? 'pytorch_eagle_weights_path' : 'speculative_model_dir'}: ${DRAFT_MODEL_PLACEHOLDER}`,
     );
   return y;
 }

@@ -175,6 +175,34 @@ export function rankPlans(plans: readonly RankedPlan[], ctx: RankingContext): Ra
   return out;
 }
 
+/** One plan's standing under the ranking rule: the verdict its tier means and the measured facts behind it. */
+export interface PlanStanding {
+  tier: LoadTier;
+  verdict: LoadVerdict['kind'];
+  /** e.g. ["serves 4.9 of 5 req/s", "86% of requests within SLO (90% needed)"]. */
+  reasons: string[];
+}
+
+const TIER_VERDICT: Record<LoadTier, LoadVerdict['kind']> = { 1: 'meets-slo', 2: 'misses-slo', 3: 'overloaded' };
+
+/**
+ * The standing of a ranked plan at the offered load (null without one: offline and closed-loop searches
+ * have no tiers). The reasons restate the two tests of planTier with the plan's own numbers.
+ */
+export function planStanding(p: RankedPlan, offered: number | null): PlanStanding | null {
+  if (offered === null) return null;
+  const tier = p.tier ?? planTier(p.result, offered);
+  const m = p.result.metrics;
+  const reasons: string[] = [];
+  if (m.overloaded) reasons.push('queue grows without bound');
+  reasons.push(`serves ${fmtRate(m.requestsPerSec)} of ${fmtRate(offered)} req/s`);
+  if (tier !== 3)
+    reasons.push(
+      `${Math.round(m.sloAttainment * 100)}% of requests within SLO (${Math.round(SLO_ATTAINMENT_TARGET * 100)}% needed)`,
+    );
+  return { tier, verdict: TIER_VERDICT[tier], reasons };
+}
+
 /** 6.2, 20, 0.35: three significant figures, no trailing zeros. */
 export function fmtRate(v: number): string {
   return String(Number(v.toPrecision(3)));

@@ -21,6 +21,7 @@ export function CommandTab({ scenario, result }: { scenario: Scenario; result: E
           reservedGB: g.reservedGB,
           kvCacheGB: g.kvCacheGB,
           capacityGB: g.capacityGB,
+          stateGB: g.stateGB,
         }
       : undefined,
   );

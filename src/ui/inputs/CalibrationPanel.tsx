@@ -152,7 +152,8 @@ export function CalibrationPanel() {
           <label className="field__label" htmlFor="calibration-text">
             <span>Benchmark result</span>
             <span className="field__hint">
-              vLLM bench serve JSON, SGLang JSONL, aiperf export, trtllm-bench report: paste or drop
+              vLLM bench serve JSON, SGLang JSONL, aiperf export, trtllm-bench report (text or --report_json): paste or
+              drop
             </span>
           </label>
           <textarea

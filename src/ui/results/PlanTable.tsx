@@ -1,10 +1,12 @@
 /**
  * Ranked plan table (sortable). Every number is read off the search result's EvaluationResult;
- * headroom and the short bottleneck label come from core/views helpers.
+ * headroom and the short bottleneck label come from core/views helpers, the expected-error band after
+ * tok/s, TTFT and TPOT ("± 12 %") from core/calibrate/bands.ts.
  */
 import { useMemo } from 'react';
 import type { RankedPlan, SearchResult } from '../../core/search/types.ts';
 import { bottleneckLabel } from '../../core/views/bottleneckLabel.ts';
+import { bandTextsOf } from '../../core/calibrate/bands.ts';
 import { memoryHeadroom } from '../../core/views/headroom.ts';
 import { kvKnobLabel } from '../../core/search/space.ts';
 import { planKvOf } from '../../core/views/kvStrategyUi.ts';
@@ -90,6 +92,7 @@ export function PlanTable({ result }: { result: SearchResult }) {
   const compare = useApp((s) => s.view.compare);
   const selectedId = useApp((s) => currentKnobsId(s.scenario, s.searchOptions));
   const slo = useApp((s) => s.search.searched?.slo ?? s.scenario.slo);
+  const searched = useApp((s) => s.search.searched ?? s.scenario);
   const kvVaried = useApp((s) => s.searchOptions.kvDtypes.length > 1);
   const { setSort, selectCandidate, toggleCompare } = useActions();
   const rows = useMemo(() => result.ranked.map((p, i) => rowOf(p, i + 1)), [result]);
@@ -155,6 +158,13 @@ export function PlanTable({ result }: { result: SearchResult }) {
             const ttftBad = (m.ttftMs?.p99 ?? 0) > slo.ttftMs;
             const kv = planKvOf(p.candidate.knobs, p.candidate.scenario.runtime?.kvStrategy);
             const tpotBad = (m.tpotMs?.p99 ?? 0) > slo.tpotMs;
+            const band = bandTextsOf(p.result, searched);
+            // The band follows a number; an absent metric ("—") has none.
+            const bandOf = (b: { text: string; title: string }) => (
+              <span className="cell-band" title={b.title} data-testid="plan-band">
+                {b.text}
+              </span>
+            );
             return (
               <tr
                 key={id}
@@ -213,17 +223,22 @@ export function PlanTable({ result }: { result: SearchResult }) {
                     {kv.fidelity !== 'exact' && <FidelityBadge fidelity={kv.fidelity} />}
                   </div>
                 </td>
-                <td data-metric="throughput">{fmtNum(m.outputTokPerSecPerGpu, 4)}</td>
+                <td data-metric="throughput">
+                  <span data-testid="plan-throughput">{fmtNum(m.outputTokPerSecPerGpu, 4)}</span>
+                  {bandOf(band.outputTokPerSecPerGpu)}
+                </td>
                 <td className={m.goodputReqPerSec > 0 ? undefined : 'cell-bad'} data-metric="goodput">
                   {fmtNum(m.goodputReqPerSec, 3)}
                 </td>
                 <td>
                   {fmtNum(m.ttftMs?.p50, 3)} /{' '}
                   <span className={ttftBad ? 'cell-bad' : undefined}>{fmtNum(m.ttftMs?.p99, 3)}</span>
+                  {m.ttftMs && bandOf(band.ttftMs)}
                 </td>
                 <td>
                   {fmtNum(m.tpotMs?.p50, 3)} /{' '}
                   <span className={tpotBad ? 'cell-bad' : undefined}>{fmtNum(m.tpotMs?.p99, 3)}</span>
+                  {m.tpotMs && bandOf(band.tpotMs)}
                 </td>
                 <td>{fmtUsd(m.costUsdPerMOutputTokens)}</td>
                 <td>{fmtNum(m.energyJPerOutputToken, 3)}</td>

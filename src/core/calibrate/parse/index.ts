@@ -7,6 +7,7 @@ import { aiperfPoint } from './aiperf.ts';
 import { BenchParseError, isObj, parseJsonObject, type Obj } from './fields.ts';
 import { sglangPoint } from './sglang.ts';
 import { looksLikeTrtllmReport, trtllmPoint } from './trtllm.ts';
+import { looksLikeTrtllmJson, trtllmJsonPoint } from './trtllm-json.ts';
 import { vllmPoint } from './vllm.ts';
 
 /** Larger pastes are refused: a result file is kilobytes (`--save-detailed` per-request arrays: a few MB). */
@@ -42,6 +43,7 @@ export function detectBenchFormat(text: string): BenchFormat | null {
     }
   }
   if (!isObj(first)) return null;
+  if (looksLikeTrtllmJson(first)) return 'trtllm-bench';
   if (isAiperf(first)) return 'aiperf';
   if ('mean_e2e_latency_ms' in first || 'server_info' in first || 'sharegpt_output_len' in first)
     return 'sglang-bench-serving';
@@ -52,7 +54,10 @@ export function detectBenchFormat(text: string): BenchFormat | null {
 function pointsOf(format: BenchFormat, text: string, name: string): BenchPoint[] {
   switch (format) {
     case 'trtllm-bench':
-      return [trtllmPoint(text, name)];
+      // The printed report, or the same report as `--report_json` JSON.
+      return text.trimStart().startsWith('{')
+        ? [trtllmJsonPoint(parseJsonObject(pythonJson(text), name), name)]
+        : [trtllmPoint(text, name)];
     case 'aiperf':
       return [aiperfPoint(parseJsonObject(pythonJson(text), name), name)];
     case 'vllm-bench-serve':
@@ -90,7 +95,7 @@ export function parseBenchmark(text: string, name = 'benchmark', format?: BenchF
   if (!f)
     return {
       ok: false,
-      message: `${name}: not a recognised benchmark result (expected vLLM bench serve JSON, SGLang bench_serving JSONL, aiperf/genai-perf profile export JSON or a trtllm-bench report)`,
+      message: `${name}: not a recognised benchmark result (expected vLLM bench serve JSON, SGLang bench_serving JSONL, aiperf/genai-perf profile export JSON or a trtllm-bench report, printed or --report_json)`,
     };
   try {
     const points = pointsOf(f, text, name);
