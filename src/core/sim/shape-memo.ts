@@ -6,7 +6,14 @@
  * ===: formatting them as a string key cost more than the iterationCost calls it saved.
  */
 import type { BatchShape } from '../cost/batch.ts';
-import type { StepTimes } from './stepcost.ts';
+
+/** One step's cost as the simulator uses it (stepcost.ts fills it; here so the memo needs no import back). */
+export interface StepTimes {
+  /** Compute + communication per pipeline stage, seconds. */
+  stageS: Float64Array;
+  p2pS: number;
+  overheadS: number;
+}
 
 /** Numbers per key: the eleven BatchShape sums StepCoster.add fills (decodeOnly as 0/1) and the five KvDecodeSums. */
 const KEY_WORDS = 16;

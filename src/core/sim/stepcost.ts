@@ -21,15 +21,10 @@ import type { Deployment } from '../cost/deployment.ts';
 import { iterationCost, type IterationCost } from '../cost/iteration.ts';
 import { draftDeploymentOf, specPlanOf, type SpecPlan } from '../cost/speculative.ts';
 import { kvEngineOf, type KvEngine } from '../kvplan/engine.ts';
-import { ShapeMemo } from './shape-memo.ts';
+import { ShapeMemo, type StepTimes } from './shape-memo.ts';
 
 /** Stage-level timing of one micro-batch (see IterationCost). */
-export interface StepTimes {
-  /** Compute + communication per pipeline stage, seconds. */
-  stageS: Float64Array;
-  p2pS: number;
-  overheadS: number;
-}
+export type { StepTimes } from './shape-memo.ts';
 
 /** Decode-only cost coefficients for one batch size. */
 export interface DecodeCoef {
