@@ -19,7 +19,7 @@ import { CALIBRATION } from './calibration.ts';
 import { collectiveTimeS, linkFor, type CollectiveKind } from './collectives.ts';
 import type { Deployment } from './deployment.ts';
 import { geometryOf, layerGeometry, type Geometry } from './geometry.ts';
-import { gemmEfficiency, rooflineTime, type OpCost, type OpKind, type RooflineTime } from './roofline.ts';
+import { gemmEfficiency, rooflineInto, type OpCost, type OpKind, type RooflineTime } from './roofline.ts';
 import type { BatchShape } from './batch.ts';
 import { kvHookOf, type DecodeKvRead, type KvHook } from './kv-hook.ts';
 import {
@@ -53,6 +53,13 @@ export interface IterationCost {
 
 type Emit = (op: OpCost) => void;
 
+/** What a layer's sparse-attention selection leaves to read (sparseSelection). */
+interface Selection {
+  indexerS: number;
+  decodeTokens: number;
+  prefillPairs: number;
+}
+
 interface Ctx {
   dep: Deployment;
   g: Geometry;
@@ -61,6 +68,15 @@ interface Ctx {
   ta: number;
   stage: number;
   emit: Emit | undefined;
+  /** Op records are wanted (emit set): only then are the ops' shape labels formatted. */
+  detail: boolean;
+  /**
+   * Scratch for the op being costed, filled and consumed by one op before the next starts: the
+   * simulator's lean path (no emit) then allocates nothing per op.
+   */
+  rt: RooflineTime;
+  /** Scratch result of sparseSelection, read by its caller at once. */
+  sel: Selection;
   /** The scenario's KV strategy as the engine applies it (null: plain paged KV). */
   kv: KvHook | null;
   /** Measured kernels of the deployment's GPU and engine (null: roofline only). */
@@ -71,24 +87,39 @@ interface Ctx {
   cal: CalibrationFactors | undefined;
 }
 
-/** Use a measured time when there is one (rescaled for GPU overrides), else the roofline's. */
+/** Use a measured time when there is one (rescaled for GPU overrides), else the roofline's; updates `t` in place. */
 function withMeasured(c: Ctx, t: RooflineTime, measuredS: number): RooflineTime {
   if (!c.mk || !(measuredS > 0) || !Number.isFinite(measuredS)) return t;
-  return { ...t, timeS: scaleToGpu(c.mk, measuredS, t.computeS, t.memoryS) };
+  t.timeS = scaleToGpu(c.mk, measuredS, t.computeS, t.memoryS);
+  return t;
 }
 
+/** The scratch `c.rt` set to a time that is not a roofline (collectives, KV-strategy work). */
+function fixedTime(c: Ctx, timeS: number, computeS: number, memoryS: number, bound: OpCost['bound']): RooflineTime {
+  const t = c.rt;
+  t.timeS = timeS;
+  t.computeS = computeS;
+  t.memoryS = memoryS;
+  t.bound = bound;
+  return t;
+}
+
+/**
+ * Seconds of `count` runs of one op, emitting its record when asked. `t` is the op's own (scratch)
+ * time and is scaled in place; `shape` is the label, formatted by the caller only when `c.detail`
+ * (the simulator's lean path passes '').
+ */
 function record(
   c: Ctx,
   name: string,
   kind: OpKind,
   flops: number,
   bytes: number,
-  t: { timeS: number; computeS: number; memoryS: number; bound: OpCost['bound'] },
-  shape: () => string,
+  t: RooflineTime,
+  shape: string,
   count: number,
 ): number {
-  // `shape` is a thunk so the simulator's fast path (no emit) never formats strings.
-  if (c.cal) t = { ...t, timeS: t.timeS * opTimeScale(c.cal, kind) };
+  if (c.cal) t.timeS = t.timeS * opTimeScale(c.cal, kind);
   c.emit?.({
     name,
     kind,
@@ -98,7 +129,7 @@ function record(
     computeS: t.computeS,
     memoryS: t.memoryS,
     bound: t.bound,
-    shape: shape(),
+    shape,
     count,
     stage: c.stage,
   });
@@ -120,19 +151,22 @@ export function gemmOp(
   const flops = 2 * m * k * n;
   const bytes = k * n * weightBytes + (m * k + m * n) * c.g.gemmActBytes;
   const rate = c.g.gemmPeakFlopsPerS * gemmEfficiency(m, 1);
-  let t = rooflineTime(flops, bytes, rate, c.g.hbmBytesPerS);
-  if (t.timeS < c.g.kernelFloorS) t = { ...t, timeS: c.g.kernelFloorS, bound: 'latency' };
+  const t = rooflineInto(c.rt, flops, bytes, rate, c.g.hbmBytesPerS);
+  if (t.timeS < c.g.kernelFloorS) {
+    t.timeS = c.g.kernelFloorS;
+    t.bound = 'latency';
+  }
   if (c.mk) {
     const dt = gemmTableDtype(weightBytes, c.g.gemmMathDtype);
-    if (dt) t = withMeasured(c, t, measuredGemmS(c.mk, dt, m, k, n));
+    if (dt) withMeasured(c, t, measuredGemmS(c.mk, dt, m, k, n));
   }
-  return record(c, name, kind, flops, bytes, t, () => `M=${fmt(m)} K=${fmt(k)} N=${fmt(n)}`, count);
+  return record(c, name, kind, flops, bytes, t, c.detail ? `M=${fmt(m)} K=${fmt(k)} N=${fmt(n)}` : '', count);
 }
 
 function elementwiseOp(c: Ctx, name: string, bytes: number, count: number, kind: OpKind = 'elementwise'): number {
   if (bytes <= 0 || count <= 0) return 0;
-  const t = rooflineTime(0, bytes, 1, c.g.hbmBytesPerS);
-  return record(c, name, kind, 0, bytes, t, () => `${fmt(bytes / 1e6)} MB`, count);
+  const t = rooflineInto(c.rt, 0, bytes, 1, c.g.hbmBytesPerS);
+  return record(c, name, kind, 0, bytes, t, c.detail ? `${fmt(bytes / 1e6)} MB` : '', count);
 }
 
 function collectiveOp(
@@ -157,8 +191,8 @@ function collectiveOp(
     opKind,
     0,
     bufferBytes,
-    { timeS, computeS: 0, memoryS: 0, bound: 'network' },
-    () => `${kind} ${fmt(bufferBytes / 1e6)} MB × ${n} GPUs (${link.scope})`,
+    fixedTime(c, timeS, 0, 0, 'network'),
+    c.detail ? `${kind} ${fmt(bufferBytes / 1e6)} MB × ${n} GPUs (${link.scope})` : '',
     count,
   );
 }
@@ -384,10 +418,13 @@ function attentionCore(
   if (flops <= 0 && kvBytes <= 0) return 0;
   const { g } = c;
   const bytesPerS = decode ? g.attentionDecodeBytesPerS : g.hbmBytesPerS;
-  let t = withMeasured(c, rooflineTime(flops, kvBytes, g.attentionFlopsPerS, bytesPerS), measuredS);
+  const t = withMeasured(c, rooflineInto(c.rt, flops, kvBytes, g.attentionFlopsPerS, bytesPerS), measuredS);
   // A verify step's extra queries (the tables are one query per sequence): no faster than its own math.
-  if (width > 1 && t.computeS > t.timeS) t = { ...t, timeS: t.computeS, bound: 'compute' };
-  return record(c, name, 'attention', flops, kvBytes, t, () => (decode ? 'paged decode' : 'causal prefill'), count);
+  if (width > 1 && t.computeS > t.timeS) {
+    t.timeS = t.computeS;
+    t.bound = 'compute';
+  }
+  return record(c, name, 'attention', flops, kvBytes, t, decode ? 'paged decode' : 'causal prefill', count);
 }
 
 /**
@@ -406,8 +443,8 @@ function kvDecodeExtras(c: Ctx, d: DecodeKvRead, readBytes: number, attentionS: 
       'attention',
       d.extraFlops,
       0,
-      { timeS, computeS: timeS, memoryS: 0, bound: 'compute' },
-      () => `${fmt(d.extraFlops / 1e6)} MFLOP on CUDA cores, fused with the KV loads`,
+      fixedTime(c, timeS, timeS, 0, 'compute'),
+      c.detail ? `${fmt(d.extraFlops / 1e6)} MFLOP on CUDA cores, fused with the KV loads` : '',
       count,
     );
   }
@@ -419,9 +456,10 @@ function kvDecodeExtras(c: Ctx, d: DecodeKvRead, readBytes: number, attentionS: 
       'kv-transfer',
       0,
       d.h2dBytes,
-      { timeS: x.exposedS, computeS: 0, memoryS: x.transferS, bound: 'network' },
-      () =>
-        `H2D ${fmt(d.h2dBytes / 1e6)} MB over the host link (${fmt(x.transferS * 1e6)} µs, ${fmt(x.exposedS * 1e6)} µs exposed)`,
+      fixedTime(c, x.exposedS, 0, x.transferS, 'network'),
+      c.detail
+        ? `H2D ${fmt(d.h2dBytes / 1e6)} MB over the host link (${fmt(x.transferS * 1e6)} µs, ${fmt(x.exposedS * 1e6)} µs exposed)`
+        : '',
       count,
     );
   }
@@ -532,8 +570,9 @@ function moeOps(c: Ctx, count: number): number {
     flops,
     bytes,
     rt,
-    () =>
-      `${fmt(tokensHere)} rows × ${fmt(activeLocal)}/${fmt(localExperts)} experts, imbalance ${imbalance.toFixed(2)}`,
+    c.detail
+      ? `${fmt(tokensHere)} rows × ${fmt(activeLocal)}/${fmt(localExperts)} experts, imbalance ${imbalance.toFixed(2)}`
+      : '',
     count,
   );
   if (moe.numSharedExperts > 0)
@@ -585,13 +624,21 @@ function sparseSelection(
   prefillPairs: number,
   count: number,
   ratio = 1,
-): { indexerS: number; decodeTokens: number; prefillPairs: number } {
+): Selection {
   const ix = c.dep.model.sparseIndexer;
-  if (!ix || layer.denseAttention) return { indexerS: 0, decodeTokens, prefillPairs };
+  const out = c.sel;
+  if (!ix || layer.denseAttention) {
+    out.indexerS = 0;
+    out.decodeTokens = decodeTokens;
+    out.prefillPairs = prefillPairs;
+    return out;
+  }
   // DeepSeek-V4 selects among pooled entries (one per `ratio` tokens): topK is held in tokens.
   const sparse = dsaSparseReads(ix.topK / ratio, decodeSeqs, decodeTokens, preTokensOf(c), prefillPairs);
-  const indexerS = layer.reusesIndexer ? 0 : indexerOps(c, ix, decodeTokens, prefillPairs, count, ratio);
-  return { indexerS, decodeTokens: sparse.decodeTokens, prefillPairs: sparse.prefillPairs };
+  out.indexerS = layer.reusesIndexer ? 0 : indexerOps(c, ix, decodeTokens, prefillPairs, count, ratio);
+  out.decodeTokens = sparse.decodeTokens;
+  out.prefillPairs = sparse.prefillPairs;
+  return out;
 }
 
 /**
@@ -621,13 +668,23 @@ function indexerOps(
   // keyBytesPerToken is per context token (V4: one pooled key per `ratio` tokens, already divided).
   const bytes = (decodeKeys * ratio + preTokensOf(c)) * ix.keyBytesPerToken;
   const fp8 = dep.gpu.denseTflops.fp8 ?? dep.gpu.denseTflops.bf16;
-  const rt = rooflineTime(
+  const rt = rooflineInto(
+    c.rt,
     flops,
     bytes,
     fp8 * 1e12 * CALIBRATION.attentionPrefillPeakFraction,
     g.attentionDecodeBytesPerS,
   );
-  t += record(c, 'DSA indexer scan', 'attention', flops, bytes, rt, () => `${fmt(pairs)} (query, key) pairs`, count);
+  t += record(
+    c,
+    'DSA indexer scan',
+    'attention',
+    flops,
+    bytes,
+    rt,
+    c.detail ? `${fmt(pairs)} (query, key) pairs` : '',
+    count,
+  );
   return t;
 }
 
@@ -689,7 +746,7 @@ function gatedDeltaNetOps(c: Ctx, layer: LayerSpec, count: number): number {
     flops,
     2 * keyDim + 2 * valueDim,
     count,
-    (seqs) => `${fmt(seqs)} seqs, ${fmt(decodeTokens)} decode tokens`,
+    c.detail ? `, ${fmt(decodeTokens)} decode tokens` : '',
   );
   t += gemmOp(c, 'GDN out_proj', c.ta, valueDim, h, count);
   return t;
@@ -707,14 +764,14 @@ function stateScanOp(
   flops: number,
   activationElementsPerToken: number,
   count: number,
-  detail: (seqs: number) => string,
+  labelTail: string,
 ): number {
   const { dep, g, shape } = c;
   const seqs = shape.seqs / dep.instance.attentionDp;
   const stateBytes = stateBytesPerLayerPerSequence(dep.model, layer) / dep.instance.tp;
   const bytes = 2 * seqs * stateBytes + c.ta * activationElementsPerToken * g.gemmActBytes;
-  const rt = rooflineTime(flops, bytes, g.attentionFlopsPerS, g.attentionDecodeBytesPerS);
-  return record(c, label, 'attention', flops, bytes, rt, () => detail(seqs), count);
+  const rt = rooflineInto(c.rt, flops, bytes, g.attentionFlopsPerS, g.attentionDecodeBytesPerS);
+  return record(c, label, 'attention', flops, bytes, rt, c.detail ? `${fmt(seqs)} seqs${labelTail}` : '', count);
 }
 
 /**
@@ -738,7 +795,7 @@ function mamba2Ops(c: Ctx, layer: LayerSpec, count: number): number {
   const flops =
     heads * (6 * mb.headDim * mb.stateSize * c.ta + 2 * chunk * (mb.stateSize + mb.headDim) * pre) +
     2 * convDim * mb.convKernel * c.ta;
-  t += stateScanOp(c, 'Mamba-2 scan (state)', layer, flops, inner + convDim, count, (seqs) => `${fmt(seqs)} seqs`);
+  t += stateScanOp(c, 'Mamba-2 scan (state)', layer, flops, inner + convDim, count, '');
   t += gemmOp(c, 'Mamba out_proj', c.ta, inner, h, count);
   return t;
 }
@@ -841,8 +898,9 @@ function exposedHostS(hostS: number, stageTimesS: readonly number[], overlap: bo
 
 /** Cost of one forward pass of `shape` (instance-wide batch) through every stage. */
 export function iterationCost(dep: Deployment, shape: BatchShape, detail = false, hostOverhead = true): IterationCost {
-  const ops: OpCost[] = [];
-  const emit: Emit | undefined = detail ? (op) => ops.push(op) : undefined;
+  // Lean path (detail false, the simulator's): no op records, labels or per-op objects.
+  const ops: OpCost[] | undefined = detail ? [] : undefined;
+  const emit: Emit | undefined = ops ? (op) => ops.push(op) : undefined;
   const g = geometryOf(dep);
   const { pp, attentionDp, tp } = dep.instance;
   const ta = shape.tokens / attentionDp;
@@ -856,8 +914,23 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   const kv = kvHookOf(dep);
   const mk = kernelBasisOf(dep).kernels;
   const cal = dep.runtime.engine.calibration?.factors;
+  const c: Ctx = {
+    dep,
+    g,
+    shape,
+    ta,
+    stage: 0,
+    emit,
+    detail,
+    rt: { timeS: 0, computeS: 0, memoryS: 0, bound: 'compute' },
+    sel: { indexerS: 0, decodeTokens: 0, prefillPairs: 0 },
+    kv,
+    mk,
+    graphs: useGraphs,
+    cal,
+  };
   for (let s = 0; s < pp; s++) {
-    const c: Ctx = { dep, g, shape, ta, stage: s, emit, kv, mk, graphs: useGraphs, cal };
+    c.stage = s;
     let t = 0;
     if (shape.tokens > 0) {
       if (s === 0) t += elementwiseOp(c, 'embedding', ta * h * 2, 1, 'embedding');
@@ -877,7 +950,7 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   }
   let p2pS = 0;
   if (pp > 1 && shape.tokens > 0) {
-    const c: Ctx = { dep, g, shape, ta, stage: 0, emit, kv, mk, graphs: useGraphs, cal };
+    c.stage = 0;
     // Hyper-connections (DeepSeek-V4) hand the whole hcMult·h-wide residual stream to the next stage.
     const streams = dep.model.compressedAttention?.hcMult ?? 1;
     p2pS = collectiveOp(c, 'PP send/recv', 'send-recv', ta * h * streams * g.commBytes, 2, 1, 'p2p');
@@ -890,7 +963,7 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
             : 0)) *
         opTimeScale(cal, 'overhead')
       : 0;
-  if (emit && shape.tokens > 0) {
+  if (ops && shape.tokens > 0) {
     ops.push({
       name: useGraphs ? 'launch gaps (CUDA graph) + host' : 'kernel launches + host',
       kind: 'overhead',

@@ -50,9 +50,22 @@ export interface RooflineTime {
 
 /** max(compute, memory) for one kernel at the given achievable rates (FLOP/s, B/s). */
 export function rooflineTime(flops: number, bytes: number, flopsPerS: number, bytesPerS: number): RooflineTime {
+  return rooflineInto({ timeS: 0, computeS: 0, memoryS: 0, bound: 'compute' }, flops, bytes, flopsPerS, bytesPerS);
+}
+
+/** rooflineTime written into `out` (a caller's scratch: the simulator costs thousands of ops per plan). */
+export function rooflineInto(
+  out: RooflineTime,
+  flops: number,
+  bytes: number,
+  flopsPerS: number,
+  bytesPerS: number,
+): RooflineTime {
   const computeS = flopsPerS > 0 ? flops / flopsPerS : 0;
   const memoryS = bytesPerS > 0 ? bytes / bytesPerS : 0;
-  return computeS >= memoryS
-    ? { timeS: computeS, computeS, memoryS, bound: 'compute' }
-    : { timeS: memoryS, computeS, memoryS, bound: 'memory' };
+  out.timeS = computeS >= memoryS ? computeS : memoryS;
+  out.computeS = computeS;
+  out.memoryS = memoryS;
+  out.bound = computeS >= memoryS ? 'compute' : 'memory';
+  return out;
 }
