@@ -14,7 +14,8 @@
  * - mlaPrefill:  DeepSeek MLA context attention (context_mla_perf: SGLang, TRT-LLM) over (batch, isl, heads per GPU)
  *                per KV dtype; the attention core only (vLLM's table times the whole module with its GEMMs: not used);
  * - moe:         whole MoE-layer latency (routing, permute, grouped GEMMs, unpermute) vs num_tokens per measured
- *                (dtype, hidden, inter, topk, experts, moe_tp, moe_ep), routing power_law_1.01 (else balanced);
+ *                (dtype, hidden, inter, topk, experts, moe_tp, moe_ep), routing power_law_1.01 where tokens·topk ≥ experts,
+ *                balanced below (routingFor);
  * - allReduce:   the engine's custom all-reduce (CUDA-graph and eager) and nccl all_reduce / all_gather /
  *                reduce_scatter / alltoall, latency over (GPUs, message bytes) (message_size is in elements of the
  *                table's dtype: half / bf16 = 2 bytes).
@@ -215,21 +216,41 @@ function decodeProfile(rows) {
   return out;
 }
 
+/**
+ * The routing distribution a curve point is read at. Power-law routing (skewed, as real routers are) where a step's
+ * T·topk assignments can reach every expert; below that (T·topk < experts) the power-law rows of the TRT-LLM and
+ * SGLang collectors put every local expert to work from T = 2 on (a flat curve at the all-experts time: all of a
+ * step's assignments on the measured rank), which routing of so few tokens across the EP ranks does not do, so the
+ * balanced rows (active experts growing with T·topk) price it.
+ */
+const routingFor = (tokens, topk, experts) => (tokens * topk >= experts ? 'power_law_1.01' : 'balanced');
+
 function moeProfile(rows) {
-  const pick = (dist) => rows.filter((r) => r.distribution === dist);
   const groups = new Map();
-  for (const dist of ['power_law_1.01', 'balanced']) {
-    for (const r of pick(dist)) {
-      const dt = MOE_DTYPES[r.moe_dtype];
-      if (!dt || r.moe_tp_size * r.moe_ep_size > MOE_MAX_GPUS || !MOE_TOKENS.includes(r.num_tokens)) continue;
-      const key = [dt, r.hidden_size, r.inter_size, r.topk, r.num_experts, r.moe_tp_size, r.moe_ep_size].join(',');
-      const g = groups.get(key) ?? { dist, pts: new Map() };
-      if (g.dist !== dist) continue; // the routing distribution found first wins for the whole curve
-      // Several kernels for one shape (e.g. Triton and Marlin): the engine picks the faster.
-      const prev = g.pts.get(r.num_tokens);
-      if (prev === undefined || r.latency < prev) g.pts.set(r.num_tokens, r.latency);
-      groups.set(key, g);
+  for (const r of rows) {
+    if (r.distribution !== 'power_law_1.01' && r.distribution !== 'balanced') continue;
+    const dt = MOE_DTYPES[r.moe_dtype];
+    if (!dt || r.moe_tp_size * r.moe_ep_size > MOE_MAX_GPUS || !MOE_TOKENS.includes(r.num_tokens)) continue;
+    const key = [dt, r.hidden_size, r.inter_size, r.topk, r.num_experts, r.moe_tp_size, r.moe_ep_size].join(',');
+    const g = groups.get(key) ?? { pts: new Map() };
+    groups.set(key, g);
+    // Per token count and distribution, the faster of several kernels for one shape (e.g. Triton and Marlin):
+    // the engine picks the faster.
+    const k = `${r.num_tokens},${r.distribution}`;
+    const prev = g.pts.get(k);
+    if (prev === undefined || r.latency < prev) g.pts.set(k, r.latency);
+  }
+  for (const [key, g] of groups) {
+    const [, , , topk, experts] = key.split(',').map(Number);
+    const byTokens = new Map();
+    for (const t of new Set([...g.pts.keys()].map((k) => Number(k.split(',')[0])))) {
+      const want = routingFor(t, topk, experts);
+      const other = want === 'balanced' ? 'power_law_1.01' : 'balanced';
+      const v = g.pts.get(`${t},${want}`) ?? g.pts.get(`${t},${other}`);
+      if (v !== undefined) byTokens.set(t, v);
     }
+    g.pts = byTokens;
+    g.dist = 'balanced+power_law_1.01'; // routingFor decides per point
   }
   const out = [];
   for (const [key, g] of groups) {
