@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expect, scenarioOf, shot, test } from './fixtures.ts';
+import { expect, hashLinkOf, scenarioOf, shot, test } from './fixtures.ts';
 
 /** The deployment the committed vLLM sample ran: Llama-3.1-8B on one H100, 16 clients, 1024/256 tokens. */
 const SCENARIO = {
@@ -16,11 +16,7 @@ test('paste a vLLM result → chip shows → the plan’s TPOT moves → the lin
   page,
   browser,
 }) => {
-  const { scenarioToLink } = await import('../src/core/share/scenario-link.ts');
-  const { parseScenario } = await import('../src/core/scenario/validate.ts');
-  const parsed = parseScenario(SCENARIO);
-  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  await page.goto(`/#${await scenarioToLink(parsed.scenario)}`);
+  await page.goto(`/${await hashLinkOf(SCENARIO)}`);
   const tpot = page.getByTestId('kpi-tpot');
   await expect(tpot).toBeVisible();
   await expect(tpot).toContainText('±');

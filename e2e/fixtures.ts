@@ -37,6 +37,18 @@ export async function runSearch(page: Page): Promise<void> {
   await expect(page.getByTestId('search-progress')).toContainText(/Done|done/, { timeout: 45_000 });
 }
 
+/**
+ * The `#…` fragment that opens `input` (a scenario as JSON, validated as a shared link's would be);
+ * throws with the validation errors when it is not a valid scenario.
+ */
+export async function hashLinkOf(input: unknown): Promise<string> {
+  const { parseScenario } = await import('../src/core/scenario/validate.ts');
+  const { scenarioToLink } = await import('../src/core/share/scenario-link.ts');
+  const p = parseScenario(input);
+  if (!p.ok) throw new Error(p.errors.join('; '));
+  return `#${await scenarioToLink(p.scenario)}`;
+}
+
 /** The scenario the page shows, decoded from its URL with the same codec the CLI uses. */
 export async function scenarioOf(page: Page) {
   const { scenarioFromLink } = await import('../src/core/share/scenario-link.ts');

@@ -4,9 +4,7 @@
  * click on another control must still respond, and the page must say why the link did not load.
  */
 import { encodeLink } from '../src/core/share/codec.ts';
-import { scenarioToLink } from '../src/core/share/scenario-link.ts';
-import { parseScenario } from '../src/core/scenario/validate.ts';
-import { expect, shot, test } from './fixtures.ts';
+import { expect, hashLinkOf, shot, test } from './fixtures.ts';
 import type { Page } from '@playwright/test';
 
 /** Another control answers: the model picker filters as you type. */
@@ -31,7 +29,7 @@ test('a valid but slow scenario is stopped at its time limit and the page says w
   // prompts up to 2M tokens; with the kernel caches, some runs finished inside a 5 ms limit); the
   // limit is lowered to 1 ms before boot (main.tsx untrustedLimits) so that it
   // runs past it here, as a far slower one would past the 2 s default.
-  const parsed = parseScenario({
+  const hash = await hashLinkOf({
     version: 1,
     model: 'deepseek-v3',
     precision: { weights: 'fp8', activations: 'fp8', kvCache: 'fp8' },
@@ -46,12 +44,10 @@ test('a valid but slow scenario is stopped at its time limit and the page says w
       input: { kind: 'lognormal', median: 32768, sigma: 3 },
     },
   });
-  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  const link = await scenarioToLink(parsed.scenario);
   await page.addInitScript(() => {
     (window as { __PARAKV_UNTRUSTED_LIMITS__?: object }).__PARAKV_UNTRUSTED_LIMITS__ = { evaluateMs: 1 };
   });
-  await page.goto(`/#${link}`);
+  await page.goto(`/${hash}`);
   const reason = /This scenario took over 0\.001 s to evaluate, so it was stopped to keep the page responsive/;
   await expect(page.getByTestId('link-banner')).toContainText(reason);
   await expect(page.getByTestId('plan-error')).toContainText(reason);

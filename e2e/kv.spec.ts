@@ -3,14 +3,12 @@
  * and letting the search vary strategies changes the ranking — KIVI-2 (lossy) is refused until lossy
  * strategies are allowed, then wins.
  */
-import { parseScenario } from '../src/core/scenario/validate.ts';
-import { scenarioToLink } from '../src/core/share/scenario-link.ts';
 import type { Page } from '@playwright/test';
-import { expect, openFresh, scenarioOf, shot, test } from './fixtures.ts';
+import { expect, hashLinkOf, openFresh, scenarioOf, shot, test } from './fixtures.ts';
 
 /** Llama 3.1 8B on two H100s, 32K-token prompts, offline: KV-bound, so the KV format decides throughput. */
-async function longContextLink(): Promise<string> {
-  const p = parseScenario({
+function longContextLink(): Promise<string> {
+  return hashLinkOf({
     version: 1,
     model: 'llama-3.1-8b',
     cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 2 },
@@ -18,9 +16,6 @@ async function longContextLink(): Promise<string> {
     workload: { inputTokens: 32_000, outputTokens: 1000, requests: 100, arrival: { kind: 'offline' } },
     slo: { ttftMs: 20_000, tpotMs: 200 },
   });
-  if (!p.ok) throw new Error(p.errors.join('; '));
-  const link = await scenarioToLink(p.scenario);
-  return link.includes('#') ? link.slice(link.indexOf('#')) : `#${link}`;
 }
 
 /** The plan's own curve on the capacity chart: its column of the numbers table, and its drawn path. */

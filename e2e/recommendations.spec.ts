@@ -2,19 +2,15 @@
  * Recommendations a user can trust (issue 14): the overload verdict, the cheapest sufficient plan
  * first in a tie, and a chat preset's context limit in the Engine command tab.
  */
-import { scenarioToLink } from '../src/core/share/scenario-link.ts';
-import { parseScenario } from '../src/core/scenario/validate.ts';
-import { expect, openFresh, runSearch, shot, test } from './fixtures.ts';
+import { expect, hashLinkOf, openFresh, runSearch, shot, test } from './fixtures.ts';
 
-async function linkFor(model: string, nodes: number, ratePerSec: number): Promise<string> {
-  const r = parseScenario({
+function linkFor(model: string, nodes: number, ratePerSec: number): Promise<string> {
+  return hashLinkOf({
     version: 1,
     model,
     cluster: { gpu: 'h100-sxm', nodes, gpusPerNode: 8 },
     workload: { inputTokens: 1024, outputTokens: 256, requests: 1000, arrival: { kind: 'poisson', ratePerSec } },
   });
-  if (!r.ok) throw new Error(r.errors.join('; '));
-  return `#${await scenarioToLink(r.scenario)}`;
 }
 
 test('overload: Llama-3.1-405B on 2×8 H100 at 20 req/s says no plan sustains it, and ranks the best sustainer first', async ({

@@ -4,14 +4,13 @@
  * Gantt; a model without MTP heads keeps the setting but shows why it is refused; a reload of the URL
  * keeps the setting and the speculative settings the search may try.
  */
-import { parseScenario } from '../src/core/scenario/validate.ts';
-import { scenarioToLink, sharedFromLink } from '../src/core/share/scenario-link.ts';
+import { sharedFromLink } from '../src/core/share/scenario-link.ts';
 import type { Page } from '@playwright/test';
-import { expect, openFresh, scenarioOf, shot, test } from './fixtures.ts';
+import { expect, hashLinkOf, openFresh, scenarioOf, shot, test } from './fixtures.ts';
 
 /** Qwen3.5-35B-A3B (one MTP layer in its config.json) on two H100s, 32 chat users in a closed loop (throughput follows TPOT). */
-async function mtpModelLink(): Promise<string> {
-  const p = parseScenario({
+function mtpModelLink(): Promise<string> {
+  return hashLinkOf({
     version: 1,
     model: 'qwen3.5-35b-a3b',
     cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 2 },
@@ -19,9 +18,6 @@ async function mtpModelLink(): Promise<string> {
     workload: { inputTokens: 2000, outputTokens: 500, requests: 200, arrival: { kind: 'concurrency', users: 32 } },
     slo: { ttftMs: 2000, tpotMs: 100 },
   });
-  if (!p.ok) throw new Error(p.errors.join('; '));
-  const link = await scenarioToLink(p.scenario);
-  return link.includes('#') ? link.slice(link.indexOf('#')) : `#${link}`;
 }
 
 /** The search's speculative choices that the page's URL carries. */
