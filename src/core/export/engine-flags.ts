@@ -107,26 +107,38 @@ const TRT_CLI = [
   '--extra_llm_api_options',
 ];
 
-/** 1.x TorchLlmArgs keys of the extra-options YAML, as dotted paths [TRT-ARGS], [TRT-KVDOC], [TRT-TORCHARGS], [TRT-OVERLAP]. */
-const TRT_YAML_1 = [
-  'enable_attention_dp',
-  'enable_chunked_prefill',
-  'kv_cache_config',
-  'kv_cache_config.dtype',
-  'kv_cache_config.enable_block_reuse',
-  'kv_cache_config.tokens_per_block',
-  'kv_cache_config.free_gpu_memory_fraction',
-  'cuda_graph_config',
-  'cuda_graph_config.max_batch_size',
-  'disable_overlap_scheduler',
-  'scheduler_config',
-  'scheduler_config.capacity_scheduler_policy',
-  'speculative_config',
-  'speculative_config.decoding_type',
-  'speculative_config.num_nextn_predict_layers',
-  'speculative_config.max_draft_len',
-  'speculative_config.speculative_model_dir',
-];
+/**
+ * The extra-options YAML keys, as dotted paths, that both release lines share, with each line's own
+ * KV-cache keys, executor (CUDA graph / overlap scheduler) keys and EAGLE weights key in their places.
+ */
+function trtYaml(own: { kvCache: string[]; executor: string[]; eagleWeights: string }): string[] {
+  return [
+    'enable_attention_dp',
+    'enable_chunked_prefill',
+    'kv_cache_config',
+    ...own.kvCache,
+    ...own.executor,
+    'scheduler_config',
+    'scheduler_config.capacity_scheduler_policy',
+    'speculative_config',
+    'speculative_config.decoding_type',
+    'speculative_config.num_nextn_predict_layers',
+    'speculative_config.max_draft_len',
+    own.eagleWeights,
+  ];
+}
+
+/** 1.x TorchLlmArgs keys of the extra-options YAML [TRT-ARGS], [TRT-KVDOC], [TRT-TORCHARGS], [TRT-OVERLAP]. */
+const TRT_YAML_1 = trtYaml({
+  kvCache: [
+    'kv_cache_config.dtype',
+    'kv_cache_config.enable_block_reuse',
+    'kv_cache_config.tokens_per_block',
+    'kv_cache_config.free_gpu_memory_fraction',
+  ],
+  executor: ['cuda_graph_config', 'cuda_graph_config.max_batch_size', 'disable_overlap_scheduler'],
+  eagleWeights: 'speculative_config.speculative_model_dir',
+});
 
 /**
  * 0.19: CUDA graphs, overlap scheduler and the KV dtype live in `pytorch_backend_config` (the PyTorch executor
@@ -135,25 +147,17 @@ const TRT_YAML_1 = [
  * setting, 64 [TRT-PLUGIN], not a KvCacheConfig key. EAGLE weights: `pytorch_eagle_weights_path`; no NGram
  * drafter. (Key names other than enable_overlap_scheduler: not in ENGINE-FACTS.)
  */
-const TRT_YAML_019 = [
-  'enable_attention_dp',
-  'enable_chunked_prefill',
-  'kv_cache_config',
-  'kv_cache_config.enable_block_reuse',
-  'kv_cache_config.free_gpu_memory_fraction',
-  'pytorch_backend_config',
-  'pytorch_backend_config.use_cuda_graph',
-  'pytorch_backend_config.cuda_graph_max_batch_size',
-  'pytorch_backend_config.enable_overlap_scheduler',
-  'pytorch_backend_config.kv_cache_dtype',
-  'scheduler_config',
-  'scheduler_config.capacity_scheduler_policy',
-  'speculative_config',
-  'speculative_config.decoding_type',
-  'speculative_config.num_nextn_predict_layers',
-  'speculative_config.max_draft_len',
-  'speculative_config.pytorch_eagle_weights_path',
-];
+const TRT_YAML_019 = trtYaml({
+  kvCache: ['kv_cache_config.enable_block_reuse', 'kv_cache_config.free_gpu_memory_fraction'],
+  executor: [
+    'pytorch_backend_config',
+    'pytorch_backend_config.use_cuda_graph',
+    'pytorch_backend_config.cuda_graph_max_batch_size',
+    'pytorch_backend_config.enable_overlap_scheduler',
+    'pytorch_backend_config.kv_cache_dtype',
+  ],
+  eagleWeights: 'speculative_config.pytorch_eagle_weights_path',
+});
 
 export interface FlagSet {
   /** Command-line flags (with their leading dashes). */
