@@ -37,6 +37,21 @@ function laneSpans(g: PlanGantt, lane: number) {
   return out.sort((a, b) => a.s - b.s);
 }
 
+/**
+ * The layers a decode iteration (8 sequences) expands to on pipeline stages 0 and 1 of a pp=2 plan,
+ * each run of one layer listed once, in the order the stages meet them.
+ */
+function layersOverTwoStages(s: Scenario) {
+  const dep = resolveDeployment(s);
+  const ops = iterationCost(dep, decodePhaseShape(dep, s, 8).shape, true).ops ?? [];
+  const seen: number[] = [];
+  for (let st = 0; st < 2; st++) {
+    for (const step of expandStage(dep, ops, st))
+      if (step.layer >= 0 && seen[seen.length - 1] !== step.layer) seen.push(step.layer);
+  }
+  return { dep, seen };
+}
+
 describe('planGantt', () => {
   const s70 = scenario({ model: 'llama-3.1-70b', cluster: { gpu: 'h100-sxm', nodes: 1 }, plan: { tp: 8 } });
   const ev70 = evaluateSteadyState(s70);
@@ -102,13 +117,7 @@ describe('planGantt', () => {
       const tp = heads % 8 === 0 ? 8 : heads % 4 === 0 ? 4 : 1;
       const ep = m.moe ? tp : 1;
       const s = scenario({ model: m.id, cluster: { gpu: 'b200', nodes: 4 }, plan: { tp, pp: 2, ep } });
-      const dep = resolveDeployment(s);
-      const ops = iterationCost(dep, decodePhaseShape(dep, s, 8).shape, true).ops ?? [];
-      const seen: number[] = [];
-      for (let st = 0; st < 2; st++) {
-        for (const step of expandStage(dep, ops, st))
-          if (step.layer >= 0 && seen[seen.length - 1] !== step.layer) seen.push(step.layer);
-      }
+      const { seen } = layersOverTwoStages(s);
       expect(seen, m.id).toEqual(Array.from({ length: m.layers.length }, (_, i) => i));
     }
   });
@@ -122,13 +131,7 @@ describe('planGantt', () => {
     ]) {
       const hf = parseHfConfigText(readFileSync(`${dir}${file}`, 'utf8'));
       const s = scenario({ model: { name: file, hf }, cluster: { gpu: 'b200', nodes: 1 }, plan: { tp: 4, pp: 2 } });
-      const dep = resolveDeployment(s);
-      const ops = iterationCost(dep, decodePhaseShape(dep, s, 8).shape, true).ops ?? [];
-      const seen: number[] = [];
-      for (let st = 0; st < 2; st++) {
-        for (const step of expandStage(dep, ops, st))
-          if (step.layer >= 0 && seen[seen.length - 1] !== step.layer) seen.push(step.layer);
-      }
+      const { dep, seen } = layersOverTwoStages(s);
       expect(seen, file).toEqual(Array.from({ length: dep.model.layers.length }, (_, i) => i));
     }
   });
