@@ -23,6 +23,23 @@ export interface EncoderCount {
   notes: string[];
 }
 
+/** The width, block count, MLP width and patch side every tower reads, under its own key names. */
+function towerDims(v: Cfg, keys: { width: string; blocks: string; mlp: string }) {
+  return {
+    d: v.int(keys.width, 'vision tower width'),
+    layers: v.int(keys.blocks, 'vision tower blocks'),
+    inter: v.int(keys.mlp, 'vision MLP width'),
+    p: v.int('patch_size', 'vision patch size'),
+  };
+}
+
+/**
+ * One pre-norm ViT block with biases (Qwen3-VL and MoonViT): two LayerNorms (2·2d), qkv (d→3d),
+ * the output projection (d→d) and a 2-matrix MLP (d→I→d).
+ */
+const biasedBlock = (d: number, inter: number) =>
+  2 * 2 * d + (d * 3 * d + 3 * d) + (d * d + d) + (d * inter + inter) + (inter * d + d);
+
 /**
  * Parameters of a Qwen3-VL vision tower (transformers qwen3_vl modeling): the Conv3d patch embed
  * (in·t·p·p·d + d), learned position embeddings (n·d), `depth` blocks of two LayerNorms (2·2d),
@@ -31,10 +48,7 @@ export interface EncoderCount {
  * deepstack layer. d = hidden_size, m = spatial_merge_size.
  */
 export function qwenVisionParams(v: Cfg): TowerParams {
-  const d = v.int('hidden_size', 'vision tower width');
-  const depth = v.int('depth', 'vision tower blocks');
-  const inter = v.int('intermediate_size', 'vision MLP width');
-  const p = v.int('patch_size', 'vision patch size');
+  const { d, layers, inter, p } = towerDims(v, { width: 'hidden_size', blocks: 'depth', mlp: 'intermediate_size' });
   const t = v.optInt('temporal_patch_size', 'temporal patch size', 1);
   const inCh = v.optInt('in_channels', 'image channels', 3);
   const out = v.int('out_hidden_size', 'vision output width (the text hidden size)');
@@ -44,9 +58,9 @@ export function qwenVisionParams(v: Cfg): TowerParams {
   const nDeep = Array.isArray(deepstack) ? deepstack.length : 0;
   const merged = d * m * m;
   const patchEmbed = inCh * t * p * p * d + d;
-  const block = 2 * 2 * d + (d * 3 * d + 3 * d) + (d * d + d) + (d * inter + inter) + (inter * d + d);
+  const block = biasedBlock(d, inter);
   const merger = (extraNorm: number) => extraNorm + merged * merged + merged + merged * out + out;
-  return { tower: patchEmbed + pos * d + depth * block, projector: merger(2 * d) + nDeep * merger(2 * merged) };
+  return { tower: patchEmbed + pos * d + layers * block, projector: merger(2 * d) + nDeep * merger(2 * merged) };
 }
 
 /** MoonViT fields that only other variants set; the K2.5 layout below does not read them. */
@@ -65,10 +79,11 @@ const MOONVIT_VARIANT_KEYS = ['norm_type', 'mlp_type', 'qkv_hidden_size', 'linea
 export function moonVitParams(v: Cfg): TowerParams | null {
   if (v.optString('mm_projector_type') !== 'patchmerger') return null;
   if (MOONVIT_VARIANT_KEYS.some((k) => v.has(k))) return null;
-  const d = v.int('vt_hidden_size', 'vision tower width');
-  const layers = v.int('vt_num_hidden_layers', 'vision tower blocks');
-  const inter = v.int('vt_intermediate_size', 'vision MLP width');
-  const p = v.int('patch_size', 'vision patch size');
+  const { d, layers, inter, p } = towerDims(v, {
+    width: 'vt_hidden_size',
+    blocks: 'vt_num_hidden_layers',
+    mlp: 'vt_intermediate_size',
+  });
   const h = v.int('init_pos_emb_height', 'position table height');
   const w = v.int('init_pos_emb_width', 'position table width');
   const mm = v.optInt('mm_hidden_size', 'projector input width', d);
@@ -76,7 +91,7 @@ export function moonVitParams(v: Cfg): TowerParams | null {
   const [kh, kw, ...rest] = v.intList('merge_kernel_size', 'merge kernel side', 3);
   if (kh === undefined || kw === undefined || rest.length > 0) return null;
   const merged = mm * kh * kw;
-  const block = 2 * 2 * d + (d * 3 * d + 3 * d) + (d * d + d) + (d * inter + inter) + (inter * d + d);
+  const block = biasedBlock(d, inter);
   const tower = 3 * p * p * d + d + h * w * d + layers * block + 2 * d;
   const projector = 2 * mm + (merged * merged + merged) + (merged * out + out);
   return { tower, projector, assumed: 'biased linears and LayerNorms (the config sets no linear_bias or norm_type)' };
@@ -92,10 +107,11 @@ export function moonVitParams(v: Cfg): TowerParams | null {
  * hidden without bias. The pooler (average over pooling_kernel_size²) has no weights.
  */
 export function gemma4VisionParams(v: Cfg, textHidden: number): TowerParams {
-  const d = v.int('hidden_size', 'vision tower width');
-  const layers = v.int('num_hidden_layers', 'vision tower blocks');
-  const inter = v.int('intermediate_size', 'vision MLP width');
-  const p = v.int('patch_size', 'vision patch size');
+  const { d, layers, inter, p } = towerDims(v, {
+    width: 'hidden_size',
+    blocks: 'num_hidden_layers',
+    mlp: 'intermediate_size',
+  });
   const heads = v.int('num_attention_heads', 'vision attention heads');
   const kvHeads = v.optInt('num_key_value_heads', 'vision KV heads', heads);
   const headDim = v.optInt('head_dim', 'vision head dim', Math.floor(d / heads));
