@@ -48,12 +48,10 @@ export interface RooflineTime {
   bound: Bound;
 }
 
-/** max(compute, memory) for one kernel at the given achievable rates (FLOP/s, B/s). */
-export function rooflineTime(flops: number, bytes: number, flopsPerS: number, bytesPerS: number): RooflineTime {
-  return rooflineInto({ timeS: 0, computeS: 0, memoryS: 0, bound: 'compute' }, flops, bytes, flopsPerS, bytesPerS);
-}
-
-/** rooflineTime written into `out` (a caller's scratch: the simulator costs thousands of ops per plan). */
+/**
+ * max(compute, memory) for one kernel at the given achievable rates (FLOP/s, B/s), written into `out`
+ * (a caller's scratch: the simulator costs thousands of ops per plan).
+ */
 export function rooflineInto(
   out: RooflineTime,
   flops: number,

@@ -305,21 +305,6 @@ export function instanceFamilies(
   return out;
 }
 
-/** Every valid instance shape on at most `maxGpus` GPUs, ordered by tp, attentionDp, ep, pp. */
-export function instanceShapes(
-  model: ModelSpec,
-  maxGpus: number,
-  domainGpus: number,
-  allowTpAcross: boolean,
-  maxPp = Infinity,
-): Shape[] {
-  const shapes: Shape[] = [];
-  for (const f of instanceFamilies(model, maxGpus, domainGpus, allowTpAcross, maxPp))
-    for (let pp = 1; pp <= f.ppMax; pp++)
-      shapes.push({ tp: f.tp, pp, ep: f.ep, attentionDp: f.attentionDp, gpus: f.group * pp });
-  return shapes;
-}
-
 /**
  * GPUs one pool instance needs at least: every parameter is stored once at ≥ the weight dtype's
  * width (embeddings stay 16-bit), and each GPU offers gpuMemoryUtilization · memory.

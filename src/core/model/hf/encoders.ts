@@ -47,7 +47,7 @@ const biasedBlock = (d: number, inter: number) =>
  * (LayerNorm d, d·m² → d·m² → out, biased) and one post-shuffle merger (LayerNorm d·m²) per
  * deepstack layer. d = hidden_size, m = spatial_merge_size.
  */
-export function qwenVisionParams(v: Cfg): TowerParams {
+function qwenVisionParams(v: Cfg): TowerParams {
   const { d, layers, inter, p } = towerDims(v, { width: 'hidden_size', blocks: 'depth', mlp: 'intermediate_size' });
   const t = v.optInt('temporal_patch_size', 'temporal patch size', 1);
   const inCh = v.optInt('in_channels', 'image channels', 3);
