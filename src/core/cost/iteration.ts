@@ -527,7 +527,11 @@ function expertsRoofline(g: Geometry, gated: boolean, s: MoeShape, T: number): E
 function moeTableDtype(g: Geometry): MoeDtype | null {
   const dt = gemmTableDtype(g.weightBytes, g.gemmMathDtype);
   if (dt) return dt;
-  return g.weightBytes === 0.5 ? 'int4' : null;
+  if (g.gemmMathDtype !== 'bf16' && g.gemmMathDtype !== 'fp16') return null;
+  // 4-bit weights under 16-bit math run the weight-only (w4a16) MoE kernels: int4 (0.5 B) or a 4-bit float with
+  // block scales (fp4/nvfp4 = 0.5625 B; gpt-oss's MXFP4 on Hopper).
+  if (g.weightBytes === 0.5) return 'int4';
+  return g.weightBytes > 0.5 && g.weightBytes < 0.6 ? 'mxfp4_w4a16' : null;
 }
 
 function moeOps(c: Ctx, count: number): number {

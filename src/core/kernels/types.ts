@@ -5,7 +5,8 @@
  */
 export type KernelEngine = 'vllm' | 'sglang' | 'trtllm';
 export type GemmDtype = 'bf16' | 'fp8' | 'fp8_block' | 'nvfp4';
-export type MoeDtype = GemmDtype | 'int4';
+/** `int4`: int4 weight-only (w4a16) MoE kernels; `mxfp4_w4a16`: MXFP4 weights, 16-bit math (gpt-oss on Hopper). */
+export type MoeDtype = GemmDtype | 'int4' | 'mxfp4_w4a16';
 export type KvDtype = 'bf16' | 'fp8';
 export type CommOp = 'all_reduce' | 'all_gather' | 'reduce_scatter' | 'alltoall';
 
