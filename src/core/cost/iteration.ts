@@ -34,6 +34,7 @@ import {
   scaleToGpu,
   type MeasuredKernels,
 } from '../kernels/measured.ts';
+import { MOE_WEIGHT_BYTES } from '../kernels/types.ts';
 import type { MoeDtype, MoeShape } from '../kernels/types.ts';
 import { opTimeScale } from '../calibrate/scale.ts';
 import type { CalibrationFactors } from '../calibrate/schema.ts';
@@ -490,7 +491,13 @@ interface ExpertsRoofline extends RooflineTime {
 }
 
 /** Roofline of the routed experts of one MoE layer of shape `s` over T tokens on one GPU (see moeOps). */
-function expertsRoofline(g: Geometry, gated: boolean, s: MoeShape, T: number): ExpertsRoofline {
+function expertsRoofline(
+  g: Geometry,
+  gated: boolean,
+  s: MoeShape,
+  T: number,
+  weightBytes = g.weightBytes,
+): ExpertsRoofline {
   const { ep, tp: moeTp, hidden: h } = s;
   const routed = T * s.topk;
   const meanPerRank = routed / ep;
@@ -504,7 +511,7 @@ function expertsRoofline(g: Geometry, gated: boolean, s: MoeShape, T: number): E
   const activeLocal = Math.max(Math.min(localExperts, 1), localExperts * pUsed);
   const wCols = ((gated ? 3 : 2) * s.inter) / moeTp;
   const flops = 2 * tokensHere * h * wCols;
-  const bytes = activeLocal * h * wCols * g.weightBytes + 2 * tokensHere * h * g.gemmActBytes;
+  const bytes = activeLocal * h * wCols * weightBytes + 2 * tokensHere * h * g.gemmActBytes;
   const rate = g.gemmPeakFlopsPerS * gemmEfficiency(tokensHere / Math.max(activeLocal, 1), 1);
   const computeS = rate > 0 ? flops / rate : 0;
   const memoryS = bytes / g.hbmBytesPerS;
@@ -564,7 +571,14 @@ function moeOps(c: Ctx, count: number): number {
       ? withMeasured(
           c,
           er,
-          measuredMoeS(c.mk, shape, T, (s, tokens) => expertsRoofline(g, gated, s, tokens).timeS),
+          measuredMoeS(
+            c.mk,
+            shape,
+            T,
+            (s, tokens) =>
+              expertsRoofline(g, gated, s, tokens, s.dtype === shape.dtype ? g.weightBytes : MOE_WEIGHT_BYTES[s.dtype])
+                .timeS,
+          ),
         )
       : er;
   t += record(

@@ -184,6 +184,23 @@ describe('measured profiles', () => {
     const wider = measuredMoeS(mk, { ...ds, inter: 2 * 2048 + 1 }, 512, roof);
     expect(wider).toBeCloseTo(fixed + ((own - fixed) * 4097) / 2048, 12);
   });
+
+  it('prices a MoE dtype the profile did not measure as its roofline plus the nearest curve\'s one-token floor', () => {
+    registerKernelProfile(h100Vllm as KernelProfileJson, ['h100-sxm']);
+    const mk = kernelsFor('h100-sxm', 'vllm');
+    // gpt-oss-120b experts: vLLM's H100 profile has no MXFP4 table.
+    const oss = { dtype: 'mxfp4_w4a16' as const, hidden: 2880, inter: 2880, topk: 4, experts: 128, tp: 4, ep: 1 };
+    expect(mk.profile.moe.some((c) => c.dtype === 'mxfp4_w4a16')).toBe(false);
+    const bytesOf = (s: { dtype: string }) => (s.dtype === 'bf16' ? 2 : s.dtype === 'mxfp4_w4a16' ? 0.53 : 1);
+    const roof = (s: { dtype: string; hidden: number; inter: number; tp: number }, tokens: number) =>
+      (Math.min(tokens, 8) * s.hidden * s.inter * 3 * bytesOf(s)) / s.tp / 3e12;
+    const floors = [1, 8, 64].map((t) => measuredMoeS(mk, oss, t, roof) - roof(oss, t));
+    // One floor whatever the token count, of the tens of µs the measured small layers show.
+    expect(floors[1]).toBeCloseTo(floors[0]!, 12);
+    expect(floors[2]).toBeCloseTo(floors[0]!, 12);
+    expect(floors[0]).toBeGreaterThan(5e-6);
+    expect(floors[0]).toBeLessThan(100e-6);
+  });
 });
 
 const LLAMA_8X_H100: ScenarioInput = {

@@ -232,9 +232,9 @@ function shapeDistance(a: MoeShape, b: MoeShape): number {
 }
 
 /**
- * The tables a MoE shape may be read from, nearest kernel class first: per-tensor fp8 falls back to block fp8. The
- * int4 and MXFP4 weight-only kernels do not stand in for each other: priced on vLLM's H100 int4 curves, the
- * gpt-oss-120b (MXFP4) rows of the H100 serving set came out at twice their measured TPOT.
+ * The tables a MoE shape's curve may be read from, nearest kernel class first: per-tensor fp8 falls back to block
+ * fp8. The int4 and MXFP4 weight-only kernels do not stand in for each other: priced on vLLM's H100 int4 curves,
+ * the gpt-oss-120b (MXFP4) rows of the H100 serving set came out at twice their measured TPOT.
  */
 const MOE_TABLE_FALLBACKS: Record<MoeDtype, MoeDtype[]> = {
   bf16: ['bf16'],
@@ -245,9 +245,40 @@ const MOE_TABLE_FALLBACKS: Record<MoeDtype, MoeDtype[]> = {
   mxfp4_w4a16: ['mxfp4_w4a16'],
 };
 
+/** The curve of `dtypes` (any dtype when null) on the same TP × EP split nearest to shape `s`, and its distance. */
+function nearestMoeCurve(
+  mk: MeasuredKernels,
+  s: MoeShape,
+  dtypes: readonly MoeDtype[] | null,
+): { curve: MoeCurve; distance: number } | null {
+  let best: MoeCurve | undefined;
+  let bestD = Infinity;
+  for (const c of mk.profile.moe) {
+    if (c.tp !== s.tp || c.ep !== s.ep || (dtypes !== null && !dtypes.includes(c.dtype))) continue;
+    const d = shapeDistance(c, s);
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best ? { curve: best, distance: bestD } : null;
+}
+
+/**
+ * A curve's one-token excess over its own roofline: the launch, routing, top-k and permute time a MoE layer pays
+ * whatever its expert shape or weight dtype (small layers measure 20–50 µs at one token in vLLM's H100 tables).
+ */
+function moeFloorS(c: MoeCurve, rooflineS: (shape: MoeShape, tokens: number) => number): number {
+  return Math.max(0, curveUs(c, 1) / 1e6 - rooflineS(c, 1));
+}
+
 /**
  * Seconds of one MoE layer's routed experts over `tokens` tokens (the whole MoE group), NaN when not covered.
- * `rooflineS(shape, tokens)` prices a shape with the roofline, for the ratio transfer from a neighbour shape.
+ * `rooflineS(shape, tokens)` prices a shape (at its own dtype's weight bytes) with the roofline:
+ * - the measured curve of the shape itself when there is one;
+ * - else the nearest shape of the same kernel family: its floor stays, the rest scales by the roofline ratio;
+ * - else (no table for the weight dtype, e.g. MXFP4 in vLLM's H100 profile) the roofline plus the floor of the
+ *   nearest shape of any dtype, rather than a bare roofline with no kernel floor at all.
  */
 export function measuredMoeS(
   mk: MeasuredKernels,
@@ -256,31 +287,19 @@ export function measuredMoeS(
   rooflineS: (shape: MoeShape, tokens: number) => number,
 ): number {
   if (tokens < 1) return NaN;
-  let best: MoeCurve | undefined;
-  let bestD = Infinity;
-  const dtypes = MOE_TABLE_FALLBACKS[s.dtype];
-  for (const dt of dtypes) {
-    for (const c of mk.profile.moe) {
-      if (c.dtype !== dt || c.tp !== s.tp || c.ep !== s.ep) continue;
-      const d = shapeDistance(c, s);
-      if (d < bestD) {
-        best = c;
-        bestD = d;
-      }
-    }
-    if (best) break;
+  let near: ReturnType<typeof nearestMoeCurve> = null;
+  for (const dt of MOE_TABLE_FALLBACKS[s.dtype]) if (!near) near = nearestMoeCurve(mk, s, [dt]);
+  if (!near) {
+    const any = nearestMoeCurve(mk, s, null);
+    return any ? moeFloorS(any.curve, rooflineS) + rooflineS(s, tokens) : NaN;
   }
-  if (!best) return NaN;
-  const us = curveUs(best, tokens);
-  if (bestD === 0) return us / 1e6;
-  const own = rooflineS(s, tokens);
-  const theirs = rooflineS(best, tokens);
+  const us = curveUs(near.curve, tokens);
+  if (near.distance === 0) return us / 1e6;
+  const theirs = rooflineS(near.curve, tokens);
   if (!(theirs > 0)) return NaN;
-  // The neighbour's one-token excess over its roofline is launch, routing and permute time, which does not
-  // shrink with the expert shape (small MoE layers measure 20–50 µs at one token); only the rest scales.
-  const fixedS = Math.max(0, curveUs(best, 1) / 1e6 - rooflineS(best, 1));
+  const fixedS = moeFloorS(near.curve, rooflineS);
   const workS = Math.max(0, us / 1e6 - fixedS);
-  return fixedS + (workS * own) / theirs;
+  return fixedS + (workS * rooflineS(s, tokens)) / theirs;
 }
 
 export type MeasuredCollective = 'all-reduce' | 'all-gather' | 'reduce-scatter' | 'all-to-all';

@@ -8,6 +8,20 @@ export type GemmDtype = 'bf16' | 'fp8' | 'fp8_block' | 'nvfp4';
 /** `int4`: int4 weight-only (w4a16) MoE kernels; `mxfp4_w4a16`: MXFP4 weights, 16-bit math (gpt-oss on Hopper). */
 export type MoeDtype = GemmDtype | 'int4' | 'mxfp4_w4a16';
 export type KvDtype = 'bf16' | 'fp8';
+
+/**
+ * Stored bytes per expert weight of each MoE table's kernels, scales included: bf16; fp8 per-tensor and 128×128
+ * block (1/16384 B of scale); NVFP4 (an e4m3 scale per 16); int4 weight-only (a 16-bit scale per group of 128);
+ * MXFP4 (an e8m0 scale per 32).
+ */
+export const MOE_WEIGHT_BYTES: Record<MoeDtype, number> = {
+  bf16: 2,
+  fp8: 1,
+  fp8_block: 1,
+  nvfp4: 0.5 + 1 / 16,
+  int4: 0.5 + 2 / 128,
+  mxfp4_w4a16: 0.5 + 1 / 32,
+};
 export type CommOp = 'all_reduce' | 'all_gather' | 'reduce_scatter' | 'alltoall';
 
 /** Delta-coded quantised latencies (codec.ts); `axes` in natural units, row-major, last axis fastest. */
