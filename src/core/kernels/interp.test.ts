@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeGrid } from './codec.ts';
-import { interpolateUs } from './interp.ts';
+import { interpolateUs, interpolateUs1, interpolateUs2, interpolateUs3 } from './interp.ts';
 import type { Grid } from './types.ts';
 
 /**
@@ -87,7 +87,13 @@ describe('interpolateUs fast paths', () => {
             const hi = Math.log2(a[a.length - 1]!);
             return 2 ** (lo + (hi - lo) * r);
           });
-          expect(Object.is(interpolateUs(g, point), referenceUs(g, point))).toBe(true);
+          const want = referenceUs(g, point);
+          expect(Object.is(interpolateUs(g, point), want)).toBe(true);
+          // The array-free variants agree on their own rank and refuse (NaN) a point of another rank.
+          const [x0, x1, x2] = point as [number, number, number];
+          expect(Object.is(interpolateUs1(g, x0), point.length === 1 ? want : NaN)).toBe(true);
+          expect(Object.is(interpolateUs2(g, x0, x1), point.length === 2 ? want : NaN)).toBe(true);
+          expect(Object.is(interpolateUs3(g, x0, x1, x2), point.length === 3 ? want : NaN)).toBe(true);
         },
       ),
       { numRuns: 3000 },

@@ -109,7 +109,7 @@ function interp3(g: Grid, x0: number, x1: number, x2: number): number {
 }
 
 /** Any number of axes (the 1-axis MoE curves, and the reference the unrolled paths follow). */
-function interpN(g: Grid, point: readonly number[]): number {
+function interpN(g: Grid, point: ArrayLike<number>): number {
   const d = g.logAxes.length;
   for (let i = 0; i < d; i++) {
     if (!bracket(g.logAxes[i]!, point[i]!)) return NaN;
@@ -148,8 +148,6 @@ interface GridMemo {
   filled: Uint8Array;
 }
 const memos = new WeakMap<Grid, GridMemo>();
-const bits = new Float64Array(1);
-const words = new Uint32Array(bits.buffer);
 
 function memoOf(g: Grid): GridMemo {
   let m = memos.get(g);
@@ -164,41 +162,76 @@ function memoOf(g: Grid): GridMemo {
   return m;
 }
 
-/** FNV-1a over the coordinates' IEEE-754 bits → a slot. */
-function slotOf(point: readonly number[], d: number): number {
+/** The point being interpolated (single-threaded scratch), so the hot 1- to 3-axis calls allocate no array. */
+const pt = new Float64Array(MEMO_AXES);
+
+/**
+ * A slot for the point in `pt`: FNV-1a over each coordinate folded to 32 bits (scaled by an odd non-integer so
+ * small integers and fractions spread over the low bits). The memo compares the exact coordinates, so points that
+ * share a slot only evict each other.
+ */
+function slotOf(d: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < d; i++) {
-    bits[0] = point[i]!;
-    h = Math.imul(h ^ words[0]!, 0x01000193);
-    h = Math.imul(h ^ words[1]!, 0x01000193);
-  }
+  for (let i = 0; i < d; i++) h = Math.imul(h ^ ((pt[i]! * 40503.1377) | 0), 0x01000193);
   return (h ^ (h >>> 15)) & (MEMO_SLOTS - 1);
 }
 
-function compute(g: Grid, point: readonly number[], d: number): number {
-  if (d === 2) return interp2(g, point[0]!, point[1]!);
-  if (d === 3) return interp3(g, point[0]!, point[1]!, point[2]!);
-  return interpN(g, point);
+function compute(g: Grid, d: number): number {
+  if (d === 2) return interp2(g, pt[0]!, pt[1]!);
+  if (d === 3) return interp3(g, pt[0]!, pt[1]!, pt[2]!);
+  return interpN(g, pt);
 }
 
-/** Latency in µs at `point` (natural units, one value per axis), or NaN outside the grid. */
-export function interpolateUs(g: Grid, point: readonly number[]): number {
-  const d = g.logAxes.length;
-  if (d > MEMO_AXES) return compute(g, point, d);
+/** The latency at `pt` on a grid of `d` ≤ MEMO_AXES axes, through the grid's memo. */
+function memoized(g: Grid, d: number): number {
   const m = memoOf(g);
-  const slot = slotOf(point, d);
+  const slot = slotOf(d);
   const base = slot * MEMO_AXES;
   if (m.filled[slot] === 1) {
     let same = true;
-    for (let i = 0; i < d; i++) if (m.x[base + i] !== point[i]) same = false;
+    for (let i = 0; i < d; i++) if (m.x[base + i] !== pt[i]) same = false;
     if (same) return m.v[slot]!;
   }
-  const v = compute(g, point, d);
-  for (let i = 0; i < d; i++) m.x[base + i] = point[i]!;
+  const v = compute(g, d);
+  for (let i = 0; i < d; i++) m.x[base + i] = pt[i]!;
   m.v[slot] = v;
   m.filled[slot] = 1;
   return v;
 }
+
+/** Latency in µs at `point` (natural units, one value per axis), or NaN outside the grid (or of another rank). */
+export function interpolateUs(g: Grid, point: readonly number[]): number {
+  const d = g.logAxes.length;
+  if (point.length !== d) return NaN;
+  if (d > MEMO_AXES) return interpN(g, point);
+  for (let i = 0; i < d; i++) pt[i] = point[i]!;
+  return memoized(g, d);
+}
+
+/** interpolateUs on a 1-axis grid (MoE curves), without the point array. */
+export function interpolateUs1(g: Grid, x0: number): number {
+  if (g.logAxes.length !== 1) return interpolateUs(g, [x0]);
+  pt[0] = x0;
+  return memoized(g, 1);
+}
+
+/** interpolateUs on a 2-axis grid (decode attention, collectives), without the point array. */
+export function interpolateUs2(g: Grid, x0: number, x1: number): number {
+  if (g.logAxes.length !== 2) return interpolateUs(g, [x0, x1]);
+  pt[0] = x0;
+  pt[1] = x1;
+  return memoized(g, 2);
+}
+
+/** interpolateUs on a 3-axis grid (GEMM, prefill attention), without the point array. */
+export function interpolateUs3(g: Grid, x0: number, x1: number, x2: number): number {
+  if (g.logAxes.length !== 3) return interpolateUs(g, [x0, x1, x2]);
+  pt[0] = x0;
+  pt[1] = x1;
+  pt[2] = x2;
+  return memoized(g, 3);
+}
+
 /** The largest value of axis `i`. */
 export function axisMax(g: Grid, i: number): number {
   const a = g.axes[i]!;

@@ -22,7 +22,7 @@ import type { GpuSpec } from '../hardware/types.ts';
 import { getGpu } from '../hardware/gpus.ts';
 import { parseVersion } from '../engine/resolve.ts';
 import { achievedEfficiencyFor } from './efficiency.ts';
-import { axisMax, axisMin, interpolateUs } from './interp.ts';
+import { axisMax, axisMin, interpolateUs1, interpolateUs2, interpolateUs3 } from './interp.ts';
 import { engineOf, kernelProfile, kernelRegistryGeneration, profileEntry } from './registry.ts';
 import type { GemmDtype, Grid, KernelEngine, KernelProfile, KvDtype, MoeCurve, MoeDtype, MoeShape } from './types.ts';
 
@@ -138,8 +138,8 @@ export function measuredGemmS(mk: MeasuredKernels, dtype: GemmDtype, m: number, 
   const g = mk.profile.gemm[dtype] ?? (dtype === 'fp8' ? mk.profile.gemm.fp8_block : undefined);
   if (!g) return NaN;
   const mMax = axisMax(g, 0);
-  if (m > mMax) return (interpolateUs(g, [mMax, n, k]) * (m / mMax)) / 1e6;
-  return interpolateUs(g, [m, n, k]) / 1e6;
+  if (m > mMax) return (interpolateUs3(g, mMax, n, k) * (m / mMax)) / 1e6;
+  return interpolateUs3(g, m, n, k) / 1e6;
 }
 
 /** Seconds of prefill attention: `batch` sequences, `pairs` causal (query, key) pairs in all, NaN when not covered. */
@@ -155,7 +155,7 @@ export function measuredPrefillAttentionS(
   if (!g || batch <= 0 || pairs <= 0) return NaN;
   const b = Math.max(batch, axisMin(g, 0));
   const isl = Math.sqrt((2 * pairs) / batch);
-  return (interpolateUs(g, [b, isl, heads]) * (headDim / 128)) / 1e6;
+  return (interpolateUs3(g, b, isl, heads) * (headDim / 128)) / 1e6;
 }
 
 /** Seconds of MLA prefill attention (latent attention core, SGLang / TRT-LLM tables), NaN when not covered. */
@@ -169,7 +169,7 @@ export function measuredMlaPrefillS(
   const g = mk.profile.mlaPrefill[kv] ?? mk.profile.mlaPrefill.bf16;
   if (!g || batch <= 0 || pairs <= 0) return NaN;
   const b = Math.max(batch, axisMin(g, 0));
-  return interpolateUs(g, [b, Math.sqrt((2 * pairs) / batch), heads]) / 1e6;
+  return interpolateUs3(g, b, Math.sqrt((2 * pairs) / batch), heads) / 1e6;
 }
 
 /**
@@ -193,7 +193,7 @@ export function decodeTableSlowdown(profile: KernelProfile, kv: KvDtype, hbmGBps
   if (!d || !(hbmGBps > 0)) return NaN;
   const { batch, context, kvHeads, headDim } = DECODE_CHECK;
   const b = Math.min(Math.max(batch, axisMin(d.floor, 0)), axisMax(d.floor, 0));
-  const us = interpolateUs(d.floor, [b, kvHeads]) + (interpolateUs(d.perMTok, [b, kvHeads]) / 1e6) * context;
+  const us = interpolateUs2(d.floor, b, kvHeads) + (interpolateUs2(d.perMTok, b, kvHeads) / 1e6) * context;
   const bytes = b * context * 2 * kvHeads * headDim * (kv === 'fp8' ? 1 : 2);
   return us / 1e6 / (bytes / (hbmGBps * 1e9));
 }
@@ -211,16 +211,16 @@ export function measuredDecodeAttentionS(
   const d = mk.profile.attnDecode[table];
   if (!d || batch <= 0 || mk.rejectedDecode.includes(table)) return NaN;
   const b = Math.max(batch, axisMin(d.floor, 0));
-  const floorUs = interpolateUs(d.floor, [b, kvHeads]);
-  const perMTokUs = interpolateUs(d.perMTok, [b, kvHeads]);
+  const floorUs = interpolateUs2(d.floor, b, kvHeads);
+  const perMTokUs = interpolateUs2(d.perMTok, b, kvHeads);
   const ctx = kvTokens / batch;
   return (floorUs + (perMTokUs / 1e6) * ctx * (headDim / 128)) / 1e6;
 }
 
 function curveUs(c: MoeCurve, tokens: number): number {
   const tMax = axisMax(c.grid, 0);
-  if (tokens > tMax) return interpolateUs(c.grid, [tMax]) * (tokens / tMax);
-  return interpolateUs(c.grid, [tokens]);
+  if (tokens > tMax) return interpolateUs1(c.grid, tMax) * (tokens / tMax);
+  return interpolateUs1(c.grid, tokens);
 }
 
 /** Log-distance between two expert shapes (weight size, sparsity). */
@@ -329,10 +329,10 @@ export function measuredCollectiveS(
   const g = commGrid(mk, kind, graphs);
   if (!g || n < 2) return NaN;
   const bytes = Math.max(bufferBytes, axisMin(g, 1));
-  const us = interpolateUs(g, [n, bytes]);
+  const us = interpolateUs2(g, n, bytes);
   if (mk.linkScale === 1) return us / 1e6;
   // A slower (faster) link stretches (shrinks) the bandwidth part; the small-message floor stays.
-  const floorUs = interpolateUs(g, [n, axisMin(g, 1)]);
+  const floorUs = interpolateUs2(g, n, axisMin(g, 1));
   return (floorUs + Math.max(0, us - floorUs) * mk.linkScale) / 1e6;
 }
 
