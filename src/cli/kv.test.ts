@@ -28,8 +28,8 @@ describe('parakv evaluate with a KV strategy', () => {
     expect(out).toMatch(/^KV strategy: KIVI-2 \(approximate\) — KIVI 2-bit: approximate; 5\.3× smaller KV/m);
     expect(out).toMatch(/stored per token +24.6 kB +131 kB/);
     expect(out).toMatch(/HBM per sequence +3\.24 GB/);
-    expect(out).toMatch(/capacity: 16 sequences in HBM/);
-    expect(out).toMatch(/max concurrent seqs 16/);
+    expect(out).toMatch(/capacity: 18 sequences in HBM/);
+    expect(out).toMatch(/max concurrent seqs 18/);
   });
 
   it('host offload: HBM vs tiers and the swap cost; JSON carries the kv section', async () => {
@@ -66,7 +66,7 @@ describe('parakv search --kv-strategies', () => {
     const rows = out.split('\n').filter((l) => /^\d+ /.test(l));
     expect(rows[0]).toMatch(/· fp8 KV /);
     expect(out).toMatch(
-      / 1\. fp8 KV \(near-lossless\) doubles concurrency \(26 vs 13 seqs\): 1\.\d+× throughput\/GPU vs bf16 KV; KIVI-2, H2O 20% not allowed: lossy/,
+      / 1\. fp8 KV \(near-lossless\) doubles concurrency \(28 vs 14 seqs\): 1\.\d+× throughput\/GPU vs bf16 KV; KIVI-2, H2O 20% not allowed: lossy/,
     );
     expect(out).toMatch(/TP1 DP1 · KIVI-2: KIVI-2 not allowed: lossy/);
   });

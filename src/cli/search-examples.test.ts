@@ -64,7 +64,9 @@ describe('parakv evaluate table with recurrent state', () => {
     expect(table).toMatch(/KV GB +state GB +activations GB/);
     const g = r.memory.perGpu[0]!;
     expect(g.stateGB).toBeGreaterThan(0);
-    expect(g.weightsGB + g.kvCacheGB + g.stateGB! + g.activationsGB + g.reservedGB).toBeCloseTo(g.totalGB, 1);
+    // Each column is rounded to 0.1 GB in the result: five of them sum to within 5 × 0.05 GB of the rounded total.
+    const sum = g.weightsGB + g.kvCacheGB + g.stateGB! + g.activationsGB + g.reservedGB;
+    expect(Math.abs(sum - g.totalGB)).toBeLessThanOrEqual(0.25 + 1e-9);
     // A model without state layers keeps the old columns.
     const d = parseScenario(JSON.parse(readFileSync(`${EXAMPLES}deepseek-v3.2-b200.json`, 'utf8')));
     if (!d.ok) throw new Error(d.errors.join('; '));

@@ -91,8 +91,11 @@ export function resolveGpu(cluster: Scenario['cluster']): GpuSpec {
   if (!o) return base;
   const sources = { ...base.sources };
   for (const k of Object.keys(o)) sources[k] = 'user override in scenario';
+  const { usableMemoryGB, ...rest } = base;
   return {
-    ...base,
+    ...rest,
+    // An overridden capacity is the capacity: the catalog's reported figure belongs to the catalog label.
+    ...(o.memoryGB === undefined && usableMemoryGB !== undefined ? { usableMemoryGB } : {}),
     memoryGB: o.memoryGB ?? base.memoryGB,
     memoryBandwidthGBps: o.memoryBandwidthGBps ?? base.memoryBandwidthGBps,
     denseTflops: {

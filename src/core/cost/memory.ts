@@ -175,7 +175,8 @@ export function activationBytesPerGpu(dep: Deployment): number {
 export function memoryReport(dep: Deployment): MemoryReport {
   const { model: m, gpu, instance, runtime } = dep;
   const g = geometryOf(dep);
-  const capacityGB = gpu.memoryGB;
+  // What the device reports (H100 "80GB" = 80 GiB = 85.9 GB), in the decimal GB weights and KV are counted in.
+  const capacityGB = gpu.usableMemoryGB ?? gpu.memoryGB;
   // The budget line of the memory chart; the KV pool follows the engine's meaning of the fraction (core/engine/memory.ts).
   const budgetGB = kvBudgetGB(runtime.memorySemantics, capacityGB, runtime.gpuMemoryUtilization, 0, 0, 0).budgetGB;
   const activationsGB = activationBytesPerGpu(dep) / GB;
@@ -211,7 +212,7 @@ export function memoryReport(dep: Deployment): MemoryReport {
     if (kvFreeGB <= 0 && -kvFreeGB > shortfall) {
       shortfall = -kvFreeGB;
       const state = stateGB > 0 ? ` + recurrent state ${stateGB.toFixed(1)} GB (${runtime.maxNumSeqs} seqs)` : '';
-      worst = `stage ${s}: weights ${weightsGB.toFixed(1)} GB + activations ${activationsGB.toFixed(1)} GB + reserve ${resGB.toFixed(1)} GB${state} > ${budgetGB.toFixed(1)} GB budget (${(runtime.gpuMemoryUtilization * 100).toFixed(0)}% ${runtime.memorySemantics} of ${capacityGB} GB)`;
+      worst = `stage ${s}: weights ${weightsGB.toFixed(1)} GB + activations ${activationsGB.toFixed(1)} GB + reserve ${resGB.toFixed(1)} GB${state} > ${budgetGB.toFixed(1)} GB budget (${(runtime.gpuMemoryUtilization * 100).toFixed(0)}% ${runtime.memorySemantics} of ${+capacityGB.toFixed(1)} GB)`;
     }
     perGpu.push({
       label: instance.pp > 1 ? `stage ${s}` : 'every GPU',

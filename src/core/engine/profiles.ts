@@ -43,7 +43,7 @@ export type KnobName = keyof EngineKnobs;
 /** What a profile's defaults may depend on: the GPU's HBM and the plan's shard sizes. */
 export interface ProfileContext {
   gpuId: string;
-  /** HBM per GPU, GB (catalog or override). */
+  /** HBM per GPU, GB: the capacity the device reports (GpuSpec.usableMemoryGB), else the label, or the override. */
   memoryGB: number;
   tp: number;
   pp: number;

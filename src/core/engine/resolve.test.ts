@@ -115,8 +115,9 @@ describe('resolveRuntime', () => {
     const h100 = resolveRuntime(scenario({}, { engine: { name: 'sglang', version: '0.5.9' } }));
     expect(h100.maxBatchedTokens).toBe(8192);
     expect(h100.cudaGraphMaxBatch).toBe(256);
-    // 80 GB: reserved = 0.512 + 12.288 + 0.134 + 0.512 = 13.45 GB → (80 − 13.45)/80.
-    expect(h100.gpuMemoryUtilization).toBeCloseTo((80 - (0.512 + 1.5e-3 * 8192 + 1.073741824 / 8 + 0.512)) / 80, 6);
+    // 80 GiB = 85.899 GB reported: reserved = 0.512 + 12.288 + 0.134 + 0.512 = 13.45 GB → (85.899 − 13.45)/85.899.
+    const cap = 85.899;
+    expect(h100.gpuMemoryUtilization).toBeCloseTo((cap - (0.512 + 1.5e-3 * 8192 + 1.073741824 / 8 + 0.512)) / cap, 6);
     const b200 = resolveRuntime(scenario({ cluster: { gpu: 'b200' } }, { engine: { name: 'sglang' } }));
     expect(b200.maxBatchedTokens).toBe(16384);
     expect(b200.cudaGraphMaxBatch).toBe(512);

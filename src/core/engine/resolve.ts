@@ -98,7 +98,7 @@ function contextOf(s: Pick<Scenario, 'cluster' | 'plan'>): ProfileContext {
   const shape = s.plan.decode ?? s.plan;
   return {
     gpuId: s.cluster.gpu,
-    memoryGB: s.cluster.gpuOverrides?.memoryGB ?? gpu?.memoryGB ?? 80,
+    memoryGB: s.cluster.gpuOverrides?.memoryGB ?? gpu?.usableMemoryGB ?? gpu?.memoryGB ?? 80,
     tp: shape.tp,
     pp: shape.pp,
   };

@@ -50,7 +50,7 @@ export function memoryRejection(mem: MemoryReport, where: string): string | null
       worst = g;
   if (!worst) return mem.explanation || `does not fit at ${where}`;
   const f = (x: number) => x.toFixed(1);
-  const budget = `${f(worst.budgetGB)} GB per GPU at ${where} (${Math.round((worst.budgetGB / worst.capacityGB) * 100)}% of ${worst.capacityGB} GB)`;
+  const budget = `${f(worst.budgetGB)} GB per GPU at ${where} (${Math.round((worst.budgetGB / worst.capacityGB) * 100)}% of ${+worst.capacityGB.toFixed(1)} GB)`;
   const stage = mem.perGpu.length > 1 ? ` on pipeline stage ${worst.stage}` : '';
   if (worst.weightsGB > worst.budgetGB) return `weights ${f(worst.weightsGB)} GB${stage} > ${budget}`;
   const used = `weights ${f(worst.weightsGB)} GB + activations ${f(worst.activationsGB)} GB + reserve ${f(worst.reservedGB)} GB${stage}`;

@@ -532,7 +532,7 @@ describe('plans that do not fit', () => {
   });
 
   it('rejects (and reports) a sampled request larger than the whole KV cache', () => {
-    // The plan holds the lognormal's p99.9 prompt (22k tokens; 43,744 KV tokens), so it fits; the
+    // The plan holds the lognormal's p99.9 prompt (22k tokens; 54,240 KV tokens), so it fits; the
     // rarer longer samples of 8,000 requests are rejected one by one.
     const r = evaluateSimulated(
       scenario({
@@ -543,8 +543,8 @@ describe('plans that do not fit', () => {
       }),
     );
     expect(r.memory.fits).toBe(true);
-    expect(r.simulation.rejected).toBe(2);
-    expect(r.simulation.finished).toBe(7998);
+    expect(r.simulation.rejected).toBe(1);
+    expect(r.simulation.finished).toBe(7999);
     expect(r.warnings.some((w) => w.includes('rejected'))).toBe(true);
   });
 
@@ -559,7 +559,7 @@ describe('plans that do not fit', () => {
     );
     // 1,500,000 is clamped to the 131,072-token context window first.
     expect(r.memory.fits).toBe(false);
-    expect(r.bottleneck).toMatch(/^Does not fit: one 131,082-token sequence needs 17\.2 GB of KV; 5\.3 GB free\./);
+    expect(r.bottleneck).toMatch(/^Does not fit: one 131,082-token sequence needs 17\.2 GB of KV; 7\.1 GB free\./);
     expect(r.simulation.finished).toBe(0);
   });
 });

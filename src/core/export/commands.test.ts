@@ -284,7 +284,7 @@ describe('engine profiles in the launch commands', () => {
     expect(flagValue(plain, '--max-running-requests')).toBe('4096');
     expect(flagValue(plain, '--page-size')).toBe('1');
     expect(flagValue(plain, '--cuda-graph-max-bs')).toBe('256');
-    expect(Number(flagValue(plain, '--mem-fraction-static'))).toBeCloseTo(0.83, 2);
+    expect(Number(flagValue(plain, '--mem-fraction-static'))).toBeCloseTo(0.84, 2);
     expect(plain).not.toContain('--enable-mixed-chunk');
     expect(plain).not.toContain('--disable-overlap-schedule');
     const mixed = sglangCommand(on({ name: 'sglang' }, { mixedPrefillDecode: true, overlapScheduling: false })).argv;

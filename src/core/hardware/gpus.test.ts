@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GPUS, GPU_IDS, GPU_NUMERIC_FIELDS, getGpu } from './gpus.ts';
+import { GPUS, GPU_IDS, GPU_NUMERIC_FIELDS, GPU_OPTIONAL_NUMERIC_FIELDS, getGpu } from './gpus.ts';
 import { CLUSTER_PRESETS, getClusterPreset } from './presets.ts';
 import {
   ALL_DTYPES,
@@ -161,8 +161,14 @@ describe('GPU catalog', () => {
       }
     }
     // No stray source keys (typos would silently leave a field uncited).
-    const known = new Set<string>(GPU_NUMERIC_FIELDS);
+    const known = new Set<string>([...GPU_NUMERIC_FIELDS, ...GPU_OPTIONAL_NUMERIC_FIELDS]);
     for (const k of Object.keys(g.sources)) expect(known.has(k), `${g.id}: unknown source key ${k}`).toBe(true);
+    if (g.usableMemoryGB !== undefined) {
+      expect(g.sources['usableMemoryGB'], `${g.id}: source for usableMemoryGB`).toMatch(/mem_capacity \d+/);
+      // The reported capacity is the label read as GiB (HBM) or as GB (GDDR with ECC), less what the driver keeps.
+      expect(g.usableMemoryGB).toBeGreaterThanOrEqual(g.memoryGB * 0.99);
+      expect(g.usableMemoryGB).toBeLessThanOrEqual(g.memoryGB * 1.0738);
+    }
     expect(Number.isInteger(g.scaleUpDomainGpus)).toBe(true);
     expect(g.idleW).toBeLessThan(g.tdpW);
   });

@@ -34,6 +34,9 @@ export const GPU_NUMERIC_FIELDS = [
   'priceUsdPerHour',
 ] as const;
 
+/** Numeric fields a catalog entry may have, cited when present. */
+export const GPU_OPTIONAL_NUMERIC_FIELDS = ['usableMemoryGB'] as const;
+
 // ---------------------------------------------------------------------------------------------
 // Citations copied verbatim from data/reference/gpus.json `sources`.
 // ---------------------------------------------------------------------------------------------
@@ -176,6 +179,7 @@ const CATALOG: GpuSpec[] = [
     memoryType: 'HBM3',
     scaleUpTech: 'NVLink 4 (18 links) via NVSwitch',
     memoryGB: 80,
+    usableMemoryGB: 85.899,
     memoryBandwidthGBps: 3350,
     denseTflops: { bf16: 989, fp16: 989, fp8: 1979, int8: 1979, fp4: null },
     scaleUpGBps: 450,
@@ -188,6 +192,7 @@ const CATALOG: GpuSpec[] = [
     idleW: 70,
     priceUsdPerHour: 3.0,
     sources: {
+      usableMemoryGB: `${AIC}h100_sxm.yaml mem_capacity 85899345920 # 80GiB`,
       memoryGB: REF_H100_DS,
       memoryBandwidthGBps: REF_H100_AIC,
       'denseTflops.bf16': REF_H100_GK,
@@ -252,6 +257,7 @@ const CATALOG: GpuSpec[] = [
     memoryType: 'HBM3e',
     scaleUpTech: 'NVLink 4 via NVSwitch',
     memoryGB: 141,
+    usableMemoryGB: 151.398,
     memoryBandwidthGBps: 4800,
     denseTflops: { bf16: 989, fp16: 989, fp8: 1979, int8: 1979, fp4: null },
     scaleUpGBps: 450,
@@ -265,6 +271,7 @@ const CATALOG: GpuSpec[] = [
     priceUsdPerHour: 3.5,
     notes: 'Same GH100 compute as H100 SXM; only memory differs.',
     sources: {
+      usableMemoryGB: `${AIC}h200_sxm.yaml mem_capacity 151397597184 # 141GiB`,
       memoryGB: REF_H200_LZ,
       memoryBandwidthGBps: REF_H200_AIC,
       'denseTflops.bf16': `${REF_H200_AIC} (gpus.json: same GH100 compute as H100 SXM)`,
@@ -291,6 +298,7 @@ const CATALOG: GpuSpec[] = [
     memoryType: 'HBM3e',
     scaleUpTech: 'NVLink 5 via NVSwitch (8 GPUs/HGX)',
     memoryGB: 180,
+    usableMemoryGB: 193.274,
     memoryBandwidthGBps: 7700,
     denseTflops: { bf16: 2250, fp16: 2250, fp8: 4500, int8: 4500, fp4: 9000 },
     scaleUpGBps: 900,
@@ -304,6 +312,7 @@ const CATALOG: GpuSpec[] = [
     priceUsdPerHour: 5.0,
     notes: 'DGX B200 marketing lists 64 TB/s HBM per 8 GPUs (8 TB/s/GPU); the per-GPU datasheet 7.7 TB/s is used.',
     sources: {
+      usableMemoryGB: `${AIC}b200_sxm.yaml mem_capacity 193273528320 # 180GiB`,
       memoryGB: REF_B200_VERDA,
       memoryBandwidthGBps: `${REF_B200_AIC}. gpus.json note: use 7.7 TB/s (datasheet per-GPU) rather than the DGX 64 TB/s / 8 total.`,
       'denseTflops.bf16': REF_B200_AIC,
@@ -332,6 +341,7 @@ const CATALOG: GpuSpec[] = [
     memoryType: 'HBM3e',
     scaleUpTech: 'NVLink 5 + NVLink Switch, 72-GPU domain',
     memoryGB: 186,
+    usableMemoryGB: 198.675,
     memoryBandwidthGBps: 8000,
     denseTflops: { bf16: 2500, fp16: 2500, fp8: 5000, int8: 5000, fp4: 10000 },
     scaleUpGBps: 900,
@@ -344,6 +354,7 @@ const CATALOG: GpuSpec[] = [
     idleW: 120,
     priceUsdPerHour: 6.0,
     sources: {
+      usableMemoryGB: `${AIC}gb200.yaml mem_capacity 198674743296 # 189471MiB reported by nvidia-smi`,
       memoryGB: `${REF_GB200_RACK}. gpus.json memory_GB "186 (13.4-13.5 TB per 72 GPUs); nvidia-smi 189,471 MiB; TRT-LLM docs say 192GB": we take 186 GB = 13.4 TB / 72, the rack-level published capacity per GPU (192 GB is the raw stack size).`,
       memoryBandwidthGBps: REF_GB200_AIC,
       'denseTflops.bf16': REF_GB200_AIC,
@@ -371,6 +382,7 @@ const CATALOG: GpuSpec[] = [
     memoryType: 'HBM3e',
     scaleUpTech: 'NVLink 5 via NVSwitch (8 GPUs/HGX)',
     memoryGB: 288,
+    usableMemoryGB: 288.4,
     memoryBandwidthGBps: 8000,
     denseTflops: { bf16: 2500, fp16: 2500, fp8: 5000, int8: null, fp4: 15000 },
     scaleUpGBps: 900,
@@ -385,6 +397,7 @@ const CATALOG: GpuSpec[] = [
     notes:
       'Not in gpus.json. Vendor (NVIDIA) figures from the GTC 2025 Blackwell Ultra announcement; per-GPU compute is the Blackwell Ultra headline and may be slightly optimistic for the air-cooled ~1100 W HGX part.',
     sources: {
+      usableMemoryGB: `${AIC}b300_sxm.yaml mem_capacity 288400343040 # 275040MiB reported by nvidia-smi`,
       memoryGB:
         'Vendor figure (NVIDIA), GTC 2025 (March 2025) Blackwell Ultra / B300 announcement: 288 GB HBM3e per GPU. Not in gpus.json.',
       memoryBandwidthGBps:
@@ -419,6 +432,7 @@ const CATALOG: GpuSpec[] = [
     memoryType: 'HBM3e (12-high)',
     scaleUpTech: 'NVLink 5 + NVLink Switch, 72-GPU domain',
     memoryGB: 288,
+    usableMemoryGB: 298.014,
     memoryBandwidthGBps: 8000,
     denseTflops: { bf16: 2500, fp16: 2500, fp8: 5000, int8: null, fp4: 15000 },
     scaleUpGBps: 900,
@@ -433,6 +447,7 @@ const CATALOG: GpuSpec[] = [
     notes:
       'Not in gpus.json. Per-GPU figures are the NVIDIA GB300 NVL72 rack figures divided by 72 (sparse headlines halved for dense). Measured kernel profiles: the aiconfigurator gb300 tables (src/core/kernels/profiles/gb300.*).',
     sources: {
+      usableMemoryGB: `${AIC}gb300.yaml mem_capacity 298013687808 # 284208MiB reported by nvidia-smi`,
       memoryGB: `${REF_GB300_RACK}: 288 GB HBM3e per Blackwell Ultra GPU (8 stacks of 12-high 36 GB; rack "up to 20-21 TB" / 72 ≈ 288). Not in gpus.json.`,
       memoryBandwidthGBps: `${REF_GB300_RACK}: rack HBM bandwidth up to 576 TB/s / 72 = 8 TB/s per GPU. Not in gpus.json.`,
       'denseTflops.bf16': `${REF_GB300_RACK}: FP16/BF16 Tensor Core 360 PF per rack with sparsity / 72 / 2 = 2.5 PF dense per GPU. Not in gpus.json.`,
@@ -460,6 +475,7 @@ const CATALOG: GpuSpec[] = [
     memoryType: 'HBM2e',
     scaleUpTech: 'NVLink 3 (12 links) via NVSwitch',
     memoryGB: 80,
+    usableMemoryGB: 85.899,
     memoryBandwidthGBps: 2039,
     denseTflops: { bf16: 312, fp16: 312, fp8: null, int8: 624, fp4: null },
     scaleUpGBps: 300,
@@ -473,6 +489,7 @@ const CATALOG: GpuSpec[] = [
     priceUsdPerHour: 1.75,
     notes: 'A100 80GB PCIe: 1,935 GB/s, 300 W, same compute.',
     sources: {
+      usableMemoryGB: `${AIC}a100_sxm.yaml mem_capacity 85899345920 # 80GiB`,
       memoryGB: REF_A100_AIC,
       memoryBandwidthGBps: REF_A100_AIC,
       'denseTflops.bf16': REF_A100_GK,
@@ -538,6 +555,7 @@ const CATALOG: GpuSpec[] = [
     memoryType: 'GDDR6 (ECC)',
     scaleUpTech: 'none (no NVLink); PCIe Gen4 x16',
     memoryGB: 48,
+    usableMemoryGB: 48.306,
     memoryBandwidthGBps: 864,
     denseTflops: { bf16: 362.05, fp16: 362.05, fp8: 733, int8: 733, fp4: null },
     scaleUpGBps: 32,
@@ -550,6 +568,7 @@ const CATALOG: GpuSpec[] = [
     idleW: 35,
     priceUsdPerHour: 1.0,
     sources: {
+      usableMemoryGB: `${AIC}l40s.yaml mem_capacity 48305799168 # 46068 MiB`,
       memoryGB: REF_L40S_DS,
       memoryBandwidthGBps: `${REF_L40S_DS}; ${REF_L40S_AIC}`,
       'denseTflops.bf16': `${REF_L40S_DS}; ${REF_L40S_AIC}`,

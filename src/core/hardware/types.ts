@@ -9,7 +9,13 @@ export interface GpuSpec {
   id: string;
   name: string;
   vendor: 'NVIDIA' | 'AMD' | 'Intel' | 'Google';
+  /** Memory capacity as the datasheet labels it (display; HBM labels are GiB: H100 "80GB" = 80 GiB). */
   memoryGB: number;
+  /**
+   * Capacity the device reports (nvidia-smi / cudaMemGetInfo total), decimal GB: what the memory model budgets
+   * (weights and KV are counted in decimal GB). Absent: memoryGB.
+   */
+  usableMemoryGB?: number;
   memoryBandwidthGBps: number;
   /** Dense (no 2:4 sparsity) tensor-core peak, TFLOPS. null = not supported in hardware. */
   denseTflops: {

@@ -25,10 +25,10 @@ describe('compareStrategies', () => {
       allowLossy: false,
       allowNearLossless: true,
     });
-    expect(c.baseline.concurrency).toBe(12);
+    expect(c.baseline.concurrency).toBe(13);
     const fp8 = c.ranked.find((s) => s.label === 'fp8 KV')!;
     expect(fp8.rank).toBe(1);
-    expect(fp8.concurrency).toBe(24);
+    expect(fp8.concurrency).toBe(26);
     expect(fp8.reason).toMatch(/^fp8 KV doubles concurrency: \d\.\d× throughput — near-lossless$/);
     expect(fp8.vsBaseline.throughput).toBeGreaterThan(1.2);
     const kivi = c.ranked.find((s) => s.label === 'KIVI-2')!;
@@ -52,7 +52,7 @@ describe('compareStrategies', () => {
   it('host offload stays within HBM when streaming from host would be slower, and says so', () => {
     const c = compareStrategies(dep, longChat, [CANDIDATES.host!], { allowLossy: false });
     const host = c.ranked[0]!;
-    expect(host.concurrency).toBe(12);
+    expect(host.concurrency).toBe(13);
     expect(host.reason).toMatch(/stays within HBM: streaming \d+ sequences from host would give 0\.\d+×/);
   });
 
@@ -62,7 +62,7 @@ describe('compareStrategies', () => {
     expect(c.ranked[0]!.fits).toBe(false);
     expect(c.ranked[0]!.rank).toBeNull();
     expect(c.ranked[0]!.reason).toMatch(
-      /does not fit: one 977.5K-token sequence needs 131.2 GB of KV \(131.2 GB per GPU\), 53.7 GB free per GPU/,
+      /does not fit: one 977.5K-token sequence needs 131.2 GB of KV \(131.2 GB per GPU\), 59.0 GB free per GPU/,
     );
   });
 

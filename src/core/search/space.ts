@@ -311,7 +311,7 @@ export function instanceFamilies(
  */
 export function weightFloorGpus(model: ModelSpec, gpu: GpuSpec, scenario: Scenario): number {
   const bytes = countParams(model).totalParams * bytesPerElement(scenario.precision.weights);
-  const perGpu = gpu.memoryGB * resolveRuntime(scenario).gpuMemoryUtilization * GB;
+  const perGpu = (gpu.usableMemoryGB ?? gpu.memoryGB) * resolveRuntime(scenario).gpuMemoryUtilization * GB;
   return Math.max(1, Math.ceil(bytes / perGpu));
 }
 

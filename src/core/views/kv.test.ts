@@ -53,7 +53,7 @@ describe('kvCapacityChart', () => {
       'sink+window 4K',
       'host offload 240 GB',
     ]);
-    expect(chart.hbmFreeBytesPerGpu / 1e9).toBeCloseTo(53.73, 1);
+    expect(chart.hbmFreeBytesPerGpu / 1e9).toBeCloseTo(59.04, 1);
     expect(chart.maxNumSeqsCap).toBe(256);
     expect(chart.workloadContextTokens).toBe(8500);
   });
@@ -65,8 +65,8 @@ describe('kvCapacityChart', () => {
     const at = (id: string, L: number) => byId(id).points.find((p) => p.contextTokens === L)!;
     expect(at('bf16', 131_072).hbmSeqs).toBe(3);
     expect(at('fp8', 131_072).hbmSeqs).toBe(6);
-    expect(at('kivi2', 131_072).hbmSeqs).toBe(16);
-    expect(at('h2o', 131_072).hbmSeqs).toBe(15);
+    expect(at('kivi2', 131_072).hbmSeqs).toBe(18);
+    expect(at('h2o', 131_072).hbmSeqs).toBe(17);
     expect(at('host-offload', 131_072)).toMatchObject({ hbmSeqs: 3, maxSeqs: 17 });
     // A window caps memory: sink + window holds the same number of sequences at 1M as at 8K.
     expect(at('sink-window', 1_048_576).hbmSeqs).toBe(at('sink-window', 8192).hbmSeqs);
@@ -74,13 +74,13 @@ describe('kvCapacityChart', () => {
 
   it('marks the HBM limit and where offload starts', () => {
     const bf16 = byId('bf16');
-    // Longest context one bf16 sequence fits: ≈ 53.7 GB / 128 KiB per token.
-    expect(bf16.hbmLimitTokens).toBeGreaterThan(400_000);
-    expect(bf16.hbmLimitTokens).toBeLessThan(420_000);
+    // Longest context one bf16 sequence fits: ≈ 59.0 GB / 128 KiB per token.
+    expect(bf16.hbmLimitTokens).toBeGreaterThan(440_000);
+    expect(bf16.hbmLimitTokens).toBeLessThan(460_000);
     expect(bf16.offloadStartsAtTokens).toBeNull();
     const host = byId('host-offload');
     expect(host.offloadStartsAtTokens).toBe(host.kvBoundFromTokens);
-    // 240 GB of host DRAM + 53.7 GB of HBM hold one 2M-token sequence (256 GiB): beyond the chart.
+    // 240 GB of host DRAM + 59.0 GB of HBM hold one 2M-token sequence (256 GiB): beyond the chart.
     expect(host.tieredLimitTokens).toBeNull();
     expect(host.hbmLimitTokens).toBe(bf16.hbmLimitTokens);
     expect(byId('kivi2').lossless).toBe(false);

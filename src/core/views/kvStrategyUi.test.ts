@@ -164,7 +164,7 @@ describe('kvChartLines', () => {
     expect(at128k('host-offload')).toBe(17);
     // HBM limit of the plan, where the host-offload preset starts offloading, the workload's context, the engine cap.
     expect(l.markers.map((m) => m.label)).toEqual([
-      expect.stringMatching(/^HBM limit: 1 seq at 40\dK$/),
+      expect.stringMatching(/^HBM limit: 1 seq at 44\dK$/),
       expect.stringMatching(/^offload starts \(host offload 240 GB\)/),
       'your context 8K',
     ]);
