@@ -99,6 +99,8 @@ export const CLIENT_RESEND_S = 1e-6;
 class Engine {
   private readonly n: number;
   private readonly req: readonly RequestSpec[];
+  /** req[i].arrivalS, read once per main-loop pass (a typed array: no object load per pass). */
+  private readonly arrivals: Float64Array;
   private readonly pools: PoolState[];
   private readonly insts: Inst[] = [];
   private readonly entry: PoolState;
@@ -138,6 +140,7 @@ class Engine {
     this.req = req;
     this.router = input.pools[0]!.dep.runtime.router;
     this.s = new Sequences(n);
+    this.arrivals = new Float64Array(n);
     this.kvT = new GrowableF64(4 * n + 64);
     this.kvV = new GrowableF64(4 * n + 64);
     this.qT = new GrowableF64(n);
@@ -210,6 +213,7 @@ class Engine {
       this.out.inputTokens[i] = r.inputTokens;
       this.out.outputTokens[i] = r.outputTokens;
       this.s.known[i] = r.inputTokens;
+      this.arrivals[i] = r.arrivalS;
     }
 
     this.tiers = new MemoryTiers(this.out.tierTransfers);
@@ -237,6 +241,8 @@ class Engine {
     }
     let ai = 0;
     const ev = this.ev;
+    const arrivals = this.arrivals;
+    const heap = this.heap;
     const maxEvents = Math.max(1, Math.floor(this.input.budget?.maxEvents ?? DEFAULT_MAX_SIM_EVENTS));
     const maxWallMs = this.input.budget?.maxWallMs;
     const t0 = maxWallMs !== undefined ? performance.now() : 0;
@@ -248,8 +254,8 @@ class Engine {
     // thousands of decode steps per request), hence the event and wall-time budget: the loop exits after
     // maxEvents passes (or maxWallMs), reporting "stopped after N events".
     for (;;) {
-      const ta = closed === null && ai < n ? this.req[ai]!.arrivalS : Infinity;
-      const te = this.heap.topT();
+      const ta = closed === null && ai < n ? arrivals[ai]! : Infinity;
+      const te = heap.topT();
       if (ta === Infinity && te === Infinity) break;
       this.nextArrivalS = ta;
       if (events >= maxEvents || (maxWallMs !== undefined && performance.now() - t0 > maxWallMs)) {
@@ -268,7 +274,7 @@ class Engine {
         ai++;
         continue;
       }
-      this.heap.pop(ev);
+      heap.pop(ev);
       const t = ev[0]!;
       const kind = ev[1]!;
       if (kind === EV_ARRIVAL) this.arrive(ev[2]!, t);
