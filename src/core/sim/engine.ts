@@ -99,6 +99,8 @@ export const CLIENT_RESEND_S = 1e-6;
 class Engine {
   private readonly n: number;
   private readonly req: readonly RequestSpec[];
+  /** req[i].arrivalS, read once per main-loop pass (a typed array: no object load per pass). */
+  private readonly arrivals: Float64Array;
   private readonly pools: PoolState[];
   private readonly insts: Inst[] = [];
   private readonly entry: PoolState;
@@ -106,7 +108,12 @@ class Engine {
   private readonly router: Runtime['router'];
   private readonly heap = new EventHeap();
   private readonly ev = new Float64Array(4);
+  /**
+   * Micro-batches not in flight, a stack of `mbFree` entries (slots above it are stale). Indexed, not
+   * push/pop: popping an array to empty makes V8 trim its backing store, and the next push regrow it.
+   */
   private readonly mbPool: MicroBatch[] = [];
+  private mbFree = 0;
 
   private readonly s: Sequences;
   private readonly scheduler: Scheduler;
@@ -120,10 +127,11 @@ class Engine {
   /** Tier tracking (swap preemption or an offload strategy somewhere). */
   private readonly tiersOn: boolean;
   private readonly tiers: MemoryTiers;
-  private readonly kvT = new GrowableF64(1024);
-  private readonly kvV = new GrowableF64(1024);
-  private readonly qT = new GrowableF64(1024);
-  private readonly qV = new GrowableF64(1024);
+  /** KV samples (about two per launch; grown on demand) and queue samples (one per admitted arrival: at most n). */
+  private readonly kvT: GrowableF64;
+  private readonly kvV: GrowableF64;
+  private readonly qT: GrowableF64;
+  private readonly qV: GrowableF64;
 
   constructor(private readonly input: SimInput) {
     const req = input.requests;
@@ -132,6 +140,11 @@ class Engine {
     this.req = req;
     this.router = input.pools[0]!.dep.runtime.router;
     this.s = new Sequences(n);
+    this.arrivals = new Float64Array(n);
+    this.kvT = new GrowableF64(4 * n + 64);
+    this.kvV = new GrowableF64(4 * n + 64);
+    this.qT = new GrowableF64(n);
+    this.qV = new GrowableF64(n);
     const cap = Math.max(0, Math.floor(input.timelineIterations));
     this.out = {
       n,
@@ -200,6 +213,7 @@ class Engine {
       this.out.inputTokens[i] = r.inputTokens;
       this.out.outputTokens[i] = r.outputTokens;
       this.s.known[i] = r.inputTokens;
+      this.arrivals[i] = r.arrivalS;
     }
 
     this.tiers = new MemoryTiers(this.out.tierTransfers);
@@ -227,6 +241,8 @@ class Engine {
     }
     let ai = 0;
     const ev = this.ev;
+    const arrivals = this.arrivals;
+    const heap = this.heap;
     const maxEvents = Math.max(1, Math.floor(this.input.budget?.maxEvents ?? DEFAULT_MAX_SIM_EVENTS));
     const maxWallMs = this.input.budget?.maxWallMs;
     const t0 = maxWallMs !== undefined ? performance.now() : 0;
@@ -238,8 +254,8 @@ class Engine {
     // thousands of decode steps per request), hence the event and wall-time budget: the loop exits after
     // maxEvents passes (or maxWallMs), reporting "stopped after N events".
     for (;;) {
-      const ta = closed === null && ai < n ? this.req[ai]!.arrivalS : Infinity;
-      const te = this.heap.topT();
+      const ta = closed === null && ai < n ? arrivals[ai]! : Infinity;
+      const te = heap.topT();
       if (ta === Infinity && te === Infinity) break;
       this.nextArrivalS = ta;
       if (events >= maxEvents || (maxWallMs !== undefined && performance.now() - t0 > maxWallMs)) {
@@ -258,7 +274,7 @@ class Engine {
         ai++;
         continue;
       }
-      this.heap.pop(ev);
+      heap.pop(ev);
       const t = ev[0]!;
       const kind = ev[1]!;
       if (kind === EV_ARRIVAL) this.arrive(ev[2]!, t);
@@ -416,8 +432,8 @@ class Engine {
 
   /** New work reached the instance at t: cut a running leap at the next step boundary, wake it if idle. */
   private poke(inst: Inst, t: number): void {
-    const mb = inst.inflight[0];
-    if (mb !== undefined && mb.steps > 1 && mb.endS > t) {
+    const mb = inst.nInflight > 0 ? inst.inflight[0]! : null;
+    if (mb !== null && mb.steps > 1 && mb.endS > t) {
       const j = mb.firstStepEndingAtOrAfter(t);
       if (j < mb.steps) {
         const tt = mb.startS + mb.cumS(j);
@@ -428,7 +444,7 @@ class Engine {
         this.setWake(inst, tt);
       }
     }
-    if (inst.inflight.length < inst.pool.pp) {
+    if (inst.nInflight < inst.pool.pp) {
       const want = Math.max(t, inst.stageFree[0]!);
       if (want < inst.wakeAt) this.setWake(inst, want);
     }
@@ -438,8 +454,8 @@ class Engine {
     if (ver !== inst.wakeVer) return;
     inst.wakeAt = Infinity;
     // Terminates: each pass removes one in-flight micro-batch (at most pp).
-    while (inst.inflight.length > 0 && inst.inflight[0]!.endS <= t) {
-      const mb = shiftFirst(inst.inflight);
+    while (inst.nInflight > 0 && inst.inflight[0]!.endS <= t) {
+      const mb = shiftInflight(inst);
       inst.lastEndS = mb.endS;
       inst.lastStepStartS = mb.steps > 1 ? mb.startS + mb.cumS(mb.steps - 1) : mb.startS;
       this.finalize(inst, mb);
@@ -451,11 +467,11 @@ class Engine {
       return;
     }
     this.launch(inst, t);
-    let next = inst.inflight.length > 0 ? inst.inflight[0]!.endS : Infinity;
+    let next = inst.nInflight > 0 ? inst.inflight[0]!.endS : Infinity;
     // With a free micro-batch slot, try again when stage 0 frees (a launch just now, or stage 0 still
     // busy with a later micro-batch while sequences became ready).
     const sf = inst.stageFree[0]!;
-    if (inst.inflight.length < inst.pool.pp && sf > t) next = Math.min(next, sf);
+    if (inst.nInflight < inst.pool.pp && sf > t) next = Math.min(next, sf);
     if (next < Infinity) this.setWake(inst, next);
   }
 
@@ -463,7 +479,7 @@ class Engine {
   // Scheduling one micro-batch
 
   private newMb(t: number): MicroBatch {
-    const mb = this.mbPool.pop() ?? new MicroBatch();
+    const mb = this.mbFree > 0 ? this.mbPool[--this.mbFree]! : new MicroBatch();
     mb.startS = t;
     mb.endS = t;
     mb.busyS = 0;
@@ -491,7 +507,7 @@ class Engine {
 
   private launch(inst: Inst, t: number): boolean {
     const p = inst.pool;
-    if (inst.inflight.length >= p.pp || inst.stageFree[0]! > t) return false;
+    if (inst.nInflight >= p.pp || inst.stageFree[0]! > t) return false;
     const mb = this.newMb(t);
     const coster = p.coster;
     coster.reset();
@@ -505,7 +521,7 @@ class Engine {
     }
     const { swapIn, swapOut, swapInSsd, swapOutSsd, reload } = work;
     if (mb.count === 0) {
-      this.mbPool.push(mb);
+      this.mbPool[this.mbFree++] = mb;
       return false;
     }
     this.out.launches++;
@@ -557,7 +573,7 @@ class Engine {
       if (p.leapsOk) extendLeap(this.s, this.req, inst, mb, itersLeft);
       else extendLeapStepwise(this.s, this.req, inst, mb, itersLeft, this.nextArrivalS);
     }
-    inst.inflight.push(mb);
+    inst.inflight[inst.nInflight++] = mb;
     this.sampleKv(t);
     return true;
   }
@@ -583,84 +599,103 @@ class Engine {
     }
     tl.total++;
     let removed = false;
+    const sq = this.s;
+    const computed = sq.computed;
+    const generated = sq.generated;
+    const known = sq.known;
+    const inflight = sq.inflight;
+    const lastTokenS = sq.lastTokenS;
+    const groupOf = sq.group;
+    const req = this.req;
+    const ids = mb.ids;
+    const count = mb.count;
     if (mb.steps > 1) {
       const k = mb.steps;
       const t1 = mb.startS + mb.cumS(1);
       // Steps 2..k: every sequence sees the step's duration as its inter-token gap (linear in j, or
       // step by step for a stepwise leap).
-      if (mb.ends !== null) for (let j = 2; j <= k; j++) o.itl.add(mb.stepS(j), mb.count);
-      else if (k > 1) o.itl.addLinear(mb.stepS(2), mb.stepS(k), k - 1, mb.count);
-      for (let i = 0; i < mb.count; i++) {
-        const r = mb.ids[i]!;
-        this.s.inflight[r] = 0;
-        const g = inst.groups[this.s.group[r]!]!;
-        const c = this.s.computed[r]! + k;
-        const want = this.s.growth(p, r, c);
+      if (mb.ends !== null) for (let j = 2; j <= k; j++) o.itl.add(mb.stepS(j), count);
+      else if (k > 1) o.itl.addLinear(mb.stepS(2), mb.stepS(k), k - 1, count);
+      for (let i = 0; i < count; i++) {
+        const r = ids[i]!;
+        inflight[r] = 0;
+        const g = inst.groups[groupOf[r]!]!;
+        const c = computed[r]! + k;
+        const want = sq.growth(p, r, c);
         g.free -= want;
-        this.s.usedUnits += want;
-        this.s.units[r]! += want;
-        this.s.computed[r] = c;
-        if (this.s.generated[r] === 0) {
+        sq.usedUnits += want;
+        sq.units[r]! += want;
+        computed[r] = c;
+        if (generated[r] === 0) {
           o.firstTokenS[r] = t1;
           o.decodeTokens += k - 1;
         } else {
-          o.itl.add(t1 - this.s.lastTokenS[r]!);
+          o.itl.add(t1 - lastTokenS[r]!);
           o.decodeTokens += k;
         }
-        this.s.lastTokenS[r] = T;
-        this.s.generated[r]! += k;
-        this.s.known[r]! += k;
-        if (this.s.generated[r]! >= this.req[r]!.outputTokens) {
+        lastTokenS[r] = T;
+        const gen = generated[r]! + k;
+        generated[r] = gen;
+        known[r]! += k;
+        if (gen >= req[r]!.outputTokens) {
           this.complete(inst, g, r, T);
           removed = true;
         }
       }
     } else {
-      for (let i = 0; i < mb.count; i++) {
-        const r = mb.ids[i]!;
-        const nTok = mb.toks[i]!;
-        this.s.inflight[r] = 0;
-        if (this.s.state[r] !== S_RUNNING) continue;
-        this.s.computed[r]! += nTok;
-        if (this.s.computed[r] !== this.s.known[r]) continue;
-        const g = inst.groups[this.s.group[r]!]!;
-        if (p.role === 'prefill') {
+      const toks = mb.toks;
+      const state = sq.state;
+      const prefill = p.role === 'prefill';
+      for (let i = 0; i < count; i++) {
+        const r = ids[i]!;
+        const nTok = toks[i]!;
+        inflight[r] = 0;
+        if (state[r] !== S_RUNNING) continue;
+        const c = computed[r]! + nTok;
+        computed[r] = c;
+        if (c !== known[r]) continue;
+        const g = inst.groups[groupOf[r]!]!;
+        if (prefill) {
           this.handoff(inst, r, T);
           removed = true;
           continue;
         }
         // Tokens this step emits: 1, or under speculative decoding 1 + the drafts accepted (seeded draw).
-        const emitted = this.s.generated[r] === 0 ? 1 : this.emittedTokens(p, r);
-        if (this.s.generated[r] === 0) o.firstTokenS[r] = T;
+        const first = generated[r] === 0;
+        const emitted = first ? 1 : this.emittedTokens(p, r);
+        if (first) o.firstTokenS[r] = T;
         else {
-          o.itl.add(T - this.s.lastTokenS[r]!);
+          o.itl.add(T - lastTokenS[r]!);
           o.decodeTokens += emitted;
         }
-        this.s.lastTokenS[r] = T;
-        this.s.generated[r]! += emitted;
-        this.s.known[r]! += emitted;
+        lastTokenS[r] = T;
+        const gen = generated[r]! + emitted;
+        generated[r] = gen;
+        known[r]! += emitted;
         // The accepted drafts' KV was written by the verify step (slots reserved by the scheduler).
-        this.s.computed[r]! += emitted - 1;
-        if (this.s.generated[r]! >= this.req[r]!.outputTokens) {
+        computed[r]! += emitted - 1;
+        if (gen >= req[r]!.outputTokens) {
           this.complete(inst, g, r, T);
           removed = true;
         }
       }
     }
     if (removed) {
-      for (const g of inst.groups) {
-        const run = g.running;
+      const state = sq.state;
+      const groups = inst.groups;
+      for (let gi = 0; gi < groups.length; gi++) {
+        const run = groups[gi]!.running;
         let w = 0;
         for (let i = 0; i < run.length; i++) {
           const r = run[i]!;
-          if (this.s.state[r] === S_RUNNING) run[w++] = r;
+          if (state[r] === S_RUNNING) run[w++] = r;
         }
         // pop, not `run.length = w`: a length store takes V8's slow path, and only a few entries go.
         while (run.length > w) run.pop();
       }
     }
     o.prefillTokens += mb.prefillTokens;
-    this.mbPool.push(mb);
+    this.mbPool[this.mbFree++] = mb;
     this.sampleKv(T);
     if (o.iterations >= this.input.maxIterations && this.finishedOrRejected < this.n) {
       o.truncated = `stopped after ${o.iterations} iterations (the iteration cap): the workload does not drain within the budget`;
@@ -696,11 +731,16 @@ class Engine {
   }
 }
 
-/** Remove and return a[0] (a non-empty array of at most pp micro-batches; Array#shift is slower here). */
-function shiftFirst<T>(a: T[]): T {
+/**
+ * Remove and return the oldest of the instance's micro-batches in flight (at least one, at most pp). The
+ * slots are shifted down and the array keeps its length: Array#shift is slower, and a pop to empty makes
+ * V8 trim the backing store that the next launch regrows.
+ */
+function shiftInflight(inst: Inst): MicroBatch {
+  const a = inst.inflight;
   const x = a[0]!;
-  for (let i = 1; i < a.length; i++) a[i - 1] = a[i]!;
-  a.pop();
+  const n = --inst.nInflight;
+  for (let i = 0; i < n; i++) a[i] = a[i + 1]!;
   return x;
 }
 

@@ -41,43 +41,39 @@ export class EventHeap {
     return this.seq[i]! < this.seq[j]!;
   }
 
-  private swap(i: number, j: number): void {
-    let x: number = this.t[i]!;
-    this.t[i] = this.t[j]!;
-    this.t[j] = x;
-    x = this.seq[i]!;
-    this.seq[i] = this.seq[j]!;
-    this.seq[j] = x;
-    x = this.cls[i]!;
-    this.cls[i] = this.cls[j]!;
-    this.cls[j] = x;
-    x = this.kind[i]!;
-    this.kind[i] = this.kind[j]!;
-    this.kind[j] = x;
-    x = this.a[i]!;
-    this.a[i] = this.a[j]!;
-    this.a[j] = x;
-    x = this.b[i]!;
-    this.b[i] = this.b[j]!;
-    this.b[j] = x;
-  }
-
   push(t: number, cls: number, kind: number, a: number, b: number): void {
     if (this.size === this.t.length) this.grow();
+    const seq = this.counter++;
+    const T = this.t;
+    const C = this.cls;
+    const S = this.seq;
     let i = this.size++;
-    this.t[i] = t;
-    this.cls[i] = cls;
-    this.seq[i] = this.counter++;
+    // Sift-up with a hole: parents that order after the new event move down, then it lands (the same
+    // layout as swapping it up; with unique keys any layout pops in the same order anyway).
+    // Terminates: i halves each pass (≤ log2(size) passes).
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const tp = T[p]!;
+      if (tp < t || (tp === t && (C[p]! < cls || (C[p] === cls && S[p]! < seq)))) break;
+      this.move(p, i);
+      i = p;
+    }
+    T[i] = t;
+    C[i] = cls;
+    S[i] = seq;
     this.kind[i] = kind;
     this.a[i] = a;
     this.b[i] = b;
-    // Terminates: i halves each pass (sift-up, ≤ log2(size) passes).
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
-      i = p;
-    }
+  }
+
+  /** Copy entry `from` to slot `to`. */
+  private move(from: number, to: number): void {
+    this.t[to] = this.t[from]!;
+    this.cls[to] = this.cls[from]!;
+    this.seq[to] = this.seq[from]!;
+    this.kind[to] = this.kind[from]!;
+    this.a[to] = this.a[from]!;
+    this.b[to] = this.b[from]!;
   }
 
   topT(): number {
@@ -94,25 +90,26 @@ export class EventHeap {
     out[2] = this.a[0]!;
     out[3] = this.b[0]!;
     const last = --this.size;
-    if (last > 0) {
-      this.t[0] = this.t[last]!;
-      this.cls[0] = this.cls[last]!;
-      this.seq[0] = this.seq[last]!;
-      this.kind[0] = this.kind[last]!;
-      this.a[0] = this.a[last]!;
-      this.b[0] = this.b[last]!;
-      let i = 0;
-      // Terminates: i at least doubles each pass and the loop breaks once it has no child (sift-down).
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < last && this.less(l, m)) m = l;
-        if (r < last && this.less(r, m)) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
+    if (last === 0) return;
+    // Sift the last entry down from the root with a hole: smaller children move up, then it lands.
+    const T = this.t;
+    const C = this.cls;
+    const S = this.seq;
+    const t = T[last]!;
+    const c = C[last]!;
+    const q = S[last]!;
+    let i = 0;
+    // Terminates: i at least doubles each pass and the loop breaks once it has no child (sift-down).
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= last) break;
+      const r = l + 1;
+      const m = r < last && this.less(r, l) ? r : l;
+      const tm = T[m]!;
+      if (t < tm || (t === tm && (c < C[m]! || (c === C[m] && q < S[m]!)))) break;
+      this.move(m, i);
+      i = m;
     }
+    if (i !== last) this.move(last, i);
   }
 }

@@ -85,7 +85,9 @@ export interface Inst {
   pool: PoolState;
   groups: Group[];
   stageFree: Float64Array;
+  /** Micro-batches in flight, oldest first: slots 0..nInflight−1 (slots above are stale, the array never shrinks). */
   inflight: MicroBatch[];
+  nInflight: number;
   wakeAt: number;
   wakeVer: number;
   outstanding: number;
@@ -195,6 +197,7 @@ export function buildPool(p: SimPoolInput, prefix: PrefixModel, insts: Inst[]): 
       groups,
       stageFree: new Float64Array(pool.pp),
       inflight: [],
+      nInflight: 0,
       wakeAt: Infinity,
       wakeVer: 0,
       outstanding: 0,

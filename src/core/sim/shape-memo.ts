@@ -27,6 +27,7 @@ const MAX_SLOTS = 8192;
  * bits instead cost a third of a lookup.
  */
 function hashKey(keys: Float64Array, at: number): number {
+  // An int32 (imul and ^ keep it one), so it compares equal to itself stored in an Int32Array.
   let h = 0x811c9dc5;
   for (let w = 0; w < KEY_WORDS; w++) h = Math.imul(h ^ (keys[at + w]! | 0), 0x01000193);
   return h ^ (h >>> 15);
@@ -34,9 +35,10 @@ function hashKey(keys: Float64Array, at: number): number {
 
 interface Table {
   slots: number;
+  index: Int32Array;
+  hashes: Int32Array;
   keys: Float64Array;
-  used: Uint8Array;
-  /** Per slot: the pp stage times, then p2pS, then overheadS. */
+  /** Per entry: the pp stage times, then p2pS, then overheadS. */
   vals: Float64Array;
   pp: number;
 }
@@ -48,32 +50,51 @@ interface Table {
  */
 let spare: Table | null = null;
 
+/**
+ * Layout: the slots (open addressing, linear probing) hold only an entry number + 1 (0 = empty) and the key's
+ * hash; the keys and times sit in entry order in dense arrays. A probe then walks a few KB of slot words and
+ * compares keys only where the hash matches, and a store appends: the keys of 2,048 slots inline were 256 KB
+ * read and written at random, a cache miss or more per lookup.
+ */
 export class ShapeMemo {
   private slots: number;
+  /** Per slot: entry number + 1, or 0 when empty. */
+  private index: Int32Array;
+  /** Per slot: hashKey of its entry (compared before the key words). */
+  private hashes: Int32Array;
+  /** Per entry (at most slots / 2): KEY_WORDS key numbers, and pp + 2 times. */
   private keys: Float64Array;
-  private used: Uint8Array;
   private vals: Float64Array;
   private readonly probe = new Float64Array(KEY_WORDS);
   private entries = 0;
-  /** Slot the last miss of `get` ended on (where `set` stores). */
+  /** Slot and hash the last miss of `get` ended on (where `set` stores). */
   private slot = 0;
+  private hash = 0;
   private released = false;
 
   constructor(private readonly pp: number) {
     const t = spare !== null && spare.pp === pp ? spare : null;
     if (t !== null) spare = null;
     this.slots = t?.slots ?? FIRST_SLOTS;
-    this.keys = t?.keys ?? new Float64Array(FIRST_SLOTS * KEY_WORDS);
-    this.used = t?.used ?? new Uint8Array(FIRST_SLOTS);
-    this.vals = t?.vals ?? new Float64Array(FIRST_SLOTS * (pp + 2));
+    this.index = t?.index ?? new Int32Array(FIRST_SLOTS);
+    this.hashes = t?.hashes ?? new Int32Array(FIRST_SLOTS);
+    this.keys = t?.keys ?? new Float64Array((FIRST_SLOTS / 2) * KEY_WORDS);
+    this.vals = t?.vals ?? new Float64Array((FIRST_SLOTS / 2) * (pp + 2));
   }
 
   /** Empty the table and hand its arrays to the next memo; this one must not be used afterwards. */
   release(): void {
-    this.used.fill(0);
+    this.index.fill(0);
     this.entries = 0;
     if (spare === null || spare.slots < this.slots)
-      spare = { slots: this.slots, keys: this.keys, used: this.used, vals: this.vals, pp: this.pp };
+      spare = {
+        slots: this.slots,
+        index: this.index,
+        hashes: this.hashes,
+        keys: this.keys,
+        vals: this.vals,
+        pp: this.pp,
+      };
     // Detached: a use after release finds nothing and stores nothing a later memo could see.
     this.released = true;
   }
@@ -99,16 +120,20 @@ export class ShapeMemo {
     q[13] = k !== undefined ? k.extraFlops : -1;
     q[14] = k !== undefined ? k.extraFlopsWindow : -1;
     q[15] = k !== undefined ? k.h2dBytes : -1;
-    const i = this.find(q, 0);
-    if (this.used[i] === 0) {
+    const h = hashKey(q, 0);
+    const i = this.find(q, h);
+    const e = this.index[i]!;
+    if (e === 0) {
       this.slot = i;
+      this.hash = h;
       return false;
     }
     const pp = this.pp;
-    const v = i * (pp + 2);
-    for (let st = 0; st < pp; st++) out.stageS[st] = this.vals[v + st]!;
-    out.p2pS = this.vals[v + pp]!;
-    out.overheadS = this.vals[v + pp + 1]!;
+    const v = (e - 1) * (pp + 2);
+    const vals = this.vals;
+    for (let st = 0; st < pp; st++) out.stageS[st] = vals[v + st]!;
+    out.p2pS = vals[v + pp]!;
+    out.overheadS = vals[v + pp + 1]!;
     return true;
   }
 
@@ -118,59 +143,66 @@ export class ShapeMemo {
     if (2 * (this.entries + 1) > this.slots) {
       if (this.slots < MAX_SLOTS) this.grow();
       else {
-        this.used.fill(0);
+        this.index.fill(0);
         this.entries = 0;
       }
-      this.slot = this.find(this.probe, 0);
+      this.slot = this.find(this.probe, this.hash);
     }
-    this.put(this.slot, this.probe, 0, t.stageS, t.p2pS, t.overheadS);
+    const e = this.entries++;
+    const keys = this.keys;
+    const q = this.probe;
+    const base = e * KEY_WORDS;
+    for (let w = 0; w < KEY_WORDS; w++) keys[base + w] = q[w]!;
+    const pp = this.pp;
+    const v = e * (pp + 2);
+    const vals = this.vals;
+    for (let st = 0; st < pp; st++) vals[v + st] = t.stageS[st]!;
+    vals[v + pp] = t.p2pS;
+    vals[v + pp + 1] = t.overheadS;
+    this.index[this.slot] = e + 1;
+    this.hashes[this.slot] = this.hash;
   }
 
-  /** The slot holding key `src[at..]`, or the empty slot where it belongs. */
-  private find(src: Float64Array, at: number): number {
+  /** The slot holding key `src` (hash h), or the empty slot where it belongs. */
+  private find(src: Float64Array, h: number): number {
     const mask = this.slots - 1;
-    let i = hashKey(src, at) & mask;
+    const index = this.index;
+    const hashes = this.hashes;
+    const keys = this.keys;
+    let i = h & mask;
     // Terminates: at most half the slots are used, so probing meets an empty one.
-    while (this.used[i] === 1) {
-      const base = i * KEY_WORDS;
-      let w = 0;
-      while (w < KEY_WORDS && this.keys[base + w] === src[at + w]) w++;
-      if (w === KEY_WORDS) return i;
+    for (;;) {
+      const e = index[i]!;
+      if (e === 0) return i;
+      if (hashes[i] === h) {
+        const base = (e - 1) * KEY_WORDS;
+        let w = 0;
+        while (w < KEY_WORDS && keys[base + w] === src[w]) w++;
+        if (w === KEY_WORDS) return i;
+      }
       i = (i + 1) & mask;
     }
-    return i;
   }
 
-  private put(
-    i: number,
-    src: Float64Array,
-    at: number,
-    stageS: ArrayLike<number>,
-    p2pS: number,
-    overheadS: number,
-  ): void {
-    for (let w = 0; w < KEY_WORDS; w++) this.keys[i * KEY_WORDS + w] = src[at + w]!;
-    const pp = this.pp;
-    const v = i * (pp + 2);
-    for (let st = 0; st < pp; st++) this.vals[v + st] = stageS[st]!;
-    this.vals[v + pp] = p2pS;
-    this.vals[v + pp + 1] = overheadS;
-    this.used[i] = 1;
-    this.entries++;
-  }
-
+  /** Twice the slots (and room for their entries); the entries keep their numbers, the slots are rebuilt. */
   private grow(): void {
-    const { keys, used, vals, slots, pp } = this;
-    this.slots = slots * 2;
-    this.keys = new Float64Array(this.slots * KEY_WORDS);
-    this.used = new Uint8Array(this.slots);
-    this.vals = new Float64Array(this.slots * (pp + 2));
-    this.entries = 0;
-    for (let j = 0; j < slots; j++) {
-      if (used[j] === 0) continue;
-      const v = j * (pp + 2);
-      const i = this.find(keys, j * KEY_WORDS);
-      this.put(i, keys, j * KEY_WORDS, vals.subarray(v, v + pp), vals[v + pp]!, vals[v + pp + 1]!);
+    const { keys, vals, entries, pp } = this;
+    this.slots *= 2;
+    this.index = new Int32Array(this.slots);
+    this.hashes = new Int32Array(this.slots);
+    this.keys = new Float64Array((this.slots / 2) * KEY_WORDS);
+    this.keys.set(keys.subarray(0, entries * KEY_WORDS));
+    this.vals = new Float64Array((this.slots / 2) * (pp + 2));
+    this.vals.set(vals.subarray(0, entries * (pp + 2)));
+    const mask = this.slots - 1;
+    for (let e = 0; e < entries; e++) {
+      const h = hashKey(this.keys, e * KEY_WORDS);
+      let i = h & mask;
+      // Distinct keys: no entry matches another, so the first empty slot is its place.
+      while (this.index[i] !== 0) i = (i + 1) & mask;
+      this.index[i] = e + 1;
+      this.hashes[i] = h;
     }
   }
 }
+
