@@ -39,6 +39,13 @@ export const CALIBRATION = {
    * detokenisation hand-off. vLLM V1 / TRT-LLM PyTorch backend measure ~1-3 ms per step on small models.
    */
   iterationOverheadMs: 1.5,
+  /**
+   * Host time per running sequence per step, µs, on top of iterationOverheadMs: each scheduler builds inputs,
+   * updates, stop-checks and streams every running request each step. ENGINE-FACTS §6 [AIC-FPM]: vLLM decode at
+   * bs 256 (MiniMax-M2.7 TP4+EP) runs 31.3 ms per step synchronous vs 26.5 ms async, 4.8 ms of exposed host time:
+   * (4.8 − 1.5) ms / 256 = 12.9 µs. The only per-sequence figure in the facts; used for every engine's loop.
+   */
+  hostUsPerRunningSeq: 12.9,
   /** Average expert load skew beyond the statistical imbalance (non-uniform routing without EPLB). */
   moeRoutingSkew: 1.1,
   /** Board power when busy as a fraction of TDP: LLM inference rarely holds TDP (ML.ENERGY measurements, ~60-80 %). */

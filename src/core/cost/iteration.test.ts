@@ -53,8 +53,20 @@ describe('decode step, Llama-3.1-70B TP8 on H100 SXM, bf16, 1 sequence at 1024 t
   it('hides the host time behind the GPU work under overlap / async scheduling', () => {
     const sync = iterationCost(dep70b(8), uniformShape(1, 1024, 1, true, null));
     const overlap = iterationCost(dep70b(8, 'bf16', true), uniformShape(1, 1024, 1, true, null));
-    // The GPU work (~9 ms) is longer than the 1.5 ms host step, so all of it hides.
-    expect((sync.timeS - overlap.timeS) * 1e3).toBeCloseTo(CALIBRATION.iterationOverheadMs, 6);
+    // The GPU work (~9 ms) is longer than the host step (1.5 ms + 12.9 µs for the one sequence), so all of it hides.
+    const hostMs = CALIBRATION.iterationOverheadMs + CALIBRATION.hostUsPerRunningSeq / 1e3;
+    expect((sync.timeS - overlap.timeS) * 1e3).toBeCloseTo(hostMs, 6);
+  });
+
+  it('host time grows by hostUsPerRunningSeq per running sequence of each scheduler (ENGINE-FACTS §6 [AIC-FPM])', () => {
+    const step = (seqs: number) =>
+      iterationCost(dep70b(8), uniformShape(seqs, 1024, 1, true, null), true).ops!.find((o) => o.kind === 'overhead')!
+        .timeS;
+    // Launch gaps are the same for both batches (CUDA graphs cover up to 512); the host part grows 255 × 12.9 µs.
+    expect((step(256) - step(1)) * 1e6).toBeCloseTo(255 * CALIBRATION.hostUsPerRunningSeq, 6);
+    // At bs 256 the host step is the 4.8 ms the source measured exposed (sync 31.3 vs async 26.5 ms).
+    const launchS = step(1) - (CALIBRATION.iterationOverheadMs + CALIBRATION.hostUsPerRunningSeq / 1e3) / 1e3;
+    expect((step(256) - launchS) * 1e3).toBeCloseTo(4.8, 2);
   });
 
   it('reports GQA-correct QKV shape and a memory-bound decode', () => {

@@ -914,6 +914,11 @@ function exposedHostS(hostS: number, stageTimesS: readonly number[], overlap: bo
   return Math.max(0, hostS - gpuS);
 }
 
+/** Host time of one step of one scheduler running `seqs` sequences (each attention-DP rank schedules its own). */
+function hostS(seqs: number): number {
+  return (CALIBRATION.iterationOverheadMs + (CALIBRATION.hostUsPerRunningSeq / 1e3) * seqs) / 1e3;
+}
+
 /** Cost of one forward pass of `shape` (instance-wide batch) through every stage. */
 export function iterationCost(dep: Deployment, shape: BatchShape, detail = false, hostOverhead = true): IterationCost {
   // Lean path (detail false, the simulator's): no op records, labels or per-op objects.
@@ -977,7 +982,7 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
     shape.tokens > 0
       ? (((launches * launchS) / Math.max(pp, 1)) * 1 +
           (hostOverhead
-            ? exposedHostS(CALIBRATION.iterationOverheadMs / 1e3, stageTimesS, dep.runtime.overlapScheduling)
+            ? exposedHostS(hostS(shape.seqs / attentionDp), stageTimesS, dep.runtime.overlapScheduling)
             : 0)) *
         opTimeScale(cal, 'overhead')
       : 0;
