@@ -47,7 +47,14 @@ const ENGINES = ['vllm', 'sglang', 'trtllm'];
 const M_AXIS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768];
 const NK_AXIS = [64, 128, 256, 512, 1024, 2048, 3072, 4096, 6144, 8192, 12288, 16384, 65536];
 const GEMM_DTYPES = { bfloat16: 'bf16', fp8: 'fp8', fp8_block: 'fp8_block', nvfp4: 'nvfp4' };
-const MOE_DTYPES = { bfloat16: 'bf16', fp8: 'fp8', fp8_block: 'fp8_block', nvfp4: 'nvfp4', int4_wo: 'int4', w4a16_mxfp4: 'mxfp4_w4a16' };
+const MOE_DTYPES = {
+  bfloat16: 'bf16',
+  fp8: 'fp8',
+  fp8_block: 'fp8_block',
+  nvfp4: 'nvfp4',
+  int4_wo: 'int4',
+  w4a16_mxfp4: 'mxfp4_w4a16',
+};
 const KV_DTYPES = { bfloat16: 'bf16', fp8: 'fp8' };
 
 const num = (v) => (typeof v === 'bigint' ? Number(v) : v);

@@ -185,7 +185,7 @@ describe('measured profiles', () => {
     expect(wider).toBeCloseTo(fixed + ((own - fixed) * 4097) / 2048, 12);
   });
 
-  it('prices a MoE dtype the profile did not measure as its roofline plus the nearest curve\'s one-token floor', () => {
+  it("prices a MoE dtype the profile did not measure as its roofline plus the nearest curve's one-token floor", () => {
     registerKernelProfile(h100Vllm as KernelProfileJson, ['h100-sxm']);
     const mk = kernelsFor('h100-sxm', 'vllm');
     // gpt-oss-120b experts: vLLM's H100 profile has no MXFP4 table.
