@@ -34,6 +34,7 @@ import {
   scaleToGpu,
   type MeasuredKernels,
 } from '../kernels/measured.ts';
+import { bytesPerElement } from '../hardware/dtype.ts';
 import { MOE_WEIGHT_BYTES } from '../kernels/types.ts';
 import type { MoeDtype, MoeShape } from '../kernels/types.ts';
 import { opTimeScale } from '../calibrate/scale.ts';
@@ -535,10 +536,10 @@ function moeTableDtype(g: Geometry): MoeDtype | null {
   const dt = gemmTableDtype(g.weightBytes, g.gemmMathDtype);
   if (dt) return dt;
   if (g.gemmMathDtype !== 'bf16' && g.gemmMathDtype !== 'fp16') return null;
-  // 4-bit weights under 16-bit math run the weight-only (w4a16) MoE kernels: int4 (0.5 B) or a 4-bit float with
-  // block scales (fp4/nvfp4 = 0.5625 B; gpt-oss's MXFP4 on Hopper).
-  if (g.weightBytes === 0.5) return 'int4';
-  return g.weightBytes > 0.5 && g.weightBytes < 0.6 ? 'mxfp4_w4a16' : null;
+  // 4-bit weights under 16-bit math run the weight-only (w4a16) MoE kernels: int4, or a 4-bit float with block
+  // scales (fp4/nvfp4; gpt-oss's MXFP4 on Hopper).
+  if (g.weightBytes === bytesPerElement('int4')) return 'int4';
+  return g.weightBytes === bytesPerElement('nvfp4') ? 'mxfp4_w4a16' : null;
 }
 
 function moeOps(c: Ctx, count: number): number {

@@ -7,6 +7,7 @@
  */
 import { draftKvLayers, draftWeightBytesPerGpu } from './speculative.ts';
 import { kvBudgetGB } from '../engine/memory.ts';
+import { budgetCapacityGB } from '../hardware/gpus.ts';
 import { resolvePaging } from '../kv/paging.ts';
 import {
   compressedAttentionShardedParams,
@@ -176,7 +177,7 @@ export function memoryReport(dep: Deployment): MemoryReport {
   const { model: m, gpu, instance, runtime } = dep;
   const g = geometryOf(dep);
   // What the device reports (H100 "80GB" = 80 GiB = 85.9 GB), in the decimal GB weights and KV are counted in.
-  const capacityGB = gpu.usableMemoryGB ?? gpu.memoryGB;
+  const capacityGB = budgetCapacityGB(gpu);
   // The budget line of the memory chart; the KV pool follows the engine's meaning of the fraction (core/engine/memory.ts).
   const budgetGB = kvBudgetGB(runtime.memorySemantics, capacityGB, runtime.gpuMemoryUtilization, 0, 0, 0).budgetGB;
   const activationsGB = activationBytesPerGpu(dep) / GB;

@@ -3,7 +3,7 @@
  * profile (profiles.ts) fills every knob left unset. Every reader of runtime knobs goes through
  * `resolveRuntime` (directly, or via Deployment.runtime), so nothing reads an unset knob.
  */
-import { getGpu } from '../hardware/gpus.ts';
+import { budgetCapacityGB, getGpu } from '../hardware/gpus.ts';
 import { ENGINE_NAMES, type EngineName, type Runtime, type Scenario } from '../scenario/schema.ts';
 import type { Calibration } from '../calibrate/schema.ts';
 import {
@@ -98,7 +98,7 @@ function contextOf(s: Pick<Scenario, 'cluster' | 'plan'>): ProfileContext {
   const shape = s.plan.decode ?? s.plan;
   return {
     gpuId: s.cluster.gpu,
-    memoryGB: s.cluster.gpuOverrides?.memoryGB ?? gpu?.usableMemoryGB ?? gpu?.memoryGB ?? 80,
+    memoryGB: s.cluster.gpuOverrides?.memoryGB ?? (gpu ? budgetCapacityGB(gpu) : 80),
     tp: shape.tp,
     pp: shape.pp,
   };

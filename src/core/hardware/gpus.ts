@@ -956,3 +956,8 @@ const BY_ID: ReadonlyMap<string, GpuSpec> = new Map(GPUS.map((g) => [g.id, g]));
 export function getGpu(id: string): GpuSpec | undefined {
   return BY_ID.get(id);
 }
+
+/** The capacity memory is budgeted against, decimal GB: what the device reports, else its label. */
+export function budgetCapacityGB(gpu: GpuSpec): number {
+  return gpu.usableMemoryGB ?? gpu.memoryGB;
+}

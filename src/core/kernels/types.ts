@@ -3,6 +3,8 @@
  * kernel microbenchmarks (Apache-2.0, see NOTICE). `KernelProfileJson` is the committed file format; `KernelProfile`
  * the decoded form the cost model interpolates (log2 axes, log2 µs values, NaN where a point was not measured).
  */
+import { bytesPerElement } from '../hardware/dtype.ts';
+
 export type KernelEngine = 'vllm' | 'sglang' | 'trtllm';
 export type GemmDtype = 'bf16' | 'fp8' | 'fp8_block' | 'nvfp4';
 /** `int4`: int4 weight-only (w4a16) MoE kernels; `mxfp4_w4a16`: MXFP4 weights, 16-bit math (gpt-oss on Hopper). */
@@ -10,15 +12,15 @@ export type MoeDtype = GemmDtype | 'int4' | 'mxfp4_w4a16';
 export type KvDtype = 'bf16' | 'fp8';
 
 /**
- * Stored bytes per expert weight of each MoE table's kernels, scales included: bf16; fp8 per-tensor and 128×128
- * block (1/16384 B of scale); NVFP4 (an e4m3 scale per 16); int4 weight-only (a 16-bit scale per group of 128);
- * MXFP4 (an e8m0 scale per 32).
+ * Stored bytes per expert weight of each MoE table's kernels, scales included: the precisions the engine knows
+ * (hardware/dtype.ts; fp8 block scales, 1/16384 B, are left out as there), int4 weight-only with a 16-bit scale per
+ * group of 128, MXFP4 with an e8m0 scale per 32.
  */
 export const MOE_WEIGHT_BYTES: Record<MoeDtype, number> = {
-  bf16: 2,
-  fp8: 1,
-  fp8_block: 1,
-  nvfp4: 0.5 + 1 / 16,
+  bf16: bytesPerElement('bf16'),
+  fp8: bytesPerElement('fp8'),
+  fp8_block: bytesPerElement('fp8'),
+  nvfp4: bytesPerElement('nvfp4'),
   int4: 0.5 + 2 / 128,
   mxfp4_w4a16: 0.5 + 1 / 32,
 };

@@ -37,6 +37,7 @@ import { wallBudgetError } from './budget.ts';
 import { shapeGroup, type ShapeLike } from '../evaluate/plan-label.ts';
 import { resolveGpu, resolveModel, shapeInstance, ScenarioError } from '../cost/deployment.ts';
 import { bytesPerElement } from '../hardware/dtype.ts';
+import { budgetCapacityGB } from '../hardware/gpus.ts';
 import type { GpuSpec } from '../hardware/types.ts';
 import { countParams } from '../model/params.ts';
 import type { ModelSpec } from '../model/types.ts';
@@ -311,7 +312,7 @@ export function instanceFamilies(
  */
 export function weightFloorGpus(model: ModelSpec, gpu: GpuSpec, scenario: Scenario): number {
   const bytes = countParams(model).totalParams * bytesPerElement(scenario.precision.weights);
-  const perGpu = (gpu.usableMemoryGB ?? gpu.memoryGB) * resolveRuntime(scenario).gpuMemoryUtilization * GB;
+  const perGpu = budgetCapacityGB(gpu) * resolveRuntime(scenario).gpuMemoryUtilization * GB;
   return Math.max(1, Math.ceil(bytes / perGpu));
 }
 

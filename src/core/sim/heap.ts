@@ -31,36 +31,36 @@ export class EventHeap {
     }
   }
 
-  private less(i: number, j: number): boolean {
-    const ti = this.t[i]!;
+  /** Whether an event keyed (t, cls, seq) pops before entry j: time, then class, then insertion order. */
+  private precedes(t: number, cls: number, seq: number, j: number): boolean {
     const tj = this.t[j]!;
-    if (ti !== tj) return ti < tj;
-    const ci = this.cls[i]!;
+    if (t !== tj) return t < tj;
     const cj = this.cls[j]!;
-    if (ci !== cj) return ci < cj;
-    return this.seq[i]! < this.seq[j]!;
+    if (cls !== cj) return cls < cj;
+    return seq < this.seq[j]!;
+  }
+
+  private less(i: number, j: number): boolean {
+    return this.precedes(this.t[i]!, this.cls[i]!, this.seq[i]!, j);
   }
 
   push(t: number, cls: number, kind: number, a: number, b: number): void {
     if (this.size === this.t.length) this.grow();
     const seq = this.counter++;
-    const T = this.t;
-    const C = this.cls;
-    const S = this.seq;
     let i = this.size++;
     // Sift-up with a hole: parents that order after the new event move down, then it lands (the same
     // layout as swapping it up; with unique keys any layout pops in the same order anyway).
     // Terminates: i halves each pass (≤ log2(size) passes).
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const tp = T[p]!;
-      if (tp < t || (tp === t && (C[p]! < cls || (C[p] === cls && S[p]! < seq)))) break;
+      // Keys are unique, so "p does not pop after the new event" is "the new event does not precede p".
+      if (!this.precedes(t, cls, seq, p)) break;
       this.move(p, i);
       i = p;
     }
-    T[i] = t;
-    C[i] = cls;
-    S[i] = seq;
+    this.t[i] = t;
+    this.cls[i] = cls;
+    this.seq[i] = seq;
     this.kind[i] = kind;
     this.a[i] = a;
     this.b[i] = b;
@@ -92,12 +92,9 @@ export class EventHeap {
     const last = --this.size;
     if (last === 0) return;
     // Sift the last entry down from the root with a hole: smaller children move up, then it lands.
-    const T = this.t;
-    const C = this.cls;
-    const S = this.seq;
-    const t = T[last]!;
-    const c = C[last]!;
-    const q = S[last]!;
+    const t = this.t[last]!;
+    const c = this.cls[last]!;
+    const q = this.seq[last]!;
     let i = 0;
     // Terminates: i at least doubles each pass and the loop breaks once it has no child (sift-down).
     for (;;) {
@@ -105,8 +102,7 @@ export class EventHeap {
       if (l >= last) break;
       const r = l + 1;
       const m = r < last && this.less(r, l) ? r : l;
-      const tm = T[m]!;
-      if (t < tm || (t === tm && (c < C[m]! || (c === C[m] && q < S[m]!)))) break;
+      if (this.precedes(t, c, q, m)) break;
       this.move(m, i);
       i = m;
     }
