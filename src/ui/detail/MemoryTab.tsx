@@ -9,6 +9,7 @@ import { GanttCanvas, LineChart, MemoryBars } from '../../charts/index.ts';
 import type { MemoryTier } from '../../charts/index.ts';
 import type { EvaluationResult } from '../../core/evaluate/evaluate.ts';
 import type { SimulatedEvaluation, SimulationSummary } from '../../core/evaluate/simulated.ts';
+import { getGpu } from '../../core/hardware/gpus.ts';
 import type { Scenario } from '../../core/scenario/schema.ts';
 import { tierSpansFromSimulation } from '../../core/views/kv.ts';
 import { kvTierOccupancy, simTierLines } from '../../core/views/kvTiers.ts';
@@ -124,6 +125,9 @@ function SimTiers({ sim }: { sim: SimulationSummary }) {
 export function MemoryTab({ result, scenario }: { result: EvaluationResult; scenario: Scenario }) {
   const mem = result.memory;
   const cap = mem.perGpu[0]?.capacityGB ?? 0;
+  // The budget is what the device reports; say so when it is not the catalog label the GPU picker shows.
+  const catalogGpu = getGpu(result.gpu.id);
+  const labelGB = catalogGpu?.usableMemoryGB === cap && catalogGpu.memoryGB !== cap ? catalogGpu.memoryGB : null;
   const pp = result.plan.pp;
   const perStageGpus = stageGpus(result.plan);
   const disagg = Boolean(scenario.plan.prefill && scenario.plan.decode);
@@ -177,9 +181,11 @@ export function MemoryTab({ result, scenario }: { result: EvaluationResult; scen
       <p className="caption">
         {mem.fits ? (
           <>
-            The engine may use <strong>{fmtPct(util)}</strong> of {fmtGB(cap)}; after weights, activations and the
-            runtime reserve, the KV cache gets <strong>{fmtGB(mem.perGpu[0]?.kvCacheGB)}</strong> per GPU:{' '}
-            <strong>{fmtInt(mem.maxKvTokens)}</strong> tokens per instance at {fmtBytes(result.model.kvBytesPerToken)}
+            The engine may use <strong>{fmtPct(util)}</strong> of {fmtGB(cap)}
+            {labelGB !== null && <> (the total the GPU reports; its label says {labelGB} GB)</>}; after weights,
+            activations and the runtime reserve, the KV cache gets <strong>{fmtGB(mem.perGpu[0]?.kvCacheGB)}</strong>{' '}
+            per GPU: <strong>{fmtInt(mem.maxKvTokens)}</strong> tokens per instance at{' '}
+            {fmtBytes(result.model.kvBytesPerToken)}
             /token ({kvName}), enough for <strong>{fmtInt(mem.maxConcurrentSeqs)}</strong> sequences of{' '}
             {fmtInt(scenario.workload.inputTokens + scenario.workload.outputTokens)} tokens.
           </>
