@@ -119,7 +119,13 @@ describe('parakv search', () => {
     const j = JSON.parse(f.out());
     const sim = await loadSimulator();
     expect(j.counts.simulated).toBe(sim ? 2 : 0);
-    if (sim) expect(j.ranked.slice(0, 2).every((p: { method: string }) => p.method === 'simulation')).toBe(true);
+    if (!sim) return;
+    // The closed-form leaders are simulated; the merged list then ranks every row by one rule, so a
+    // closed-form plan may slot between them.
+    const methods = j.ranked.map((p: { method: string }) => p.method);
+    expect(methods.filter((m: string) => m === 'simulation')).toHaveLength(2);
+    const values = j.ranked.map((p: { value: number }) => p.value);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
   });
 
   it('is what `parakv search` dispatches to', async () => {

@@ -69,6 +69,35 @@ describe('decode step, Llama-3.1-70B TP8 on H100 SXM, bf16, 1 sequence at 1024 t
     expect((step(256) - launchS) * 1e3).toBeCloseTo(4.8, 2);
   });
 
+  it('hides eager launches behind long kernels and shows them only when the CPU issues slower than the GPU runs', () => {
+    const overhead = (seqs: number, tokensPerSeq: number) => {
+      const dep = dep70b(8, 'bf16', true); // overlap: the host part hides behind the GPU, leaving the launches
+      const ops = iterationCost(dep, uniformShape(seqs, 0, tokensPerSeq, true, null), true).ops!;
+      return ops.find((o) => o.kind === 'overhead')!.timeS;
+    };
+    const kernels = 80 * CALIBRATION.kernelsPerDenseLayer;
+    // One 4,096-token prompt: ~60 ms of GEMMs against 960 × 5 µs = 4.8 ms of launches, so only the gaps remain.
+    expect(overhead(1, 4096) * 1e6).toBeCloseTo(kernels * CALIBRATION.launchUsGraph, 3);
+    // A 2-token eager step runs ~9 ms of weight reads; 4.8 ms of launches still hide behind it (gaps only).
+    expect(overhead(1, 2) * 1e6).toBeCloseTo(kernels * CALIBRATION.launchUsGraph, 3);
+    // Llama-3.1-8B over 8 GPUs: 2 GB of weights per GPU (~0.8 ms) against 32 × 12 × 5 µs = 1.9 ms of launches.
+    const p = parseScenario({
+      version: 1,
+      model: 'llama-3.1-8b',
+      cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8 },
+      plan: { tp: 8 },
+      runtime: { overlapScheduling: true },
+    });
+    if (!p.ok) throw new Error(p.errors.join());
+    const small = iterationCost(resolveDeployment(p.scenario), uniformShape(1, 0, 2, true, null), true);
+    const gpuS = small.stageTimesS[0]!;
+    const launchesS = (32 * CALIBRATION.kernelsPerDenseLayer * CALIBRATION.launchUsEager) / 1e6;
+    expect(gpuS).toBeLessThan(launchesS);
+    // Overlap hides the host step (1.5 ms + one sequence) only up to the GPU time; the rest shows too.
+    const hostS = (CALIBRATION.iterationOverheadMs + CALIBRATION.hostUsPerRunningSeq / 1e3) / 1e3;
+    expect(small.overheadS).toBeCloseTo(launchesS - gpuS + Math.max(0, hostS - gpuS), 9);
+  });
+
   it('reports GQA-correct QKV shape and a memory-bound decode', () => {
     const ops = iterationCost(dep70b(8), uniformShape(1, 1024, 1, true, null), true).ops!;
     const qkv = ops.find((o) => o.name === 'qkv proj')!;

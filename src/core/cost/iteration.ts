@@ -915,6 +915,20 @@ function exposedHostS(hostS: number, stageTimesS: readonly number[], overlap: bo
   return Math.max(0, hostS - gpuS);
 }
 
+/**
+ * Launch time per step left on the GPU's critical path for `kernels` kernels per stage. Every kernel leaves a
+ * GPU-side gap (launchUsGraph, also between the kernels of a replayed CUDA graph). Eager launches are issued
+ * by the CPU asynchronously, ahead of the GPU: they only show where the CPU issues slower than the GPU runs,
+ * i.e. when kernels × launchUsEager exceeds the stage's GPU time (small, launch-bound steps). A large batch's
+ * kernels each outlast their launch, so the CPU runs ahead and only the gaps remain.
+ */
+function exposedLaunchS(kernels: number, stageTimesS: readonly number[], useGraphs: boolean): number {
+  const gapsS = (kernels * CALIBRATION.launchUsGraph) / 1e6;
+  if (useGraphs) return gapsS;
+  const gpuS = stageTimesS.reduce((a, b) => Math.max(a, b), 0);
+  return Math.max(gapsS, (kernels * CALIBRATION.launchUsEager) / 1e6 - gpuS);
+}
+
 /** Host time of one step of one scheduler running `seqs` sequences (each attention-DP rank schedules its own). */
 function hostS(seqs: number): number {
   return (CALIBRATION.iterationOverheadMs + (CALIBRATION.hostUsPerRunningSeq / 1e3) * seqs) / 1e3;
@@ -932,7 +946,6 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   const stageTimesS: number[] = [];
   const useGraphs =
     dep.runtime.cudaGraphs && shape.decodeOnly && shape.seqs / attentionDp <= dep.runtime.cudaGraphMaxBatch;
-  const launchS = (useGraphs ? CALIBRATION.launchUsGraph : CALIBRATION.launchUsEager) / 1e6;
   let launches = 0;
   const h = dep.model.hiddenSize;
   const kv = kvHookOf(dep);
@@ -981,7 +994,7 @@ export function iterationCost(dep: Deployment, shape: BatchShape, detail = false
   }
   const overheadS =
     shape.tokens > 0
-      ? (((launches * launchS) / Math.max(pp, 1)) * 1 +
+      ? (exposedLaunchS(launches / Math.max(pp, 1), stageTimesS, useGraphs) +
           (hostOverhead
             ? exposedHostS(hostS(shape.seqs / attentionDp), stageTimesS, dep.runtime.overlapScheduling)
             : 0)) *
