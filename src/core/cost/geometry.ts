@@ -61,6 +61,10 @@ export interface Geometry {
   gemmMathDtype: Dtype;
   attentionFlopsPerS: number;
   hbmBytesPerS: number;
+  /** Datasheet dense peak of the attention math: the bound no prefill-attention kernel beats. */
+  attentionPeakFlopsPerS: number;
+  /** Datasheet HBM bandwidth: the bound no kernel beats (kernels/measured.ts measuredDecodeAttentionS). */
+  hbmPeakBytesPerS: number;
   attentionDecodeBytesPerS: number;
   /** Shortest time of one GEMM kernel, seconds (0 where launch gaps model it: NVIDIA calibration). */
   kernelFloorS: number;
@@ -190,7 +194,9 @@ export function geometryOf(dep: Deployment): Geometry {
     gemmPeakFlopsPerS: gemm.tflops * 1e12 * fractionFor(gemm.mathDtype, eff),
     gemmMathDtype: gemm.mathDtype,
     attentionFlopsPerS: attnMath * 1e12 * CALIBRATION.attentionPrefillPeakFraction,
+    attentionPeakFlopsPerS: attnMath * 1e12,
     hbmBytesPerS: hbm * hbmFraction,
+    hbmPeakBytesPerS: hbm,
     // No public absolute figure for AMD paged-decode kernels (ENGINE-FACTS Open Q 6): never above the GEMM share.
     attentionDecodeBytesPerS: hbm * Math.min(CALIBRATION.attentionDecodeHbmFraction, hbmFraction),
     kernelFloorS: (eff?.kernelFloorUs ?? 0) / 1e6,

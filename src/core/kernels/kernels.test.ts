@@ -17,6 +17,8 @@ import {
   measuredGemmS,
   measuredMlaPrefillS,
   measuredMoeS,
+  measuredPrefillAttentionS,
+  prefillTableSpeedup,
   type MeasuredKernels,
 } from './measured.ts';
 import { clearKernelProfiles, loadKernelProfile, registerKernelProfile } from './registry.ts';
@@ -24,6 +26,8 @@ import h200Sglang from './profiles/h200_sxm.sglang.json';
 import h100Vllm from './profiles/h100_sxm.vllm.json';
 import b200Trtllm from './profiles/b200_sxm.trtllm.json';
 import b200Vllm from './profiles/b200_sxm.vllm.json';
+import h100Trtllm from './profiles/h100_sxm.trtllm.json';
+import h200Vllm from './profiles/h200_sxm.vllm.json';
 import type { Grid, KernelProfileJson } from './types.ts';
 
 const PROFILES_DIR = new URL('./profiles/', import.meta.url);
@@ -158,6 +162,42 @@ describe('measured profiles', () => {
     expect(decodeTableSlowdown(vllm.profile, 'fp8', hbm)).toBeLessThan(1.5);
     expect(vllm.rejectedDecode).toEqual([]);
     expect(measuredDecodeAttentionS(vllm, 'fp8', 64, 64 * 2000, 8, 128)).toBeGreaterThan(0);
+  });
+
+  it('refuses a prefill-attention table faster than the peak math (H200 vLLM) and keeps the others', () => {
+    registerKernelProfile(h200Vllm as KernelProfileJson, ['h200']);
+    registerKernelProfile(h200Sglang as KernelProfileJson, ['h200']);
+    const bf16 = getGpu('h200')!.denseTflops.bf16;
+    // One 8,192-token prompt, 32 heads of 128: 2.2 TFLOP of causal attention, 2.2 ms at 989 TFLOPS.
+    const vllm = kernelsFor('h200', 'vllm');
+    expect(prefillTableSpeedup(vllm.profile, 'bf16', bf16)).toBeGreaterThan(5);
+    expect(vllm.rejectedPrefill).toContain('bf16');
+    expect(measuredPrefillAttentionS(vllm, 'bf16', 1, (8192 * 8193) / 2, 32, 128)).toBeNaN();
+    expect(kernelBasisOf({ gpu: getGpu('h200')!, runtime: { engine: { name: 'vllm' } } }).basis).toMatch(
+      /roofline prefill attention \(bf16 table \d+× faster than peak math/,
+    );
+    const sglang = kernelsFor('h200', 'sglang');
+    expect(prefillTableSpeedup(sglang.profile, 'bf16', bf16)).toBeLessThan(1);
+    expect(sglang.rejectedPrefill).toEqual([]);
+    expect(measuredPrefillAttentionS(sglang, 'bf16', 1, (8192 * 8193) / 2, 32, 128)).toBeGreaterThan(0);
+  });
+
+  it('holds a decode table that reads KV faster than HBM at the bandwidth bound (H100 TensorRT-LLM, 2,048 seqs)', () => {
+    registerKernelProfile(h100Trtllm as KernelProfileJson, ['h100-sxm']);
+    const mk = kernelsFor('h100-sxm', 'trtllm');
+    const peak = getGpu('h100-sxm')!.memoryBandwidthGBps * 1e9;
+    // One fp8 KV head of dim 128: 256 bytes a key (K + V). 2,048 sequences × 1,500 keys = 786 MB.
+    const keys = 2048 * 1500;
+    const boundS = (keys * 256) / peak;
+    const table = measuredDecodeAttentionS(mk, 'fp8', 2048, keys, 1, 128);
+    expect(table).toBeLessThan(0.8 * boundS); // the raw table: faster than the 3.35 TB/s datasheet
+    const held = measuredDecodeAttentionS(mk, 'fp8', 2048, keys, 1, 128, 256 / peak);
+    expect(held).toBeGreaterThanOrEqual(boundS);
+    expect(held).toBeLessThan(1.2 * boundS); // the slope held, the fixed part (µs) kept
+    // One sequence reads slower than the bound already and is left as measured.
+    expect(measuredDecodeAttentionS(mk, 'fp8', 1, 4096, 1, 128, 256 / peak)).toBe(
+      measuredDecodeAttentionS(mk, 'fp8', 1, 4096, 1, 128),
+    );
   });
 
   it('keeps decode attention affine in the KV read (simulator decode coefficients stay exact)', () => {

@@ -39,6 +39,8 @@ export interface MeasuredKernels {
    * those ops keep their roofline time.
    */
   rejectedDecode: readonly KvDtype[];
+  /** Prefill-attention tables refused as faster than the GPU's peak math (prefillTableSpeedup above 1). */
+  rejectedPrefill: readonly KvDtype[];
 }
 
 export interface KernelBasis {
@@ -95,17 +97,25 @@ function resolveBasis(dep: DeploymentLike): KernelBasis {
   const rejected = (['bf16', 'fp8'] as const)
     .map((kv) => ({ kv, slowdown: decodeTableSlowdown(profile, kv, base.memoryBandwidthGBps) }))
     .filter((r) => r.slowdown > DECODE_TABLE_MAX_SLOWDOWN);
+  const tooFast = (['bf16', 'fp8'] as const)
+    .map((kv) => ({ kv, speedup: prefillTableSpeedup(profile, kv, base.denseTflops[kv] ?? base.denseTflops.bf16) }))
+    .filter((r) => r.speedup > 1);
   const kernels: MeasuredKernels = {
     profile,
     computeScale: ratio(base.denseTflops.bf16, dep.gpu.denseTflops.bf16),
     memoryScale: ratio(base.memoryBandwidthGBps, dep.gpu.memoryBandwidthGBps),
     linkScale: ratio(base.scaleUpGBps, dep.gpu.scaleUpGBps),
     rejectedDecode: rejected.map((r) => r.kv),
+    rejectedPrefill: tooFast.map((r) => r.kv),
   };
   let basis = `measured kernels · ${label}`;
   if (rejected.length)
     basis += ` · roofline decode attention (${rejected
       .map((r) => `${r.kv} table reads KV ${r.slowdown.toFixed(0)}× slower than HBM`)
+      .join(', ')})`;
+  if (tooFast.length)
+    basis += ` · roofline prefill attention (${tooFast
+      .map((r) => `${r.kv} table ${r.speedup.toFixed(0)}× faster than peak math`)
       .join(', ')})`;
   const asked = dep.runtime.engine?.version;
   if (asked && !sameRelease(asked, entry.engineVersion))
@@ -142,6 +152,23 @@ export function measuredGemmS(mk: MeasuredKernels, dtype: GemmDtype, m: number, 
   return interpolateUs3(g, m, n, k) / 1e6;
 }
 
+/** Reference prompt for the prefill plausibility check: one 8,192-token prompt, 32 heads of dim 128. */
+const PREFILL_CHECK = { batch: 1, isl: 8192, heads: 32, headDim: 128 };
+
+/**
+ * How many times faster than the GPU's datasheet peak (`peakTflops`, the table's math) a profile's prefill-attention
+ * table runs the reference prompt's causal attention (NaN when the table is absent or does not cover it). Above 1
+ * the table cannot be a real measurement of that shape (H200 vLLM: 7×, every head count), so it is not used.
+ */
+export function prefillTableSpeedup(profile: KernelProfile, kv: KvDtype, peakTflops: number): number {
+  const g = profile.attnPrefill[kv];
+  if (!g || !(peakTflops > 0)) return NaN;
+  const { batch, isl, heads, headDim } = PREFILL_CHECK;
+  const us = interpolateUs3(g, batch, isl, heads);
+  const flops = ((4 * headDim * heads * isl * (isl + 1)) / 2) * batch;
+  return flops / (peakTflops * 1e12) / (us / 1e6);
+}
+
 /** Seconds of prefill attention: `batch` sequences, `pairs` causal (query, key) pairs in all, NaN when not covered. */
 export function measuredPrefillAttentionS(
   mk: MeasuredKernels,
@@ -151,8 +178,9 @@ export function measuredPrefillAttentionS(
   heads: number,
   headDim: number,
 ): number {
-  const g = mk.profile.attnPrefill[kv] ?? mk.profile.attnPrefill.bf16;
-  if (!g || batch <= 0 || pairs <= 0) return NaN;
+  const table: KvDtype = mk.profile.attnPrefill[kv] ? kv : 'bf16';
+  const g = mk.profile.attnPrefill[table];
+  if (!g || batch <= 0 || pairs <= 0 || mk.rejectedPrefill.includes(table)) return NaN;
   const b = Math.max(batch, axisMin(g, 0));
   const isl = Math.sqrt((2 * pairs) / batch);
   return (interpolateUs3(g, b, isl, heads) * (headDim / 128)) / 1e6;
@@ -198,7 +226,13 @@ export function decodeTableSlowdown(profile: KernelProfile, kv: KvDtype, hbmGBps
   return us / 1e6 / (bytes / (hbmGBps * 1e9));
 }
 
-/** Seconds of decode attention: `batch` sequences reading `kvTokens` keys in all, NaN when not covered. */
+/**
+ * Seconds of decode attention: `batch` sequences reading `kvTokens` keys in all, NaN when not covered.
+ * `minSPerKey` is the time one key's bytes take at the GPU's datasheet HBM bandwidth: every sequence streams its
+ * own KV, so no kernel reads a key faster. Some tables do at large batches (H100 TRT-LLM: 2,048 sequences × 512
+ * keys of one fp8 KV head in 71 µs, 3.8 TB/s on a 3.35 TB/s part; their sequences share cached pages): the slope
+ * in the context is held at that bound, the fixed part kept, so the time stays affine in the keys read.
+ */
 export function measuredDecodeAttentionS(
   mk: MeasuredKernels,
   kv: KvDtype,
@@ -206,6 +240,7 @@ export function measuredDecodeAttentionS(
   kvTokens: number,
   kvHeads: number,
   headDim: number,
+  minSPerKey = 0,
 ): number {
   const table: KvDtype = mk.profile.attnDecode[kv] ? kv : 'bf16';
   const d = mk.profile.attnDecode[table];
@@ -214,7 +249,9 @@ export function measuredDecodeAttentionS(
   const floorUs = interpolateUs2(d.floor, b, kvHeads);
   const perMTokUs = interpolateUs2(d.perMTok, b, kvHeads);
   const ctx = kvTokens / batch;
-  return (floorUs + (perMTokUs / 1e6) * ctx * (headDim / 128)) / 1e6;
+  // Seconds per key of context of the whole batch, at least the bandwidth bound of `batch` keys.
+  const slopeS = Math.max((perMTokUs / 1e12) * (headDim / 128), batch * minSPerKey);
+  return floorUs / 1e6 + slopeS * ctx;
 }
 
 function curveUs(c: MoeCurve, tokens: number): number {
