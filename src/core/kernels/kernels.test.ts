@@ -4,6 +4,9 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getGpu } from '../hardware/gpus.ts';
 import { evaluateSteadyState } from '../evaluate/evaluate.ts';
+import { resolveDeployment } from '../cost/deployment.ts';
+import { uniformShape } from '../cost/batch.ts';
+import { iterationCost } from '../cost/iteration.ts';
 import { parseScenario } from '../scenario/validate.ts';
 import type { ScenarioInput } from '../scenario/schema.ts';
 import { decodeGrid, decodeLogUs } from './codec.ts';
@@ -28,6 +31,7 @@ import b200Trtllm from './profiles/b200_sxm.trtllm.json';
 import b200Vllm from './profiles/b200_sxm.vllm.json';
 import h100Trtllm from './profiles/h100_sxm.trtllm.json';
 import h200Vllm from './profiles/h200_sxm.vllm.json';
+import l40sSglang from './profiles/l40s.sglang.json';
 import type { Grid, KernelProfileJson } from './types.ts';
 
 const PROFILES_DIR = new URL('./profiles/', import.meta.url);
@@ -180,6 +184,29 @@ describe('measured profiles', () => {
     expect(prefillTableSpeedup(sglang.profile, 'bf16', bf16)).toBeLessThan(1);
     expect(sglang.rejectedPrefill).toEqual([]);
     expect(measuredPrefillAttentionS(sglang, 'bf16', 1, (8192 * 8193) / 2, 32, 128)).toBeGreaterThan(0);
+  });
+
+  it("holds a GEMM table that beats its weights over HBM (L40S, 96 MB of L2) at the weights' HBM time", () => {
+    registerKernelProfile(l40sSglang as KernelProfileJson, ['l40s']);
+    const mk = kernelsFor('l40s', 'sglang');
+    const peak = getGpu('l40s')!.memoryBandwidthGBps * 1e9;
+    // o proj of Llama-3.1-8B at one token: 4096 × 4096 fp8 weights, 16.8 MB, 19.4 µs over 864 GB/s.
+    const weightsS = (4096 * 4096) / peak;
+    expect(measuredGemmS(mk, 'fp8', 1, 4096, 4096)).toBeLessThan(0.6 * weightsS); // the table: a cache-resident loop
+    const p = parseScenario({
+      version: 1,
+      model: 'llama-3.1-8b',
+      precision: { weights: 'fp8', activations: 'fp8', kvCache: 'fp8' },
+      cluster: { gpu: 'l40s', nodes: 1, gpusPerNode: 1 },
+      plan: { tp: 1 },
+      runtime: { engine: { name: 'sglang' } },
+    });
+    if (!p.ok) throw new Error(p.errors.join());
+    const ops = iterationCost(resolveDeployment(p.scenario), uniformShape(1, 1024, 1, true, null), true).ops!;
+    const gemms = ops.filter((o) => o.kind === 'gemm');
+    expect(gemms.length).toBeGreaterThan(3);
+    // Every GEMM of a one-token step streams its weights (all but a few KB of its bytes) from HBM.
+    for (const o of gemms) expect(o.timeS, o.name).toBeGreaterThanOrEqual((0.999 * o.bytes) / peak);
   });
 
   it('holds a decode table that reads KV faster than HBM at the bandwidth bound (H100 TensorRT-LLM, 2,048 seqs)', () => {
