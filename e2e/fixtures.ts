@@ -57,3 +57,20 @@ export async function scenarioOf(page: Page) {
   if (!decoded.ok) throw new Error(decoded.error);
   return decoded.value;
 }
+
+/**
+ * The page's URL once the store → URL mirror has settled (state/url-sync.ts writes it after a debounce, so a
+ * read straight after an edit can be the previous state): unchanged over 400 ms and, when `changedFrom` is
+ * given, different from it.
+ */
+export async function settledUrl(page: Page, changedFrom?: string): Promise<string> {
+  let url = '';
+  await expect
+    .poll(async () => {
+      url = page.url();
+      await page.waitForTimeout(400);
+      return url !== changedFrom && page.url() === url;
+    })
+    .toBe(true);
+  return url;
+}

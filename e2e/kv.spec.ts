@@ -54,7 +54,7 @@ test('switching the plan’s KV strategy changes its capacity curve; the search 
   await expect.poll(async () => (await currentCurve(page)).values).not.toBe(bf16.values);
   const fp8 = await currentCurve(page);
   expect(fp8.path).not.toBe(bf16.path);
-  expect((await scenarioOf(page)).runtime.kvStrategy?.quant?.dtype).toBe('fp8');
+  await expect.poll(async () => (await scenarioOf(page)).runtime.kvStrategy?.quant?.dtype).toBe('fp8');
 
   await preset.selectOption('kivi2');
   await expect(page.getByTestId('kv-strategy-fidelity')).toHaveText('approximate (lossy)');

@@ -7,7 +7,7 @@ import { parseScenario } from '../src/core/scenario/validate.ts';
 import { sharedFromLink, sharedToLink } from '../src/core/share/scenario-link.ts';
 import { DEFAULT_SCENARIO } from '../src/state/defaults.ts';
 import { DEFAULT_SEARCH_DRAFT } from '../src/state/store.ts';
-import { expect, runSearch, shot, test } from './fixtures.ts';
+import { expect, runSearch, settledUrl, shot, test } from './fixtures.ts';
 
 function scenario(x: unknown) {
   const p = parseScenario(x);
@@ -25,19 +25,15 @@ test('a shared link restores the search settings, the table and the selected pla
   await runSearch(page);
   const rows = page.getByTestId('plan-row');
   // Pick the third row: the link must carry this choice, not fall back to rank 1.
+  const rankOne = await settledUrl(page);
   await rows.nth(2).click();
   await expect(rows.nth(2)).toHaveAttribute('aria-selected', 'true');
   const senderRows = await rows.allInnerTexts();
   const senderPlan = await page.getByTestId('plan-title').innerText();
-  await expect
-    .poll(async () => {
-      const r = await sharedFromLink(page.url());
-      return r.ok && r.value.showTable && r.value.scenario.plan;
-    })
-    .toBeTruthy();
-  const link = page.url();
+  const link = await settledUrl(page, rankOne);
   const decoded = await sharedFromLink(link);
   expect(decoded.ok && decoded.value.search).toMatchObject({ objective: 'cost', allowDisaggregation: true });
+  expect(decoded.ok && decoded.value.showTable).toBe(true);
 
   // The recipient: a fresh browser profile (no session, their own defaults) opens the link.
   const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });

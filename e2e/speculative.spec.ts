@@ -45,7 +45,10 @@ test('MTP on a model with MTP heads moves TPOT and throughput, shows draft/verif
   await expect(editor).toContainText(/tokens per verify step of 2 positions \(k = 1 draft at/);
   await expect.poll(() => kpi(page, 'tpot'), { timeout: 15_000 }).not.toBe(tpotOff);
   await expect.poll(() => kpi(page, 'throughput'), { timeout: 15_000 }).not.toBe(throughputOff);
-  expect((await scenarioOf(page)).runtime.speculative).toEqual({ method: 'mtp', draftTokens: 1 });
+  // The URL follows the edit after its debounce (state/url-sync.ts), not with the KPIs.
+  await expect
+    .poll(async () => (await scenarioOf(page)).runtime.speculative)
+    .toEqual({ method: 'mtp', draftTokens: 1 });
   await shot(page, 'spec-01-mtp-on');
 
   // --- The Gantt's decode iteration is a verify step followed by the MTP draft pass.
