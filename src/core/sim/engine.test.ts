@@ -66,6 +66,28 @@ describe('simulate(): hand-checked timings', () => {
     expect(Array.from(raw.timeline.prefillTokens.subarray(0, 3))).toEqual([1000, 1000, 500]);
   });
 
+  it('unchunked, a prompt longer than the budget runs whole beside the running decodes, one per step', () => {
+    // TRT-LLM without chunked context, decode-first (in-flight batching): 2,500-token prompts, 1,000-token budget.
+    const { dep, kv } = setup({
+      runtime: { engine: { name: 'trtllm' }, maxBatchedTokens: 1000, chunkedPrefill: false, mixedPrefillDecode: true },
+    });
+    const raw = simulate({
+      pools: [{ role: 'mixed', dep, instances: 1, kvTokensPerGroup: kv }],
+      requests: [0, 1, 2].map((id) => ({ id, arrivalS: 0, inputTokens: 2500, outputTokens: 50 })),
+      closedLoopUsers: null,
+      prefix: { kind: 'none' },
+      kvTransfer: null,
+      maxIterations: 10_000,
+      timelineIterations: 100,
+    });
+    expect(Array.from(raw.status)).toEqual([STATUS_DONE, STATUS_DONE, STATUS_DONE]);
+    // Steps 2 and 3 each take the next whole prompt with the decodes already running: the three overlap
+    // instead of running one after another (as when a long prompt waited for a step with nothing else in it).
+    expect(Array.from(raw.timeline.prefillTokens.subarray(0, 3))).toEqual([2500, 2500, 2500]);
+    expect(Array.from(raw.timeline.decodeSeqs.subarray(0, 3))).toEqual([0, 1, 2]);
+    expect(raw.firstTokenS[2]!).toBeLessThan(raw.endS[0]!);
+  });
+
   it('a disaggregated request waits for its KV on the link', () => {
     const p = parseScenario({
       version: 1,

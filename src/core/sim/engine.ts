@@ -17,8 +17,8 @@
  *       scheduled the iteration is prefill-only (decodes wait), otherwise it decodes (vLLM v0's
  *       default scheduler, SGLang without mixed chunks).
  *   Chunked prefill on: a prompt takes min(remaining prompt, remaining budget) tokens. Off: a prompt
- *   is scheduled whole, only if it fits the remaining budget (or is the group's first work this
- *   iteration, so prompts longer than the budget still run).
+ *   is scheduled whole, only if it fits the remaining budget (or is the group's first prompt work this
+ *   iteration, so prompts longer than the budget still run, beside the decodes).
  * - paged KV: KV is allocated for the tokens scheduled (ceil(tokens / kvBlockSize) blocks; sliding-
  *   window layers hold at most the window). New requests are admitted only if `kvWatermark` of the
  *   blocks stays free. When a running request cannot get a block, the most recently admitted request

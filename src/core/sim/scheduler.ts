@@ -22,7 +22,8 @@ const PASS_DECODE = 2;
 /** Per-group scheduling state of one launch. */
 interface BuildState {
   budget: number;
-  tokens: number;
+  /** Prompt tokens scheduled from this group (a prompt longer than the budget runs when it is the first). */
+  promptTokens: number;
   /** Sequences scheduled from this group, and the most one micro-batch takes (pp > 1 balances micro-batches). */
   seqs: number;
   seqCap: number;
@@ -54,7 +55,7 @@ export interface LaunchWork {
 export class Scheduler {
   private readonly st: BuildState = {
     budget: 0,
-    tokens: 0,
+    promptTokens: 0,
     seqs: 0,
     seqCap: 0,
     preempted: false,
@@ -99,7 +100,7 @@ export class Scheduler {
     w.reload = 0;
     for (const g of inst.groups) {
       st.budget = p.rt.maxBatchedTokens;
-      st.tokens = 0;
+      st.promptTokens = 0;
       st.seqs = 0;
       // With pp micro-batches in flight, each takes about 1/pp of the group's requests (vLLM v0
       // virtual engines, SGLang's PP micro-batches), so a small load still fills the pipeline.
@@ -140,7 +141,10 @@ export class Scheduler {
     if (st.budget <= 0 || st.seqs >= st.seqCap) return 0;
     if (need === 1) return 1;
     if (p.rt.chunkedPrefill) return Math.min(need, st.budget);
-    return need <= st.budget || st.tokens === 0 ? need : 0;
+    // Unchunked, a prompt runs whole: within the budget, or past it when it is the step's first prompt work (it
+    // may share the step with decodes, as SGLang admits the first request of a prefill batch whatever its length
+    // and the closed form's max(budget, prompt) step; cost/estimator.ts prefillChunkTokens).
+    return need <= st.budget || st.promptTokens === 0 ? need : 0;
   }
 
   private put(p: PoolState, mb: MicroBatch, r: number, n: number, st: BuildState): void {
@@ -151,9 +155,11 @@ export class Scheduler {
     this.s.inflight[r] = 1;
     p.coster.add(c, n, c + n === k);
     if (k - c === 1 && this.s.generated[r]! > 0) mb.decodeSeqs++;
-    else mb.prefillTokens += n;
+    else {
+      mb.prefillTokens += n;
+      st.promptTokens += n;
+    }
     st.budget = Math.max(0, st.budget - n);
-    st.tokens += n;
     st.seqs++;
   }
 
