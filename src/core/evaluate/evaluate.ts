@@ -129,7 +129,13 @@ export function planWarnings(dep: Deployment, scenario: Scenario): string[] {
   const ctx = scenario.workload.inputTokens + scenario.workload.outputTokens;
   if (ctx > dep.model.maxContextTokens)
     w.push(`input+output = ${ctx} tokens exceeds ${dep.model.name}'s context window of ${dep.model.maxContextTokens}.`);
-  w.push(...lengthsOf(dep, scenario).warnings);
+  const lengths = lengthsOf(dep, scenario);
+  const rt = dep.runtime;
+  if (!rt.chunkedPrefill && lengths.meanInputTokens > rt.maxBatchedTokens)
+    w.push(
+      `Prompts of ${Math.round(lengths.meanInputTokens).toLocaleString('en-US')} tokens exceed runtime.maxBatchedTokens (${rt.maxBatchedTokens.toLocaleString('en-US')}) with chunked prefill off: each is costed as one step of its own length. ${rt.engine.name === 'trtllm' ? 'TensorRT-LLM refuses such requests' : rt.engine.name === 'vllm' ? 'vLLM refuses such a configuration' : 'SGLang takes one such prompt per prefill batch'}; raise runtime.maxBatchedTokens or turn runtime.chunkedPrefill on.`,
+    );
+  w.push(...lengths.warnings);
   w.push(...kvStrategyWarnings(dep));
   w.push(...dep.runtime.engine.warnings);
   return w;

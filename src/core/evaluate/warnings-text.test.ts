@@ -39,3 +39,31 @@ describe('P/D warnings are written for people (issue 14)', () => {
     expect(w.some((x) => x.startsWith('Prefill/decode split:'))).toBe(true);
   });
 });
+
+describe('a prompt past the step budget without chunked prefill', () => {
+  const scenario = (engine: 'trtllm' | 'vllm', chunkedPrefill: boolean) => {
+    const r = parseScenario({
+      version: 1,
+      model: 'llama-3.1-8b',
+      cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 },
+      runtime: { engine: { name: engine }, maxBatchedTokens: 8192, chunkedPrefill },
+      workload: { inputTokens: 20_000, outputTokens: 200, requests: 50, arrival: { kind: 'offline' } },
+    });
+    if (!r.ok) throw new Error(r.errors.join('; '));
+    return r.scenario;
+  };
+  const budgetWarning = (w: string[]) => w.find((x) => x.includes('exceed runtime.maxBatchedTokens'));
+
+  it('says how it is costed, what the engine does and which knobs fix it', () => {
+    expect(budgetWarning(evaluateFast(scenario('trtllm', false)).warnings)).toBe(
+      'Prompts of 20,000 tokens exceed runtime.maxBatchedTokens (8,192) with chunked prefill off: each is costed as one step of its own length. TensorRT-LLM refuses such requests; raise runtime.maxBatchedTokens or turn runtime.chunkedPrefill on.',
+    );
+    expect(budgetWarning(evaluateFast(scenario('vllm', false)).warnings)).toContain(
+      'vLLM refuses such a configuration',
+    );
+  });
+
+  it('is absent with chunked prefill on', () => {
+    expect(budgetWarning(evaluateFast(scenario('vllm', true)).warnings)).toBeUndefined();
+  });
+});
