@@ -354,6 +354,7 @@ export function evaluateSimulated(scenario: Scenario, opts: SimulateOptions = {}
     }),
     requests: reqs,
     closedLoopUsers: workload.closedLoopUsers,
+    warmupRequests: workload.warmup,
     prefix: workload.prefix,
     kvTransfer: link,
     maxIterations: Math.max(1, Math.floor(opts.maxIterations ?? DEFAULT_MAX_SIM_ITERATIONS)),

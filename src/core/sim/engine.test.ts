@@ -6,7 +6,7 @@ import { memoryReport } from '../cost/memory.ts';
 import { resolvePools } from '../cost/pools.ts';
 import { parseScenario } from '../scenario/validate.ts';
 import { handoffSeconds as transferTimeS } from '../cost/handoff.ts';
-import { kvTransferLinkFor, simulate, STATUS_DONE } from './engine.ts';
+import { CLIENT_RESEND_S, kvTransferLinkFor, simulate, STATUS_DONE } from './engine.ts';
 
 function setup(input: Record<string, unknown>) {
   const p = parseScenario({
@@ -86,6 +86,27 @@ describe('simulate(): hand-checked timings', () => {
     expect(Array.from(raw.timeline.prefillTokens.subarray(0, 3))).toEqual([2500, 2500, 2500]);
     expect(Array.from(raw.timeline.decodeSeqs.subarray(0, 3))).toEqual([0, 1, 2]);
     expect(raw.firstTokenS[2]!).toBeLessThan(raw.endS[0]!);
+  });
+
+  it('closed loop: the measured phase starts when the whole warm-up has finished, all users together', () => {
+    const { dep, kv } = setup({});
+    // 2 users, 4 warm-up requests of uneven lengths, then 4 measured ones.
+    const out = [3, 9, 5, 12, 4, 4, 4, 4];
+    const raw = simulate({
+      pools: [{ role: 'mixed', dep, instances: 1, kvTokensPerGroup: kv }],
+      requests: out.map((o, id) => ({ id, arrivalS: 0, inputTokens: 200, outputTokens: o })),
+      closedLoopUsers: 2,
+      warmupRequests: 4,
+      prefix: { kind: 'none' },
+      kvTransfer: null,
+      maxIterations: 10_000,
+      timelineIterations: 0,
+    });
+    const lastWarmupEnd = Math.max(...Array.from(raw.endS.subarray(0, 4)));
+    expect(raw.arrivalS[4]).toBeCloseTo(lastWarmupEnd + CLIENT_RESEND_S, 12);
+    expect(raw.arrivalS[5]).toBeCloseTo(lastWarmupEnd + CLIENT_RESEND_S, 12);
+    // Within the warm-up the users do not wait for each other.
+    expect(raw.arrivalS[2]).toBeLessThan(lastWarmupEnd);
   });
 
   it('a disaggregated request waits for its KV on the link', () => {

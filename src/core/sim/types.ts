@@ -23,6 +23,12 @@ export interface SimInput {
   pools: SimPoolInput[];
   requests: readonly RequestSpec[];
   closedLoopUsers: number | null;
+  /**
+   * Closed loop: requests 0..warmupRequests−1 are a warm-up phase the clients finish before the measured phase
+   * starts (benchmark clients run the phases one after the other), so the measured phase opens with all users
+   * sending together. No barrier when there are fewer warm-up requests than users.
+   */
+  warmupRequests?: number;
   prefix: PrefixModel;
   kvTransfer: KvTransferLink | null;
   maxIterations: number;
