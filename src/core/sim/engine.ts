@@ -234,9 +234,10 @@ class Engine {
     const { n } = this;
     const closed = this.input.closedLoopUsers;
     if (closed !== null) {
-      // Every user sends at t = 0, as benchmark clients (aiperf, vllm bench) start their workers together.
-      // Users desynchronise only through the engine and the lengths: a wave splits into the prefill groups
-      // the step budget takes and (with overlap) the step each lands in, and length variation spreads them.
+      // Every user sends at t = 0, as benchmark clients (aiperf, vllm bench) start their workers together,
+      // and again together after a warm-up phase (retire). Users desynchronise only through the engine and
+      // the lengths: a wave splits into the prefill groups the step budget takes and (with overlap) the step
+      // each lands in, and length variation spreads them.
       const first = Math.min(closed, n);
       for (let i = 0; i < first; i++) this.heap.push(0, 0, EV_ARRIVAL, i, 0);
       this.nextClosed = first;
