@@ -178,18 +178,6 @@ export function Roofline({ title, gpuLabel, ceilings, memoryGBps, links, points,
             {r.text}
           </text>
         ))}
-        {L.ceilings.map((c) => (
-          <text
-            key={`ceiltext-${c.label}`}
-            className="pkv-annot"
-            x={c.textX}
-            y={c.textY}
-            textAnchor="end"
-            style={{ fontWeight: 600 }}
-          >
-            {c.text}
-          </text>
-        ))}
 
         {L.points.length === 0 && (
           <EmptyNote
@@ -224,6 +212,19 @@ export function Roofline({ title, gpuLabel, ceilings, memoryGBps, links, points,
             );
           })}
         </g>
+        {/* The peaks' labels above the points: a large op's dot sits on its roof, right under the label. */}
+        {L.ceilings.map((c) => (
+          <text
+            key={`ceiltext-${c.label}`}
+            className="pkv-annot"
+            x={c.textX}
+            y={c.textY}
+            textAnchor="end"
+            style={{ fontWeight: 600 }}
+          >
+            {c.text}
+          </text>
+        ))}
         {L.pointLabels.map((l) => (
           <text key={`pl-${l.id}`} className="pkv-annot" x={l.x} y={l.y} textAnchor={l.anchor} pointerEvents="none">
             {l.text}
