@@ -8,7 +8,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadAllKernelProfiles } from '../src/core/kernels/registry.ts';
 import { servingLatencyCases } from './fidelity-sets.ts';
-import { CEILINGS_FILE, CEILING_LINE, runFidelity, simulationEvaluator, steadyStateEvaluator } from './fidelity.ts';
+import {
+  CEILINGS_FILE,
+  CEILING_LINE,
+  quantile,
+  runFidelity,
+  simulationEvaluator,
+  spe,
+  steadyStateEvaluator,
+} from './fidelity.ts';
 
 await loadAllKernelProfiles();
 
@@ -38,12 +46,12 @@ describe('bench:fidelity public medians', () => {
  */
 describe('simulator on SGLang prefill-priority waves', () => {
   const cases = servingLatencyCases().cases.filter((c) => c.group === 'qwen3-32b sglang');
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (xs: number[]) => quantile(xs, 0.5);
   const errs = cases.map((c) => {
     const p = simulationEvaluator(c);
     return {
-      ttft: Math.abs(p.ttftMs! / c.measured.ttftMs! - 1) * 100,
-      tpot: Math.abs(p.tpotMs! / c.measured.tpotMs! - 1) * 100,
+      ttft: Math.abs(spe(p.ttftMs, c.measured.ttftMs)!),
+      tpot: Math.abs(spe(p.tpotMs, c.measured.tpotMs)!),
     };
   });
 

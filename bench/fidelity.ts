@@ -57,14 +57,14 @@ export const simulationEvaluator: Evaluator = (c) => {
   return { outputTokPerSec: r.metrics.outputTokPerSec, ttftMs: r.metrics.ttftMs?.mean, tpotMs: r.metrics.tpotMs?.mean };
 };
 
-const quantile = (xs: number[], q: number) => {
+export const quantile = (xs: number[], q: number) => {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))]!;
 };
 
 /** Signed percentage error, 100·(pred − meas)/meas (null when the row has no such measurement). */
-function spe(pred: number | undefined, meas: number | undefined): number | null {
+export function spe(pred: number | undefined, meas: number | undefined): number | null {
   if (pred === undefined || meas === undefined || !Number.isFinite(meas) || meas <= 0) return null;
   if (!Number.isFinite(pred)) return Infinity;
   return (100 * (pred - meas)) / meas;

@@ -439,8 +439,8 @@ function attentionCore(
   const { g } = c;
   const bytesPerS = decode ? g.attentionDecodeBytesPerS : g.hbmBytesPerS;
   const t = withMeasured(c, rooflineInto(c.rt, flops, kvBytes, g.attentionFlopsPerS, bytesPerS), measuredS, kvBytes);
-  // No kernel beats the datasheet peak of its math; some prefill tables do where they are read far from their
-  // measured points (H200 vLLM, 8 × 8,192-token prompts, 64 heads: 0.12× the peak-FLOP time).
+  // No kernel beats the datasheet peak of its math. A table that does so at the reference prompt is refused whole
+  // (kernels/measured.ts prefillTableSpeedup); this holds any other reading past the peak at it.
   if (!decode && t.timeS < flops / g.attentionPeakFlopsPerS) {
     t.timeS = flops / g.attentionPeakFlopsPerS;
     t.bound = 'compute';

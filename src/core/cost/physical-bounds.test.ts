@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bytesPerElement } from '../hardware/dtype.ts';
 import { getGpu } from '../hardware/gpus.ts';
 import { loadAllKernelProfiles } from '../kernels/registry.ts';
 import { parseScenario } from '../scenario/validate.ts';
@@ -17,7 +18,7 @@ await loadAllKernelProfiles();
 
 /** K·N of a GEMM op's shape label ("M=5 K=512 N=4096"; iteration.ts writes 10,000 and up in whole k). */
 function kTimesN(shape: string): number {
-  const num = (x: string) => parseFloat(x) * (x.endsWith('k') ? 1e3 : x.endsWith('M') ? 1e6 : 1);
+  const num = (x: string) => parseFloat(x) * (x.endsWith('k') ? 1e3 : 1);
   const m = /K=(\S+) N=(\S+)/.exec(shape);
   if (!m) throw new Error(`GEMM shape without K and N: ${shape}`);
   return num(m[1]!) * num(m[2]!);
@@ -50,7 +51,7 @@ describe('measured ops respect the HBM bound', () => {
           const dep = resolveDeployment(p.scenario);
           const peak = getGpu(gpu)!.memoryBandwidthGBps * 1e9;
           const ops = iterationCost(dep, uniformShape(seqs, ctx, 1, true, null), true).ops!;
-          const weightBytes = dtype === 'fp8' ? 1 : 2;
+          const weightBytes = bytesPerElement(dtype);
           for (const o of ops.filter((x) => x.kind === 'gemm' || x.kind === 'attention')) {
             // A GEMM streams its K × N weights (read from a label rounded to whole k: 5 % slack); decode attention its
             // bytes (the sequences' KV).

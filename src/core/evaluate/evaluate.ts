@@ -12,8 +12,9 @@ import type { MemoryReport } from '../cost/memory.ts';
 import type { OpCost } from '../cost/roofline.ts';
 import { kvStrategySummary, kvStrategyWarnings, type KvStrategySummary } from '../kvplan/summary.ts';
 import { countParams } from '../model/params.ts';
-import type { Scenario } from '../scenario/schema.ts';
+import type { EngineName, Scenario } from '../scenario/schema.ts';
 import { workloadLengths, type WorkloadLengths } from '../workload/clamp.ts';
+import { fmtInt } from '../format.ts';
 import { describeBottleneck } from './bottleneck.ts';
 import { kernelBasisOf } from '../kernels/measured.ts';
 import {
@@ -92,6 +93,13 @@ export function round(x: number, digits = 4): number {
   return Math.round(x * f) / f;
 }
 
+/** What each engine does with an unchunked prompt longer than its step budget (planWarnings). */
+const OVERSIZED_PROMPT_BY_ENGINE: Record<EngineName, string> = {
+  trtllm: 'TensorRT-LLM refuses such requests',
+  vllm: 'vLLM refuses such a configuration',
+  sglang: 'SGLang takes one such prompt per prefill batch',
+};
+
 export function planWarnings(dep: Deployment, scenario: Scenario): string[] {
   const w: string[] = [];
   const g = geometryOf(dep);
@@ -133,7 +141,7 @@ export function planWarnings(dep: Deployment, scenario: Scenario): string[] {
   const rt = dep.runtime;
   if (!rt.chunkedPrefill && lengths.meanInputTokens > rt.maxBatchedTokens)
     w.push(
-      `Prompts of ${Math.round(lengths.meanInputTokens).toLocaleString('en-US')} tokens exceed runtime.maxBatchedTokens (${rt.maxBatchedTokens.toLocaleString('en-US')}) with chunked prefill off: each is costed as one step of its own length. ${rt.engine.name === 'trtllm' ? 'TensorRT-LLM refuses such requests' : rt.engine.name === 'vllm' ? 'vLLM refuses such a configuration' : 'SGLang takes one such prompt per prefill batch'}; raise runtime.maxBatchedTokens or turn runtime.chunkedPrefill on.`,
+      `Prompts of ${fmtInt(lengths.meanInputTokens)} tokens exceed runtime.maxBatchedTokens (${fmtInt(rt.maxBatchedTokens)}) with chunked prefill off: each is costed as one step of its own length. ${OVERSIZED_PROMPT_BY_ENGINE[rt.engine.name]}; raise runtime.maxBatchedTokens or turn runtime.chunkedPrefill on.`,
     );
   w.push(...lengths.warnings);
   w.push(...kvStrategyWarnings(dep));

@@ -122,8 +122,6 @@ class Engine {
   /** Time of the next open-loop arrival (Infinity when none is left): where a stepwise leap stops being worth extending. */
   private nextArrivalS = Infinity;
   private nextClosed = 0;
-  /** Closed-loop users done with the warm-up phase, waiting for the rest of it (retire). */
-  private heldUsers = 0;
   private finishedOrRejected = 0;
   private capUnitsTotal = 0;
   /** Tier tracking (swap preemption or an offload strategy somewhere). */
@@ -380,15 +378,14 @@ class Engine {
     if (users === null) return;
     const warmup = this.input.warmupRequests ?? 0;
     // The warm-up barrier: a user done with warm-up waits until every warm-up request has finished, then all
-    // users start the measured phase together (workload.warmupRequests, as aiperf and vllm bench run it).
+    // users start the measured phase together (workload.warmupRequests, as aiperf and vllm bench run it). Once
+    // the last warm-up request is sent, each of the `users` still running one waits here, so all of them go.
     if (warmup >= users && this.nextClosed >= warmup && this.finishedOrRejected <= warmup) {
-      this.heldUsers++;
       if (this.finishedOrRejected < warmup) return;
-      for (; this.heldUsers > 0 && this.nextClosed < this.n; this.heldUsers--) {
+      for (let u = 0; u < users && this.nextClosed < this.n; u++) {
         this.heap.push(t + CLIENT_RESEND_S, 0, EV_ARRIVAL, this.nextClosed, 0);
         this.nextClosed++;
       }
-      this.heldUsers = 0;
       return;
     }
     if (this.nextClosed < this.n) {
